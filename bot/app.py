@@ -1,0 +1,99 @@
+"""The composition root: builds the core on real storage and serves it on one aiohttp app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.core import playbook as playbooks
+from bot.core.engine import Engine
+from bot.core.ports import Clock, SystemClock
+from bot.core.workshop import Workshop
+from handlers.web import health
+from storage.database import check_current, create_engine, is_sqlite, normalise_url, upgrade
+from storage.repository import SqlRepository
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a process needs, opened once and shared by every handler."""
+
+    settings: Settings
+    db: AsyncEngine
+    repo: SqlRepository
+    engine: Engine
+
+
+SERVICES = web.AppKey("services", Services)
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings, clock: Clock | None = None, extra_organisers: frozenset[str] = frozenset()
+) -> AsyncIterator[Services]:
+    """Load the playbook, open (and if embedded, migrate) the database, build the core."""
+    book = await asyncio.to_thread(playbooks.load, settings.playbook_path)
+    clock = clock or SystemClock()
+    db = create_engine(settings.database_url)
+    try:
+        migrate = settings.auto_migrate
+        if migrate is None:
+            migrate = is_sqlite(normalise_url(settings.database_url))
+        await (upgrade(db) if migrate else check_current(db))
+        repo = SqlRepository(db, clock)
+        workshop = Workshop(book, repo, clock, settings.organisers | extra_organisers)
+        log.info(
+            "ready",
+            extra={"playbook": book.key, "database": db.url.render_as_string(hide_password=True)},
+        )
+        yield Services(settings, db, repo, Engine(workshop))
+    finally:
+        await db.dispose()
+
+
+def create_app(settings: Settings, services: Services | None = None) -> web.Application:
+    """One app serves every route; it opens its own services unless given open ones (tests)."""
+    app = web.Application()
+    app[SETTINGS] = settings
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        if services is not None:
+            app[SERVICES] = services
+            yield
+            return
+        async with open_services(settings) as opened:
+            app[SERVICES] = opened
+            yield
+
+    app.cleanup_ctx.append(lifecycle)
+    health.register(app, lambda: app[SERVICES].repo.ping())
+    engine = _EngineGetter(app)
+    for mount in EDGES:
+        mount(app, settings, engine)
+    return app
+
+
+class _EngineGetter:
+    """Hands edges the core once the app has started (services open in `lifecycle`)."""
+
+    def __init__(self, app: web.Application) -> None:
+        self._app = app
+
+    def __call__(self) -> Engine:
+        return self._app[SERVICES].engine
+
+
+# Each platform edge registers its routes (and any start-up work, after the services open).
+# A new platform adds one line here and a package under handlers/.
+EDGES: tuple[Callable[[web.Application, Settings, Callable[[], Engine]], None], ...] = ()

@@ -1,0 +1,127 @@
+"""The `howcanwe` command line: serve, chat, export, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+from dotenv import load_dotenv
+
+from bot import logs
+from bot.app import create_app, open_services
+from bot.config import ConfigError, Settings
+from bot.core import export
+from bot.core.playbook import PlaybookError
+from bot.core.usecases.planning import action_plan
+from handlers.console import chat
+from storage.database import SchemaOutOfDate, create_engine, upgrade
+
+log = logging.getLogger("howcanwe")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="howcanwe",
+        description="Run a participatory policy workshop in Slack, Teams or a console.",
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="serve Slack, Teams and the web on $PORT (default 3978)")
+    talk = sub.add_parser("chat", help="a console conversation with the workshop")
+    talk.add_argument(
+        "--as", dest="role", choices=("participant", "organiser"), default="participant"
+    )
+    talk.add_argument("--user", default=_default_user(), help="who you are (default: your login)")
+    talk.add_argument("--channel", default="general", help="which channel you are in")
+    out = sub.add_parser("export", help="write the action plan as JSON, CSV or Markdown")
+    out.add_argument("--format", choices=export.FORMATS, default="json")
+    out.add_argument("--output", help="file to write (default: standard output)")
+    db = sub.add_parser("db", help="database tasks")
+    db.add_argument("action", choices=("upgrade",), help="upgrade: apply migrations")
+    return top
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "you"
+
+
+async def serve(settings: Settings) -> None:
+    app = create_app(settings)
+    runner = web.AppRunner(app, access_log=logging.getLogger("aiohttp.access"))
+    await runner.setup()
+    site = web.TCPSite(runner, settings.host, settings.port)
+    await site.start()
+    log.info("serving", extra={"host": settings.host, "port": settings.port})
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def console(settings: Settings, args: argparse.Namespace) -> None:
+    extra = frozenset({f"{chat.PLATFORM}:{args.user}"}) if args.role == "organiser" else frozenset()
+    async with open_services(settings, extra_organisers=extra) as services:
+        conversation = chat.ConsoleChat(
+            services.engine, args.user, args.channel, settings.programme_key
+        )
+        await chat.run(conversation, chat.stdin_line, sys.stdout, sys.stdin.isatty())
+
+
+async def export_plan(settings: Settings, fmt: str, output: str | None) -> None:
+    async with open_services(settings) as services:
+        workshop = services.engine.workshop
+        plan = await action_plan(workshop, settings.programme_key)
+        book = workshop.playbook
+        if fmt == "json":
+            text = export.to_json(book, plan, workshop.clock.now())
+        elif fmt == "csv":
+            text = export.to_csv(book, plan)
+        else:
+            text = export.to_markdown(book, plan)
+    if output:
+        await asyncio.to_thread(Path(output).write_text, text, encoding="utf-8", newline="")
+        log.info("exported", extra={"format": fmt, "file": output, "ideas": plan.stats.ideas})
+    else:
+        sys.stdout.write(text)
+
+
+async def db_upgrade(settings: Settings) -> None:
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv(".env", override=False)
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"howcanwe: configuration error: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level if args.command != "chat" else "WARNING", settings.log_format)
+    try:
+        match args.command:
+            case "serve":
+                asyncio.run(serve(settings))
+            case "chat":
+                asyncio.run(console(settings, args))
+            case "export":
+                asyncio.run(export_plan(settings, args.format, args.output))
+            case "db":
+                asyncio.run(db_upgrade(settings))
+    except (PlaybookError, SchemaOutOfDate) as exc:
+        print(f"howcanwe: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,1 @@
+"""The platform-neutral core: no chat SDK, database, web or scheduler imports (import-linter)."""

@@ -1,0 +1,257 @@
+"""How the workshop looks, as neutral cards: prompts, ideas, lists, the plan, help."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from bot.core import grammar
+from bot.core.domain import Assignment, Idea
+from bot.core.interaction import (
+    ADD_IDEA,
+    ASSIGN,
+    SEE_IDEAS,
+    VOTE,
+    Actions,
+    Bullets,
+    Button,
+    Card,
+    Facts,
+    Form,
+    Heading,
+    Option,
+    Select,
+    Text,
+    TextField,
+    Tone,
+)
+from bot.core.plan import ActionPlan
+from bot.core.playbook import Playbook, Theme
+
+EVIDENCE_SHOWN = 3
+LIST_LIMIT = 20
+CELL_LIMIT = 5
+NONE = "none"
+
+
+def prompt_card(playbook: Playbook, theme: Theme, index: int, prompt_id: int) -> Card:
+    blocks: list[Text | Heading | Bullets | Actions] = []
+    if theme.evidence:
+        blocks += [Heading("What the evidence says"), Bullets(theme.evidence[:EVIDENCE_SHOWN])]
+    blocks += [
+        Heading("How can we…"),
+        Text(theme.challenges[index], Tone.STRONG),
+        Text(
+            f"Reply in this thread with your ideas, or press Add an idea. Everyone has "
+            f"{playbook.votes_per_theme} votes for {theme.title}.",
+            Tone.MUTED,
+        ),
+        Actions(
+            (
+                Button("Add an idea", ADD_IDEA, str(prompt_id), primary=True),
+                Button("See ideas", SEE_IDEAS, theme.key),
+            )
+        ),
+    ]
+    title = f"{theme.title} — challenge {index + 1} of {len(theme.challenges)}"
+    return Card(title, tuple(blocks))
+
+
+def idea_form(theme: Theme, challenge: str, prompt_id: int) -> Form:
+    return Form(
+        title="Add an idea",
+        action_id=ADD_IDEA,
+        submit_label="Add idea",
+        intro=f"{theme.title}: how can we… {challenge}",
+        fields=(TextField("idea", "Your idea", "What could we do? Who could do it?"),),
+        metadata=str(prompt_id),
+    )
+
+
+def votes_text(playbook: Playbook, idea: Idea) -> str:
+    if not idea.votes:
+        return "no votes yet"
+    names = {a.key: a.name.lower() for a in playbook.audiences}
+    parts = [
+        f"{names.get(k, k)} {n}" for k, n in sorted(idea.votes_by_audience.items(), key=_by_count)
+    ]
+    plural = "vote" if idea.votes == 1 else "votes"
+    return f"{idea.votes} {plural} — " + ", ".join(parts)
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])
+
+
+def assignment_text(playbook: Playbook, assignment: Assignment | None) -> str:
+    """ "Combined authority · as Funder · Scaling: Grants and subsidies"."""
+    if assignment is None:
+        return "not assigned yet"
+    actor = next((a.name for a in playbook.actors if a.key == assignment.actor_key), None)
+    return " · ".join(
+        filter(None, [actor or assignment.actor_key, style_text(playbook, assignment)])
+    )
+
+
+def style_text(playbook: Playbook, assignment: Assignment | None) -> str:
+    """The style of government action and stage, with the grid cell's name; "" when unset."""
+    if assignment is None:
+        return ""
+    style = next((s for s in playbook.styles if s.key == assignment.style_key), None)
+    stage = next((s for s in playbook.stages if s.key == assignment.stage_key), None)
+    parts = [f"as {style.name}"] if style else []
+    if stage:
+        cell = style.cell(stage.key) if style else None
+        parts.append(stage.name + (f": {cell.name}" if cell else ""))
+    return " · ".join(parts)
+
+
+def author_text(playbook: Playbook, idea: Idea) -> str:
+    return "a participant" if playbook.anonymous else idea.author.name
+
+
+def idea_card(playbook: Playbook, idea: Idea) -> Card:
+    theme_title = _theme_title(playbook, idea.theme_key)
+    current = idea.assignment
+    return Card(
+        title=f"{idea.label} · {theme_title}",
+        blocks=(
+            Text(idea.text),
+            Facts(
+                (
+                    ("By", f"{author_text(playbook, idea)} ({idea.audience})"),
+                    ("Votes", votes_text(playbook, idea)),
+                    ("Actor", assignment_text(playbook, current)),
+                )
+            ),
+            Actions((Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),)),
+            Actions(_assign_menus(playbook, idea.number, current)),
+        ),
+    )
+
+
+def _assign_menus(
+    playbook: Playbook, number: int, current: Assignment | None
+) -> tuple[Select, ...]:
+    """Organisers' menus; a participant who uses them is told, privately, that they cannot."""
+    menus = [
+        _menu(
+            number,
+            "actor",
+            "Assign actor…",
+            ((a.key, a.name) for a in playbook.actors),
+            current.actor_key if current else None,
+        ),
+    ]
+    if playbook.styles:
+        menus.append(
+            _menu(
+                number,
+                "style",
+                "Style of action…",
+                ((s.key, s.name) for s in playbook.styles),
+                current.style_key if current else None,
+            )
+        )
+    if playbook.stages:
+        menus.append(
+            _menu(
+                number,
+                "stage",
+                "Stage…",
+                ((s.key, s.name) for s in playbook.stages),
+                current.stage_key if current else None,
+            )
+        )
+    return tuple(menus)
+
+
+def _menu(
+    number: int,
+    part: str,
+    placeholder: str,
+    choices: Iterable[tuple[str, str]],
+    initial: str | None,
+) -> Select:
+    prefix = f"{number}:{part}:"
+    options = (
+        *(Option(name, prefix + key) for key, name in choices),
+        Option("(none)", prefix + NONE),
+    )
+    return Select(ASSIGN, placeholder, options, prefix, prefix + initial if initial else None)
+
+
+def ideas_card(playbook: Playbook, ideas: Sequence[Idea], theme: Theme | None) -> Card:
+    scope = theme.title if theme else playbook.name
+    if not ideas:
+        return Card(f"Ideas — {scope}", (Text("No ideas yet. Be the first!"),))
+    lines = tuple(_idea_line(playbook, i) for i in ideas[:LIST_LIMIT])
+    blocks: list[Text | Bullets] = [Bullets(lines)]
+    if len(ideas) > LIST_LIMIT:
+        blocks.append(
+            Text(f"…and {len(ideas) - LIST_LIMIT} more. `plan` shows the whole grid.", Tone.MUTED)
+        )
+    blocks.append(Text("Vote with `vote <id>`, e.g. `vote 12`.", Tone.MUTED))
+    return Card(f"Ideas — {scope} ({len(ideas)})", tuple(blocks))
+
+
+def _idea_line(playbook: Playbook, idea: Idea) -> str:
+    return f"{idea.label} {_clip(idea.text)} — {votes_text(playbook, idea)}"
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
+    stats = plan.stats
+    blocks: list[Text | Heading | Bullets] = [
+        Text(
+            f"{stats.ideas} ideas, {stats.votes} votes from {stats.participants} participants.",
+            Tone.MUTED,
+        )
+    ]
+    for theme_plan in plan.themes:
+        blocks.append(Heading(theme_plan.theme.title))
+        for cell in theme_plan.cells:
+            lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
+            blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
+            blocks.append(Bullets(tuple(lines[:CELL_LIMIT]) or ("—",)))
+        if theme_plan.unassigned:
+            blocks.append(Text(f"Not yet assigned ({len(theme_plan.unassigned)})", Tone.STRONG))
+            blocks.append(
+                Bullets(tuple(_idea_line(playbook, i) for i in theme_plan.unassigned[:CELL_LIMIT]))
+            )
+    return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
+
+
+def _style_suffix(playbook: Playbook, idea: Idea) -> str:
+    style = style_text(playbook, idea.assignment)
+    return f" [{style}]" if style else ""
+
+
+def themes_card(playbook: Playbook) -> Card:
+    blocks: list[Text | Heading | Bullets] = []
+    for theme in playbook.themes:
+        blocks.append(Heading(f"{theme.title} (`{theme.key}`)"))
+        blocks.append(Bullets(tuple(f"{n}. {c}" for n, c in enumerate(theme.challenges, 1))))
+    blocks.append(Text("Organisers post one with `prompt <theme> [n]`.", Tone.MUTED))
+    return Card(f"Themes — {playbook.name}", tuple(blocks))
+
+
+def help_card(playbook: Playbook, organiser: bool) -> Card:
+    usable = [u for u in grammar.USAGES if organiser or not u.organisers_only]
+    lines = tuple(f"`{u.syntax}` — {u.summary}" for u in usable)
+    note = (
+        "You are an organiser."
+        if organiser
+        else "Reply in a prompt's thread to add an idea; press Vote to support one."
+    )
+    return Card(
+        f"howcanwe — {playbook.name}",
+        (Bullets(lines), Text(note, Tone.MUTED)),
+    )
+
+
+def _theme_title(playbook: Playbook, key: str) -> str:
+    return next((t.title for t in playbook.themes if t.key == key), key)

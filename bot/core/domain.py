@@ -1,0 +1,162 @@
+"""The workshop's vocabulary: who speaks where, and the ideas and votes they leave behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A person as a platform knows them; `user_id` is unique within `platform`."""
+
+    platform: str
+    user_id: str
+    display_name: str = ""
+
+    @property
+    def key(self) -> str:
+        """The `platform:user_id` form used by HOWCANWE_ORGANISERS and the grammar."""
+        return f"{self.platform}:{self.user_id}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user_id
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRef:
+    """Where a message was said: a channel (or chat), and the thread within it if any."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    channel_name: str = ""
+    thread_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.channel_name or self.channel_id
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel the programme knows, with the audience its voices count for."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    name: str
+    audience: str
+
+
+class AnchorKind(StrEnum):
+    PROMPT = "prompt"
+    IDEA = "idea"
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A card the bot posts and may need to find again: a prompt (by id) or an idea (by number)."""
+
+    kind: AnchorKind
+    ref: int
+
+
+@dataclass(frozen=True, slots=True)
+class PostedMessage:
+    """Where one copy of an anchored card was posted."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    message_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostedPrompt:
+    """A challenge question of a theme, as posted into one channel."""
+
+    id: int
+    theme_key: str
+    challenge_index: int
+    channel_id: str
+    posted_at: datetime
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Who should act on an idea, and, for government, in which style and at which stage."""
+
+    actor_key: str
+    style_key: str | None = None
+    stage_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Idea:
+    """An idea as the plan shows it: its text exactly as typed, where it came from, its support."""
+
+    number: int
+    text: str
+    theme_key: str
+    author: Participant
+    platform: str
+    channel_name: str
+    audience: str
+    created_at: datetime
+    prompt_id: int | None = None
+    assignment: Assignment | None = None
+    votes_by_audience: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def votes(self) -> int:
+        return sum(self.votes_by_audience.values())
+
+    @property
+    def label(self) -> str:
+        return f"#{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewIdea:
+    """What the core asks storage to record when someone contributes an idea."""
+
+    programme_key: str
+    text: str
+    theme_key: str
+    author: Participant
+    where: ConversationRef
+    prompt_id: int | None
+
+
+class VoteOutcome(StrEnum):
+    """What storage did with a vote or unvote."""
+
+    CAST = "cast"
+    ALREADY = "already"
+    OVER_BUDGET = "over_budget"
+    RETRACTED = "retracted"
+    NOT_VOTED = "not_voted"
+    NO_SUCH_IDEA = "no_such_idea"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    """The outcome of a vote or unvote, with the idea's tally and the voter's budget afterwards."""
+
+    outcome: VoteOutcome
+    idea: Idea | None
+    used: int = 0
+    cast_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeStats:
+    """Participation figures of a programme, for the plan's headline."""
+
+    ideas: int
+    votes: int
+    participants: int

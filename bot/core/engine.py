@@ -1,0 +1,136 @@
+"""The one door into the core: an intent from any platform in, replies out.
+
+Handlers call `handle`; they never reach a use case directly, so every platform gets the same
+rules, the same refusals and the same logging.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from bot.core import grammar
+from bot.core.domain import Anchor, PostedMessage
+from bot.core.interaction import (
+    ADD_IDEA,
+    ASSIGN,
+    SEE_IDEAS,
+    VOTE,
+    ButtonPressed,
+    Command,
+    Context,
+    FormSubmitted,
+    Intent,
+    MessagePosted,
+    Rejected,
+    Reply,
+)
+from bot.core.playbook import Playbook
+from bot.core.usecases import assignment, ideas, people, planning, prompts, votes
+from bot.core.workshop import Refusal, Workshop
+
+log = logging.getLogger(__name__)
+
+SORRY = (
+    "Sorry, something went wrong on our side and nothing was changed. "
+    "Please try again in a moment; organisers can find the details in the bot's log."
+)
+
+
+class Engine:
+    """Routes intents to use cases and turns every refusal into a friendly reply."""
+
+    def __init__(self, workshop: Workshop) -> None:
+        self.workshop = workshop
+
+    @property
+    def playbook(self) -> Playbook:
+        return self.workshop.playbook
+
+    async def handle(self, ctx: Context, intent: Intent) -> list[Reply]:
+        try:
+            await self.workshop.ready(ctx)
+            return await self._route(ctx, intent)
+        except (Refusal, grammar.GrammarError) as refusal:
+            return [Rejected(str(refusal))]
+        except Exception:
+            log.exception(
+                "intent failed",
+                extra={
+                    "intent": type(intent).__name__,
+                    "platform": ctx.where.platform,
+                    "channel": ctx.where.channel_id,
+                    "user": ctx.who.key,
+                    "programme": ctx.programme_key,
+                },
+            )
+            return [Rejected(SORRY)]
+
+    async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:
+        """A handler reports where it posted an anchored card (a prompt's thread, an idea card)."""
+        where = ctx.where
+        message = PostedMessage(where.platform, where.workspace_id, where.channel_id, message_id)
+        await self.workshop.repo.record_post(ctx.programme_key, anchor, message)
+
+    async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
+        """Where copies of an anchored card were posted, for refreshing them in place."""
+        return await self.workshop.repo.posts(programme_key, anchor)
+
+    async def _route(self, ctx: Context, intent: Intent) -> list[Reply]:
+        ws = self.workshop
+        match intent:
+            case Command(text=text):
+                return await self._command(ctx, grammar.parse(text))
+            case MessagePosted(text=text):
+                return await ideas.thread_reply(ws, ctx, text)
+            case ButtonPressed(action_id=action, value=value):
+                return await self._button(ctx, action, value)
+            case FormSubmitted(action_id=action, fields=fields, metadata=metadata):
+                if action == ADD_IDEA:
+                    return await ideas.form_submitted(ws, ctx, metadata, fields.get("idea", ""))
+        log.warning("unrouted intent", extra={"intent": repr(intent)[:200]})
+        raise Refusal("That button or form is out of date. Type `help` to see what you can do.")
+
+    async def _button(self, ctx: Context, action: str, value: str) -> list[Reply]:
+        ws = self.workshop
+        if action == VOTE:
+            return await votes.toggle(ws, ctx, grammar.idea_number(value))
+        if action == ASSIGN:
+            return await assignment.menu_choice(ws, ctx, value)
+        if action == ADD_IDEA:
+            return await prompts.open_idea_form(ws, ctx, value)
+        if action == SEE_IDEAS:
+            return await ideas.list_ideas(ws, ctx, value or None)
+        log.warning("unknown action", extra={"action_id": action})
+        raise Refusal("That button is out of date. Type `help` to see what you can do.")
+
+    async def _command(self, ctx: Context, cmd: grammar.Parsed) -> list[Reply]:
+        ws = self.workshop
+        match cmd:
+            case grammar.Help():
+                return await people.show_help(ws, ctx)
+            case grammar.Themes():
+                return await planning.show_themes(ws, ctx)
+            case grammar.PostPrompt(theme=theme, n=n):
+                return await prompts.post_prompt(ws, ctx, theme, n)
+            case grammar.AddIdea(text=text):
+                return await ideas.idea_command(ws, ctx, text)
+            case grammar.ListIdeas(theme=theme):
+                return await ideas.list_ideas(ws, ctx, theme)
+            case grammar.Vote(number=number):
+                return await votes.vote(ws, ctx, number)
+            case grammar.Unvote(number=number):
+                return await votes.unvote(ws, ctx, number)
+            case grammar.Assign(number=number, actor=actor, style=style, stage=stage):
+                return await assignment.assign(ws, ctx, number, actor, style, stage)
+            case grammar.Unassign(number=number):
+                return await assignment.unassign(ws, ctx, number)
+            case grammar.ShowPlan(theme=theme):
+                return await planning.show_plan(ws, ctx, theme)
+            case grammar.SetChannel(audience=audience):
+                return await people.channel_audience(ws, ctx, audience)
+            case grammar.ListOrganisers():
+                return await people.list_organisers(ws, ctx)
+            case grammar.ChangeOrganiser(add=add, user=user):
+                return await people.change_organiser(ws, ctx, add, user)
+        raise Refusal("Type `help` to see what you can do.")

@@ -1,0 +1,165 @@
+"""The action plan as data: JSON (the public export format), CSV and Markdown.
+
+Later versions add fields; they never rename or remove one. The README documents the format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.core import cards
+from bot.core.domain import Idea
+from bot.core.plan import ActionPlan
+from bot.core.playbook import Playbook
+
+FORMAT_VERSION = 1
+FORMATS = ("json", "csv", "md")
+IDEA_FIELDS = (
+    "id",
+    "text",
+    "theme",
+    "author",
+    "platform",
+    "channel",
+    "audience",
+    "created_at",
+    "votes",
+    "votes_by_audience",
+    "actor",
+    "style",
+    "stage",
+)
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def idea_record(playbook: Playbook, idea: Idea) -> dict[str, Any]:
+    assignment = idea.assignment
+    return {
+        "id": idea.number,
+        "text": idea.text,
+        "theme": idea.theme_key,
+        "author": cards.author_text(playbook, idea),
+        "platform": idea.platform,
+        "channel": idea.channel_name,
+        "audience": idea.audience,
+        "created_at": _iso(idea.created_at),
+        "votes": idea.votes,
+        "votes_by_audience": {
+            a.key: idea.votes_by_audience.get(a.key, 0) for a in playbook.audiences
+        }
+        | {k: v for k, v in idea.votes_by_audience.items() if k not in _audience_keys(playbook)},
+        "actor": assignment.actor_key if assignment else None,
+        "style": assignment.style_key if assignment else None,
+        "stage": assignment.stage_key if assignment else None,
+    }
+
+
+def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "programme": {
+            "key": playbook.key,
+            "name": playbook.name,
+            "source": playbook.source,
+            "exported_at": _iso(exported_at),
+            "votes_per_theme": playbook.votes_per_theme,
+            "ideas": plan.stats.ideas,
+            "votes": plan.stats.votes,
+            "participants": plan.stats.participants,
+            "audiences": [{"key": a.key, "name": a.name} for a in playbook.audiences],
+            "actors": [{"key": a.key, "name": a.name} for a in playbook.actors],
+            "styles": [{"key": s.key, "name": s.name} for s in playbook.styles],
+            "stages": [{"key": s.key, "name": s.name} for s in playbook.stages],
+        },
+        "themes": [
+            {
+                "key": tp.theme.key,
+                "title": tp.theme.title,
+                "prompts": list(tp.theme.challenges),
+                "ideas": [idea_record(playbook, i) for i in tp.ideas],
+            }
+            for tp in plan.themes
+        ],
+    }
+
+
+def to_json(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> str:
+    return json.dumps(to_data(playbook, plan, exported_at), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
+    """One row per idea, the JSON fields plus one `votes_<audience>` column per audience."""
+    audiences = [a.key for a in playbook.audiences]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*IDEA_FIELDS, *(f"votes_{a}" for a in audiences)])
+    for theme_plan in plan.themes:
+        for idea in theme_plan.ideas:
+            record = idea_record(playbook, idea)
+            by_audience = record["votes_by_audience"]
+            row = [
+                json.dumps(by_audience) if name == "votes_by_audience" else record[name]
+                for name in IDEA_FIELDS
+            ]
+            writer.writerow([_cell(v) for v in [*row, *(by_audience.get(a, 0) for a in audiences)]])
+    return out.getvalue()
+
+
+def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
+    """The action grid for people: one section per theme, one list per actor."""
+    lines = [
+        f"# Action plan — {plan.programme_name}",
+        "",
+        f"{plan.stats.ideas} ideas, {plan.stats.votes} votes from "
+        f"{plan.stats.participants} participants.",
+        "",
+        "| Theme | " + " | ".join(a.name for a in playbook.actors) + " | Not yet assigned |",
+        "|---" * (len(playbook.actors) + 2) + "|",
+    ]
+    for tp in plan.themes:
+        counts = [str(len(c.ideas)) for c in tp.cells] + [str(len(tp.unassigned))]
+        lines.append(f"| {_md(tp.theme.title)} | " + " | ".join(counts) + " |")
+    for tp in plan.themes:
+        lines += ["", f"## {_md(tp.theme.title)}"]
+        for cell in tp.cells:
+            lines += ["", f"### {_md(cell.actor.name)}", ""]
+            lines += [_md_idea(playbook, i) for i in cell.ideas] or ["_No ideas yet._"]
+        if tp.unassigned:
+            lines += ["", "### Not yet assigned", ""]
+            lines += [_md_idea(playbook, i) for i in tp.unassigned]
+    return "\n".join(lines) + "\n"
+
+
+def _md_idea(playbook: Playbook, idea: Idea) -> str:
+    style = cards.style_text(playbook, idea.assignment)
+    extra = f" — {_md(style)}" if style else ""
+    by = _md(cards.author_text(playbook, idea))
+    votes = cards.votes_text(playbook, idea)
+    return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}){extra}"
+
+
+def _md(text: str) -> str:
+    """Escape Markdown and HTML so typed text reads as typed: no links, no markup, one line."""
+    flat = " ".join(text.split())
+    for ch in "\\`*_{}[]()<>#+!|~":
+        flat = flat.replace(ch, "\\" + ch)
+    return flat.replace("&", "&amp;")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _audience_keys(playbook: Playbook) -> set[str]:
+    return {a.key for a in playbook.audiences}

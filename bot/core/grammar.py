@@ -1,0 +1,240 @@
+"""The one command grammar every platform speaks (a public interface: organisers script against it).
+
+help | themes | prompt <theme> [n] | idea [<theme>:] <text> | ideas [theme]
+vote <id> | unvote <id> | assign <id> <actor> [style] [stage] | unassign <id>
+plan [theme] | channel [audience] | organisers | organiser add|remove <user>
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+
+
+class GrammarError(ValueError):
+    """What was typed is not a command we understand; the message says what would be."""
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    word: str
+    syntax: str
+    summary: str
+    organisers_only: bool = False
+
+
+USAGES: tuple[Usage, ...] = (
+    Usage("help", "help", "what you can do here"),
+    Usage("themes", "themes", "the themes, their keys and challenge questions"),
+    Usage(
+        "prompt", "prompt <theme> [n]", "post the next (or n-th) challenge of a theme here", True
+    ),
+    Usage("idea", "idea [<theme>:] <text>", "add an idea to this channel's latest prompt"),
+    Usage("ideas", "ideas [theme]", "list ideas with their numbers and votes"),
+    Usage("vote", "vote <id>", "vote for an idea, e.g. `vote 12`"),
+    Usage("unvote", "unvote <id>", "take your vote back"),
+    Usage("assign", "assign <id> <actor> [style] [stage]", "say who should act on an idea", True),
+    Usage("unassign", "unassign <id>", "clear an idea's actor", True),
+    Usage("plan", "plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),
+    Usage("channel", "channel [audience]", "show, or set, whose voices this channel carries", True),
+    Usage("organisers", "organisers", "who can run the workshop"),
+    Usage("organiser", "organiser add|remove <user>", "make someone an organiser, or stop", True),
+)
+
+ALIASES = {"organizer": "organiser", "organizers": "organisers", "?": "help"}
+SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Themes:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PostPrompt:
+    theme: str
+    n: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddIdea:
+    """`text` is everything typed after `idea`; it may open with a `<theme>:` tag."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListIdeas:
+    theme: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unvote:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    number: int
+    actor: str
+    style: str | None = None
+    stage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unassign:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPlan:
+    theme: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetChannel:
+    audience: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListOrganisers:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOrganiser:
+    add: bool
+    user: str
+
+
+Parsed = (
+    Help
+    | Themes
+    | PostPrompt
+    | AddIdea
+    | ListIdeas
+    | Vote
+    | Unvote
+    | Assign
+    | Unassign
+    | ShowPlan
+    | SetChannel
+    | ListOrganisers
+    | ChangeOrganiser
+)
+
+
+def usage(word: str) -> Usage:
+    return next(u for u in USAGES if u.word == word)
+
+
+def parse(text: str) -> Parsed:
+    """Parse one command line; raises GrammarError with a friendly hint when it cannot."""
+    stripped = text.strip()
+    if not stripped:
+        return Help()
+    head, _, rest = stripped.partition(" ")
+    word = head.lower()
+    word = ALIASES.get(word, word)
+    rest = rest.strip()
+    match word:
+        case "help":
+            return Help()
+        case "themes":
+            return Themes()
+        case "prompt":
+            return _prompt(rest)
+        case "idea":
+            return _idea(rest)
+        case "ideas":
+            return ListIdeas(rest or None)
+        case "vote":
+            return Vote(idea_number(rest, "vote"))
+        case "unvote":
+            return Unvote(idea_number(rest, "unvote"))
+        case "assign":
+            return _assign(rest)
+        case "unassign":
+            return Unassign(idea_number(rest, "unassign"))
+        case "plan":
+            return ShowPlan(rest or None)
+        case "channel":
+            return SetChannel(rest or None)
+        case "organisers":
+            return ListOrganisers()
+        case "organiser":
+            return _organiser(rest)
+    raise GrammarError(f"I don't know the command '{head}'. Type `help` to see what you can do.")
+
+
+def tokens(text: str) -> list[str]:
+    """Split on spaces, honouring "quoted phrases" (straight or curly quotes)."""
+    try:
+        return shlex.split(text.translate(SMART_QUOTES))
+    except ValueError:
+        return text.split()
+
+
+def _hint(word: str) -> str:
+    return f"Usage: `{usage(word).syntax}`"
+
+
+def idea_number(text: str, word: str = "vote") -> int:
+    first = text.split()[0] if text.split() else ""
+    match = re.fullmatch(r"#?(\d{1,9})", first)
+    if not match:
+        if not first:
+            raise GrammarError(f"Which idea? {_hint(word)}, e.g. `{word} 12`.")
+        raise GrammarError(f"'{first}' is not an idea number; ideas are numbered like #12.")
+    return int(match.group(1))
+
+
+def _prompt(rest: str) -> PostPrompt:
+    parts = tokens(rest)
+    if not parts:
+        raise GrammarError(f"Which theme? {_hint('prompt')}. Type `themes` to see them.")
+    if len(parts) > 1 and re.fullmatch(r"\d{1,4}", parts[-1]):
+        return PostPrompt(" ".join(parts[:-1]), int(parts[-1]))
+    return PostPrompt(" ".join(parts))
+
+
+def _idea(rest: str) -> AddIdea:
+    if not rest:
+        raise GrammarError(f"Your idea is empty. {_hint('idea')}.")
+    return AddIdea(rest)
+
+
+def theme_tag(text: str) -> tuple[str | None, str]:
+    """Split a leading `<theme>:` tag from an idea; the caller decides whether it names a theme."""
+    head, colon, body = text.partition(":")
+    if colon and body.strip() and re.fullmatch(r"[\w\- ]{1,40}", head.strip()):
+        return head.strip(), body.strip()
+    return None, text
+
+
+def _assign(rest: str) -> Assign:
+    parts = tokens(rest)
+    number = idea_number(rest, "assign")
+    if len(parts) < 2:
+        raise GrammarError(f"Assign #{number} to whom? {_hint('assign')}.")
+    style = parts[2] if len(parts) > 2 else None
+    stage = " ".join(parts[3:]) if len(parts) > 3 else None
+    return Assign(number, parts[1], style, stage)
+
+
+def _organiser(rest: str) -> ChangeOrganiser:
+    parts = tokens(rest)
+    if len(parts) != 2 or parts[0].lower() not in ("add", "remove"):
+        raise GrammarError(f"{_hint('organiser')}, e.g. `organiser add slack:U123ABC`.")
+    return ChangeOrganiser(add=parts[0].lower() == "add", user=parts[1])

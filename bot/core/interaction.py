@@ -1,0 +1,228 @@
+"""The neutral conversation: intents that come in from any platform, replies and cards that go out.
+
+Every text in a card is plain text exactly as it should read; each platform's codec escapes it for
+its own markup, so a participant's `<!channel>` or `<script>` is shown, never obeyed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.domain import Anchor, ConversationRef, Participant
+
+# Dotted action ids shared by every platform (Slack action_id / callback_id, Teams data.action_id).
+VOTE = "idea.vote"
+ASSIGN = "idea.assign"
+ADD_IDEA = "prompt.add_idea"
+SEE_IDEAS = "prompt.see_ideas"
+POST_PROMPT = "prompt.post"
+
+
+# ---- intents -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who is acting, where, and in which programme."""
+
+    who: Participant
+    where: ConversationRef
+    programme_key: str = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A line of the command grammar: `/howcanwe …`, `@howcanwe …`, or `/…` in the console."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted:
+    """A plain message; in a prompt's thread it is an idea."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonPressed:
+    action_id: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormSubmitted:
+    action_id: str
+    fields: dict[str, str]
+    metadata: str = ""
+
+
+Intent = Command | MessagePosted | ButtonPressed | FormSubmitted
+
+
+# ---- cards -----------------------------------------------------------------------------------
+
+
+class Tone(StrEnum):
+    PLAIN = "plain"
+    MUTED = "muted"
+    STRONG = "strong"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    tone: Tone = Tone.PLAIN
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Label/value pairs, e.g. ("Votes", "3 — community 2, business 1")."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action_id: str
+    value: str
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Select:
+    """A menu that acts as soon as something is chosen (Slack static_select, Teams choice set)."""
+
+    action_id: str
+    placeholder: str
+    options: tuple[Option, ...]
+    value_prefix: str = ""
+    initial: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actions:
+    elements: tuple[Button | Select, ...]
+
+
+Block = Text | Heading | Bullets | Facts | Actions
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A platform-neutral message: a title, then blocks in reading order."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+
+    def as_text(self) -> str:
+        """The plain rendering: console output, notification text and screen-reader fallback."""
+        lines = [self.title] if self.title else []
+        for block in self.blocks:
+            lines.extend(_block_text(block))
+        return "\n".join(lines)
+
+
+def _block_text(block: Block) -> list[str]:
+    match block:
+        case Text(text=text):
+            return [text]
+        case Heading(text=text):
+            return ["", text]
+        case Bullets(items=items):
+            return [f"  • {item}" for item in items]
+        case Facts(pairs=pairs):
+            return [f"  {label}: {value}" for label, value in pairs]
+        case Actions():
+            return []
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class TextField:
+    name: str
+    label: str
+    placeholder: str = ""
+    multiline: bool = True
+    max_length: int = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A dialog to fill in (Slack modal, Teams card inputs); submitted back as FormSubmitted."""
+
+    title: str
+    action_id: str
+    submit_label: str
+    intro: str
+    fields: tuple[TextField, ...]
+    metadata: str = ""
+
+
+# ---- replies -----------------------------------------------------------------------------
+
+
+class Delivery(StrEnum):
+    CHANNEL = "channel"  # a new message in the channel, seen by everyone
+    THREAD = "thread"  # in the thread of the message acted on (or the channel if none)
+    PRIVATE = "private"  # only the person acting sees it (Slack ephemeral, Teams reply)
+    REPLACE = "replace"  # update the card the button was pressed on, in place
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """Post a card. With an `anchor`, the handler reports the posted message's id back
+    (`Engine.posted`), so replies in its thread and later refreshes can find it."""
+
+    card: Card
+    delivery: Delivery = Delivery.THREAD
+    anchor: Anchor | None = None
+
+
+def note(text: str, delivery: Delivery = Delivery.PRIVATE) -> Say:
+    """A one-paragraph message with no title."""
+    return Say(Card("", (Text(text),)), delivery)
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """Every copy of the anchored card already posted should now read like `card` (live counts)."""
+
+    anchor: Anchor
+    card: Card
+
+
+@dataclass(frozen=True, slots=True)
+class ShowForm:
+    form: Form
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A friendly one-line refusal, shown only to the person acting; nothing was changed."""
+
+    reason: str
+
+    def card(self) -> Card:
+        return Card(title="", blocks=(Text(self.reason),))
+
+
+Reply = Say | Refresh | ShowForm | Rejected

@@ -1,0 +1,73 @@
+"""The co-created action plan: themes × actors, each cell's ideas ranked by votes (pure logic)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.domain import Idea, ProgrammeStats
+from bot.core.playbook import Actor, Playbook, Theme
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    actor: Actor
+    ideas: tuple[Idea, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThemePlan:
+    theme: Theme
+    cells: tuple[Cell, ...]
+    unassigned: tuple[Idea, ...]
+
+    @property
+    def ideas(self) -> tuple[Idea, ...]:
+        """Every idea of the theme, most votes first."""
+        return rank(i for group in (*(c.ideas for c in self.cells), self.unassigned) for i in group)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    programme_name: str
+    themes: tuple[ThemePlan, ...]
+    stats: ProgrammeStats
+
+
+def rank(ideas: Iterable[Idea]) -> tuple[Idea, ...]:
+    """Most votes first; among equals, the earlier idea first."""
+    return tuple(sorted(ideas, key=lambda i: (-i.votes, i.number)))
+
+
+def build_plan(
+    playbook: Playbook, ideas: Iterable[Idea], stats: ProgrammeStats, theme_key: str | None = None
+) -> ActionPlan:
+    """Lay ideas on the grid. Ideas of a theme or actor the playbook no longer has stay visible."""
+    by_theme: dict[str, list[Idea]] = {}
+    for idea in ideas:
+        by_theme.setdefault(idea.theme_key, []).append(idea)
+    themes = [t for t in playbook.themes if theme_key in (None, t.key)]
+    known = {t.key for t in playbook.themes}
+    themes += [
+        Theme(key=k, title=k, question="", evidence=(), challenges=())
+        for k in sorted(by_theme)
+        if k not in known and theme_key in (None, k)
+    ]
+    actor_keys = {a.key for a in playbook.actors}
+    plans = []
+    for theme in themes:
+        theme_ideas = by_theme.get(theme.key, [])
+        cells = tuple(
+            Cell(
+                actor,
+                rank(
+                    i for i in theme_ideas if i.assignment and i.assignment.actor_key == actor.key
+                ),
+            )
+            for actor in playbook.actors
+        )
+        unassigned = rank(
+            i for i in theme_ideas if not i.assignment or i.assignment.actor_key not in actor_keys
+        )
+        plans.append(ThemePlan(theme, cells, unassigned))
+    return ActionPlan(playbook.name, tuple(plans), stats)

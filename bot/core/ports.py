@@ -1,0 +1,124 @@
+"""What the core needs from the outside world, as Protocols: storage and a clock.
+
+Each Repository method is one transaction and one use-case step, so that a vote, an idea number
+or a budget is decided atomically by the database rather than by read-then-write in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.core.domain import (
+    Anchor,
+    Assignment,
+    Channel,
+    ConversationRef,
+    Idea,
+    NewIdea,
+    Participant,
+    PostedMessage,
+    PostedPrompt,
+    ProgrammeStats,
+    VoteResult,
+)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class Repository(Protocol):
+    async def ping(self) -> None:
+        """Raise if storage cannot be reached (for health checks)."""
+
+    async def ensure_programme(self, key: str, name: str, default_audience: str) -> None:
+        """Create the programme if it is new; idempotent."""
+
+    async def channel(self, programme: str, where: ConversationRef) -> Channel:
+        """The channel as the programme knows it, registering it on first sight."""
+
+    async def set_channel_audience(
+        self, programme: str, where: ConversationRef, audience: str
+    ) -> Channel: ...
+
+    async def record_prompt(
+        self,
+        programme: str,
+        where: ConversationRef,
+        theme_key: str,
+        challenge_index: int,
+        posted_by: Participant,
+    ) -> PostedPrompt: ...
+
+    async def posted_challenges(
+        self, programme: str, where: ConversationRef, theme_key: str
+    ) -> set[int]:
+        """Indices of the theme's challenges already posted in this channel."""
+
+    async def prompt_in_thread(self, programme: str, where: ConversationRef) -> PostedPrompt | None:
+        """The prompt whose message starts `where.thread_id`, if any."""
+
+    async def prompt(self, programme: str, prompt_id: int) -> PostedPrompt | None: ...
+
+    async def latest_prompt(self, programme: str, where: ConversationRef) -> PostedPrompt | None:
+        """The most recent prompt posted in this channel."""
+
+    async def record_post(self, programme: str, anchor: Anchor, message: PostedMessage) -> None:
+        """Remember where a copy of an anchored card was posted."""
+
+    async def posts(self, programme: str, anchor: Anchor) -> Sequence[PostedMessage]: ...
+
+    async def add_idea(self, new: NewIdea) -> Idea:
+        """Record an idea under the programme's next number, with the channel's audience."""
+
+    async def idea(self, programme: str, number: int) -> Idea | None: ...
+
+    async def ideas(self, programme: str, theme_key: str | None = None) -> Sequence[Idea]:
+        """Ideas with their votes by audience, most votes first, then oldest first."""
+
+    async def vote(
+        self,
+        programme: str,
+        number: int,
+        voter: Participant,
+        where: ConversationRef,
+        budget: int,
+    ) -> VoteResult:
+        """Cast a vote unless already cast (then `cast_at` says when) or the voter's budget for
+        the idea's theme is spent. The vote counts for the audience of the channel it came from."""
+
+    async def unvote(self, programme: str, number: int, voter: Participant) -> VoteResult: ...
+
+    async def assign(
+        self, programme: str, number: int, assignment: Assignment | None, by: Participant
+    ) -> Idea | None: ...
+
+    async def organisers(self, programme: str) -> set[str]:
+        """`platform:user_id` keys of organisers added in chat (the environment's come on top)."""
+
+    async def set_organiser(
+        self, programme: str, user_key: str, add: bool, by: Participant
+    ) -> bool:
+        """Add or remove an organiser; False when that changed nothing."""
+
+    async def stats(self, programme: str) -> ProgrammeStats: ...
+
+    async def first_sighting(self, platform: str, event_id: str) -> bool:
+        """True the first time an inbound event id is seen, False for a retry or replay
+        (stored, so it holds across processes and restarts)."""
+
+    async def save_reference(
+        self, programme: str, where: ConversationRef, reference: Mapping[str, Any]
+    ) -> None:
+        """Remember how to reach a conversation later (e.g. a Teams ConversationReference)."""
+
+    async def reference(self, programme: str, where: ConversationRef) -> dict[str, Any] | None: ...

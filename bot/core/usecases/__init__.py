@@ -1,0 +1,1 @@
+"""Use cases, one module per job; each takes the Workshop and the caller's Context."""

@@ -1,0 +1,90 @@
+"""Collecting ideas (thread replies, forms, the `idea` command) and listing them."""
+
+from __future__ import annotations
+
+from bot.core import cards, grammar
+from bot.core.domain import Anchor, AnchorKind, NewIdea, PostedPrompt
+from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
+
+
+def check_text(text: str) -> str:
+    """Refuse what cannot be an idea; otherwise keep it exactly as typed (bar outer spaces)."""
+    stripped = text.strip()
+    if not stripped:
+        raise Refusal("Your idea is empty. Type it after the command, e.g. `idea More bike lanes`.")
+    if len(stripped) > MAX_IDEA_CHARS:
+        raise Refusal(
+            f"Your idea is {len(stripped):,} characters long; please keep it within "
+            f"{MAX_IDEA_CHARS:,} (perhaps as two ideas). Nothing was saved."
+        )
+    if "\x00" in stripped:
+        raise Refusal(
+            "Your idea contains a character that cannot be stored (NUL); please retype it."
+        )
+    return stripped
+
+
+async def idea_command(ws: Workshop, ctx: Context, typed: str) -> list[Reply]:
+    """`idea [<theme>:] <text>`: to the thread's prompt, the tagged theme, or the channel's latest."""
+    tag, body = grammar.theme_tag(typed)
+    theme_key = None
+    if tag is not None:
+        try:
+            theme_key = ws.theme(tag).key
+        except Refusal:
+            body = typed  # "Note: …" is part of the idea, not a theme
+    prompt = await ws.repo.prompt_in_thread(ctx.programme_key, ctx.where)
+    if prompt is None:
+        prompt = await ws.repo.latest_prompt(ctx.programme_key, ctx.where)
+    if theme_key is not None and (prompt is None or prompt.theme_key != theme_key):
+        return await record(ws, ctx, body, theme_key, None)
+    if prompt is None:
+        keys = ", ".join(f"`{t.key}`" for t in ws.playbook.themes)
+        raise Refusal(
+            "No prompt has been posted in this channel yet, so I can't tell the theme. "
+            f"Start with the theme, e.g. `idea {ws.playbook.themes[0].key}: <your idea>` ({keys})."
+        )
+    return await record(ws, ctx, body, prompt.theme_key, prompt)
+
+
+async def thread_reply(ws: Workshop, ctx: Context, text: str) -> list[Reply]:
+    """A plain message: an idea when it replies to a prompt, otherwise none of our business."""
+    prompt = await ws.repo.prompt_in_thread(ctx.programme_key, ctx.where)
+    if prompt is None:
+        return []
+    return await record(ws, ctx, text, prompt.theme_key, prompt)
+
+
+async def form_submitted(ws: Workshop, ctx: Context, prompt_ref: str, text: str) -> list[Reply]:
+    prompt = (
+        await ws.repo.prompt(ctx.programme_key, int(prompt_ref)) if prompt_ref.isdigit() else None
+    )
+    if prompt is None:
+        raise Refusal(
+            "That prompt is no longer available; your idea was not saved. Try `idea <text>`."
+        )
+    return await record(ws, ctx, text, prompt.theme_key, prompt)
+
+
+async def record(
+    ws: Workshop, ctx: Context, text: str, theme_key: str, prompt: PostedPrompt | None
+) -> list[Reply]:
+    idea = await ws.repo.add_idea(
+        NewIdea(
+            programme_key=ctx.programme_key,
+            text=check_text(text),
+            theme_key=theme_key,
+            author=ctx.who,
+            where=ctx.where,
+            prompt_id=prompt.id if prompt else None,
+        )
+    )
+    card = cards.idea_card(ws.playbook, idea)
+    return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]
+
+
+async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
+    theme = ws.theme(typed_theme) if typed_theme else None
+    ideas = await ws.repo.ideas(ctx.programme_key, theme.key if theme else None)
+    return [Say(cards.ideas_card(ws.playbook, ideas, theme), Delivery.PRIVATE)]

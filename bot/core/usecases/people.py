@@ -1,0 +1,84 @@
+"""Who organises, and whose voices a channel carries."""
+
+from __future__ import annotations
+
+from bot.core import cards
+from bot.core.interaction import Context, Delivery, Reply, Say, note
+from bot.core.workshop import Refusal, Workshop
+
+
+async def show_help(ws: Workshop, ctx: Context) -> list[Reply]:
+    return [Say(cards.help_card(ws.playbook, await ws.is_organiser(ctx)), Delivery.PRIVATE)]
+
+
+async def channel_audience(ws: Workshop, ctx: Context, typed: str | None) -> list[Reply]:
+    if typed is None:
+        channel = await ws.repo.channel(ctx.programme_key, ctx.where)
+        name = (
+            ws.playbook.audience(channel.audience).name
+            if channel.audience in _keys(ws)
+            else channel.audience
+        )
+        return [
+            note(
+                f"This channel's voices count as {name}. Organisers change it with "
+                "`channel <audience>`.",
+                Delivery.PRIVATE,
+            )
+        ]
+    await ws.require_organiser(ctx, "set a channel's audience")
+    audience = ws.audience(typed)
+    await ws.repo.set_channel_audience(ctx.programme_key, ctx.where, audience.key)
+    return [
+        note(
+            f"From now on, ideas and votes from this channel count as {audience.name}.",
+            Delivery.CHANNEL,
+        )
+    ]
+
+
+async def list_organisers(ws: Workshop, ctx: Context) -> list[Reply]:
+    keys = sorted(ws.env_organisers | await ws.repo.organisers(ctx.programme_key))
+    if not keys:
+        return [
+            note("No organisers yet: set HOWCANWE_ORGANISERS (see .env.example).", Delivery.PRIVATE)
+        ]
+    return [note("Organisers: " + ", ".join(keys), Delivery.PRIVATE)]
+
+
+async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) -> list[Reply]:
+    await ws.require_organiser(ctx, "change who organises")
+    user_key = _user_key(ctx, typed)
+    if not add and user_key in ws.env_organisers:
+        raise Refusal(f"{user_key} is an organiser through HOWCANWE_ORGANISERS; change it there.")
+    if not add and user_key == ctx.who.key:
+        raise Refusal("You cannot remove yourself; ask another organiser.")
+    changed = await ws.repo.set_organiser(ctx.programme_key, user_key, add, ctx.who)
+    if add:
+        said = (
+            f"{user_key} is now an organiser."
+            if changed
+            else f"{user_key} already is an organiser."
+        )
+    else:
+        said = (
+            f"{user_key} is no longer an organiser."
+            if changed
+            else f"{user_key} was not an organiser."
+        )
+    return [note(said, Delivery.THREAD)]
+
+
+def _user_key(ctx: Context, typed: str) -> str:
+    """`platform:id` as typed, or a bare id on the caller's own platform."""
+    text = typed.strip().lstrip("@")
+    if not text or any(c.isspace() for c in text):
+        raise Refusal("Name the user as `platform:id`, e.g. `slack:U123ABC`, or by their id.")
+    platform, colon, user_id = text.partition(":")
+    if colon and platform in ("slack", "teams", "console") and user_id:
+        return text
+    return f"{ctx.who.platform}:{text}"
+
+
+def _keys(ws: Workshop) -> set[str]:
+    return {a.key for a in ws.playbook.audiences}

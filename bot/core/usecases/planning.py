@@ -1,0 +1,24 @@
+"""Showing the action plan and the programme's themes."""
+
+from __future__ import annotations
+
+from bot.core import cards
+from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.plan import ActionPlan, build_plan
+from bot.core.workshop import Workshop
+
+
+async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None) -> ActionPlan:
+    """The plan as it stands: the one query path shared by chat, export and (later) digests."""
+    ideas = await ws.repo.ideas(programme, theme_key)
+    return build_plan(ws.playbook, ideas, await ws.repo.stats(programme), theme_key)
+
+
+async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
+    theme_key = ws.theme(typed_theme).key if typed_theme else None
+    plan = await action_plan(ws, ctx.programme_key, theme_key)
+    return [Say(cards.plan_card(ws.playbook, plan), Delivery.PRIVATE)]
+
+
+async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
+    return [Say(cards.themes_card(ws.playbook), Delivery.PRIVATE)]

@@ -1,0 +1,75 @@
+"""Voting and unvoting, within each participant's per-theme budget."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core import cards
+from bot.core.domain import Anchor, AnchorKind, Idea, VoteOutcome, VoteResult
+from bot.core.interaction import Context, Refresh, Reply, note
+from bot.core.workshop import Refusal, Workshop
+
+# A second click on Vote this soon after the first is a double-click, not a change of mind.
+DOUBLE_CLICK = timedelta(seconds=2)
+
+
+async def vote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
+    result = await _cast(ws, ctx, number)
+    if result.outcome is VoteOutcome.ALREADY:
+        raise Refusal(f"You have already voted for #{number}. `unvote {number}` takes it back.")
+    return _confirm(ws, result, f"Your vote for #{number} is in.")
+
+
+async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
+    result = await ws.repo.unvote(ctx.programme_key, number, ctx.who)
+    if result.outcome is VoteOutcome.NO_SUCH_IDEA:
+        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+    if result.outcome is VoteOutcome.NOT_VOTED:
+        raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
+    return _confirm(ws, result, f"Your vote for #{number} is taken back.")
+
+
+async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
+    """The Vote button: votes, or takes the vote back when pressed again (not on a double-click)."""
+    result = await _cast(ws, ctx, number)
+    if result.outcome is VoteOutcome.ALREADY:
+        if result.cast_at and ws.clock.now() - result.cast_at < DOUBLE_CLICK:
+            return _confirm(ws, result, f"Your vote for #{number} is in.")
+        return await unvote(ws, ctx, number)
+    return _confirm(ws, result, f"Your vote for #{number} is in.")
+
+
+async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
+    budget = ws.playbook.votes_per_theme
+    result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget)
+    if result.outcome is VoteOutcome.NO_SUCH_IDEA:
+        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+    if result.outcome is VoteOutcome.OVER_BUDGET:
+        theme = _theme_title(ws, result.idea)
+        raise Refusal(
+            f"You have used all {budget} of your votes for {theme}. "
+            "Take one back with `unvote <id>` to vote for #"
+            f"{number} instead."
+        )
+    return result
+
+
+def _confirm(ws: Workshop, result: VoteResult, said: str) -> list[Reply]:
+    idea = result.idea
+    assert idea is not None  # storage returns the idea with every outcome but NO_SUCH_IDEA
+    left = ws.playbook.votes_per_theme - result.used
+    card = cards.idea_card(ws.playbook, idea)
+    text = (
+        f"{said} #{idea.number} has {cards.votes_text(ws.playbook, idea)}. "
+        f"You have {left} of {ws.playbook.votes_per_theme} votes left for {_theme_title(ws, idea)}."
+    )
+    return [
+        Refresh(Anchor(AnchorKind.IDEA, idea.number), card),
+        note(text),
+    ]
+
+
+def _theme_title(ws: Workshop, idea: Idea | None) -> str:
+    if idea is None:
+        return "this theme"
+    return next((t.title for t in ws.playbook.themes if t.key == idea.theme_key), idea.theme_key)

@@ -1,0 +1,68 @@
+"""What every use case shares: the playbook, storage, the clock, and who may organise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.core import names
+from bot.core.interaction import Context
+from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
+from bot.core.ports import Clock, Repository
+
+MAX_IDEA_CHARS = 3000
+
+
+class Refusal(Exception):
+    """A request the user can fix or should know was refused; the message is shown to them."""
+
+
+@dataclass
+class Workshop:
+    """The core's dependencies, built once by the composition root."""
+
+    playbook: Playbook
+    repo: Repository
+    clock: Clock
+    env_organisers: frozenset[str] = frozenset()
+    _ready: set[str] = field(default_factory=set)
+
+    async def ready(self, ctx: Context) -> None:
+        """Make sure the caller's programme exists (once per process and programme)."""
+        if ctx.programme_key not in self._ready:
+            await self.repo.ensure_programme(
+                ctx.programme_key, self.playbook.name, self.playbook.default_audience
+            )
+            self._ready.add(ctx.programme_key)
+
+    async def is_organiser(self, ctx: Context) -> bool:
+        key = ctx.who.key
+        return key in self.env_organisers or key in await self.repo.organisers(ctx.programme_key)
+
+    async def require_organiser(self, ctx: Context, doing: str) -> None:
+        if not await self.is_organiser(ctx):
+            raise Refusal(
+                f"Only organisers can {doing}. Ask an organiser if you think it's needed."
+            )
+
+    def theme(self, typed: str) -> Theme:
+        return _resolve(typed, self.playbook.themes, "theme")
+
+    def actor(self, typed: str) -> Actor:
+        return _resolve(typed, self.playbook.actors, "actor")
+
+    def style(self, typed: str) -> Style:
+        return _resolve(typed, self.playbook.styles, "style of government action")
+
+    def stage(self, typed: str) -> Stage:
+        return _resolve(typed, self.playbook.stages, "stage")
+
+    def audience(self, typed: str) -> Audience:
+        return _resolve(typed, self.playbook.audiences, "audience")
+
+
+def _resolve(typed: str, items: Sequence[names.N], kind: str) -> names.N:
+    try:
+        return names.resolve(typed, items, kind)
+    except names.NoMatch as exc:
+        raise Refusal(str(exc)) from exc

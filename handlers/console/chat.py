@@ -1,0 +1,86 @@
+"""`howcanwe chat`: a console conversation. `/command` lines are commands; other lines reply to
+the latest prompt, as a thread reply would in Slack or Teams."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import TextIO
+
+from bot.core.domain import AnchorKind, ConversationRef, Participant
+from bot.core.engine import Engine
+from bot.core.interaction import Command, Context, Intent, MessagePosted, Reply, Say
+from handlers.console.render import render
+
+PLATFORM = "console"
+WORKSPACE = "local"
+QUIT = {"/quit", "/exit"}
+
+ReadLine = Callable[[], Awaitable[str | None]]
+
+
+class ConsoleChat:
+    """One person in one console channel; remembers which prompt thread they are replying in."""
+
+    def __init__(self, engine: Engine, user: str, channel: str, programme_key: str) -> None:
+        self.engine = engine
+        self.who = Participant(PLATFORM, user, user)
+        self.where = ConversationRef(PLATFORM, WORKSPACE, channel, channel)
+        self.programme_key = programme_key
+        self._message_ids = itertools.count(1)
+
+    def context(self) -> Context:
+        return Context(self.who, self.where, self.programme_key)
+
+    async def say(self, line: str) -> list[str]:
+        """Handle one typed line; returns what the console prints."""
+        text = line.strip()
+        if not text:
+            return []
+        intent: Intent
+        if text.startswith("/"):
+            command = text[1:]
+            if command.split(" ", 1)[0].lower() == "howcanwe":
+                command = command[len("howcanwe") :]
+            intent = Command(command.strip())
+        else:
+            if self.where.thread_id is None:
+                return ["(No prompt to reply to yet. Commands start with /, e.g. /help.)"]
+            intent = MessagePosted(text)
+        replies = await self.engine.handle(self.context(), intent)
+        out = []
+        for reply in replies:
+            await self._anchor(reply)
+            out.append(render(reply))
+        return out
+
+    async def _anchor(self, reply: Reply) -> None:
+        """Give posted cards a message id; a new prompt becomes the thread later lines reply in."""
+        if not isinstance(reply, Say) or reply.anchor is None:
+            return
+        message_id = f"m{next(self._message_ids)}"
+        await self.engine.posted(self.context(), reply.anchor, message_id)
+        if reply.anchor.kind is AnchorKind.PROMPT:
+            self.where = replace(self.where, thread_id=message_id)
+
+
+async def stdin_line() -> str | None:
+    line = await asyncio.to_thread(sys.stdin.readline)
+    return line or None
+
+
+async def run(chat: ConsoleChat, read: ReadLine, out: TextIO, interactive: bool) -> None:
+    if interactive:
+        print(f"howcanwe — {chat.engine.playbook.name}. Type /help; /quit to leave.", file=out)
+    while True:
+        if interactive:
+            print(f"[{chat.where.channel_id}] {chat.who.user_id}> ", end="", file=out, flush=True)
+        line = await read()
+        if line is None or line.strip().lower() in QUIT:
+            break
+        for block in await chat.say(line):
+            print(block, file=out, flush=True)
+            print(file=out)

@@ -1,0 +1,1 @@
+"""Web handlers: health checks now; the read-only plan pages later."""

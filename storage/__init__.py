@@ -1,0 +1,1 @@
+"""SQLAlchemy implementation of the core's Repository port, and the Alembic migrations."""

@@ -1,0 +1,169 @@
+"""Tables. Constraints, not Python, keep votes single, numbers unique and budgets honest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    JSON,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UTC_TIME = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Programme(Base):
+    """One workshop's shared plan; ideas are numbered per programme from `last_number`."""
+
+    __tablename__ = "programmes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    default_audience: Mapped[str] = mapped_column(String(50))
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Channel(Base):
+    """A channel or chat; `audience` NULL means the programme's default audience."""
+
+    __tablename__ = "channels"
+    __table_args__ = (UniqueConstraint("programme_id", "platform", "workspace_id", "channel_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace_id: Mapped[str] = mapped_column(String(200))
+    channel_id: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(300), default="")
+    audience: Mapped[str | None] = mapped_column(String(50))
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Prompt(Base):
+    __tablename__ = "prompts"
+    __table_args__ = (Index(None, "channel_id", "theme_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    theme_key: Mapped[str] = mapped_column(String(100))
+    challenge_index: Mapped[int] = mapped_column(Integer)
+    posted_by: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    posted_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Post(Base):
+    """Where a copy of a prompt or idea card was posted (a prompt's thread, a card to refresh)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace_id", "channel_id", "message_id"),
+        Index(None, "programme_id", "kind", "ref"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    ref: Mapped[int] = mapped_column(Integer)
+    platform: Mapped[str] = mapped_column(String(20))
+    workspace_id: Mapped[str] = mapped_column(String(200))
+    channel_id: Mapped[str] = mapped_column(String(300))
+    message_id: Mapped[str] = mapped_column(String(300))
+
+
+class Idea(Base):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "number"),
+        Index(None, "programme_id", "theme_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    theme_key: Mapped[str] = mapped_column(String(100))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    platform: Mapped[str] = mapped_column(String(20))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    audience: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    actor_key: Mapped[str | None] = mapped_column(String(100))
+    style_key: Mapped[str | None] = mapped_column(String(100))
+    stage_key: Mapped[str | None] = mapped_column(String(100))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+
+
+class Vote(Base):
+    """One participant's vote for one idea; `audience` is the channel's at the time of voting."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(50))
+    platform: Mapped[str] = mapped_column(String(20))
+    cast_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class VoteBudget(Base):
+    """Votes a participant has in use per theme: a guarded UPDATE makes the budget race-free."""
+
+    __tablename__ = "vote_budgets"
+    __table_args__ = (CheckConstraint("used >= 0", name="used_not_negative"),)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), primary_key=True)
+    theme_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Organiser(Base):
+    __tablename__ = "organisers"
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(250))
+    added_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class ProcessedEvent(Base):
+    """Inbound event ids already handled, so retries and replays change nothing."""
+
+    __tablename__ = "processed_events"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)

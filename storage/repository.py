@@ -1,0 +1,610 @@
+"""The Repository port on SQLAlchemy: one transaction per call, frozen domain objects out.
+
+Races are settled by the database: unique keys stop double votes, a guarded UPDATE stops a
+budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select, union, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
+
+from bot.core import domain
+from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
+from bot.core.ports import Clock
+from storage import models as m
+from storage.database import READ_ONLY
+
+
+class _BudgetSpent(Exception):
+    """Raised inside a vote's transaction to roll it back when no vote is left to spend."""
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class SqlRepository:
+    """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self._clock = clock
+        self._dialect = engine.dialect.name
+        self._writer = async_sessionmaker(engine, expire_on_commit=False)
+        self._reader = async_sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+        self._programme_ids: dict[str, int] = {}
+
+    # ---- plumbing -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        async with self._writer() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncSession]:
+        async with self._reader() as session, session.begin():
+            yield session
+
+    def _insert(self, table: Any) -> Any:
+        dialect = postgresql if self._dialect == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    async def _programme_id(self, session: AsyncSession, key: str) -> int:
+        cached = self._programme_ids.get(key)
+        if cached is not None:
+            return cached
+        found = await session.scalar(select(m.Programme.id).where(m.Programme.key == key))
+        if found is None:
+            raise LookupError(f"programme {key!r} does not exist; call ensure_programme first")
+        self._programme_ids[key] = found
+        return found
+
+    async def _participant_id(self, session: AsyncSession, who: domain.Participant) -> int:
+        stmt = self._insert(m.Participant).values(
+            platform=who.platform, user_id=who.user_id, display_name=who.display_name
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "user_id"],
+            set_={
+                "display_name": func.coalesce(
+                    func.nullif(stmt.excluded.display_name, ""), m.Participant.display_name
+                )
+            },
+        ).returning(m.Participant.id)
+        return int((await session.execute(stmt)).scalar_one())
+
+    async def _channel_row(
+        self, session: AsyncSession, programme_id: int, where: domain.ConversationRef
+    ) -> tuple[int, str, str]:
+        """(id, name, audience) of the channel, registering it on first sight."""
+        stmt = self._insert(m.Channel).values(
+            programme_id=programme_id,
+            platform=where.platform,
+            workspace_id=where.workspace_id,
+            channel_id=where.channel_id,
+            name=where.channel_name,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["programme_id", "platform", "workspace_id", "channel_id"],
+            set_={"name": func.coalesce(func.nullif(stmt.excluded.name, ""), m.Channel.name)},
+        ).returning(m.Channel.id, m.Channel.name, m.Channel.audience)
+        row = (await session.execute(stmt)).one()
+        audience = row.audience or await session.scalar(
+            select(m.Programme.default_audience).where(m.Programme.id == programme_id)
+        )
+        return row.id, row.name or where.channel_id, str(audience)
+
+    # ---- programme and channels --------------------------------------------------------------
+
+    async def ping(self) -> None:
+        async with self._read() as session:
+            await session.execute(select(1))
+
+    async def ensure_programme(self, key: str, name: str, default_audience: str) -> None:
+        async with self._write() as session:
+            stmt = self._insert(m.Programme).values(
+                key=key,
+                name=name,
+                default_audience=default_audience,
+                last_number=0,
+                created_at=self._clock.now(),
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["key"], set_={"name": name, "default_audience": default_audience}
+            ).returning(m.Programme.id)
+            self._programme_ids[key] = int((await session.execute(stmt)).scalar_one())
+
+    async def channel(self, programme: str, where: domain.ConversationRef) -> domain.Channel:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            _, name, audience = await self._channel_row(session, pid, where)
+        return domain.Channel(where.platform, where.workspace_id, where.channel_id, name, audience)
+
+    async def set_channel_audience(
+        self, programme: str, where: domain.ConversationRef, audience: str
+    ) -> domain.Channel:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            channel_id, name, _ = await self._channel_row(session, pid, where)
+            await session.execute(
+                update(m.Channel).where(m.Channel.id == channel_id).values(audience=audience)
+            )
+        return domain.Channel(where.platform, where.workspace_id, where.channel_id, name, audience)
+
+    # ---- prompts and posts ---------------------------------------------------------------------
+
+    async def record_prompt(
+        self,
+        programme: str,
+        where: domain.ConversationRef,
+        theme_key: str,
+        challenge_index: int,
+        posted_by: domain.Participant,
+    ) -> domain.PostedPrompt:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            channel_id, _, _ = await self._channel_row(session, pid, where)
+            row = m.Prompt(
+                programme_id=pid,
+                channel_id=channel_id,
+                theme_key=theme_key,
+                challenge_index=challenge_index,
+                posted_by=await self._participant_id(session, posted_by),
+                posted_at=self._clock.now(),
+            )
+            session.add(row)
+            await session.flush()
+            return self._prompt(row, where.channel_id)
+
+    @staticmethod
+    def _prompt(row: m.Prompt, channel_id: str) -> domain.PostedPrompt:
+        return domain.PostedPrompt(
+            id=row.id,
+            theme_key=row.theme_key,
+            challenge_index=row.challenge_index,
+            channel_id=channel_id,
+            posted_at=_utc(row.posted_at),
+        )
+
+    def _prompts_here(self, pid: int, where: domain.ConversationRef) -> Select[Any]:
+        return (
+            select(m.Prompt)
+            .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
+            .where(
+                m.Prompt.programme_id == pid,
+                m.Channel.platform == where.platform,
+                m.Channel.workspace_id == where.workspace_id,
+                m.Channel.channel_id == where.channel_id,
+            )
+        )
+
+    async def posted_challenges(
+        self, programme: str, where: domain.ConversationRef, theme_key: str
+    ) -> set[int]:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            query = self._prompts_here(pid, where).where(m.Prompt.theme_key == theme_key)
+            rows = await session.scalars(query)
+            return {p.challenge_index for p in rows}
+
+    async def prompt_in_thread(
+        self, programme: str, where: domain.ConversationRef
+    ) -> domain.PostedPrompt | None:
+        if not where.thread_id:
+            return None
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            ref = await session.scalar(
+                select(m.Post.ref).where(
+                    m.Post.programme_id == pid,
+                    m.Post.kind == AnchorKind.PROMPT.value,
+                    m.Post.platform == where.platform,
+                    m.Post.workspace_id == where.workspace_id,
+                    m.Post.channel_id == where.channel_id,
+                    m.Post.message_id == where.thread_id,
+                )
+            )
+            row = await session.get(m.Prompt, ref) if ref is not None else None
+            return self._prompt(row, where.channel_id) if row else None
+
+    async def prompt(self, programme: str, prompt_id: int) -> domain.PostedPrompt | None:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            found = (
+                await session.execute(
+                    select(m.Prompt, m.Channel.channel_id)
+                    .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
+                    .where(m.Prompt.id == prompt_id, m.Prompt.programme_id == pid)
+                )
+            ).first()
+            return self._prompt(found[0], found[1]) if found else None
+
+    async def latest_prompt(
+        self, programme: str, where: domain.ConversationRef
+    ) -> domain.PostedPrompt | None:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            query = self._prompts_here(pid, where).order_by(m.Prompt.id.desc()).limit(1)
+            row = await session.scalar(query)
+            return self._prompt(row, where.channel_id) if row else None
+
+    async def record_post(
+        self, programme: str, anchor: Anchor, message: domain.PostedMessage
+    ) -> None:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            stmt = self._insert(m.Post).values(
+                programme_id=pid,
+                kind=anchor.kind.value,
+                ref=anchor.ref,
+                platform=message.platform,
+                workspace_id=message.workspace_id,
+                channel_id=message.channel_id,
+                message_id=message.message_id,
+            )
+            await session.execute(stmt.on_conflict_do_nothing())
+
+    async def posts(self, programme: str, anchor: Anchor) -> Sequence[domain.PostedMessage]:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            rows = await session.scalars(
+                select(m.Post)
+                .where(m.Post.programme_id == pid, m.Post.kind == anchor.kind.value)
+                .where(m.Post.ref == anchor.ref)
+                .order_by(m.Post.id)
+            )
+            return [
+                domain.PostedMessage(r.platform, r.workspace_id, r.channel_id, r.message_id)
+                for r in rows
+            ]
+
+    # ---- ideas -----------------------------------------------------------------------------------
+
+    async def add_idea(self, new: domain.NewIdea) -> domain.Idea:
+        async with self._write() as session:
+            pid = await self._programme_id(session, new.programme_key)
+            author_id = await self._participant_id(session, new.author)
+            channel_id, _, audience = await self._channel_row(session, pid, new.where)
+            number = (
+                await session.execute(
+                    update(m.Programme)
+                    .where(m.Programme.id == pid)
+                    .values(last_number=m.Programme.last_number + 1)
+                    .returning(m.Programme.last_number)
+                )
+            ).scalar_one()
+            session.add(
+                m.Idea(
+                    programme_id=pid,
+                    number=number,
+                    theme_key=new.theme_key,
+                    prompt_id=new.prompt_id,
+                    text=new.text,
+                    author_id=author_id,
+                    platform=new.where.platform,
+                    channel_id=channel_id,
+                    audience=audience,
+                    created_at=self._clock.now(),
+                )
+            )
+            await session.flush()
+            return await self._one_idea(session, pid, number)
+
+    async def idea(self, programme: str, number: int) -> domain.Idea | None:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            found = await self._ideas(session, pid, number=number)
+            return found[0] if found else None
+
+    async def ideas(self, programme: str, theme_key: str | None = None) -> Sequence[domain.Idea]:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            found = await self._ideas(session, pid, theme_key=theme_key)
+            return sorted(found, key=lambda i: (-i.votes, i.number))
+
+    async def _one_idea(self, session: AsyncSession, pid: int, number: int) -> domain.Idea:
+        return (await self._ideas(session, pid, number=number))[0]
+
+    async def _ideas(
+        self,
+        session: AsyncSession,
+        pid: int,
+        number: int | None = None,
+        theme_key: str | None = None,
+    ) -> list[domain.Idea]:
+        """Ideas with authors and channels, then their votes by audience: two queries in all."""
+        query = (
+            select(m.Idea, m.Participant, m.Channel.name, m.Channel.channel_id)
+            .join(m.Participant, m.Participant.id == m.Idea.author_id)
+            .join(m.Channel, m.Channel.id == m.Idea.channel_id)
+            .where(m.Idea.programme_id == pid)
+        )
+        votes = (
+            select(m.Vote.idea_id, m.Vote.audience, func.count())
+            .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+            .where(m.Idea.programme_id == pid)
+            .group_by(m.Vote.idea_id, m.Vote.audience)
+        )
+        if number is not None:
+            query = query.where(m.Idea.number == number)
+            votes = votes.where(m.Idea.number == number)
+        if theme_key is not None:
+            query = query.where(m.Idea.theme_key == theme_key)
+            votes = votes.where(m.Idea.theme_key == theme_key)
+        tallies: dict[int, dict[str, int]] = {}
+        for idea_id, audience, count in await session.execute(votes):
+            tallies.setdefault(idea_id, {})[audience] = count
+        return [
+            self._idea(row, author, channel_name or channel_id, tallies.get(row.id, {}))
+            for row, author, channel_name, channel_id in await session.execute(query)
+        ]
+
+    @staticmethod
+    def _idea(
+        row: m.Idea, author: m.Participant, channel: str, votes: dict[str, int]
+    ) -> domain.Idea:
+        return domain.Idea(
+            number=row.number,
+            text=row.text,
+            theme_key=row.theme_key,
+            author=domain.Participant(author.platform, author.user_id, author.display_name),
+            platform=row.platform,
+            channel_name=channel,
+            audience=row.audience,
+            created_at=_utc(row.created_at),
+            prompt_id=row.prompt_id,
+            assignment=(
+                domain.Assignment(row.actor_key, row.style_key, row.stage_key)
+                if row.actor_key
+                else None
+            ),
+            votes_by_audience=votes,
+        )
+
+    # ---- votes -----------------------------------------------------------------------------------
+
+    async def vote(
+        self,
+        programme: str,
+        number: int,
+        voter: domain.Participant,
+        where: domain.ConversationRef,
+        budget: int,
+    ) -> VoteResult:
+        try:
+            async with self._write() as session:
+                pid = await self._programme_id(session, programme)
+                target = await self._idea_key(session, pid, number)
+                if target is None:
+                    return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+                idea_id, theme_key = target
+                voter_id = await self._participant_id(session, voter)
+                _, _, audience = await self._channel_row(session, pid, where)
+                cast = await session.scalar(
+                    self._insert(m.Vote)
+                    .values(
+                        idea_id=idea_id,
+                        participant_id=voter_id,
+                        audience=audience,
+                        platform=where.platform,
+                        cast_at=self._clock.now(),
+                    )
+                    .on_conflict_do_nothing(index_elements=["idea_id", "participant_id"])
+                    .returning(m.Vote.id)
+                )
+                if cast is None:
+                    cast_at = await session.scalar(
+                        select(m.Vote.cast_at).where(
+                            m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id
+                        )
+                    )
+                    used = await self._used(session, pid, voter_id, theme_key)
+                    idea = await self._one_idea(session, pid, number)
+                    when = _utc(cast_at) if cast_at else None
+                    return VoteResult(VoteOutcome.ALREADY, idea, used, when)
+                used = await self._spend(session, pid, voter_id, theme_key, budget)
+                if used is None:
+                    raise _BudgetSpent  # rolls the vote row back
+                idea = await self._one_idea(session, pid, number)
+                return VoteResult(VoteOutcome.CAST, idea, used)
+        except _BudgetSpent:
+            async with self._read() as session:
+                idea = await self._one_idea(session, pid, number)
+                return VoteResult(VoteOutcome.OVER_BUDGET, idea, budget)
+
+    async def _spend(
+        self, session: AsyncSession, pid: int, voter_id: int, theme_key: str, budget: int
+    ) -> int | None:
+        """Take one vote from the voter's budget for the theme; None when none is left."""
+        await session.execute(
+            self._insert(m.VoteBudget)
+            .values(programme_id=pid, participant_id=voter_id, theme_key=theme_key, used=0)
+            .on_conflict_do_nothing()
+        )
+        spent = await session.scalar(
+            update(m.VoteBudget)
+            .where(
+                m.VoteBudget.programme_id == pid,
+                m.VoteBudget.participant_id == voter_id,
+                m.VoteBudget.theme_key == theme_key,
+                m.VoteBudget.used < budget,
+            )
+            .values(used=m.VoteBudget.used + 1)
+            .returning(m.VoteBudget.used)
+        )
+        return int(spent) if spent is not None else None
+
+    async def _used(self, session: AsyncSession, pid: int, voter_id: int, theme_key: str) -> int:
+        used = await session.scalar(
+            select(m.VoteBudget.used).where(
+                m.VoteBudget.programme_id == pid,
+                m.VoteBudget.participant_id == voter_id,
+                m.VoteBudget.theme_key == theme_key,
+            )
+        )
+        return int(used or 0)
+
+    async def _idea_key(
+        self, session: AsyncSession, pid: int, number: int
+    ) -> tuple[int, str] | None:
+        row = (
+            await session.execute(
+                select(m.Idea.id, m.Idea.theme_key).where(
+                    m.Idea.programme_id == pid, m.Idea.number == number
+                )
+            )
+        ).first()
+        return (row.id, row.theme_key) if row else None
+
+    async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            target = await self._idea_key(session, pid, number)
+            if target is None:
+                return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+            idea_id, theme_key = target
+            voter_id = await self._participant_id(session, voter)
+            removed = await session.scalar(
+                delete(m.Vote)
+                .where(m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id)
+                .returning(m.Vote.id)
+            )
+            if removed is not None:
+                await session.execute(
+                    update(m.VoteBudget)
+                    .where(
+                        m.VoteBudget.programme_id == pid,
+                        m.VoteBudget.participant_id == voter_id,
+                        m.VoteBudget.theme_key == theme_key,
+                    )
+                    .values(used=m.VoteBudget.used - 1)
+                )
+            used = await self._used(session, pid, voter_id, theme_key)
+            idea = await self._one_idea(session, pid, number)
+            outcome = VoteOutcome.RETRACTED if removed is not None else VoteOutcome.NOT_VOTED
+            return VoteResult(outcome, idea, used)
+
+    # ---- assignment, organisers, stats ----------------------------------------------------------
+
+    async def assign(
+        self,
+        programme: str,
+        number: int,
+        assignment: domain.Assignment | None,
+        by: domain.Participant,
+    ) -> domain.Idea | None:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            changed = await session.scalar(
+                update(m.Idea)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .values(
+                    actor_key=assignment.actor_key if assignment else None,
+                    style_key=assignment.style_key if assignment else None,
+                    stage_key=assignment.stage_key if assignment else None,
+                    assigned_by=await self._participant_id(session, by),
+                    assigned_at=self._clock.now(),
+                )
+                .returning(m.Idea.id)
+            )
+            return await self._one_idea(session, pid, number) if changed else None
+
+    async def organisers(self, programme: str) -> set[str]:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            rows = await session.scalars(
+                select(m.Organiser.user_key).where(m.Organiser.programme_id == pid)
+            )
+            return set(rows)
+
+    async def set_organiser(
+        self, programme: str, user_key: str, add: bool, by: domain.Participant
+    ) -> bool:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            if add:
+                stmt = self._insert(m.Organiser).values(
+                    programme_id=pid, user_key=user_key, added_by=by.key, added_at=self._clock.now()
+                )
+                done = await session.scalar(
+                    stmt.on_conflict_do_nothing().returning(m.Organiser.user_key)
+                )
+            else:
+                done = await session.scalar(
+                    delete(m.Organiser)
+                    .where(m.Organiser.programme_id == pid, m.Organiser.user_key == user_key)
+                    .returning(m.Organiser.user_key)
+                )
+            return done is not None
+
+    async def stats(self, programme: str) -> domain.ProgrammeStats:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            voter = aliased(m.Vote)
+            ideas = await session.scalar(
+                select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
+            )
+            votes = await session.scalar(
+                select(func.count())
+                .select_from(voter)
+                .join(m.Idea, m.Idea.id == voter.idea_id)
+                .where(m.Idea.programme_id == pid)
+            )
+            people = union(
+                select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
+                select(voter.participant_id.label("who"))
+                .join(m.Idea, m.Idea.id == voter.idea_id)
+                .where(m.Idea.programme_id == pid),
+            ).subquery()
+            participants = await session.scalar(select(func.count()).select_from(people))
+            return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+
+    # ---- delivery bookkeeping -------------------------------------------------------------------
+
+    async def first_sighting(self, platform: str, event_id: str) -> bool:
+        async with self._write() as session:
+            stmt = self._insert(m.ProcessedEvent).values(
+                platform=platform, event_id=event_id, seen_at=self._clock.now()
+            )
+            inserted = await session.scalar(
+                stmt.on_conflict_do_nothing().returning(m.ProcessedEvent.event_id)
+            )
+            return inserted is not None
+
+    async def save_reference(
+        self, programme: str, where: domain.ConversationRef, reference: Mapping[str, Any]
+    ) -> None:
+        async with self._write() as session:
+            pid = await self._programme_id(session, programme)
+            channel_id, _, _ = await self._channel_row(session, pid, where)
+            await session.execute(
+                update(m.Channel)
+                .where(m.Channel.id == channel_id)
+                .values(reference=dict(reference))
+            )
+
+    async def reference(
+        self, programme: str, where: domain.ConversationRef
+    ) -> dict[str, Any] | None:
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            found = await session.scalar(
+                select(m.Channel.reference).where(
+                    m.Channel.programme_id == pid,
+                    m.Channel.platform == where.platform,
+                    m.Channel.workspace_id == where.workspace_id,
+                    m.Channel.channel_id == where.channel_id,
+                )
+            )
+            return dict(found) if found else None

@@ -1,0 +1,130 @@
+"""Shared fixtures: every storage-backed test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from HOWCANWE_TEST_POSTGRES_URL (default: the local server, database `test`);
+each test session creates its own database there and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.app import Services, open_services
+from bot.config import Settings
+from bot.core.domain import ConversationRef, Participant
+from bot.core.interaction import Context
+
+POSTGRES_URL = os.environ.get(
+    "HOWCANWE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ("sqlite", "postgresql")
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.moment = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+async def _postgres_database() -> str:
+    """A fresh, empty database on the test server; returns its URL."""
+    name = f"howcanwe_test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+
+
+async def _drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _postgres_reachable() -> bool:
+    async def probe() -> None:
+        conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> bool:
+    return _postgres_reachable()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_available: bool
+) -> Iterator[str]:
+    """A new, empty database per test: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'howcanwe.db'}"
+        return
+    if not postgres_available:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}; .ci/run starts it")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (start it to run these tests)")
+    url = asyncio.run(_postgres_database())
+    try:
+        yield url
+    finally:
+        asyncio.run(_drop_postgres_database(url))
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        organisers=frozenset({"console:olive", "slack:UORG", "teams:29:org"}),
+        auto_migrate=True,
+    )
+
+
+@pytest.fixture
+async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+    async with open_services(settings, clock=clock) as opened:
+        yield opened
+
+
+def person(user: str, platform: str = "console") -> Participant:
+    return Participant(platform, user, user.title())
+
+
+def in_channel(
+    channel: str = "general", platform: str = "console", thread: str | None = None
+) -> ConversationRef:
+    return ConversationRef(platform, "local", channel, channel, thread)
+
+
+def ctx(user: str, channel: str = "general", thread: str | None = None) -> Context:
+    return Context(person(user), in_channel(channel, thread=thread))
