@@ -14,9 +14,11 @@ from bot.core.domain import Anchor, PostedMessage
 from bot.core.interaction import (
     ADD_IDEA,
     ASSIGN,
+    POST_PROMPT,
     SEE_IDEAS,
     VOTE,
     ButtonPressed,
+    Card,
     Command,
     Context,
     FormSubmitted,
@@ -66,6 +68,12 @@ class Engine:
             )
             return [Rejected(SORRY)]
 
+    async def home(self, ctx: Context) -> Card:
+        """A personal overview (Slack App Home, a Teams personal tab): the live plan, and for
+        organisers one button per theme that posts its next prompt (value: the theme key)."""
+        await self.workshop.ready(ctx)
+        return await planning.home_card(self.workshop, ctx)
+
     async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:
         """A handler reports where it posted an anchored card (a prompt's thread, an idea card)."""
         where = ctx.where
@@ -101,6 +109,8 @@ class Engine:
             return await prompts.open_idea_form(ws, ctx, value)
         if action == SEE_IDEAS:
             return await ideas.list_ideas(ws, ctx, value or None)
+        if action == POST_PROMPT:
+            return await prompts.post_prompt(ws, ctx, value, None)
         log.warning("unknown action", extra={"action_id": action})
         raise Refusal("That button is out of date. Type `help` to see what you can do.")
 

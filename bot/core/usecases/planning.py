@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import cards
-from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Context, Delivery, Reply, Say
 from bot.core.plan import ActionPlan, build_plan
 from bot.core.workshop import Workshop
 
@@ -22,3 +22,12 @@ async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list
 
 async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
     return [Say(cards.themes_card(ws.playbook), Delivery.PRIVATE)]
+
+
+async def home_card(ws: Workshop, ctx: Context) -> Card:
+    plan = await action_plan(ws, ctx.programme_key)
+    card = cards.plan_card(ws.playbook, plan)
+    if not await ws.is_organiser(ctx):
+        return card
+    buttons = tuple(Button(f"Post next: {t.title}", POST_PROMPT, t.key) for t in ws.playbook.themes)
+    return Card(card.title, (Actions(buttons), *card.blocks))
