@@ -26,7 +26,7 @@ def check_text(text: str) -> str:
 
 
 async def idea_command(ws: Workshop, ctx: Context, typed: str) -> list[Reply]:
-    """`idea [<theme>:] <text>`: to the thread's prompt, the tagged theme, or the channel's latest."""
+    """`idea [<theme>:] <text>`: to the thread's prompt, the tagged theme, or the latest prompt."""
     tag, body = grammar.theme_tag(typed)
     theme_key = None
     if tag is not None:
