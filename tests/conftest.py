@@ -1,13 +1,14 @@
 """Shared fixtures: every storage-backed test runs on SQLite and on PostgreSQL.
 
 PostgreSQL comes from HOWCANWE_TEST_POSTGRES_URL (default: the local server, database `test`);
-each test session creates its own database there and drops it afterwards.
+each test run creates its own database there, empties it before every test, and drops it at the end.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from bot.app import Services, open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Context
+from storage.database import create_engine, upgrade
 
 POSTGRES_URL = os.environ.get(
     "HOWCANWE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -40,8 +42,8 @@ class FakeClock:
         self.moment += timedelta(**delta)
 
 
-async def _postgres_database() -> str:
-    """A fresh, empty database on the test server; returns its URL."""
+async def _create_postgres_database() -> str:
+    """A new, empty database on the test server; returns its URL."""
     name = f"howcanwe_test_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(POSTGRES_URL)
     try:
@@ -60,6 +62,14 @@ async def _drop_postgres_database(url: str) -> None:
         await conn.close()
 
 
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
 def _postgres_reachable() -> bool:
     async def probe() -> None:
         conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
@@ -72,24 +82,84 @@ def _postgres_reachable() -> bool:
     return True
 
 
+def _require_postgres(available: bool) -> None:
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}; .ci/run starts it")
+    pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (start it to run these tests)")
+
+
 @pytest.fixture(scope="session")
 def postgres_available() -> bool:
     return _postgres_reachable()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test: migrating once keeps the suite quick."""
+    path = tmp_path_factory.mktemp("template") / "howcanwe.db"
+    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_session_database(postgres_available: bool) -> Iterator[str | None]:
+    """One migrated PostgreSQL database for the whole run; each test starts it empty."""
+    if not postgres_available:
+        yield None
+        return
+    url = asyncio.run(_create_postgres_database())
+    asyncio.run(_migrate(url))
+    try:
+        yield url
+    finally:
+        asyncio.run(_drop_postgres_database(url))
+
+
+async def _empty_every_table(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        tables = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'alembic_version'"
+        )
+        names = ", ".join(f'"{t["tablename"]}"' for t in tables)
+        await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_available: bool,
+    sqlite_template: Path,
+    postgres_session_database: str | None,
+) -> Iterator[str]:
+    """An empty, migrated database per test: a fresh SQLite file, or the emptied PostgreSQL one."""
+    if request.param == "sqlite":
+        path = tmp_path / "howcanwe.db"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    _require_postgres(postgres_available)
+    assert postgres_session_database is not None
+    asyncio.run(_empty_every_table(postgres_session_database))
+    yield postgres_session_database
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_available: bool
 ) -> Iterator[str]:
-    """A new, empty database per test: a SQLite file, or a PostgreSQL database."""
+    """A new database with no tables at all, for migration tests."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'howcanwe.db'}"
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
-    if not postgres_available:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_URL}; .ci/run starts it")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} (start it to run these tests)")
-    url = asyncio.run(_postgres_database())
+    _require_postgres(postgres_available)
+    url = asyncio.run(_create_postgres_database())
     try:
         yield url
     finally:

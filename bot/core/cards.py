@@ -67,6 +67,19 @@ def idea_form(theme: Theme, challenge: str, prompt_id: int) -> Form:
     )
 
 
+def plural(count: int, word: str) -> str:
+    """"1 vote", "2 votes"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def stats_text(plan: ActionPlan) -> str:
+    stats = plan.stats
+    return (
+        f"{plural(stats.ideas, 'idea')}, {plural(stats.votes, 'vote')} from "
+        f"{plural(stats.participants, 'participant')}."
+    )
+
+
 def votes_text(playbook: Playbook, idea: Idea) -> str:
     if not idea.votes:
         return "no votes yet"
@@ -74,8 +87,7 @@ def votes_text(playbook: Playbook, idea: Idea) -> str:
     parts = [
         f"{names.get(k, k)} {n}" for k, n in sorted(idea.votes_by_audience.items(), key=_by_count)
     ]
-    plural = "vote" if idea.votes == 1 else "votes"
-    return f"{idea.votes} {plural} — " + ", ".join(parts)
+    return f"{plural(idea.votes, 'vote')} — " + ", ".join(parts)
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
@@ -204,13 +216,7 @@ def _clip(text: str, limit: int = 200) -> str:
 
 
 def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
-    stats = plan.stats
-    blocks: list[Text | Heading | Bullets] = [
-        Text(
-            f"{stats.ideas} ideas, {stats.votes} votes from {stats.participants} participants.",
-            Tone.MUTED,
-        )
-    ]
+    blocks: list[Text | Heading | Bullets] = [Text(stats_text(plan), Tone.MUTED)]
     for theme_plan in plan.themes:
         blocks.append(Heading(theme_plan.theme.title))
         for cell in theme_plan.cells:

@@ -115,8 +115,7 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
     lines = [
         f"# Action plan — {plan.programme_name}",
         "",
-        f"{plan.stats.ideas} ideas, {plan.stats.votes} votes from "
-        f"{plan.stats.participants} participants.",
+        cards.stats_text(plan),
         "",
         "| Theme | " + " | ".join(a.name for a in playbook.actors) + " | Not yet assigned |",
         "|---" * (len(playbook.actors) + 2) + "|",

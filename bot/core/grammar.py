@@ -217,9 +217,9 @@ def _idea(rest: str) -> AddIdea:
 
 def theme_tag(text: str) -> tuple[str | None, str]:
     """Split a leading `<theme>:` tag from an idea; the caller decides whether it names a theme."""
-    head, colon, body = text.partition(":")
-    if colon and body.strip() and re.fullmatch(r"[\w\- ]{1,40}", head.strip()):
-        return head.strip(), body.strip()
+    match = re.fullmatch(r"\s*([\w\- ]{1,40}):\s+(\S.*)", text, flags=re.DOTALL)
+    if match:
+        return match.group(1).strip(), match.group(2).strip()
     return None, text
 
 
