@@ -51,7 +51,7 @@ class Engine:
 
     async def handle(self, ctx: Context, intent: Intent) -> list[Reply]:
         try:
-            await self.workshop.ready(ctx)
+            await self.workshop.ready(ctx.programme_key)
             return await self._route(ctx, intent)
         except (Refusal, grammar.GrammarError) as refusal:
             return [Rejected(str(refusal))]
@@ -71,7 +71,7 @@ class Engine:
     async def home(self, ctx: Context) -> Card:
         """A personal overview (Slack App Home, a Teams personal tab): the live plan, and for
         organisers one button per theme that posts its next prompt (value: the theme key)."""
-        await self.workshop.ready(ctx)
+        await self.workshop.ready(ctx.programme_key)
         return await planning.home_card(self.workshop, ctx)
 
     async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:

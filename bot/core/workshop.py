@@ -27,13 +27,13 @@ class Workshop:
     env_organisers: frozenset[str] = frozenset()
     _ready: set[str] = field(default_factory=set)
 
-    async def ready(self, ctx: Context) -> None:
-        """Make sure the caller's programme exists (once per process and programme)."""
-        if ctx.programme_key not in self._ready:
+    async def ready(self, programme_key: str) -> None:
+        """Make sure the programme exists (checked once per process and programme)."""
+        if programme_key not in self._ready:
             await self.repo.ensure_programme(
-                ctx.programme_key, self.playbook.name, self.playbook.default_audience
+                programme_key, self.playbook.name, self.playbook.default_audience
             )
-            self._ready.add(ctx.programme_key)
+            self._ready.add(programme_key)
 
     async def is_organiser(self, ctx: Context) -> bool:
         key = ctx.who.key

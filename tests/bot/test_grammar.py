@@ -23,7 +23,10 @@ from bot.core import grammar as g
         ("vote #12", g.Vote(12)),
         ("unvote #3", g.Unvote(3)),
         ("assign 4 authority", g.Assign(4, "authority")),
-        ("assign #4 authority funder early stage", g.Assign(4, "authority", "funder", "early stage")),
+        (
+            "assign #4 authority funder early stage",
+            g.Assign(4, "authority", "funder", "early stage"),
+        ),
         ("assign 4 “combined authority” funder", g.Assign(4, "combined authority", "funder")),
         ("unassign 4", g.Unassign(4)),
         ("plan", g.ShowPlan()),

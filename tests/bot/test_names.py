@@ -30,7 +30,7 @@ def test_ambiguous_prefix_is_refused_and_lists_the_candidates() -> None:
 
 
 def test_unknown_name_lists_the_choices() -> None:
-    with pytest.raises(names.NoMatch, match="There is no actor called 'aliens'. Try one of"):
+    with pytest.raises(names.NoMatch, match=r"There is no actor called 'aliens'\. Try one of"):
         names.resolve("aliens", BOOK.actors, "actor")
 
 

@@ -1,4 +1,4 @@
-"""The bundled playbook is the write-up's workshop, complete; broken playbooks say where they break."""
+"""The bundled playbook is the write-up's workshop; broken playbooks say where they break."""
 
 from __future__ import annotations
 
@@ -39,7 +39,13 @@ def test_default_playbook_runs_the_writeups_workshop(book: playbook.Playbook) ->
 
 def test_styles_grid_has_every_cell_named_and_described(book: playbook.Playbook) -> None:
     assert [s.name for s in book.styles] == [
-        "Collaborator", "Steward", "Customer", "Provider", "Funder", "Regulator", "Legislator",
+        "Collaborator",
+        "Steward",
+        "Customer",
+        "Provider",
+        "Funder",
+        "Regulator",
+        "Legislator",
     ]
     assert [s.name for s in book.stages] == ["Early stage", "Framing", "Scaling", "Developing"]
     for style in book.styles:
@@ -101,17 +107,25 @@ def test_a_minimal_playbook_loads_with_defaults(tmp_path: Path) -> None:
     ("change", "field"),
     [
         (lambda t: t.replace('key = "parks"', 'key = "Parks Now"'), "themes[0].key"),
-        (lambda t: t.replace('challenges = ["Make parks greener?"]', "challenges = []"),
-         "themes[0].challenges"),
-        (lambda t: t + '[voting]\nvotes_per_theme = 0\n', "voting.votes_per_theme"),
-        (lambda t: t.replace('name = "Mini"', 'name = "Mini"\ntimezone = "Mars/Olympus"'),
-         "programme.timezone"),
-        (lambda t: t.replace('name = "Mini"', 'name = "Mini"\ndefault_audience = "aliens"'),
-         "programme.default_audience"),
-        (lambda t: t + '[[themes]]\nkey = "parks"\ntitle = "Again"\nchallenges = ["x?"]\n',
-         "themes"),
+        (
+            lambda t: t.replace('challenges = ["Make parks greener?"]', "challenges = []"),
+            "themes[0].challenges",
+        ),
+        (lambda t: t + "[voting]\nvotes_per_theme = 0\n", "voting.votes_per_theme"),
+        (
+            lambda t: t.replace('name = "Mini"', 'name = "Mini"\ntimezone = "Mars/Olympus"'),
+            "programme.timezone",
+        ),
+        (
+            lambda t: t.replace('name = "Mini"', 'name = "Mini"\ndefault_audience = "aliens"'),
+            "programme.default_audience",
+        ),
+        (
+            lambda t: t + '[[themes]]\nkey = "parks"\ntitle = "Again"\nchallenges = ["x?"]\n',
+            "themes",
+        ),
         (lambda t: t.replace('[programme]\nkey = "mini"\nname = "Mini"\n', ""), "programme"),
-        (lambda t: t + "[[styles]]\nkey = \"funder\"\nname = \"Funder\"\n", "actors"),
+        (lambda t: t + '[[styles]]\nkey = "funder"\nname = "Funder"\n', "actors"),
         (lambda t: t + "this is not toml", "not valid TOML"),
     ],
 )
@@ -125,5 +139,5 @@ def test_a_broken_playbook_names_the_file_and_the_field(tmp_path: Path, change, 
 
 
 def test_a_missing_playbook_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(PlaybookError, match="nowhere.toml: cannot be read"):
+    with pytest.raises(PlaybookError, match=r"nowhere\.toml: cannot be read"):
         playbook.load(tmp_path / "nowhere.toml")

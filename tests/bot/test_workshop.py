@@ -94,7 +94,9 @@ async def test_organiser_can_choose_the_challenge_and_is_told_when_all_are_poste
     chosen = await room.cmd("olive", "prompt infra 8")
     assert "challenge 8 of 8" in chosen[0].card.title
     assert "Live, and work, and collaborate." in chosen[0].card.as_text()
-    assert "challenges 1 to 8; there is no number 9" in refused(await room.cmd("olive", "prompt infra 9"))
+    assert "challenges 1 to 8; there is no number 9" in refused(
+        await room.cmd("olive", "prompt infra 9")
+    )
     for _ in range(7):
         await room.cmd("olive", "prompt infra")
     assert "All 8 challenges of Investing in infrastructure" in refused(
@@ -178,7 +180,7 @@ async def test_bad_ideas_are_refused_and_nothing_is_stored(room: Room, text, rea
         "x" * 3000,
         "Bike lanes 🚲 for everyone — 自転車道 — دراجات — велодорожки",
         "<!channel> <!here> @here <@U123> <script>alert(1)</script> [click](http://evil.example)",
-        "=HYPERLINK(\"http://evil.example\")",
+        '=HYPERLINK("http://evil.example")',
     ],
 )
 async def test_ideas_are_stored_exactly_as_typed(room: Room, text: str) -> None:
@@ -281,7 +283,9 @@ async def test_organisers_assign_ideas_to_actors_styles_and_stages(room: Room) -
     await room.cmd("olive", "assign #2 org")
     ideas = {i.number: i.assignment for i in await ideas_of(room)}
     assert (ideas[1].actor_key, ideas[1].style_key, ideas[1].stage_key) == (
-        "authority", "funder", "scaling",
+        "authority",
+        "funder",
+        "scaling",
     )
     assert (ideas[2].actor_key, ideas[2].style_key) == ("organisations", None)
     assert "no longer assigned" in said(await room.cmd("olive", "unassign 2"))
@@ -306,8 +310,12 @@ async def test_bad_assignments_change_nothing(room: Room, command: str, reason: 
 
 async def test_participants_cannot_assign(room: Room) -> None:
     await _two_ideas(room)
-    assert "Only organisers can assign ideas" in refused(await room.cmd("ann", "assign 1 individuals"))
-    assert "Only organisers" in refused(await room.send("ann", ButtonPressed(ASSIGN, "1:actor:individuals")))
+    assert "Only organisers can assign ideas" in refused(
+        await room.cmd("ann", "assign 1 individuals")
+    )
+    assert "Only organisers" in refused(
+        await room.send("ann", ButtonPressed(ASSIGN, "1:actor:individuals"))
+    )
 
 
 async def test_the_card_menus_assign_part_by_part(room: Room) -> None:
@@ -316,7 +324,9 @@ async def test_the_card_menus_assign_part_by_part(room: Room) -> None:
     await room.send("olive", ButtonPressed(ASSIGN, "1:stage:framing"))
     (first,) = [i for i in await ideas_of(room) if i.number == 1]
     assert (first.assignment.actor_key, first.assignment.style_key, first.assignment.stage_key) == (
-        "authority", "steward", "framing",
+        "authority",
+        "steward",
+        "framing",
     )
     await room.send("olive", ButtonPressed(ASSIGN, "1:actor:individuals"))
     (first,) = [i for i in await ideas_of(room) if i.number == 1]
@@ -363,7 +373,9 @@ async def test_channel_audience_is_shown_to_all_and_set_by_organisers(room: Room
     assert "Only organisers can set a channel's audience" in refused(
         await room.cmd("ann", "channel business")
     )
-    assert "There is no audience called 'aliens'" in refused(await room.cmd("olive", "channel aliens"))
+    assert "There is no audience called 'aliens'" in refused(
+        await room.cmd("olive", "channel aliens")
+    )
     assert "count as Business" in said(await room.cmd("olive", "channel bus"))
     assert "count as Business" in said(await room.cmd("ann", "channel"))
 

@@ -10,6 +10,7 @@ from bot.core.workshop import Workshop
 
 async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None) -> ActionPlan:
     """The plan as it stands: the one query path shared by chat, export and (later) digests."""
+    await ws.ready(programme)
     ideas = await ws.repo.ideas(programme, theme_key)
     return build_plan(ws.playbook, ideas, await ws.repo.stats(programme), theme_key)
 

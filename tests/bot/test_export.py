@@ -1,0 +1,81 @@
+"""Export formats render typed text safely: no spreadsheet formulas, no Markdown links or HTML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+from bot.core import export, playbook
+from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats
+from bot.core.plan import build_plan
+
+BOOK = playbook.load_default()
+WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def _plan(*texts: str):
+    ideas = [
+        Idea(
+            number=n,
+            text=text,
+            theme_key="inclusive-growth",
+            author=Participant("slack", f"U{n}", f"Person {n}"),
+            platform="slack",
+            channel_name="town",
+            audience="community",
+            created_at=WHEN,
+            assignment=Assignment("authority", "funder", "scaling") if n == 1 else None,
+            votes_by_audience={"community": n, "business": 1},
+        )
+        for n, text in enumerate(texts, 1)
+    ]
+    return build_plan(BOOK, ideas, ProgrammeStats(len(ideas), 0, 0))
+
+
+def test_csv_defuses_formulas_and_keeps_everything_else() -> None:
+    plan = _plan('=HYPERLINK("http://evil.example")', "+1 for buses", "Plain, with a comma")
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(BOOK, plan))))
+    texts = {r["id"]: r["text"] for r in rows}
+    assert texts == {
+        "1": '\'=HYPERLINK("http://evil.example")',
+        "2": "'+1 for buses",
+        "3": "Plain, with a comma",
+    }
+    by_id = {r["id"]: r for r in rows}
+    assert json.loads(by_id["1"]["votes_by_audience"]) == {
+        "community": 1,
+        "business": 1,
+        "authority": 0,
+        "stakeholders": 0,
+    }
+    assert by_id["3"]["votes_community"] == "3"
+
+
+def test_markdown_shows_markup_as_text() -> None:
+    plan = _plan("[click](http://evil.example) <script>alert(1)</script> **bold** | pipe")
+    markdown = export.to_markdown(BOOK, plan)
+    assert "\\[click\\]\\(http://evil.example\\)" in markdown
+    assert "\\<script\\>" in markdown and "<script>" not in markdown
+    assert "\\*\\*bold\\*\\* \\| pipe" in markdown
+    assert "as Funder · Scaling: Grants and subsidies" in markdown
+
+
+def test_json_keeps_text_exactly_and_ranks_by_votes() -> None:
+    plan = _plan("first <!channel>", "second 🚲", "third")
+    data = json.loads(export.to_json(BOOK, plan, WHEN))
+    ideas = data["themes"][0]["ideas"]
+    assert [i["id"] for i in ideas] == [3, 2, 1]
+    assert ideas[2]["text"] == "first <!channel>"
+    assert ideas[1]["text"] == "second 🚲"
+    assert data["programme"]["exported_at"] == "2026-03-02T09:30:00Z"
+    assert data["format"] == 1
+
+
+def test_anonymous_playbooks_hide_authors() -> None:
+    from dataclasses import replace
+
+    anonymous = replace(BOOK, anonymous=True)
+    data = export.to_data(anonymous, _plan("an idea"), WHEN)
+    assert data["themes"][0]["ideas"][0]["author"] == "a participant"

@@ -1,0 +1,120 @@
+"""Races settled by the database: no lost, doubled or over-budget vote; unique idea numbers.
+
+Each racer gets its own engine (its own connection pool), as separate web processes would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.core.domain import NewIdea, VoteOutcome
+from storage.database import create_engine
+from storage.repository import SqlRepository
+from tests.conftest import in_channel, person
+
+BUDGET = 5
+
+
+@pytest.fixture
+async def repos(database_url, clock):
+    """Four repositories on four engines, over one freshly migrated database."""
+    engines = [create_engine(database_url) for _ in range(4)]
+    repos = [SqlRepository(engine, clock) for engine in engines]
+    await repos[0].ensure_programme("default", "Test", "community")
+    yield repos
+    for engine in engines:
+        await engine.dispose()
+
+
+async def _ideas(repo: SqlRepository, count: int, theme: str = "inclusive-growth") -> None:
+    for n in range(count):
+        await repo.add_idea(
+            NewIdea("default", f"Idea {n}", theme, person("author"), in_channel(), None)
+        )
+
+
+async def test_one_participant_voting_for_many_ideas_at_once_stays_within_budget(repos) -> None:
+    await _ideas(repos[0], 12)
+    voter = person("bob")
+    results = await asyncio.gather(
+        *(
+            repos[n % len(repos)].vote("default", n, voter, in_channel(), BUDGET)
+            for n in range(1, 13)
+        )
+    )
+    outcomes = [r.outcome for r in results]
+    assert outcomes.count(VoteOutcome.CAST) == BUDGET
+    assert outcomes.count(VoteOutcome.OVER_BUDGET) == 12 - BUDGET
+    ideas = await repos[0].ideas("default")
+    assert sum(i.votes for i in ideas) == BUDGET
+
+
+async def test_a_double_click_counts_once(repos) -> None:
+    await _ideas(repos[0], 1)
+    voter = person("bob")
+    results = await asyncio.gather(
+        *(repos[n].vote("default", 1, voter, in_channel(), BUDGET) for n in range(4))
+    )
+    assert sorted(r.outcome for r in results) == sorted(
+        [VoteOutcome.CAST] + [VoteOutcome.ALREADY] * 3
+    )
+    (idea,) = await repos[0].ideas("default")
+    assert idea.votes == 1
+    follow_up = await repos[0].vote("default", 1, voter, in_channel(), BUDGET)
+    assert follow_up.used == 1  # the budget was charged once
+
+
+async def test_many_participants_voting_at_once_lose_no_vote(repos) -> None:
+    await _ideas(repos[0], 1)
+    voters = [person(f"voter{n}") for n in range(24)]
+    await asyncio.gather(
+        *(
+            repos[n % len(repos)].vote("default", 1, who, in_channel(), BUDGET)
+            for n, who in enumerate(voters)
+        )
+    )
+    (idea,) = await repos[0].ideas("default")
+    assert idea.votes == 24
+
+
+async def test_votes_and_unvotes_racing_keep_the_budget_honest(repos) -> None:
+    await _ideas(repos[0], 6)
+    voter = person("bob")
+    for n in range(1, 6):
+        await repos[0].vote("default", n, voter, in_channel(), BUDGET)
+    # Take two back while trying to spend on the sixth from other processes.
+    await asyncio.gather(
+        repos[1].unvote("default", 1, voter),
+        repos[2].unvote("default", 2, voter),
+        repos[3].vote("default", 6, voter, in_channel(), BUDGET),
+        repos[0].vote("default", 6, voter, in_channel(), BUDGET),
+    )
+    # Whichever order the database chose, a last vote for #6 lands and the budget matches.
+    final = await repos[0].vote("default", 6, voter, in_channel(), BUDGET)
+    assert final.outcome in (VoteOutcome.CAST, VoteOutcome.ALREADY)
+    ideas = {i.number: i.votes for i in await repos[0].ideas("default")}
+    assert ideas == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1, 6: 1}
+    assert final.used == sum(ideas.values()) == 4
+
+
+async def test_ideas_added_at_once_get_distinct_consecutive_numbers(repos) -> None:
+    await asyncio.gather(
+        *(
+            repos[n % len(repos)].add_idea(
+                NewIdea(
+                    "default", f"Idea {n}", "inclusive-growth", person(f"p{n}"), in_channel(), None
+                )
+            )
+            for n in range(20)
+        )
+    )
+    numbers = sorted(i.number for i in await repos[0].ideas("default"))
+    assert numbers == list(range(1, 21))
+
+
+async def test_a_replayed_event_is_seen_once_even_when_racing(repos) -> None:
+    seen = await asyncio.gather(*(r.first_sighting("slack", "Ev123") for r in repos))
+    assert sorted(seen) == [False, False, False, True]
+    assert await repos[0].first_sighting("teams", "Ev123") is True

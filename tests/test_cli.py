@@ -1,0 +1,186 @@
+"""The `howcanwe` command line, run as organisers run it: a real process, real files, real HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+SCRIPT = """\
+/prompt inclusive
+Community hubs that offer business mentoring
+/channel business
+/prompt infra
+/idea Work with residents to grow ride sharing locally
+/vote 1
+/vote 2
+/assign 1 combined funder scaling
+/assign 2 individuals
+/plan
+"""
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", timeout: float = 60):
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(database_url: str) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "HOWCANWE_ORGANISERS": "",
+        "HOWCANWE_AUTO_MIGRATE": "true",
+    }
+
+
+def test_chat_runs_the_workshop_from_a_script(env, tmp_path: Path) -> None:
+    done = run(
+        ["chat", "--as", "organiser", "--user", "olive", "--channel", "town"], env, tmp_path, SCRIPT
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Inclusive growth — challenge 1 of 8" in out
+    assert "#1 · Inclusive growth\nCommunity hubs that offer business mentoring" in out
+    assert "From now on, ideas and votes from this channel count as Business." in out
+    assert "#2 · Investing in infrastructure" in out
+    assert "You have 4 of 5 votes left for Inclusive growth" in out
+    assert "#1 is now Combined authority · as Funder · Scaling: Grants and subsidies." in out
+    assert "2 ideas, 2 votes from 1 participant." in out
+
+
+def test_a_participant_in_the_console_is_refused_organiser_commands(env, tmp_path) -> None:
+    done = run(["chat", "--user", "ann"], env, tmp_path, "/prompt infra\nan idea with no prompt\n")
+    assert "! Only organisers can post prompts." in done.stdout
+    assert "(No prompt to reply to yet. Commands start with /, e.g. /help.)" in done.stdout
+
+
+def test_export_writes_json_csv_and_markdown(env, tmp_path: Path) -> None:
+    assert (
+        run(["chat", "--as", "organiser", "--user", "olive"], env, tmp_path, SCRIPT).returncode == 0
+    )
+    for fmt in ("json", "csv", "md"):
+        done = run(
+            ["export", "--format", fmt, "--output", str(tmp_path / f"plan.{fmt}")], env, tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+
+    data = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert data["programme"]["name"] == "Local Industrial Strategy Lab"
+    assert [t["key"] for t in data["themes"]] == [
+        "inclusive-growth",
+        "environment-for-growth",
+        "fostering-innovation",
+        "investing-in-infrastructure",
+    ]
+    inclusive = data["themes"][0]
+    assert len(inclusive["prompts"]) == 8
+    (idea,) = inclusive["ideas"]
+    assert set(idea) >= {
+        "id",
+        "text",
+        "theme",
+        "author",
+        "platform",
+        "channel",
+        "audience",
+        "created_at",
+        "votes",
+        "votes_by_audience",
+        "actor",
+        "style",
+        "stage",
+    }
+    assert idea["id"] == 1 and idea["author"] == "olive" and idea["platform"] == "console"
+    assert (idea["actor"], idea["style"], idea["stage"]) == ("authority", "funder", "scaling")
+    assert idea["votes"] == 1
+    assert idea["votes_by_audience"] == {
+        "community": 0,
+        "business": 1,
+        "authority": 0,
+        "stakeholders": 0,
+    }
+    assert idea["created_at"].endswith("Z")
+
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "plan.csv").read_text(encoding="utf-8"))))
+    assert [r["id"] for r in rows] == ["1", "2"]
+    assert rows[1]["actor"] == "individuals" and rows[1]["audience"] == "business"
+    assert rows[0]["votes_business"] == "1"
+
+    markdown = (tmp_path / "plan.md").read_text(encoding="utf-8")
+    assert "# Action plan — Local Industrial Strategy Lab" in markdown
+    assert "| Inclusive growth | 0 | 0 | 1 | 0 |" in markdown
+    assert "- **#1** Community hubs that offer business mentoring" in markdown
+
+
+def test_export_to_standard_output(env, tmp_path: Path) -> None:
+    done = run(["export", "--format", "json"], env, tmp_path)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["themes"][0]["ideas"] == []
+
+
+def test_a_broken_playbook_stops_start_up_naming_file_and_field(env, tmp_path: Path) -> None:
+    book = tmp_path / "broken.toml"
+    book.write_text('[programme]\nkey = "x"\nname = "X"\n[voting]\nvotes_per_theme = "five"\n')
+    done = run(["export"], {**env, "HOWCANWE_PLAYBOOK": str(book)}, tmp_path)
+    assert done.returncode == 2
+    assert f"{book}: voting.votes_per_theme: must be a whole number" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_configuration_is_named(env, tmp_path: Path) -> None:
+    done = run(["export"], {**env, "HOWCANWE_ORGANISERS": "alice"}, tmp_path)
+    assert done.returncode == 2
+    assert "HOWCANWE_ORGANISERS: 'alice' should be platform:user_id" in done.stderr
+
+
+def test_db_upgrade_then_serve_answers_health_checks(empty_database_url, tmp_path) -> None:
+    env = {"DATABASE_URL": empty_database_url, "HOWCANWE_AUTO_MIGRATE": "false"}
+    refused = run(["export"], env, tmp_path)
+    assert refused.returncode == 2 and "howcanwe db upgrade" in refused.stderr
+    assert run(["db", "upgrade"], env, tmp_path).returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        env={**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        body = _get_when_up(f"http://127.0.0.1:{port}/healthz", server)
+        assert json.loads(body) == {"status": "ok", "database": "ok"}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _get_when_up(url: str, server: subprocess.Popen, attempts: int = 100) -> bytes:
+    for _ in range(attempts):
+        if server.poll() is not None:
+            pytest.fail(f"server exited: {server.stdout.read().decode() if server.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"{url} did not answer")
