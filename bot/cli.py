@@ -12,7 +12,7 @@ from pathlib import Path
 from aiohttp import web
 from dotenv import load_dotenv
 
-from bot import logs
+from bot import logs, scheduler
 from bot.app import create_app, open_services
 from bot.config import ConfigError, Settings
 from bot.core import export
@@ -31,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve Slack, Teams and the web on $PORT (default 3978)")
+    sub.add_parser("clock", help="run scheduled jobs (one such process per deployment)")
     talk = sub.add_parser("chat", help="a console conversation with the workshop")
     talk.add_argument(
         "--as", dest="role", choices=("participant", "organiser"), default="participant"
@@ -63,6 +64,11 @@ async def serve(settings: Settings) -> None:
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+async def clock(settings: Settings) -> None:
+    async with open_services(settings) as services, scheduler.running(services.engine.workshop):
+        await asyncio.Event().wait()
 
 
 async def console(settings: Settings, args: argparse.Namespace) -> None:
@@ -113,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         match args.command:
             case "serve":
                 asyncio.run(serve(settings))
+            case "clock":
+                asyncio.run(clock(settings))
             case "chat":
                 asyncio.run(console(settings, args))
             case "export":

@@ -72,9 +72,9 @@ class Settings:
     organisers: frozenset[str] = frozenset()
     programme_key: str = "default"
     auto_migrate: bool | None = None  # None: only on the embedded SQLite database
+    in_process_clock: bool | None = None  # None: only on the embedded SQLite database
     log_level: str = "INFO"
     log_format: str = "text"
-    public_url: str = ""
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
 
@@ -89,9 +89,9 @@ class Settings:
             organisers=parse_organisers(env.get("HOWCANWE_ORGANISERS", "")),
             programme_key=env.get("HOWCANWE_PROGRAMME") or "default",
             auto_migrate=_flag(env, "HOWCANWE_AUTO_MIGRATE"),
+            in_process_clock=_flag(env, "HOWCANWE_IN_PROCESS_CLOCK"),
             log_level=(env.get("HOWCANWE_LOG_LEVEL") or "INFO").upper(),
             log_format=_choice(env, "HOWCANWE_LOG_FORMAT", ("text", "json"), "text"),
-            public_url=(env.get("HOWCANWE_PUBLIC_URL") or "").rstrip("/"),
             slack=SlackSettings.from_env(env),
             teams=TeamsSettings.from_env(env),
         )

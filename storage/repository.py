@@ -582,6 +582,13 @@ class SqlRepository:
             )
             return inserted is not None
 
+    async def forget_events(self, seen_before: datetime) -> int:
+        async with self._write() as session:
+            gone = await session.execute(
+                delete(m.ProcessedEvent).where(m.ProcessedEvent.seen_at < seen_before)
+            )
+            return int(getattr(gone, "rowcount", 0) or 0)
+
     async def save_reference(
         self, programme: str, where: domain.ConversationRef, reference: Mapping[str, Any]
     ) -> None:

@@ -116,6 +116,9 @@ class Repository(Protocol):
         """True the first time an inbound event id is seen, False for a retry or replay
         (stored, so it holds across processes and restarts)."""
 
+    async def forget_events(self, seen_before: datetime) -> int:
+        """Drop event ids older than any retry could be; returns how many were dropped."""
+
     async def save_reference(
         self, programme: str, where: ConversationRef, reference: Mapping[str, Any]
     ) -> None:

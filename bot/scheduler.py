@@ -1,0 +1,55 @@
+"""The metronome: APScheduler runs the clock's jobs; the database keeps what is due and done.
+
+It runs inside `howcanwe serve` on the embedded SQLite database (one process does everything)
+and in the single `clock` process (`howcanwe clock`) when the database is a server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.core.usecases import housekeeping
+from bot.core.workshop import Workshop
+
+log = logging.getLogger(__name__)
+
+HOUSEKEEPING_MINUTES = 60
+
+
+def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    """A job that fails is logged with its name and tried again at its next run."""
+
+    async def run() -> None:
+        try:
+            await job()
+        except Exception:
+            log.exception("scheduled job failed", extra={"job": name})
+
+    return run
+
+
+@asynccontextmanager
+async def running(workshop: Workshop) -> AsyncIterator[AsyncIOScheduler]:
+    """Start the jobs on the running event loop; stop them on exit."""
+    scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
+    scheduler.add_job(
+        _guarded("housekeeping", lambda: housekeeping.forget_old_events(workshop)),
+        "interval",
+        minutes=HOUSEKEEPING_MINUTES,
+        id="housekeeping",
+        coalesce=True,  # after a pause, run once, not once per missed interval
+        max_instances=1,
+        next_run_time=datetime.now(UTC),  # real time: APScheduler's own clock
+    )
+    scheduler.start()
+    log.info("clock started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,43 @@
+"""The clock's housekeeping: old event ids are forgotten, recent ones kept for retries."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot import scheduler
+from bot.app import clock_in_web
+from bot.config import Settings
+from bot.core.usecases import housekeeping
+
+
+async def test_event_ids_older_than_a_week_are_forgotten(services, clock) -> None:
+    repo = services.repo
+    assert await repo.first_sighting("slack", "old")
+    clock.advance(days=6)
+    assert await repo.first_sighting("teams", "recent")
+    clock.advance(days=2)
+    assert await housekeeping.forget_old_events(services.engine.workshop) == 1
+    assert await repo.first_sighting("slack", "old") is True  # forgotten: new again
+    assert await repo.first_sighting("teams", "recent") is False  # still remembered
+
+
+async def test_the_clock_runs_housekeeping_as_soon_as_it_starts(services, clock) -> None:
+    repo = services.repo
+    await repo.first_sighting("slack", "old")
+    clock.advance(days=8)
+    async with scheduler.running(services.engine.workshop) as running:
+        assert [job.id for job in running.get_jobs()] == ["housekeeping"]
+        forgotten = False
+        for _ in range(200):  # bounded wait: the first run is due at once
+            await asyncio.sleep(0.05)
+            # While "old" is remembered this returns False; once forgotten it is new again.
+            forgotten = await repo.first_sighting("slack", "old")
+            if forgotten:
+                break
+    assert forgotten
+
+
+def test_the_clock_runs_in_the_web_process_only_on_the_embedded_database() -> None:
+    assert clock_in_web(Settings(database_url="sqlite+aiosqlite:///x.db"))
+    assert not clock_in_web(Settings(database_url="postgres://u@h/db"))
+    assert clock_in_web(Settings(database_url="postgres://u@h/db", in_process_clock=True))
