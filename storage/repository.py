@@ -384,12 +384,10 @@ class SqlRepository:
     ) -> VoteResult:
         try:
             async with self._write() as session:
-                pid = await self._programme_id(session, programme)
-                target = await self._idea_key(session, pid, number)
+                target = await self._ballot(session, programme, number, voter)
                 if target is None:
                     return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-                idea_id, theme_key = target
-                voter_id = await self._participant_id(session, voter)
+                pid, idea_id, theme_key, voter_id = target
                 _, _, audience = await self._channel_row(session, pid, where)
                 cast = await session.scalar(
                     self._insert(m.Vote)
@@ -455,9 +453,11 @@ class SqlRepository:
         )
         return int(used or 0)
 
-    async def _idea_key(
-        self, session: AsyncSession, pid: int, number: int
-    ) -> tuple[int, str] | None:
+    async def _ballot(
+        self, session: AsyncSession, programme: str, number: int, voter: domain.Participant
+    ) -> tuple[int, int, str, int] | None:
+        """(programme id, idea id, theme key, voter id) for a vote on idea `number`, if any."""
+        pid = await self._programme_id(session, programme)
         row = (
             await session.execute(
                 select(m.Idea.id, m.Idea.theme_key).where(
@@ -465,16 +465,16 @@ class SqlRepository:
                 )
             )
         ).first()
-        return (row.id, row.theme_key) if row else None
+        if row is None:
+            return None
+        return pid, row.id, row.theme_key, await self._participant_id(session, voter)
 
     async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
         async with self._write() as session:
-            pid = await self._programme_id(session, programme)
-            target = await self._idea_key(session, pid, number)
+            target = await self._ballot(session, programme, number, voter)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-            idea_id, theme_key = target
-            voter_id = await self._participant_id(session, voter)
+            pid, idea_id, theme_key, voter_id = target
             removed = await session.scalar(
                 delete(m.Vote)
                 .where(m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id)

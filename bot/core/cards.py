@@ -24,6 +24,7 @@ from bot.core.interaction import (
     TextField,
     Tone,
 )
+from bot.core.names import Named
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook, Theme
 
@@ -145,36 +146,16 @@ def _assign_menus(
     playbook: Playbook, number: int, current: Assignment | None
 ) -> tuple[Select, ...]:
     """Organisers' menus; a participant who uses them is told, privately, that they cannot."""
-    menus = [
-        _menu(
-            number,
-            "actor",
-            "Assign actor…",
-            ((a.key, a.name) for a in playbook.actors),
-            current.actor_key if current else None,
-        ),
-    ]
-    if playbook.styles:
-        menus.append(
-            _menu(
-                number,
-                "style",
-                "Style of action…",
-                ((s.key, s.name) for s in playbook.styles),
-                current.style_key if current else None,
-            )
-        )
-    if playbook.stages:
-        menus.append(
-            _menu(
-                number,
-                "stage",
-                "Stage…",
-                ((s.key, s.name) for s in playbook.stages),
-                current.stage_key if current else None,
-            )
-        )
-    return tuple(menus)
+    menus: tuple[tuple[str, str, Sequence[Named], str | None], ...] = (
+        ("actor", "Assign actor…", playbook.actors, current.actor_key if current else None),
+        ("style", "Style of action…", playbook.styles, current.style_key if current else None),
+        ("stage", "Stage…", playbook.stages, current.stage_key if current else None),
+    )
+    return tuple(
+        _menu(number, part, placeholder, ((i.key, i.name) for i in items), chosen)
+        for part, placeholder, items, chosen in menus
+        if items
+    )
 
 
 def _menu(
