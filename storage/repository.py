@@ -6,8 +6,9 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,9 +23,16 @@ from bot.core.ports import Clock
 from storage import models as m
 from storage.database import READ_ONLY
 
+PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
+NEW_PARTICIPANTS = "howcanwe_new_participants"  # session.info key: ids to cache on commit
+
 
 class _BudgetSpent(Exception):
     """Raised inside a vote's transaction to roll it back when no vote is left to spend."""
+
+
+class _AlreadyVoted(Exception):
+    """Raised inside a vote's transaction when the vote exists: nothing to write."""
 
 
 def _utc(moment: datetime) -> datetime:
@@ -42,14 +50,24 @@ class SqlRepository:
         self._reader = async_sessionmaker(
             engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
         )
-        self._programme_ids: dict[str, int] = {}
+        self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
+        self._participants: dict[domain.Participant, int] = {}
+        # SQLite has one writer at a time: queue writers here rather than in its busy handler,
+        # which sleeps and retries (seconds of latency under load).
+        self._one_writer = asyncio.Lock() if self._dialect == "sqlite" else None
 
     # ---- plumbing -------------------------------------------------------------------------
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncSession]:
-        async with self._writer() as session, session.begin():
-            yield session
+        async with AsyncExitStack() as stack:
+            if self._one_writer is not None:
+                await stack.enter_async_context(self._one_writer)
+            session = await stack.enter_async_context(self._writer())
+            async with session.begin():
+                yield session
+            # Only what a committed transaction wrote may be remembered.
+            self._participants.update(session.info.get(NEW_PARTICIPANTS, {}))
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncSession]:
@@ -61,16 +79,28 @@ class SqlRepository:
         return dialect.insert(table)
 
     async def _programme_id(self, session: AsyncSession, key: str) -> int:
-        cached = self._programme_ids.get(key)
+        return (await self._programme(session, key))[0]
+
+    async def _programme(self, session: AsyncSession, key: str) -> tuple[int, str]:
+        """(id, default audience), cached: both are fixed once the programme exists."""
+        cached = self._programmes.get(key)
         if cached is not None:
             return cached
-        found = await session.scalar(select(m.Programme.id).where(m.Programme.key == key))
+        found = (
+            await session.execute(
+                select(m.Programme.id, m.Programme.default_audience).where(m.Programme.key == key)
+            )
+        ).first()
         if found is None:
             raise LookupError(f"programme {key!r} does not exist; call ensure_programme first")
-        self._programme_ids[key] = found
-        return found
+        self._programmes[key] = (found.id, found.default_audience)
+        return self._programmes[key]
 
     async def _participant_id(self, session: AsyncSession, who: domain.Participant) -> int:
+        """The participant's id, registering them (or their new display name) when needed."""
+        cached = self._participants.get(who)
+        if cached is not None:
+            return cached
         stmt = self._insert(m.Participant).values(
             platform=who.platform, user_id=who.user_id, display_name=who.display_name
         )
@@ -82,12 +112,40 @@ class SqlRepository:
                 )
             },
         ).returning(m.Participant.id)
-        return int((await session.execute(stmt)).scalar_one())
+        found = int((await session.execute(stmt)).scalar_one())
+        if len(self._participants) >= PARTICIPANT_CACHE:
+            self._participants.clear()
+        session.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
+        return found
+
+    async def _known_channel(
+        self, session: AsyncSession, programme_id: int, where: domain.ConversationRef
+    ) -> tuple[int, str, str] | None:
+        """(id, name, audience) of a channel already registered under the same name, or None."""
+        default = next(d for i, d in self._programmes.values() if i == programme_id)
+        known = (
+            await session.execute(
+                select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
+                    m.Channel.programme_id == programme_id,
+                    m.Channel.platform == where.platform,
+                    m.Channel.workspace_id == where.workspace_id,
+                    m.Channel.channel_id == where.channel_id,
+                )
+            )
+        ).first()
+        if known is None or (where.channel_name and where.channel_name != known.name):
+            return None
+        return known.id, known.name or where.channel_id, known.audience or default
 
     async def _channel_row(
         self, session: AsyncSession, programme_id: int, where: domain.ConversationRef
     ) -> tuple[int, str, str]:
-        """(id, name, audience) of the channel, registering it on first sight."""
+        """(id, name, audience) of the channel, registering it (or its new name) when needed.
+        Reads first: an upsert on every vote would make the channel's row a hot lock."""
+        known = await self._known_channel(session, programme_id, where)
+        if known is not None:
+            return known
+        default = next(d for i, d in self._programmes.values() if i == programme_id)
         stmt = self._insert(m.Channel).values(
             programme_id=programme_id,
             platform=where.platform,
@@ -100,10 +158,7 @@ class SqlRepository:
             set_={"name": func.coalesce(func.nullif(stmt.excluded.name, ""), m.Channel.name)},
         ).returning(m.Channel.id, m.Channel.name, m.Channel.audience)
         row = (await session.execute(stmt)).one()
-        audience = row.audience or await session.scalar(
-            select(m.Programme.default_audience).where(m.Programme.id == programme_id)
-        )
-        return row.id, row.name or where.channel_id, str(audience)
+        return row.id, row.name or where.channel_id, row.audience or default
 
     # ---- programme and channels --------------------------------------------------------------
 
@@ -123,7 +178,8 @@ class SqlRepository:
             stmt = stmt.on_conflict_do_update(
                 index_elements=["key"], set_={"name": name, "default_audience": default_audience}
             ).returning(m.Programme.id)
-            self._programme_ids[key] = int((await session.execute(stmt)).scalar_one())
+            programme_id = int((await session.execute(stmt)).scalar_one())
+        self._programmes[key] = (programme_id, default_audience)
 
     async def channel(self, programme: str, where: domain.ConversationRef) -> domain.Channel:
         async with self._write() as session:
@@ -382,17 +438,29 @@ class SqlRepository:
         where: domain.ConversationRef,
         budget: int,
     ) -> VoteResult:
+        """Reads first, then a short write (vote row + budget) so SQLite's one writer is held
+        for as little as possible, then the new tally."""
+        async with self._read() as session:
+            pid = await self._programme_id(session, programme)
+            target = (
+                await session.execute(
+                    select(m.Idea.id, m.Idea.theme_key).where(
+                        m.Idea.programme_id == pid, m.Idea.number == number
+                    )
+                )
+            ).first()
+            channel = await self._known_channel(session, pid, where)
+        if target is None:
+            return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+        outcome, used = VoteOutcome.CAST, 0
         try:
             async with self._write() as session:
-                target = await self._ballot(session, programme, number, voter)
-                if target is None:
-                    return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-                pid, idea_id, theme_key, voter_id = target
-                _, _, audience = await self._channel_row(session, pid, where)
+                voter_id = await self._participant_id(session, voter)
+                _, _, audience = channel or await self._channel_row(session, pid, where)
                 cast = await session.scalar(
                     self._insert(m.Vote)
                     .values(
-                        idea_id=idea_id,
+                        idea_id=target.id,
                         participant_id=voter_id,
                         audience=audience,
                         platform=where.platform,
@@ -402,45 +470,42 @@ class SqlRepository:
                     .returning(m.Vote.id)
                 )
                 if cast is None:
-                    cast_at = await session.scalar(
-                        select(m.Vote.cast_at).where(
-                            m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id
-                        )
-                    )
-                    used = await self._used(session, pid, voter_id, theme_key)
-                    idea = await self._one_idea(session, pid, number)
-                    when = _utc(cast_at) if cast_at else None
-                    return VoteResult(VoteOutcome.ALREADY, idea, used, when)
-                used = await self._spend(session, pid, voter_id, theme_key, budget)
-                if used is None:
+                    raise _AlreadyVoted
+                spent = await self._spend(session, pid, voter_id, target.theme_key, budget)
+                if spent is None:
                     raise _BudgetSpent  # rolls the vote row back
-                idea = await self._one_idea(session, pid, number)
-                return VoteResult(VoteOutcome.CAST, idea, used)
+                used = spent
+        except _AlreadyVoted:
+            outcome = VoteOutcome.ALREADY
         except _BudgetSpent:
-            async with self._read() as session:
-                idea = await self._one_idea(session, pid, number)
-                return VoteResult(VoteOutcome.OVER_BUDGET, idea, budget)
+            outcome, used = VoteOutcome.OVER_BUDGET, budget
+        async with self._read() as session:
+            idea = await self._one_idea(session, pid, number)
+            if outcome is not VoteOutcome.ALREADY:
+                return VoteResult(outcome, idea, used)
+            voter_id = await self._participant_id(session, voter)
+            cast_at = await session.scalar(
+                select(m.Vote.cast_at).where(
+                    m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id
+                )
+            )
+            used = await self._used(session, pid, voter_id, target.theme_key)
+            return VoteResult(outcome, idea, used, _utc(cast_at) if cast_at else None)
 
     async def _spend(
         self, session: AsyncSession, pid: int, voter_id: int, theme_key: str, budget: int
     ) -> int | None:
-        """Take one vote from the voter's budget for the theme; None when none is left."""
-        await session.execute(
-            self._insert(m.VoteBudget)
-            .values(programme_id=pid, participant_id=voter_id, theme_key=theme_key, used=0)
-            .on_conflict_do_nothing()
+        """Take one vote from the voter's budget for the theme; None when none is left.
+        One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
+        stmt = self._insert(m.VoteBudget).values(
+            programme_id=pid, participant_id=voter_id, theme_key=theme_key, used=1
         )
-        spent = await session.scalar(
-            update(m.VoteBudget)
-            .where(
-                m.VoteBudget.programme_id == pid,
-                m.VoteBudget.participant_id == voter_id,
-                m.VoteBudget.theme_key == theme_key,
-                m.VoteBudget.used < budget,
-            )
-            .values(used=m.VoteBudget.used + 1)
-            .returning(m.VoteBudget.used)
-        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["programme_id", "participant_id", "theme_key"],
+            set_={"used": m.VoteBudget.used + 1},
+            where=m.VoteBudget.used < budget,
+        ).returning(m.VoteBudget.used)
+        spent = await session.scalar(stmt)
         return int(spent) if spent is not None else None
 
     async def _used(self, session: AsyncSession, pid: int, voter_id: int, theme_key: str) -> int:

@@ -184,3 +184,22 @@ def _get_when_up(url: str, server: subprocess.Popen, attempts: int = 100) -> byt
         except OSError:
             time.sleep(0.1)
     pytest.fail(f"{url} did not answer")
+
+
+def test_howcanwe_playbook_selects_another_workshop(env, tmp_path: Path) -> None:
+    book = tmp_path / "parks.toml"
+    book.write_text(
+        '[programme]\nkey = "parks"\nname = "Parks Lab"\n'
+        '[[audiences]]\nkey = "residents"\nname = "Residents"\n'
+        '[[actors]]\nkey = "council"\nname = "Council"\n'
+        '[[stages]]\nkey = "now"\nname = "Now"\n'
+        '[[themes]]\nkey = "green"\ntitle = "Greener parks"\nchallenges = ["Plant more trees?"]\n',
+        encoding="utf-8",
+    )
+    env = {**env, "HOWCANWE_PLAYBOOK": str(book)}
+    done = run(["chat", "--as", "organiser", "--user", "olive"], env, tmp_path, "/prompt green\nOaks\n")
+    assert "Greener parks — challenge 1 of 1" in done.stdout
+    assert "By: olive (residents)" in done.stdout
+    data = json.loads(run(["export"], env, tmp_path).stdout)
+    assert data["programme"]["name"] == "Parks Lab"
+    assert data["themes"][0]["ideas"][0]["votes_by_audience"] == {"residents": 0}
