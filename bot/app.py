@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import scheduler
 from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
@@ -62,18 +63,25 @@ async def open_services(
         await db.dispose()
 
 
+def clock_in_web(settings: Settings) -> bool:
+    """The embedded database runs its clock in the web process; a server database has a
+    separate `clock` process (Procfile), so several web processes never run jobs twice."""
+    if settings.in_process_clock is not None:
+        return settings.in_process_clock
+    return is_sqlite(normalise_url(settings.database_url))
+
+
 def create_app(settings: Settings, services: Services | None = None) -> web.Application:
     """One app serves every route; it opens its own services unless given open ones (tests)."""
     app = web.Application()
     app[SETTINGS] = settings
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        if services is not None:
-            app[SERVICES] = services
-            yield
-            return
-        async with open_services(settings) as opened:
+        async with AsyncExitStack() as stack:
+            opened = services or await stack.enter_async_context(open_services(settings))
             app[SERVICES] = opened
+            if clock_in_web(settings):
+                await stack.enter_async_context(scheduler.running(opened.engine.workshop))
             yield
 
     app.cleanup_ctx.append(lifecycle)
