@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -61,14 +62,24 @@ async def serve(settings: Settings) -> None:
     await site.start()
     log.info("serving", extra={"host": settings.host, "port": settings.port})
     try:
-        await asyncio.Event().wait()
+        await until_stopped()
     finally:
         await runner.cleanup()
 
 
+async def until_stopped() -> None:
+    """Wait for SIGTERM (how platforms stop a process) or SIGINT, then return to clean up."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+    log.info("stopping")
+
+
 async def clock(settings: Settings) -> None:
     async with open_services(settings) as services, scheduler.running(services.engine.workshop):
-        await asyncio.Event().wait()
+        await until_stopped()
 
 
 async def console(settings: Settings, args: argparse.Namespace) -> None:

@@ -43,6 +43,7 @@ async def running(workshop: Workshop) -> AsyncIterator[AsyncIOScheduler]:
         "interval",
         minutes=HOUSEKEEPING_MINUTES,
         id="housekeeping",
+        name="housekeeping",
         coalesce=True,  # after a pause, run once, not once per missed interval
         max_instances=1,
         next_run_time=datetime.now(UTC),  # real time: APScheduler's own clock

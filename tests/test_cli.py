@@ -171,7 +171,32 @@ def test_db_upgrade_then_serve_answers_health_checks(empty_database_url, tmp_pat
         assert json.loads(body) == {"status": "ok", "database": "ok"}
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        code = server.wait(timeout=20)
+    assert code == 0  # SIGTERM is a clean stop
+    assert b"stopping" in (server.stdout.read() if server.stdout else b"")
+
+
+def test_the_clock_process_runs_until_told_to_stop(database_url, tmp_path) -> None:
+    clock = subprocess.Popen(
+        [sys.executable, "-m", "bot", "clock"],
+        env={**os.environ, "DATABASE_URL": database_url, "HOWCANWE_AUTO_MIGRATE": "true"},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    try:
+        assert clock.stdout is not None
+        for line in clock.stdout:  # bounded by the process's own start-up
+            lines.append(line)
+            if "forgot old event ids" in line:
+                break
+    finally:
+        clock.terminate()
+        code = clock.wait(timeout=20)
+    assert any("clock started" in line for line in lines), lines
+    assert code == 0
 
 
 def _get_when_up(url: str, server: subprocess.Popen, attempts: int = 100) -> bytes:
@@ -197,7 +222,9 @@ def test_howcanwe_playbook_selects_another_workshop(env, tmp_path: Path) -> None
         encoding="utf-8",
     )
     env = {**env, "HOWCANWE_PLAYBOOK": str(book)}
-    done = run(["chat", "--as", "organiser", "--user", "olive"], env, tmp_path, "/prompt green\nOaks\n")
+    done = run(
+        ["chat", "--as", "organiser", "--user", "olive"], env, tmp_path, "/prompt green\nOaks\n"
+    )
     assert "Greener parks — challenge 1 of 1" in done.stdout
     assert "By: olive (residents)" in done.stdout
     data = json.loads(run(["export"], env, tmp_path).stdout)
