@@ -53,12 +53,18 @@ async def open_services(
             migrate = is_sqlite(normalise_url(settings.database_url))
         await (upgrade(db) if migrate else check_current(db))
         repo = SqlRepository(db, clock)
-        workshop = Workshop(book, repo, clock, settings.organisers | extra_organisers)
-        log.info(
-            "ready",
-            extra={"playbook": book.key, "database": db.url.render_as_string(hide_password=True)},
-        )
-        yield Services(settings, db, repo, Engine(workshop))
+        try:
+            workshop = Workshop(book, repo, clock, settings.organisers | extra_organisers)
+            log.info(
+                "ready",
+                extra={
+                    "playbook": book.key,
+                    "database": db.url.render_as_string(hide_password=True),
+                },
+            )
+            yield Services(settings, db, repo, Engine(workshop))
+        finally:
+            await repo.close()
     finally:
         await db.dispose()
 

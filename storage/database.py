@@ -11,7 +11,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -47,6 +48,14 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return create_async_engine(url, pool_pre_ping=True, **kwargs)
     _make_parent_folder(url)
     engine = create_async_engine(url, **kwargs)
+    _tune_sqlite(engine.sync_engine)
+    return engine
+
+
+def create_sync_engine(url: str) -> Engine:
+    """A synchronous engine on the same SQLite file (pysqlite), tuned like the async one."""
+    parsed = make_url(normalise_url(url)).set(drivername="sqlite")
+    engine = sa_create_engine(parsed)
     _tune_sqlite(engine)
     return engine
 
@@ -57,11 +66,11 @@ def _make_parent_folder(url: str) -> None:
         Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
+def _tune_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so that a transaction that reads
     then writes takes the write lock up front instead of failing with "database is locked"."""
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
@@ -71,7 +80,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

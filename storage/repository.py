@@ -7,32 +7,66 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, delete, func, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.orm import Session, aliased
 
 from bot.core import domain
 from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
 from bot.core.ports import Clock
 from storage import models as m
-from storage.database import READ_ONLY
+from storage.database import READ_ONLY, create_sync_engine
 
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # session.info key: ids to cache on commit
+READ_THREADS = 4  # SQLite readers run in parallel (WAL); the one writer has its own thread
+
+T = TypeVar("T")
 
 
 class _BudgetSpent(Exception):
     """Raised inside a vote's transaction to roll it back when no vote is left to spend."""
 
 
-class _AlreadyVoted(Exception):
-    """Raised inside a vote's transaction when the vote exists: nothing to write."""
+IDEA_COLUMNS = (
+    m.Idea.id,
+    m.Idea.number,
+    m.Idea.text,
+    m.Idea.theme_key,
+    m.Idea.platform,
+    m.Idea.audience,
+    m.Idea.created_at,
+    m.Idea.prompt_id,
+    m.Idea.actor_key,
+    m.Idea.style_key,
+    m.Idea.stage_key,
+)
+
+
+def _idea(row: Any, votes: dict[str, int]) -> domain.Idea:
+    return domain.Idea(
+        number=row.number,
+        text=row.text,
+        theme_key=row.theme_key,
+        author=domain.Participant(row.author_platform, row.author_id, row.author_name),
+        platform=row.platform,
+        channel_name=row.channel_name or row.channel_key,
+        audience=row.audience,
+        created_at=_utc(row.created_at),
+        prompt_id=row.prompt_id,
+        assignment=(
+            domain.Assignment(row.actor_key, row.style_key, row.stage_key)
+            if row.actor_key
+            else None
+        ),
+        votes_by_audience=votes,
+    )
 
 
 def _utc(moment: datetime) -> datetime:
@@ -40,54 +74,101 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class _Runner(Protocol):
+    async def run(self, work: Callable[[Session], T], write: bool) -> T: ...
+
+    async def close(self) -> None: ...
+
+
+class _ThreadedSqlite:
+    """SQLite through its own synchronous driver on worker threads: one hop to a thread per
+    transaction (aiosqlite makes several per statement), and one writer thread, because SQLite
+    has one writer: writers queue here instead of sleeping in SQLite's busy handler."""
+
+    def __init__(self, url: str) -> None:
+        self._engine = create_sync_engine(url)
+        self._reads = self._engine.execution_options(**{READ_ONLY: True})
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="howcanwe-sqlite-write")
+        self._readers = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="howcanwe-sqlite-read")
+
+    async def run(self, work: Callable[[Session], T], write: bool) -> T:
+        loop = asyncio.get_running_loop()
+        pool = self._writer if write else self._readers
+        return await loop.run_in_executor(pool, self._transaction, work, write)
+
+    def _transaction(self, work: Callable[[Session], T], write: bool) -> T:
+        bind = self._engine if write else self._reads
+        with Session(bind, expire_on_commit=False) as session, session.begin():
+            return work(session)
+
+    async def close(self) -> None:
+        for pool in (self._writer, self._readers):
+            await asyncio.to_thread(pool.shutdown)
+        await asyncio.to_thread(self._engine.dispose)
+
+
+class _AsyncServer:
+    """A server database through its async driver (asyncpg): the same transaction code runs
+    on the event loop via `run_sync`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    async def run(self, work: Callable[[Session], T], write: bool) -> T:
+        async with self._sessions() as session, session.begin():
+            return await session.run_sync(work)
+
+    async def close(self) -> None:
+        """The engine belongs to the caller, who disposes of it."""
+
+
 class SqlRepository:
-    """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL."""
+    """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL.
+
+    Each public method is one transaction, written once as synchronous SQLAlchemy code and run
+    by the runner that suits the database."""
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self._clock = clock
         self._dialect = engine.dialect.name
-        self._writer = async_sessionmaker(engine, expire_on_commit=False)
-        self._reader = async_sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        self._runner: _Runner = (
+            _ThreadedSqlite(engine.url.render_as_string(hide_password=False))
+            if self._dialect == "sqlite"
+            else _AsyncServer(engine)
         )
         self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
         self._participants: dict[domain.Participant, int] = {}
-        # SQLite has one writer at a time: queue writers here rather than in its busy handler,
-        # which sleeps and retries (seconds of latency under load).
-        self._one_writer = asyncio.Lock() if self._dialect == "sqlite" else None
+
+    async def close(self) -> None:
+        await self._runner.close()
 
     # ---- plumbing -------------------------------------------------------------------------
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncSession]:
-        async with AsyncExitStack() as stack:
-            if self._one_writer is not None:
-                await stack.enter_async_context(self._one_writer)
-            session = await stack.enter_async_context(self._writer())
-            async with session.begin():
-                yield session
-            # Only what a committed transaction wrote may be remembered.
-            self._participants.update(session.info.get(NEW_PARTICIPANTS, {}))
+    async def _write(self, work: Callable[[Session], T]) -> T:
+        def transaction(session: Session) -> tuple[T, dict[domain.Participant, int]]:
+            return work(session), session.info.get(NEW_PARTICIPANTS, {})
 
-    @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncSession]:
-        async with self._reader() as session, session.begin():
-            yield session
+        result, registered = await self._runner.run(transaction, write=True)
+        self._participants.update(registered)  # only what a committed transaction wrote
+        return result
+
+    async def _read(self, work: Callable[[Session], T]) -> T:
+        return await self._runner.run(work, write=False)
 
     def _insert(self, table: Any) -> Any:
         dialect = postgresql if self._dialect == "postgresql" else sqlite
         return dialect.insert(table)
 
-    async def _programme_id(self, session: AsyncSession, key: str) -> int:
-        return (await self._programme(session, key))[0]
+    def _programme_id(self, session: Session, key: str) -> int:
+        return (self._programme(session, key))[0]
 
-    async def _programme(self, session: AsyncSession, key: str) -> tuple[int, str]:
+    def _programme(self, session: Session, key: str) -> tuple[int, str]:
         """(id, default audience), cached: both are fixed once the programme exists."""
         cached = self._programmes.get(key)
         if cached is not None:
             return cached
         found = (
-            await session.execute(
+            session.execute(
                 select(m.Programme.id, m.Programme.default_audience).where(m.Programme.key == key)
             )
         ).first()
@@ -96,7 +177,7 @@ class SqlRepository:
         self._programmes[key] = (found.id, found.default_audience)
         return self._programmes[key]
 
-    async def _participant_id(self, session: AsyncSession, who: domain.Participant) -> int:
+    def _participant_id(self, session: Session, who: domain.Participant) -> int:
         """The participant's id, registering them (or their new display name) when needed."""
         cached = self._participants.get(who)
         if cached is not None:
@@ -112,19 +193,19 @@ class SqlRepository:
                 )
             },
         ).returning(m.Participant.id)
-        found = int((await session.execute(stmt)).scalar_one())
+        found = int((session.execute(stmt)).scalar_one())
         if len(self._participants) >= PARTICIPANT_CACHE:
             self._participants.clear()
         session.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
         return found
 
-    async def _known_channel(
-        self, session: AsyncSession, programme_id: int, where: domain.ConversationRef
+    def _known_channel(
+        self, session: Session, programme_id: int, where: domain.ConversationRef
     ) -> tuple[int, str, str] | None:
         """(id, name, audience) of a channel already registered under the same name, or None."""
         default = next(d for i, d in self._programmes.values() if i == programme_id)
         known = (
-            await session.execute(
+            session.execute(
                 select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
                     m.Channel.programme_id == programme_id,
                     m.Channel.platform == where.platform,
@@ -137,12 +218,12 @@ class SqlRepository:
             return None
         return known.id, known.name or where.channel_id, known.audience or default
 
-    async def _channel_row(
-        self, session: AsyncSession, programme_id: int, where: domain.ConversationRef
+    def _channel_row(
+        self, session: Session, programme_id: int, where: domain.ConversationRef
     ) -> tuple[int, str, str]:
         """(id, name, audience) of the channel, registering it (or its new name) when needed.
         Reads first: an upsert on every vote would make the channel's row a hot lock."""
-        known = await self._known_channel(session, programme_id, where)
+        known = self._known_channel(session, programme_id, where)
         if known is not None:
             return known
         default = next(d for i, d in self._programmes.values() if i == programme_id)
@@ -157,17 +238,19 @@ class SqlRepository:
             index_elements=["programme_id", "platform", "workspace_id", "channel_id"],
             set_={"name": func.coalesce(func.nullif(stmt.excluded.name, ""), m.Channel.name)},
         ).returning(m.Channel.id, m.Channel.name, m.Channel.audience)
-        row = (await session.execute(stmt)).one()
+        row = (session.execute(stmt)).one()
         return row.id, row.name or where.channel_id, row.audience or default
 
     # ---- programme and channels --------------------------------------------------------------
 
     async def ping(self) -> None:
-        async with self._read() as session:
-            await session.execute(select(1))
+        def tx(session: Session) -> Any:
+            session.execute(select(1))
+
+        return await self._read(tx)
 
     async def ensure_programme(self, key: str, name: str, default_audience: str) -> None:
-        async with self._write() as session:
+        def tx(session: Session) -> int:
             stmt = self._insert(m.Programme).values(
                 key=key,
                 name=name,
@@ -178,25 +261,34 @@ class SqlRepository:
             stmt = stmt.on_conflict_do_update(
                 index_elements=["key"], set_={"name": name, "default_audience": default_audience}
             ).returning(m.Programme.id)
-            programme_id = int((await session.execute(stmt)).scalar_one())
-        self._programmes[key] = (programme_id, default_audience)
+            return int(session.execute(stmt).scalar_one())
+
+        self._programmes[key] = (await self._write(tx), default_audience)
 
     async def channel(self, programme: str, where: domain.ConversationRef) -> domain.Channel:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
-            _, name, audience = await self._channel_row(session, pid, where)
-        return domain.Channel(where.platform, where.workspace_id, where.channel_id, name, audience)
+        def tx(session: Session) -> domain.Channel:
+            pid = self._programme_id(session, programme)
+            _, name, audience = self._channel_row(session, pid, where)
+            return domain.Channel(
+                where.platform, where.workspace_id, where.channel_id, name, audience
+            )
+
+        return await self._write(tx)
 
     async def set_channel_audience(
         self, programme: str, where: domain.ConversationRef, audience: str
     ) -> domain.Channel:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
-            channel_id, name, _ = await self._channel_row(session, pid, where)
-            await session.execute(
+        def tx(session: Session) -> domain.Channel:
+            pid = self._programme_id(session, programme)
+            channel_id, name, _ = self._channel_row(session, pid, where)
+            session.execute(
                 update(m.Channel).where(m.Channel.id == channel_id).values(audience=audience)
             )
-        return domain.Channel(where.platform, where.workspace_id, where.channel_id, name, audience)
+            return domain.Channel(
+                where.platform, where.workspace_id, where.channel_id, name, audience
+            )
+
+        return await self._write(tx)
 
     # ---- prompts and posts ---------------------------------------------------------------------
 
@@ -208,20 +300,22 @@ class SqlRepository:
         challenge_index: int,
         posted_by: domain.Participant,
     ) -> domain.PostedPrompt:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
-            channel_id, _, _ = await self._channel_row(session, pid, where)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            channel_id, _, _ = self._channel_row(session, pid, where)
             row = m.Prompt(
                 programme_id=pid,
                 channel_id=channel_id,
                 theme_key=theme_key,
                 challenge_index=challenge_index,
-                posted_by=await self._participant_id(session, posted_by),
+                posted_by=self._participant_id(session, posted_by),
                 posted_at=self._clock.now(),
             )
             session.add(row)
-            await session.flush()
+            session.flush()
             return self._prompt(row, where.channel_id)
+
+        return await self._write(tx)
 
     @staticmethod
     def _prompt(row: m.Prompt, channel_id: str) -> domain.PostedPrompt:
@@ -248,20 +342,23 @@ class SqlRepository:
     async def posted_challenges(
         self, programme: str, where: domain.ConversationRef, theme_key: str
     ) -> set[int]:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
             query = self._prompts_here(pid, where).where(m.Prompt.theme_key == theme_key)
-            rows = await session.scalars(query)
+            rows = session.scalars(query)
             return {p.challenge_index for p in rows}
+
+        return await self._read(tx)
 
     async def prompt_in_thread(
         self, programme: str, where: domain.ConversationRef
     ) -> domain.PostedPrompt | None:
         if not where.thread_id:
             return None
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            ref = await session.scalar(
+
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            ref = session.scalar(
                 select(m.Post.ref).where(
                     m.Post.programme_id == pid,
                     m.Post.kind == AnchorKind.PROMPT.value,
@@ -271,14 +368,16 @@ class SqlRepository:
                     m.Post.message_id == where.thread_id,
                 )
             )
-            row = await session.get(m.Prompt, ref) if ref is not None else None
+            row = session.get(m.Prompt, ref) if ref is not None else None
             return self._prompt(row, where.channel_id) if row else None
 
+        return await self._read(tx)
+
     async def prompt(self, programme: str, prompt_id: int) -> domain.PostedPrompt | None:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
             found = (
-                await session.execute(
+                session.execute(
                     select(m.Prompt, m.Channel.channel_id)
                     .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
                     .where(m.Prompt.id == prompt_id, m.Prompt.programme_id == pid)
@@ -286,20 +385,24 @@ class SqlRepository:
             ).first()
             return self._prompt(found[0], found[1]) if found else None
 
+        return await self._read(tx)
+
     async def latest_prompt(
         self, programme: str, where: domain.ConversationRef
     ) -> domain.PostedPrompt | None:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
             query = self._prompts_here(pid, where).order_by(m.Prompt.id.desc()).limit(1)
-            row = await session.scalar(query)
+            row = session.scalar(query)
             return self._prompt(row, where.channel_id) if row else None
+
+        return await self._read(tx)
 
     async def record_post(
         self, programme: str, anchor: Anchor, message: domain.PostedMessage
     ) -> None:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
             stmt = self._insert(m.Post).values(
                 programme_id=pid,
                 kind=anchor.kind.value,
@@ -309,12 +412,14 @@ class SqlRepository:
                 channel_id=message.channel_id,
                 message_id=message.message_id,
             )
-            await session.execute(stmt.on_conflict_do_nothing())
+            session.execute(stmt.on_conflict_do_nothing())
+
+        return await self._write(tx)
 
     async def posts(self, programme: str, anchor: Anchor) -> Sequence[domain.PostedMessage]:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            rows = await session.scalars(
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            rows = session.scalars(
                 select(m.Post)
                 .where(m.Post.programme_id == pid, m.Post.kind == anchor.kind.value)
                 .where(m.Post.ref == anchor.ref)
@@ -325,15 +430,17 @@ class SqlRepository:
                 for r in rows
             ]
 
+        return await self._read(tx)
+
     # ---- ideas -----------------------------------------------------------------------------------
 
     async def add_idea(self, new: domain.NewIdea) -> domain.Idea:
-        async with self._write() as session:
-            pid = await self._programme_id(session, new.programme_key)
-            author_id = await self._participant_id(session, new.author)
-            channel_id, _, audience = await self._channel_row(session, pid, new.where)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, new.programme_key)
+            author_id = self._participant_id(session, new.author)
+            channel_id, _, audience = self._channel_row(session, pid, new.where)
             number = (
-                await session.execute(
+                session.execute(
                     update(m.Programme)
                     .where(m.Programme.id == pid)
                     .values(last_number=m.Programme.last_number + 1)
@@ -354,34 +461,48 @@ class SqlRepository:
                     created_at=self._clock.now(),
                 )
             )
-            await session.flush()
-            return await self._one_idea(session, pid, number)
+            session.flush()
+            return self._one_idea(session, pid, number)
+
+        return await self._write(tx)
 
     async def idea(self, programme: str, number: int) -> domain.Idea | None:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            found = await self._ideas(session, pid, number=number)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            found = self._ideas(session, pid, number=number)
             return found[0] if found else None
 
+        return await self._read(tx)
+
     async def ideas(self, programme: str, theme_key: str | None = None) -> Sequence[domain.Idea]:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            found = await self._ideas(session, pid, theme_key=theme_key)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            found = self._ideas(session, pid, theme_key=theme_key)
             return sorted(found, key=lambda i: (-i.votes, i.number))
 
-    async def _one_idea(self, session: AsyncSession, pid: int, number: int) -> domain.Idea:
-        return (await self._ideas(session, pid, number=number))[0]
+        return await self._read(tx)
 
-    async def _ideas(
+    def _one_idea(self, session: Session, pid: int, number: int) -> domain.Idea:
+        return (self._ideas(session, pid, number=number))[0]
+
+    def _ideas(
         self,
-        session: AsyncSession,
+        session: Session,
         pid: int,
         number: int | None = None,
         theme_key: str | None = None,
     ) -> list[domain.Idea]:
-        """Ideas with authors and channels, then their votes by audience: two queries in all."""
+        """Ideas with authors and channels, then their votes by audience: two queries in all,
+        selecting columns rather than ORM objects (this runs on every vote)."""
         query = (
-            select(m.Idea, m.Participant, m.Channel.name, m.Channel.channel_id)
+            select(
+                *IDEA_COLUMNS,
+                m.Participant.platform.label("author_platform"),
+                m.Participant.user_id.label("author_id"),
+                m.Participant.display_name.label("author_name"),
+                m.Channel.name.label("channel_name"),
+                m.Channel.channel_id.label("channel_key"),
+            )
             .join(m.Participant, m.Participant.id == m.Idea.author_id)
             .join(m.Channel, m.Channel.id == m.Idea.channel_id)
             .where(m.Idea.programme_id == pid)
@@ -399,34 +520,9 @@ class SqlRepository:
             query = query.where(m.Idea.theme_key == theme_key)
             votes = votes.where(m.Idea.theme_key == theme_key)
         tallies: dict[int, dict[str, int]] = {}
-        for idea_id, audience, count in await session.execute(votes):
+        for idea_id, audience, count in session.execute(votes):
             tallies.setdefault(idea_id, {})[audience] = count
-        return [
-            self._idea(row, author, channel_name or channel_id, tallies.get(row.id, {}))
-            for row, author, channel_name, channel_id in await session.execute(query)
-        ]
-
-    @staticmethod
-    def _idea(
-        row: m.Idea, author: m.Participant, channel: str, votes: dict[str, int]
-    ) -> domain.Idea:
-        return domain.Idea(
-            number=row.number,
-            text=row.text,
-            theme_key=row.theme_key,
-            author=domain.Participant(author.platform, author.user_id, author.display_name),
-            platform=row.platform,
-            channel_name=channel,
-            audience=row.audience,
-            created_at=_utc(row.created_at),
-            prompt_id=row.prompt_id,
-            assignment=(
-                domain.Assignment(row.actor_key, row.style_key, row.stage_key)
-                if row.actor_key
-                else None
-            ),
-            votes_by_audience=votes,
-        )
+        return [_idea(row, tallies.get(row.id, {})) for row in session.execute(query)]
 
     # ---- votes -----------------------------------------------------------------------------------
 
@@ -438,62 +534,55 @@ class SqlRepository:
         where: domain.ConversationRef,
         budget: int,
     ) -> VoteResult:
-        """Reads first, then a short write (vote row + budget) so SQLite's one writer is held
-        for as little as possible, then the new tally."""
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            target = (
-                await session.execute(
-                    select(m.Idea.id, m.Idea.theme_key).where(
-                        m.Idea.programme_id == pid, m.Idea.number == number
-                    )
+        def cast(session: Session) -> VoteResult:
+            pid = self._programme_id(session, programme)
+            target = session.execute(
+                select(m.Idea.id, m.Idea.theme_key).where(
+                    m.Idea.programme_id == pid, m.Idea.number == number
                 )
             ).first()
-            channel = await self._known_channel(session, pid, where)
-        if target is None:
-            return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-        outcome, used = VoteOutcome.CAST, 0
-        try:
-            async with self._write() as session:
-                voter_id = await self._participant_id(session, voter)
-                _, _, audience = channel or await self._channel_row(session, pid, where)
-                cast = await session.scalar(
-                    self._insert(m.Vote)
-                    .values(
-                        idea_id=target.id,
-                        participant_id=voter_id,
-                        audience=audience,
-                        platform=where.platform,
-                        cast_at=self._clock.now(),
-                    )
-                    .on_conflict_do_nothing(index_elements=["idea_id", "participant_id"])
-                    .returning(m.Vote.id)
+            if target is None:
+                return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+            voter_id = self._participant_id(session, voter)
+            _, _, audience = self._channel_row(session, pid, where)
+            inserted = session.scalar(
+                self._insert(m.Vote)
+                .values(
+                    idea_id=target.id,
+                    participant_id=voter_id,
+                    audience=audience,
+                    platform=where.platform,
+                    cast_at=self._clock.now(),
                 )
-                if cast is None:
-                    raise _AlreadyVoted
-                spent = await self._spend(session, pid, voter_id, target.theme_key, budget)
-                if spent is None:
-                    raise _BudgetSpent  # rolls the vote row back
-                used = spent
-        except _AlreadyVoted:
-            outcome = VoteOutcome.ALREADY
-        except _BudgetSpent:
-            outcome, used = VoteOutcome.OVER_BUDGET, budget
-        async with self._read() as session:
-            idea = await self._one_idea(session, pid, number)
-            if outcome is not VoteOutcome.ALREADY:
-                return VoteResult(outcome, idea, used)
-            voter_id = await self._participant_id(session, voter)
-            cast_at = await session.scalar(
-                select(m.Vote.cast_at).where(
-                    m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id
-                )
+                .on_conflict_do_nothing(index_elements=["idea_id", "participant_id"])
+                .returning(m.Vote.id)
             )
-            used = await self._used(session, pid, voter_id, target.theme_key)
-            return VoteResult(outcome, idea, used, _utc(cast_at) if cast_at else None)
+            if inserted is None:
+                cast_at = session.scalar(
+                    select(m.Vote.cast_at).where(
+                        m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id
+                    )
+                )
+                used = self._used(session, pid, voter_id, target.theme_key)
+                idea = self._one_idea(session, pid, number)
+                return VoteResult(
+                    VoteOutcome.ALREADY, idea, used, _utc(cast_at) if cast_at else None
+                )
+            spent = self._spend(session, pid, voter_id, target.theme_key, budget)
+            if spent is None:
+                raise _BudgetSpent  # rolls the vote row back
+            return VoteResult(VoteOutcome.CAST, self._one_idea(session, pid, number), spent)
 
-    async def _spend(
-        self, session: AsyncSession, pid: int, voter_id: int, theme_key: str, budget: int
+        def tally(session: Session) -> domain.Idea:
+            return self._one_idea(session, self._programme_id(session, programme), number)
+
+        try:
+            return await self._write(cast)
+        except _BudgetSpent:
+            return VoteResult(VoteOutcome.OVER_BUDGET, await self._read(tally), budget)
+
+    def _spend(
+        self, session: Session, pid: int, voter_id: int, theme_key: str, budget: int
     ) -> int | None:
         """Take one vote from the voter's budget for the theme; None when none is left.
         One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
@@ -505,11 +594,11 @@ class SqlRepository:
             set_={"used": m.VoteBudget.used + 1},
             where=m.VoteBudget.used < budget,
         ).returning(m.VoteBudget.used)
-        spent = await session.scalar(stmt)
+        spent = session.scalar(stmt)
         return int(spent) if spent is not None else None
 
-    async def _used(self, session: AsyncSession, pid: int, voter_id: int, theme_key: str) -> int:
-        used = await session.scalar(
+    def _used(self, session: Session, pid: int, voter_id: int, theme_key: str) -> int:
+        used = session.scalar(
             select(m.VoteBudget.used).where(
                 m.VoteBudget.programme_id == pid,
                 m.VoteBudget.participant_id == voter_id,
@@ -518,13 +607,13 @@ class SqlRepository:
         )
         return int(used or 0)
 
-    async def _ballot(
-        self, session: AsyncSession, programme: str, number: int, voter: domain.Participant
+    def _ballot(
+        self, session: Session, programme: str, number: int, voter: domain.Participant
     ) -> tuple[int, int, str, int] | None:
         """(programme id, idea id, theme key, voter id) for a vote on idea `number`, if any."""
-        pid = await self._programme_id(session, programme)
+        pid = self._programme_id(session, programme)
         row = (
-            await session.execute(
+            session.execute(
                 select(m.Idea.id, m.Idea.theme_key).where(
                     m.Idea.programme_id == pid, m.Idea.number == number
                 )
@@ -532,21 +621,21 @@ class SqlRepository:
         ).first()
         if row is None:
             return None
-        return pid, row.id, row.theme_key, await self._participant_id(session, voter)
+        return pid, row.id, row.theme_key, self._participant_id(session, voter)
 
     async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
-        async with self._write() as session:
-            target = await self._ballot(session, programme, number, voter)
+        def tx(session: Session) -> Any:
+            target = self._ballot(session, programme, number, voter)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
             pid, idea_id, theme_key, voter_id = target
-            removed = await session.scalar(
+            removed = session.scalar(
                 delete(m.Vote)
                 .where(m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id)
                 .returning(m.Vote.id)
             )
             if removed is not None:
-                await session.execute(
+                session.execute(
                     update(m.VoteBudget)
                     .where(
                         m.VoteBudget.programme_id == pid,
@@ -555,10 +644,12 @@ class SqlRepository:
                     )
                     .values(used=m.VoteBudget.used - 1)
                 )
-            used = await self._used(session, pid, voter_id, theme_key)
-            idea = await self._one_idea(session, pid, number)
+            used = self._used(session, pid, voter_id, theme_key)
+            idea = self._one_idea(session, pid, number)
             outcome = VoteOutcome.RETRACTED if removed is not None else VoteOutcome.NOT_VOTED
             return VoteResult(outcome, idea, used)
+
+        return await self._write(tx)
 
     # ---- assignment, organisers, stats ----------------------------------------------------------
 
@@ -569,58 +660,62 @@ class SqlRepository:
         assignment: domain.Assignment | None,
         by: domain.Participant,
     ) -> domain.Idea | None:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
-            changed = await session.scalar(
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            changed = session.scalar(
                 update(m.Idea)
                 .where(m.Idea.programme_id == pid, m.Idea.number == number)
                 .values(
                     actor_key=assignment.actor_key if assignment else None,
                     style_key=assignment.style_key if assignment else None,
                     stage_key=assignment.stage_key if assignment else None,
-                    assigned_by=await self._participant_id(session, by),
+                    assigned_by=self._participant_id(session, by),
                     assigned_at=self._clock.now(),
                 )
                 .returning(m.Idea.id)
             )
-            return await self._one_idea(session, pid, number) if changed else None
+            return self._one_idea(session, pid, number) if changed else None
+
+        return await self._write(tx)
 
     async def organisers(self, programme: str) -> set[str]:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            rows = await session.scalars(
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            rows = session.scalars(
                 select(m.Organiser.user_key).where(m.Organiser.programme_id == pid)
             )
             return set(rows)
 
+        return await self._read(tx)
+
     async def set_organiser(
         self, programme: str, user_key: str, add: bool, by: domain.Participant
     ) -> bool:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
             if add:
                 stmt = self._insert(m.Organiser).values(
                     programme_id=pid, user_key=user_key, added_by=by.key, added_at=self._clock.now()
                 )
-                done = await session.scalar(
-                    stmt.on_conflict_do_nothing().returning(m.Organiser.user_key)
-                )
+                done = session.scalar(stmt.on_conflict_do_nothing().returning(m.Organiser.user_key))
             else:
-                done = await session.scalar(
+                done = session.scalar(
                     delete(m.Organiser)
                     .where(m.Organiser.programme_id == pid, m.Organiser.user_key == user_key)
                     .returning(m.Organiser.user_key)
                 )
             return done is not None
 
+        return await self._write(tx)
+
     async def stats(self, programme: str) -> domain.ProgrammeStats:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
             voter = aliased(m.Vote)
-            ideas = await session.scalar(
+            ideas = session.scalar(
                 select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
             )
-            votes = await session.scalar(
+            votes = session.scalar(
                 select(func.count())
                 .select_from(voter)
                 .join(m.Idea, m.Idea.id == voter.idea_id)
@@ -632,46 +727,54 @@ class SqlRepository:
                 .join(m.Idea, m.Idea.id == voter.idea_id)
                 .where(m.Idea.programme_id == pid),
             ).subquery()
-            participants = await session.scalar(select(func.count()).select_from(people))
+            participants = session.scalar(select(func.count()).select_from(people))
             return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+
+        return await self._read(tx)
 
     # ---- delivery bookkeeping -------------------------------------------------------------------
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
-        async with self._write() as session:
+        def tx(session: Session) -> Any:
             stmt = self._insert(m.ProcessedEvent).values(
                 platform=platform, event_id=event_id, seen_at=self._clock.now()
             )
-            inserted = await session.scalar(
+            inserted = session.scalar(
                 stmt.on_conflict_do_nothing().returning(m.ProcessedEvent.event_id)
             )
             return inserted is not None
 
+        return await self._write(tx)
+
     async def forget_events(self, seen_before: datetime) -> int:
-        async with self._write() as session:
-            gone = await session.execute(
+        def tx(session: Session) -> Any:
+            gone = session.execute(
                 delete(m.ProcessedEvent).where(m.ProcessedEvent.seen_at < seen_before)
             )
             return int(getattr(gone, "rowcount", 0) or 0)
 
+        return await self._write(tx)
+
     async def save_reference(
         self, programme: str, where: domain.ConversationRef, reference: Mapping[str, Any]
     ) -> None:
-        async with self._write() as session:
-            pid = await self._programme_id(session, programme)
-            channel_id, _, _ = await self._channel_row(session, pid, where)
-            await session.execute(
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            channel_id, _, _ = self._channel_row(session, pid, where)
+            session.execute(
                 update(m.Channel)
                 .where(m.Channel.id == channel_id)
                 .values(reference=dict(reference))
             )
 
+        return await self._write(tx)
+
     async def reference(
         self, programme: str, where: domain.ConversationRef
     ) -> dict[str, Any] | None:
-        async with self._read() as session:
-            pid = await self._programme_id(session, programme)
-            found = await session.scalar(
+        def tx(session: Session) -> Any:
+            pid = self._programme_id(session, programme)
+            found = session.scalar(
                 select(m.Channel.reference).where(
                     m.Channel.programme_id == pid,
                     m.Channel.platform == where.platform,
@@ -680,3 +783,5 @@ class SqlRepository:
                 )
             )
             return dict(found) if found else None
+
+        return await self._read(tx)

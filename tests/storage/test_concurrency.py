@@ -24,7 +24,8 @@ async def repos(database_url, clock):
     repos = [SqlRepository(engine, clock) for engine in engines]
     await repos[0].ensure_programme("default", "Test", "community")
     yield repos
-    for engine in engines:
+    for repo, engine in zip(repos, engines, strict=True):
+        await repo.close()
         await engine.dispose()
 
 
