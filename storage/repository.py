@@ -12,10 +12,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, delete, func, select, union, update
+from sqlalchemy import Connection, Select, delete, func, insert, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import aliased
 
 from bot.core import domain
 from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
@@ -24,7 +24,7 @@ from storage import models as m
 from storage.database import READ_ONLY, create_sync_engine
 
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
-NEW_PARTICIPANTS = "howcanwe_new_participants"  # session.info key: ids to cache on commit
+NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
 READ_THREADS = 4  # SQLite readers run in parallel (WAL); the one writer has its own thread
 
 T = TypeVar("T")
@@ -34,6 +34,12 @@ class _BudgetSpent(Exception):
     """Raised inside a vote's transaction to roll it back when no vote is left to spend."""
 
 
+PROMPT_COLUMNS = (
+    m.Prompt.id,
+    m.Prompt.theme_key,
+    m.Prompt.challenge_index,
+    m.Prompt.posted_at,
+)
 IDEA_COLUMNS = (
     m.Idea.id,
     m.Idea.number,
@@ -75,7 +81,7 @@ def _utc(moment: datetime) -> datetime:
 
 
 class _Runner(Protocol):
-    async def run(self, work: Callable[[Session], T], write: bool) -> T: ...
+    async def run(self, work: Callable[[Connection], T], write: bool) -> T: ...
 
     async def close(self) -> None: ...
 
@@ -91,15 +97,14 @@ class _ThreadedSqlite:
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="howcanwe-sqlite-write")
         self._readers = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="howcanwe-sqlite-read")
 
-    async def run(self, work: Callable[[Session], T], write: bool) -> T:
+    async def run(self, work: Callable[[Connection], T], write: bool) -> T:
         loop = asyncio.get_running_loop()
         pool = self._writer if write else self._readers
         return await loop.run_in_executor(pool, self._transaction, work, write)
 
-    def _transaction(self, work: Callable[[Session], T], write: bool) -> T:
-        bind = self._engine if write else self._reads
-        with Session(bind, expire_on_commit=False) as session, session.begin():
-            return work(session)
+    def _transaction(self, work: Callable[[Connection], T], write: bool) -> T:
+        with (self._engine if write else self._reads).begin() as connection:
+            return work(connection)
 
     async def close(self) -> None:
         for pool in (self._writer, self._readers):
@@ -112,11 +117,11 @@ class _AsyncServer:
     on the event loop via `run_sync`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._engine = engine
 
-    async def run(self, work: Callable[[Session], T], write: bool) -> T:
-        async with self._sessions() as session, session.begin():
-            return await session.run_sync(work)
+    async def run(self, work: Callable[[Connection], T], write: bool) -> T:
+        async with self._engine.begin() as connection:
+            return await connection.run_sync(work)
 
     async def close(self) -> None:
         """The engine belongs to the caller, who disposes of it."""
@@ -144,31 +149,32 @@ class SqlRepository:
 
     # ---- plumbing -------------------------------------------------------------------------
 
-    async def _write(self, work: Callable[[Session], T]) -> T:
-        def transaction(session: Session) -> tuple[T, dict[domain.Participant, int]]:
-            return work(session), session.info.get(NEW_PARTICIPANTS, {})
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        def transaction(connection: Connection) -> tuple[T, dict[domain.Participant, int]]:
+            connection.info[NEW_PARTICIPANTS] = {}  # info outlives a transaction: start afresh
+            return work(connection), connection.info.pop(NEW_PARTICIPANTS)
 
         result, registered = await self._runner.run(transaction, write=True)
         self._participants.update(registered)  # only what a committed transaction wrote
         return result
 
-    async def _read(self, work: Callable[[Session], T]) -> T:
+    async def _read(self, work: Callable[[Connection], T]) -> T:
         return await self._runner.run(work, write=False)
 
     def _insert(self, table: Any) -> Any:
         dialect = postgresql if self._dialect == "postgresql" else sqlite
         return dialect.insert(table)
 
-    def _programme_id(self, session: Session, key: str) -> int:
-        return (self._programme(session, key))[0]
+    def _programme_id(self, conn: Connection, key: str) -> int:
+        return (self._programme(conn, key))[0]
 
-    def _programme(self, session: Session, key: str) -> tuple[int, str]:
+    def _programme(self, conn: Connection, key: str) -> tuple[int, str]:
         """(id, default audience), cached: both are fixed once the programme exists."""
         cached = self._programmes.get(key)
         if cached is not None:
             return cached
         found = (
-            session.execute(
+            conn.execute(
                 select(m.Programme.id, m.Programme.default_audience).where(m.Programme.key == key)
             )
         ).first()
@@ -177,7 +183,7 @@ class SqlRepository:
         self._programmes[key] = (found.id, found.default_audience)
         return self._programmes[key]
 
-    def _participant_id(self, session: Session, who: domain.Participant) -> int:
+    def _participant_id(self, conn: Connection, who: domain.Participant) -> int:
         """The participant's id, registering them (or their new display name) when needed."""
         cached = self._participants.get(who)
         if cached is not None:
@@ -193,19 +199,19 @@ class SqlRepository:
                 )
             },
         ).returning(m.Participant.id)
-        found = int((session.execute(stmt)).scalar_one())
+        found = int((conn.execute(stmt)).scalar_one())
         if len(self._participants) >= PARTICIPANT_CACHE:
             self._participants.clear()
-        session.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
+        conn.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
         return found
 
     def _known_channel(
-        self, session: Session, programme_id: int, where: domain.ConversationRef
+        self, conn: Connection, programme_id: int, where: domain.ConversationRef
     ) -> tuple[int, str, str] | None:
         """(id, name, audience) of a channel already registered under the same name, or None."""
         default = next(d for i, d in self._programmes.values() if i == programme_id)
         known = (
-            session.execute(
+            conn.execute(
                 select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
                     m.Channel.programme_id == programme_id,
                     m.Channel.platform == where.platform,
@@ -219,11 +225,11 @@ class SqlRepository:
         return known.id, known.name or where.channel_id, known.audience or default
 
     def _channel_row(
-        self, session: Session, programme_id: int, where: domain.ConversationRef
+        self, conn: Connection, programme_id: int, where: domain.ConversationRef
     ) -> tuple[int, str, str]:
         """(id, name, audience) of the channel, registering it (or its new name) when needed.
         Reads first: an upsert on every vote would make the channel's row a hot lock."""
-        known = self._known_channel(session, programme_id, where)
+        known = self._known_channel(conn, programme_id, where)
         if known is not None:
             return known
         default = next(d for i, d in self._programmes.values() if i == programme_id)
@@ -238,19 +244,19 @@ class SqlRepository:
             index_elements=["programme_id", "platform", "workspace_id", "channel_id"],
             set_={"name": func.coalesce(func.nullif(stmt.excluded.name, ""), m.Channel.name)},
         ).returning(m.Channel.id, m.Channel.name, m.Channel.audience)
-        row = (session.execute(stmt)).one()
+        row = (conn.execute(stmt)).one()
         return row.id, row.name or where.channel_id, row.audience or default
 
     # ---- programme and channels --------------------------------------------------------------
 
     async def ping(self) -> None:
-        def tx(session: Session) -> Any:
-            session.execute(select(1))
+        def tx(conn: Connection) -> Any:
+            conn.execute(select(1))
 
         return await self._read(tx)
 
     async def ensure_programme(self, key: str, name: str, default_audience: str) -> None:
-        def tx(session: Session) -> int:
+        def tx(conn: Connection) -> int:
             stmt = self._insert(m.Programme).values(
                 key=key,
                 name=name,
@@ -261,14 +267,14 @@ class SqlRepository:
             stmt = stmt.on_conflict_do_update(
                 index_elements=["key"], set_={"name": name, "default_audience": default_audience}
             ).returning(m.Programme.id)
-            return int(session.execute(stmt).scalar_one())
+            return int(conn.execute(stmt).scalar_one())
 
         self._programmes[key] = (await self._write(tx), default_audience)
 
     async def channel(self, programme: str, where: domain.ConversationRef) -> domain.Channel:
-        def tx(session: Session) -> domain.Channel:
-            pid = self._programme_id(session, programme)
-            _, name, audience = self._channel_row(session, pid, where)
+        def tx(conn: Connection) -> domain.Channel:
+            pid = self._programme_id(conn, programme)
+            _, name, audience = self._channel_row(conn, pid, where)
             return domain.Channel(
                 where.platform, where.workspace_id, where.channel_id, name, audience
             )
@@ -278,10 +284,10 @@ class SqlRepository:
     async def set_channel_audience(
         self, programme: str, where: domain.ConversationRef, audience: str
     ) -> domain.Channel:
-        def tx(session: Session) -> domain.Channel:
-            pid = self._programme_id(session, programme)
-            channel_id, name, _ = self._channel_row(session, pid, where)
-            session.execute(
+        def tx(conn: Connection) -> domain.Channel:
+            pid = self._programme_id(conn, programme)
+            channel_id, name, _ = self._channel_row(conn, pid, where)
+            conn.execute(
                 update(m.Channel).where(m.Channel.id == channel_id).values(audience=audience)
             )
             return domain.Channel(
@@ -300,25 +306,27 @@ class SqlRepository:
         challenge_index: int,
         posted_by: domain.Participant,
     ) -> domain.PostedPrompt:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            channel_id, _, _ = self._channel_row(session, pid, where)
-            row = m.Prompt(
-                programme_id=pid,
-                channel_id=channel_id,
-                theme_key=theme_key,
-                challenge_index=challenge_index,
-                posted_by=self._participant_id(session, posted_by),
-                posted_at=self._clock.now(),
-            )
-            session.add(row)
-            session.flush()
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            channel_id, _, _ = self._channel_row(conn, pid, where)
+            row = conn.execute(
+                insert(m.Prompt)
+                .values(
+                    programme_id=pid,
+                    channel_id=channel_id,
+                    theme_key=theme_key,
+                    challenge_index=challenge_index,
+                    posted_by=self._participant_id(conn, posted_by),
+                    posted_at=self._clock.now(),
+                )
+                .returning(*PROMPT_COLUMNS)
+            ).one()
             return self._prompt(row, where.channel_id)
 
         return await self._write(tx)
 
     @staticmethod
-    def _prompt(row: m.Prompt, channel_id: str) -> domain.PostedPrompt:
+    def _prompt(row: Any, channel_id: str) -> domain.PostedPrompt:
         return domain.PostedPrompt(
             id=row.id,
             theme_key=row.theme_key,
@@ -329,7 +337,7 @@ class SqlRepository:
 
     def _prompts_here(self, pid: int, where: domain.ConversationRef) -> Select[Any]:
         return (
-            select(m.Prompt)
+            select(*PROMPT_COLUMNS)
             .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
             .where(
                 m.Prompt.programme_id == pid,
@@ -342,11 +350,10 @@ class SqlRepository:
     async def posted_challenges(
         self, programme: str, where: domain.ConversationRef, theme_key: str
     ) -> set[int]:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
             query = self._prompts_here(pid, where).where(m.Prompt.theme_key == theme_key)
-            rows = session.scalars(query)
-            return {p.challenge_index for p in rows}
+            return {p.challenge_index for p in conn.execute(query)}
 
         return await self._read(tx)
 
@@ -356,9 +363,9 @@ class SqlRepository:
         if not where.thread_id:
             return None
 
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            ref = session.scalar(
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            ref = conn.scalar(
                 select(m.Post.ref).where(
                     m.Post.programme_id == pid,
                     m.Post.kind == AnchorKind.PROMPT.value,
@@ -368,32 +375,32 @@ class SqlRepository:
                     m.Post.message_id == where.thread_id,
                 )
             )
-            row = session.get(m.Prompt, ref) if ref is not None else None
+            if ref is None:
+                return None
+            row = conn.execute(select(*PROMPT_COLUMNS).where(m.Prompt.id == ref)).first()
             return self._prompt(row, where.channel_id) if row else None
 
         return await self._read(tx)
 
     async def prompt(self, programme: str, prompt_id: int) -> domain.PostedPrompt | None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            found = (
-                session.execute(
-                    select(m.Prompt, m.Channel.channel_id)
-                    .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
-                    .where(m.Prompt.id == prompt_id, m.Prompt.programme_id == pid)
-                )
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            found = conn.execute(
+                select(*PROMPT_COLUMNS, m.Channel.channel_id.label("channel_key"))
+                .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
+                .where(m.Prompt.id == prompt_id, m.Prompt.programme_id == pid)
             ).first()
-            return self._prompt(found[0], found[1]) if found else None
+            return self._prompt(found, found.channel_key) if found else None
 
         return await self._read(tx)
 
     async def latest_prompt(
         self, programme: str, where: domain.ConversationRef
     ) -> domain.PostedPrompt | None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
             query = self._prompts_here(pid, where).order_by(m.Prompt.id.desc()).limit(1)
-            row = session.scalar(query)
+            row = conn.execute(query).first()
             return self._prompt(row, where.channel_id) if row else None
 
         return await self._read(tx)
@@ -401,8 +408,8 @@ class SqlRepository:
     async def record_post(
         self, programme: str, anchor: Anchor, message: domain.PostedMessage
     ) -> None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
             stmt = self._insert(m.Post).values(
                 programme_id=pid,
                 kind=anchor.kind.value,
@@ -412,15 +419,15 @@ class SqlRepository:
                 channel_id=message.channel_id,
                 message_id=message.message_id,
             )
-            session.execute(stmt.on_conflict_do_nothing())
+            conn.execute(stmt.on_conflict_do_nothing())
 
         return await self._write(tx)
 
     async def posts(self, programme: str, anchor: Anchor) -> Sequence[domain.PostedMessage]:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            rows = session.scalars(
-                select(m.Post)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.Post.platform, m.Post.workspace_id, m.Post.channel_id, m.Post.message_id)
                 .where(m.Post.programme_id == pid, m.Post.kind == anchor.kind.value)
                 .where(m.Post.ref == anchor.ref)
                 .order_by(m.Post.id)
@@ -435,20 +442,20 @@ class SqlRepository:
     # ---- ideas -----------------------------------------------------------------------------------
 
     async def add_idea(self, new: domain.NewIdea) -> domain.Idea:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, new.programme_key)
-            author_id = self._participant_id(session, new.author)
-            channel_id, _, audience = self._channel_row(session, pid, new.where)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, new.programme_key)
+            author_id = self._participant_id(conn, new.author)
+            channel_id, _, audience = self._channel_row(conn, pid, new.where)
             number = (
-                session.execute(
+                conn.execute(
                     update(m.Programme)
                     .where(m.Programme.id == pid)
                     .values(last_number=m.Programme.last_number + 1)
                     .returning(m.Programme.last_number)
                 )
             ).scalar_one()
-            session.add(
-                m.Idea(
+            conn.execute(
+                insert(m.Idea).values(
                     programme_id=pid,
                     number=number,
                     theme_key=new.theme_key,
@@ -461,33 +468,32 @@ class SqlRepository:
                     created_at=self._clock.now(),
                 )
             )
-            session.flush()
-            return self._one_idea(session, pid, number)
+            return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
 
     async def idea(self, programme: str, number: int) -> domain.Idea | None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            found = self._ideas(session, pid, number=number)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            found = self._ideas(conn, pid, number=number)
             return found[0] if found else None
 
         return await self._read(tx)
 
     async def ideas(self, programme: str, theme_key: str | None = None) -> Sequence[domain.Idea]:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            found = self._ideas(session, pid, theme_key=theme_key)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            found = self._ideas(conn, pid, theme_key=theme_key)
             return sorted(found, key=lambda i: (-i.votes, i.number))
 
         return await self._read(tx)
 
-    def _one_idea(self, session: Session, pid: int, number: int) -> domain.Idea:
-        return (self._ideas(session, pid, number=number))[0]
+    def _one_idea(self, conn: Connection, pid: int, number: int) -> domain.Idea:
+        return (self._ideas(conn, pid, number=number))[0]
 
     def _ideas(
         self,
-        session: Session,
+        conn: Connection,
         pid: int,
         number: int | None = None,
         theme_key: str | None = None,
@@ -520,9 +526,9 @@ class SqlRepository:
             query = query.where(m.Idea.theme_key == theme_key)
             votes = votes.where(m.Idea.theme_key == theme_key)
         tallies: dict[int, dict[str, int]] = {}
-        for idea_id, audience, count in session.execute(votes):
+        for idea_id, audience, count in conn.execute(votes):
             tallies.setdefault(idea_id, {})[audience] = count
-        return [_idea(row, tallies.get(row.id, {})) for row in session.execute(query)]
+        return [_idea(row, tallies.get(row.id, {})) for row in conn.execute(query)]
 
     # ---- votes -----------------------------------------------------------------------------------
 
@@ -534,18 +540,18 @@ class SqlRepository:
         where: domain.ConversationRef,
         budget: int,
     ) -> VoteResult:
-        def cast(session: Session) -> VoteResult:
-            pid = self._programme_id(session, programme)
-            target = session.execute(
+        def cast(conn: Connection) -> VoteResult:
+            pid = self._programme_id(conn, programme)
+            target = conn.execute(
                 select(m.Idea.id, m.Idea.theme_key).where(
                     m.Idea.programme_id == pid, m.Idea.number == number
                 )
             ).first()
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-            voter_id = self._participant_id(session, voter)
-            _, _, audience = self._channel_row(session, pid, where)
-            inserted = session.scalar(
+            voter_id = self._participant_id(conn, voter)
+            _, _, audience = self._channel_row(conn, pid, where)
+            inserted = conn.scalar(
                 self._insert(m.Vote)
                 .values(
                     idea_id=target.id,
@@ -558,23 +564,23 @@ class SqlRepository:
                 .returning(m.Vote.id)
             )
             if inserted is None:
-                cast_at = session.scalar(
+                cast_at = conn.scalar(
                     select(m.Vote.cast_at).where(
                         m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id
                     )
                 )
-                used = self._used(session, pid, voter_id, target.theme_key)
-                idea = self._one_idea(session, pid, number)
+                used = self._used(conn, pid, voter_id, target.theme_key)
+                idea = self._one_idea(conn, pid, number)
                 return VoteResult(
                     VoteOutcome.ALREADY, idea, used, _utc(cast_at) if cast_at else None
                 )
-            spent = self._spend(session, pid, voter_id, target.theme_key, budget)
+            spent = self._spend(conn, pid, voter_id, target.theme_key, budget)
             if spent is None:
                 raise _BudgetSpent  # rolls the vote row back
-            return VoteResult(VoteOutcome.CAST, self._one_idea(session, pid, number), spent)
+            return VoteResult(VoteOutcome.CAST, self._one_idea(conn, pid, number), spent)
 
-        def tally(session: Session) -> domain.Idea:
-            return self._one_idea(session, self._programme_id(session, programme), number)
+        def tally(conn: Connection) -> domain.Idea:
+            return self._one_idea(conn, self._programme_id(conn, programme), number)
 
         try:
             return await self._write(cast)
@@ -582,7 +588,7 @@ class SqlRepository:
             return VoteResult(VoteOutcome.OVER_BUDGET, await self._read(tally), budget)
 
     def _spend(
-        self, session: Session, pid: int, voter_id: int, theme_key: str, budget: int
+        self, conn: Connection, pid: int, voter_id: int, theme_key: str, budget: int
     ) -> int | None:
         """Take one vote from the voter's budget for the theme; None when none is left.
         One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
@@ -594,11 +600,11 @@ class SqlRepository:
             set_={"used": m.VoteBudget.used + 1},
             where=m.VoteBudget.used < budget,
         ).returning(m.VoteBudget.used)
-        spent = session.scalar(stmt)
+        spent = conn.scalar(stmt)
         return int(spent) if spent is not None else None
 
-    def _used(self, session: Session, pid: int, voter_id: int, theme_key: str) -> int:
-        used = session.scalar(
+    def _used(self, conn: Connection, pid: int, voter_id: int, theme_key: str) -> int:
+        used = conn.scalar(
             select(m.VoteBudget.used).where(
                 m.VoteBudget.programme_id == pid,
                 m.VoteBudget.participant_id == voter_id,
@@ -608,12 +614,12 @@ class SqlRepository:
         return int(used or 0)
 
     def _ballot(
-        self, session: Session, programme: str, number: int, voter: domain.Participant
+        self, conn: Connection, programme: str, number: int, voter: domain.Participant
     ) -> tuple[int, int, str, int] | None:
         """(programme id, idea id, theme key, voter id) for a vote on idea `number`, if any."""
-        pid = self._programme_id(session, programme)
+        pid = self._programme_id(conn, programme)
         row = (
-            session.execute(
+            conn.execute(
                 select(m.Idea.id, m.Idea.theme_key).where(
                     m.Idea.programme_id == pid, m.Idea.number == number
                 )
@@ -621,21 +627,21 @@ class SqlRepository:
         ).first()
         if row is None:
             return None
-        return pid, row.id, row.theme_key, self._participant_id(session, voter)
+        return pid, row.id, row.theme_key, self._participant_id(conn, voter)
 
     async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
-        def tx(session: Session) -> Any:
-            target = self._ballot(session, programme, number, voter)
+        def tx(conn: Connection) -> Any:
+            target = self._ballot(conn, programme, number, voter)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
             pid, idea_id, theme_key, voter_id = target
-            removed = session.scalar(
+            removed = conn.scalar(
                 delete(m.Vote)
                 .where(m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id)
                 .returning(m.Vote.id)
             )
             if removed is not None:
-                session.execute(
+                conn.execute(
                     update(m.VoteBudget)
                     .where(
                         m.VoteBudget.programme_id == pid,
@@ -644,8 +650,8 @@ class SqlRepository:
                     )
                     .values(used=m.VoteBudget.used - 1)
                 )
-            used = self._used(session, pid, voter_id, theme_key)
-            idea = self._one_idea(session, pid, number)
+            used = self._used(conn, pid, voter_id, theme_key)
+            idea = self._one_idea(conn, pid, number)
             outcome = VoteOutcome.RETRACTED if removed is not None else VoteOutcome.NOT_VOTED
             return VoteResult(outcome, idea, used)
 
@@ -660,30 +666,28 @@ class SqlRepository:
         assignment: domain.Assignment | None,
         by: domain.Participant,
     ) -> domain.Idea | None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            changed = session.scalar(
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            changed = conn.scalar(
                 update(m.Idea)
                 .where(m.Idea.programme_id == pid, m.Idea.number == number)
                 .values(
                     actor_key=assignment.actor_key if assignment else None,
                     style_key=assignment.style_key if assignment else None,
                     stage_key=assignment.stage_key if assignment else None,
-                    assigned_by=self._participant_id(session, by),
+                    assigned_by=self._participant_id(conn, by),
                     assigned_at=self._clock.now(),
                 )
                 .returning(m.Idea.id)
             )
-            return self._one_idea(session, pid, number) if changed else None
+            return self._one_idea(conn, pid, number) if changed else None
 
         return await self._write(tx)
 
     async def organisers(self, programme: str) -> set[str]:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            rows = session.scalars(
-                select(m.Organiser.user_key).where(m.Organiser.programme_id == pid)
-            )
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            rows = conn.scalars(select(m.Organiser.user_key).where(m.Organiser.programme_id == pid))
             return set(rows)
 
         return await self._read(tx)
@@ -691,15 +695,15 @@ class SqlRepository:
     async def set_organiser(
         self, programme: str, user_key: str, add: bool, by: domain.Participant
     ) -> bool:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
             if add:
                 stmt = self._insert(m.Organiser).values(
                     programme_id=pid, user_key=user_key, added_by=by.key, added_at=self._clock.now()
                 )
-                done = session.scalar(stmt.on_conflict_do_nothing().returning(m.Organiser.user_key))
+                done = conn.scalar(stmt.on_conflict_do_nothing().returning(m.Organiser.user_key))
             else:
-                done = session.scalar(
+                done = conn.scalar(
                     delete(m.Organiser)
                     .where(m.Organiser.programme_id == pid, m.Organiser.user_key == user_key)
                     .returning(m.Organiser.user_key)
@@ -709,13 +713,13 @@ class SqlRepository:
         return await self._write(tx)
 
     async def stats(self, programme: str) -> domain.ProgrammeStats:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
             voter = aliased(m.Vote)
-            ideas = session.scalar(
+            ideas = conn.scalar(
                 select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
             )
-            votes = session.scalar(
+            votes = conn.scalar(
                 select(func.count())
                 .select_from(voter)
                 .join(m.Idea, m.Idea.id == voter.idea_id)
@@ -727,7 +731,7 @@ class SqlRepository:
                 .join(m.Idea, m.Idea.id == voter.idea_id)
                 .where(m.Idea.programme_id == pid),
             ).subquery()
-            participants = session.scalar(select(func.count()).select_from(people))
+            participants = conn.scalar(select(func.count()).select_from(people))
             return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
 
         return await self._read(tx)
@@ -735,11 +739,11 @@ class SqlRepository:
     # ---- delivery bookkeeping -------------------------------------------------------------------
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
-        def tx(session: Session) -> Any:
+        def tx(conn: Connection) -> Any:
             stmt = self._insert(m.ProcessedEvent).values(
                 platform=platform, event_id=event_id, seen_at=self._clock.now()
             )
-            inserted = session.scalar(
+            inserted = conn.scalar(
                 stmt.on_conflict_do_nothing().returning(m.ProcessedEvent.event_id)
             )
             return inserted is not None
@@ -747,8 +751,8 @@ class SqlRepository:
         return await self._write(tx)
 
     async def forget_events(self, seen_before: datetime) -> int:
-        def tx(session: Session) -> Any:
-            gone = session.execute(
+        def tx(conn: Connection) -> Any:
+            gone = conn.execute(
                 delete(m.ProcessedEvent).where(m.ProcessedEvent.seen_at < seen_before)
             )
             return int(getattr(gone, "rowcount", 0) or 0)
@@ -758,10 +762,10 @@ class SqlRepository:
     async def save_reference(
         self, programme: str, where: domain.ConversationRef, reference: Mapping[str, Any]
     ) -> None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            channel_id, _, _ = self._channel_row(session, pid, where)
-            session.execute(
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            channel_id, _, _ = self._channel_row(conn, pid, where)
+            conn.execute(
                 update(m.Channel)
                 .where(m.Channel.id == channel_id)
                 .values(reference=dict(reference))
@@ -772,9 +776,9 @@ class SqlRepository:
     async def reference(
         self, programme: str, where: domain.ConversationRef
     ) -> dict[str, Any] | None:
-        def tx(session: Session) -> Any:
-            pid = self._programme_id(session, programme)
-            found = session.scalar(
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            found = conn.scalar(
                 select(m.Channel.reference).where(
                     m.Channel.programme_id == pid,
                     m.Channel.platform == where.platform,
