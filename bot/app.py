@@ -84,7 +84,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            opened = services or await stack.enter_async_context(open_services(settings))
+            if services is None:
+                opened = await stack.enter_async_context(open_services(settings))
+            else:
+                opened = services
             app[SERVICES] = opened
             if clock_in_web(settings):
                 await stack.enter_async_context(scheduler.running(opened.engine.workshop))

@@ -335,7 +335,9 @@ class SqlRepository:
             posted_at=_utc(row.posted_at),
         )
 
-    def _prompts_here(self, pid: int, where: domain.ConversationRef) -> Select[Any]:
+    def _prompts_here(
+        self, pid: int, where: domain.ConversationRef
+    ) -> Select[int, str, int, datetime]:
         return (
             select(*PROMPT_COLUMNS)
             .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
