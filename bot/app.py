@@ -17,6 +17,7 @@ from bot.core import playbook as playbooks
 from bot.core.engine import Engine
 from bot.core.ports import Clock, SystemClock
 from bot.core.workshop import Workshop
+from handlers import slack, teams
 from handlers.web import health
 from storage.database import check_current, create_engine, is_sqlite, normalise_url, upgrade
 from storage.repository import SqlRepository
@@ -113,4 +114,7 @@ class _EngineGetter:
 
 # Each platform edge registers its routes (and any start-up work, after the services open).
 # A new platform adds one line here and a package under handlers/.
-EDGES: tuple[Callable[[web.Application, Settings, Callable[[], Engine]], None], ...] = ()
+EDGES: tuple[Callable[[web.Application, Settings, Callable[[], Engine]], None], ...] = (
+    slack.mount,
+    teams.mount,
+)

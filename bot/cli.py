@@ -8,6 +8,7 @@ import getpass
 import logging
 import signal
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from aiohttp import web
@@ -20,9 +21,11 @@ from bot.core import export
 from bot.core.playbook import PlaybookError
 from bot.core.usecases.planning import action_plan
 from handlers.console import chat
+from handlers.teams import package
 from storage.database import SchemaOutOfDate, create_engine, upgrade
 
 log = logging.getLogger("howcanwe")
+TEAMS_PACKAGE = "howcanwe-teams.zip"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -44,6 +47,10 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--output", help="file to write (default: standard output)")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=("upgrade",), help="upgrade: apply migrations")
+    pack = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
+    pack.add_argument(
+        "--output", default=TEAMS_PACKAGE, help=f"zip to write (default {TEAMS_PACKAGE})"
+    )
     return top
 
 
@@ -109,6 +116,13 @@ async def export_plan(settings: Settings, fmt: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+def teams_package(settings: Settings, output: str) -> None:
+    """The app package with this bot's id; uploaded in Teams (Apps → Manage your apps)."""
+    data = package.build(settings.teams.app_id, version("howcanwe"))
+    Path(output).write_bytes(data)
+    log.info("teams package written", extra={"file": output, "bytes": len(data)})
+
+
 async def db_upgrade(settings: Settings) -> None:
     engine = create_engine(settings.database_url)
     try:
@@ -138,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(export_plan(settings, args.format, args.output))
             case "db":
                 asyncio.run(db_upgrade(settings))
-    except (PlaybookError, SchemaOutOfDate) as exc:
+            case "teams-package":
+                teams_package(settings, args.output)
+    except (PlaybookError, SchemaOutOfDate, package.PackageError) as exc:
         print(f"howcanwe: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

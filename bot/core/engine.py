@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.core import grammar
-from bot.core.domain import Anchor, PostedMessage
+from bot.core import cards, grammar
+from bot.core.domain import Anchor, AnchorKind, PostedMessage
 from bot.core.interaction import (
     ADD_IDEA,
     ASSIGN,
@@ -79,6 +79,14 @@ class Engine:
         where = ctx.where
         message = PostedMessage(where.platform, where.workspace_id, where.channel_id, message_id)
         await self.workshop.repo.record_post(ctx.programme_key, anchor, message)
+
+    async def card(self, programme_key: str, anchor: Anchor) -> Card | None:
+        """The anchored card as it reads now. Refreshes that race (a burst of votes) are sent
+        from this rather than from the Refresh itself, so the newest state always wins."""
+        if anchor.kind is AnchorKind.IDEA:
+            idea = await self.workshop.repo.idea(programme_key, anchor.ref)
+            return cards.idea_card(self.playbook, idea) if idea else None
+        return None
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
         """Where copies of an anchored card were posted, for refreshing them in place."""

@@ -1,0 +1,102 @@
+"""The Slack edge: a bolt AsyncApp on the one aiohttp app at POST /slack/events, or connected
+by Socket Mode when SLACK_APP_TOKEN is set."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import ClientSession, web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import ConfigError, Settings
+from bot.core.engine import Engine
+from handlers.slack import listeners, oauth
+from handlers.slack.edge import SlackEdge, web_client
+from handlers.slack.oauth import Handler
+from storage.database import create_engine
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SLACK = web.AppKey("slack", SlackEdge)
+DRAIN_SECONDS = 10.0
+
+
+def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
+    """Serve Slack when it is configured; a no-op otherwise."""
+    slack = settings.slack
+    if not slack.enabled:
+        return
+    multi_workspace = bool(slack.client_id and slack.client_secret)
+    if not slack.bot_token and not multi_workspace:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN: set it to the app's xoxb- bot token "
+            "(or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install through /slack/install)"
+        )
+    # The OAuth stores get their own small engine on the project's database.
+    db = create_engine(settings.database_url) if multi_workspace else None
+    bolt = AsyncApp(
+        client=web_client(slack, None if db else slack.bot_token),
+        signing_secret=slack.signing_secret,
+        oauth_settings=oauth.settings(slack, db) if db else None,
+        # Listeners only ack and start background work, so acks go out at once, after the
+        # work is tracked (tests and shutdown can wait for it).
+        process_before_response=True,
+    )
+    edge = SlackEdge(slack, settings.programme_key, engine, bolt)
+    listeners.register(bolt, edge)
+    app[SLACK] = edge
+    if slack.signing_secret:
+        app.router.add_post(EVENTS_PATH, _events(edge))
+    if bolt.oauth_flow is not None:
+        oauth.register(app, bolt.oauth_flow)
+    app.cleanup_ctx.append(_lifecycle(edge, db))
+
+
+def _events(edge: SlackEdge) -> Handler:
+    async def events(request: web.Request) -> web.Response:
+        """Bolt checks the signature (401 when missing, wrong or stale) and routes the rest."""
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError:  # a body that is neither a form nor JSON; bolt parses before checking
+            return web.Response(status=400, text="This is not a Slack request.")
+        response = await edge.bolt.async_dispatch(bolt_request)
+        if response.status >= 500:
+            # Our listeners only decode and ack; bolt fails like this on a malformed payload.
+            log.warning("slack request could not be handled", extra={"status": response.status})
+            return web.Response(status=400, text="This Slack request could not be handled.")
+        return await to_aiohttp_response(response)
+
+    return events
+
+
+def _lifecycle(
+    edge: SlackEdge, db: AsyncEngine | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        # One connection pool for every Web API call (slack_sdk opens one per call otherwise).
+        session = ClientSession()
+        edge.bolt.client.session = session
+        socket = None
+        if edge.settings.app_token:
+            socket = AsyncSocketModeHandler(edge.bolt, edge.settings.app_token)
+            await socket.connect_async()
+            log.info("slack socket mode connected")
+        yield
+        if socket is not None:
+            await socket.close_async()
+        # Work acked but not finished (a vote being stored) is finished before the core closes.
+        try:
+            await asyncio.wait_for(edge.tasks.idle(), DRAIN_SECONDS)
+        except TimeoutError:
+            log.warning("slack work still running at shutdown was abandoned")
+        await session.close()
+        if db is not None:
+            await db.dispose()
+
+    return lifecycle

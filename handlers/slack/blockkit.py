@@ -1,0 +1,388 @@
+"""The Block Kit codec: neutral cards and forms to Slack JSON, and Slack payloads to intents.
+
+Pure functions only. Every text that comes from a card is escaped for mrkdwn, so a participant's
+`<!channel>` or `<@U123>` is shown as typed and pings nobody; Block Kit's size limits are met by
+shortening gracefully rather than by Slack refusing the whole message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.interaction import (
+    POST_PROMPT,
+    Actions,
+    Block,
+    Bullets,
+    Button,
+    ButtonPressed,
+    Card,
+    Command,
+    Facts,
+    Form,
+    FormSubmitted,
+    Heading,
+    MessagePosted,
+    Select,
+    Text,
+    Tone,
+)
+
+Json = dict[str, Any]
+
+MESSAGE_BLOCKS = 50
+HOME_BLOCKS = 100
+MODAL_BLOCKS = 100
+SECTION_CHARS = 3000
+FIELD_CHARS = 2000
+FIELDS = 10
+HEADER_CHARS = 150
+BUTTON_CHARS = 75
+OPTION_CHARS = 75
+OPTION_VALUE_CHARS = 150
+BUTTON_VALUE_CHARS = 2000
+OPTIONS = 100
+ACTION_ELEMENTS = 25
+PLACEHOLDER_CHARS = 150
+MODAL_TITLE_CHARS = 24
+METADATA_CHARS = 3000
+FALLBACK_CHARS = 3000
+MORE = "…there is more than fits here; type `plan` or `ideas` to see everything."
+
+# Message subtypes that are still a person speaking (anything else is an edit, a join, a bot…).
+HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share"})
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_ENTITY = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+CHANNEL_FIELD = "channel"
+
+
+# ---- out: cards, forms, views ---------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """mrkdwn control characters as entities: Slack then shows `<!here>` instead of obeying it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int) -> Json:
+    """A plain_text object: Slack renders it literally, so no escaping is needed."""
+    return {"type": "plain_text", "text": clip(text, limit) or " ", "emoji": True}
+
+
+def mrkdwn(text: str) -> Json:
+    return {"type": "mrkdwn", "text": text}
+
+
+def fallback(card: Card) -> str:
+    """The message's `text`: notifications and screen readers read it."""
+    return clip(escape(card.as_text()), FALLBACK_CHARS) or " "
+
+
+def message(card: Card) -> Json:
+    """Keyword arguments for chat.postMessage / chat.update / chat.postEphemeral."""
+    return {"text": fallback(card), "blocks": card_blocks(card, MESSAGE_BLOCKS)}
+
+
+def home_view(card: Card) -> Json:
+    return {"type": "home", "blocks": card_blocks(card, HOME_BLOCKS)}
+
+
+def card_blocks(card: Card, limit: int) -> list[Json]:
+    blocks: list[Json] = []
+    if card.title:
+        blocks.append({"type": "header", "text": plain(card.title, HEADER_CHARS)})
+    for block in card.blocks:
+        blocks.extend(_render(block))
+    return _fit(blocks, limit)
+
+
+def _fit(blocks: list[Json], limit: int) -> list[Json]:
+    """Drop reading blocks from the end (never the buttons) until the notice fits too."""
+    if len(blocks) <= limit:
+        return blocks
+    kept = list(blocks)
+    while len(kept) > limit - 1:
+        last_text = max(i for i, b in enumerate(kept) if b["type"] != "actions")
+        del kept[last_text]
+    return [*kept, {"type": "context", "elements": [mrkdwn(escape(MORE))]}]
+
+
+def _render(block: Block) -> list[Json]:
+    match block:
+        case Text(text=text, tone=Tone.MUTED):
+            return [{"type": "context", "elements": [mrkdwn(clip(escape(text), SECTION_CHARS))]}]
+        case Text(text=text, tone=Tone.STRONG):
+            return _sections(_bold(line) for line in text.splitlines())
+        case Text(text=text):
+            return _sections(escape(line) for line in text.splitlines())
+        case Heading(text=text):
+            return _sections([_bold(text)])
+        case Bullets(items=items):
+            return _sections(f"• {escape(item)}" for item in items)
+        case Facts(pairs=pairs):
+            return _facts(pairs)
+        case Actions(elements=elements):
+            return _actions(elements)
+    return []
+
+
+def _bold(text: str) -> str:
+    return f"*{escape(text.strip())}*" if text.strip() else ""
+
+
+def _sections(lines: Iterator[str] | list[str]) -> list[Json]:
+    """Lines packed into as few sections as the 3000-character limit allows."""
+    sections: list[Json] = []
+    chunk = ""
+    for line in lines:
+        line = clip(line, SECTION_CHARS)
+        if chunk and len(chunk) + 1 + len(line) > SECTION_CHARS:
+            sections.append({"type": "section", "text": mrkdwn(chunk)})
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk.strip():
+        sections.append({"type": "section", "text": mrkdwn(chunk)})
+    return sections
+
+
+def _facts(pairs: tuple[tuple[str, str], ...]) -> list[Json]:
+    fields = [
+        mrkdwn(clip(f"*{escape(label)}*\n{escape(value)}", FIELD_CHARS)) for label, value in pairs
+    ]
+    return [
+        {"type": "section", "fields": fields[i : i + FIELDS]} for i in range(0, len(fields), 10)
+    ]
+
+
+def _actions(elements: tuple[Button | Select, ...]) -> list[Json]:
+    """One actions block per 25 elements; repeated action ids get a `#n` suffix, because Slack
+    wants them unique within a block (`action_base` strips it again)."""
+    rendered: list[Json] = []
+    seen: dict[str, int] = {}
+    for element in elements:
+        count = seen[element.action_id] = seen.get(element.action_id, 0) + 1
+        action_id = element.action_id if count == 1 else f"{element.action_id}#{count}"
+        rendered.append(_element(element, action_id))
+    return [
+        {"type": "actions", "elements": rendered[i : i + ACTION_ELEMENTS]}
+        for i in range(0, len(rendered), ACTION_ELEMENTS)
+    ]
+
+
+def _element(element: Button | Select, action_id: str) -> Json:
+    if isinstance(element, Button):
+        button: Json = {
+            "type": "button",
+            "action_id": action_id,
+            "text": plain(element.label, BUTTON_CHARS),
+            "value": element.value[:BUTTON_VALUE_CHARS],
+        }
+        if element.primary:
+            button["style"] = "primary"
+        return button
+    options = [_option(o.label, o.value) for o in element.options[:OPTIONS]]
+    select: Json = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(element.placeholder, PLACEHOLDER_CHARS),
+        "options": options,
+    }
+    initial = next((o for o in options if o["value"] == element.initial), None)
+    if initial is not None:
+        select["initial_option"] = initial
+    return select
+
+
+def _option(label: str, value: str) -> Json:
+    return {"text": plain(label, OPTION_CHARS), "value": value[:OPTION_VALUE_CHARS]}
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What a modal carries to its submission: the form's own metadata, and where to answer."""
+
+    form: str = ""
+    channel_id: str = ""
+    channel_name: str = ""
+    thread_ts: str | None = None
+
+    def pack(self) -> str:
+        data = {"m": self.form, "c": self.channel_id, "n": self.channel_name, "t": self.thread_ts}
+        return json.dumps(data, separators=(",", ":"))[:METADATA_CHARS]
+
+    @classmethod
+    def unpack(cls, text: str) -> Metadata:
+        """Tolerant: a tampered or foreign private_metadata yields empty fields, not a crash."""
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            return cls()
+        if not isinstance(data, dict):
+            return cls()
+        thread = data.get("t")
+        return cls(
+            form=str(data.get("m") or ""),
+            channel_id=str(data.get("c") or ""),
+            channel_name=str(data.get("n") or ""),
+            thread_ts=str(thread) if thread else None,
+        )
+
+
+def modal(form: Form, metadata: Metadata) -> Json:
+    """A form as a modal; callback_id is the form's action id, each input's id its field name."""
+    blocks: list[Json] = _sections(escape(line) for line in form.intro.splitlines())
+    for field in form.fields:
+        element: Json = {
+            "type": "plain_text_input",
+            "action_id": field.name,
+            "multiline": field.multiline,
+            "max_length": field.max_length,
+        }
+        if field.placeholder:
+            element["placeholder"] = plain(field.placeholder, PLACEHOLDER_CHARS)
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": field.name,
+                "label": plain(field.label, FIELD_CHARS),
+                "element": element,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": form.action_id,
+        "title": plain(form.title, MODAL_TITLE_CHARS),
+        "submit": plain(form.submit_label, MODAL_TITLE_CHARS),
+        "close": plain("Cancel", MODAL_TITLE_CHARS),
+        "private_metadata": metadata.pack(),
+        "blocks": blocks[:MODAL_BLOCKS],
+    }
+
+
+def channel_picker(theme_key: str, label: str) -> Json:
+    """App Home's "Post next" asks where first: a modal with a channel menu."""
+    return {
+        "type": "modal",
+        "callback_id": POST_PROMPT,
+        "title": plain("Post a prompt", MODAL_TITLE_CHARS),
+        "submit": plain("Post", MODAL_TITLE_CHARS),
+        "close": plain("Cancel", MODAL_TITLE_CHARS),
+        "private_metadata": Metadata(form=theme_key).pack(),
+        "blocks": [
+            {"type": "section", "text": mrkdwn(escape(clip(label, SECTION_CHARS)))},
+            {
+                "type": "input",
+                "block_id": CHANNEL_FIELD,
+                "label": plain("Channel", FIELD_CHARS),
+                "element": {
+                    "type": "conversations_select",
+                    "action_id": CHANNEL_FIELD,
+                    "placeholder": plain("Choose a channel…", PLACEHOLDER_CHARS),
+                    "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+                },
+            },
+        ],
+    }
+
+
+# ---- in: payloads to intents ----------------------------------------------------------------
+
+
+def action_base(action_id: str) -> str:
+    """`idea.assign#2` → `idea.assign` (see `_actions`)."""
+    return action_id.split("#", 1)[0]
+
+
+def action_intent(action: Mapping[str, Any]) -> ButtonPressed:
+    """One element of a block_actions payload: a button's value or a menu's chosen option."""
+    selected = action.get("selected_option") or {}
+    value = action.get("value")
+    if value is None:
+        value = selected.get("value", "")
+    return ButtonPressed(action_base(str(action.get("action_id", ""))), str(value))
+
+
+def form_fields(view: Mapping[str, Any]) -> dict[str, str]:
+    """A submitted view's inputs by block id: typed text, a chosen option or a conversation."""
+    fields: dict[str, str] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        for element in actions.values():
+            option = element.get("selected_option") or {}
+            value = (
+                element.get("value")
+                or option.get("value")
+                or element.get("selected_conversation")
+                or element.get("selected_channel")
+                or ""
+            )
+            fields[block_id] = str(value)
+    return fields
+
+
+def submission_intent(view: Mapping[str, Any]) -> FormSubmitted:
+    metadata = Metadata.unpack(str(view.get("private_metadata") or ""))
+    return FormSubmitted(str(view.get("callback_id", "")), form_fields(view), metadata.form)
+
+
+def first_input(view: Mapping[str, Any]) -> str | None:
+    """The block id a refusal is shown under in the modal."""
+    return next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), None)
+
+
+def from_slack(text: str, user_ids: bool = False) -> str:
+    """Slack's message markup to the plain text a person typed: `<@U1|ann>` → `@ann` (`@U1`
+    with `user_ids`, for commands that name people), `<!here>` → `@here`,
+    `<https://x|site>` → `site (https://x)`, `&lt;` → `<`."""
+
+    def entity(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target[:1] in "@#":
+            return target[0] + (target[1:] if user_ids or not label else label)
+        if target.startswith("!"):
+            return label or "@" + target[1:].split("^", 1)[0]
+        if not label or label == target or target == f"mailto:{label}":
+            return label or target
+        return f"{label} ({target})"
+
+    text = _ENTITY.sub(entity, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def is_person_speaking(event: Mapping[str, Any]) -> bool:
+    """Bots (ourselves included), edits, deletions and joins are not people speaking."""
+    return (
+        not event.get("bot_id")
+        and not event.get("bot_profile")
+        and event.get("subtype") in HUMAN_SUBTYPES
+        and bool(event.get("user"))
+    )
+
+
+def message_intent(event: Mapping[str, Any], bot_user_id: str | None) -> MessagePosted | None:
+    """A person's reply in a thread may be an idea; top-level chatter and mentions of us are not
+    (a mention is answered as a command by `mention_intent`)."""
+    if not is_person_speaking(event) or not event.get("thread_ts"):
+        return None
+    text = str(event.get("text") or "")
+    if bot_user_id and f"<@{bot_user_id}" in text:
+        return None
+    return MessagePosted(from_slack(text))
+
+
+def command_intent(text: str) -> Command:
+    """A slash command's text, which Slack sends in its message markup."""
+    return Command(from_slack(text, user_ids=True).strip())
+
+
+def mention_intent(text: str) -> Command:
+    """`@howcanwe vote 3` → Command("vote 3"); a bare mention asks for help."""
+    command = " ".join(from_slack(_MENTION.sub(" ", text, count=1), user_ids=True).split())
+    return Command(command or "help")

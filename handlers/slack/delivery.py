@@ -1,0 +1,171 @@
+"""Replies out to Slack: posts, ephemeral notes, modals, and coalesced in-place updates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.core.domain import Anchor
+from bot.core.engine import Engine
+from bot.core.interaction import (
+    Card,
+    Context,
+    Delivery,
+    Form,
+    Refresh,
+    Rejected,
+    Reply,
+    Say,
+    ShowForm,
+    Text,
+)
+from handlers.slack import blockkit
+from handlers.slack.background import Coalescer
+from handlers.slack.origin import PLATFORM, Origin
+
+log = logging.getLogger(__name__)
+
+NOT_IN_CHANNEL = (
+    "I can't post in this channel yet. Invite me with `/invite @howcanwe`, then try again."
+)
+NO_MODAL = "That form could not be opened here; please press the button again."
+
+
+class Poster:
+    """Carries out the core's replies for one request, in order."""
+
+    def __init__(self, engine: Callable[[], Engine], coalescer: Coalescer) -> None:
+        self._engine = engine
+        self._coalescer = coalescer
+
+    async def deliver(
+        self, client: AsyncWebClient, origin: Origin, ctx: Context, replies: list[Reply]
+    ) -> None:
+        for reply in replies:
+            match reply:
+                case Refresh(anchor=anchor):
+                    await self._refresh(client, ctx, anchor)
+                case Say(card=card, delivery=Delivery.CHANNEL, anchor=anchor):
+                    await self._post(client, origin, ctx, card, None, anchor)
+                case Say(card=card, delivery=Delivery.THREAD, anchor=anchor):
+                    await self._post(client, origin, ctx, card, origin.thread_ts, anchor)
+                case Say(card=card, delivery=Delivery.REPLACE) if origin.message_ts:
+                    self._replace(client, origin.channel_id, origin.message_ts, card)
+                case Say(card=card):
+                    await self.private(client, origin, card)
+                case Rejected():
+                    await self.private(client, origin, reply.card())
+                case ShowForm(form=form):
+                    await self._open(client, origin, form)
+
+    def _replace(self, client: AsyncWebClient, channel: str, ts: str, card: Card) -> None:
+        payload = blockkit.message(card)
+        self._coalescer.submit((channel, ts), lambda: _update(client, channel, ts, payload))
+
+    async def _refresh(self, client: AsyncWebClient, ctx: Context, anchor: Anchor) -> None:
+        """Where the copies are and how the card reads are looked up when the update is sent,
+        once per burst, so the newest state always wins."""
+        engine = self._engine()
+        programme, workspace = ctx.programme_key, ctx.where.workspace_id
+
+        async def update_copies() -> None:
+            card = await engine.card(programme, anchor)
+            if card is None:
+                return
+            payload = blockkit.message(card)
+            for copy in await engine.copies(programme, anchor):
+                if copy.platform == PLATFORM and copy.workspace_id == workspace:
+                    await _update(client, copy.channel_id, copy.message_id, payload)
+
+        self._coalescer.submit((programme, workspace, anchor), update_copies)
+
+    async def _post(
+        self,
+        client: AsyncWebClient,
+        origin: Origin,
+        ctx: Context,
+        card: Card,
+        thread_ts: str | None,
+        anchor: Anchor | None,
+    ) -> None:
+        try:
+            response = await client.chat_postMessage(
+                channel=origin.channel_id, thread_ts=thread_ts, **blockkit.message(card)
+            )
+        except SlackApiError as error:
+            code = error.response.get("error")
+            log.warning(
+                "chat.postMessage failed", extra={"channel": origin.channel_id, "error": code}
+            )
+            await self.private(client, origin, _note(NOT_IN_CHANNEL))
+            return
+        if anchor is not None:
+            await self._engine().posted(ctx, anchor, str(response["ts"]))
+
+    async def private(self, client: AsyncWebClient, origin: Origin, card: Card) -> None:
+        """Only the person acting sees it: the slash command's response_url, an ephemeral
+        message, or a direct message (from App Home, or where the bot is not a member)."""
+        payload = blockkit.message(card)
+        if origin.response_url:
+            webhook = AsyncWebhookClient(origin.response_url, session=client.session)
+            response = await webhook.send(
+                response_type="ephemeral", replace_original=False, **payload
+            )
+            if response.status_code == 200:
+                return
+            log.warning("response_url failed", extra={"status": response.status_code})
+        if origin.channel_id:
+            try:
+                await client.chat_postEphemeral(
+                    channel=origin.channel_id,
+                    user=origin.user_id,
+                    thread_ts=origin.thread_ts,
+                    **payload,
+                )
+                return
+            except SlackApiError as error:
+                log.info(
+                    "ephemeral reply failed; sending a direct message",
+                    extra={"channel": origin.channel_id, "error": error.response.get("error")},
+                )
+        try:
+            await client.chat_postMessage(channel=origin.user_id, **payload)
+        except SlackApiError as error:
+            log.warning(
+                "private reply failed",
+                extra={"user": origin.user_id, "error": error.response.get("error")},
+            )
+
+    async def _open(self, client: AsyncWebClient, origin: Origin, form: Form) -> None:
+        if not origin.trigger_id:
+            await self.private(client, origin, _note(NO_MODAL))
+            return
+        metadata = blockkit.Metadata(
+            form.metadata, origin.channel_id, origin.channel_name, origin.thread_ts
+        )
+        try:
+            await client.views_open(
+                trigger_id=origin.trigger_id, view=blockkit.modal(form, metadata)
+            )
+        except SlackApiError as error:
+            log.warning("views.open failed", extra={"error": error.response.get("error")})
+            await self.private(client, origin, _note(NO_MODAL))
+
+
+async def _update(client: AsyncWebClient, channel: str, ts: str, payload: dict[str, Any]) -> None:
+    try:
+        await client.chat_update(channel=channel, ts=ts, **payload)
+    except SlackApiError as error:
+        log.warning(
+            "chat.update failed",
+            extra={"channel": channel, "ts": ts, "error": error.response.get("error")},
+        )
+
+
+def _note(text: str) -> Card:
+    return Card("", (Text(text),))

@@ -1,0 +1,68 @@
+"""Multi-workspace install: Slack's OAuth flow, installations kept in the project's database."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import SlackSettings
+from storage.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_SECONDS = 600
+# The bot scopes of manifest.yml.
+SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "users:read",
+)
+
+
+def settings(slack: SlackSettings, db: AsyncEngine) -> AsyncOAuthSettings:
+    """slack_sdk's own SQLAlchemy stores, on the tables migration 0002 creates."""
+    return AsyncOAuthSettings(
+        client_id=slack.client_id,
+        client_secret=slack.client_secret,
+        scopes=list(SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=AsyncSQLAlchemyInstallationStore(
+            slack.client_id,
+            engine=db,
+            bots_table_name=SLACK_BOTS.name,
+            installations_table_name=SLACK_INSTALLATIONS.name,
+        ),
+        state_store=AsyncSQLAlchemyOAuthStateStore(
+            STATE_SECONDS, engine=db, table_name=SLACK_OAUTH_STATES.name
+        ),
+    )
+
+
+def register(app: web.Application, flow: AsyncOAuthFlow) -> None:
+    """GET /slack/install starts an install; Slack sends people back to /slack/oauth_redirect."""
+    app.router.add_get(INSTALL_PATH, _page(flow.handle_installation))
+    app.router.add_get(REDIRECT_PATH, _page(flow.handle_callback))
+
+
+def _page(step: Callable[[AsyncBoltRequest], Awaitable[BoltResponse]]) -> Handler:
+    async def page(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await step(await to_bolt_request(request)))
+
+    return page

@@ -1,0 +1,7 @@
+"""The Microsoft Teams edge: Bot Framework activities at /api/messages, Adaptive Cards out."""
+
+from __future__ import annotations
+
+from handlers.teams.edge import TEAMS, Notifier, mount
+
+__all__ = ["TEAMS", "Notifier", "mount"]

@@ -1,0 +1,307 @@
+"""The Adaptive Card codec: neutral cards and forms to Adaptive Card 1.5 JSON, and card submits
+back to intents.
+
+Pure functions only. Every text is escaped for the markdown subset Teams renders in a TextBlock, so
+a participant's `**bold**`, `[link](…)` or `<at>` is shown as typed. Buttons are `Action.Submit`
+with `data: {"action_id", "value"}`; a submit arrives as a message whose `value` holds that data
+plus the card's inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from bot.core.interaction import (
+    ADD_IDEA,
+    ASSIGN,
+    Actions,
+    Block,
+    Bullets,
+    Button,
+    ButtonPressed,
+    Card,
+    Facts,
+    Form,
+    FormSubmitted,
+    Heading,
+    Intent,
+    Select,
+    Text,
+    TextField,
+    Tone,
+)
+
+Json = dict[str, Any]
+
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.5"  # the newest version Teams renders
+FIELD_PREFIX = "field."
+CHOICE_PREFIX = "choice."
+MAX_CARD_BYTES = 24_000  # of card body, leaving room for the envelope within Teams' ~28 KB
+MORE = "…there is more than fits here; type `plan` or `ideas` to see everything."
+# The prompt's inline "Add an idea" input: the same field the core's idea form asks for.
+IDEA_FIELD = TextField("idea", "Your idea", "What could we do? Who could do it?")
+
+# What Teams' TextBlock markdown acts on: emphasis, links, code and the `<at>` mention tag anywhere,
+# list and heading markers at the start of a line. A backslash shows the character as typed.
+_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+_LINE_START = re.compile(r"^([ \t]*)([-+]|\d+[.)]|#{1,6})(?=[ \t]|$)", re.MULTILINE)
+
+
+def escape(text: str) -> str:
+    """Plain text → TextBlock markdown that reads exactly as the plain text."""
+    inline = _INLINE.sub(r"\\\1", text.replace("\r", ""))
+    return _LINE_START.sub(_escape_marker, inline)
+
+
+def _escape_marker(match: re.Match[str]) -> str:
+    marker = match[2]
+    if marker[0].isdigit():
+        return f"{match[1]}{marker[:-1]}\\{marker[-1]}"
+    return f"{match[1]}\\{marker}"
+
+
+def card(neutral: Card, addressed_to: tuple[str, str] | None = None) -> Json:
+    """A neutral card as an Adaptive Card; `addressed_to` (user id, name) opens it with a mention,
+    Teams' stand-in for a message only that person sees."""
+    body: list[Json] = []
+    entities: list[Json] = []
+    if addressed_to is not None:
+        mention, entity = _mention(*addressed_to)
+        body.append(_text_block(mention, raw=True, subtle=True))
+        entities.append(entity)
+    if neutral.title:
+        body.append(_text_block(neutral.title, weight="bolder", size="medium"))
+    actions: list[Json] = []
+    for block in neutral.blocks:
+        body.extend(_block(block, actions))
+    content = _envelope(_fitted(body, actions), actions)
+    if entities:
+        content["msteams"]["entities"] = entities
+    return content
+
+
+def _fitted(body: list[Json], actions: list[Json]) -> list[Json]:
+    """Teams refuses a message over about 28 KB: drop text from the end, and say so."""
+    if _size(body) + _size(actions) <= MAX_CARD_BYTES:
+        return body
+    more = _text_block(MORE, subtle=True)
+    budget = MAX_CARD_BYTES - _size(actions) - _size([more])
+    kept: list[Json] = []
+    used = 0
+    for element in body:
+        used += _size([element])
+        if used > budget:
+            break
+        kept.append(element)
+    return [*kept, more]
+
+
+def _size(elements: list[Json]) -> int:
+    return len(json.dumps(elements, ensure_ascii=False).encode())
+
+
+def form(neutral: Form) -> Json:
+    """A form as a card with its inputs and one submit (Teams has no modal for a bot message)."""
+    body = [
+        _text_block(neutral.title, weight="bolder", size="medium"),
+        _text_block(neutral.intro),
+    ]
+    body += [_input(field) for field in neutral.fields]
+    submit = _form_submit(neutral.submit_label, neutral.action_id, neutral.metadata, neutral.fields)
+    return _envelope(body, [submit])
+
+
+def _envelope(body: list[Json], actions: list[Json]) -> Json:
+    content: Json = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA,
+        "version": VERSION,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if actions:
+        content["actions"] = actions
+    return content
+
+
+def _mention(user_id: str, name: str) -> tuple[str, Json]:
+    shown = re.sub(r"[<>]", "", name) or "you"
+    tag = f"<at>{shown}</at>"
+    return tag, {"type": "mention", "text": tag, "mentioned": {"id": user_id, "name": shown}}
+
+
+def _text_block(
+    text: str,
+    *,
+    raw: bool = False,
+    subtle: bool = False,
+    weight: str | None = None,
+    size: str | None = None,
+) -> Json:
+    block: Json = {"type": "TextBlock", "text": text if raw else escape(text), "wrap": True}
+    if subtle:
+        block["isSubtle"] = True
+    if weight:
+        block["weight"] = weight
+    if size:
+        block["size"] = size
+    return block
+
+
+def _block(block: Block, actions: list[Json]) -> Iterator[Json]:
+    match block:
+        case Text(text=text, tone=tone):
+            yield _text_block(
+                text,
+                subtle=tone is Tone.MUTED,
+                weight="bolder" if tone is Tone.STRONG else None,
+            )
+        case Heading(text=text):
+            heading = _text_block(text, weight="bolder")
+            heading["spacing"] = "medium"
+            yield heading
+        case Bullets(items=items):
+            for item in items:
+                bullet = _text_block("• " + item)
+                bullet["spacing"] = "none"
+                yield bullet
+        case Facts(pairs=pairs):
+            yield {
+                "type": "FactSet",
+                "facts": [{"title": escape(k), "value": escape(v)} for k, v in pairs],
+            }
+        case Actions(elements=elements):
+            yield from _actions(elements, actions)
+
+
+def _actions(elements: tuple[Button | Select, ...], actions: list[Json]) -> Iterator[Json]:
+    buttons = [e for e in elements if isinstance(e, Button)]
+    selects = [e for e in elements if isinstance(e, Select)]
+    for button in buttons:
+        if button.action_id == ADD_IDEA:
+            # Inline, so an idea takes one step: the input sits on the prompt card itself.
+            yield _input(IDEA_FIELD)
+            yield _action_set(
+                [_form_submit(button.label, ADD_IDEA, button.value, (IDEA_FIELD,), primary=True)]
+            )
+        else:
+            actions.append(_submit(button))
+    if selects:
+        actions.append(_choices_card(selects))
+
+
+def _action_set(actions: list[Json]) -> Json:
+    return {"type": "ActionSet", "actions": actions}
+
+
+def _submit(button: Button) -> Json:
+    action: Json = {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {"action_id": button.action_id, "value": button.value},
+    }
+    if button.primary:
+        action["style"] = "positive"
+    return action
+
+
+def _form_submit(
+    label: str, action_id: str, metadata: str, fields: tuple[TextField, ...], primary: bool = False
+) -> Json:
+    action: Json = {
+        "type": "Action.Submit",
+        "title": label,
+        "data": {
+            "action_id": action_id,
+            "metadata": metadata,
+            "fields": [field.name for field in fields],
+        },
+    }
+    if primary:
+        action["style"] = "positive"
+    return action
+
+
+def _input(field: TextField) -> Json:
+    return {
+        "type": "Input.Text",
+        "id": FIELD_PREFIX + field.name,
+        "label": field.label,
+        "placeholder": field.placeholder,
+        "isMultiline": field.multiline,
+        "maxLength": field.max_length,
+    }
+
+
+def _choices_card(selects: list[Select]) -> Json:
+    """The menus as one "Assign…" form behind a ShowCard: chosen together, submitted once."""
+    inputs: list[Json] = []
+    initial: dict[str, str] = {}
+    for n, select in enumerate(selects):
+        input_id = f"{CHOICE_PREFIX}{n}"
+        choice: Json = {
+            "type": "Input.ChoiceSet",
+            "id": input_id,
+            "label": select.placeholder.rstrip("…"),
+            "placeholder": select.placeholder,
+            "style": "compact",
+            "choices": [{"title": o.label, "value": o.value} for o in select.options],
+        }
+        if select.initial:
+            choice["value"] = select.initial
+        inputs.append(choice)
+        initial[input_id] = select.initial or ""
+    action_id = selects[0].action_id
+    save: Json = {
+        "type": "Action.Submit",
+        "title": "Save",
+        "style": "positive",
+        "data": {"action_id": action_id, "initial": initial},
+    }
+    title = "Assign…" if action_id == ASSIGN else selects[0].placeholder
+    return {
+        "type": "Action.ShowCard",
+        "title": title,
+        "card": {"type": "AdaptiveCard", "body": inputs, "actions": [save]},
+    }
+
+
+# ---- submits → intents ---------------------------------------------------------------------
+
+
+def intents(value: Any) -> list[Intent] | None:
+    """A card submit's `value` as intents: a button press, a form, or one choice per changed menu
+    (an empty list when nothing was changed). None when it is not shaped like our cards."""
+    if not isinstance(value, Mapping):
+        return None
+    action_id = _text(value.get("action_id"))
+    if not action_id:
+        return None
+    fields = value.get("fields")
+    if isinstance(fields, list):
+        names = [name for name in fields if isinstance(name, str)]
+        return [
+            FormSubmitted(
+                action_id,
+                {name: _text(value.get(FIELD_PREFIX + name)) for name in names},
+                _text(value.get("metadata")),
+            )
+        ]
+    initial = value.get("initial")
+    if isinstance(initial, Mapping):
+        chosen = ((key, _text(value.get(key)), _text(was)) for key, was in initial.items())
+        return [ButtonPressed(action_id, now) for key, now, was in chosen if now and now != was]
+    return [ButtonPressed(action_id, _text(value.get("value")))]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""

@@ -1,0 +1,149 @@
+"""The Teams bot: activities in, the core's intents through `Engine.handle`, replies out.
+
+Teams re-sends an activity when the bot is slow (about 15 s); each activity is acted on once,
+remembered in the database so that a second process or a restart cannot act on it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import ChannelAccount
+from botbuilder.schema.teams import TeamInfo
+
+from bot.core.engine import Engine
+from bot.core.interaction import Card, Context, Rejected, Reply, Text, Tone
+from handlers.teams import adaptive_cards
+from handlers.teams.activities import PLATFORM, Origin, message_intent, origin
+from handlers.teams.connector import Connectors
+from handlers.teams.delivery import Deliveries, Outbox
+
+log = logging.getLogger(__name__)
+
+STALE = "That card is out of date. Type `help` (after mentioning me) to see what you can do."
+NOTHING_CHOSEN = "Nothing changed: choose a different actor, style or stage, then press Save."
+
+
+class WorkshopBot(TeamsActivityHandler):
+    """One per process; every conversation in every team, chat and 1:1 shares one programme."""
+
+    def __init__(
+        self, engine: Callable[[], Engine], programme_key: str, connectors: Connectors
+    ) -> None:
+        self._engine = engine
+        self.programme_key = programme_key
+        self.connectors = connectors
+        self.deliveries = Deliveries()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine()
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        if await self._first_sighting(turn_context):
+            await super().on_turn(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        where = origin(activity)
+        ctx = where.context(self.programme_key)
+        log.debug(
+            "teams message",
+            extra={
+                "user": where.user_id,
+                "name": where.user_name,
+                "conversation": where.conversation_id,
+            },
+        )
+        if activity.value is not None:
+            replies = await self._submitted(ctx, activity.value)
+        else:
+            intent = message_intent(activity, where)
+            if intent is None:
+                return
+            replies = await self.engine.handle(ctx, intent)
+        if replies:
+            self.deliveries.spawn(self.outbox(turn_context, where).deliver(ctx, replies))
+
+    async def on_teams_members_added_dispatch(
+        self,
+        members_added: list[ChannelAccount],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        """Only the bot's own arrival matters; botbuilder would look every other new member up
+        through the connector first, a wasted call per person joining a team."""
+        await self.on_members_added_activity(members_added, turn_context)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in members_added):
+            await self._welcome(turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._welcome(turn_context)
+
+    def outbox(self, turn_context: TurnContext, where: Origin) -> Outbox:
+        return Outbox(turn_context, where, self.engine, self.connectors)
+
+    async def _post(self, turn_context: TurnContext, where: Origin, card: Card) -> None:
+        await self.outbox(turn_context, where).post(card)
+
+    async def _submitted(self, ctx: Context, value: object) -> list[Reply]:
+        intents = adaptive_cards.intents(value)
+        if intents is None:
+            return [Rejected(STALE)]
+        if not intents:
+            return [Rejected(NOTHING_CHOSEN)]
+        replies: list[Reply] = []
+        for intent in intents:
+            replies += await self.engine.handle(ctx, intent)
+        return replies
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        """Say hello once per conversation, and remember how to reach it for digests."""
+        where = origin(turn_context.activity)
+        workshop = self.engine.workshop
+        await workshop.ready(self.programme_key)
+        repo = workshop.repo
+        place = where.where()
+        known = await repo.reference(self.programme_key, place)
+        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        await repo.save_reference(self.programme_key, place, reference)
+        log.info("teams conversation remembered", extra={"conversation": where.conversation_id})
+        if known is None:
+            self.deliveries.spawn(self._post(turn_context, where, self.welcome_card(where)))
+
+    def welcome_card(self, where: Origin) -> Card:
+        how = (
+            "Type `help` to see what you can do."
+            if where.personal
+            else "Mention me with a command, e.g. `@howcanwe help`; reply to a prompt to add ideas."
+        )
+        return Card(
+            f"howcanwe — {self.engine.playbook.name}",
+            (
+                Text("Hello! I run this programme's “How can we…?” workshop here."),
+                Text(how, Tone.MUTED),
+            ),
+        )
+
+    async def _first_sighting(self, turn_context: TurnContext) -> bool:
+        activity = turn_context.activity
+        if not activity.id:
+            return True
+        conversation = activity.conversation.id if activity.conversation else ""
+        key = hashlib.sha256(f"{conversation}|{activity.id}".encode()).hexdigest()
+        first = await self.engine.workshop.repo.first_sighting(PLATFORM, key)
+        if not first:
+            log.info(
+                "repeated teams activity ignored",
+                extra={"activity_id": activity.id, "conversation": conversation},
+            )
+        return first

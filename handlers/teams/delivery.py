@@ -1,0 +1,200 @@
+"""Replies out to Teams through the Bot Connector: new posts, replies in a chain, in-place updates.
+
+Replies go out after Teams has had its HTTP answer (the intent is already stored by then), so a
+slow connector never makes Teams wait or re-send. Teams has no ephemeral messages, so a private
+reply is a short card that mentions the person it is for. Every call retries 429/412/502/504 with
+backoff (botbuilder does not); a call that still fails is logged and skipped, so one lost reply
+never loses the rest of the turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+import aiohttp
+from botbuilder.core import TurnContext
+from botbuilder.schema import ChannelAccount
+from botframework.connector.aio import ConnectorClient
+
+from bot.core.domain import Anchor
+from bot.core.engine import Engine
+from bot.core.interaction import (
+    Card,
+    Context,
+    Delivery,
+    Refresh,
+    Rejected,
+    Reply,
+    Say,
+    ShowForm,
+)
+from handlers.teams import adaptive_cards
+from handlers.teams.activities import PLATFORM, Origin
+from handlers.teams.connector import ConnectorError, Connectors, Json
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+RETRYABLE = frozenset({412, 429, 502, 504})
+ATTEMPTS = 4
+FIRST_DELAY = 0.5  # seconds, doubled on each retry unless the service says Retry-After
+MAX_DELAY = 10.0
+SUMMARY_CHARS = 200
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T | None:
+    """Run a Bot Connector call, waiting out throttling and transient gateway errors."""
+    for attempt in range(ATTEMPTS):
+        try:
+            return await call()
+        except ConnectorError as error:
+            if error.status in RETRYABLE and attempt + 1 < ATTEMPTS:
+                await asyncio.sleep(_delay(error.retry_after, attempt))
+                continue
+            log.warning("bot connector refused", extra={"call": what, "status": error.status})
+            return None
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            log.warning("bot connector unreachable", extra={"call": what, "error": str(error)})
+            return None
+        except Exception:  # e.g. MSAL could not get the bot a token
+            log.exception("bot connector call failed", extra={"call": what})
+            return None
+    return None
+
+
+def _delay(retry_after: str | None, attempt: int) -> float:
+    if retry_after is not None:
+        try:
+            return min(max(float(retry_after), 0.0), MAX_DELAY)
+        except ValueError:
+            pass
+    return min(FIRST_DELAY * 2**attempt, MAX_DELAY)
+
+
+class Deliveries:
+    """Replies still being sent after Teams got its answer; awaited at shutdown (and by tests)."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("teams delivery failed", exc_info=task.exception())
+
+    async def idle(self) -> None:
+        """Wait until every delivery started so far (and any they start) has finished."""
+        while self._running:
+            await asyncio.wait(set(self._running))
+
+
+def _account(account: ChannelAccount | None) -> Json:
+    return {"id": account.id, "name": account.name} if account else {}
+
+
+class Outbox:
+    """Sends one turn's replies, in order, through the turn's connector client."""
+
+    def __init__(
+        self, turn: TurnContext, origin: Origin, engine: Engine, connectors: Connectors
+    ) -> None:
+        self._origin = origin
+        self._engine = engine
+        self._connectors = connectors
+        self._incoming = turn.activity
+        self._client: ConnectorClient = turn.turn_state[turn.adapter.BOT_CONNECTOR_CLIENT_KEY]
+
+    async def deliver(self, ctx: Context, replies: list[Reply]) -> None:
+        for reply in replies:
+            match reply:
+                case Say(card=card, delivery=delivery, anchor=anchor):
+                    await self._say(ctx, card, delivery, anchor)
+                case Refresh(anchor=anchor, card=card):
+                    await self._refresh(ctx, anchor, card)
+                case ShowForm(form=form):
+                    await self.reply(adaptive_cards.form(form), form.title)
+                case Rejected(reason=reason):
+                    await self._private(reply.card(), reason)
+
+    async def post(self, card: Card) -> str | None:
+        """A new message in the conversation (a new post in a channel); returns its id."""
+        conversation = self._origin.conversation_id
+        activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
+        return await with_retries(
+            lambda: self._connectors.post(self._client, conversation, activity, None), "post"
+        )
+
+    async def reply(self, content: Json, summary: str) -> str | None:
+        """A reply in the reply chain the activity belongs to (a plain message in a chat)."""
+        conversation = self._incoming.conversation.id
+        activity = self._outgoing(content, summary, conversation)
+        target = self._origin.thread_id or self._incoming.reply_to_id or self._incoming.id
+        if target:
+            activity["replyToId"] = target
+        return await with_retries(
+            lambda: self._connectors.post(self._client, conversation, activity, target), "reply"
+        )
+
+    async def update(self, conversation: str, message_id: str, card: Card) -> None:
+        activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
+        activity["id"] = message_id
+        await with_retries(
+            lambda: self._connectors.update(self._client, conversation, message_id, activity),
+            "update",
+        )
+
+    async def _say(
+        self, ctx: Context, card: Card, delivery: Delivery, anchor: Anchor | None
+    ) -> None:
+        match delivery:
+            case Delivery.CHANNEL:
+                posted = await self.post(card)
+            case Delivery.PRIVATE:
+                posted = await self._private(card, card.as_text())
+            case Delivery.REPLACE if self._incoming.reply_to_id:
+                await self.update(self._origin.conversation_id, self._incoming.reply_to_id, card)
+                posted = self._incoming.reply_to_id
+            case _:
+                posted = await self.reply(adaptive_cards.card(card), card.as_text())
+        if anchor is not None and posted:
+            await self._engine.posted(ctx, anchor, posted)
+
+    async def _private(self, card: Card, summary: str) -> str | None:
+        """Teams has no ephemeral message: a reply that opens by mentioning its reader."""
+        addressed = (
+            None if self._origin.personal else (self._origin.user_id, self._origin.user_name)
+        )
+        return await self.reply(adaptive_cards.card(card, addressed), summary)
+
+    async def _refresh(self, ctx: Context, anchor: Anchor, card: Card) -> None:
+        copies = await self._engine.copies(ctx.programme_key, anchor)
+        for copy in copies:
+            if copy.platform == PLATFORM:
+                await self.update(copy.channel_id, copy.message_id, card)
+
+    def _outgoing(self, content: Json, summary: str, conversation: str) -> Json:
+        """The message as Bot Connector JSON (built directly: msrest's serialiser is slow)."""
+        incoming = self._incoming
+        about = incoming.conversation
+        activity: Json = {
+            "type": "message",
+            "from": _account(incoming.recipient),
+            "recipient": _account(incoming.from_property),
+            "conversation": {
+                "id": conversation,
+                "conversationType": about.conversation_type,
+                "tenantId": self._origin.known_tenant,
+            },
+            "attachments": [{"contentType": adaptive_cards.CONTENT_TYPE, "content": content}],
+        }
+        if summary:
+            activity["summary"] = summary[:SUMMARY_CHARS]
+        return activity

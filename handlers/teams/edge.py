@@ -1,0 +1,139 @@
+"""`POST /api/messages`: the Bot Framework endpoint, and the proactive `Notifier` for digests.
+
+With MICROSOFT_APP_ID set every request's token is validated (a refused one gets 401); without it
+the bot runs unauthenticated for local tools (Bot Framework Emulator, Agents Playground).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ConversationReference
+
+from bot.config import Settings
+from bot.core.domain import ConversationRef
+from bot.core.engine import Engine
+from bot.core.interaction import Card
+from handlers.teams.activities import origin
+from handlers.teams.auth import AuthUnavailable, StrictAuthentication
+from handlers.teams.bot import WorkshopBot
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+SHUTDOWN_GRACE = 10.0  # seconds to finish sending replies when the server stops
+
+
+class Notifier:
+    """Posts a card, unprompted, to a conversation the bot was added to (digests, reminders)."""
+
+    def __init__(self, adapter: CloudAdapter, bot: WorkshopBot, app_id: str) -> None:
+        self._adapter = adapter
+        self._bot = bot
+        self._app_id = app_id
+
+    async def send(self, programme_key: str, where: ConversationRef, card: Card) -> str | None:
+        """Returns the posted message's id, or None when the bot was never added there."""
+        workshop = self._bot.engine.workshop
+        await workshop.ready(programme_key)
+        stored = await workshop.repo.reference(programme_key, where)
+        if stored is None:
+            log.info("no teams reference", extra={"conversation": where.channel_id})
+            return None
+        reference = ConversationReference().deserialize(stored)
+        posted: list[str | None] = []
+
+        async def post(turn: TurnContext) -> None:
+            posted.append(await self._bot.outbox(turn, origin(turn.activity)).post(card))
+
+        await self._adapter.continue_conversation(reference, post, self._app_id)
+        return posted[0] if posted else None
+
+
+class TeamsEdge:
+    """One per process: botbuilder's adapter and our bot, behind a strict HTTP front."""
+
+    def __init__(self, settings: Settings, engine: Callable[[], Engine]) -> None:
+        self.authentication = StrictAuthentication(settings.teams)
+        self.adapter = CloudAdapter(self.authentication)
+        self.adapter.on_turn_error = self._turn_failed
+        self.bot = WorkshopBot(engine, settings.programme_key, self.authentication.connectors)
+        self.notifier = Notifier(self.adapter, self.bot, settings.teams.app_id)
+
+    async def messages(self, request: web.Request) -> web.Response:
+        if request.content_type != "application/json":
+            return _problem(415, "Expected a Bot Framework activity as application/json.")
+        try:
+            body: Any = await request.json()
+        except ValueError:
+            return _problem(400, "The body is not valid JSON.")
+        if not isinstance(body, dict) or not body.get("type"):
+            return _problem(400, "The body is not a Bot Framework activity.")
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # msrest raises several types for ill-typed fields
+            return _problem(400, "The body is not a Bot Framework activity.")
+        if not _addressed(activity):
+            return _problem(400, "The activity lacks its serviceUrl, conversation or sender.")
+        try:
+            invoke = await self.adapter.process_activity(
+                request.headers.get("Authorization", ""), activity, self.bot.on_turn
+            )
+        except PermissionError:
+            return _problem(401, "Unauthorized.")
+        except AuthUnavailable:
+            return _problem(503, "Cannot check the token just now; please retry.")
+        except Exception:
+            log.exception("teams activity failed", extra={"activity_type": activity.type})
+            return _problem(503, "The bot could not take this activity; please retry.")
+        if invoke is not None:
+            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
+        return web.Response(status=201)
+
+    async def _turn_failed(self, turn: TurnContext, error: Exception) -> None:
+        """Log a failed turn; Teams must still get a quick answer, so nothing is re-raised."""
+        log.error(
+            "teams turn failed",
+            exc_info=error,
+            extra={"activity_type": turn.activity.type, "activity_id": turn.activity.id},
+        )
+
+
+def _addressed(activity: Activity) -> bool:
+    """Every channel names where to answer and who spoke; without them there is no reply."""
+    return bool(
+        activity.service_url
+        and activity.conversation
+        and activity.conversation.id
+        and activity.from_property
+        and activity.from_property.id
+    )
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+TEAMS = web.AppKey("teams", TeamsEdge)
+
+
+def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
+    edge = TeamsEdge(settings, engine)
+    app[TEAMS] = edge
+    app.router.add_post(ROUTE, edge.messages)
+
+    async def close(_app: web.Application) -> None:
+        try:
+            async with asyncio.timeout(SHUTDOWN_GRACE):
+                await edge.bot.deliveries.idle()
+        except TimeoutError:
+            log.warning("teams replies left unsent at shutdown")
+        await edge.authentication.connectors.close()
+
+    app.on_cleanup.append(close)

@@ -1,0 +1,189 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call the bot makes."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from aiohttp.test_utils import TestServer
+
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+JSON_ARGS = ("blocks", "view", "attachments")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str = ""
+    answer: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class FakeSlack:
+    """Answers like Slack; `rate_limit(method, n)` makes the next n calls of a method get 429."""
+
+    calls: list[Call] = field(default_factory=list)
+    retry_after: int = 1
+    not_in: set[str] = field(default_factory=set)  # channels the bot was never invited to
+    installs: dict[str, str] = field(default_factory=dict)  # OAuth code → team id
+    _limited: dict[str, int] = field(default_factory=dict)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _server: TestServer | None = None
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _acked: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _connected: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+
+    async def close(self) -> None:
+        for socket in self._sockets:
+            await socket.close()
+        if self._server is not None:
+            await self._server.close()
+
+    @property
+    def api_url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("/api/"))
+
+    def response_url(self, key: str = "r1") -> str:
+        assert self._server is not None
+        return str(self._server.make_url(f"/response/{key}"))
+
+    @property
+    def socket_url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("/socket")).replace("http://", "ws://")
+
+    async def push(self, kind: str, payload: dict[str, Any], envelope_id: str) -> dict[str, Any]:
+        """Send a Socket Mode envelope to the connected app; returns the app's ack."""
+        await self._connected.wait()
+        acked = self._acked[envelope_id] = asyncio.get_running_loop().create_future()
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": 0,
+        }
+        await self._sockets[-1].send_json(envelope)
+        return await acked
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Slack's Socket Mode server: hello, then envelopes out and acks in."""
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        self._connected.set()
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                ack = json.loads(message.data)
+                waiter = self._acked.pop(ack.get("envelope_id"), None)
+                if waiter is not None:
+                    waiter.set_result(ack)
+        return socket
+
+    def rate_limit(self, method: str, times: int = 1) -> None:
+        self._limited[method] = times
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+    async def until(self, method: str, count: int) -> None:
+        """Wait until the bot has called `method` at least `count` times."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: len(self.of(method)) >= count)
+
+    def last_ts(self) -> str:
+        """The ts of the newest message the bot posted."""
+        return next(c.answer["ts"] for c in reversed(self.calls) if c.method == "chat.postMessage")
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        self.calls.append(Call("response_url", await request.json()))
+        return web.Response(text="ok")
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _args(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self._limited.get(method, 0) > 0:
+            self._limited[method] -= 1
+            self.calls.append(Call(f"{method}:429", args, token))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(self.retry_after)},
+            )
+        answer = self._answer(method, args, token)
+        self.calls.append(Call(method, args, token, answer))
+        async with self._changed:
+            self._changed.notify_all()
+        return web.json_response(answer)
+
+    def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
+        channel = args.get("channel", "")
+        if method in ("chat.postMessage", "chat.postEphemeral") and channel in self.not_in:
+            return {"ok": False, "error": "not_in_channel"}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "chat.update":
+            return {"ok": True, "channel": channel, "ts": args.get("ts")}
+        if method == "users.info":
+            user = args.get("user", "")
+            return {
+                "ok": True,
+                "user": {"id": user, "name": user.lower(), "profile": {"display_name": f"N{user}"}},
+            }
+        if method == "auth.test":
+            team = token.removeprefix("xoxb-") if token.startswith("xoxb-T") else "T1"
+            return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": team}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url}
+        if method == "oauth.v2.access":
+            return self._install(args.get("code", ""))
+        return {"ok": True}
+
+    def _install(self, code: str) -> dict[str, Any]:
+        team = self.installs.get(code)
+        if team is None:
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "access_token": f"xoxb-{team}",
+            "token_type": "bot",
+            "scope": "commands,chat:write",
+            "bot_user_id": BOT_USER,
+            "team": {"id": team, "name": f"Team {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "UORG"},
+        }
+
+
+async def _args(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        return dict(await request.json())
+    form = dict(await request.post()) if request.can_read_body else {}
+    args: dict[str, Any] = {**request.query, **{k: str(v) for k, v in form.items()}}
+    for key in JSON_ARGS:
+        if isinstance(args.get(key), str):
+            args[key] = json.loads(args[key])
+    return args

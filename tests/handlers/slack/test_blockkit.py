@@ -1,0 +1,163 @@
+"""The Block Kit codec on its own: escaping, Slack's size limits, and payload round trips."""
+
+from __future__ import annotations
+
+from bot.core.interaction import (
+    ASSIGN,
+    VOTE,
+    Actions,
+    Bullets,
+    Button,
+    ButtonPressed,
+    Card,
+    Command,
+    Facts,
+    Form,
+    FormSubmitted,
+    Heading,
+    MessagePosted,
+    Option,
+    Select,
+    Text,
+    TextField,
+    Tone,
+)
+from handlers.slack import blockkit
+
+HOSTILE = "<!channel> <@U123> <http://x|y> & *bold* `code`"
+
+
+def elements(blocks: list[dict]) -> list[dict]:
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def mrkdwn_texts(node: object) -> list[str]:
+    """Every mrkdwn string in a Block Kit tree (plain_text is shown literally by Slack)."""
+    if isinstance(node, list):
+        return [t for item in node for t in mrkdwn_texts(item)]
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn":
+            return [node["text"]]
+        return [t for value in node.values() for t in mrkdwn_texts(value)]
+    return []
+
+
+def click(element: dict, option: int = 0) -> dict:
+    """The block_actions element Slack sends back when `element` is used."""
+    if element["type"] == "button":
+        return {"action_id": element["action_id"], "type": "button", "value": element["value"]}
+    chosen = element["options"][option]
+    return {"action_id": element["action_id"], "type": "static_select", "selected_option": chosen}
+
+
+def test_every_card_text_is_escaped_for_mrkdwn() -> None:
+    card = Card(
+        HOSTILE,
+        (
+            Text(HOSTILE),
+            Text(HOSTILE, Tone.STRONG),
+            Text(HOSTILE, Tone.MUTED),
+            Heading(HOSTILE),
+            Bullets((HOSTILE,)),
+            Facts(((HOSTILE, HOSTILE),)),
+        ),
+    )
+    payload = blockkit.message(card)
+    rendered = str([payload["text"], *mrkdwn_texts(payload["blocks"])])
+    assert len(mrkdwn_texts(payload["blocks"])) == 6
+    for raw in ("<!channel>", "<@U123>", "<http://x|y>"):
+        assert raw not in rendered
+    assert "&lt;!channel&gt; &lt;@U123&gt; &lt;http://x|y&gt; &amp;" in payload["text"]
+    assert payload["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": HOSTILE, "emoji": True},
+    }
+
+
+def test_buttons_and_menus_round_trip_to_the_same_intents() -> None:
+    card = Card(
+        "#3",
+        (
+            Actions((Button("Vote (2)", VOTE, "3", primary=True),)),
+            Actions(
+                (
+                    Select(ASSIGN, "Actor…", (Option("A", "3:actor:a"), Option("B", "3:actor:b"))),
+                    Select(ASSIGN, "Style…", (Option("F", "3:style:f"),), initial="3:style:f"),
+                )
+            ),
+        ),
+    )
+    vote, actor, style = elements(blockkit.message(card)["blocks"])
+    assert vote["style"] == "primary"
+    assert actor["action_id"] != style["action_id"]  # unique within their block
+    assert style["initial_option"]["value"] == "3:style:f"
+    assert blockkit.action_intent(click(vote)) == ButtonPressed(VOTE, "3")
+    assert blockkit.action_intent(click(actor, 1)) == ButtonPressed(ASSIGN, "3:actor:b")
+    assert blockkit.action_intent(click(style)) == ButtonPressed(ASSIGN, "3:style:f")
+
+
+def test_forms_round_trip_through_a_modal() -> None:
+    form = Form(
+        "A very long title that Slack would refuse",
+        "prompt.add_idea",
+        "Add idea",
+        "Theme: <b>",
+        (TextField("idea", "Your idea", "What could we do?"),),
+        metadata="7",
+    )
+    meta = blockkit.Metadata("7", "C1", "general", "1.2")
+    view = blockkit.modal(form, meta)
+    assert len(view["title"]["text"]) <= blockkit.MODAL_TITLE_CHARS
+    assert view["blocks"][0]["text"]["text"] == "Theme: &lt;b&gt;"
+    assert blockkit.first_input(view) == "idea"
+    submitted = {**view, "state": {"values": {"idea": {"idea": {"value": "Trams <3"}}}}}
+    assert blockkit.submission_intent(submitted) == FormSubmitted(
+        "prompt.add_idea", {"idea": "Trams <3"}, "7"
+    )
+    assert blockkit.Metadata.unpack(view["private_metadata"]) == meta
+    assert blockkit.Metadata.unpack("[1, 2]") == blockkit.Metadata()
+
+
+def test_limits_are_met_by_shortening_and_the_buttons_are_kept() -> None:
+    long = "x" * 5000
+    many = tuple(Text(f"line {n}") for n in range(80))
+    button = Button("B" * 100, VOTE, "v" * 3000)
+    menu = Select(ASSIGN, "p", tuple(Option("o" * 100, f"{n}" * 200) for n in range(150)))
+    card = Card("T" * 200, (Text(long), Bullets((long, long)), *many, Actions((button, menu))))
+    blocks = blockkit.message(card)["blocks"]
+    assert len(blocks) == blockkit.MESSAGE_BLOCKS
+    assert blocks[-1]["type"] == "context" and blocks[-2]["type"] == "actions"
+    assert len(blocks[0]["text"]["text"]) == blockkit.HEADER_CHARS
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    rendered_button, rendered_menu = elements(blocks)
+    assert len(rendered_button["text"]["text"]) == 75 and len(rendered_button["value"]) == 2000
+    assert len(rendered_menu["options"]) == 100
+    assert all(
+        len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in rendered_menu["options"]
+    )
+    assert len(blockkit.home_view(card)["blocks"]) <= blockkit.HOME_BLOCKS
+
+
+def test_slack_markup_becomes_what_the_person_typed() -> None:
+    assert blockkit.from_slack("&lt;!channel&gt; &amp; <!here> <@U1|ann> <#C1|general>") == (
+        "<!channel> & @here @ann #general"
+    )
+    assert blockkit.from_slack("<https://x.org|site> <https://y.org> <mailto:a@b.c|a@b.c>") == (
+        "site (https://x.org) https://y.org a@b.c"
+    )
+    assert blockkit.command_intent("organiser add <@U9|bob>") == Command("organiser add @U9")
+    assert blockkit.mention_intent("<@UBOT>  vote 3 ") == Command("vote 3")
+    assert blockkit.mention_intent("<@UBOT>") == Command("help")
+
+
+def test_only_people_replying_in_threads_make_messages() -> None:
+    reply = {"type": "message", "user": "U1", "text": "hi &lt;3", "thread_ts": "1.0"}
+    assert blockkit.message_intent(reply, "UBOT") == MessagePosted("hi <3")
+    assert blockkit.message_intent({**reply, "subtype": "thread_broadcast"}, "UBOT") is not None
+    assert (
+        blockkit.message_intent({k: v for k, v in reply.items() if k != "thread_ts"}, "UBOT")
+        is None
+    )
+    assert blockkit.message_intent({**reply, "bot_id": "B1"}, "UBOT") is None
+    assert blockkit.message_intent({**reply, "subtype": "message_changed"}, "UBOT") is None
+    assert blockkit.message_intent({**reply, "text": "<@UBOT> help"}, "UBOT") is None

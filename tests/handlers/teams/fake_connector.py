@@ -1,0 +1,113 @@
+"""A local fake Bot Connector: records every post, reply and update the bot makes, returns ids."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+
+@dataclass
+class Call:
+    method: str  # "post", "reply" or "update"
+    conversation: str
+    activity_id: str | None  # the replied-to or updated activity
+    body: dict[str, Any]
+    authorization: str = ""
+    returned: str = ""  # the id the connector gave the message
+
+    @property
+    def card(self) -> dict[str, Any]:
+        return self.body["attachments"][0]["content"]
+
+    @property
+    def text(self) -> str:
+        """Every text on the card, for asserting what a reader sees."""
+        return "\n".join(_texts(self.card))
+
+
+def _texts(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        found = [
+            node[k]
+            for k in ("text", "title", "value", "placeholder")
+            if isinstance(node.get(k), str)
+        ]
+        for value in node.values():
+            if isinstance(value, dict | list):
+                found += _texts(value)
+        return found
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
+
+
+@dataclass
+class FakeConnector:
+    calls: list[Call] = field(default_factory=list)
+    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1_700_000_000_001))
+    _server: TestServer | None = None
+
+    @property
+    def service_url(self) -> str:
+        assert self._server is not None
+        return str(self._server.make_url("/"))
+
+    def fail_next(self, status: int, headers: dict[str, str] | None = None) -> None:
+        """The next call is answered with this status (e.g. 429), then calls succeed again."""
+        self.failures.append((status, headers or {}))
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def start(self) -> None:
+        app = web.Application()
+        base = "/v3/conversations/{conversation}/activities"
+        app.router.add_post(base, self._post)
+        app.router.add_post(base + "/{activity}", self._reply)
+        app.router.add_put(base + "/{activity}", self._update)
+        app.router.add_route("*", "/{path:.*}", self._other)  # anything else the bot asks
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+
+    async def close(self) -> None:
+        if self._server is not None:
+            await self._server.close()
+
+    async def _post(self, request: web.Request) -> web.Response:
+        return await self._record("post", request)
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        return await self._record("reply", request)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        return await self._record("update", request)
+
+    async def _other(self, request: web.Request) -> web.Response:
+        self.calls.append(Call(f"other {request.method}", request.path, None, {}))
+        return web.json_response({"error": {"code": "NotFound"}}, status=404)
+
+    async def _record(self, method: str, request: web.Request) -> web.Response:
+        if self.failures:
+            status, headers = self.failures.pop(0)
+            self.calls.append(Call("failed", request.match_info["conversation"], None, {}))
+            return web.json_response(
+                {"error": {"code": "Throttled"}}, status=status, headers=headers
+            )
+        activity = request.match_info.get("activity")
+        new_id = activity if method == "update" else str(next(self._ids))
+        self.calls.append(
+            Call(
+                method,
+                request.match_info["conversation"],
+                activity,
+                await request.json(),
+                request.headers.get("Authorization", ""),
+                str(new_id),
+            )
+        )
+        return web.json_response({"id": new_id}, status=200 if method == "update" else 201)

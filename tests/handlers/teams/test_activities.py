@@ -1,0 +1,59 @@
+"""Reading Teams activities: where they come from, and when a message is a command."""
+
+from __future__ import annotations
+
+from botbuilder.schema import Activity
+
+from bot.core.interaction import Command, MessagePosted
+from handlers.teams.activities import message_intent, message_text, origin
+from tests.handlers.teams import teams_activities as ta
+
+URL = "https://smba.example/"
+
+
+def _read(body: dict[str, object]) -> Activity:
+    return Activity().deserialize(body)
+
+
+def test_a_reply_chain_is_the_thread_and_the_conversation_loses_its_suffix() -> None:
+    where = origin(_read(ta.message("hi", URL, thread="1700000000009")))
+
+    assert where.conversation_id == ta.CHANNEL
+    assert where.thread_id == "1700000000009"
+    assert where.tenant_id == ta.TENANT and not where.personal
+    assert where.context("p").who.key == "teams:29:alice"
+
+
+def test_without_channel_data_the_tenant_comes_from_the_conversation_or_a_default() -> None:
+    body = ta.message("hi", URL, personal=True) | {"channelData": None}
+    assert origin(_read(body)).tenant_id == ta.TENANT
+    body["conversation"] = {"id": "a:1", "conversationType": "personal"}
+    assert origin(_read(body)).tenant_id == "default"
+
+
+def test_the_bots_mention_is_cut_literally_even_with_pattern_characters_in_its_name() -> None:
+    body = ta.mention("vote 3", URL)
+    body["text"] = "<at>how(can)*we?</at> vote 3"
+    body["entities"][0]["text"] = "<at>how(can)*we?</at>"  # type: ignore[index]
+
+    activity = _read(body)
+
+    assert message_text(activity) == "vote 3"
+    assert message_intent(activity, origin(activity)) == Command("vote 3")
+
+
+def test_without_a_mention_a_channel_message_is_a_plain_message_and_a_chat_line_a_command() -> None:
+    channel = _read(ta.message("More trams", URL, thread="1"))
+    chat = _read(ta.message("ideas", URL, personal=True))
+
+    assert message_intent(channel, origin(channel)) == MessagePosted("More trams")
+    assert message_intent(chat, origin(chat)) == Command("ideas")
+
+
+def test_a_mention_of_someone_else_is_not_a_command() -> None:
+    body = ta.mention("hello", URL)
+    body["entities"][0]["mentioned"] = {"id": "29:carol", "name": "Carol"}  # type: ignore[index]
+
+    activity = _read(body)
+
+    assert message_intent(activity, origin(activity)) == MessagePosted("<at>howcanwe</at> hello")
