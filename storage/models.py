@@ -122,6 +122,9 @@ class Idea(Base):
     stage_key: Mapped[str | None] = mapped_column(String(100))
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Vote(Base):
@@ -167,3 +170,18 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(300), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
+
+
+class Draft(Base):
+    """An idea held back because it looks like one already there, until its author says
+    "Add mine anyway" (or drops it by voting for the other)."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    text: Mapped[str] = mapped_column(Text)
+    theme_key: Mapped[str] = mapped_column(String(100))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    where: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)

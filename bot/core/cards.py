@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from bot.core import grammar
-from bot.core.domain import Assignment, Idea
+from bot.core.domain import Assignment, Idea, Participant
 from bot.core.interaction import (
+    ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
     SEE_IDEAS,
@@ -119,25 +120,60 @@ def style_text(playbook: Playbook, assignment: Assignment | None) -> str:
 
 
 def author_text(playbook: Playbook, idea: Idea) -> str:
-    return "a participant" if playbook.anonymous else idea.author.name
+    return _author(playbook, idea.author)
+
+
+def _author(playbook: Playbook, who: Participant) -> str:
+    return "a participant" if playbook.anonymous else who.name
 
 
 def idea_card(playbook: Playbook, idea: Idea) -> Card:
     theme_title = _theme_title(playbook, idea.theme_key)
+    if idea.merged_into is not None:
+        return Card(
+            title=f"{idea.label} · {theme_title} — now part of #{idea.merged_into}",
+            blocks=(
+                Text(idea.text, Tone.MUTED),
+                Text(f"Votes for this idea now count for #{idea.merged_into}.", Tone.MUTED),
+                Actions((Button(f"Vote for #{idea.merged_into}", VOTE, str(idea.merged_into)),)),
+            ),
+        )
     current = idea.assignment
+    by = f"{author_text(playbook, idea)} ({idea.audience})"
+    if idea.merged:
+        others = ", ".join(f"{_author(playbook, m.author)} (#{m.number})" for m in idea.merged)
+        by += f", with {others}"
     return Card(
         title=f"{idea.label} · {theme_title}",
         blocks=(
             Text(idea.text),
             Facts(
                 (
-                    ("By", f"{author_text(playbook, idea)} ({idea.audience})"),
+                    ("By", by),
                     ("Votes", votes_text(playbook, idea)),
                     ("Actor", assignment_text(playbook, current)),
                 )
             ),
             Actions((Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),)),
             Actions(_assign_menus(playbook, idea.number, current)),
+        ),
+    )
+
+
+def duplicate_card(playbook: Playbook, similar: Idea, yours: str, draft_id: int) -> Card:
+    """Shown only to the author of an idea that nearly repeats one already there."""
+    return Card(
+        title=f"This looks like {similar.label}",
+        blocks=(
+            Text(similar.text, Tone.STRONG),
+            Facts((("Votes", votes_text(playbook, similar)),)),
+            Text(f"Your idea: {_clip(yours)}", Tone.MUTED),
+            Actions(
+                (
+                    Button(f"Vote for {similar.label} instead", VOTE, str(similar.number), True),
+                    Button("Add mine anyway", ADD_ANYWAY, str(draft_id)),
+                )
+            ),
         ),
     )
 

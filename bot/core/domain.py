@@ -110,6 +110,8 @@ class Idea:
     prompt_id: int | None = None
     assignment: Assignment | None = None
     votes_by_audience: dict[str, int] = field(default_factory=dict)
+    merged_into: int | None = None  # the number of the idea this one became part of
+    merged: tuple[MergedIdea, ...] = ()  # ideas merged into this one, with their authors
 
     @property
     def votes(self) -> int:
@@ -118,6 +120,14 @@ class Idea:
     @property
     def label(self) -> str:
         return f"#{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class MergedIdea:
+    """An idea that became part of another: its number and author stay credited there."""
+
+    number: int
+    author: Participant
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +153,12 @@ class VoteOutcome(StrEnum):
     NO_SUCH_IDEA = "no_such_idea"
 
 
+class MergeOutcome(StrEnum):
+    MERGED = "merged"
+    NO_SUCH_IDEA = "no_such_idea"
+    ALREADY_MERGED = "already_merged"  # one of the two is already part of another idea
+
+
 @dataclass(frozen=True, slots=True)
 class VoteResult:
     """The outcome of a vote or unvote, with the idea's tally and the voter's budget afterwards."""
@@ -151,6 +167,14 @@ class VoteResult:
     idea: Idea | None
     used: int = 0
     cast_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    outcome: MergeOutcome
+    idea: Idea | None = None  # the merged idea, on success
+    moved_votes: int = 0
+    pooled_voters: int = 0  # voters who had voted for both: one vote kept, one refunded
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from bot.core import grammar
 from bot.core.domain import Anchor, PostedMessage
 from bot.core.interaction import (
+    ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
     POST_PROMPT,
@@ -28,7 +29,7 @@ from bot.core.interaction import (
     Reply,
 )
 from bot.core.playbook import Playbook
-from bot.core.usecases import assignment, ideas, people, planning, prompts, votes
+from bot.core.usecases import assignment, duplicates, ideas, people, planning, prompts, votes
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ class Engine:
         ws = self.workshop
         if action == VOTE:
             return await votes.toggle(ws, ctx, grammar.idea_number(value))
+        if action == ADD_ANYWAY:
+            return await ideas.add_anyway(ws, ctx, value)
         if action == ASSIGN:
             return await assignment.menu_choice(ws, ctx, value)
         if action == ADD_IDEA:
@@ -135,6 +138,8 @@ class Engine:
                 return await assignment.assign(ws, ctx, number, actor, style, stage)
             case grammar.Unassign(number=number):
                 return await assignment.unassign(ws, ctx, number)
+            case grammar.Merge(source=source, target=target):
+                return await duplicates.merge(ws, ctx, source, target)
             case grammar.ShowPlan(theme=theme):
                 return await planning.show_plan(ws, ctx, theme)
             case grammar.SetChannel(audience=audience):

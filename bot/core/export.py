@@ -56,6 +56,7 @@ def idea_record(playbook: Playbook, idea: Idea) -> dict[str, Any]:
         "actor": assignment.actor_key if assignment else None,
         "style": assignment.style_key if assignment else None,
         "stage": assignment.stage_key if assignment else None,
+        "merged_into": idea.merged_into,
     }
 
 
@@ -81,7 +82,7 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
                 "key": tp.theme.key,
                 "title": tp.theme.title,
                 "prompts": list(tp.theme.challenges),
-                "ideas": [idea_record(playbook, i) for i in tp.ideas],
+                "ideas": [idea_record(playbook, i) for i in (*tp.ideas, *tp.merged)],
             }
             for tp in plan.themes
         ],
@@ -99,7 +100,7 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*IDEA_FIELDS, *(f"votes_{a}" for a in audiences)])
     for theme_plan in plan.themes:
-        for idea in theme_plan.ideas:
+        for idea in (*theme_plan.ideas, *theme_plan.merged):
             record = idea_record(playbook, idea)
             by_audience = record["votes_by_audience"]
             row = [

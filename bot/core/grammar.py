@@ -36,6 +36,7 @@ USAGES: tuple[Usage, ...] = (
     Usage("unvote", "unvote <id>", "take your vote back"),
     Usage("assign", "assign <id> <actor> [style] [stage]", "say who should act on an idea", True),
     Usage("unassign", "unassign <id>", "clear an idea's actor", True),
+    Usage("merge", "merge <id> into <id>", "make a near-duplicate part of another idea", True),
     Usage("plan", "plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),
     Usage("channel", "channel [audience]", "show, or set, whose voices this channel carries", True),
     Usage("organisers", "organisers", "who can run the workshop"),
@@ -98,6 +99,12 @@ class Unassign:
 
 
 @dataclass(frozen=True, slots=True)
+class Merge:
+    source: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
 class ShowPlan:
     theme: str | None = None
 
@@ -128,6 +135,7 @@ Parsed = (
     | Unvote
     | Assign
     | Unassign
+    | Merge
     | ShowPlan
     | SetChannel
     | ListOrganisers
@@ -167,6 +175,8 @@ def parse(text: str) -> Parsed:
             return _assign(rest)
         case "unassign":
             return Unassign(idea_number(rest, "unassign"))
+        case "merge":
+            return _merge(rest)
         case "plan":
             return ShowPlan(rest or None)
         case "channel":
@@ -231,6 +241,13 @@ def _assign(rest: str) -> Assign:
     style = parts[2] if len(parts) > 2 else None
     stage = " ".join(parts[3:]) if len(parts) > 3 else None
     return Assign(number, parts[1], style, stage)
+
+
+def _merge(rest: str) -> Merge:
+    parts = rest.split()
+    if len(parts) != 3 or parts[1].lower() != "into":
+        raise GrammarError(f"{_hint('merge')}, e.g. `merge 12 into 7`.")
+    return Merge(idea_number(parts[0], "merge"), idea_number(parts[2], "merge"))
 
 
 def _organiser(rest: str) -> ChangeOrganiser:

@@ -15,6 +15,7 @@ from bot.core.domain import Anchor, ConversationRef, Participant
 VOTE = "idea.vote"
 ASSIGN = "idea.assign"
 ADD_IDEA = "prompt.add_idea"
+ADD_ANYWAY = "idea.add_anyway"
 SEE_IDEAS = "prompt.see_ideas"
 POST_PROMPT = "prompt.post"
 

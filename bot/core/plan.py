@@ -20,6 +20,7 @@ class ThemePlan:
     theme: Theme
     cells: tuple[Cell, ...]
     unassigned: tuple[Idea, ...]
+    merged: tuple[Idea, ...] = ()  # off the grid, kept for the record (and the export)
 
     @property
     def ideas(self) -> tuple[Idea, ...]:
@@ -44,8 +45,10 @@ def build_plan(
 ) -> ActionPlan:
     """Lay ideas on the grid. Ideas of a theme or actor the playbook no longer has stay visible."""
     by_theme: dict[str, list[Idea]] = {}
+    merged: dict[str, list[Idea]] = {}
     for idea in ideas:
-        by_theme.setdefault(idea.theme_key, []).append(idea)
+        group = by_theme if idea.merged_into is None else merged
+        group.setdefault(idea.theme_key, []).append(idea)
     themes = [t for t in playbook.themes if theme_key in (None, t.key)]
     known = {t.key for t in playbook.themes}
     themes += [
@@ -69,5 +72,6 @@ def build_plan(
         unassigned = rank(
             i for i in theme_ideas if not i.assignment or i.assignment.actor_key not in actor_keys
         )
-        plans.append(ThemePlan(theme, cells, unassigned))
+        old = tuple(sorted(merged.get(theme.key, []), key=lambda i: i.number))
+        plans.append(ThemePlan(theme, cells, unassigned, old))
     return ActionPlan(playbook.name, tuple(plans), stats)

@@ -16,6 +16,7 @@ from bot.core.domain import (
     Channel,
     ConversationRef,
     Idea,
+    MergeResult,
     NewIdea,
     Participant,
     PostedMessage,
@@ -80,10 +81,28 @@ class Repository(Protocol):
     async def add_idea(self, new: NewIdea) -> Idea:
         """Record an idea under the programme's next number, with the channel's audience."""
 
-    async def idea(self, programme: str, number: int) -> Idea | None: ...
+    async def idea(self, programme: str, number: int) -> Idea | None:
+        """The idea by number, merged or not (a merged idea carries `merged_into`)."""
+
+    async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
+        """(storage id, number, text) of ideas stored after storage id `after`, oldest first:
+        the near-duplicate index catches up with other processes' ideas from it."""
+
+    async def save_draft(self, new: NewIdea) -> int:
+        """Hold an idea back (it looks like another); returns the draft's id."""
+
+    async def take_draft(
+        self, programme: str, draft_id: int, author: Participant
+    ) -> NewIdea | None:
+        """The author's held-back idea, removed from the drafts; None if not theirs or gone."""
+
+    async def merge(self, programme: str, source: int, target: int, by: Participant) -> MergeResult:
+        """Make idea `source` part of `target`: votes pooled, a voter of both counted once and
+        refunded the other vote, `source`'s author credited on `target`; atomic."""
 
     async def ideas(self, programme: str, theme_key: str | None = None) -> Sequence[Idea]:
-        """Ideas with their votes by audience, most votes first, then oldest first."""
+        """Ideas with their votes by audience, most votes first, then oldest first; ideas
+        merged into others are included, with `merged_into` set."""
 
     async def vote(
         self,
@@ -111,6 +130,9 @@ class Repository(Protocol):
         """Add or remove an organiser; False when that changed nothing."""
 
     async def stats(self, programme: str) -> ProgrammeStats: ...
+
+    async def forget_drafts(self, saved_before: datetime) -> int:
+        """Drop held-back ideas nobody added; returns how many were dropped."""
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
         """True the first time an inbound event id is seen, False for a retry or replay

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -9,6 +10,7 @@ from bot.core import names
 from bot.core.interaction import Context
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import Clock, Repository
+from bot.core.similarity import IdeaIndex
 
 MAX_IDEA_CHARS = 3000
 
@@ -25,6 +27,8 @@ class Workshop:
     repo: Repository
     clock: Clock
     env_organisers: frozenset[str] = frozenset()
+    indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
+    index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _ready: set[str] = field(default_factory=set)
 
     async def ready(self, programme_key: str) -> None:
