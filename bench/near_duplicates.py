@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.playbook import load_default  # noqa: E402
-from bot.core.similarity import Fingerprint, IdeaIndex, similarity  # noqa: E402
+from bot.core.playbook import load_default
+from bot.core.similarity import Fingerprint, IdeaIndex, similarity
 
 
 def synthetic_ideas(count: int, seed: int = 7) -> list[str]:

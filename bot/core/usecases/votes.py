@@ -66,7 +66,8 @@ def _confirm(ws: Workshop, result: VoteResult, state: str) -> list[Reply]:
     left = ws.playbook.votes_per_theme - result.used
     card = cards.idea_card(ws.playbook, idea)
     text = (
-        f"Your vote for #{idea.number} is {state}. #{idea.number} has {cards.votes_text(ws.playbook, idea)}. "
+        f"Your vote for #{idea.number} is {state}. "
+        f"#{idea.number} has {cards.votes_text(ws.playbook, idea)}. "
         f"You have {left} of {ws.playbook.votes_per_theme} votes left for {_theme_title(ws, idea)}."
     )
     return [
