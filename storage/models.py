@@ -185,3 +185,16 @@ class Draft(Base):
     prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
     where: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
+
+
+class ThemePhase(Base):
+    """A theme's phase when an organiser has changed it from the first, collecting ideas."""
+
+    __tablename__ = "theme_phases"
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(20))
+    changed_by: Mapped[str] = mapped_column(String(250))
+    changed_at: Mapped[datetime] = mapped_column(UTC_TIME)

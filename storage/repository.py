@@ -721,6 +721,8 @@ class SqlRepository:
             target = self._votable(conn, pid, number)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+            if self._closed(conn, pid, target.theme_key):
+                return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
             voter_id = self._participant_id(conn, voter)
             _, _, audience = self._channel_row(conn, pid, where)
             inserted = conn.scalar(
@@ -807,6 +809,8 @@ class SqlRepository:
             target = self._votable(conn, pid, number)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+            if self._closed(conn, pid, target.theme_key):
+                return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
             voter_id = self._participant_id(conn, voter)
             removed = conn.scalar(
                 delete(m.Vote)
@@ -848,6 +852,40 @@ class SqlRepository:
             return self._one_idea(conn, pid, number) if changed else None
 
         return await self._write(tx)
+
+    async def phases(self, programme: str) -> dict[str, domain.Phase]:
+        def tx(conn: Connection) -> dict[str, domain.Phase]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(
+                    m.ThemePhase.programme_id == pid
+                )
+            )
+            return {row.theme_key: domain.Phase(row.phase) for row in rows}
+
+        return await self._read(tx)
+
+    async def set_phase(
+        self, programme: str, theme_key: str, phase: domain.Phase, by: domain.Participant
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            pid = self._programme_id(conn, programme)
+            values = {"phase": phase.value, "changed_by": by.key, "changed_at": self._clock.now()}
+            conn.execute(
+                self._insert(m.ThemePhase)
+                .values(programme_id=pid, theme_key=theme_key, **values)
+                .on_conflict_do_update(index_elements=["programme_id", "theme_key"], set_=values)
+            )
+
+        return await self._write(tx)
+
+    def _closed(self, conn: Connection, pid: int, theme_key: str) -> bool:
+        phase = conn.scalar(
+            select(m.ThemePhase.phase).where(
+                m.ThemePhase.programme_id == pid, m.ThemePhase.theme_key == theme_key
+            )
+        )
+        return phase == domain.Phase.CLOSED.value
 
     async def organisers(self, programme: str) -> set[str]:
         def tx(conn: Connection) -> Any:

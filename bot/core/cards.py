@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.core import grammar
-from bot.core.domain import Assignment, Idea, Participant
+from bot.core.domain import Assignment, Idea, Participant, Phase
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
@@ -29,14 +29,19 @@ from bot.core.names import Named
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook, Theme
 
+PHASE_NAMES = {
+    Phase.COLLECTING: "collecting ideas",
+    Phase.VOTING: "voting",
+    Phase.CLOSED: "closed, final",
+}
 EVIDENCE_SHOWN = 3
 LIST_LIMIT = 20
 CELL_LIMIT = 5
 NONE = "none"
 
 
-def prompt_card(playbook: Playbook, theme: Theme, index: int, prompt_id: int) -> Card:
-    blocks: list[Text | Heading | Bullets | Actions] = []
+def prompt_card(playbook: Playbook, theme: Theme, index: int, prompt_id: int, phase: str) -> Card:
+    blocks: list[Text | Heading | Bullets | Actions] = [Text(f"Phase: {phase}", Tone.MUTED)]
     if theme.evidence:
         blocks += [Heading("What the evidence says"), Bullets(theme.evidence[:EVIDENCE_SHOWN])]
     blocks += [
@@ -235,7 +240,7 @@ def _clip(text: str, limit: int = 200) -> str:
 def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
     blocks: list[Text | Heading | Bullets] = [Text(stats_text(plan), Tone.MUTED)]
     for theme_plan in plan.themes:
-        blocks.append(Heading(theme_plan.theme.title))
+        blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
         for cell in theme_plan.cells:
             lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
@@ -253,10 +258,11 @@ def _style_suffix(playbook: Playbook, idea: Idea) -> str:
     return f" [{style}]" if style else ""
 
 
-def themes_card(playbook: Playbook) -> Card:
+def themes_card(playbook: Playbook, phases: Mapping[str, Phase]) -> Card:
     blocks: list[Text | Heading | Bullets] = []
     for theme in playbook.themes:
-        blocks.append(Heading(f"{theme.title} (`{theme.key}`)"))
+        phase = phases.get(theme.key, Phase.COLLECTING)
+        blocks.append(Heading(f"{theme.title} (`{theme.key}`) — {PHASE_NAMES[phase]}"))
         blocks.append(Bullets(tuple(f"{n}. {c}" for n, c in enumerate(theme.challenges, 1))))
     blocks.append(Text("Organisers post one with `prompt <theme> [n]`.", Tone.MUTED))
     return Card(f"Themes — {playbook.name}", tuple(blocks))

@@ -142,6 +142,14 @@ class NewIdea:
     prompt_id: int | None
 
 
+class Phase(StrEnum):
+    """Where a theme is in the workshop: ideas and votes, votes only, or final."""
+
+    COLLECTING = "collecting"
+    VOTING = "voting"
+    CLOSED = "closed"
+
+
 class VoteOutcome(StrEnum):
     """What storage did with a vote or unvote."""
 
@@ -151,6 +159,7 @@ class VoteOutcome(StrEnum):
     RETRACTED = "retracted"
     NOT_VOTED = "not_voted"
     NO_SUCH_IDEA = "no_such_idea"
+    CLOSED = "closed"  # the idea's theme is closed: its plan is final
 
 
 class MergeOutcome(StrEnum):

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.core import grammar
-from bot.core.domain import Anchor, PostedMessage
+from bot.core.domain import Anchor, Phase, PostedMessage
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
@@ -29,11 +29,21 @@ from bot.core.interaction import (
     Reply,
 )
 from bot.core.playbook import Playbook
-from bot.core.usecases import assignment, duplicates, ideas, people, planning, prompts, votes
+from bot.core.usecases import (
+    assignment,
+    duplicates,
+    ideas,
+    people,
+    phases,
+    planning,
+    prompts,
+    votes,
+)
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
 
+PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
 SORRY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again in a moment; organisers can find the details in the bot's log."
@@ -140,6 +150,8 @@ class Engine:
                 return await assignment.unassign(ws, ctx, number)
             case grammar.Merge(source=source, target=target):
                 return await duplicates.merge(ws, ctx, source, target)
+            case grammar.ChangePhase(theme=theme, phase=word):
+                return await phases.change(ws, ctx, theme, PHASE_WORDS[word])
             case grammar.ShowPlan(theme=theme):
                 return await planning.show_plan(ws, ctx, theme)
             case grammar.SetChannel(audience=audience):

@@ -81,6 +81,7 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
             {
                 "key": tp.theme.key,
                 "title": tp.theme.title,
+                "phase": tp.phase.value,
                 "prompts": list(tp.theme.challenges),
                 "ideas": [idea_record(playbook, i) for i in (*tp.ideas, *tp.merged)],
             }
@@ -125,7 +126,7 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
         counts = [str(len(c.ideas)) for c in tp.cells] + [str(len(tp.unassigned))]
         lines.append(f"| {_md(tp.theme.title)} | " + " | ".join(counts) + " |")
     for tp in plan.themes:
-        lines += ["", f"## {_md(tp.theme.title)}"]
+        lines += ["", f"## {_md(tp.theme.title)} ({tp.phase.value})"]
         for cell in tp.cells:
             lines += ["", f"### {_md(cell.actor.name)}", ""]
             lines += [_md_idea(playbook, i) for i in cell.ideas] or ["_No ideas yet._"]

@@ -37,6 +37,9 @@ USAGES: tuple[Usage, ...] = (
     Usage("assign", "assign <id> <actor> [style] [stage]", "say who should act on an idea", True),
     Usage("unassign", "unassign <id>", "clear an idea's actor", True),
     Usage("merge", "merge <id> into <id>", "make a near-duplicate part of another idea", True),
+    Usage("open", "open <theme>", "take ideas and votes for a theme", True),
+    Usage("voting", "voting <theme>", "stop new ideas for a theme; votes go on", True),
+    Usage("close", "close <theme>", "stop ideas and votes: the theme's plan is final", True),
     Usage("plan", "plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),
     Usage("channel", "channel [audience]", "show, or set, whose voices this channel carries", True),
     Usage("organisers", "organisers", "who can run the workshop"),
@@ -105,6 +108,12 @@ class Merge:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangePhase:
+    theme: str
+    phase: str  # "open", "voting" or "close", as typed
+
+
+@dataclass(frozen=True, slots=True)
 class ShowPlan:
     theme: str | None = None
 
@@ -136,6 +145,7 @@ Parsed = (
     | Assign
     | Unassign
     | Merge
+    | ChangePhase
     | ShowPlan
     | SetChannel
     | ListOrganisers
@@ -177,6 +187,10 @@ def parse(text: str) -> Parsed:
             return Unassign(idea_number(rest, "unassign"))
         case "merge":
             return _merge(rest)
+        case "open" | "voting" | "close":
+            if not rest:
+                raise GrammarError(f"Which theme? {_hint(word)}. Type `themes` to see them.")
+            return ChangePhase(rest, word)
         case "plan":
             return ShowPlan(rest or None)
         case "channel":

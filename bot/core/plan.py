@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.core.domain import Idea, ProgrammeStats
+from bot.core.domain import Idea, Phase, ProgrammeStats
 from bot.core.playbook import Actor, Playbook, Theme
 
 
@@ -21,6 +21,7 @@ class ThemePlan:
     cells: tuple[Cell, ...]
     unassigned: tuple[Idea, ...]
     merged: tuple[Idea, ...] = ()  # off the grid, kept for the record (and the export)
+    phase: Phase = Phase.COLLECTING
 
     @property
     def ideas(self) -> tuple[Idea, ...]:
@@ -41,7 +42,11 @@ def rank(ideas: Iterable[Idea]) -> tuple[Idea, ...]:
 
 
 def build_plan(
-    playbook: Playbook, ideas: Iterable[Idea], stats: ProgrammeStats, theme_key: str | None = None
+    playbook: Playbook,
+    ideas: Iterable[Idea],
+    stats: ProgrammeStats,
+    theme_key: str | None = None,
+    phases: Mapping[str, Phase] | None = None,
 ) -> ActionPlan:
     """Lay ideas on the grid. Ideas of a theme or actor the playbook no longer has stay visible."""
     by_theme: dict[str, list[Idea]] = {}
@@ -73,5 +78,6 @@ def build_plan(
             i for i in theme_ideas if not i.assignment or i.assignment.actor_key not in actor_keys
         )
         old = tuple(sorted(merged.get(theme.key, []), key=lambda i: i.number))
-        plans.append(ThemePlan(theme, cells, unassigned, old))
+        phase = (phases or {}).get(theme.key, Phase.COLLECTING)
+        plans.append(ThemePlan(theme, cells, unassigned, old, phase))
     return ActionPlan(playbook.name, tuple(plans), stats)

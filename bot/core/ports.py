@@ -19,6 +19,7 @@ from bot.core.domain import (
     MergeResult,
     NewIdea,
     Participant,
+    Phase,
     PostedMessage,
     PostedPrompt,
     ProgrammeStats,
@@ -112,14 +113,22 @@ class Repository(Protocol):
         where: ConversationRef,
         budget: int,
     ) -> VoteResult:
-        """Cast a vote unless already cast (then `cast_at` says when) or the voter's budget for
-        the idea's theme is spent. The vote counts for the audience of the channel it came from."""
+        """Cast a vote unless already cast (then `cast_at` says when), the voter's budget for
+        the idea's theme is spent, or the theme is closed. The vote counts for the audience
+        of the channel it came from."""
 
     async def unvote(self, programme: str, number: int, voter: Participant) -> VoteResult: ...
 
     async def assign(
         self, programme: str, number: int, assignment: Assignment | None, by: Participant
     ) -> Idea | None: ...
+
+    async def phases(self, programme: str) -> dict[str, Phase]:
+        """Themes whose phase was changed; every other theme is collecting."""
+
+    async def set_phase(
+        self, programme: str, theme_key: str, phase: Phase, by: Participant
+    ) -> None: ...
 
     async def organisers(self, programme: str) -> set[str]:
         """`platform:user_id` keys of organisers added in chat (the environment's come on top)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import cards, grammar
 from bot.core.domain import Anchor, AnchorKind, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say
-from bot.core.usecases import duplicates
+from bot.core.usecases import duplicates, phases
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 
@@ -76,9 +76,11 @@ async def record(
     prompt: PostedPrompt | None,
     check_duplicates: bool = True,
 ) -> list[Reply]:
+    text = check_text(text)
+    await phases.require_collecting(ws, ctx.programme_key, ws.playbook.theme(theme_key))
     new = NewIdea(
         programme_key=ctx.programme_key,
-        text=check_text(text),
+        text=text,
         theme_key=theme_key,
         author=ctx.who,
         where=ctx.where,
@@ -107,6 +109,7 @@ async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
 
 
 async def _save(ws: Workshop, new: NewIdea) -> list[Reply]:
+    await phases.require_collecting(ws, new.programme_key, ws.playbook.theme(new.theme_key))
     idea = await ws.repo.add_idea(new)
     card = cards.idea_card(ws.playbook, idea)
     return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]

@@ -12,7 +12,8 @@ async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None
     """The plan as it stands: the one query path shared by chat, export and (later) digests."""
     await ws.ready(programme)
     ideas = await ws.repo.ideas(programme, theme_key)
-    return build_plan(ws.playbook, ideas, await ws.repo.stats(programme), theme_key)
+    stats = await ws.repo.stats(programme)
+    return build_plan(ws.playbook, ideas, stats, theme_key, await ws.repo.phases(programme))
 
 
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
@@ -22,7 +23,8 @@ async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list
 
 
 async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
-    return [Say(cards.themes_card(ws.playbook), Delivery.PRIVATE)]
+    phases = await ws.repo.phases(ctx.programme_key)
+    return [Say(cards.themes_card(ws.playbook, phases), Delivery.PRIVATE)]
 
 
 async def home_card(ws: Workshop, ctx: Context) -> Card:

@@ -25,6 +25,7 @@ async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await ws.repo.unvote(ctx.programme_key, number, ctx.who)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+    _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
     return _confirm(ws, result, "taken back")
@@ -45,6 +46,7 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
     result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+    _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.OVER_BUDGET:
         theme = _theme_title(ws, result.idea)
         raise Refusal(
@@ -53,6 +55,12 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
             f"{number} instead."
         )
     return result
+
+
+def _refuse_closed(ws: Workshop, result: VoteResult) -> None:
+    if result.outcome is VoteOutcome.CLOSED:
+        theme = _theme_title(ws, result.idea)
+        raise Refusal(f"{theme} is closed and its plan is final, so votes no longer change.")
 
 
 def _number(result: VoteResult, typed: int) -> int:
