@@ -939,6 +939,26 @@ class SqlRepository:
 
         return await self._read(tx)
 
+    async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
+        def tx(conn: Connection) -> dict[str, dict[str, int]]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(
+                    m.Idea.theme_key,
+                    m.Vote.audience,
+                    func.count(func.distinct(m.Vote.participant_id)),
+                )
+                .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+                .where(m.Idea.programme_id == pid)
+                .group_by(m.Idea.theme_key, m.Vote.audience)
+            )
+            voters: dict[str, dict[str, int]] = {}
+            for theme_key, audience, count in rows:
+                voters.setdefault(theme_key, {})[audience] = count
+            return voters
+
+        return await self._read(tx)
+
     # ---- delivery bookkeeping -------------------------------------------------------------------
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:

@@ -87,6 +87,10 @@ def stats_text(plan: ActionPlan) -> str:
     )
 
 
+def consensus_text(consensus: float | None) -> str:
+    return "—" if consensus is None else f"{round(consensus * 100)}%"
+
+
 def votes_text(playbook: Playbook, idea: Idea) -> str:
     if not idea.votes:
         return "no votes yet"
@@ -241,6 +245,18 @@ def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
     blocks: list[Text | Heading | Bullets] = [Text(stats_text(plan), Tone.MUTED)]
     for theme_plan in plan.themes:
         blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
+        backed = theme_plan.broadly_backed()
+        if backed:
+            blocks.append(Text("Backed across audiences", Tone.STRONG))
+            blocks.append(
+                Bullets(
+                    tuple(
+                        f"{_idea_line(playbook, i)} · consensus "
+                        f"{consensus_text(theme_plan.consensus(i))}"
+                        for i in backed
+                    )
+                )
+            )
         for cell in theme_plan.cells:
             lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))

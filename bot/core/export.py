@@ -32,12 +32,14 @@ IDEA_FIELDS = (
     "actor",
     "style",
     "stage",
+    "merged_into",
+    "consensus",
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def idea_record(playbook: Playbook, idea: Idea) -> dict[str, Any]:
+def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) -> dict[str, Any]:
     assignment = idea.assignment
     return {
         "id": idea.number,
@@ -57,6 +59,7 @@ def idea_record(playbook: Playbook, idea: Idea) -> dict[str, Any]:
         "style": assignment.style_key if assignment else None,
         "stage": assignment.stage_key if assignment else None,
         "merged_into": idea.merged_into,
+        "consensus": None if consensus is None else round(consensus, 3),
     }
 
 
@@ -83,7 +86,10 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
                 "title": tp.theme.title,
                 "phase": tp.phase.value,
                 "prompts": list(tp.theme.challenges),
-                "ideas": [idea_record(playbook, i) for i in (*tp.ideas, *tp.merged)],
+                "voters_by_audience": dict(tp.voters),
+                "ideas": [
+                    idea_record(playbook, i, tp.consensus(i)) for i in (*tp.ideas, *tp.merged)
+                ],
             }
             for tp in plan.themes
         ],
@@ -102,7 +108,7 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
     writer.writerow([*IDEA_FIELDS, *(f"votes_{a}" for a in audiences)])
     for theme_plan in plan.themes:
         for idea in (*theme_plan.ideas, *theme_plan.merged):
-            record = idea_record(playbook, idea)
+            record = idea_record(playbook, idea, theme_plan.consensus(idea))
             by_audience = record["votes_by_audience"]
             row = [
                 json.dumps(by_audience) if name == "votes_by_audience" else record[name]

@@ -140,6 +140,9 @@ class Repository(Protocol):
 
     async def stats(self, programme: str) -> ProgrammeStats: ...
 
+    async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
+        """Distinct voters per theme and audience: the denominators of consensus."""
+
     async def forget_drafts(self, saved_before: datetime) -> int:
         """Drop held-back ideas nobody added; returns how many were dropped."""
 

@@ -13,7 +13,9 @@ async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None
     await ws.ready(programme)
     ideas = await ws.repo.ideas(programme, theme_key)
     stats = await ws.repo.stats(programme)
-    return build_plan(ws.playbook, ideas, stats, theme_key, await ws.repo.phases(programme))
+    phases = await ws.repo.phases(programme)
+    voters = await ws.repo.theme_voters(programme)
+    return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters)
 
 
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
