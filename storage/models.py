@@ -125,6 +125,8 @@ class Idea(Base):
     merged_into: Mapped[int | None] = mapped_column(
         ForeignKey("ideas.id", ondelete="SET NULL"), index=True
     )
+    status: Mapped[str | None] = mapped_column(String(20))  # set once assigned: an action
+    owner: Mapped[str | None] = mapped_column(String(300))
 
 
 class Vote(Base):
@@ -198,3 +200,14 @@ class ThemePhase(Base):
     phase: Mapped[str] = mapped_column(String(20))
     changed_by: Mapped[str] = mapped_column(String(250))
     changed_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class ActionNote(Base):
+    """A dated progress note on an action (an assigned idea)."""
+
+    __tablename__ = "action_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(250))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)

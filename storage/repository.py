@@ -53,10 +53,17 @@ IDEA_COLUMNS = (
     m.Idea.style_key,
     m.Idea.stage_key,
     m.Idea.merged_into,
+    m.Idea.status,
+    m.Idea.owner,
 )
 
 
-def _idea(row: Any, votes: dict[str, int], merged: tuple[domain.MergedIdea, ...]) -> domain.Idea:
+def _idea(
+    row: Any,
+    votes: dict[str, int],
+    merged: tuple[domain.MergedIdea, ...],
+    note: domain.ActionNote | None,
+) -> domain.Idea:
     return domain.Idea(
         number=row.number,
         text=row.text,
@@ -75,6 +82,9 @@ def _idea(row: Any, votes: dict[str, int], merged: tuple[domain.MergedIdea, ...]
         votes_by_audience=votes,
         merged_into=row.merged_into_number,
         merged=merged,
+        status=domain.Status(row.status) if row.status else None,
+        owner=row.owner,
+        latest_note=note,
     )
 
 
@@ -558,10 +568,87 @@ class SqlRepository:
         for into, merged_number, platform, user_id, name in conn.execute(credits):
             author = domain.Participant(platform, user_id, name)
             merged.setdefault(into, []).append(domain.MergedIdea(merged_number, author))
+        notes = self._latest_notes(conn, pid, number)
         return [
-            _idea(row, tallies.get(row.id, {}), tuple(merged.get(row.id, ())))
+            _idea(row, tallies.get(row.id, {}), tuple(merged.get(row.id, ())), notes.get(row.id))
             for row in conn.execute(query)
         ]
+
+    def _latest_notes(
+        self, conn: Connection, pid: int, number: int | None
+    ) -> dict[int, domain.ActionNote]:
+        latest = (
+            select(func.max(m.ActionNote.id))
+            .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+            .where(m.Idea.programme_id == pid)
+            .group_by(m.ActionNote.idea_id)
+        )
+        if number is not None:
+            latest = latest.where(m.Idea.number == number)
+        rows = conn.execute(
+            select(m.ActionNote.idea_id, m.ActionNote.text, m.ActionNote.author)
+            .add_columns(m.ActionNote.created_at)
+            .where(m.ActionNote.id.in_(latest))
+        )
+        return {r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows}
+
+    async def update_action(
+        self,
+        programme: str,
+        number: int,
+        status: domain.Status | None,
+        owner: str | None,
+        by: domain.Participant,
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            changes: dict[str, Any] = {}
+            if status is not None:
+                changes["status"] = status.value
+            if owner is not None:
+                changes["owner"] = owner
+            changed = conn.scalar(
+                update(m.Idea)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .values(**changes)
+                .returning(m.Idea.id)
+            )
+            self._participant_id(conn, by)
+            return self._one_idea(conn, pid, number) if changed else None
+
+        return await self._write(tx)
+
+    async def add_note(
+        self, programme: str, number: int, text: str, by: domain.Participant
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            idea_id = conn.scalar(
+                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+            )
+            if idea_id is None:
+                return None
+            conn.execute(
+                insert(m.ActionNote).values(
+                    idea_id=idea_id, text=text, author=by.key, created_at=self._clock.now()
+                )
+            )
+            return self._one_idea(conn, pid, number)
+
+        return await self._write(tx)
+
+    async def notes(self, programme: str, number: int) -> Sequence[domain.ActionNote]:
+        def tx(conn: Connection) -> list[domain.ActionNote]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.ActionNote.text, m.ActionNote.author, m.ActionNote.created_at)
+                .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .order_by(m.ActionNote.id)
+            )
+            return [domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows]
+
+        return await self._read(tx)
 
     async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
         def tx(conn: Connection) -> list[tuple[int, int, str]]:
@@ -846,6 +933,12 @@ class SqlRepository:
                     stage_key=assignment.stage_key if assignment else None,
                     assigned_by=self._participant_id(conn, by),
                     assigned_at=self._clock.now(),
+                    # An assigned idea is an action, proposed until an organiser says more.
+                    status=(
+                        func.coalesce(m.Idea.status, domain.Status.PROPOSED.value)
+                        if assignment
+                        else None
+                    ),
                 )
                 .returning(m.Idea.id)
             )

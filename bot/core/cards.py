@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from bot.core import grammar
-from bot.core.domain import Assignment, Idea, Participant, Phase
+from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
@@ -161,12 +162,35 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
                     ("By", by),
                     ("Votes", votes_text(playbook, idea)),
                     ("Actor", assignment_text(playbook, current)),
+                    *((("Action", action_text(idea)),) if idea.status else ()),
                 )
             ),
             Actions((Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),)),
             Actions(_assign_menus(playbook, idea.number, current)),
         ),
     )
+
+
+def action_text(idea: Idea) -> str:
+    """ "agreed · owner Bath Spa University · 2 Mar 2026: pilot funded"."""
+    parts = [idea.status.value if idea.status else "not an action"]
+    if idea.owner:
+        parts.append(f"owner {idea.owner}")
+    if idea.latest_note:
+        parts.append(f"{_day(idea.latest_note.created_at)}: {_clip(idea.latest_note.text, 120)}")
+    return " · ".join(parts)
+
+
+def history_card(idea: Idea, notes: Sequence[ActionNote]) -> Card:
+    lines = tuple(f"{_day(n.created_at)} — {n.text} ({n.author})" for n in notes)
+    return Card(
+        f"{idea.label} — {action_text(idea)}",
+        (Text(idea.text), Bullets(lines) if lines else Text("No progress notes yet.", Tone.MUTED)),
+    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
 
 
 def duplicate_card(playbook: Playbook, similar: Idea, yours: str, draft_id: int) -> Card:
@@ -270,8 +294,9 @@ def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
 
 
 def _style_suffix(playbook: Playbook, idea: Idea) -> str:
-    style = style_text(playbook, idea.assignment)
-    return f" [{style}]" if style else ""
+    parts = [style_text(playbook, idea.assignment), action_text(idea) if idea.status else ""]
+    shown = "; ".join(p for p in parts if p)
+    return f" [{shown}]" if shown else ""
 
 
 def themes_card(playbook: Playbook, phases: Mapping[str, Phase]) -> Card:

@@ -112,6 +112,9 @@ class Idea:
     votes_by_audience: dict[str, int] = field(default_factory=dict)
     merged_into: int | None = None  # the number of the idea this one became part of
     merged: tuple[MergedIdea, ...] = ()  # ideas merged into this one, with their authors
+    status: Status | None = None  # set once assigned: the idea is then an action
+    owner: str | None = None
+    latest_note: ActionNote | None = None
 
     @property
     def votes(self) -> int:
@@ -120,6 +123,23 @@ class Idea:
     @property
     def label(self) -> str:
         return f"#{self.number}"
+
+
+class Status(StrEnum):
+    """Where an action (an assigned idea) stands."""
+
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionNote:
+    text: str
+    author: str  # platform:user_id of who wrote it
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from bot.core.interaction import (
 )
 from bot.core.playbook import Playbook
 from bot.core.usecases import (
+    actions,
     assignment,
     duplicates,
     ideas,
@@ -150,6 +151,12 @@ class Engine:
                 return await assignment.unassign(ws, ctx, number)
             case grammar.Merge(source=source, target=target):
                 return await duplicates.merge(ws, ctx, source, target)
+            case grammar.Action(number=number, status=None, owner=None, note=None):
+                return await actions.history(ws, ctx, number)
+            case grammar.Action(number=number, note=str() as text):
+                return await actions.add_note(ws, ctx, number, text)
+            case grammar.Action(number=number, status=status, owner=owner):
+                return await actions.update(ws, ctx, number, status, owner)
             case grammar.ChangePhase(theme=theme, phase=word):
                 return await phases.change(ws, ctx, theme, PHASE_WORDS[word])
             case grammar.ShowPlan(theme=theme):

@@ -34,6 +34,9 @@ IDEA_FIELDS = (
     "stage",
     "merged_into",
     "consensus",
+    "status",
+    "owner",
+    "latest_note",
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,6 +63,9 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
         "stage": assignment.stage_key if assignment else None,
         "merged_into": idea.merged_into,
         "consensus": None if consensus is None else round(consensus, 3),
+        "status": idea.status.value if idea.status else None,
+        "owner": idea.owner,
+        "latest_note": idea.latest_note.text if idea.latest_note else None,
     }
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.core.domain import (
+    ActionNote,
     Anchor,
     Assignment,
     Channel,
@@ -23,6 +24,7 @@ from bot.core.domain import (
     PostedMessage,
     PostedPrompt,
     ProgrammeStats,
+    Status,
     VoteResult,
 )
 
@@ -129,6 +131,23 @@ class Repository(Protocol):
     async def set_phase(
         self, programme: str, theme_key: str, phase: Phase, by: Participant
     ) -> None: ...
+
+    async def update_action(
+        self,
+        programme: str,
+        number: int,
+        status: Status | None,
+        owner: str | None,
+        by: Participant,
+    ) -> Idea | None:
+        """Change an action's status and/or owner (None leaves it); None if no such idea."""
+
+    async def add_note(
+        self, programme: str, number: int, text: str, by: Participant
+    ) -> Idea | None: ...
+
+    async def notes(self, programme: str, number: int) -> Sequence[ActionNote]:
+        """An action's progress notes, oldest first."""
 
     async def organisers(self, programme: str) -> set[str]:
         """`platform:user_id` keys of organisers added in chat (the environment's come on top)."""

@@ -65,8 +65,28 @@ def upgrade() -> None:
     with op.batch_alter_table("drafts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_drafts_created_at"), ["created_at"], unique=False)
 
+    op.create_table(
+        "action_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("idea_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("author", sa.String(length=250), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["idea_id"],
+            ["ideas.id"],
+            name=op.f("fk_action_notes_idea_id_ideas"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_action_notes")),
+    )
+    with op.batch_alter_table("action_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_action_notes_idea_id"), ["idea_id"], unique=False)
+
     with op.batch_alter_table("ideas", schema=None) as batch_op:
         batch_op.add_column(sa.Column("merged_into", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("status", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("owner", sa.String(length=300), nullable=True))
         batch_op.create_index(batch_op.f("ix_ideas_merged_into"), ["merged_into"], unique=False)
         batch_op.create_foreign_key(
             batch_op.f("fk_ideas_merged_into_ideas"),
@@ -84,8 +104,14 @@ def downgrade() -> None:
     with op.batch_alter_table("ideas", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_ideas_merged_into_ideas"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_ideas_merged_into"))
+        batch_op.drop_column("owner")
+        batch_op.drop_column("status")
         batch_op.drop_column("merged_into")
 
+    with op.batch_alter_table("action_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_action_notes_idea_id"))
+
+    op.drop_table("action_notes")
     with op.batch_alter_table("drafts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_drafts_created_at"))
 
