@@ -125,6 +125,8 @@ class Idea(Base):
     merged_into: Mapped[int | None] = mapped_column(
         ForeignKey("ideas.id", ondelete="SET NULL"), index=True
     )
+    suggested_actor: Mapped[str | None] = mapped_column(String(100))
+    suggested_style: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str | None] = mapped_column(String(20))  # set once assigned: an action
     owner: Mapped[str | None] = mapped_column(String(300))
 

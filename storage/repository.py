@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from bot.core import domain
 from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
 from bot.core.ports import Clock
+from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage.database import READ_ONLY, create_sync_engine
 
@@ -55,6 +56,8 @@ IDEA_COLUMNS = (
     m.Idea.merged_into,
     m.Idea.status,
     m.Idea.owner,
+    m.Idea.suggested_actor,
+    m.Idea.suggested_style,
 )
 
 
@@ -82,6 +85,11 @@ def _idea(
         votes_by_audience=votes,
         merged_into=row.merged_into_number,
         merged=merged,
+        suggestion=(
+            domain.Assignment(row.suggested_actor, row.suggested_style)
+            if row.suggested_actor
+            else None
+        ),
         status=domain.Status(row.status) if row.status else None,
         owner=row.owner,
         latest_note=note,
@@ -481,6 +489,8 @@ class SqlRepository:
                     channel_id=channel_id,
                     audience=audience,
                     created_at=self._clock.now(),
+                    suggested_actor=new.suggestion.actor_key if new.suggestion else None,
+                    suggested_style=new.suggestion.style_key if new.suggestion else None,
                 )
             )
             return self._one_idea(conn, pid, number)
@@ -591,6 +601,19 @@ class SqlRepository:
             .where(m.ActionNote.id.in_(latest))
         )
         return {r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows}
+
+    async def confirmed(self, programme: str, limit: int) -> Sequence[Confirmed]:
+        def tx(conn: Connection) -> list[Confirmed]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.Idea.text, m.Idea.actor_key, m.Idea.style_key)
+                .where(m.Idea.programme_id == pid, m.Idea.actor_key.is_not(None))
+                .order_by(m.Idea.assigned_at.desc())
+                .limit(limit)
+            )
+            return [Confirmed(r.text, r.actor_key, r.style_key) for r in rows]
+
+        return await self._read(tx)
 
     async def update_action(
         self,

@@ -11,6 +11,7 @@ from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
+    CONFIRM,
     SEE_IDEAS,
     VOTE,
     Actions,
@@ -163,12 +164,39 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
                     ("Votes", votes_text(playbook, idea)),
                     ("Actor", assignment_text(playbook, current)),
                     *((("Action", action_text(idea)),) if idea.status else ()),
+                    *_suggested_fact(playbook, idea),
                 )
             ),
-            Actions((Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),)),
+            Actions(
+                (
+                    Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),
+                    *_confirm_button(playbook, idea),
+                )
+            ),
             Actions(_assign_menus(playbook, idea.number, current)),
         ),
     )
+
+
+def _confirm_button(playbook: Playbook, idea: Idea) -> tuple[Button, ...]:
+    """Organisers' one click to accept the bot's suggestion (never applied silently)."""
+    if idea.assignment is not None or idea.suggestion is None:
+        return ()
+    return (
+        Button(f"Confirm: {_actor_name(playbook, idea.suggestion)}", CONFIRM, str(idea.number)),
+    )
+
+
+def _actor_name(playbook: Playbook, assignment: Assignment) -> str:
+    return next(
+        (a.name for a in playbook.actors if a.key == assignment.actor_key), assignment.actor_key
+    )
+
+
+def _suggested_fact(playbook: Playbook, idea: Idea) -> tuple[tuple[str, str], ...]:
+    if idea.assignment is not None or idea.suggestion is None:
+        return ()
+    return (("Suggested", assignment_text(playbook, idea.suggestion)),)
 
 
 def action_text(idea: Idea) -> str:

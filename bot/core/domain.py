@@ -112,6 +112,7 @@ class Idea:
     votes_by_audience: dict[str, int] = field(default_factory=dict)
     merged_into: int | None = None  # the number of the idea this one became part of
     merged: tuple[MergedIdea, ...] = ()  # ideas merged into this one, with their authors
+    suggestion: Assignment | None = None  # the bot's guess, until an organiser decides
     status: Status | None = None  # set once assigned: the idea is then an action
     owner: str | None = None
     latest_note: ActionNote | None = None
@@ -160,6 +161,7 @@ class NewIdea:
     author: Participant
     where: ConversationRef
     prompt_id: int | None
+    suggestion: Assignment | None = None
 
 
 class Phase(StrEnum):

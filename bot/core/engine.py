@@ -15,6 +15,7 @@ from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
+    CONFIRM,
     POST_PROMPT,
     SEE_IDEAS,
     VOTE,
@@ -38,6 +39,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    suggesting,
     votes,
 )
 from bot.core.workshop import Refusal, Workshop
@@ -117,6 +119,8 @@ class Engine:
             return await votes.toggle(ws, ctx, grammar.idea_number(value))
         if action == ADD_ANYWAY:
             return await ideas.add_anyway(ws, ctx, value)
+        if action == CONFIRM:
+            return await suggesting.confirm(ws, ctx, grammar.idea_number(value, "confirm"))
         if action == ASSIGN:
             return await assignment.menu_choice(ws, ctx, value)
         if action == ADD_IDEA:

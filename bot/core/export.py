@@ -37,6 +37,8 @@ IDEA_FIELDS = (
     "status",
     "owner",
     "latest_note",
+    "suggested_actor",
+    "suggested_style",
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -66,6 +68,8 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
         "status": idea.status.value if idea.status else None,
         "owner": idea.owner,
         "latest_note": idea.latest_note.text if idea.latest_note else None,
+        "suggested_actor": idea.suggestion.actor_key if idea.suggestion else None,
+        "suggested_style": idea.suggestion.style_key if idea.suggestion else None,
     }
 
 

@@ -27,6 +27,7 @@ from bot.core.domain import (
     Status,
     VoteResult,
 )
+from bot.core.suggestions import Confirmed
 
 
 class Clock(Protocol):
@@ -131,6 +132,9 @@ class Repository(Protocol):
     async def set_phase(
         self, programme: str, theme_key: str, phase: Phase, by: Participant
     ) -> None: ...
+
+    async def confirmed(self, programme: str, limit: int) -> Sequence[Confirmed]:
+        """The latest `limit` assignments organisers made: training data for suggestions."""
 
     async def update_action(
         self,

@@ -105,6 +105,11 @@ def normalise(text: str) -> str:
     return " ".join(re.findall(r"\w+", plain))
 
 
+def stems(text: str) -> list[str]:
+    """The text's word stems in order, stop words dropped."""
+    return [_stem(w) for w in normalise(text).split() if w not in STOP_WORDS]
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """Word stems for matching, and the normalised text for trigrams, which are computed only
@@ -116,8 +121,7 @@ class Fingerprint:
     @classmethod
     def of(cls, text: str) -> Fingerprint:
         plain = normalise(text)
-        stems = frozenset(_stem(w) for w in plain.split() if w not in STOP_WORDS)
-        return cls(stems, plain)
+        return cls(frozenset(_stem(w) for w in plain.split() if w not in STOP_WORDS), plain)
 
     def trigrams(self) -> frozenset[str]:
         return frozenset(self.plain[i : i + 3] for i in range(max(len(self.plain) - 2, 0)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core import cards, grammar
 from bot.core.domain import Anchor, AnchorKind, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say
-from bot.core.usecases import duplicates, phases
+from bot.core.usecases import duplicates, phases, suggesting
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 
@@ -85,6 +85,7 @@ async def record(
         author=ctx.who,
         where=ctx.where,
         prompt_id=prompt.id if prompt else None,
+        suggestion=await suggesting.suggest(ws, ctx.programme_key, text),
     )
     if check_duplicates:
         similar = await duplicates.find(ws, ctx.programme_key, new.text)

@@ -85,6 +85,8 @@ def upgrade() -> None:
 
     with op.batch_alter_table("ideas", schema=None) as batch_op:
         batch_op.add_column(sa.Column("merged_into", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("suggested_actor", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("suggested_style", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("status", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("owner", sa.String(length=300), nullable=True))
         batch_op.create_index(batch_op.f("ix_ideas_merged_into"), ["merged_into"], unique=False)
@@ -106,6 +108,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ideas_merged_into"))
         batch_op.drop_column("owner")
         batch_op.drop_column("status")
+        batch_op.drop_column("suggested_style")
+        batch_op.drop_column("suggested_actor")
         batch_op.drop_column("merged_into")
 
     with op.batch_alter_table("action_notes", schema=None) as batch_op:
