@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.playbook import load_default  # noqa: E402
-from bot.core.suggestions import NaiveBayes, actor_examples  # noqa: E402
+from bot.core.playbook import load_default
+from bot.core.suggestions import NaiveBayes, actor_examples
 
 FOLDS = 5
 
