@@ -39,7 +39,7 @@ async def running(workshop: Workshop) -> AsyncIterator[AsyncIOScheduler]:
     """Start the jobs on the running event loop; stop them on exit."""
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
     scheduler.add_job(
-        _guarded("housekeeping", lambda: housekeeping.forget_old_events(workshop)),
+        _guarded("housekeeping", lambda: housekeeping.tidy(workshop)),
         "interval",
         minutes=HOUSEKEEPING_MINUTES,
         id="housekeeping",

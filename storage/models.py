@@ -124,6 +124,13 @@ class Idea(Base):
     stage_key: Mapped[str | None] = mapped_column(String(100))
     assigned_by: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    merged_into: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
+    suggested_actor: Mapped[str | None] = mapped_column(String(100))
+    suggested_style: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(20))  # set once assigned: an action
+    owner: Mapped[str | None] = mapped_column(String(300))
 
 
 class Vote(Base):
@@ -169,6 +176,45 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(300), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
+
+
+class Draft(Base):
+    """An idea held back because it looks like one already there, until its author says
+    "Add mine anyway" (or drops it by voting for the other)."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    text: Mapped[str] = mapped_column(Text)
+    theme_key: Mapped[str] = mapped_column(String(100))
+    prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    where: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
+
+
+class ThemePhase(Base):
+    """A theme's phase when an organiser has changed it from the first, collecting ideas."""
+
+    __tablename__ = "theme_phases"
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(20))
+    changed_by: Mapped[str] = mapped_column(String(250))
+    changed_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class ActionNote(Base):
+    """A dated progress note on an action (an assigned idea)."""
+
+    __tablename__ = "action_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(250))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
 # The multi-workspace Slack install keeps its installations and OAuth states in slack_sdk's own

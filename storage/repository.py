@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 from bot.core import domain
 from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
 from bot.core.ports import Clock
+from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage.database import READ_ONLY, create_sync_engine
 
@@ -52,10 +53,20 @@ IDEA_COLUMNS = (
     m.Idea.actor_key,
     m.Idea.style_key,
     m.Idea.stage_key,
+    m.Idea.merged_into,
+    m.Idea.status,
+    m.Idea.owner,
+    m.Idea.suggested_actor,
+    m.Idea.suggested_style,
 )
 
 
-def _idea(row: Any, votes: dict[str, int]) -> domain.Idea:
+def _idea(
+    row: Any,
+    votes: dict[str, int],
+    merged: tuple[domain.MergedIdea, ...],
+    note: domain.ActionNote | None,
+) -> domain.Idea:
     return domain.Idea(
         number=row.number,
         text=row.text,
@@ -72,6 +83,16 @@ def _idea(row: Any, votes: dict[str, int]) -> domain.Idea:
             else None
         ),
         votes_by_audience=votes,
+        merged_into=row.merged_into_number,
+        merged=merged,
+        suggestion=(
+            domain.Assignment(row.suggested_actor, row.suggested_style)
+            if row.suggested_actor
+            else None
+        ),
+        status=domain.Status(row.status) if row.status else None,
+        owner=row.owner,
+        latest_note=note,
     )
 
 
@@ -468,6 +489,8 @@ class SqlRepository:
                     channel_id=channel_id,
                     audience=audience,
                     created_at=self._clock.now(),
+                    suggested_actor=new.suggestion.actor_key if new.suggestion else None,
+                    suggested_style=new.suggestion.style_key if new.suggestion else None,
                 )
             )
             return self._one_idea(conn, pid, number)
@@ -500,8 +523,10 @@ class SqlRepository:
         number: int | None = None,
         theme_key: str | None = None,
     ) -> list[domain.Idea]:
-        """Ideas with authors and channels, then their votes by audience: two queries in all,
-        selecting columns rather than ORM objects (this runs on every vote)."""
+        """Ideas with authors and channels, their votes by audience, and the ideas merged into
+        them: three indexed queries, selecting columns rather than ORM objects (this runs on
+        every vote)."""
+        joined = aliased(m.Idea)
         query = (
             select(
                 *IDEA_COLUMNS,
@@ -510,9 +535,11 @@ class SqlRepository:
                 m.Participant.display_name.label("author_name"),
                 m.Channel.name.label("channel_name"),
                 m.Channel.channel_id.label("channel_key"),
+                joined.number.label("merged_into_number"),
             )
             .join(m.Participant, m.Participant.id == m.Idea.author_id)
             .join(m.Channel, m.Channel.id == m.Idea.channel_id)
+            .outerjoin(joined, joined.id == m.Idea.merged_into)
             .where(m.Idea.programme_id == pid)
         )
         votes = (
@@ -521,16 +548,273 @@ class SqlRepository:
             .where(m.Idea.programme_id == pid)
             .group_by(m.Vote.idea_id, m.Vote.audience)
         )
+        credits = (
+            select(
+                m.Idea.merged_into,
+                m.Idea.number,
+                m.Participant.platform,
+                m.Participant.user_id,
+                m.Participant.display_name,
+            )
+            .join(m.Participant, m.Participant.id == m.Idea.author_id)
+            .where(m.Idea.programme_id == pid, m.Idea.merged_into.is_not(None))
+            .order_by(m.Idea.number)
+        )
         if number is not None:
             query = query.where(m.Idea.number == number)
             votes = votes.where(m.Idea.number == number)
+            credits = credits.where(
+                m.Idea.merged_into.in_(
+                    select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+                )
+            )
         if theme_key is not None:
             query = query.where(m.Idea.theme_key == theme_key)
             votes = votes.where(m.Idea.theme_key == theme_key)
         tallies: dict[int, dict[str, int]] = {}
         for idea_id, audience, count in conn.execute(votes):
             tallies.setdefault(idea_id, {})[audience] = count
-        return [_idea(row, tallies.get(row.id, {})) for row in conn.execute(query)]
+        merged: dict[int, list[domain.MergedIdea]] = {}
+        for into, merged_number, platform, user_id, name in conn.execute(credits):
+            author = domain.Participant(platform, user_id, name)
+            merged.setdefault(into, []).append(domain.MergedIdea(merged_number, author))
+        notes = self._latest_notes(conn, pid, number)
+        return [
+            _idea(row, tallies.get(row.id, {}), tuple(merged.get(row.id, ())), notes.get(row.id))
+            for row in conn.execute(query)
+        ]
+
+    def _latest_notes(
+        self, conn: Connection, pid: int, number: int | None
+    ) -> dict[int, domain.ActionNote]:
+        latest = (
+            select(func.max(m.ActionNote.id))
+            .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+            .where(m.Idea.programme_id == pid)
+            .group_by(m.ActionNote.idea_id)
+        )
+        if number is not None:
+            latest = latest.where(m.Idea.number == number)
+        rows = conn.execute(
+            select(m.ActionNote.idea_id, m.ActionNote.text, m.ActionNote.author)
+            .add_columns(m.ActionNote.created_at)
+            .where(m.ActionNote.id.in_(latest))
+        )
+        return {r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows}
+
+    async def confirmed(self, programme: str, limit: int) -> Sequence[Confirmed]:
+        def tx(conn: Connection) -> list[Confirmed]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.Idea.text, m.Idea.actor_key, m.Idea.style_key)
+                .where(m.Idea.programme_id == pid, m.Idea.actor_key.is_not(None))
+                .order_by(m.Idea.assigned_at.desc())
+                .limit(limit)
+            )
+            return [Confirmed(r.text, r.actor_key, r.style_key) for r in rows]
+
+        return await self._read(tx)
+
+    async def update_action(
+        self,
+        programme: str,
+        number: int,
+        status: domain.Status | None,
+        owner: str | None,
+        by: domain.Participant,
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            changes: dict[str, Any] = {}
+            if status is not None:
+                changes["status"] = status.value
+            if owner is not None:
+                changes["owner"] = owner
+            changed = conn.scalar(
+                update(m.Idea)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .values(**changes)
+                .returning(m.Idea.id)
+            )
+            self._participant_id(conn, by)
+            return self._one_idea(conn, pid, number) if changed else None
+
+        return await self._write(tx)
+
+    async def add_note(
+        self, programme: str, number: int, text: str, by: domain.Participant
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            idea_id = conn.scalar(
+                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+            )
+            if idea_id is None:
+                return None
+            conn.execute(
+                insert(m.ActionNote).values(
+                    idea_id=idea_id, text=text, author=by.key, created_at=self._clock.now()
+                )
+            )
+            return self._one_idea(conn, pid, number)
+
+        return await self._write(tx)
+
+    async def notes(self, programme: str, number: int) -> Sequence[domain.ActionNote]:
+        def tx(conn: Connection) -> list[domain.ActionNote]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.ActionNote.text, m.ActionNote.author, m.ActionNote.created_at)
+                .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .order_by(m.ActionNote.id)
+            )
+            return [domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows]
+
+        return await self._read(tx)
+
+    async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
+        def tx(conn: Connection) -> list[tuple[int, int, str]]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.Idea.id, m.Idea.number, m.Idea.text)
+                .where(m.Idea.programme_id == pid, m.Idea.id > after)
+                .where(m.Idea.merged_into.is_(None))
+                .order_by(m.Idea.id)
+            )
+            return [(row.id, row.number, row.text) for row in rows]
+
+        return await self._read(tx)
+
+    # ---- drafts and merges ---------------------------------------------------------------------
+
+    async def save_draft(self, new: domain.NewIdea) -> int:
+        def tx(conn: Connection) -> int:
+            pid = self._programme_id(conn, new.programme_key)
+            where = new.where
+            return int(
+                conn.execute(
+                    insert(m.Draft)
+                    .values(
+                        programme_id=pid,
+                        author_id=self._participant_id(conn, new.author),
+                        text=new.text,
+                        theme_key=new.theme_key,
+                        prompt_id=new.prompt_id,
+                        where={
+                            "platform": where.platform,
+                            "workspace_id": where.workspace_id,
+                            "channel_id": where.channel_id,
+                            "channel_name": where.channel_name,
+                            "thread_id": where.thread_id,
+                        },
+                        created_at=self._clock.now(),
+                    )
+                    .returning(m.Draft.id)
+                ).scalar_one()
+            )
+
+        return await self._write(tx)
+
+    async def take_draft(
+        self, programme: str, draft_id: int, author: domain.Participant
+    ) -> domain.NewIdea | None:
+        def tx(conn: Connection) -> domain.NewIdea | None:
+            pid = self._programme_id(conn, programme)
+            row = conn.execute(
+                delete(m.Draft)
+                .where(
+                    m.Draft.id == draft_id,
+                    m.Draft.programme_id == pid,
+                    m.Draft.author_id == self._participant_id(conn, author),
+                )
+                .returning(m.Draft.text, m.Draft.theme_key, m.Draft.prompt_id, m.Draft.where)
+            ).first()
+            if row is None:
+                return None
+            where = domain.ConversationRef(**row.where)
+            return domain.NewIdea(programme, row.text, row.theme_key, author, where, row.prompt_id)
+
+        return await self._write(tx)
+
+    async def merge(
+        self, programme: str, source: int, target: int, by: domain.Participant
+    ) -> domain.MergeResult:
+        def tx(conn: Connection) -> domain.MergeResult:
+            pid = self._programme_id(conn, programme)
+            rows = {
+                row.number: row
+                for row in conn.execute(
+                    select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into)
+                    .where(m.Idea.programme_id == pid, m.Idea.number.in_((source, target)))
+                    .order_by(m.Idea.id)
+                    .with_for_update()  # votes on either wait for the merge (PostgreSQL)
+                )
+            }
+            if source not in rows or target not in rows:
+                return domain.MergeResult(domain.MergeOutcome.NO_SUCH_IDEA)
+            src, tgt = rows[source], rows[target]
+            if src.merged_into is not None or tgt.merged_into is not None:
+                return domain.MergeResult(domain.MergeOutcome.ALREADY_MERGED)
+            both = (
+                conn.execute(
+                    delete(m.Vote)
+                    .where(
+                        m.Vote.idea_id == src.id,
+                        m.Vote.participant_id.in_(
+                            select(m.Vote.participant_id).where(m.Vote.idea_id == tgt.id)
+                        ),
+                    )
+                    .returning(m.Vote.participant_id)
+                )
+                .scalars()
+                .all()
+            )
+            moving = (
+                conn.execute(select(m.Vote.participant_id).where(m.Vote.idea_id == src.id))
+                .scalars()
+                .all()
+            )
+            refunded = list(both) + (list(moving) if src.theme_key != tgt.theme_key else [])
+            self._refund(conn, pid, refunded, src.theme_key)
+            if src.theme_key != tgt.theme_key:
+                for voter_id in moving:  # the vote now counts in the target's theme
+                    conn.execute(
+                        self._insert(m.VoteBudget)
+                        .values(
+                            programme_id=pid,
+                            participant_id=voter_id,
+                            theme_key=tgt.theme_key,
+                            used=1,
+                        )
+                        .on_conflict_do_update(
+                            index_elements=["programme_id", "participant_id", "theme_key"],
+                            set_={"used": m.VoteBudget.used + 1},
+                        )
+                    )
+            conn.execute(update(m.Vote).where(m.Vote.idea_id == src.id).values(idea_id=tgt.id))
+            conn.execute(
+                update(m.Idea)
+                .where((m.Idea.id == src.id) | (m.Idea.merged_into == src.id))
+                .values(merged_into=tgt.id)
+            )
+            self._participant_id(conn, by)
+            merged = self._one_idea(conn, pid, target)
+            return domain.MergeResult(domain.MergeOutcome.MERGED, merged, len(moving), len(both))
+
+        return await self._write(tx)
+
+    def _refund(self, conn: Connection, pid: int, voter_ids: list[int], theme_key: str) -> None:
+        if voter_ids:
+            conn.execute(
+                update(m.VoteBudget)
+                .where(
+                    m.VoteBudget.programme_id == pid,
+                    m.VoteBudget.participant_id.in_(voter_ids),
+                    m.VoteBudget.theme_key == theme_key,
+                )
+                .values(used=m.VoteBudget.used - 1)
+            )
 
     # ---- votes -----------------------------------------------------------------------------------
 
@@ -544,13 +828,11 @@ class SqlRepository:
     ) -> VoteResult:
         def cast(conn: Connection) -> VoteResult:
             pid = self._programme_id(conn, programme)
-            target = conn.execute(
-                select(m.Idea.id, m.Idea.theme_key).where(
-                    m.Idea.programme_id == pid, m.Idea.number == number
-                )
-            ).first()
+            target = self._votable(conn, pid, number)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+            if self._closed(conn, pid, target.theme_key):
+                return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
             voter_id = self._participant_id(conn, voter)
             _, _, audience = self._channel_row(conn, pid, where)
             inserted = conn.scalar(
@@ -572,22 +854,38 @@ class SqlRepository:
                     )
                 )
                 used = self._used(conn, pid, voter_id, target.theme_key)
-                idea = self._one_idea(conn, pid, number)
+                idea = self._one_idea(conn, pid, target.number)
                 return VoteResult(
                     VoteOutcome.ALREADY, idea, used, _utc(cast_at) if cast_at else None
                 )
             spent = self._spend(conn, pid, voter_id, target.theme_key, budget)
             if spent is None:
                 raise _BudgetSpent  # rolls the vote row back
-            return VoteResult(VoteOutcome.CAST, self._one_idea(conn, pid, number), spent)
+            return VoteResult(VoteOutcome.CAST, self._one_idea(conn, pid, target.number), spent)
 
         def tally(conn: Connection) -> domain.Idea:
-            return self._one_idea(conn, self._programme_id(conn, programme), number)
+            pid = self._programme_id(conn, programme)
+            return self._one_idea(conn, pid, self._votable(conn, pid, number).number)
 
         try:
             return await self._write(cast)
         except _BudgetSpent:
             return VoteResult(VoteOutcome.OVER_BUDGET, await self._read(tally), budget)
+
+    def _votable(self, conn: Connection, pid: int, number: int) -> Any:
+        """(id, number, theme_key) of the idea a vote for `number` goes to: the idea itself, or
+        the one it was merged into. The row is share-locked, so a merge in progress finishes
+        first, and the locking read returns its latest version (merged_into included)."""
+        row = conn.execute(
+            select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into)
+            .where(m.Idea.programme_id == pid, m.Idea.number == number)
+            .with_for_update(read=True)
+        ).first()
+        if row is None or row.merged_into is None:
+            return row
+        return conn.execute(
+            select(m.Idea.id, m.Idea.number, m.Idea.theme_key).where(m.Idea.id == row.merged_into)
+        ).first()
 
     def _spend(
         self, conn: Connection, pid: int, voter_id: int, theme_key: str, budget: int
@@ -615,45 +913,24 @@ class SqlRepository:
         )
         return int(used or 0)
 
-    def _ballot(
-        self, conn: Connection, programme: str, number: int, voter: domain.Participant
-    ) -> tuple[int, int, str, int] | None:
-        """(programme id, idea id, theme key, voter id) for a vote on idea `number`, if any."""
-        pid = self._programme_id(conn, programme)
-        row = (
-            conn.execute(
-                select(m.Idea.id, m.Idea.theme_key).where(
-                    m.Idea.programme_id == pid, m.Idea.number == number
-                )
-            )
-        ).first()
-        if row is None:
-            return None
-        return pid, row.id, row.theme_key, self._participant_id(conn, voter)
-
     async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
         def tx(conn: Connection) -> Any:
-            target = self._ballot(conn, programme, number, voter)
+            pid = self._programme_id(conn, programme)
+            target = self._votable(conn, pid, number)
             if target is None:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-            pid, idea_id, theme_key, voter_id = target
+            if self._closed(conn, pid, target.theme_key):
+                return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
+            voter_id = self._participant_id(conn, voter)
             removed = conn.scalar(
                 delete(m.Vote)
-                .where(m.Vote.idea_id == idea_id, m.Vote.participant_id == voter_id)
-                .returning(m.Vote.id)
+                .where(m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id)
+                .returning(m.Vote.participant_id)
             )
             if removed is not None:
-                conn.execute(
-                    update(m.VoteBudget)
-                    .where(
-                        m.VoteBudget.programme_id == pid,
-                        m.VoteBudget.participant_id == voter_id,
-                        m.VoteBudget.theme_key == theme_key,
-                    )
-                    .values(used=m.VoteBudget.used - 1)
-                )
-            used = self._used(conn, pid, voter_id, theme_key)
-            idea = self._one_idea(conn, pid, number)
+                self._refund(conn, pid, [removed], target.theme_key)
+            used = self._used(conn, pid, voter_id, target.theme_key)
+            idea = self._one_idea(conn, pid, target.number)
             outcome = VoteOutcome.RETRACTED if removed is not None else VoteOutcome.NOT_VOTED
             return VoteResult(outcome, idea, used)
 
@@ -679,12 +956,52 @@ class SqlRepository:
                     stage_key=assignment.stage_key if assignment else None,
                     assigned_by=self._participant_id(conn, by),
                     assigned_at=self._clock.now(),
+                    # An assigned idea is an action, proposed until an organiser says more.
+                    status=(
+                        func.coalesce(m.Idea.status, domain.Status.PROPOSED.value)
+                        if assignment
+                        else None
+                    ),
                 )
                 .returning(m.Idea.id)
             )
             return self._one_idea(conn, pid, number) if changed else None
 
         return await self._write(tx)
+
+    async def phases(self, programme: str) -> dict[str, domain.Phase]:
+        def tx(conn: Connection) -> dict[str, domain.Phase]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(
+                    m.ThemePhase.programme_id == pid
+                )
+            )
+            return {row.theme_key: domain.Phase(row.phase) for row in rows}
+
+        return await self._read(tx)
+
+    async def set_phase(
+        self, programme: str, theme_key: str, phase: domain.Phase, by: domain.Participant
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            pid = self._programme_id(conn, programme)
+            values = {"phase": phase.value, "changed_by": by.key, "changed_at": self._clock.now()}
+            conn.execute(
+                self._insert(m.ThemePhase)
+                .values(programme_id=pid, theme_key=theme_key, **values)
+                .on_conflict_do_update(index_elements=["programme_id", "theme_key"], set_=values)
+            )
+
+        return await self._write(tx)
+
+    def _closed(self, conn: Connection, pid: int, theme_key: str) -> bool:
+        phase = conn.scalar(
+            select(m.ThemePhase.phase).where(
+                m.ThemePhase.programme_id == pid, m.ThemePhase.theme_key == theme_key
+            )
+        )
+        return phase == domain.Phase.CLOSED.value
 
     async def organisers(self, programme: str) -> set[str]:
         def tx(conn: Connection) -> Any:
@@ -738,6 +1055,26 @@ class SqlRepository:
 
         return await self._read(tx)
 
+    async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
+        def tx(conn: Connection) -> dict[str, dict[str, int]]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(
+                    m.Idea.theme_key,
+                    m.Vote.audience,
+                    func.count(func.distinct(m.Vote.participant_id)),
+                )
+                .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+                .where(m.Idea.programme_id == pid)
+                .group_by(m.Idea.theme_key, m.Vote.audience)
+            )
+            voters: dict[str, dict[str, int]] = {}
+            for theme_key, audience, count in rows:
+                voters.setdefault(theme_key, {})[audience] = count
+            return voters
+
+        return await self._read(tx)
+
     # ---- delivery bookkeeping -------------------------------------------------------------------
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
@@ -758,6 +1095,13 @@ class SqlRepository:
                 delete(m.ProcessedEvent).where(m.ProcessedEvent.seen_at < seen_before)
             )
             return int(getattr(gone, "rowcount", 0) or 0)
+
+        return await self._write(tx)
+
+    async def forget_drafts(self, saved_before: datetime) -> int:
+        def tx(conn: Connection) -> int:
+            gone = conn.execute(delete(m.Draft).where(m.Draft.created_at < saved_before))
+            return int(gone.rowcount or 0)
 
         return await self._write(tx)
 

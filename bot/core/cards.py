@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 
 from bot.core import grammar
-from bot.core.domain import Assignment, Idea
+from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase
 from bot.core.interaction import (
+    ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
+    CONFIRM,
     SEE_IDEAS,
     VOTE,
     Actions,
@@ -28,14 +31,19 @@ from bot.core.names import Named
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook, Theme
 
+PHASE_NAMES = {
+    Phase.COLLECTING: "collecting ideas",
+    Phase.VOTING: "voting",
+    Phase.CLOSED: "closed, final",
+}
 EVIDENCE_SHOWN = 3
 LIST_LIMIT = 20
 CELL_LIMIT = 5
 NONE = "none"
 
 
-def prompt_card(playbook: Playbook, theme: Theme, index: int, prompt_id: int) -> Card:
-    blocks: list[Text | Heading | Bullets | Actions] = []
+def prompt_card(playbook: Playbook, theme: Theme, index: int, prompt_id: int, phase: str) -> Card:
+    blocks: list[Text | Heading | Bullets | Actions] = [Text(f"Phase: {phase}", Tone.MUTED)]
     if theme.evidence:
         blocks += [Heading("What the evidence says"), Bullets(theme.evidence[:EVIDENCE_SHOWN])]
     blocks += [
@@ -81,6 +89,10 @@ def stats_text(plan: ActionPlan) -> str:
     )
 
 
+def consensus_text(consensus: float | None) -> str:
+    return "—" if consensus is None else f"{round(consensus * 100)}%"
+
+
 def votes_text(playbook: Playbook, idea: Idea) -> str:
     if not idea.votes:
         return "no votes yet"
@@ -119,25 +131,110 @@ def style_text(playbook: Playbook, assignment: Assignment | None) -> str:
 
 
 def author_text(playbook: Playbook, idea: Idea) -> str:
-    return "a participant" if playbook.anonymous else idea.author.name
+    return _author(playbook, idea.author)
+
+
+def _author(playbook: Playbook, who: Participant) -> str:
+    return "a participant" if playbook.anonymous else who.name
 
 
 def idea_card(playbook: Playbook, idea: Idea) -> Card:
     theme_title = _theme_title(playbook, idea.theme_key)
+    if idea.merged_into is not None:
+        return Card(
+            title=f"{idea.label} · {theme_title} — now part of #{idea.merged_into}",
+            blocks=(
+                Text(idea.text, Tone.MUTED),
+                Text(f"Votes for this idea now count for #{idea.merged_into}.", Tone.MUTED),
+                Actions((Button(f"Vote for #{idea.merged_into}", VOTE, str(idea.merged_into)),)),
+            ),
+        )
     current = idea.assignment
+    by = f"{author_text(playbook, idea)} ({idea.audience})"
+    if idea.merged:
+        others = ", ".join(f"{_author(playbook, m.author)} (#{m.number})" for m in idea.merged)
+        by += f", with {others}"
     return Card(
         title=f"{idea.label} · {theme_title}",
         blocks=(
             Text(idea.text),
             Facts(
                 (
-                    ("By", f"{author_text(playbook, idea)} ({idea.audience})"),
+                    ("By", by),
                     ("Votes", votes_text(playbook, idea)),
                     ("Actor", assignment_text(playbook, current)),
+                    *((("Action", action_text(idea)),) if idea.status else ()),
+                    *_suggested_fact(playbook, idea),
                 )
             ),
-            Actions((Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),)),
+            Actions(
+                (
+                    Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),
+                    *_confirm_button(playbook, idea),
+                )
+            ),
             Actions(_assign_menus(playbook, idea.number, current)),
+        ),
+    )
+
+
+def _confirm_button(playbook: Playbook, idea: Idea) -> tuple[Button, ...]:
+    """Organisers' one click to accept the bot's suggestion (never applied silently)."""
+    if idea.assignment is not None or idea.suggestion is None:
+        return ()
+    return (
+        Button(f"Confirm: {_actor_name(playbook, idea.suggestion)}", CONFIRM, str(idea.number)),
+    )
+
+
+def _actor_name(playbook: Playbook, assignment: Assignment) -> str:
+    return next(
+        (a.name for a in playbook.actors if a.key == assignment.actor_key), assignment.actor_key
+    )
+
+
+def _suggested_fact(playbook: Playbook, idea: Idea) -> tuple[tuple[str, str], ...]:
+    if idea.assignment is not None or idea.suggestion is None:
+        return ()
+    return (("Suggested", assignment_text(playbook, idea.suggestion)),)
+
+
+def action_text(idea: Idea) -> str:
+    """ "agreed · owner Bath Spa University · 2 Mar 2026: pilot funded"."""
+    parts = [idea.status.value if idea.status else "not an action"]
+    if idea.owner:
+        parts.append(f"owner {idea.owner}")
+    if idea.latest_note:
+        parts.append(f"{_day(idea.latest_note.created_at)}: {_clip(idea.latest_note.text, 120)}")
+    return " · ".join(parts)
+
+
+def history_card(idea: Idea, notes: Sequence[ActionNote]) -> Card:
+    lines = tuple(f"{_day(n.created_at)} — {n.text} ({n.author})" for n in notes)
+    return Card(
+        f"{idea.label} — {action_text(idea)}",
+        (Text(idea.text), Bullets(lines) if lines else Text("No progress notes yet.", Tone.MUTED)),
+    )
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def duplicate_card(playbook: Playbook, similar: Idea, yours: str, draft_id: int) -> Card:
+    """Shown only to the author of an idea that nearly repeats one already there."""
+    return Card(
+        title=f"This looks like {similar.label}",
+        blocks=(
+            Text(similar.text, Tone.STRONG),
+            Facts((("Votes", votes_text(playbook, similar)),)),
+            Text(f"Your idea: {_clip(yours)}", Tone.MUTED),
+            Actions(
+                (
+                    Button(f"Vote for {similar.label} instead", VOTE, str(similar.number), True),
+                    Button("Add mine anyway", ADD_ANYWAY, str(draft_id)),
+                )
+            ),
         ),
     )
 
@@ -199,7 +296,19 @@ def _clip(text: str, limit: int = 200) -> str:
 def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
     blocks: list[Text | Heading | Bullets] = [Text(stats_text(plan), Tone.MUTED)]
     for theme_plan in plan.themes:
-        blocks.append(Heading(theme_plan.theme.title))
+        blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
+        backed = theme_plan.broadly_backed()
+        if backed:
+            blocks.append(Text("Backed across audiences", Tone.STRONG))
+            blocks.append(
+                Bullets(
+                    tuple(
+                        f"{_idea_line(playbook, i)} · consensus "
+                        f"{consensus_text(theme_plan.consensus(i))}"
+                        for i in backed
+                    )
+                )
+            )
         for cell in theme_plan.cells:
             lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
@@ -213,14 +322,16 @@ def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
 
 
 def _style_suffix(playbook: Playbook, idea: Idea) -> str:
-    style = style_text(playbook, idea.assignment)
-    return f" [{style}]" if style else ""
+    parts = [style_text(playbook, idea.assignment), action_text(idea) if idea.status else ""]
+    shown = "; ".join(p for p in parts if p)
+    return f" [{shown}]" if shown else ""
 
 
-def themes_card(playbook: Playbook) -> Card:
+def themes_card(playbook: Playbook, phases: Mapping[str, Phase]) -> Card:
     blocks: list[Text | Heading | Bullets] = []
     for theme in playbook.themes:
-        blocks.append(Heading(f"{theme.title} (`{theme.key}`)"))
+        phase = phases.get(theme.key, Phase.COLLECTING)
+        blocks.append(Heading(f"{theme.title} (`{theme.key}`) — {PHASE_NAMES[phase]}"))
         blocks.append(Bullets(tuple(f"{n}. {c}" for n, c in enumerate(theme.challenges, 1))))
     blocks.append(Text("Organisers post one with `prompt <theme> [n]`.", Tone.MUTED))
     return Card(f"Themes — {playbook.name}", tuple(blocks))

@@ -110,6 +110,12 @@ class Idea:
     prompt_id: int | None = None
     assignment: Assignment | None = None
     votes_by_audience: dict[str, int] = field(default_factory=dict)
+    merged_into: int | None = None  # the number of the idea this one became part of
+    merged: tuple[MergedIdea, ...] = ()  # ideas merged into this one, with their authors
+    suggestion: Assignment | None = None  # the bot's guess, until an organiser decides
+    status: Status | None = None  # set once assigned: the idea is then an action
+    owner: str | None = None
+    latest_note: ActionNote | None = None
 
     @property
     def votes(self) -> int:
@@ -118,6 +124,31 @@ class Idea:
     @property
     def label(self) -> str:
         return f"#{self.number}"
+
+
+class Status(StrEnum):
+    """Where an action (an assigned idea) stands."""
+
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionNote:
+    text: str
+    author: str  # platform:user_id of who wrote it
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MergedIdea:
+    """An idea that became part of another: its number and author stay credited there."""
+
+    number: int
+    author: Participant
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +161,15 @@ class NewIdea:
     author: Participant
     where: ConversationRef
     prompt_id: int | None
+    suggestion: Assignment | None = None
+
+
+class Phase(StrEnum):
+    """Where a theme is in the workshop: ideas and votes, votes only, or final."""
+
+    COLLECTING = "collecting"
+    VOTING = "voting"
+    CLOSED = "closed"
 
 
 class VoteOutcome(StrEnum):
@@ -141,6 +181,13 @@ class VoteOutcome(StrEnum):
     RETRACTED = "retracted"
     NOT_VOTED = "not_voted"
     NO_SUCH_IDEA = "no_such_idea"
+    CLOSED = "closed"  # the idea's theme is closed: its plan is final
+
+
+class MergeOutcome(StrEnum):
+    MERGED = "merged"
+    NO_SUCH_IDEA = "no_such_idea"
+    ALREADY_MERGED = "already_merged"  # one of the two is already part of another idea
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +198,14 @@ class VoteResult:
     idea: Idea | None
     used: int = 0
     cast_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    outcome: MergeOutcome
+    idea: Idea | None = None  # the merged idea, on success
+    moved_votes: int = 0
+    pooled_voters: int = 0  # voters who had voted for both: one vote kept, one refunded
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Sequence
 
 from bot.core import cards, grammar
-from bot.core.domain import Anchor, AnchorKind, PostedMessage
+from bot.core.domain import Anchor, AnchorKind, Phase, PostedMessage
 from bot.core.interaction import (
+    ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
+    CONFIRM,
     POST_PROMPT,
     SEE_IDEAS,
     VOTE,
@@ -28,11 +30,23 @@ from bot.core.interaction import (
     Reply,
 )
 from bot.core.playbook import Playbook
-from bot.core.usecases import assignment, ideas, people, planning, prompts, votes
+from bot.core.usecases import (
+    actions,
+    assignment,
+    duplicates,
+    ideas,
+    people,
+    phases,
+    planning,
+    prompts,
+    suggesting,
+    votes,
+)
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
 
+PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
 SORRY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again in a moment; organisers can find the details in the bot's log."
@@ -111,6 +125,10 @@ class Engine:
         ws = self.workshop
         if action == VOTE:
             return await votes.toggle(ws, ctx, grammar.idea_number(value))
+        if action == ADD_ANYWAY:
+            return await ideas.add_anyway(ws, ctx, value)
+        if action == CONFIRM:
+            return await suggesting.confirm(ws, ctx, grammar.idea_number(value, "confirm"))
         if action == ASSIGN:
             return await assignment.menu_choice(ws, ctx, value)
         if action == ADD_IDEA:
@@ -143,6 +161,16 @@ class Engine:
                 return await assignment.assign(ws, ctx, number, actor, style, stage)
             case grammar.Unassign(number=number):
                 return await assignment.unassign(ws, ctx, number)
+            case grammar.Merge(source=source, target=target):
+                return await duplicates.merge(ws, ctx, source, target)
+            case grammar.Action(number=number, status=None, owner=None, note=None):
+                return await actions.history(ws, ctx, number)
+            case grammar.Action(number=number, note=str() as text):
+                return await actions.add_note(ws, ctx, number, text)
+            case grammar.Action(number=number, status=status, owner=owner):
+                return await actions.update(ws, ctx, number, status, owner)
+            case grammar.ChangePhase(theme=theme, phase=word):
+                return await phases.change(ws, ctx, theme, PHASE_WORDS[word])
             case grammar.ShowPlan(theme=theme):
                 return await planning.show_plan(ws, ctx, theme)
             case grammar.SetChannel(audience=audience):

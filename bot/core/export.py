@@ -32,12 +32,19 @@ IDEA_FIELDS = (
     "actor",
     "style",
     "stage",
+    "merged_into",
+    "consensus",
+    "status",
+    "owner",
+    "latest_note",
+    "suggested_actor",
+    "suggested_style",
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def idea_record(playbook: Playbook, idea: Idea) -> dict[str, Any]:
+def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) -> dict[str, Any]:
     assignment = idea.assignment
     return {
         "id": idea.number,
@@ -56,6 +63,13 @@ def idea_record(playbook: Playbook, idea: Idea) -> dict[str, Any]:
         "actor": assignment.actor_key if assignment else None,
         "style": assignment.style_key if assignment else None,
         "stage": assignment.stage_key if assignment else None,
+        "merged_into": idea.merged_into,
+        "consensus": None if consensus is None else round(consensus, 3),
+        "status": idea.status.value if idea.status else None,
+        "owner": idea.owner,
+        "latest_note": idea.latest_note.text if idea.latest_note else None,
+        "suggested_actor": idea.suggestion.actor_key if idea.suggestion else None,
+        "suggested_style": idea.suggestion.style_key if idea.suggestion else None,
     }
 
 
@@ -80,8 +94,12 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
             {
                 "key": tp.theme.key,
                 "title": tp.theme.title,
+                "phase": tp.phase.value,
                 "prompts": list(tp.theme.challenges),
-                "ideas": [idea_record(playbook, i) for i in tp.ideas],
+                "voters_by_audience": dict(tp.voters),
+                "ideas": [
+                    idea_record(playbook, i, tp.consensus(i)) for i in (*tp.ideas, *tp.merged)
+                ],
             }
             for tp in plan.themes
         ],
@@ -99,8 +117,8 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*IDEA_FIELDS, *(f"votes_{a}" for a in audiences)])
     for theme_plan in plan.themes:
-        for idea in theme_plan.ideas:
-            record = idea_record(playbook, idea)
+        for idea in (*theme_plan.ideas, *theme_plan.merged):
+            record = idea_record(playbook, idea, theme_plan.consensus(idea))
             by_audience = record["votes_by_audience"]
             row = [
                 json.dumps(by_audience) if name == "votes_by_audience" else record[name]
@@ -124,7 +142,7 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
         counts = [str(len(c.ideas)) for c in tp.cells] + [str(len(tp.unassigned))]
         lines.append(f"| {_md(tp.theme.title)} | " + " | ".join(counts) + " |")
     for tp in plan.themes:
-        lines += ["", f"## {_md(tp.theme.title)}"]
+        lines += ["", f"## {_md(tp.theme.title)} ({tp.phase.value})"]
         for cell in tp.cells:
             lines += ["", f"### {_md(cell.actor.name)}", ""]
             lines += [_md_idea(playbook, i) for i in cell.ideas] or ["_No ideas yet._"]

@@ -36,6 +36,15 @@ USAGES: tuple[Usage, ...] = (
     Usage("unvote", "unvote <id>", "take your vote back"),
     Usage("assign", "assign <id> <actor> [style] [stage]", "say who should act on an idea", True),
     Usage("unassign", "unassign <id>", "clear an idea's actor", True),
+    Usage("merge", "merge <id> into <id>", "make a near-duplicate part of another idea", True),
+    Usage(
+        "action",
+        'action <id> [status] [owner "<name>"] | action <id> note "<text>"',
+        "track an assigned idea: proposed, agreed, in-progress, done or dropped",
+    ),
+    Usage("open", "open <theme>", "take ideas and votes for a theme", True),
+    Usage("voting", "voting <theme>", "stop new ideas for a theme; votes go on", True),
+    Usage("close", "close <theme>", "stop ideas and votes: the theme's plan is final", True),
     Usage("plan", "plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),
     Usage("channel", "channel [audience]", "show, or set, whose voices this channel carries", True),
     Usage("organisers", "organisers", "who can run the workshop"),
@@ -98,6 +107,28 @@ class Unassign:
 
 
 @dataclass(frozen=True, slots=True)
+class Merge:
+    source: int
+    target: int
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """`action 12` shows it; with a status and/or owner it changes; `note` adds progress."""
+
+    number: int
+    status: str | None = None
+    owner: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePhase:
+    theme: str
+    phase: str  # "open", "voting" or "close", as typed
+
+
+@dataclass(frozen=True, slots=True)
 class ShowPlan:
     theme: str | None = None
 
@@ -128,6 +159,9 @@ Parsed = (
     | Unvote
     | Assign
     | Unassign
+    | Merge
+    | ChangePhase
+    | Action
     | ShowPlan
     | SetChannel
     | ListOrganisers
@@ -167,6 +201,14 @@ def parse(text: str) -> Parsed:
             return _assign(rest)
         case "unassign":
             return Unassign(idea_number(rest, "unassign"))
+        case "merge":
+            return _merge(rest)
+        case "action":
+            return _action(rest)
+        case "open" | "voting" | "close":
+            if not rest:
+                raise GrammarError(f"Which theme? {_hint(word)}. Type `themes` to see them.")
+            return ChangePhase(rest, word)
         case "plan":
             return ShowPlan(rest or None)
         case "channel":
@@ -231,6 +273,40 @@ def _assign(rest: str) -> Assign:
     style = parts[2] if len(parts) > 2 else None
     stage = " ".join(parts[3:]) if len(parts) > 3 else None
     return Assign(number, parts[1], style, stage)
+
+
+def _merge(rest: str) -> Merge:
+    parts = rest.split()
+    if len(parts) != 3 or parts[1].lower() != "into":
+        raise GrammarError(f"{_hint('merge')}, e.g. `merge 12 into 7`.")
+    return Merge(idea_number(parts[0], "merge"), idea_number(parts[2], "merge"))
+
+
+def _action(rest: str) -> Action:
+    number = idea_number(rest, "action")
+    after = rest.split(None, 1)[1].strip() if len(rest.split(None, 1)) > 1 else ""
+    head, _, tail = after.partition(" ")
+    if head.lower() == "note":
+        text = _unquote(tail)
+        if not text:
+            raise GrammarError(f'What happened? e.g. `action {number} note "pilot funded"`.')
+        return Action(number, note=text)
+    owner_word = re.search(r"(?i)(?:^|\s)owner(?:\s+|$)", after)
+    owner = None
+    if owner_word:
+        owner = _unquote(after[owner_word.end() :])
+        if not owner:
+            raise GrammarError(f'Who owns it? e.g. `action {number} owner "Bath Spa University"`.')
+        after = after[: owner_word.start()]
+    return Action(number, after.strip() or None, owner)
+
+
+def _unquote(text: str) -> str:
+    """ "Bath Spa University" → Bath Spa University; straight or curly quotes."""
+    stripped = text.strip().translate(SMART_QUOTES)
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        return stripped[1:-1]
+    return stripped
 
 
 def _organiser(rest: str) -> ChangeOrganiser:

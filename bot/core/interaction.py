@@ -15,6 +15,8 @@ from bot.core.domain import Anchor, ConversationRef, Participant
 VOTE = "idea.vote"
 ASSIGN = "idea.assign"
 ADD_IDEA = "prompt.add_idea"
+ADD_ANYWAY = "idea.add_anyway"
+CONFIRM = "idea.confirm"
 SEE_IDEAS = "prompt.see_ideas"
 POST_PROMPT = "prompt.post"
 

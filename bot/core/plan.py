@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
-from bot.core.domain import Idea, ProgrammeStats
+from bot.core.domain import Idea, Phase, ProgrammeStats
 from bot.core.playbook import Actor, Playbook, Theme
 
 
@@ -20,6 +20,27 @@ class ThemePlan:
     theme: Theme
     cells: tuple[Cell, ...]
     unassigned: tuple[Idea, ...]
+    merged: tuple[Idea, ...] = ()  # off the grid, kept for the record (and the export)
+    phase: Phase = Phase.COLLECTING
+    voters: Mapping[str, int] = field(default_factory=dict)  # distinct voters per audience
+
+    def consensus(self, idea: Idea) -> float | None:
+        """How broadly an idea is backed: the lowest share of any audience's voters in this
+        theme who voted for it, each share smoothed as (backers + 1) / (voters + 2) so that a
+        handful of votes says little. None until two audiences have voted in the theme."""
+        audiences = [a for a, n in self.voters.items() if n > 0]
+        if len(audiences) < 2:
+            return None
+        return min((idea.votes_by_audience.get(a, 0) + 1) / (self.voters[a] + 2) for a in audiences)
+
+    def broadly_backed(self, limit: int = 3) -> tuple[Idea, ...]:
+        """Ideas with votes from every audience that voted, highest consensus first."""
+        audiences = {a for a, n in self.voters.items() if n > 0}
+        backed = [
+            i for i in self.ideas if len(audiences) > 1 and audiences <= set(i.votes_by_audience)
+        ]
+        backed.sort(key=lambda i: (-(self.consensus(i) or 0.0), i.number))
+        return tuple(backed[:limit])
 
     @property
     def ideas(self) -> tuple[Idea, ...]:
@@ -40,12 +61,19 @@ def rank(ideas: Iterable[Idea]) -> tuple[Idea, ...]:
 
 
 def build_plan(
-    playbook: Playbook, ideas: Iterable[Idea], stats: ProgrammeStats, theme_key: str | None = None
+    playbook: Playbook,
+    ideas: Iterable[Idea],
+    stats: ProgrammeStats,
+    theme_key: str | None = None,
+    phases: Mapping[str, Phase] | None = None,
+    voters: Mapping[str, Mapping[str, int]] | None = None,
 ) -> ActionPlan:
     """Lay ideas on the grid. Ideas of a theme or actor the playbook no longer has stay visible."""
     by_theme: dict[str, list[Idea]] = {}
+    merged: dict[str, list[Idea]] = {}
     for idea in ideas:
-        by_theme.setdefault(idea.theme_key, []).append(idea)
+        group = by_theme if idea.merged_into is None else merged
+        group.setdefault(idea.theme_key, []).append(idea)
     themes = [t for t in playbook.themes if theme_key in (None, t.key)]
     known = {t.key for t in playbook.themes}
     themes += [
@@ -69,5 +97,8 @@ def build_plan(
         unassigned = rank(
             i for i in theme_ideas if not i.assignment or i.assignment.actor_key not in actor_keys
         )
-        plans.append(ThemePlan(theme, cells, unassigned))
+        old = tuple(sorted(merged.get(theme.key, []), key=lambda i: i.number))
+        phase = (phases or {}).get(theme.key, Phase.COLLECTING)
+        theme_voters = dict((voters or {}).get(theme.key, {}))
+        plans.append(ThemePlan(theme, cells, unassigned, old, phase, theme_voters))
     return ActionPlan(playbook.name, tuple(plans), stats)

@@ -11,18 +11,23 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.core.domain import (
+    ActionNote,
     Anchor,
     Assignment,
     Channel,
     ConversationRef,
     Idea,
+    MergeResult,
     NewIdea,
     Participant,
+    Phase,
     PostedMessage,
     PostedPrompt,
     ProgrammeStats,
+    Status,
     VoteResult,
 )
+from bot.core.suggestions import Confirmed
 
 
 class Clock(Protocol):
@@ -80,10 +85,28 @@ class Repository(Protocol):
     async def add_idea(self, new: NewIdea) -> Idea:
         """Record an idea under the programme's next number, with the channel's audience."""
 
-    async def idea(self, programme: str, number: int) -> Idea | None: ...
+    async def idea(self, programme: str, number: int) -> Idea | None:
+        """The idea by number, merged or not (a merged idea carries `merged_into`)."""
+
+    async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
+        """(storage id, number, text) of ideas stored after storage id `after`, oldest first:
+        the near-duplicate index catches up with other processes' ideas from it."""
+
+    async def save_draft(self, new: NewIdea) -> int:
+        """Hold an idea back (it looks like another); returns the draft's id."""
+
+    async def take_draft(
+        self, programme: str, draft_id: int, author: Participant
+    ) -> NewIdea | None:
+        """The author's held-back idea, removed from the drafts; None if not theirs or gone."""
+
+    async def merge(self, programme: str, source: int, target: int, by: Participant) -> MergeResult:
+        """Make idea `source` part of `target`: votes pooled, a voter of both counted once and
+        refunded the other vote, `source`'s author credited on `target`; atomic."""
 
     async def ideas(self, programme: str, theme_key: str | None = None) -> Sequence[Idea]:
-        """Ideas with their votes by audience, most votes first, then oldest first."""
+        """Ideas with their votes by audience, most votes first, then oldest first; ideas
+        merged into others are included, with `merged_into` set."""
 
     async def vote(
         self,
@@ -93,14 +116,42 @@ class Repository(Protocol):
         where: ConversationRef,
         budget: int,
     ) -> VoteResult:
-        """Cast a vote unless already cast (then `cast_at` says when) or the voter's budget for
-        the idea's theme is spent. The vote counts for the audience of the channel it came from."""
+        """Cast a vote unless already cast (then `cast_at` says when), the voter's budget for
+        the idea's theme is spent, or the theme is closed. The vote counts for the audience
+        of the channel it came from."""
 
     async def unvote(self, programme: str, number: int, voter: Participant) -> VoteResult: ...
 
     async def assign(
         self, programme: str, number: int, assignment: Assignment | None, by: Participant
     ) -> Idea | None: ...
+
+    async def phases(self, programme: str) -> dict[str, Phase]:
+        """Themes whose phase was changed; every other theme is collecting."""
+
+    async def set_phase(
+        self, programme: str, theme_key: str, phase: Phase, by: Participant
+    ) -> None: ...
+
+    async def confirmed(self, programme: str, limit: int) -> Sequence[Confirmed]:
+        """The latest `limit` assignments organisers made: training data for suggestions."""
+
+    async def update_action(
+        self,
+        programme: str,
+        number: int,
+        status: Status | None,
+        owner: str | None,
+        by: Participant,
+    ) -> Idea | None:
+        """Change an action's status and/or owner (None leaves it); None if no such idea."""
+
+    async def add_note(
+        self, programme: str, number: int, text: str, by: Participant
+    ) -> Idea | None: ...
+
+    async def notes(self, programme: str, number: int) -> Sequence[ActionNote]:
+        """An action's progress notes, oldest first."""
 
     async def organisers(self, programme: str) -> set[str]:
         """`platform:user_id` keys of organisers added in chat (the environment's come on top)."""
@@ -111,6 +162,12 @@ class Repository(Protocol):
         """Add or remove an organiser; False when that changed nothing."""
 
     async def stats(self, programme: str) -> ProgrammeStats: ...
+
+    async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
+        """Distinct voters per theme and audience: the denominators of consensus."""
+
+    async def forget_drafts(self, saved_before: datetime) -> int:
+        """Drop held-back ideas nobody added; returns how many were dropped."""
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
         """True the first time an inbound event id is seen, False for a retry or replay

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.core import names
 from bot.core.interaction import Context
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import Clock, Repository
+from bot.core.similarity import IdeaIndex
+from bot.core.suggestions import Suggester
 
 MAX_IDEA_CHARS = 3000
 
@@ -25,6 +29,9 @@ class Workshop:
     repo: Repository
     clock: Clock
     env_organisers: frozenset[str] = frozenset()
+    indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
+    index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     _ready: set[str] = field(default_factory=set)
 
     async def ready(self, programme_key: str) -> None:

@@ -119,3 +119,26 @@ async def test_a_replayed_event_is_seen_once_even_when_racing(repos) -> None:
     seen = await asyncio.gather(*(r.first_sighting("slack", "Ev123") for r in repos))
     assert sorted(seen) == [False, False, False, True]
     assert await repos[0].first_sighting("teams", "Ev123") is True
+
+
+async def test_a_merge_racing_with_votes_loses_none_and_doubles_none(repos) -> None:
+    await _ideas(repos[0], 2)
+    early = [person(f"early{n}") for n in range(12)]
+    for n, who in enumerate(early):  # some voted for #1, some for #2, every third for both
+        await repos[0].vote("default", 1 + n % 2, who, in_channel(), BUDGET)
+        if n % 3 == 0:
+            await repos[0].vote("default", 2 - n % 2, who, in_channel(), BUDGET)
+    late = [person(f"late{n}") for n in range(12)]
+    await asyncio.gather(
+        repos[0].merge("default", 2, 1, person("olive")),
+        *(
+            repos[1 + n % 3].vote("default", 1 + n % 2, who, in_channel(), BUDGET)
+            for n, who in enumerate(late)
+        ),
+    )
+    ideas = {i.number: i for i in await repos[0].ideas("default")}
+    assert ideas[2].merged_into == 1 and ideas[2].votes == 0
+    assert ideas[1].votes == len(early) + len(late)  # every voter exactly once
+    for who in early + late:  # and every budget matches the votes it paid for
+        again = await repos[0].vote("default", 1, who, in_channel(), BUDGET)
+        assert again.outcome is VoteOutcome.ALREADY and again.used == 1

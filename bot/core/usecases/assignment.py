@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core import cards
 from bot.core.domain import Anchor, AnchorKind, Assignment, Idea
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
+from bot.core.usecases import suggesting
 from bot.core.workshop import Refusal, Workshop
 
 
@@ -20,12 +21,12 @@ async def assign(
             f"Styles of government action and stages apply to the {_government(ws)} only; "
             f"assign #{number} to {chosen.name} without them."
         )
-    return await _save(ws, ctx, number, Assignment(chosen.key, style_key, stage_key))
+    return await save(ws, ctx, number, Assignment(chosen.key, style_key, stage_key))
 
 
 async def unassign(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     await ws.require_organiser(ctx, "assign ideas")
-    return await _save(ws, ctx, number, None)
+    return await save(ws, ctx, number, None)
 
 
 async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
@@ -40,13 +41,13 @@ async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
     current = idea.assignment
     if part == "actor":
         if key == cards.NONE:
-            return await _save(ws, ctx, number, None)
+            return await save(ws, ctx, number, None)
         actor = ws.actor(key)
         keep = current if current and actor.government else None
         new = Assignment(
             actor.key, keep.style_key if keep else None, keep.stage_key if keep else None
         )
-        return await _save(ws, ctx, number, new)
+        return await save(ws, ctx, number, new)
     government = next((a for a in ws.playbook.actors if a.government), None)
     if government is None:
         raise Refusal("This programme has no styles of government action.")
@@ -61,7 +62,7 @@ async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
         if part == "style"
         else Assignment(base.actor_key, base.style_key, chosen)
     )
-    return await _save(ws, ctx, number, new)
+    return await save(ws, ctx, number, new)
 
 
 async def _idea(ws: Workshop, ctx: Context, number: int) -> Idea:
@@ -71,10 +72,11 @@ async def _idea(ws: Workshop, ctx: Context, number: int) -> Idea:
     return idea
 
 
-async def _save(
+async def save(
     ws: Workshop, ctx: Context, number: int, assignment: Assignment | None
 ) -> list[Reply]:
     idea = await ws.repo.assign(ctx.programme_key, number, assignment, ctx.who)
+    suggesting.forget(ws, ctx.programme_key)
     if idea is None:
         raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
     what = cards.assignment_text(ws.playbook, idea.assignment)

@@ -11,6 +11,8 @@ log = logging.getLogger(__name__)
 
 # Slack retries for minutes and Teams for seconds; a week of event ids is ample.
 EVENT_MEMORY = timedelta(days=7)
+# An idea held back as a near-duplicate waits this long for "Add mine anyway".
+DRAFT_MEMORY = timedelta(days=7)
 
 
 async def forget_old_events(ws: Workshop) -> int:
@@ -18,3 +20,16 @@ async def forget_old_events(ws: Workshop) -> int:
     dropped = await ws.repo.forget_events(ws.clock.now() - EVENT_MEMORY)
     log.info("forgot old event ids", extra={"dropped": dropped})
     return dropped
+
+
+async def forget_old_drafts(ws: Workshop) -> int:
+    """Held-back ideas nobody added within a week are dropped."""
+    dropped = await ws.repo.forget_drafts(ws.clock.now() - DRAFT_MEMORY)
+    log.info("forgot old drafts", extra={"dropped": dropped})
+    return dropped
+
+
+async def tidy(ws: Workshop) -> None:
+    """Everything the clock's housekeeping job does."""
+    await forget_old_events(ws)
+    await forget_old_drafts(ws)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core import cards, grammar
 from bot.core.domain import Anchor, AnchorKind, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.usecases import duplicates, phases, suggesting
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 
@@ -68,23 +69,55 @@ async def form_submitted(ws: Workshop, ctx: Context, prompt_ref: str, text: str)
 
 
 async def record(
-    ws: Workshop, ctx: Context, text: str, theme_key: str, prompt: PostedPrompt | None
+    ws: Workshop,
+    ctx: Context,
+    text: str,
+    theme_key: str,
+    prompt: PostedPrompt | None,
+    check_duplicates: bool = True,
 ) -> list[Reply]:
-    idea = await ws.repo.add_idea(
-        NewIdea(
-            programme_key=ctx.programme_key,
-            text=check_text(text),
-            theme_key=theme_key,
-            author=ctx.who,
-            where=ctx.where,
-            prompt_id=prompt.id if prompt else None,
-        )
+    text = check_text(text)
+    await phases.require_collecting(ws, ctx.programme_key, ws.playbook.theme(theme_key))
+    new = NewIdea(
+        programme_key=ctx.programme_key,
+        text=text,
+        theme_key=theme_key,
+        author=ctx.who,
+        where=ctx.where,
+        prompt_id=prompt.id if prompt else None,
+        suggestion=await suggesting.suggest(ws, ctx.programme_key, text),
     )
+    if check_duplicates:
+        similar = await duplicates.find(ws, ctx.programme_key, new.text)
+        if similar is not None:
+            draft = await ws.repo.save_draft(new)
+            return [
+                Say(cards.duplicate_card(ws.playbook, similar, new.text, draft), Delivery.PRIVATE)
+            ]
+    return await _save(ws, new)
+
+
+async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
+    """ "Add mine anyway": the held-back idea goes in as first written, where first written."""
+    draft = (
+        await ws.repo.take_draft(ctx.programme_key, int(draft_ref), ctx.who)
+        if draft_ref.isdigit()
+        else None
+    )
+    if draft is None:
+        raise Refusal("That idea has already been added, or was someone else's to add.")
+    return await _save(ws, draft)
+
+
+async def _save(ws: Workshop, new: NewIdea) -> list[Reply]:
+    await phases.require_collecting(ws, new.programme_key, ws.playbook.theme(new.theme_key))
+    idea = await ws.repo.add_idea(new)
     card = cards.idea_card(ws.playbook, idea)
     return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]
 
 
 async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
     theme = ws.theme(typed_theme) if typed_theme else None
-    ideas = await ws.repo.ideas(ctx.programme_key, theme.key if theme else None)
+    found = await ws.repo.ideas(ctx.programme_key, theme.key if theme else None)
+    ideas = [i for i in found if i.merged_into is None]
     return [Say(cards.ideas_card(ws.playbook, ideas, theme), Delivery.PRIVATE)]

@@ -12,7 +12,10 @@ async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None
     """The plan as it stands: the one query path shared by chat, export and (later) digests."""
     await ws.ready(programme)
     ideas = await ws.repo.ideas(programme, theme_key)
-    return build_plan(ws.playbook, ideas, await ws.repo.stats(programme), theme_key)
+    stats = await ws.repo.stats(programme)
+    phases = await ws.repo.phases(programme)
+    voters = await ws.repo.theme_voters(programme)
+    return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters)
 
 
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
@@ -22,7 +25,8 @@ async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list
 
 
 async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
-    return [Say(cards.themes_card(ws.playbook), Delivery.PRIVATE)]
+    phases = await ws.repo.phases(ctx.programme_key)
+    return [Say(cards.themes_card(ws.playbook, phases), Delivery.PRIVATE)]
 
 
 async def home_card(ws: Workshop, ctx: Context) -> Card:

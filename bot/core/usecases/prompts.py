@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.core import cards
-from bot.core.domain import Anchor, AnchorKind
+from bot.core.domain import Anchor, AnchorKind, Phase
 from bot.core.interaction import Context, Delivery, Reply, Say, ShowForm
+from bot.core.usecases import phases
 from bot.core.workshop import Refusal, Workshop
 
 
@@ -12,6 +13,9 @@ async def post_prompt(ws: Workshop, ctx: Context, typed_theme: str, n: int | Non
     """Post the n-th challenge, or the next one not yet posted in this channel."""
     await ws.require_organiser(ctx, "post prompts")
     theme = ws.theme(typed_theme)
+    phase = await phases.phase_of(ws, ctx.programme_key, theme.key)
+    if phase is Phase.CLOSED:
+        raise Refusal(f"{theme.title} is closed; `open {theme.key}` reopens it first.")
     count = len(theme.challenges)
     if n is not None:
         if not 1 <= n <= count:
@@ -27,7 +31,7 @@ async def post_prompt(ws: Workshop, ctx: Context, typed_theme: str, n: int | Non
             )
         index = remaining[0]
     prompt = await ws.repo.record_prompt(ctx.programme_key, ctx.where, theme.key, index, ctx.who)
-    card = cards.prompt_card(ws.playbook, theme, index, prompt.id)
+    card = cards.prompt_card(ws.playbook, theme, index, prompt.id, phases.DESCRIBED[phase])
     return [Say(card, Delivery.CHANNEL, Anchor(AnchorKind.PROMPT, prompt.id))]
 
 

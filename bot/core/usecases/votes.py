@@ -16,17 +16,19 @@ DOUBLE_CLICK = timedelta(seconds=2)
 async def vote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await _cast(ws, ctx, number)
     if result.outcome is VoteOutcome.ALREADY:
-        raise Refusal(f"You have already voted for #{number}. `unvote {number}` takes it back.")
-    return _confirm(ws, result, f"Your vote for #{number} is in.")
+        voted = _number(result, number)
+        raise Refusal(f"You have already voted for #{voted}. `unvote {voted}` takes it back.")
+    return _confirm(ws, result, "in")
 
 
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await ws.repo.unvote(ctx.programme_key, number, ctx.who)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+    _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
-    return _confirm(ws, result, f"Your vote for #{number} is taken back.")
+    return _confirm(ws, result, "taken back")
 
 
 async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
@@ -34,9 +36,9 @@ async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await _cast(ws, ctx, number)
     if result.outcome is VoteOutcome.ALREADY:
         if result.cast_at and ws.clock.now() - result.cast_at < DOUBLE_CLICK:
-            return _confirm(ws, result, f"Your vote for #{number} is in.")
+            return _confirm(ws, result, "in")
         return await unvote(ws, ctx, number)
-    return _confirm(ws, result, f"Your vote for #{number} is in.")
+    return _confirm(ws, result, "in")
 
 
 async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
@@ -44,6 +46,7 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
     result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+    _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.OVER_BUDGET:
         theme = _theme_title(ws, result.idea)
         raise Refusal(
@@ -54,13 +57,25 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
     return result
 
 
-def _confirm(ws: Workshop, result: VoteResult, said: str) -> list[Reply]:
+def _refuse_closed(ws: Workshop, result: VoteResult) -> None:
+    if result.outcome is VoteOutcome.CLOSED:
+        theme = _theme_title(ws, result.idea)
+        raise Refusal(f"{theme} is closed and its plan is final, so votes no longer change.")
+
+
+def _number(result: VoteResult, typed: int) -> int:
+    """The idea the vote went to: the one typed, or the one it was merged into."""
+    return result.idea.number if result.idea else typed
+
+
+def _confirm(ws: Workshop, result: VoteResult, state: str) -> list[Reply]:
     idea = result.idea
     assert idea is not None  # storage returns the idea with every outcome but NO_SUCH_IDEA
     left = ws.playbook.votes_per_theme - result.used
     card = cards.idea_card(ws.playbook, idea)
     text = (
-        f"{said} #{idea.number} has {cards.votes_text(ws.playbook, idea)}. "
+        f"Your vote for #{idea.number} is {state}. "
+        f"#{idea.number} has {cards.votes_text(ws.playbook, idea)}. "
         f"You have {left} of {ws.playbook.votes_per_theme} votes left for {_theme_title(ws, idea)}."
     )
     return [

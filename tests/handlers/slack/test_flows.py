@@ -50,7 +50,10 @@ async def test_thread_reply_becomes_an_idea_card_in_the_thread(bot: Bot) -> None
     assert "NU1" in card["text"]  # the display name, from users.info
     elements = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert elements[0]["text"]["text"] == "Vote (0)"
-    assert [e["type"] for e in elements[1:]] == ["static_select"] * (len(elements) - 1)
+    assert elements[1]["action_id"] == "idea.confirm"  # the suggested actor, one click away
+    assert elements[1]["text"]["text"].startswith("Confirm: ")
+    assert [e["type"] for e in elements[2:]] == ["static_select"] * (len(elements) - 2)
+    assert "Suggested" in card["text"]
 
 
 async def test_top_level_chatter_and_bot_messages_are_ignored(bot: Bot) -> None:

@@ -1,0 +1,73 @@
+"""How long a near-duplicate check takes against 100,000 ideas, against a baseline that scores
+every idea in the same run; plus the index's build time and memory.
+
+    .venv/bin/python bench/near_duplicates.py [--ideas 100000] [--checks 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.core.playbook import load_default
+from bot.core.similarity import Fingerprint, IdeaIndex, similarity
+
+
+def synthetic_ideas(count: int, seed: int = 7) -> list[str]:
+    """Ideas made of the write-up's own vocabulary: realistic word frequencies, few repeats."""
+    book = load_default()
+    corpus = [e for a in book.actors for e in a.examples] + list(book.sample_ideas)
+    words = [w for text in corpus for w in text.split()]
+    rng = random.Random(seed)
+    return [" ".join(rng.choices(words, k=rng.randint(6, 18))) for _ in range(count)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ideas", type=int, default=100_000)
+    parser.add_argument("--checks", type=int, default=200)
+    args = parser.parse_args()
+    ideas = synthetic_ideas(args.ideas)
+    probes = [ideas[i] + " please" for i in range(0, args.ideas, args.ideas // args.checks)]
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    index = IdeaIndex()
+    index.add_all(enumerate(ideas, 1))
+    build = time.perf_counter() - start
+    memory = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+
+    times, found = [], 0
+    for probe in probes:
+        start = time.perf_counter()
+        found += bool(index.nearest(probe))
+        times.append(time.perf_counter() - start)
+    prints = [Fingerprint.of(text) for text in ideas]
+    scan = []
+    for probe in probes[:20]:
+        start = time.perf_counter()
+        target = Fingerprint.of(probe)
+        max(similarity(target, p) for p in prints)
+        scan.append(time.perf_counter() - start)
+
+    p50, p99 = statistics.median(times), statistics.quantiles(times, n=100)[98]
+    base = statistics.median(scan)
+    print(f"{args.ideas:,} ideas: index built in {build:.2f} s, {memory / 2**20:.0f} MiB")
+    print(
+        f"  indexed check   p50 {p50 * 1000:7.2f} ms  p99 {p99 * 1000:7.2f} ms  "
+        f"({found}/{len(probes)} planted near-duplicates found)"
+    )
+    print(f"  baseline: scan  p50 {base * 1000:7.2f} ms (every idea scored)")
+    print(f"  speed-up {base / p50:.0f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Near-duplicates: spotting them as ideas arrive, and merging them on an organiser's word."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core import cards
+from bot.core.domain import Anchor, AnchorKind, Idea, MergeOutcome
+from bot.core.interaction import Context, Delivery, Refresh, Reply, note
+from bot.core.similarity import IdeaIndex
+from bot.core.workshop import Refusal, Workshop
+
+# Catching up with more ideas than this fingerprints them off the event loop.
+BULK = 500
+
+
+async def find(ws: Workshop, programme: str, text: str) -> Idea | None:
+    """The programme's idea that `text` nearly repeats, if any (never a merged one)."""
+    index = await _current(ws, programme)
+    for match in index.nearest(text):
+        idea = await ws.repo.idea(programme, match.number)
+        if idea is not None and idea.merged_into is None:
+            return idea
+    return None
+
+
+async def _current(ws: Workshop, programme: str) -> IdeaIndex:
+    """This process's index of the programme, caught up with ideas stored since (by any
+    process): one cheap query per check."""
+    index = ws.indexes.setdefault(programme, IdeaIndex())
+    lock = ws.index_locks.setdefault(programme, asyncio.Lock())
+    async with lock:
+        fresh = await ws.repo.idea_texts(programme, index.last_seen)
+        if not fresh:
+            return index
+        pairs = [(number, text) for _, number, text in fresh]
+        if len(pairs) > BULK:
+            await asyncio.to_thread(index.add_all, pairs)
+        else:
+            index.add_all(pairs)
+        index.last_seen = fresh[-1][0]
+    return index
+
+
+async def merge(ws: Workshop, ctx: Context, source: int, target: int) -> list[Reply]:
+    await ws.require_organiser(ctx, "merge ideas")
+    if source == target:
+        raise Refusal(f"#{source} can't be merged into itself; name two different ideas.")
+    result = await ws.repo.merge(ctx.programme_key, source, target, ctx.who)
+    if result.outcome is MergeOutcome.NO_SUCH_IDEA:
+        raise Refusal(f"There is no idea #{source} or #{target}. `ideas` lists them.")
+    if result.outcome is MergeOutcome.ALREADY_MERGED:
+        raise Refusal(
+            f"#{source} or #{target} is already part of another idea; merge into that one."
+        )
+    merged = result.idea
+    assert merged is not None  # MERGED always carries the idea
+    ws.indexes.get(ctx.programme_key, IdeaIndex()).remove(source)
+    old = await ws.repo.idea(ctx.programme_key, source)
+    pooled = (
+        f" {cards.plural(result.pooled_voters, 'voter')} who backed both counted once."
+        if result.pooled_voters
+        else ""
+    )
+    replies: list[Reply] = [
+        Refresh(Anchor(AnchorKind.IDEA, target), cards.idea_card(ws.playbook, merged)),
+        note(
+            f"#{source} is now part of #{target}: {cards.plural(result.moved_votes, 'vote')} "
+            f"moved.{pooled}",
+            Delivery.THREAD,
+        ),
+    ]
+    if old is not None:
+        replies.insert(
+            1, Refresh(Anchor(AnchorKind.IDEA, source), cards.idea_card(ws.playbook, old))
+        )
+    return replies

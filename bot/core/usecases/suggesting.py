@@ -1,0 +1,52 @@
+"""Suggested actors (and styles of government action) for new ideas, and their confirmation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.core.domain import Assignment
+from bot.core.interaction import Context, Reply
+from bot.core.suggestions import Suggester
+from bot.core.workshop import Refusal, Workshop
+
+# The model learns from organisers' assignments: retrained this often, and at once after an
+# assignment made in this process.
+REFRESH = timedelta(minutes=10)
+CONFIRMED_LIMIT = 5000
+BULK = 500  # training on more confirmed assignments than this runs off the event loop
+
+
+async def suggest(ws: Workshop, programme: str, text: str) -> Assignment | None:
+    actor, style = (await _model(ws, programme)).suggest(text)
+    return Assignment(actor, style) if actor else None
+
+
+def forget(ws: Workshop, programme: str) -> None:
+    """An organiser assigned an idea: learn from it before the next suggestion."""
+    ws.suggesters.pop(programme, None)
+
+
+async def _model(ws: Workshop, programme: str) -> Suggester:
+    cached = ws.suggesters.get(programme)
+    now = ws.clock.now()
+    if cached is not None and now - cached[1] < REFRESH:
+        return cached[0]
+    confirmed = await ws.repo.confirmed(programme, CONFIRMED_LIMIT)
+    if len(confirmed) > BULK:
+        model = await asyncio.to_thread(Suggester.train, ws.playbook, confirmed)
+    else:
+        model = Suggester.train(ws.playbook, confirmed)
+    ws.suggesters[programme] = (model, now)
+    return model
+
+
+async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
+    """The idea card's Confirm button: the suggestion becomes the assignment."""
+    from bot.core.usecases.assignment import save  # assignment imports this module too
+
+    await ws.require_organiser(ctx, "assign ideas")
+    idea = await ws.repo.idea(ctx.programme_key, number)
+    if idea is None or idea.suggestion is None:
+        raise Refusal(f"#{number} has no suggestion to confirm; use `assign {number} <actor>`.")
+    return await save(ws, ctx, number, idea.suggestion)

@@ -1,0 +1,93 @@
+"""Actor suggestions: learnt from the write-up, shown with a Confirm button, never applied
+silently, and retrained from organisers' own assignments."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.interaction import CONFIRM, ButtonPressed, Refresh
+from bot.core.playbook import load_default
+from bot.core.suggestions import Confirmed, Suggester
+from tests.bot.test_workshop import Room, refused
+
+BOOK = load_default()
+
+
+def test_cross_validated_accuracy_beats_guessing_the_most_common_actor() -> None:
+    from bench.suggestion_accuracy import cross_validated
+
+    accuracy, baseline, _ = cross_validated(repeats=2)
+    assert accuracy > baseline + 0.1
+
+
+def test_styles_are_suggested_for_the_combined_authority_only() -> None:
+    model = Suggester.train(BOOK, [])
+    actor, style = model.suggest("Develop plan for workplace parking charge to fund mass transport")
+    assert actor == "authority" and style in {s.key for s in BOOK.styles}
+    actor, style = model.suggest("Ride bikes and use public transport.")
+    assert actor == "individuals" and style is None
+
+
+def test_organisers_assignments_teach_the_model() -> None:
+    confirmed = [Confirmed(f"Allotment scheme number {n}", "individuals", None) for n in range(6)]
+    before = Suggester.train(BOOK, []).suggest("An allotment scheme for every estate")[0]
+    after = Suggester.train(BOOK, confirmed).suggest("An allotment scheme for every estate")[0]
+    assert after == "individuals"
+    assert before is not None
+
+
+@pytest.fixture
+async def room(services) -> Room:
+    room = Room(services)
+    await room.cmd("olive", "prompt infra")
+    return room
+
+
+async def test_a_new_idea_carries_a_suggestion_that_only_an_organiser_confirms(room: Room) -> None:
+    card = (await room.reply("ann", "WECA to fund more frequent train services"))[0].card
+    text = card.as_text()
+    assert "Suggested: Combined authority" in text
+    confirm = ButtonPressed(CONFIRM, "1")
+    assert any(
+        getattr(e, "action_id", None) == CONFIRM
+        for b in card.blocks
+        for e in getattr(b, "elements", ())
+    )
+    (idea,) = await room.repo.ideas("default")
+    assert idea.assignment is None and idea.suggestion is not None  # never applied silently
+    assert "Only organisers can assign ideas" in refused(await room.send("ann", confirm))
+    done = await room.send("olive", confirm)
+    assert isinstance(done[0], Refresh) and "Suggested" not in done[0].card.as_text()
+    (idea,) = await room.repo.ideas("default")
+    assert idea.assignment is not None and idea.assignment.actor_key == idea.suggestion.actor_key
+    assert "no suggestion to confirm" in refused(
+        await room.send("olive", ButtonPressed(CONFIRM, "9"))
+    )
+
+
+async def test_suggestions_learn_from_assignments_in_the_programme(room: Room) -> None:
+    orchards = [
+        "Plant an orchard at the primary school",
+        "Volunteer weekends to prune the orchard",
+        "Orchard apples for the food bank",
+        "Teach grafting in the orchard",
+        "Orchard picnic for new neighbours",
+        "Map every old orchard tree",
+    ]
+    for n, text in enumerate(orchards, 1):
+        await room.reply("ann", text)
+        await room.cmd("olive", f"assign {n} individuals")
+    await room.reply("bob", "A community orchard by the river")
+    (latest,) = [i for i in await room.repo.ideas("default") if i.number == 7]
+    assert latest.suggestion is not None and latest.suggestion.actor_key == "individuals"
+
+
+async def test_the_export_has_the_suggestion(room: Room) -> None:
+    from bot.core import export
+    from bot.core.usecases.planning import action_plan
+
+    await room.reply("ann", "WECA to fund more frequent train services")
+    plan = await action_plan(room.engine.workshop, "default")
+    data = export.to_data(BOOK, plan, room.engine.workshop.clock.now())
+    record = data["themes"][3]["ideas"][0]
+    assert record["suggested_actor"] == "authority" and record["suggested_style"] is not None
