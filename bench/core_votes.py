@@ -1,7 +1,7 @@
 """Votes per second through the core (engine → use case → guarded SQL), against a baseline of
 bare single-row INSERTs on the same database in the same run.
 
-    .venv/bin/python bench/core_votes.py [--votes 2000] [--concurrency 16] [--postgres URL]
+    .venv/bin/python -m bench.core_votes [--votes 2000] [--concurrency 16] [--postgres URL]
 
 Prints throughput and latency for both, and their ratio (stable on a noisy machine).
 """
@@ -11,25 +11,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import asyncpg
 from sqlalchemy import text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
+from bench.ideas import distinct_ideas
 from bot.app import open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, Rejected
 
-IDEAS = 200
+IDEAS = 100
 PARTICIPANTS = 400
 
 
@@ -67,8 +64,8 @@ async def run(database_url: str, label: str, votes: int, concurrency: int) -> No
         where = ConversationRef("console", "local", "bench", "bench")
         author = Context(Participant("console", "author", "Author"), where)
         await engine.handle(author, Command("prompt inclusive"))
-        for n in range(IDEAS):
-            await engine.handle(author, Command(f"idea inclusive: Idea number {n}"))
+        for idea in distinct_ideas(IDEAS):
+            await engine.handle(author, Command(f"idea inclusive: {idea}"))
         pairs = [(p, 1 + (p * 7 + k) % IDEAS) for p in range(PARTICIPANTS) for k in range(5)]
         pairs = pairs[:votes]
 

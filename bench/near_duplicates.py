@@ -1,7 +1,7 @@
 """How long a near-duplicate check takes against 100,000 ideas, against a baseline that scores
 every idea in the same run; plus the index's build time and memory.
 
-    .venv/bin/python bench/near_duplicates.py [--ideas 100000] [--checks 200]
+    .venv/bin/python -m bench.near_duplicates [--ideas 100000] [--checks 200]
 """
 
 from __future__ import annotations
@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 import tracemalloc
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.playbook import load_default
 from bot.core.similarity import Fingerprint, IdeaIndex, similarity

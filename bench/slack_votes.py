@@ -24,6 +24,7 @@ from aiohttp import ClientSession, TCPConnector, web
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import func, select
 
+from bench.ideas import distinct_ideas
 from bot.app import create_app, open_services
 from bot.config import Settings, SlackSettings
 from handlers.slack import EVENTS_PATH
@@ -215,8 +216,8 @@ async def workshop_clicks(
         await post(session, url, rq.command("prompt inclusive-growth", user="UORG"))
         await fake.until("chat.postMessage", 1)
         prompt_ts = fake.last_ts()
-        for n in range(IDEAS):
-            reply = rq.thread_reply(f"Idea number {n}", prompt_ts, user=f"UA{n}")
+        for n, text in enumerate(distinct_ideas(IDEAS)):
+            reply = rq.thread_reply(text, prompt_ts, user=f"UA{n}")
             await post(session, url, rq.event(reply, f"EvBench{n}"))
     await wait_for_count(database_url, Idea, IDEAS)
     await fake.until("chat.postMessage", IDEAS + 1)

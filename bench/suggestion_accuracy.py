@@ -2,18 +2,14 @@
 repeated 5-fold cross-validation over the playbook's "What can … do?" lists, against the
 baseline of always guessing the most common actor.
 
-    .venv/bin/python bench/suggestion_accuracy.py [--repeats 10]
+    .venv/bin/python -m bench.suggestion_accuracy [--repeats 10]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import sys
 from collections import Counter
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.playbook import load_default
 from bot.core.suggestions import NaiveBayes, actor_examples

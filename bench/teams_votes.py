@@ -32,6 +32,7 @@ from botbuilder.core import ActivityHandler, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from sqlalchemy import text
 
+from bench.ideas import distinct_ideas
 from bot.app import create_app, open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
@@ -122,8 +123,8 @@ async def _ideas(engine: Any) -> list[str]:
     await engine.posted(organiser, prompt.anchor, "prompt-1")
     thread = Context(organiser.who, ConversationRef("teams", TENANT, CHANNEL, "bench", "prompt-1"))
     cards = []
-    for n in range(IDEAS):
-        [say] = await engine.handle(thread, MessagePosted(f"Idea number {n}"))
+    for n, idea in enumerate(distinct_ideas(IDEAS)):
+        [say] = await engine.handle(thread, MessagePosted(idea))
         assert isinstance(say, Say) and say.anchor is not None
         await engine.posted(thread, say.anchor, f"card-{n + 1}")
         cards.append(f"card-{n + 1}")

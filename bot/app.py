@@ -17,6 +17,7 @@ from bot.core import playbook as playbooks
 from bot.core.engine import Engine
 from bot.core.ports import Clock, SystemClock
 from bot.core.workshop import Workshop
+from bot.notifiers import NOTIFIERS, Notifiers
 from handlers import slack, teams
 from handlers.web import health
 from storage.database import check_current, create_engine, is_sqlite, normalise_url, upgrade
@@ -82,6 +83,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     """One app serves every route; it opens its own services unless given open ones (tests)."""
     app = web.Application()
     app[SETTINGS] = settings
+    app[NOTIFIERS] = Notifiers()  # each edge registers its own as it mounts
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
@@ -90,6 +92,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             else:
                 opened = services
             app[SERVICES] = opened
+            opened.engine.workshop.notifier = app[NOTIFIERS]
             if clock_in_web(settings):
                 await stack.enter_async_context(scheduler.running(opened.engine.workshop))
             yield

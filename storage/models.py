@@ -9,6 +9,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -46,6 +49,11 @@ class Programme(Base):
     default_audience: Mapped[str] = mapped_column(String(50))
     last_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    # Where flags and other notices for organisers go (`organisers here`), on any platform.
+    organisers_platform: Mapped[str | None] = mapped_column(String(20))
+    organisers_workspace: Mapped[str | None] = mapped_column(String(200))
+    organisers_channel: Mapped[str | None] = mapped_column(String(300))
+    organisers_channel_name: Mapped[str | None] = mapped_column(String(300))
 
 
 class Participant(Base):
@@ -131,6 +139,7 @@ class Idea(Base):
     suggested_style: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str | None] = mapped_column(String(20))  # set once assigned: an action
     owner: Mapped[str | None] = mapped_column(String(300))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Vote(Base):
@@ -215,6 +224,34 @@ class ActionNote(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(250))
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class Flag(Base):
+    """A participant's report that an idea needs an organiser's look; `reason` is erased when
+    its author asks to be forgotten, and `open` ends when an organiser keeps or hides the idea."""
+
+    __tablename__ = "flags"
+    __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    flagged_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class History(Base):
+    """Every state change, who made it and when: an idea's history for organisers."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index(None, "programme_id", "idea_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    idea_number: Mapped[int | None] = mapped_column(Integer)
+    who: Mapped[str] = mapped_column(String(250), index=True)
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
 # The multi-workspace Slack install keeps its installations and OAuth states in slack_sdk's own

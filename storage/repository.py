@@ -58,6 +58,7 @@ IDEA_COLUMNS = (
     m.Idea.owner,
     m.Idea.suggested_actor,
     m.Idea.suggested_style,
+    m.Idea.hidden,
 )
 
 
@@ -93,6 +94,7 @@ def _idea(
         status=domain.Status(row.status) if row.status else None,
         owner=row.owner,
         latest_note=note,
+        hidden=bool(row.hidden),
     )
 
 
@@ -268,6 +270,27 @@ class SqlRepository:
         row = (conn.execute(stmt)).one()
         return row.id, row.name or where.channel_id, row.audience or default
 
+    def _log(
+        self,
+        conn: Connection,
+        pid: int,
+        number: int | None,
+        by: str,
+        action: str,
+        **detail: Any,
+    ) -> None:
+        """Record a state change in the same transaction as the change itself."""
+        conn.execute(
+            insert(m.History).values(
+                programme_id=pid,
+                idea_number=number,
+                who=by,
+                action=action,
+                detail=detail,
+                at=self._clock.now(),
+            )
+        )
+
     # ---- programme and channels --------------------------------------------------------------
 
     async def ping(self) -> None:
@@ -303,13 +326,22 @@ class SqlRepository:
         return await self._write(tx)
 
     async def set_channel_audience(
-        self, programme: str, where: domain.ConversationRef, audience: str
+        self, programme: str, where: domain.ConversationRef, audience: str, by: domain.Participant
     ) -> domain.Channel:
         def tx(conn: Connection) -> domain.Channel:
             pid = self._programme_id(conn, programme)
             channel_id, name, _ = self._channel_row(conn, pid, where)
             conn.execute(
                 update(m.Channel).where(m.Channel.id == channel_id).values(audience=audience)
+            )
+            self._log(
+                conn,
+                pid,
+                None,
+                by.key,
+                "channel.audience",
+                channel=where.channel_id,
+                audience=audience,
             )
             return domain.Channel(
                 where.platform, where.workspace_id, where.channel_id, name, audience
@@ -342,6 +374,16 @@ class SqlRepository:
                 )
                 .returning(*PROMPT_COLUMNS)
             ).one()
+            self._log(
+                conn,
+                pid,
+                None,
+                posted_by.key,
+                "prompt.posted",
+                theme=theme_key,
+                challenge=challenge_index + 1,
+                channel=where.channel_id,
+            )
             return self._prompt(row, where.channel_id)
 
         return await self._write(tx)
@@ -493,6 +535,7 @@ class SqlRepository:
                     suggested_style=new.suggestion.style_key if new.suggestion else None,
                 )
             )
+            self._log(conn, pid, number, new.author.key, "idea.added", theme=new.theme_key)
             return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
@@ -637,7 +680,10 @@ class SqlRepository:
                 .returning(m.Idea.id)
             )
             self._participant_id(conn, by)
-            return self._one_idea(conn, pid, number) if changed else None
+            if not changed:
+                return None
+            self._log(conn, pid, number, by.key, "action.status", status=status, owner=owner)
+            return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
 
@@ -656,6 +702,7 @@ class SqlRepository:
                     idea_id=idea_id, text=text, author=by.key, created_at=self._clock.now()
                 )
             )
+            self._log(conn, pid, number, by.key, "action.note")
             return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
@@ -745,7 +792,13 @@ class SqlRepository:
             rows = {
                 row.number: row
                 for row in conn.execute(
-                    select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into)
+                    select(
+                        m.Idea.id,
+                        m.Idea.number,
+                        m.Idea.theme_key,
+                        m.Idea.merged_into,
+                        m.Idea.hidden,
+                    )
                     .where(m.Idea.programme_id == pid, m.Idea.number.in_((source, target)))
                     .order_by(m.Idea.id)
                     .with_for_update()  # votes on either wait for the merge (PostgreSQL)
@@ -756,6 +809,8 @@ class SqlRepository:
             src, tgt = rows[source], rows[target]
             if src.merged_into is not None or tgt.merged_into is not None:
                 return domain.MergeResult(domain.MergeOutcome.ALREADY_MERGED)
+            if src.hidden or tgt.hidden:
+                return domain.MergeResult(domain.MergeOutcome.HIDDEN)
             both = (
                 conn.execute(
                     delete(m.Vote)
@@ -799,6 +854,8 @@ class SqlRepository:
                 .values(merged_into=tgt.id)
             )
             self._participant_id(conn, by)
+            self._log(conn, pid, source, by.key, "idea.merged", into=target)
+            self._log(conn, pid, target, by.key, "idea.merged", source=source)
             merged = self._one_idea(conn, pid, target)
             return domain.MergeResult(domain.MergeOutcome.MERGED, merged, len(moving), len(both))
 
@@ -833,6 +890,8 @@ class SqlRepository:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
             if self._closed(conn, pid, target.theme_key):
                 return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
+            if target.hidden:
+                return VoteResult(VoteOutcome.HIDDEN, self._one_idea(conn, pid, target.number))
             voter_id = self._participant_id(conn, voter)
             _, _, audience = self._channel_row(conn, pid, where)
             inserted = conn.scalar(
@@ -877,14 +936,16 @@ class SqlRepository:
         the one it was merged into. The row is share-locked, so a merge in progress finishes
         first, and the locking read returns its latest version (merged_into included)."""
         row = conn.execute(
-            select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into)
+            select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into, m.Idea.hidden)
             .where(m.Idea.programme_id == pid, m.Idea.number == number)
             .with_for_update(read=True)
         ).first()
         if row is None or row.merged_into is None:
             return row
         return conn.execute(
-            select(m.Idea.id, m.Idea.number, m.Idea.theme_key).where(m.Idea.id == row.merged_into)
+            select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.hidden).where(
+                m.Idea.id == row.merged_into
+            )
         ).first()
 
     def _spend(
@@ -921,6 +982,8 @@ class SqlRepository:
                 return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
             if self._closed(conn, pid, target.theme_key):
                 return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
+            if target.hidden:
+                return VoteResult(VoteOutcome.HIDDEN, self._one_idea(conn, pid, target.number))
             voter_id = self._participant_id(conn, voter)
             removed = conn.scalar(
                 delete(m.Vote)
@@ -965,7 +1028,22 @@ class SqlRepository:
                 )
                 .returning(m.Idea.id)
             )
-            return self._one_idea(conn, pid, number) if changed else None
+            if not changed:
+                return None
+            if assignment:
+                self._log(
+                    conn,
+                    pid,
+                    number,
+                    by.key,
+                    "idea.assigned",
+                    actor=assignment.actor_key,
+                    style=assignment.style_key,
+                    stage=assignment.stage_key,
+                )
+            else:
+                self._log(conn, pid, number, by.key, "idea.unassigned")
+            return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
 
@@ -992,6 +1070,7 @@ class SqlRepository:
                 .values(programme_id=pid, theme_key=theme_key, **values)
                 .on_conflict_do_update(index_elements=["programme_id", "theme_key"], set_=values)
             )
+            self._log(conn, pid, None, by.key, "phase.changed", theme=theme_key, phase=phase.value)
 
         return await self._write(tx)
 
@@ -1027,6 +1106,9 @@ class SqlRepository:
                     .where(m.Organiser.programme_id == pid, m.Organiser.user_key == user_key)
                     .returning(m.Organiser.user_key)
                 )
+            if done is not None:
+                action = "organiser.added" if add else "organiser.removed"
+                self._log(conn, pid, None, by.key, action, user=user_key)
             return done is not None
 
         return await self._write(tx)
@@ -1065,7 +1147,7 @@ class SqlRepository:
                     func.count(func.distinct(m.Vote.participant_id)),
                 )
                 .join(m.Idea, m.Idea.id == m.Vote.idea_id)
-                .where(m.Idea.programme_id == pid)
+                .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
                 .group_by(m.Idea.theme_key, m.Vote.audience)
             )
             voters: dict[str, dict[str, int]] = {}
@@ -1135,3 +1217,343 @@ class SqlRepository:
             return dict(found) if found else None
 
         return await self._read(tx)
+
+    # ---- moderation, history and personal data ---------------------------------------------------
+
+    async def set_organisers_channel(
+        self, programme: str, where: domain.ConversationRef, by: domain.Participant
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            pid = self._programme_id(conn, programme)
+            conn.execute(
+                update(m.Programme)
+                .where(m.Programme.id == pid)
+                .values(
+                    organisers_platform=where.platform,
+                    organisers_workspace=where.workspace_id,
+                    organisers_channel=where.channel_id,
+                    organisers_channel_name=where.channel_name,
+                )
+            )
+            self._log(conn, pid, None, by.key, "organisers.channel", channel=where.channel_id)
+
+        return await self._write(tx)
+
+    async def organisers_channel(self, programme: str) -> domain.ConversationRef | None:
+        def tx(conn: Connection) -> domain.ConversationRef | None:
+            row = conn.execute(
+                select(
+                    m.Programme.organisers_platform,
+                    m.Programme.organisers_workspace,
+                    m.Programme.organisers_channel,
+                    m.Programme.organisers_channel_name,
+                ).where(m.Programme.key == programme)
+            ).first()
+            if row is None or row.organisers_channel is None:
+                return None
+            return domain.ConversationRef(
+                row.organisers_platform,
+                row.organisers_workspace,
+                row.organisers_channel,
+                row.organisers_channel_name or "",
+            )
+
+        return await self._read(tx)
+
+    async def flag(
+        self, programme: str, number: int, who: domain.Participant, reason: str
+    ) -> domain.ModerationResult:
+        def tx(conn: Connection) -> domain.ModerationResult:
+            pid = self._programme_id(conn, programme)
+            idea_id = conn.scalar(
+                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+            )
+            if idea_id is None:
+                return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
+            inserted = conn.scalar(
+                self._insert(m.Flag)
+                .values(
+                    idea_id=idea_id,
+                    participant_id=self._participant_id(conn, who),
+                    reason=reason,
+                    open=True,
+                    flagged_at=self._clock.now(),
+                )
+                .on_conflict_do_nothing(index_elements=["idea_id", "participant_id"])
+                .returning(m.Flag.id)
+            )
+            idea = self._one_idea(conn, pid, number)
+            if inserted is None:
+                return domain.ModerationResult(domain.Outcome.ALREADY, idea)
+            self._log(conn, pid, number, who.key, "idea.flagged")
+            return domain.ModerationResult(domain.Outcome.DONE, idea)
+
+        return await self._write(tx)
+
+    async def open_flags(self, programme: str) -> Sequence[domain.Flag]:
+        def tx(conn: Connection) -> list[domain.Flag]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(
+                    m.Idea.number,
+                    m.Flag.reason,
+                    m.Flag.flagged_at,
+                    m.Participant.platform,
+                    m.Participant.user_id,
+                    m.Participant.display_name,
+                )
+                .join(m.Idea, m.Idea.id == m.Flag.idea_id)
+                .join(m.Participant, m.Participant.id == m.Flag.participant_id)
+                .where(m.Idea.programme_id == pid, m.Flag.open.is_(True))
+                .order_by(m.Flag.id)
+            )
+            return [
+                domain.Flag(
+                    r.number,
+                    r.reason or "",
+                    domain.Participant(r.platform, r.user_id, r.display_name),
+                    _utc(r.flagged_at),
+                )
+                for r in rows
+            ]
+
+        return await self._read(tx)
+
+    def _close_flags(self, conn: Connection, idea_id: int) -> int:
+        closed = conn.execute(
+            update(m.Flag)
+            .where(m.Flag.idea_id == idea_id, m.Flag.open.is_(True))
+            .values(open=False)
+        )
+        return int(closed.rowcount or 0)
+
+    async def keep(self, programme: str, number: int, by: domain.Participant) -> int | None:
+        """Dismiss an idea's open flags; how many, or None if there is no such idea."""
+
+        def tx(conn: Connection) -> int | None:
+            pid = self._programme_id(conn, programme)
+            idea_id = conn.scalar(
+                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+            )
+            if idea_id is None:
+                return None
+            closed = self._close_flags(conn, idea_id)
+            self._log(conn, pid, number, by.key, "idea.kept", flags=closed)
+            return closed
+
+        return await self._write(tx)
+
+    async def set_hidden(
+        self, programme: str, number: int, hidden: bool, by: domain.Participant, budget: int
+    ) -> domain.ModerationResult:
+        """Hide (refunding its voters) or unhide (charging them again, up to `budget`; a voter
+        already at the limit keeps the vote without a charge)."""
+
+        def tx(conn: Connection) -> domain.ModerationResult:
+            pid = self._programme_id(conn, programme)
+            row = conn.execute(
+                select(m.Idea.id, m.Idea.theme_key, m.Idea.hidden, m.Idea.merged_into)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .with_for_update()
+            ).first()
+            if row is None:
+                return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
+            if row.merged_into is not None:
+                return domain.ModerationResult(
+                    domain.Outcome.MERGED, self._one_idea(conn, pid, number)
+                )
+            if bool(row.hidden) == hidden:
+                return domain.ModerationResult(
+                    domain.Outcome.ALREADY, self._one_idea(conn, pid, number)
+                )
+            voters = list(
+                conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == row.id))
+            )
+            uncharged = 0
+            if hidden:
+                self._refund(conn, pid, voters, row.theme_key)
+                self._close_flags(conn, row.id)
+            else:
+                for voter_id in voters:
+                    if self._spend(conn, pid, voter_id, row.theme_key, budget) is None:
+                        uncharged += 1
+            conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(hidden=hidden))
+            action = "idea.hidden" if hidden else "idea.unhidden"
+            self._log(conn, pid, number, by.key, action, voters=len(voters), uncharged=uncharged)
+            idea = self._one_idea(conn, pid, number)
+            return domain.ModerationResult(domain.Outcome.DONE, idea, len(voters), uncharged)
+
+        return await self._write(tx)
+
+    async def history(self, programme: str, number: int) -> Sequence[domain.HistoryEntry]:
+        def tx(conn: Connection) -> list[domain.HistoryEntry]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(
+                    m.History.idea_number,
+                    m.History.who,
+                    m.History.action,
+                    m.History.detail,
+                    m.History.at,
+                )
+                .where(m.History.programme_id == pid, m.History.idea_number == number)
+                .order_by(m.History.id)
+            )
+            return [
+                domain.HistoryEntry(h.idea_number, h.who, h.action, dict(h.detail), _utc(h.at))
+                for h in rows
+            ]
+
+        return await self._read(tx)
+
+    def _person(self, conn: Connection, platform: str, user_id: str) -> Any:
+        return conn.execute(
+            select(m.Participant.id, m.Participant.display_name).where(
+                m.Participant.platform == platform, m.Participant.user_id == user_id
+            )
+        ).first()
+
+    async def personal_data(
+        self, programme: str, platform: str, user_id: str
+    ) -> domain.PersonalData | None:
+        """Everything stored about one participant in the programme; None if we know nothing."""
+
+        def tx(conn: Connection) -> domain.PersonalData | None:
+            pid = self._programme_id(conn, programme)
+            person = self._person(conn, platform, user_id)
+            if person is None:
+                return None
+            ideas = conn.execute(
+                select(m.Idea.number, m.Idea.text, m.Idea.theme_key, m.Idea.created_at)
+                .where(m.Idea.programme_id == pid, m.Idea.author_id == person.id)
+                .order_by(m.Idea.number)
+            )
+            votes = conn.execute(
+                select(m.Idea.number, m.Vote.cast_at, m.Vote.audience)
+                .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+                .where(m.Idea.programme_id == pid, m.Vote.participant_id == person.id)
+                .order_by(m.Vote.cast_at)
+            )
+            flags = conn.execute(
+                select(m.Idea.number, m.Flag.reason, m.Flag.flagged_at)
+                .join(m.Idea, m.Idea.id == m.Flag.idea_id)
+                .where(m.Idea.programme_id == pid, m.Flag.participant_id == person.id)
+                .order_by(m.Flag.id)
+            )
+            return domain.PersonalData(
+                domain.Participant(platform, user_id, person.display_name),
+                tuple(
+                    {
+                        "id": r.number,
+                        "text": r.text,
+                        "theme": r.theme_key,
+                        "created_at": _utc(r.created_at).isoformat(),
+                    }
+                    for r in ideas
+                ),
+                tuple(
+                    {
+                        "idea": r.number,
+                        "cast_at": _utc(r.cast_at).isoformat(),
+                        "audience": r.audience,
+                    }
+                    for r in votes
+                ),
+                tuple(
+                    {
+                        "idea": r.number,
+                        "reason": r.reason,
+                        "flagged_at": _utc(r.flagged_at).isoformat(),
+                    }
+                    for r in flags
+                ),
+            )
+
+        return await self._read(tx)
+
+    def _anonymise(self, conn: Connection, old_id: int, platform: str, new_id: str) -> None:
+        """Move everything left of a participant to a new row under a random id. The old row
+        keeps the platform id with nothing linked to it and no name, so that any process still
+        caching its id (PARTICIPANT_CACHE) records a returning person's new activity as theirs,
+        never as the forgotten one's."""
+        anonymous = conn.scalar(
+            insert(m.Participant)
+            .values(platform=platform, user_id=new_id, display_name=domain.FORGOTTEN)
+            .returning(m.Participant.id)
+        )
+        for column in (
+            m.Vote.participant_id,
+            m.Flag.participant_id,
+            m.VoteBudget.participant_id,
+            m.Idea.author_id,
+            m.Idea.assigned_by,
+            m.Prompt.posted_by,
+        ):
+            conn.execute(update(column.table).where(column == old_id).values({column: anonymous}))
+        conn.execute(
+            update(m.Participant).where(m.Participant.id == old_id).values(display_name="")
+        )
+
+    async def forget(
+        self, programme: str, platform: str, user_id: str, by: domain.Participant, new_id: str
+    ) -> domain.Forgotten | None:
+        """Erase a participant's identity (everywhere) and their ideas (in the programme), refund
+        the votes those ideas had, keep their votes on others' ideas under the new, unlinkable
+        `new_id`, and erase their flags' reasons. None if we know nothing about them."""
+
+        def tx(conn: Connection) -> domain.Forgotten | None:
+            pid = self._programme_id(conn, programme)
+            person = self._person(conn, platform, user_id)
+            if person is None:
+                return None
+            own = conn.execute(
+                select(
+                    m.Idea.id,
+                    m.Idea.number,
+                    m.Idea.theme_key,
+                    m.Idea.hidden,
+                    m.Idea.merged_into,
+                    m.Idea.actor_key,
+                ).where(m.Idea.programme_id == pid, m.Idea.author_id == person.id)
+            ).all()
+            removed = 0
+            for idea in own:
+                voters = list(
+                    conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == idea.id))
+                )
+                if not idea.hidden:  # a hidden idea's voters were refunded when it was hidden
+                    self._refund(conn, pid, voters, idea.theme_key)
+                removed += len(voters)
+            ids = [idea.id for idea in own]
+            if ids:
+                # Ideas merged into a deleted one stand alone again (their votes had moved).
+                conn.execute(
+                    update(m.Idea).where(m.Idea.merged_into.in_(ids)).values(merged_into=None)
+                )
+                conn.execute(delete(m.Vote).where(m.Vote.idea_id.in_(ids)))
+                conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
+                conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
+                conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
+            conn.execute(delete(m.Draft).where(m.Draft.author_id == person.id))
+            erased = conn.execute(
+                update(m.Flag).where(m.Flag.participant_id == person.id).values(reason=None)
+            )
+            kept = conn.scalar(
+                select(func.count()).select_from(m.Vote).where(m.Vote.participant_id == person.id)
+            )
+            old_key, new_key = f"{platform}:{user_id}", f"{platform}:{new_id}"
+            self._anonymise(conn, person.id, platform, new_id)
+            conn.execute(update(m.History).where(m.History.who == old_key).values(who=new_key))
+            conn.execute(delete(m.Organiser).where(m.Organiser.user_key == old_key))
+            self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")
+            return domain.Forgotten(
+                deleted=tuple(sorted(idea.number for idea in own)),
+                merged_or_assigned=sum(
+                    1 for i in own if i.merged_into is not None or i.actor_key is not None
+                ),
+                votes_removed=removed,
+                votes_kept=int(kept or 0),
+                flags_erased=int(erased.rowcount or 0),
+            )
+
+        return await self._write(tx)

@@ -149,6 +149,11 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
                 Actions((Button(f"Vote for #{idea.merged_into}", VOTE, str(idea.merged_into)),)),
             ),
         )
+    if idea.hidden:
+        return Card(
+            title=f"{idea.label} · {theme_title} — hidden by organisers",
+            blocks=(Text("This idea was hidden by organisers and takes no votes.", Tone.MUTED),),
+        )
     current = idea.assignment
     by = f"{author_text(playbook, idea)} ({idea.audience})"
     if idea.merged:
@@ -219,6 +224,13 @@ def history_card(idea: Idea, notes: Sequence[ActionNote]) -> Card:
 
 def _day(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y}"
+
+
+def removed_card(number: int) -> Card:
+    """What a posted copy of an idea says once its author asked to be forgotten."""
+    return Card(
+        f"#{number} — removed", (Text("Its author asked for it to be deleted.", Tone.MUTED),)
+    )
 
 
 def duplicate_card(playbook: Playbook, similar: Idea, yours: str, draft_id: int) -> Card:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+FORGOTTEN = "Forgotten participant"  # the display name left when someone asks to be forgotten
+
 
 @dataclass(frozen=True, slots=True)
 class Participant:
@@ -116,6 +118,7 @@ class Idea:
     status: Status | None = None  # set once assigned: the idea is then an action
     owner: str | None = None
     latest_note: ActionNote | None = None
+    hidden: bool = False  # by organisers: off the plan and the budgets, kept for the record
 
     @property
     def votes(self) -> int:
@@ -182,12 +185,14 @@ class VoteOutcome(StrEnum):
     NOT_VOTED = "not_voted"
     NO_SUCH_IDEA = "no_such_idea"
     CLOSED = "closed"  # the idea's theme is closed: its plan is final
+    HIDDEN = "hidden"  # organisers hid the idea: it takes no votes
 
 
 class MergeOutcome(StrEnum):
     MERGED = "merged"
     NO_SUCH_IDEA = "no_such_idea"
     ALREADY_MERGED = "already_merged"  # one of the two is already part of another idea
+    HIDDEN = "hidden"  # one of the two is hidden by organisers
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,3 +220,62 @@ class ProgrammeStats:
     ideas: int
     votes: int
     participants: int
+
+
+class Outcome(StrEnum):
+    """What storage did with a flag, a hide or an unhide."""
+
+    DONE = "done"
+    ALREADY = "already"  # flagged by them before; already hidden; not hidden
+    NO_SUCH_IDEA = "no_such_idea"
+    MERGED = "merged"  # the idea is part of another: act on that one
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Someone's report that an idea needs an organiser's look."""
+
+    number: int
+    reason: str
+    by: Participant
+    flagged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationResult:
+    outcome: Outcome
+    idea: Idea | None = None
+    voters: int = 0  # hide: voters refunded; unhide: voters charged again
+    uncharged: int = 0  # unhide: voters at their limit, whose vote stays without a charge
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded state change: what, by whom (`platform:user_id`), when."""
+
+    number: int | None
+    who: str
+    action: str
+    detail: dict[str, object]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """Everything stored about one participant, for `my data`."""
+
+    participant: Participant
+    ideas: tuple[dict[str, object], ...]
+    votes: tuple[dict[str, object], ...]
+    flags: tuple[dict[str, object], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What `forget me` did."""
+
+    deleted: tuple[int, ...]  # numbers of the ideas deleted (their posted cards say so)
+    merged_or_assigned: int  # of those, ideas that were merged or assigned
+    votes_removed: int  # others' votes on the deleted ideas, refunded to them
+    votes_kept: int  # the person's votes on others' ideas, kept as anonymous totals
+    flags_erased: int

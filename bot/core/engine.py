@@ -16,6 +16,9 @@ from bot.core.interaction import (
     ADD_IDEA,
     ASSIGN,
     CONFIRM,
+    FORGET,
+    HIDE,
+    KEEP,
     POST_PROMPT,
     SEE_IDEAS,
     VOTE,
@@ -23,6 +26,7 @@ from bot.core.interaction import (
     Card,
     Command,
     Context,
+    Delivery,
     FormSubmitted,
     Intent,
     MessagePosted,
@@ -35,7 +39,9 @@ from bot.core.usecases import (
     assignment,
     duplicates,
     ideas,
+    moderation,
     people,
+    personal,
     phases,
     planning,
     prompts,
@@ -99,7 +105,8 @@ class Engine:
         from this rather than from the Refresh itself, so the newest state always wins."""
         if anchor.kind is AnchorKind.IDEA:
             idea = await self.workshop.repo.idea(programme_key, anchor.ref)
-            return cards.idea_card(self.playbook, idea) if idea else None
+            # Ideas are only ever deleted when their author asks to be forgotten.
+            return cards.idea_card(self.playbook, idea) if idea else cards.removed_card(anchor.ref)
         return None
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
@@ -137,6 +144,13 @@ class Engine:
             return await ideas.list_ideas(ws, ctx, value or None)
         if action == POST_PROMPT:
             return await prompts.post_prompt(ws, ctx, value, None)
+        if action in (HIDE, KEEP):  # the buttons on a flag in the organisers' channel
+            number = grammar.idea_number(value, "hide")
+            if action == HIDE:
+                return await moderation.hide(ws, ctx, number, True, Delivery.REPLACE)
+            return await moderation.keep(ws, ctx, number)
+        if action == FORGET:
+            return await personal.forget(ws, ctx, value or None, confirmed=True)
         log.warning("unknown action", extra={"action_id": action})
         raise Refusal("That button is out of date. Type `help` to see what you can do.")
 
@@ -179,4 +193,18 @@ class Engine:
                 return await people.list_organisers(ws, ctx)
             case grammar.ChangeOrganiser(add=add, user=user):
                 return await people.change_organiser(ws, ctx, add, user)
+            case grammar.OrganisersHere():
+                return await moderation.organisers_here(ws, ctx)
+            case grammar.FlagIdea(number=number, reason=reason):
+                return await moderation.flag(ws, ctx, number, reason)
+            case grammar.ListFlags():
+                return await moderation.list_flags(ws, ctx)
+            case grammar.Hide(number=number, hidden=hidden):
+                return await moderation.hide(ws, ctx, number, hidden)
+            case grammar.History(number=number):
+                return await moderation.history(ws, ctx, number)
+            case grammar.ShowData(user=user):
+                return await personal.show_data(ws, ctx, user)
+            case grammar.Forget(user=user, confirmed=confirmed):
+                return await personal.forget(ws, ctx, user, confirmed)
         raise Refusal("Type `help` to see what you can do.")

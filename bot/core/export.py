@@ -39,6 +39,7 @@ IDEA_FIELDS = (
     "latest_note",
     "suggested_actor",
     "suggested_style",
+    "hidden",
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,6 +71,7 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
         "latest_note": idea.latest_note.text if idea.latest_note else None,
         "suggested_actor": idea.suggestion.actor_key if idea.suggestion else None,
         "suggested_style": idea.suggestion.style_key if idea.suggestion else None,
+        "hidden": idea.hidden,
     }
 
 
@@ -97,9 +99,7 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
                 "phase": tp.phase.value,
                 "prompts": list(tp.theme.challenges),
                 "voters_by_audience": dict(tp.voters),
-                "ideas": [
-                    idea_record(playbook, i, tp.consensus(i)) for i in (*tp.ideas, *tp.merged)
-                ],
+                "ideas": [idea_record(playbook, i, tp.consensus(i)) for i in tp.recorded],
             }
             for tp in plan.themes
         ],
@@ -117,7 +117,7 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*IDEA_FIELDS, *(f"votes_{a}" for a in audiences)])
     for theme_plan in plan.themes:
-        for idea in (*theme_plan.ideas, *theme_plan.merged):
+        for idea in theme_plan.recorded:
             record = idea_record(playbook, idea, theme_plan.consensus(idea))
             by_audience = record["votes_by_audience"]
             row = [

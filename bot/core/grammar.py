@@ -2,7 +2,9 @@
 
 help | themes | prompt <theme> [n] | idea [<theme>:] <text> | ideas [theme]
 vote <id> | unvote <id> | assign <id> <actor> [style] [stage] | unassign <id>
-plan [theme] | channel [audience] | organisers | organiser add|remove <user>
+plan [theme] | channel [audience] | organisers [here] | organiser add|remove <user>
+flag <id> <reason> | flags | hide <id> | unhide <id> | history <id>
+my data | data <user> | forget me|<user> [confirm]
 """
 
 from __future__ import annotations
@@ -48,8 +50,30 @@ USAGES: tuple[Usage, ...] = (
     Usage("plan", "plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),
     Usage("channel", "channel [audience]", "show, or set, whose voices this channel carries", True),
     Usage("organisers", "organisers", "who can run the workshop"),
+    Usage(
+        "organisers here",
+        "organisers here",
+        "make this channel the organisers' channel: flags arrive here",
+        True,
+    ),
     Usage("organiser", "organiser add|remove <user>", "make someone an organiser, or stop", True),
+    Usage("flag", "flag <id> <reason>", "ask organisers to look at an idea, saying why"),
+    Usage("flags", "flags", "open flags, oldest first", True),
+    Usage(
+        "hide",
+        "hide <id>",
+        "take an idea off the plan, listings and budgets (kept on record)",
+        True,
+    ),
+    Usage("unhide", "unhide <id>", "bring a hidden idea back", True),
+    Usage("history", "history <id>", "every change to an idea: what, who, when", True),
+    Usage("my data", "my data", "everything stored about you"),
+    Usage("forget me", "forget me [confirm]", "erase your identity and your ideas"),
+    Usage("data", "data <user>", "everything stored about a participant, on request", True),
+    Usage("forget", "forget <user> [confirm]", "forget a participant, on request", True),
 )
+
+MAX_REASON_CHARS = 500
 
 ALIASES = {"organizer": "organiser", "organizers": "organisers", "?": "help"}
 SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -149,6 +173,49 @@ class ChangeOrganiser:
     user: str
 
 
+@dataclass(frozen=True, slots=True)
+class OrganisersHere:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class FlagIdea:
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListFlags:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Hide:
+    number: int
+    hidden: bool  # False: unhide
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShowData:
+    """`my data` (user None) or, for organisers, `data <user>`."""
+
+    user: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """`forget me` (user None) or, for organisers, `forget <user>`; nothing happens until
+    `confirmed`."""
+
+    user: str | None
+    confirmed: bool
+
+
 Parsed = (
     Help
     | Themes
@@ -166,6 +233,13 @@ Parsed = (
     | SetChannel
     | ListOrganisers
     | ChangeOrganiser
+    | OrganisersHere
+    | FlagIdea
+    | ListFlags
+    | Hide
+    | History
+    | ShowData
+    | Forget
 )
 
 
@@ -214,9 +288,25 @@ def parse(text: str) -> Parsed:
         case "channel":
             return SetChannel(rest or None)
         case "organisers":
-            return ListOrganisers()
+            return OrganisersHere() if rest.lower() == "here" else ListOrganisers()
         case "organiser":
             return _organiser(rest)
+        case "flag":
+            return _flag(rest)
+        case "flags":
+            return ListFlags()
+        case "hide" | "unhide":
+            return Hide(idea_number(rest, word), hidden=word == "hide")
+        case "history":
+            return History(idea_number(rest, "history"))
+        case "my" if rest.lower() == "data":
+            return ShowData()
+        case "data":
+            if not rest:
+                raise GrammarError(f"Whose data? {_hint('data')}, e.g. `data slack:U123ABC`.")
+            return ShowData(rest)
+        case "forget":
+            return _forget(rest)
     raise GrammarError(f"I don't know the command '{head}'. Type `help` to see what you can do.")
 
 
@@ -307,6 +397,29 @@ def _unquote(text: str) -> str:
     if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
         return stripped[1:-1]
     return stripped
+
+
+def _flag(rest: str) -> FlagIdea:
+    number = idea_number(rest, "flag")
+    reason = rest.split(None, 1)[1].strip() if len(rest.split(None, 1)) > 1 else ""
+    if not reason:
+        raise GrammarError(
+            f"Please say why #{number} needs a look, e.g. `flag {number} off-topic advert`."
+        )
+    if len(reason) > MAX_REASON_CHARS:
+        raise GrammarError(
+            f"Your reason is {len(reason):,} characters long; please keep it within "
+            f"{MAX_REASON_CHARS}. Nothing was flagged."
+        )
+    return FlagIdea(number, reason)
+
+
+def _forget(rest: str) -> Forget:
+    parts = rest.split()
+    confirmed = len(parts) == 2 and parts[1].lower() == "confirm"
+    if not parts or len(parts) > 2 or (len(parts) == 2 and not confirmed):
+        raise GrammarError("Usage: `forget me` (or, for organisers, `forget <user>`).")
+    return Forget(None if parts[0].lower() == "me" else parts[0], confirmed)
 
 
 def _organiser(rest: str) -> ChangeOrganiser:

@@ -19,6 +19,9 @@ ADD_ANYWAY = "idea.add_anyway"
 CONFIRM = "idea.confirm"
 SEE_IDEAS = "prompt.see_ideas"
 POST_PROMPT = "prompt.post"
+HIDE = "idea.hide"
+KEEP = "idea.keep"
+FORGET = "person.forget"
 
 
 # ---- intents -------------------------------------------------------------------------------

@@ -23,6 +23,12 @@ class ThemePlan:
     merged: tuple[Idea, ...] = ()  # off the grid, kept for the record (and the export)
     phase: Phase = Phase.COLLECTING
     voters: Mapping[str, int] = field(default_factory=dict)  # distinct voters per audience
+    hidden: tuple[Idea, ...] = ()  # hidden by organisers: off the grid, kept for the record
+
+    @property
+    def recorded(self) -> tuple[Idea, ...]:
+        """Every idea of the theme for the record (exports): the grid's, then merged and hidden."""
+        return (*self.ideas, *self.merged, *self.hidden)
 
     def consensus(self, idea: Idea) -> float | None:
         """How broadly an idea is backed: the lowest share of any audience's voters in this
@@ -71,8 +77,9 @@ def build_plan(
     """Lay ideas on the grid. Ideas of a theme or actor the playbook no longer has stay visible."""
     by_theme: dict[str, list[Idea]] = {}
     merged: dict[str, list[Idea]] = {}
+    hidden: dict[str, list[Idea]] = {}
     for idea in ideas:
-        group = by_theme if idea.merged_into is None else merged
+        group = merged if idea.merged_into is not None else hidden if idea.hidden else by_theme
         group.setdefault(idea.theme_key, []).append(idea)
     themes = [t for t in playbook.themes if theme_key in (None, t.key)]
     known = {t.key for t in playbook.themes}
@@ -100,5 +107,6 @@ def build_plan(
         old = tuple(sorted(merged.get(theme.key, []), key=lambda i: i.number))
         phase = (phases or {}).get(theme.key, Phase.COLLECTING)
         theme_voters = dict((voters or {}).get(theme.key, {}))
-        plans.append(ThemePlan(theme, cells, unassigned, old, phase, theme_voters))
+        gone = tuple(sorted(hidden.get(theme.key, []), key=lambda i: i.number))
+        plans.append(ThemePlan(theme, cells, unassigned, old, phase, theme_voters, gone))
     return ActionPlan(playbook.name, tuple(plans), stats)

@@ -1,4 +1,4 @@
-"""What the core needs from the outside world, as Protocols: storage and a clock.
+"""What the core needs from the outside world, as Protocols: storage, a clock and a notifier.
 
 Each Repository method is one transaction and one use-case step, so that a vote, an idea number
 or a budget is decided atomically by the database rather than by read-then-write in Python.
@@ -6,6 +6,7 @@ or a budget is decided atomically by the database rather than by read-then-write
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -16,10 +17,15 @@ from bot.core.domain import (
     Assignment,
     Channel,
     ConversationRef,
+    Flag,
+    Forgotten,
+    HistoryEntry,
     Idea,
     MergeResult,
+    ModerationResult,
     NewIdea,
     Participant,
+    PersonalData,
     Phase,
     PostedMessage,
     PostedPrompt,
@@ -27,7 +33,10 @@ from bot.core.domain import (
     Status,
     VoteResult,
 )
+from bot.core.interaction import Card
 from bot.core.suggestions import Confirmed
+
+log = logging.getLogger(__name__)
 
 
 class Clock(Protocol):
@@ -41,6 +50,22 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class Notifier(Protocol):
+    async def send(self, where: ConversationRef, card: Card) -> bool:
+        """Post a card, unprompted, to a conversation on any platform (e.g. the organisers'
+        channel). True if delivered; a delivery failure is logged, never raised."""
+        ...
+
+
+class Unheard:
+    """Delivers nothing (console, tests without platforms): the core then falls back on what
+    users can ask for themselves, such as `flags`."""
+
+    async def send(self, where: ConversationRef, card: Card) -> bool:
+        log.info("notice not delivered", extra={"platform": where.platform})
+        return False
+
+
 class Repository(Protocol):
     async def ping(self) -> None:
         """Raise if storage cannot be reached (for health checks)."""
@@ -52,7 +77,7 @@ class Repository(Protocol):
         """The channel as the programme knows it, registering it on first sight."""
 
     async def set_channel_audience(
-        self, programme: str, where: ConversationRef, audience: str
+        self, programme: str, where: ConversationRef, audience: str, by: Participant
     ) -> Channel: ...
 
     async def record_prompt(
@@ -182,3 +207,39 @@ class Repository(Protocol):
         """Remember how to reach a conversation later (e.g. a Teams ConversationReference)."""
 
     async def reference(self, programme: str, where: ConversationRef) -> dict[str, Any] | None: ...
+
+    async def set_organisers_channel(
+        self, programme: str, where: ConversationRef, by: Participant
+    ) -> None:
+        """Make `where` the channel that gets flags and other notices for organisers."""
+
+    async def organisers_channel(self, programme: str) -> ConversationRef | None: ...
+
+    async def flag(
+        self, programme: str, number: int, who: Participant, reason: str
+    ) -> ModerationResult:
+        """Record a flag unless `who` flagged the idea before (ALREADY)."""
+
+    async def open_flags(self, programme: str) -> Sequence[Flag]:
+        """Flags no organiser has acted on yet, oldest first."""
+
+    async def keep(self, programme: str, number: int, by: Participant) -> int | None:
+        """Dismiss an idea's open flags; how many, or None if there is no such idea."""
+
+    async def set_hidden(
+        self, programme: str, number: int, hidden: bool, by: Participant, budget: int
+    ) -> ModerationResult:
+        """Hide an idea (its voters refunded, its flags closed) or unhide it (its voters charged
+        again up to `budget`); atomic."""
+
+    async def history(self, programme: str, number: int) -> Sequence[HistoryEntry]:
+        """The idea's recorded state changes, oldest first."""
+
+    async def personal_data(
+        self, programme: str, platform: str, user_id: str
+    ) -> PersonalData | None: ...
+
+    async def forget(
+        self, programme: str, platform: str, user_id: str, by: Participant, new_id: str
+    ) -> Forgotten | None:
+        """Erase a participant's identity and ideas, keeping their votes as anonymous totals."""

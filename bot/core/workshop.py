@@ -1,4 +1,4 @@
-"""What every use case shares: the playbook, storage, the clock, and who may organise."""
+"""What every use case shares: playbook, storage, clock, notifier, and who may organise."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.core import names
 from bot.core.interaction import Context
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
-from bot.core.ports import Clock, Repository
+from bot.core.ports import Clock, Notifier, Repository, Unheard
 from bot.core.similarity import IdeaIndex
 from bot.core.suggestions import Suggester
 
@@ -29,6 +29,7 @@ class Workshop:
     repo: Repository
     clock: Clock
     env_organisers: frozenset[str] = frozenset()
+    notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
     index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)

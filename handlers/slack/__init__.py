@@ -15,9 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings
 from bot.core.engine import Engine
+from bot.notifiers import NOTIFIERS
 from handlers.slack import listeners, oauth
 from handlers.slack.edge import SlackEdge, web_client
+from handlers.slack.notices import SlackNotifier
 from handlers.slack.oauth import Handler
+from handlers.slack.origin import PLATFORM
 from storage.database import create_engine
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
     edge = SlackEdge(slack, settings.programme_key, engine, bolt)
     listeners.register(bolt, edge)
     app[SLACK] = edge
+    app[NOTIFIERS].register(PLATFORM, SlackNotifier(edge))
     if slack.signing_secret:
         app.router.add_post(EVENTS_PATH, _events(edge))
     if bolt.oauth_flow is not None:

@@ -59,12 +59,17 @@ def from_command(body: Mapping[str, Any]) -> Origin:
 
 
 def from_action(body: Mapping[str, Any]) -> Origin:
-    """A block_actions payload: a button or menu on a message (or on App Home, no channel)."""
+    """A block_actions payload: a button or menu on a message (or on App Home, no channel).
+
+    An ephemeral message can be neither replied to nor updated: its thread is the one it was
+    shown in (none at top level), and it has no message to update in place."""
     user = body.get("user") or {}
     channel = body.get("channel") or {}
     message = body.get("message") or {}
     container = body.get("container") or {}
-    message_ts = message.get("ts") or container.get("message_ts")
+    message_ts = (
+        None if container.get("is_ephemeral") else message.get("ts") or container.get("message_ts")
+    )
     return Origin(
         team_id=_team(body) or str(user.get("team_id") or ""),
         channel_id=str(channel.get("id") or container.get("channel_id") or ""),

@@ -20,7 +20,8 @@ from bot.config import Settings
 from bot.core.domain import ConversationRef
 from bot.core.engine import Engine
 from bot.core.interaction import Card
-from handlers.teams.activities import origin
+from bot.notifiers import NOTIFIERS
+from handlers.teams.activities import PLATFORM, origin
 from handlers.teams.auth import AuthUnavailable, StrictAuthentication
 from handlers.teams.bot import WorkshopBot
 
@@ -54,6 +55,18 @@ class Notifier:
 
         await self._adapter.continue_conversation(reference, post, self._app_id)
         return posted[0] if posted else None
+
+
+class ProgrammeNotifier:
+    """The core's Notifier port for Teams: notices for the programme Teams conversations
+    belong to, True when posted."""
+
+    def __init__(self, notifier: Notifier, programme_key: str) -> None:
+        self._notifier = notifier
+        self._programme_key = programme_key
+
+    async def send(self, where: ConversationRef, card: Card) -> bool:
+        return await self._notifier.send(self._programme_key, where, card) is not None
 
 
 class TeamsEdge:
@@ -126,6 +139,7 @@ TEAMS = web.AppKey("teams", TeamsEdge)
 def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
     edge = TeamsEdge(settings, engine)
     app[TEAMS] = edge
+    app[NOTIFIERS].register(PLATFORM, ProgrammeNotifier(edge.notifier, settings.programme_key))
     app.router.add_post(ROUTE, edge.messages)
 
     async def close(_app: web.Application) -> None:

@@ -15,11 +15,11 @@ BULK = 500
 
 
 async def find(ws: Workshop, programme: str, text: str) -> Idea | None:
-    """The programme's idea that `text` nearly repeats, if any (never a merged one)."""
+    """The programme's idea that `text` nearly repeats, if any (never a merged or hidden one)."""
     index = await _current(ws, programme)
     for match in index.nearest(text):
         idea = await ws.repo.idea(programme, match.number)
-        if idea is not None and idea.merged_into is None:
+        if idea is not None and idea.merged_into is None and not idea.hidden:
             return idea
     return None
 
@@ -52,6 +52,10 @@ async def merge(ws: Workshop, ctx: Context, source: int, target: int) -> list[Re
     if result.outcome is MergeOutcome.ALREADY_MERGED:
         raise Refusal(
             f"#{source} or #{target} is already part of another idea; merge into that one."
+        )
+    if result.outcome is MergeOutcome.HIDDEN:
+        raise Refusal(
+            f"#{source} or #{target} is hidden by organisers; `unhide` it first to merge."
         )
     merged = result.idea
     assert merged is not None  # MERGED always carries the idea

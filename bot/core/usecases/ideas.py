@@ -119,5 +119,5 @@ async def _save(ws: Workshop, new: NewIdea) -> list[Reply]:
 async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
     theme = ws.theme(typed_theme) if typed_theme else None
     found = await ws.repo.ideas(ctx.programme_key, theme.key if theme else None)
-    ideas = [i for i in found if i.merged_into is None]
+    ideas = [i for i in found if i.merged_into is None and not i.hidden]
     return [Say(cards.ideas_card(ws.playbook, ideas, theme), Delivery.PRIVATE)]

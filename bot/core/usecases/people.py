@@ -28,7 +28,7 @@ async def channel_audience(ws: Workshop, ctx: Context, typed: str | None) -> lis
         ]
     await ws.require_organiser(ctx, "set a channel's audience")
     audience = ws.audience(typed)
-    await ws.repo.set_channel_audience(ctx.programme_key, ctx.where, audience.key)
+    await ws.repo.set_channel_audience(ctx.programme_key, ctx.where, audience.key, ctx.who)
     return [
         note(
             f"From now on, ideas and votes from this channel count as {audience.name}.",
@@ -48,7 +48,7 @@ async def list_organisers(ws: Workshop, ctx: Context) -> list[Reply]:
 
 async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) -> list[Reply]:
     await ws.require_organiser(ctx, "change who organises")
-    user_key = _user_key(ctx, typed)
+    user_key = participant_key(ctx, typed)
     if not add and user_key in ws.env_organisers:
         raise Refusal(f"{user_key} is an organiser through HOWCANWE_ORGANISERS; change it there.")
     if not add and user_key == ctx.who.key:
@@ -69,7 +69,7 @@ async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) ->
     return [note(said, Delivery.THREAD)]
 
 
-def _user_key(ctx: Context, typed: str) -> str:
+def participant_key(ctx: Context, typed: str) -> str:
     """`platform:id` as typed, or a bare id on the caller's own platform."""
     text = typed.strip().lstrip("@")
     if not text or any(c.isspace() for c in text):

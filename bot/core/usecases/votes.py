@@ -58,6 +58,9 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
 
 
 def _refuse_closed(ws: Workshop, result: VoteResult) -> None:
+    if result.outcome is VoteOutcome.HIDDEN:
+        number = _number(result, 0)
+        raise Refusal(f"#{number} was hidden by organisers, so it takes no votes.")
     if result.outcome is VoteOutcome.CLOSED:
         theme = _theme_title(ws, result.idea)
         raise Refusal(f"{theme} is closed and its plan is final, so votes no longer change.")

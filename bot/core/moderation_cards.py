@@ -1,0 +1,117 @@
+"""How moderation, an idea's history and a person's stored data look, as neutral cards."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.core.domain import Flag, HistoryEntry, Idea, Participant, PersonalData
+from bot.core.interaction import (
+    FORGET,
+    HIDE,
+    KEEP,
+    Actions,
+    Bullets,
+    Button,
+    Card,
+    Heading,
+    Text,
+    Tone,
+)
+
+
+def flag_card(idea: Idea, by: Participant, reason: str) -> Card:
+    """For the organisers' channel: the flag, the idea, and what they can do about it."""
+    return Card(
+        f"{idea.label} was flagged by {by.name}: {reason}",
+        (
+            Text(idea.text),
+            Actions(
+                (
+                    Button("Hide", HIDE, str(idea.number), primary=True),
+                    Button("Keep", KEEP, str(idea.number)),
+                )
+            ),
+        ),
+    )
+
+
+def flags_card(flags: Sequence[Flag]) -> Card:
+    if not flags:
+        return Card("Open flags", (Text("No open flags.", Tone.MUTED),))
+    lines = tuple(f"#{f.number} by {f.by.name} ({when(f.flagged_at)}): {f.reason}" for f in flags)
+    return Card(
+        f"Open flags ({len(flags)})",
+        (Bullets(lines), Text("`hide <id>` hides an idea; the Keep button dismisses.", Tone.MUTED)),
+    )
+
+
+def history_card(number: int, entries: Sequence[HistoryEntry]) -> Card:
+    """An idea's recorded changes, oldest first, with who and when."""
+    lines = tuple(f"{when(e.at)} · {e.who} · {e.action}{_detail(e.detail)}" for e in entries)
+    return Card(f"History of #{number}", (Bullets(lines),))
+
+
+def _detail(detail: dict[str, object]) -> str:
+    shown = ", ".join(f"{k} {v}" for k, v in detail.items() if v not in (None, ""))
+    return f" ({shown})" if shown else ""
+
+
+def when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def data_card(data: PersonalData, yours: bool) -> Card:
+    """Everything stored about a person: readable lists, then the same as JSON."""
+    who = data.participant
+    ideas = tuple(f"#{i['id']} ({i['theme']}, {i['created_at']}): {i['text']}" for i in data.ideas)
+    votes = tuple(f"#{v['idea']} ({v['audience']}, {v['cast_at']})" for v in data.votes)
+    flags = tuple(f"#{f['idea']} ({f['flagged_at']}): {f['reason'] or '—'}" for f in data.flags)
+    record = {
+        "participant": {"platform": who.platform, "user_id": who.user_id, "name": who.name},
+        "ideas": list(data.ideas),
+        "votes": list(data.votes),
+        "flags": list(data.flags),
+    }
+    return Card(
+        "Everything stored about you" if yours else f"Everything stored about {who.key}",
+        (
+            Text(f"Name: {who.name} · id: {who.key}"),
+            *_section(f"Ideas ({len(ideas)})", ideas),
+            *_section(f"Votes ({len(votes)})", votes),
+            *_section(f"Flags ({len(flags)})", flags),
+            Heading("As JSON"),
+            Text(json.dumps(record, ensure_ascii=False, indent=1)),
+        ),
+    )
+
+
+def _section(title: str, lines: tuple[str, ...]) -> tuple[Heading, Bullets | Text]:
+    return Heading(title), Bullets(lines) if lines else Text("None.", Tone.MUTED)
+
+
+def forget_card(user_key: str, yours: bool) -> Card:
+    """The warning before forgetting, with the one button that does it."""
+    whose = "your" if yours else f"{user_key}'s"
+    typed = "forget me" if yours else f"forget {user_key}"
+    return Card(
+        "Forget you?" if yours else f"Forget {user_key}?",
+        (
+            Text(
+                f"This deletes {whose} ideas (with the votes they received, merged or assigned "
+                f"ones too), keeps {whose} votes only as anonymous totals, erases {whose} flags' "
+                "reasons and replaces the name and id with an unlinkable one. It cannot be undone. "
+                f"Press the button, or type `{typed} confirm`."
+            ),
+            Actions(
+                (
+                    Button(
+                        "Forget me" if yours else f"Forget {user_key}",
+                        FORGET,
+                        "" if yours else user_key,
+                    ),
+                )
+            ),
+        ),
+    )

@@ -1,0 +1,51 @@
+"""Notices the core sends unprompted (a flag for organisers) posted to a Slack channel."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import ClientError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.domain import ConversationRef
+from bot.core.interaction import Card
+from handlers.slack import blockkit
+from handlers.slack.edge import SlackEdge, web_client
+
+log = logging.getLogger(__name__)
+
+
+class SlackNotifier:
+    """chat.postMessage with the bot token (in OAuth mode, the workspace's installation's)."""
+
+    def __init__(self, edge: SlackEdge) -> None:
+        self._edge = edge
+
+    async def send(self, where: ConversationRef, card: Card) -> bool:
+        try:
+            client = await self._client(where.workspace_id)
+            if client is None:
+                log.warning("slack notice: no installation", extra={"team": where.workspace_id})
+                return False
+            await client.chat_postMessage(channel=where.channel_id, **blockkit.message(card))
+        except (SlackApiError, ClientError, TimeoutError) as error:
+            log.warning(
+                "slack notice failed", extra={"channel": where.channel_id, "error": str(error)}
+            )
+            return False
+        return True
+
+    async def _client(self, team_id: str) -> AsyncWebClient | None:
+        bolt = self._edge.bolt
+        if not self._edge.multi_workspace:
+            return bolt.client
+        store = bolt.installation_store
+        if store is None:
+            return None
+        found = await store.async_find_installation(enterprise_id=None, team_id=team_id)
+        if found is None or not found.bot_token:
+            return None
+        client = web_client(self._edge.settings, found.bot_token)
+        client.session = bolt.client.session  # the edge's one connection pool
+        return client
