@@ -22,7 +22,9 @@ from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
 from bot.core.ports import Clock
 from bot.core.suggestions import Confirmed
 from storage import models as m
+from storage import vote_queries as votes_sql
 from storage.database import READ_ONLY, create_sync_engine
+from storage.idea_queries import idea_statements
 
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
@@ -40,25 +42,6 @@ PROMPT_COLUMNS = (
     m.Prompt.theme_key,
     m.Prompt.challenge_index,
     m.Prompt.posted_at,
-)
-IDEA_COLUMNS = (
-    m.Idea.id,
-    m.Idea.number,
-    m.Idea.text,
-    m.Idea.theme_key,
-    m.Idea.platform,
-    m.Idea.audience,
-    m.Idea.created_at,
-    m.Idea.prompt_id,
-    m.Idea.actor_key,
-    m.Idea.style_key,
-    m.Idea.stage_key,
-    m.Idea.merged_into,
-    m.Idea.status,
-    m.Idea.owner,
-    m.Idea.suggested_actor,
-    m.Idea.suggested_style,
-    m.Idea.hidden,
 )
 
 
@@ -233,16 +216,13 @@ class SqlRepository:
     ) -> tuple[int, str, str] | None:
         """(id, name, audience) of a channel already registered under the same name, or None."""
         default = next(d for i, d in self._programmes.values() if i == programme_id)
-        known = (
-            conn.execute(
-                select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
-                    m.Channel.programme_id == programme_id,
-                    m.Channel.platform == where.platform,
-                    m.Channel.workspace_id == where.workspace_id,
-                    m.Channel.channel_id == where.channel_id,
-                )
-            )
-        ).first()
+        params = {
+            "pid": programme_id,
+            "platform": where.platform,
+            "workspace_id": where.workspace_id,
+            "channel_id": where.channel_id,
+        }
+        known = conn.execute(votes_sql.KNOWN_CHANNEL, params).first()
         if known is None or (where.channel_name and where.channel_name != known.name):
             return None
         return known.id, known.name or where.channel_id, known.audience or default
@@ -566,84 +546,25 @@ class SqlRepository:
         number: int | None = None,
         theme_key: str | None = None,
     ) -> list[domain.Idea]:
-        """Ideas with authors and channels, their votes by audience, and the ideas merged into
-        them: three indexed queries, selecting columns rather than ORM objects (this runs on
-        every vote)."""
-        joined = aliased(m.Idea)
-        query = (
-            select(
-                *IDEA_COLUMNS,
-                m.Participant.platform.label("author_platform"),
-                m.Participant.user_id.label("author_id"),
-                m.Participant.display_name.label("author_name"),
-                m.Channel.name.label("channel_name"),
-                m.Channel.channel_id.label("channel_key"),
-                joined.number.label("merged_into_number"),
-            )
-            .join(m.Participant, m.Participant.id == m.Idea.author_id)
-            .join(m.Channel, m.Channel.id == m.Idea.channel_id)
-            .outerjoin(joined, joined.id == m.Idea.merged_into)
-            .where(m.Idea.programme_id == pid)
-        )
-        votes = (
-            select(m.Vote.idea_id, m.Vote.audience, func.count())
-            .join(m.Idea, m.Idea.id == m.Vote.idea_id)
-            .where(m.Idea.programme_id == pid)
-            .group_by(m.Vote.idea_id, m.Vote.audience)
-        )
-        credits = (
-            select(
-                m.Idea.merged_into,
-                m.Idea.number,
-                m.Participant.platform,
-                m.Participant.user_id,
-                m.Participant.display_name,
-            )
-            .join(m.Participant, m.Participant.id == m.Idea.author_id)
-            .where(m.Idea.programme_id == pid, m.Idea.merged_into.is_not(None))
-            .order_by(m.Idea.number)
-        )
-        if number is not None:
-            query = query.where(m.Idea.number == number)
-            votes = votes.where(m.Idea.number == number)
-            credits = credits.where(
-                m.Idea.merged_into.in_(
-                    select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
-                )
-            )
-        if theme_key is not None:
-            query = query.where(m.Idea.theme_key == theme_key)
-            votes = votes.where(m.Idea.theme_key == theme_key)
+        """Ideas with authors and channels, their votes by audience, the ideas merged into
+        them and their latest progress notes: four indexed queries, built once."""
+        q = idea_statements(number is not None, theme_key is not None)
+        params = {"pid": pid, "number": number, "theme": theme_key}
         tallies: dict[int, dict[str, int]] = {}
-        for idea_id, audience, count in conn.execute(votes):
+        for idea_id, audience, count in conn.execute(q.votes, params):
             tallies.setdefault(idea_id, {})[audience] = count
         merged: dict[int, list[domain.MergedIdea]] = {}
-        for into, merged_number, platform, user_id, name in conn.execute(credits):
+        for into, merged_number, platform, user_id, name in conn.execute(q.credits, params):
             author = domain.Participant(platform, user_id, name)
             merged.setdefault(into, []).append(domain.MergedIdea(merged_number, author))
-        notes = self._latest_notes(conn, pid, number)
+        notes = {
+            r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at))
+            for r in conn.execute(q.notes, params)
+        }
         return [
             _idea(row, tallies.get(row.id, {}), tuple(merged.get(row.id, ())), notes.get(row.id))
-            for row in conn.execute(query)
+            for row in conn.execute(q.ideas, params)
         ]
-
-    def _latest_notes(
-        self, conn: Connection, pid: int, number: int | None
-    ) -> dict[int, domain.ActionNote]:
-        latest = (
-            select(func.max(m.ActionNote.id))
-            .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
-            .where(m.Idea.programme_id == pid)
-            .group_by(m.ActionNote.idea_id)
-        )
-        if number is not None:
-            latest = latest.where(m.Idea.number == number)
-        rows = conn.execute(
-            select(m.ActionNote.idea_id, m.ActionNote.text, m.ActionNote.author)
-            .add_columns(m.ActionNote.created_at)
-            .where(m.ActionNote.id.in_(latest))
-        )
-        return {r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows}
 
     async def confirmed(self, programme: str, limit: int) -> Sequence[Confirmed]:
         def tx(conn: Connection) -> list[Confirmed]:
@@ -895,16 +816,14 @@ class SqlRepository:
             voter_id = self._participant_id(conn, voter)
             _, _, audience = self._channel_row(conn, pid, where)
             inserted = conn.scalar(
-                self._insert(m.Vote)
-                .values(
-                    idea_id=target.id,
-                    participant_id=voter_id,
-                    audience=audience,
-                    platform=where.platform,
-                    cast_at=self._clock.now(),
-                )
-                .on_conflict_do_nothing(index_elements=["idea_id", "participant_id"])
-                .returning(m.Vote.id)
+                votes_sql.cast_vote(self._dialect),
+                {
+                    "idea_id": target.id,
+                    "voter_id": voter_id,
+                    "audience": audience,
+                    "platform": where.platform,
+                    "cast_at": self._clock.now(),
+                },
             )
             if inserted is None:
                 cast_at = conn.scalar(
@@ -935,43 +854,21 @@ class SqlRepository:
         """(id, number, theme_key) of the idea a vote for `number` goes to: the idea itself, or
         the one it was merged into. The row is share-locked, so a merge in progress finishes
         first, and the locking read returns its latest version (merged_into included)."""
-        row = conn.execute(
-            select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into, m.Idea.hidden)
-            .where(m.Idea.programme_id == pid, m.Idea.number == number)
-            .with_for_update(read=True)
-        ).first()
+        row = conn.execute(votes_sql.VOTABLE, {"pid": pid, "number": number}).first()
         if row is None or row.merged_into is None:
             return row
-        return conn.execute(
-            select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.hidden).where(
-                m.Idea.id == row.merged_into
-            )
-        ).first()
+        return conn.execute(votes_sql.IDEA_BY_ID, {"id": row.merged_into}).first()
 
     def _spend(
         self, conn: Connection, pid: int, voter_id: int, theme_key: str, budget: int
     ) -> int | None:
-        """Take one vote from the voter's budget for the theme; None when none is left.
-        One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
-        stmt = self._insert(m.VoteBudget).values(
-            programme_id=pid, participant_id=voter_id, theme_key=theme_key, used=1
-        )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["programme_id", "participant_id", "theme_key"],
-            set_={"used": m.VoteBudget.used + 1},
-            where=m.VoteBudget.used < budget,
-        ).returning(m.VoteBudget.used)
-        spent = conn.scalar(stmt)
+        """Take one vote from the voter's budget for the theme; None when none is left."""
+        params = {"pid": pid, "voter_id": voter_id, "theme": theme_key, "budget": budget}
+        spent = conn.scalar(votes_sql.spend_vote(self._dialect), params)
         return int(spent) if spent is not None else None
 
     def _used(self, conn: Connection, pid: int, voter_id: int, theme_key: str) -> int:
-        used = conn.scalar(
-            select(m.VoteBudget.used).where(
-                m.VoteBudget.programme_id == pid,
-                m.VoteBudget.participant_id == voter_id,
-                m.VoteBudget.theme_key == theme_key,
-            )
-        )
+        used = conn.scalar(votes_sql.USED, {"pid": pid, "voter_id": voter_id, "theme": theme_key})
         return int(used or 0)
 
     async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
@@ -1075,11 +972,7 @@ class SqlRepository:
         return await self._write(tx)
 
     def _closed(self, conn: Connection, pid: int, theme_key: str) -> bool:
-        phase = conn.scalar(
-            select(m.ThemePhase.phase).where(
-                m.ThemePhase.programme_id == pid, m.ThemePhase.theme_key == theme_key
-            )
-        )
+        phase = conn.scalar(votes_sql.PHASE, {"pid": pid, "theme": theme_key})
         return phase == domain.Phase.CLOSED.value
 
     async def organisers(self, programme: str) -> set[str]:

@@ -1,0 +1,106 @@
+"""The statements that read ideas for cards, lists and the plan, built once.
+
+They run on every vote (the refreshed card), so they are constructed a single time per shape
+with bound parameters: building SQLAlchemy expressions costs far more than running them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import BindParameter, Executable, bindparam, func, select
+from sqlalchemy.orm import aliased
+
+from storage import models as m
+
+IDEA_COLUMNS = (
+    m.Idea.id,
+    m.Idea.number,
+    m.Idea.text,
+    m.Idea.theme_key,
+    m.Idea.platform,
+    m.Idea.audience,
+    m.Idea.created_at,
+    m.Idea.prompt_id,
+    m.Idea.actor_key,
+    m.Idea.style_key,
+    m.Idea.stage_key,
+    m.Idea.merged_into,
+    m.Idea.status,
+    m.Idea.owner,
+    m.Idea.suggested_actor,
+    m.Idea.suggested_style,
+    m.Idea.hidden,
+)
+_MERGED_INTO = aliased(m.Idea, name="merged_into_idea")
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaStatements:
+    """Ideas with author and channel; votes by audience; credits of merged ideas; latest
+    progress notes. Parameters: `pid`, and `number` / `theme` for the narrower shapes."""
+
+    ideas: Executable
+    votes: Executable
+    credits: Executable
+    notes: Executable
+
+
+@cache
+def idea_statements(by_number: bool, by_theme: bool) -> IdeaStatements:
+    pid: BindParameter[int] = bindparam("pid")
+    ideas = (
+        select(
+            *IDEA_COLUMNS,
+            m.Participant.platform.label("author_platform"),
+            m.Participant.user_id.label("author_id"),
+            m.Participant.display_name.label("author_name"),
+            m.Channel.name.label("channel_name"),
+            m.Channel.channel_id.label("channel_key"),
+            _MERGED_INTO.number.label("merged_into_number"),
+        )
+        .join(m.Participant, m.Participant.id == m.Idea.author_id)
+        .join(m.Channel, m.Channel.id == m.Idea.channel_id)
+        .outerjoin(_MERGED_INTO, _MERGED_INTO.id == m.Idea.merged_into)
+        .where(m.Idea.programme_id == pid)
+    )
+    votes = (
+        select(m.Vote.idea_id, m.Vote.audience, func.count())
+        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+        .where(m.Idea.programme_id == pid)
+        .group_by(m.Vote.idea_id, m.Vote.audience)
+    )
+    credits = (
+        select(
+            m.Idea.merged_into,
+            m.Idea.number,
+            m.Participant.platform,
+            m.Participant.user_id,
+            m.Participant.display_name,
+        )
+        .join(m.Participant, m.Participant.id == m.Idea.author_id)
+        .where(m.Idea.programme_id == pid, m.Idea.merged_into.is_not(None))
+        .order_by(m.Idea.number)
+    )
+    latest = (
+        select(func.max(m.ActionNote.id))
+        .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+        .where(m.Idea.programme_id == pid)
+        .group_by(m.ActionNote.idea_id)
+    )
+    if by_number:
+        number: BindParameter[int] = bindparam("number")
+        ideas = ideas.where(m.Idea.number == number)
+        votes = votes.where(m.Idea.number == number)
+        target = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+        credits = credits.where(m.Idea.merged_into.in_(target.scalar_subquery()))
+        latest = latest.where(m.Idea.number == number)
+    if by_theme:
+        theme: BindParameter[str] = bindparam("theme")
+        ideas = ideas.where(m.Idea.theme_key == theme)
+        votes = votes.where(m.Idea.theme_key == theme)
+    notes = select(
+        m.ActionNote.idea_id, m.ActionNote.text, m.ActionNote.author, m.ActionNote.created_at
+    ).where(m.ActionNote.id.in_(latest.scalar_subquery()))
+    return IdeaStatements(ideas, votes, credits, notes)
