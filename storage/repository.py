@@ -439,6 +439,21 @@ class SqlRepository:
 
         return await self._read(tx)
 
+    async def prompts_of_theme(
+        self, programme: str, theme_key: str
+    ) -> Sequence[domain.PostedPrompt]:
+        def tx(conn: Connection) -> list[domain.PostedPrompt]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(*PROMPT_COLUMNS, m.Channel.channel_id.label("channel_key"))
+                .join(m.Channel, m.Channel.id == m.Prompt.channel_id)
+                .where(m.Prompt.programme_id == pid, m.Prompt.theme_key == theme_key)
+                .order_by(m.Prompt.id)
+            )
+            return [self._prompt(row, row.channel_key) for row in rows]
+
+        return await self._read(tx)
+
     async def latest_prompt(
         self, programme: str, where: domain.ConversationRef
     ) -> domain.PostedPrompt | None:

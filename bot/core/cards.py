@@ -14,6 +14,7 @@ from bot.core.interaction import (
     CONFIRM,
     SEE_IDEAS,
     VOTE,
+    VOTE_FOR,
     Actions,
     Bullets,
     Button,
@@ -146,7 +147,9 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
             blocks=(
                 Text(idea.text, Tone.MUTED),
                 Text(f"Votes for this idea now count for #{idea.merged_into}.", Tone.MUTED),
-                Actions((Button(f"Vote for #{idea.merged_into}", VOTE, str(idea.merged_into)),)),
+                Actions(
+                    (Button(f"Vote for #{idea.merged_into}", VOTE_FOR, str(idea.merged_into)),)
+                ),
             ),
         )
     if idea.hidden:
@@ -243,7 +246,9 @@ def duplicate_card(playbook: Playbook, similar: Idea, yours: str, draft_id: int)
             Text(f"Your idea: {_clip(yours)}", Tone.MUTED),
             Actions(
                 (
-                    Button(f"Vote for {similar.label} instead", VOTE, str(similar.number), True),
+                    Button(
+                        f"Vote for {similar.label} instead", VOTE_FOR, str(similar.number), True
+                    ),
                     Button("Add mine anyway", ADD_ANYWAY, str(draft_id)),
                 )
             ),

@@ -22,6 +22,7 @@ from bot.core.interaction import (
     POST_PROMPT,
     SEE_IDEAS,
     VOTE,
+    VOTE_FOR,
     ButtonPressed,
     Card,
     Command,
@@ -107,7 +108,8 @@ class Engine:
             idea = await self.workshop.repo.idea(programme_key, anchor.ref)
             # Ideas are only ever deleted when their author asks to be forgotten.
             return cards.idea_card(self.playbook, idea) if idea else cards.removed_card(anchor.ref)
-        return None
+        prompt = await self.workshop.repo.prompt(programme_key, anchor.ref)
+        return await phases.prompt_card(self.workshop, programme_key, prompt) if prompt else None
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
         """Where copies of an anchored card were posted, for refreshing them in place."""
@@ -132,6 +134,8 @@ class Engine:
         ws = self.workshop
         if action == VOTE:
             return await votes.toggle(ws, ctx, grammar.idea_number(value))
+        if action == VOTE_FOR:
+            return await votes.vote_for(ws, ctx, grammar.idea_number(value))
         if action == ADD_ANYWAY:
             return await ideas.add_anyway(ws, ctx, value)
         if action == CONFIRM:

@@ -12,7 +12,8 @@ from enum import StrEnum
 from bot.core.domain import Anchor, ConversationRef, Participant
 
 # Dotted action ids shared by every platform (Slack action_id / callback_id, Teams data.action_id).
-VOTE = "idea.vote"
+VOTE = "idea.vote"  # the idea card's button: votes, or takes the vote back
+VOTE_FOR = "idea.vote_for"  # "Vote for #7": votes, and never takes a vote back
 ASSIGN = "idea.assign"
 ADD_IDEA = "prompt.add_idea"
 ADD_ANYWAY = "idea.add_anyway"

@@ -99,6 +99,9 @@ class Repository(Protocol):
 
     async def prompt(self, programme: str, prompt_id: int) -> PostedPrompt | None: ...
 
+    async def prompts_of_theme(self, programme: str, theme_key: str) -> Sequence[PostedPrompt]:
+        """Every prompt of the theme posted anywhere, oldest first."""
+
     async def latest_prompt(self, programme: str, where: ConversationRef) -> PostedPrompt | None:
         """The most recent prompt posted in this channel."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.domain import Anchor, AnchorKind
-from bot.core.interaction import ADD_ANYWAY, VOTE, ButtonPressed, Delivery, Refresh, Say
+from bot.core.interaction import ADD_ANYWAY, VOTE_FOR, ButtonPressed, Delivery, Refresh, Say
 from tests.bot.test_workshop import Room, refused, said
 
 BRAND = (
@@ -40,7 +40,7 @@ async def test_a_near_duplicate_is_held_back_with_a_choice(room: Room) -> None:
     assert [i.number for i in await room.repo.ideas("default")] == [1]
 
     instead = _button(held, "Vote for #1 instead")
-    assert instead == ButtonPressed(VOTE, "1")
+    assert instead == ButtonPressed(VOTE_FOR, "1")
     await room.send("bob", instead)
     assert [(i.number, i.votes) for i in await room.repo.ideas("default")] == [(1, 1)]
 
@@ -142,3 +142,13 @@ async def test_the_export_keeps_merged_ideas_for_the_record(room: Room) -> None:
     records = {r["id"]: r for t in data["themes"] for r in t["ideas"]}
     assert records[2]["merged_into"] == 1 and records[1]["merged_into"] is None
     assert records[1]["votes"] == 3
+
+
+async def test_vote_for_instead_never_takes_a_vote_back(room: Room) -> None:
+    await room.cmd("olive", "prompt fostering")
+    await room.reply("ann", BRAND)
+    await room.cmd("bob", "vote 1")
+    held = await room.reply("bob", BRAND_LONGER)
+    pressed = await room.send("bob", _button(held, "Vote for #1 instead"))
+    assert "Your vote for #1 is already in" in said(pressed)
+    assert [(i.number, i.votes) for i in await room.repo.ideas("default")] == [(1, 1)]

@@ -63,3 +63,15 @@ async def test_only_organisers_change_phases(room: Room) -> None:
     )
     assert "Which theme?" in refused(await room.cmd("olive", "close"))
     assert "There is no theme called 'mars'" in refused(await room.cmd("olive", "voting mars"))
+
+
+async def test_a_phase_change_refreshes_the_prompts_already_posted(room: Room) -> None:
+    from bot.core.domain import Anchor, AnchorKind
+    from bot.core.interaction import Refresh
+
+    changed = await room.cmd("olive", "voting inclusive")
+    (refresh,) = [r for r in changed if isinstance(r, Refresh)]
+    assert refresh.anchor.kind is AnchorKind.PROMPT
+    assert "Phase: voting only: new ideas are closed" in refresh.card.as_text()
+    card = await room.engine.card("default", Anchor(AnchorKind.PROMPT, refresh.anchor.ref))
+    assert card is not None and "Phase: voting only" in card.as_text()

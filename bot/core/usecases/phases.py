@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.domain import Phase
-from bot.core.interaction import Context, Delivery, Reply, note
+from bot.core import cards
+from bot.core.domain import Anchor, AnchorKind, Phase, PostedPrompt
+from bot.core.interaction import Card, Context, Delivery, Refresh, Reply, note
 from bot.core.playbook import Theme
 from bot.core.workshop import Refusal, Workshop
 
@@ -27,7 +28,23 @@ async def change(ws: Workshop, ctx: Context, typed_theme: str, phase: Phase) -> 
     await ws.require_organiser(ctx, "change a theme's phase")
     theme = ws.theme(typed_theme)
     await ws.repo.set_phase(ctx.programme_key, theme.key, phase, ctx.who)
-    return [note(ANNOUNCED[phase].format(theme=theme.title), Delivery.CHANNEL)]
+    posted = await ws.repo.prompts_of_theme(ctx.programme_key, theme.key)
+    refreshed: list[Reply] = [
+        Refresh(Anchor(AnchorKind.PROMPT, p.id), _card(ws, theme, p, phase)) for p in posted
+    ]
+    return [note(ANNOUNCED[phase].format(theme=theme.title), Delivery.CHANNEL), *refreshed]
+
+
+async def prompt_card(ws: Workshop, programme: str, prompt: PostedPrompt) -> Card:
+    """A posted prompt's card as it reads now (its theme's phase may have changed)."""
+    theme = ws.playbook.theme(prompt.theme_key)
+    return _card(ws, theme, prompt, await phase_of(ws, programme, theme.key))
+
+
+def _card(ws: Workshop, theme: Theme, prompt: PostedPrompt, phase: Phase) -> Card:
+    return cards.prompt_card(
+        ws.playbook, theme, prompt.challenge_index, prompt.id, DESCRIBED[phase]
+    )
 
 
 async def require_collecting(ws: Workshop, programme: str, theme: Theme) -> None:

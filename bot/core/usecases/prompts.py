@@ -31,7 +31,7 @@ async def post_prompt(ws: Workshop, ctx: Context, typed_theme: str, n: int | Non
             )
         index = remaining[0]
     prompt = await ws.repo.record_prompt(ctx.programme_key, ctx.where, theme.key, index, ctx.who)
-    card = cards.prompt_card(ws.playbook, theme, index, prompt.id, phases.DESCRIBED[phase])
+    card = await phases.prompt_card(ws, ctx.programme_key, prompt)
     return [Say(card, Delivery.CHANNEL, Anchor(AnchorKind.PROMPT, prompt.id))]
 
 

@@ -21,6 +21,12 @@ async def vote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     return _confirm(ws, result, "in")
 
 
+async def vote_for(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
+    """ "Vote for #7 instead": a vote already cast stays cast (no toggling)."""
+    result = await _cast(ws, ctx, number)
+    return _confirm(ws, result, "already in" if result.outcome is VoteOutcome.ALREADY else "in")
+
+
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await ws.repo.unvote(ctx.programme_key, number, ctx.who)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
