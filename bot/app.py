@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
 from bot.core.ports import Clock, SystemClock
+from bot.core.usecases import duplicates
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
 from handlers import slack, teams
@@ -95,6 +96,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             opened.engine.workshop.notifier = app[NOTIFIERS]
             if clock_in_web(settings):
                 await stack.enter_async_context(scheduler.running(opened.engine.workshop))
+            warming = asyncio.create_task(
+                duplicates.warm(opened.engine.workshop, settings.programme_key)
+            )
+            stack.callback(warming.cancel)
             yield
 
     app.cleanup_ctx.append(lifecycle)
