@@ -152,3 +152,15 @@ async def test_vote_for_instead_never_takes_a_vote_back(room: Room) -> None:
     pressed = await room.send("bob", _button(held, "Vote for #1 instead"))
     assert "Your vote for #1 is already in" in said(pressed)
     assert [(i.number, i.votes) for i in await room.repo.ideas("default")] == [(1, 1)]
+
+
+async def test_warming_indexes_every_idea_stored_so_far(room: Room) -> None:
+    from bot.core.usecases import duplicates
+
+    await room.cmd("olive", "prompt fostering")
+    await room.reply("ann", BRAND)
+    await room.reply("bob", "Put a research student in every start-up")
+    workshop = room.engine.workshop
+    workshop.indexes.clear()
+    await duplicates.warm(workshop, "default")
+    assert len(workshop.indexes["default"]) == 2
