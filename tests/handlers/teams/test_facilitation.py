@@ -160,10 +160,12 @@ async def test_phases_refuse_new_ideas_then_votes_and_prompts_show_the_phase(
 
     [refusal] = await teams.ok(ta.mention("voting inclusive-growth", teams.url))
     assert "Only organisers" in refusal.text
-    [announced] = await teams.ok(
+    announced, updated = await teams.ok(
         ta.mention("voting inclusive-growth", teams.url, user=ta.ORGANISER)
     )
     assert announced.method == "post" and "is now voting" in announced.text
+    # The prompt already posted is updated in place to show the new phase.
+    assert updated.activity_id == prompt_id and "Phase: voting only" in updated.text
     [refusal] = await teams.ok(ta.message("Youth forums", teams.url, user=ta.BOB, thread=prompt_id))
     assert addressed_to(refusal) == ta.BOB[0] and refusal.activity_id == prompt_id
     assert "voting phase: new ideas are closed" in refusal.text
