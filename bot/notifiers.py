@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from aiohttp import web
 
-from bot.core.domain import ConversationRef
+from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card
-from bot.core.ports import Notifier
+from bot.core.ports import Notifier, Unheard
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +25,28 @@ class Notifiers:
         self._by_platform[platform] = notifier
 
     async def send(self, where: ConversationRef, card: Card) -> bool:
-        notifier = self._by_platform.get(where.platform)
+        notifier = self._for(where.platform)
+        return await self._safely(notifier.send(where, card), where.platform, where.channel_id)
+
+    async def update(self, message: PostedMessage, card: Card) -> bool:
+        notifier = self._for(message.platform)
+        return await self._safely(
+            notifier.update(message, card), message.platform, message.channel_id
+        )
+
+    def _for(self, platform: str) -> Notifier:
+        notifier = self._by_platform.get(platform)
         if notifier is None:
-            log.warning("no notifier for platform", extra={"platform": where.platform})
-            return False
+            log.warning("no notifier for platform", extra={"platform": platform})
+            return Unheard()
+        return notifier
+
+    @staticmethod
+    async def _safely(delivery: Awaitable[bool], platform: str, channel: str) -> bool:
         try:
-            return await notifier.send(where, card)
+            return await delivery
         except Exception:  # the port promises no raise; a broken edge must not fail the caller
-            log.exception(
-                "notice failed", extra={"platform": where.platform, "channel": where.channel_id}
-            )
+            log.exception("notice failed", extra={"platform": platform, "channel": channel})
             return False
 
 

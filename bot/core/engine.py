@@ -31,6 +31,7 @@ from bot.core.interaction import (
     FormSubmitted,
     Intent,
     MessagePosted,
+    Refresh,
     Rejected,
     Reply,
 )
@@ -73,7 +74,9 @@ class Engine:
     async def handle(self, ctx: Context, intent: Intent) -> list[Reply]:
         try:
             await self.workshop.ready(ctx.programme_key)
-            return await self._route(ctx, intent)
+            replies = await self._route(ctx, intent)
+            await self._refresh_elsewhere(ctx, replies)
+            return replies
         except (Refusal, grammar.GrammarError) as refusal:
             return [Rejected(str(refusal))]
         except Exception:
@@ -110,6 +113,22 @@ class Engine:
             return cards.idea_card(self.playbook, idea) if idea else cards.removed_card(anchor.ref)
         prompt = await self.workshop.repo.prompt(programme_key, anchor.ref)
         return await phases.prompt_card(self.workshop, programme_key, prompt) if prompt else None
+
+    async def _refresh_elsewhere(self, ctx: Context, replies: list[Reply]) -> None:
+        """The acting edge refreshes its own copies of a card; copies on other platforms (an
+        idea posted in Slack, voted on in Teams) are rewritten through their notifiers."""
+        for reply in replies:
+            if not isinstance(reply, Refresh):
+                continue
+            others = [
+                copy
+                for copy in await self.copies(ctx.programme_key, reply.anchor)
+                if copy.platform != ctx.where.platform
+            ]
+            if others:
+                card = await self.card(ctx.programme_key, reply.anchor) or reply.card
+                for copy in others:
+                    await self.workshop.notifier.update(copy, card)
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
         """Where copies of an anchored card were posted, for refreshing them in place."""

@@ -56,6 +56,11 @@ class Notifier(Protocol):
         channel). True if delivered; a delivery failure is logged, never raised."""
         ...
 
+    async def update(self, message: PostedMessage, card: Card) -> bool:
+        """Rewrite a copy of a card posted on any platform (a vote cast in Teams updates the
+        idea's card in Slack). True if updated; failures are logged, never raised."""
+        ...
+
 
 class Unheard:
     """Delivers nothing (console, tests without platforms): the core then falls back on what
@@ -63,6 +68,9 @@ class Unheard:
 
     async def send(self, where: ConversationRef, card: Card) -> bool:
         log.info("notice not delivered", extra={"platform": where.platform})
+        return False
+
+    async def update(self, message: PostedMessage, card: Card) -> bool:
         return False
 
 

@@ -8,7 +8,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.domain import ConversationRef
+from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card
 from handlers.slack import blockkit
 from handlers.slack.edge import SlackEdge, web_client
@@ -32,6 +32,21 @@ class SlackNotifier:
         except (SlackApiError, ClientError, TimeoutError) as error:
             log.warning(
                 "slack notice failed", extra={"channel": where.channel_id, "error": str(error)}
+            )
+            return False
+        return True
+
+    async def update(self, message: PostedMessage, card: Card) -> bool:
+        try:
+            client = await self._client(message.workspace_id)
+            if client is None:
+                return False
+            await client.chat_update(
+                channel=message.channel_id, ts=message.message_id, **blockkit.message(card)
+            )
+        except (SlackApiError, ClientError, TimeoutError) as error:
+            log.warning(
+                "slack update failed", extra={"channel": message.channel_id, "error": str(error)}
             )
             return False
         return True

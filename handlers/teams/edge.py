@@ -17,7 +17,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.config import Settings
-from bot.core.domain import ConversationRef
+from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.engine import Engine
 from bot.core.interaction import Card
 from bot.notifiers import NOTIFIERS
@@ -56,6 +56,22 @@ class Notifier:
         await self._adapter.continue_conversation(reference, post, self._app_id)
         return posted[0] if posted else None
 
+    async def update(self, programme_key: str, message: PostedMessage, card: Card) -> bool:
+        """Rewrite a card the bot posted earlier (acted on from another platform)."""
+        where = ConversationRef(PLATFORM, message.workspace_id, message.channel_id)
+        stored = await self._bot.engine.workshop.repo.reference(programme_key, where)
+        if stored is None:
+            log.info("no teams reference", extra={"conversation": message.channel_id})
+            return False
+        reference = ConversationReference().deserialize(stored)
+
+        async def rewrite(turn: TurnContext) -> None:
+            outbox = self._bot.outbox(turn, origin(turn.activity))
+            await outbox.update(message.channel_id, message.message_id, card)
+
+        await self._adapter.continue_conversation(reference, rewrite, self._app_id)
+        return True
+
 
 class ProgrammeNotifier:
     """The core's Notifier port for Teams: notices for the programme Teams conversations
@@ -67,6 +83,9 @@ class ProgrammeNotifier:
 
     async def send(self, where: ConversationRef, card: Card) -> bool:
         return await self._notifier.send(self._programme_key, where, card) is not None
+
+    async def update(self, message: PostedMessage, card: Card) -> bool:
+        return await self._notifier.update(self._programme_key, message, card)
 
 
 class TeamsEdge:

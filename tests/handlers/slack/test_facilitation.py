@@ -7,8 +7,6 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
-
 from handlers.teams import TEAMS
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
 from tests.conftest import FakeClock
@@ -330,11 +328,6 @@ async def test_plan_shows_consensus_once_slack_and_teams_audiences_voted(
     assert "consensus 67%" in (await in_teams(bot, connector, "plan")).split("Backed across", 1)[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: each edge refreshes only its own platform's copies, so a vote, merge or "
-    "action typed in Teams (or the console) leaves the Slack card's count stale",
-)
 async def test_a_vote_cast_in_teams_updates_the_ideas_card_in_slack(
     bot: Bot, connector: FakeConnector
 ) -> None:
