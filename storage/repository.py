@@ -820,14 +820,9 @@ class SqlRepository:
         budget: int,
     ) -> VoteResult:
         def cast(conn: Connection) -> VoteResult:
-            pid = self._programme_id(conn, programme)
-            target = self._votable(conn, pid, number)
-            if target is None:
-                return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-            if self._closed(conn, pid, target.theme_key):
-                return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
-            if target.hidden:
-                return VoteResult(VoteOutcome.HIDDEN, self._one_idea(conn, pid, target.number))
+            pid, target, refused = self._ballot(conn, programme, number)
+            if refused is not None:
+                return refused
             voter_id = self._participant_id(conn, voter)
             _, _, audience = self._channel_row(conn, pid, where)
             inserted = conn.scalar(
@@ -865,6 +860,29 @@ class SqlRepository:
         except _BudgetSpent:
             return VoteResult(VoteOutcome.OVER_BUDGET, await self._read(tally), budget)
 
+    def _ballot(
+        self, conn: Connection, programme: str, number: int
+    ) -> tuple[int, Any, VoteResult | None]:
+        """(programme id, the idea a vote or unvote for `number` acts on, and the result that
+        refuses it: no such idea, its theme closed, or the idea hidden)."""
+        pid = self._programme_id(conn, programme)
+        target = self._votable(conn, pid, number)
+        if target is None:
+            return pid, None, VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
+        if self._closed(conn, pid, target.theme_key):
+            return (
+                pid,
+                target,
+                VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number)),
+            )
+        if target.hidden:
+            return (
+                pid,
+                target,
+                VoteResult(VoteOutcome.HIDDEN, self._one_idea(conn, pid, target.number)),
+            )
+        return pid, target, None
+
     def _votable(self, conn: Connection, pid: int, number: int) -> Any:
         """(id, number, theme_key) of the idea a vote for `number` goes to: the idea itself, or
         the one it was merged into. The row is share-locked, so a merge in progress finishes
@@ -888,14 +906,9 @@ class SqlRepository:
 
     async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
         def tx(conn: Connection) -> Any:
-            pid = self._programme_id(conn, programme)
-            target = self._votable(conn, pid, number)
-            if target is None:
-                return VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-            if self._closed(conn, pid, target.theme_key):
-                return VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number))
-            if target.hidden:
-                return VoteResult(VoteOutcome.HIDDEN, self._one_idea(conn, pid, target.number))
+            pid, target, refused = self._ballot(conn, programme, number)
+            if refused is not None:
+                return refused
             voter_id = self._participant_id(conn, voter)
             removed = conn.scalar(
                 delete(m.Vote)
