@@ -81,12 +81,12 @@ SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 @dataclass(frozen=True, slots=True)
 class Help:
-    pass
+    """`help`: the commands this user may use."""
 
 
 @dataclass(frozen=True, slots=True)
 class Themes:
-    pass
+    """`themes`: the themes and their challenges."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +164,7 @@ class SetChannel:
 
 @dataclass(frozen=True, slots=True)
 class ListOrganisers:
-    pass
+    """`organisers`: who organises."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +175,7 @@ class ChangeOrganiser:
 
 @dataclass(frozen=True, slots=True)
 class OrganisersHere:
-    pass
+    """`organisers here`: this channel receives organisers' notices."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +186,7 @@ class FlagIdea:
 
 @dataclass(frozen=True, slots=True)
 class ListFlags:
-    pass
+    """`flags`: open flags, for organisers."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ never loses the rest of the turn.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
@@ -67,10 +68,8 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T | None:
 
 def _delay(retry_after: str | None, attempt: int) -> float:
     if retry_after is not None:
-        try:
+        with contextlib.suppress(ValueError):  # not a number of seconds: back off instead
             return min(max(float(retry_after), 0.0), MAX_DELAY)
-        except ValueError:
-            pass
     return min(FIRST_DELAY * 2**attempt, MAX_DELAY)
 
 
