@@ -34,6 +34,7 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
     """Serve Slack when it is configured; a no-op otherwise."""
     slack = settings.slack
     if not slack.enabled:
+        log.info("Slack is off: set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to serve it")
         return
     multi_workspace = bool(slack.client_id and slack.client_secret)
     if not slack.bot_token and not multi_workspace:

@@ -160,6 +160,11 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
     app[TEAMS] = edge
     app[NOTIFIERS].register(PLATFORM, ProgrammeNotifier(edge.notifier, settings.programme_key))
     app.router.add_post(ROUTE, edge.messages)
+    if not settings.teams.app_id:
+        log.warning(
+            "MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests, "
+            "which is only safe for local tools (Bot Framework Emulator, Agents Playground)"
+        )
 
     async def close(_app: web.Application) -> None:
         try:
