@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core import cards, grammar
 from bot.core.domain import Anchor, AnchorKind, Phase, PostedMessage
@@ -74,9 +75,7 @@ class Engine:
     async def handle(self, ctx: Context, intent: Intent) -> list[Reply]:
         try:
             await self.workshop.ready(ctx.programme_key)
-            replies = await self._route(ctx, intent)
-            await self._refresh_elsewhere(ctx, replies)
-            return replies
+            return await self._spread(ctx, await self._route(ctx, intent))
         except (Refusal, grammar.GrammarError) as refusal:
             return [Rejected(str(refusal))]
         except Exception:
@@ -114,21 +113,24 @@ class Engine:
         prompt = await self.workshop.repo.prompt(programme_key, anchor.ref)
         return await phases.prompt_card(self.workshop, programme_key, prompt) if prompt else None
 
-    async def _refresh_elsewhere(self, ctx: Context, replies: list[Reply]) -> None:
-        """The acting edge refreshes its own copies of a card; copies on other platforms (an
-        idea posted in Slack, voted on in Teams) are rewritten through their notifiers."""
+    async def _spread(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
+        """Find every copy of each refreshed card once: the acting edge gets its platform's
+        copies on the Refresh; copies on other platforms (an idea posted in Slack, voted on in
+        Teams) are rewritten here through their notifiers."""
+        spread: list[Reply] = []
         for reply in replies:
             if not isinstance(reply, Refresh):
+                spread.append(reply)
                 continue
-            others = [
-                copy
-                for copy in await self.copies(ctx.programme_key, reply.anchor)
-                if copy.platform != ctx.where.platform
-            ]
+            copies = await self.copies(ctx.programme_key, reply.anchor)
+            here = tuple(c for c in copies if c.platform == ctx.where.platform)
+            others = [c for c in copies if c.platform != ctx.where.platform]
             if others:
                 card = await self.card(ctx.programme_key, reply.anchor) or reply.card
                 for copy in others:
                     await self.workshop.notifier.update(copy, card)
+            spread.append(replace(reply, copies=here))
+        return spread
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
         """Where copies of an anchored card were posted, for refreshing them in place."""

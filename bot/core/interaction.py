@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.core.domain import Anchor, ConversationRef, Participant
+from bot.core.domain import Anchor, ConversationRef, Participant, PostedMessage
 
 # Dotted action ids shared by every platform (Slack action_id / callback_id, Teams data.action_id).
 VOTE = "idea.vote"  # the idea card's button: votes, or takes the vote back
@@ -210,10 +210,13 @@ def note(text: str, delivery: Delivery = Delivery.PRIVATE) -> Say:
 
 @dataclass(frozen=True, slots=True)
 class Refresh:
-    """Every copy of the anchored card already posted should now read like `card` (live counts)."""
+    """Every copy of the anchored card already posted should now read like `card` (live counts).
+    The engine fills in `copies`: those on the acting platform, for its edge to update (copies
+    on other platforms it updates itself, through their notifiers)."""
 
     anchor: Anchor
     card: Card
+    copies: tuple[PostedMessage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

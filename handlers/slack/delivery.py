@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.core.domain import Anchor
+from bot.core.domain import Anchor, PostedMessage
 from bot.core.engine import Engine
 from bot.core.interaction import (
     Card,
@@ -26,7 +26,7 @@ from bot.core.interaction import (
 )
 from handlers.slack import blockkit
 from handlers.slack.background import Coalescer
-from handlers.slack.origin import PLATFORM, Origin
+from handlers.slack.origin import Origin
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ class Poster:
     ) -> None:
         for reply in replies:
             match reply:
-                case Refresh(anchor=anchor):
-                    await self._refresh(client, ctx, anchor)
+                case Refresh(anchor=anchor, copies=copies):
+                    self._refresh(client, ctx, anchor, copies)
                 case Say(card=card, delivery=Delivery.CHANNEL, anchor=anchor):
                     await self._post(client, origin, ctx, card, None, anchor)
                 case Say(card=card, delivery=Delivery.THREAD, anchor=anchor):
@@ -67,20 +67,26 @@ class Poster:
         payload = blockkit.message(card)
         self._coalescer.submit((channel, ts), lambda: _update(client, channel, ts, payload))
 
-    async def _refresh(self, client: AsyncWebClient, ctx: Context, anchor: Anchor) -> None:
-        """Where the copies are and how the card reads are looked up when the update is sent,
-        once per burst, so the newest state always wins."""
+    def _refresh(
+        self,
+        client: AsyncWebClient,
+        ctx: Context,
+        anchor: Anchor,
+        copies: tuple[PostedMessage, ...],
+    ) -> None:
+        """How the card reads is looked up when the update is sent, once per burst, so the
+        newest state always wins."""
         engine = self._engine()
         programme, workspace = ctx.programme_key, ctx.where.workspace_id
+        here = [c for c in copies if c.workspace_id == workspace]
 
         async def update_copies() -> None:
             card = await engine.card(programme, anchor)
             if card is None:
                 return
             payload = blockkit.message(card)
-            for copy in await engine.copies(programme, anchor):
-                if copy.platform == PLATFORM and copy.workspace_id == workspace:
-                    await _update(client, copy.channel_id, copy.message_id, payload)
+            for copy in here:
+                await _update(client, copy.channel_id, copy.message_id, payload)
 
         self._coalescer.submit((programme, workspace, anchor), update_copies)
 

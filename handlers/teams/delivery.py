@@ -33,7 +33,7 @@ from bot.core.interaction import (
     ShowForm,
 )
 from handlers.teams import adaptive_cards
-from handlers.teams.activities import PLATFORM, Origin
+from handlers.teams.activities import Origin
 from handlers.teams.connector import ConnectorError, Connectors, Json
 
 log = logging.getLogger(__name__)
@@ -116,8 +116,9 @@ class Outbox:
             match reply:
                 case Say(card=card, delivery=delivery, anchor=anchor):
                     await self._say(ctx, card, delivery, anchor)
-                case Refresh(anchor=anchor, card=card):
-                    await self._refresh(ctx, anchor, card)
+                case Refresh(card=card, copies=copies):
+                    for copy in copies:
+                        await self.update(copy.channel_id, copy.message_id, card)
                 case ShowForm(form=form):
                     await self.reply(adaptive_cards.form(form), form.title)
                 case Rejected(reason=reason):
@@ -172,12 +173,6 @@ class Outbox:
             None if self._origin.personal else (self._origin.user_id, self._origin.user_name)
         )
         return await self.reply(adaptive_cards.card(card, addressed), summary)
-
-    async def _refresh(self, ctx: Context, anchor: Anchor, card: Card) -> None:
-        copies = await self._engine.copies(ctx.programme_key, anchor)
-        for copy in copies:
-            if copy.platform == PLATFORM:
-                await self.update(copy.channel_id, copy.message_id, card)
 
     def _outgoing(self, content: Json, summary: str, conversation: str) -> Json:
         """The message as Bot Connector JSON (built directly: msrest's serialiser is slow)."""
