@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import random
 import re
@@ -147,12 +148,10 @@ class Server:
         self._process.start()
         async with ClientSession() as session:
             for _ in range(300):
-                try:
+                with contextlib.suppress(OSError):  # not listening yet
                     async with session.get(self.url + "/healthz") as response:
                         if response.status == 200:
                             return self
-                except OSError:
-                    pass
                 await asyncio.sleep(0.1)
         raise RuntimeError("the server did not start")
 

@@ -68,7 +68,7 @@ def serving(key: rsa.RSAPrivateKey) -> Iterator[Issuer]:
             self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
-            pass
+            """Keep the test output quiet: http.server logs every request to stderr."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     base = f"http://127.0.0.1:{server.server_address[1]}"
