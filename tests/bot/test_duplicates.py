@@ -56,6 +56,7 @@ async def test_add_mine_anyway_adds_the_idea_as_written(room: Room) -> None:
     assert added[0].anchor == Anchor(AnchorKind.IDEA, 2)
     ideas = {i.number: i for i in await room.repo.ideas("default")}
     assert ideas[2].text == BRAND_LONGER and ideas[2].author.user_id == "bob"
+    assert ideas[2].suggestion is not None  # held back or not, every idea gets a suggestion
     assert ideas[2].channel_name == "general" and ideas[2].theme_key == "fostering-innovation"
     assert "already been added" in refused(await room.send("bob", anyway))
 

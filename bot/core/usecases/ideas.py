@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import cards, grammar
 from bot.core.domain import Anchor, AnchorKind, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say
@@ -74,7 +76,6 @@ async def record(
     text: str,
     theme_key: str,
     prompt: PostedPrompt | None,
-    check_duplicates: bool = True,
 ) -> list[Reply]:
     text = check_text(text)
     await phases.require_collecting(ws, ctx.programme_key, ws.playbook.theme(theme_key))
@@ -85,20 +86,17 @@ async def record(
         author=ctx.who,
         where=ctx.where,
         prompt_id=prompt.id if prompt else None,
-        suggestion=await suggesting.suggest(ws, ctx.programme_key, text),
     )
-    if check_duplicates:
-        similar = await duplicates.find(ws, ctx.programme_key, new.text)
-        if similar is not None:
-            draft = await ws.repo.save_draft(new)
-            return [
-                Say(cards.duplicate_card(ws.playbook, similar, new.text, draft), Delivery.PRIVATE)
-            ]
+    similar = await duplicates.find(ws, ctx.programme_key, new.text)
+    if similar is not None:
+        draft = await ws.repo.save_draft(new)
+        held = cards.duplicate_card(ws.playbook, similar, new.text, draft)
+        return [Say(held, Delivery.PRIVATE)]
     return await _save(ws, new)
 
 
 async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
-    """ "Add mine anyway": the held-back idea goes in as first written, where first written."""
+    """The Add mine anyway button: the held-back idea goes in as written, where written."""
     draft = (
         await ws.repo.take_draft(ctx.programme_key, int(draft_ref), ctx.who)
         if draft_ref.isdigit()
@@ -106,12 +104,15 @@ async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
     )
     if draft is None:
         raise Refusal("That idea has already been added, or was someone else's to add.")
+    # The theme may have moved on to voting while the idea was held back.
+    await phases.require_collecting(ws, draft.programme_key, ws.playbook.theme(draft.theme_key))
     return await _save(ws, draft)
 
 
 async def _save(ws: Workshop, new: NewIdea) -> list[Reply]:
-    await phases.require_collecting(ws, new.programme_key, ws.playbook.theme(new.theme_key))
-    idea = await ws.repo.add_idea(new)
+    """Store an idea with the actor the bot suggests for it (held-back ideas too)."""
+    suggestion = await suggesting.suggest(ws, new.programme_key, new.text)
+    idea = await ws.repo.add_idea(replace(new, suggestion=suggestion))
     card = cards.idea_card(ws.playbook, idea)
     return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]
 
