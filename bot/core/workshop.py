@@ -21,6 +21,10 @@ class Refusal(Exception):
     """A request the user can fix or should know was refused; the message is shown to them."""
 
 
+def no_such_idea(number: int) -> Refusal:
+    return Refusal(f"There is no idea #{number}. `ideas` lists them.")
+
+
 @dataclass
 class Workshop:
     """The core's dependencies, built once by the composition root."""

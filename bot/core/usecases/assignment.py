@@ -6,7 +6,7 @@ from bot.core import cards
 from bot.core.domain import Anchor, AnchorKind, Assignment, Idea
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.usecases import suggesting
-from bot.core.workshop import Refusal, Workshop
+from bot.core.workshop import Refusal, Workshop, no_such_idea
 
 
 async def assign(
@@ -68,7 +68,7 @@ async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
 async def _idea(ws: Workshop, ctx: Context, number: int) -> Idea:
     idea = await ws.repo.idea(ctx.programme_key, number)
     if idea is None:
-        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+        raise no_such_idea(number)
     return idea
 
 
@@ -78,7 +78,7 @@ async def save(
     idea = await ws.repo.assign(ctx.programme_key, number, assignment, ctx.who)
     suggesting.forget(ws, ctx.programme_key)
     if idea is None:
-        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+        raise no_such_idea(number)
     what = cards.assignment_text(ws.playbook, idea.assignment)
     said = f"#{number} is now {what}." if assignment else f"#{number} is no longer assigned."
     return [

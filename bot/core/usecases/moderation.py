@@ -7,7 +7,7 @@ import logging
 from bot.core import cards, moderation_cards
 from bot.core.domain import Anchor, AnchorKind, ModerationResult, Outcome
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
-from bot.core.workshop import Refusal, Workshop
+from bot.core.workshop import Refusal, Workshop, no_such_idea
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
         raise Refusal("Your reason contains a character that cannot be stored (NUL); retype it.")
     result = await ws.repo.flag(ctx.programme_key, number, ctx.who, reason)
     if result.outcome is Outcome.NO_SUCH_IDEA:
-        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+        raise no_such_idea(number)
     if result.outcome is Outcome.ALREADY:
         raise Refusal(f"You have already flagged #{number}; organisers have it.")
     assert result.idea is not None  # DONE always carries the idea
@@ -89,7 +89,7 @@ async def hide(
 
 def _refuse(result: ModerationResult, number: int, hidden: bool) -> None:
     if result.outcome is Outcome.NO_SUCH_IDEA:
-        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+        raise no_such_idea(number)
     if result.outcome is Outcome.MERGED:
         into = result.idea.merged_into if result.idea else None
         raise Refusal(f"#{number} is part of #{into}; hide or unhide #{into} instead.")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.core import cards
 from bot.core.domain import Anchor, AnchorKind, Idea, VoteOutcome, VoteResult
 from bot.core.interaction import Context, Refresh, Reply, note
-from bot.core.workshop import Refusal, Workshop
+from bot.core.workshop import Refusal, Workshop, no_such_idea
 
 # A second click on Vote this soon after the first is a double-click, not a change of mind.
 DOUBLE_CLICK = timedelta(seconds=2)
@@ -30,7 +30,7 @@ async def vote_for(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await ws.repo.unvote(ctx.programme_key, number, ctx.who)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
-        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+        raise no_such_idea(number)
     _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
@@ -51,7 +51,7 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
     budget = ws.playbook.votes_per_theme
     result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
-        raise Refusal(f"There is no idea #{number}. `ideas` lists them.")
+        raise no_such_idea(number)
     _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.OVER_BUDGET:
         theme = _theme_title(ws, result.idea)
