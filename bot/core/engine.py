@@ -48,7 +48,6 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
-    suggesting,
     votes,
 )
 from bot.core.workshop import Refusal, Workshop
@@ -160,7 +159,7 @@ class Engine:
         if action == ADD_ANYWAY:
             return await ideas.add_anyway(ws, ctx, value)
         if action == CONFIRM:
-            return await suggesting.confirm(ws, ctx, grammar.idea_number(value, "confirm"))
+            return await assignment.confirm(ws, ctx, grammar.idea_number(value, "confirm"))
         if action == ASSIGN:
             return await assignment.menu_choice(ws, ctx, value)
         if action == ADD_IDEA:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core import names
+from bot.core.domain import Idea
 from bot.core.interaction import Context
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import Clock, Notifier, Repository, Unheard
@@ -56,6 +57,13 @@ class Workshop:
             raise Refusal(
                 f"Only organisers can {doing}. Ask an organiser if you think it's needed."
             )
+
+    async def idea(self, ctx: Context, number: int) -> Idea:
+        """The idea numbered `number` in the caller's programme, or a refusal saying so."""
+        idea = await self.repo.idea(ctx.programme_key, number)
+        if idea is None:
+            raise no_such_idea(number)
+        return idea
 
     def theme(self, typed: str) -> Theme:
         return _resolve(typed, self.playbook.themes, "theme")

@@ -6,7 +6,7 @@ from bot.core import cards
 from bot.core.domain import Anchor, AnchorKind, Idea, Status
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
 from bot.core.names import normalise
-from bot.core.workshop import Refusal, Workshop, no_such_idea
+from bot.core.workshop import Refusal, Workshop
 
 MAX_OWNER_CHARS = 200
 MAX_NOTE_CHARS = 1000
@@ -56,9 +56,7 @@ async def history(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 
 
 async def _action(ws: Workshop, ctx: Context, number: int) -> Idea:
-    idea = await ws.repo.idea(ctx.programme_key, number)
-    if idea is None:
-        raise no_such_idea(number)
+    idea = await ws.idea(ctx, number)
     if idea.assignment is None:
         raise Refusal(
             f"#{number} isn't an action yet: assign it first, e.g. `assign {number} authority`."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core import cards
-from bot.core.domain import Anchor, AnchorKind, Assignment, Idea
+from bot.core.domain import Anchor, AnchorKind, Assignment
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.usecases import suggesting
 from bot.core.workshop import Refusal, Workshop, no_such_idea
@@ -37,7 +37,7 @@ async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
     if not number_text.isdigit() or part not in ("actor", "style", "stage"):
         raise Refusal("That menu is out of date; please use `assign <id> <actor>` instead.")
     number = int(number_text)
-    idea = await _idea(ws, ctx, number)
+    idea = await ws.idea(ctx, number)
     current = idea.assignment
     if part == "actor":
         if key == cards.NONE:
@@ -65,11 +65,13 @@ async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
     return await save(ws, ctx, number, new)
 
 
-async def _idea(ws: Workshop, ctx: Context, number: int) -> Idea:
+async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
+    """The idea card's Confirm button: the bot's suggestion becomes the assignment."""
+    await ws.require_organiser(ctx, "assign ideas")
     idea = await ws.repo.idea(ctx.programme_key, number)
-    if idea is None:
-        raise no_such_idea(number)
-    return idea
+    if idea is None or idea.suggestion is None:
+        raise Refusal(f"#{number} has no suggestion to confirm; use `assign {number} <actor>`.")
+    return await save(ws, ctx, number, idea.suggestion)
 
 
 async def save(

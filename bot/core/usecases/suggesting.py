@@ -6,9 +6,8 @@ import asyncio
 from datetime import timedelta
 
 from bot.core.domain import Assignment
-from bot.core.interaction import Context, Reply
 from bot.core.suggestions import Suggester
-from bot.core.workshop import Refusal, Workshop
+from bot.core.workshop import Workshop
 
 # The model learns from organisers' assignments: retrained this often, and at once after an
 # assignment made in this process.
@@ -39,14 +38,3 @@ async def _model(ws: Workshop, programme: str) -> Suggester:
         model = Suggester.train(ws.playbook, confirmed)
     ws.suggesters[programme] = (model, now)
     return model
-
-
-async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    """The idea card's Confirm button: the suggestion becomes the assignment."""
-    from bot.core.usecases.assignment import save  # assignment imports this module too
-
-    await ws.require_organiser(ctx, "assign ideas")
-    idea = await ws.repo.idea(ctx.programme_key, number)
-    if idea is None or idea.suggestion is None:
-        raise Refusal(f"#{number} has no suggestion to confirm; use `assign {number} <actor>`.")
-    return await save(ws, ctx, number, idea.suggestion)
