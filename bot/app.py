@@ -51,9 +51,7 @@ async def open_services(
     clock = clock or SystemClock()
     db = create_engine(settings.database_url)
     try:
-        migrate = settings.auto_migrate
-        if migrate is None:
-            migrate = is_sqlite(normalise_url(settings.database_url))
+        migrate = embedded(settings) if settings.auto_migrate is None else settings.auto_migrate
         await (upgrade(db) if migrate else check_current(db))
         repo = SqlRepository(db, clock)
         try:
@@ -72,12 +70,18 @@ async def open_services(
         await db.dispose()
 
 
+def embedded(settings: Settings) -> bool:
+    """On the embedded SQLite database one process does everything: it migrates at start-up
+    and runs the clock itself."""
+    return is_sqlite(normalise_url(settings.database_url))
+
+
 def clock_in_web(settings: Settings) -> bool:
-    """The embedded database runs its clock in the web process; a server database has a
-    separate `clock` process (Procfile), so several web processes never run jobs twice."""
+    """A server database has a separate `clock` process (Procfile), so several web processes
+    never run jobs twice."""
     if settings.in_process_clock is not None:
         return settings.in_process_clock
-    return is_sqlite(normalise_url(settings.database_url))
+    return embedded(settings)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> web.Application:
