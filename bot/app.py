@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -15,12 +15,12 @@ from bot import scheduler
 from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
-from bot.core.ports import Clock, SystemClock
+from bot.core.ports import Clock, Notifier, SystemClock
 from bot.core.usecases import duplicates
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
 from handlers import slack, teams
-from handlers.web import health
+from handlers.web import health, pages
 from storage.database import check_current, create_engine, is_sqlite, normalise_url, upgrade
 from storage.repository import SqlRepository
 
@@ -55,7 +55,8 @@ async def open_services(
         await (upgrade(db) if migrate else check_current(db))
         repo = SqlRepository(db, clock)
         try:
-            workshop = Workshop(book, repo, clock, settings.organisers | extra_organisers)
+            organisers = settings.organisers | extra_organisers
+            workshop = Workshop(book, repo, clock, organisers, links=settings.web.links())
             log.info(
                 "ready",
                 extra={
@@ -109,8 +110,9 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     app.cleanup_ctx.append(lifecycle)
     health.register(app, lambda: app[SERVICES].repo.ping())
     engine = _EngineGetter(app)
-    for mount in EDGES:
-        mount(app, settings, engine)
+    pages.register(app, settings, engine)
+    for edge in EDGES:
+        edge.mount(app, settings, engine)
     return app
 
 
@@ -124,9 +126,38 @@ class _EngineGetter:
         return self._app[SERVICES].engine
 
 
-# Each platform edge registers its routes (and any start-up work, after the services open).
+Mount = Callable[[web.Application, Settings, Callable[[], Engine]], None]
+Outbound = Callable[
+    [Settings, Callable[[], Engine]], AbstractAsyncContextManager[tuple[str, Notifier] | None]
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A platform: `mount` registers its routes and notifier on the web app (and any start-up
+    work, after the services open); `outbound` opens its notifier alone, for the clock process."""
+
+    mount: Mount
+    outbound: Outbound
+
+
 # A new platform adds one line here and a package under handlers/.
-EDGES: tuple[Callable[[web.Application, Settings, Callable[[], Engine]], None], ...] = (
-    slack.mount,
-    teams.mount,
+EDGES: tuple[Edge, ...] = (
+    Edge(slack.mount, slack.outbound),
+    Edge(teams.mount, teams.outbound),
 )
+
+
+@asynccontextmanager
+async def outbound_notifiers(
+    settings: Settings, engine: Callable[[], Engine]
+) -> AsyncIterator[Notifiers]:
+    """Every configured platform's notifier without serving any route: the clock process
+    posts digests through these."""
+    notifiers = Notifiers()
+    async with AsyncExitStack() as stack:
+        for edge in EDGES:
+            opened = await stack.enter_async_context(edge.outbound(settings, engine))
+            if opened is not None:
+                notifiers.register(*opened)
+        yield notifiers

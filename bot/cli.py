@@ -15,7 +15,7 @@ from aiohttp import web
 from dotenv import load_dotenv
 
 from bot import logs, scheduler
-from bot.app import create_app, open_services
+from bot.app import create_app, open_services, outbound_notifiers
 from bot.config import ConfigError, Settings
 from bot.core import export
 from bot.core.playbook import PlaybookError
@@ -85,8 +85,15 @@ async def until_stopped() -> None:
 
 
 async def clock(settings: Settings) -> None:
-    async with open_services(settings) as services, scheduler.running(services.engine.workshop):
-        await until_stopped()
+    """The one process that runs scheduled jobs when web processes scale out; it posts digests
+    to every configured platform itself."""
+    async with (
+        open_services(settings) as services,
+        outbound_notifiers(settings, lambda: services.engine) as notifiers,
+    ):
+        services.engine.workshop.notifier = notifiers
+        async with scheduler.running(services.engine.workshop):
+            await until_stopped()
 
 
 async def console(settings: Settings, args: argparse.Namespace) -> None:
@@ -102,13 +109,7 @@ async def export_plan(settings: Settings, fmt: str, output: str | None) -> None:
     async with open_services(settings) as services:
         workshop = services.engine.workshop
         plan = await action_plan(workshop, settings.programme_key)
-        book = workshop.playbook
-        if fmt == "json":
-            text = export.to_json(book, plan, workshop.clock.now())
-        elif fmt == "csv":
-            text = export.to_csv(book, plan)
-        else:
-            text = export.to_markdown(book, plan)
+        text = export.render(fmt, workshop.playbook, plan, workshop.clock.now())
     if output:
         await asyncio.to_thread(Path(output).write_text, text, encoding="utf-8", newline="")
         log.info("exported", extra={"format": fmt, "file": output, "ideas": plan.stats.ideas})

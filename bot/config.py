@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from bot.core.links import Links
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///howcanwe.db"
 DEFAULT_PORT = 3978
 SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPE = "MultiTenant"
 PLATFORMS = ("slack", "teams", "console")
+DEFAULT_LINK_DAYS = 30
+MIN_DASHBOARD_TOKEN = 16
 
 
 class ConfigError(ValueError):
@@ -64,6 +70,33 @@ class TeamsSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebSettings:
+    """The read-only web view: who may see it, and the links the bot hands out to it."""
+
+    public_url: str = ""  # where people reach the bot, e.g. https://howcanwe.example.org
+    dashboard_token: str = field(default="", repr=False)  # opens the pages; signs links
+    link_days: int = DEFAULT_LINK_DAYS
+
+    def signer(self) -> Links | None:
+        """Signs and checks link tokens: needs the token only (pages mint and check them)."""
+        if not self.dashboard_token:
+            return None
+        return Links(self.public_url, self.dashboard_token, timedelta(days=self.link_days))
+
+    def links(self) -> Links | None:
+        """Links to hand out in chat: only when people can also reach them (a public URL)."""
+        return self.signer() if self.public_url else None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WebSettings:
+        return cls(
+            public_url=_public_url(env.get("HOWCANWE_PUBLIC_URL", "")),
+            dashboard_token=_dashboard_token(env.get("HOWCANWE_DASHBOARD_TOKEN", "")),
+            link_days=_link_days(env.get("HOWCANWE_LINK_DAYS")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     host: str = "0.0.0.0"
@@ -77,6 +110,7 @@ class Settings:
     log_format: str = "text"
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
+    web: WebSettings = WebSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,6 +128,7 @@ class Settings:
             log_format=_choice(env, "HOWCANWE_LOG_FORMAT", ("text", "json"), "text"),
             slack=SlackSettings.from_env(env),
             teams=TeamsSettings.from_env(env),
+            web=WebSettings.from_env(env),
         )
 
 
@@ -118,6 +153,38 @@ def _port(text: str | None) -> int:
         return DEFAULT_PORT
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise ConfigError(f"PORT: {text!r} is not a port number (1-65535)")
+    return int(text)
+
+
+def _public_url(text: str) -> str:
+    url = text.strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"HOWCANWE_PUBLIC_URL: {text!r} should be the http(s) address people reach the bot "
+            "at, e.g. https://howcanwe.example.org"
+        )
+    return url
+
+
+def _dashboard_token(text: str) -> str:
+    token = text.strip()
+    if token and len(token) < MIN_DASHBOARD_TOKEN:
+        raise ConfigError(
+            f"HOWCANWE_DASHBOARD_TOKEN: should be a secret of at least {MIN_DASHBOARD_TOKEN} "
+            "characters (e.g. the output of `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'`)"
+        )
+    return token
+
+
+def _link_days(text: str | None) -> int:
+    if not text:
+        return DEFAULT_LINK_DAYS
+    if not text.strip().isdigit() or not 1 <= int(text) <= 3650:
+        raise ConfigError(f"HOWCANWE_LINK_DAYS: {text!r} should be a number of days (1-3650)")
     return int(text)
 
 

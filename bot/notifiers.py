@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from typing import TypeVar
 
 from aiohttp import web
 
 from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card
-from bot.core.ports import Notifier, Unheard
+from bot.core.ports import Notifier, Sent, Unheard
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Notifiers:
@@ -24,14 +27,16 @@ class Notifiers:
     def register(self, platform: str, notifier: Notifier) -> None:
         self._by_platform[platform] = notifier
 
-    async def send(self, where: ConversationRef, card: Card) -> bool:
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
         notifier = self._for(where.platform)
-        return await self._safely(notifier.send(where, card), where.platform, where.channel_id)
+        return await self._safely(
+            notifier.send(where, card), Sent.FAILED, where.platform, where.channel_id
+        )
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
         notifier = self._for(message.platform)
         return await self._safely(
-            notifier.update(message, card), message.platform, message.channel_id
+            notifier.update(message, card), False, message.platform, message.channel_id
         )
 
     def _for(self, platform: str) -> Notifier:
@@ -42,12 +47,12 @@ class Notifiers:
         return notifier
 
     @staticmethod
-    async def _safely(delivery: Awaitable[bool], platform: str, channel: str) -> bool:
+    async def _safely(delivery: Awaitable[T], failed: T, platform: str, channel: str) -> T:
         try:
             return await delivery
         except Exception:  # the port promises no raise; a broken edge must not fail the caller
             log.exception("notice failed", extra={"platform": platform, "channel": channel})
-            return False
+            return failed
 
 
 NOTIFIERS = web.AppKey("notifiers", Notifiers)

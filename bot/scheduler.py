@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core.usecases import housekeeping
+from bot.core.usecases import digests, housekeeping
 from bot.core.workshop import Workshop
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_MINUTES = 60
+DIGEST_TICK_SECONDS = 60  # digests are due on the minute: sent within a minute of their time
 
 
 def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
@@ -47,6 +48,16 @@ async def running(workshop: Workshop) -> AsyncIterator[AsyncIOScheduler]:
         coalesce=True,  # after a pause, run once, not once per missed interval
         max_instances=1,
         next_run_time=datetime.now(UTC),  # real time: APScheduler's own clock
+    )
+    scheduler.add_job(
+        _guarded("digests", lambda: digests.send_due(workshop)),
+        "interval",
+        seconds=DIGEST_TICK_SECONDS,
+        id="digests",
+        name="digests",
+        coalesce=True,
+        max_instances=1,  # a slow fan-out is never overlapped by the next tick
+        next_run_time=datetime.now(UTC),
     )
     scheduler.start()
     log.info("clock started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ READ_ONLY = "howcanwe_read_only"  # execution option: a transaction that never w
 
 class SchemaOutOfDate(RuntimeError):
     """The database is behind the code; `howcanwe db upgrade` fixes it."""
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time we store is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def normalise_url(url: str) -> str:

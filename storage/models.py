@@ -152,7 +152,7 @@ class Vote(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     audience: Mapped[str] = mapped_column(String(50))
     platform: Mapped[str] = mapped_column(String(20))
-    cast_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    cast_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)  # a digest's period
 
 
 class VoteBudget(Base):
@@ -252,6 +252,47 @@ class History(Base):
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class DigestSubscription(Base):
+    """A channel's digest schedule: the database is the calendar (`next_run_at`), APScheduler
+    only the metronome. Days are stored as names, never as cron numbers."""
+
+    __tablename__ = "digest_subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), unique=True
+    )
+    cadence: Mapped[str] = mapped_column(String(10))
+    day: Mapped[str | None] = mapped_column(String(3))
+    at: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(100))
+    next_run_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
+    period_start: Mapped[datetime] = mapped_column(UTC_TIME)
+    state: Mapped[str] = mapped_column(String(10), default="active")
+    problem: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(250))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class DigestRun(Base):
+    """One digest, claimed before it is sent: the unique (subscription, due time) row is what
+    makes it go out once across clock processes, restarts and retried ticks."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("subscription_id", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("digest_subscriptions.id", ondelete="CASCADE")
+    )
+    due_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    since: Mapped[datetime] = mapped_column(UTC_TIME)
+    until: Mapped[datetime] = mapped_column(UTC_TIME)
+    outcome: Mapped[str] = mapped_column(String(10), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    finished_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 
 # The multi-workspace Slack install keeps its installations and OAuth states in slack_sdk's own

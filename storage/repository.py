@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Select, delete, func, insert, select, union, update
@@ -18,12 +18,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 
 from bot.core import domain
+from bot.core.digest import DigestFigures
 from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
+from bot.core.participation import DayCount
 from bot.core.ports import Clock
+from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
+from storage import digests
 from storage import models as m
+from storage import participation_queries as participation_sql
 from storage import vote_queries as votes_sql
 from storage.database import READ_ONLY, create_sync_engine
+from storage.database import as_utc as _utc
 from storage.idea_queries import idea_statements
 
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
@@ -79,11 +85,6 @@ def _idea(
         latest_note=note,
         hidden=bool(row.hidden),
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time we store is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _Runner(Protocol):
@@ -1078,6 +1079,13 @@ class SqlRepository:
 
         return await self._read(tx)
 
+    async def participation(self, programme: str) -> Sequence[DayCount]:
+        def tx(conn: Connection) -> list[DayCount]:
+            pid = self._programme_id(conn, programme)
+            return participation_sql.daily_counts(conn, pid, self._dialect)
+
+        return await self._read(tx)
+
     # ---- delivery bookkeeping -------------------------------------------------------------------
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
@@ -1465,6 +1473,11 @@ class SqlRepository:
             old_key, new_key = f"{platform}:{user_id}", f"{platform}:{new_id}"
             self._anonymise(conn, person.id, platform, new_id)
             conn.execute(update(m.History).where(m.History.who == old_key).values(who=new_key))
+            conn.execute(
+                update(m.DigestSubscription)
+                .where(m.DigestSubscription.created_by == old_key)
+                .values(created_by=new_key)
+            )
             conn.execute(delete(m.Organiser).where(m.Organiser.user_key == old_key))
             self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")
             return domain.Forgotten(
@@ -1478,3 +1491,135 @@ class SqlRepository:
             )
 
         return await self._write(tx)
+
+    # ---- digests -------------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        programme: str,
+        where: domain.ConversationRef,
+        schedule: Schedule,
+        next_run_at: datetime,
+        by: domain.Participant,
+    ) -> domain.Subscription:
+        def tx(conn: Connection) -> domain.Subscription:
+            pid = self._programme_id(conn, programme)
+            channel_id = self._channel_row(conn, pid, where)[0]
+            plan = {
+                "cadence": schedule.cadence.value,
+                "day": schedule.day,
+                "at": f"{schedule.at:%H:%M}",
+                "timezone": schedule.timezone,
+                "next_run_at": next_run_at,
+                "state": domain.SubscriptionState.ACTIVE.value,
+                "problem": None,
+            }
+            now = self._clock.now()
+            stmt = self._insert(m.DigestSubscription).values(
+                programme_id=pid,
+                channel_id=channel_id,
+                period_start=now,
+                created_by=by.key,
+                created_at=now,
+                **plan,
+            )
+            conn.execute(stmt.on_conflict_do_update(index_elements=["channel_id"], set_=plan))
+            self._log(
+                conn,
+                pid,
+                None,
+                by.key,
+                "digest.scheduled",
+                channel=where.channel_id,
+                schedule=schedule.typed(),
+            )
+            return digests.subscription(self._subscription_row(conn, pid, where))
+
+        return await self._write(tx)
+
+    def _subscription_row(self, conn: Connection, pid: int, where: domain.ConversationRef) -> Any:
+        return conn.execute(
+            digests.subscriptions().where(
+                m.DigestSubscription.programme_id == pid,
+                m.Channel.platform == where.platform,
+                m.Channel.workspace_id == where.workspace_id,
+                m.Channel.channel_id == where.channel_id,
+            )
+        ).first()
+
+    async def subscription(
+        self, programme: str, where: domain.ConversationRef
+    ) -> domain.Subscription | None:
+        def tx(conn: Connection) -> domain.Subscription | None:
+            row = self._subscription_row(conn, self._programme_id(conn, programme), where)
+            return digests.subscription(row) if row else None
+
+        return await self._read(tx)
+
+    async def unsubscribe(
+        self, programme: str, where: domain.ConversationRef, by: domain.Participant
+    ) -> bool:
+        def tx(conn: Connection) -> bool:
+            pid = self._programme_id(conn, programme)
+            row = self._subscription_row(conn, pid, where)
+            if row is None:
+                return False
+            conn.execute(delete(m.DigestSubscription).where(m.DigestSubscription.id == row.id))
+            self._log(conn, pid, None, by.key, "digest.off", channel=where.channel_id)
+            return True
+
+        return await self._write(tx)
+
+    async def restart_period(self, subscription_id: int, since: datetime) -> None:
+        def tx(conn: Connection) -> None:
+            conn.execute(
+                update(m.DigestSubscription)
+                .where(m.DigestSubscription.id == subscription_id)
+                .values(period_start=since)
+            )
+
+        await self._write(tx)
+
+    async def due_digests(self, now: datetime) -> Sequence[domain.Subscription]:
+        def tx(conn: Connection) -> list[domain.Subscription]:
+            rows = conn.execute(
+                digests.subscriptions()
+                .where(
+                    m.DigestSubscription.state == domain.SubscriptionState.ACTIVE.value,
+                    m.DigestSubscription.next_run_at <= now,
+                )
+                .order_by(m.DigestSubscription.next_run_at, m.DigestSubscription.id)
+            )
+            return [digests.subscription(row) for row in rows]
+
+        return await self._read(tx)
+
+    async def claim_digest(
+        self, subscription: domain.Subscription, until: datetime, next_run_at: datetime
+    ) -> domain.DigestRun | None:
+        def tx(conn: Connection) -> domain.DigestRun | None:
+            return digests.claim(conn, subscription, until, next_run_at, self._clock.now())
+
+        return await self._write(tx)
+
+    async def reclaim_failed_digests(self, max_attempts: int) -> Sequence[domain.DigestRun]:
+        def tx(conn: Connection) -> list[domain.DigestRun]:
+            return digests.reclaim_failed(conn, max_attempts)
+
+        return await self._write(tx)
+
+    async def finish_digest(
+        self, run: domain.DigestRun, outcome: domain.RunOutcome, problem: str | None = None
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            digests.finish(conn, run, outcome, problem, self._clock.now())
+
+        await self._write(tx)
+
+    async def digest_figures(
+        self, programme: str, since: datetime, until: datetime
+    ) -> DigestFigures:
+        def tx(conn: Connection) -> DigestFigures:
+            return digests.figures(conn, self._programme_id(conn, programme), since, until)
+
+        return await self._read(tx)

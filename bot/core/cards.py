@@ -213,7 +213,7 @@ def action_text(idea: Idea) -> str:
     if idea.owner:
         parts.append(f"owner {idea.owner}")
     if idea.latest_note:
-        parts.append(f"{_day(idea.latest_note.created_at)}: {_clip(idea.latest_note.text, 120)}")
+        parts.append(f"{_day(idea.latest_note.created_at)}: {clip(idea.latest_note.text, 120)}")
     return " · ".join(parts)
 
 
@@ -243,7 +243,7 @@ def duplicate_card(playbook: Playbook, similar: Idea, yours: str, draft_id: int)
         blocks=(
             Text(similar.text, Tone.STRONG),
             Facts((("Votes", votes_text(playbook, similar)),)),
-            Text(f"Your idea: {_clip(yours)}", Tone.MUTED),
+            Text(f"Your idea: {clip(yours)}", Tone.MUTED),
             Actions(
                 (
                     Button(
@@ -302,16 +302,18 @@ def ideas_card(playbook: Playbook, ideas: Sequence[Idea], theme: Theme | None) -
 
 
 def _idea_line(playbook: Playbook, idea: Idea) -> str:
-    return f"{idea.label} {_clip(idea.text)} — {votes_text(playbook, idea)}"
+    return f"{idea.label} {clip(idea.text)} — {votes_text(playbook, idea)}"
 
 
-def _clip(text: str, limit: int = 200) -> str:
+def clip(text: str, limit: int = 200) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
+def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> Card:
     blocks: list[Text | Heading | Bullets] = [Text(stats_text(plan), Tone.MUTED)]
+    if link:
+        blocks.append(Text(link_text(link), Tone.MUTED))
     for theme_plan in plan.themes:
         blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
         backed = theme_plan.broadly_backed()
@@ -336,6 +338,14 @@ def plan_card(playbook: Playbook, plan: ActionPlan) -> Card:
                 Bullets(tuple(_idea_line(playbook, i) for i in theme_plan.unassigned[:CELL_LIMIT]))
             )
     return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
+
+
+def link_text(link: str) -> str:
+    """Handed out only to organisers and stakeholders: it opens the whole plan, names included."""
+    return (
+        f"Web view, to print or download: {link} — the link expires; share it only with "
+        "people who may see the plan."
+    )
 
 
 def _style_suffix(playbook: Playbook, idea: Idea) -> str:

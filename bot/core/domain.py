@@ -279,3 +279,44 @@ class Forgotten:
     votes_removed: int  # others' votes on the deleted ideas, refunded to them
     votes_kept: int  # the person's votes on others' ideas, kept as anonymous totals
     flags_erased: int
+
+
+class SubscriptionState(StrEnum):
+    ACTIVE = "active"
+    STOPPED = "stopped"  # the channel could not be reached (archived, bot removed): not retried
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A channel's standing order for digests: its schedule and the period not yet reported."""
+
+    id: int
+    programme: str
+    where: ConversationRef
+    cadence: str
+    day: str | None
+    at: str  # "HH:MM", local to `timezone`
+    timezone: str
+    next_run_at: datetime
+    period_start: datetime  # the next digest covers from here
+    state: SubscriptionState = SubscriptionState.ACTIVE
+    problem: str | None = None  # why it stopped
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRun:
+    """One digest claimed for sending: exactly one row per (subscription, due time)."""
+
+    id: int
+    subscription: Subscription
+    due_at: datetime
+    since: datetime
+    until: datetime
+    attempts: int
+
+
+class RunOutcome(StrEnum):
+    CLAIMED = "claimed"  # being sent (or the process died sending it: never sent twice)
+    POSTED = "posted"
+    FAILED = "failed"  # a transient failure: tried again at the next ticks, a few times
+    GONE = "gone"  # the channel cannot be reached any more; the subscription stopped

@@ -40,6 +40,7 @@ from bot.core.playbook import Playbook
 from bot.core.usecases import (
     actions,
     assignment,
+    digests,
     duplicates,
     ideas,
     moderation,
@@ -227,6 +228,8 @@ class Engine:
                 return await moderation.hide(ws, ctx, number, hidden)
             case grammar.History(number=number):
                 return await moderation.history(ws, ctx, number)
+            case grammar.Digest():
+                return await digests.command(ws, ctx, cmd)
             case grammar.ShowData(user=user):
                 return await personal.show_data(ws, ctx, user)
             case grammar.Forget(user=user, confirmed=confirmed):

@@ -106,6 +106,17 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
     }
 
 
+def render(fmt: str, playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> str:
+    """The plan in one of FORMATS: what `howcanwe export` writes and the web view downloads."""
+    if fmt == "json":
+        return to_json(playbook, plan, exported_at)
+    if fmt == "csv":
+        return to_csv(playbook, plan)
+    if fmt == "md":
+        return to_markdown(playbook, plan)
+    raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
+
+
 def to_json(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> str:
     return json.dumps(to_data(playbook, plan, exported_at), ensure_ascii=False, indent=2) + "\n"
 

@@ -4,6 +4,7 @@ help | themes | prompt <theme> [n] | idea [<theme>:] <text> | ideas [theme]
 vote <id> | unvote <id> | assign <id> <actor> [style] [stage] | unassign <id>
 plan [theme] | channel [audience] | organisers [here] | organiser add|remove <user>
 flag <id> <reason> | flags | hide <id> | unhide <id> | history <id>
+digest | digest daily <HH:MM> [zone] | digest weekly <day> <HH:MM> [zone] | digest now|off
 my data | data <user> | forget me|<user> [confirm]
 """
 
@@ -67,6 +68,15 @@ USAGES: tuple[Usage, ...] = (
     ),
     Usage("unhide", "unhide <id>", "bring a hidden idea back", True),
     Usage("history", "history <id>", "every change to an idea: what, who, when", True),
+    Usage("digest", "digest", "this channel's digest schedule and when the next one comes"),
+    Usage(
+        "digest set",
+        "digest weekly <day> <HH:MM> [zone] | digest daily <HH:MM> [zone]",
+        "send this channel a digest of the plan on a schedule, e.g. `digest weekly mon 09:00`",
+        True,
+    ),
+    Usage("digest now", "digest now", "post the digest here now", True),
+    Usage("digest off", "digest off", "stop this channel's digests", True),
     Usage("my data", "my data", "everything stored about you"),
     Usage("forget me", "forget me [confirm]", "erase your identity and your ideas"),
     Usage("data", "data <user>", "everything stored about a participant, on request", True),
@@ -201,6 +211,15 @@ class History:
 
 
 @dataclass(frozen=True, slots=True)
+class Digest:
+    """`digest` (show), `digest now`, `digest off`, or a schedule: `daily …` / `weekly …`
+    (its words are checked by bot.core.schedule, which knows the programme's time zone)."""
+
+    action: str  # "show", "now", "off" or "set"
+    schedule: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ShowData:
     """`my data` (user None) or, for organisers, `data <user>`."""
 
@@ -238,6 +257,7 @@ Parsed = (
     | ListFlags
     | Hide
     | History
+    | Digest
     | ShowData
     | Forget
 )
@@ -299,6 +319,8 @@ def parse(text: str) -> Parsed:
             return Hide(idea_number(rest, word), hidden=word == "hide")
         case "history":
             return History(idea_number(rest, "history"))
+        case "digest":
+            return _digest(rest)
         case "my" if rest.lower() == "data":
             return ShowData()
         case "data":
@@ -412,6 +434,21 @@ def _flag(rest: str) -> FlagIdea:
             f"{MAX_REASON_CHARS}. Nothing was flagged."
         )
     return FlagIdea(number, reason)
+
+
+def _digest(rest: str) -> Digest:
+    words = rest.split()
+    if not words:
+        return Digest("show")
+    first = words[0].lower()
+    if first in ("now", "off") and len(words) == 1:
+        return Digest(first)
+    if first in ("daily", "weekly"):
+        return Digest("set", tuple(words))
+    raise GrammarError(
+        "Usage: `digest weekly mon 09:00`, `digest daily 17:30`, `digest now`, `digest off`, "
+        "or `digest` to see this channel's schedule."
+    )
 
 
 def _forget(rest: str) -> Forget:

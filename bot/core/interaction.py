@@ -129,7 +129,15 @@ class Actions:
     elements: tuple[Button | Select, ...]
 
 
-Block = Text | Heading | Bullets | Facts | Actions
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A web address to open (the plan's web view): a link button or a plain URL."""
+
+    label: str
+    url: str
+
+
+Block = Text | Heading | Bullets | Facts | Actions | Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +165,8 @@ def _block_text(block: Block) -> list[str]:
             return [f"  • {item}" for item in items]
         case Facts(pairs=pairs):
             return [f"  {label}: {value}" for label, value in pairs]
+        case Link(label=label, url=url):
+            return [f"{label}: {url}"]
         case Actions():
             return []
     return []

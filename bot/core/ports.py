@@ -9,14 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any, Protocol
 
+from bot.core.digest import DigestFigures
 from bot.core.domain import (
     ActionNote,
     Anchor,
     Assignment,
     Channel,
     ConversationRef,
+    DigestRun,
     Flag,
     Forgotten,
     HistoryEntry,
@@ -30,10 +33,14 @@ from bot.core.domain import (
     PostedMessage,
     PostedPrompt,
     ProgrammeStats,
+    RunOutcome,
     Status,
+    Subscription,
     VoteResult,
 )
 from bot.core.interaction import Card
+from bot.core.participation import DayCount
+from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
 
 log = logging.getLogger(__name__)
@@ -50,10 +57,19 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class Sent(Enum):
+    """How an unprompted post ended."""
+
+    POSTED = "posted"
+    FAILED = "failed"  # for now (throttled, unreachable, a server error): worth trying later
+    GONE = "gone"  # for good (channel archived or deleted, bot removed): do not try again
+
+
 class Notifier(Protocol):
-    async def send(self, where: ConversationRef, card: Card) -> bool:
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
         """Post a card, unprompted, to a conversation on any platform (e.g. the organisers'
-        channel). True if delivered; a delivery failure is logged, never raised."""
+        channel, a digest). Transient failures are retried with backoff before FAILED;
+        a delivery failure is logged, never raised."""
         ...
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
@@ -66,9 +82,9 @@ class Unheard:
     """Delivers nothing (console, tests without platforms): the core then falls back on what
     users can ask for themselves, such as `flags`."""
 
-    async def send(self, where: ConversationRef, card: Card) -> bool:
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
         log.info("notice not delivered", extra={"platform": where.platform})
-        return False
+        return Sent.FAILED
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
         return False
@@ -202,6 +218,10 @@ class Repository(Protocol):
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         """Distinct voters per theme and audience: the denominators of consensus."""
 
+    async def participation(self, programme: str) -> Sequence[DayCount]:
+        """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
+        database; hidden ideas and the votes on them are left out, as on the plan."""
+
     async def forget_drafts(self, saved_before: datetime) -> int:
         """Drop held-back ideas nobody added; returns how many were dropped."""
 
@@ -254,3 +274,44 @@ class Repository(Protocol):
         self, programme: str, platform: str, user_id: str, by: Participant, new_id: str
     ) -> Forgotten | None:
         """Erase a participant's identity and ideas, keeping their votes as anonymous totals."""
+
+    async def subscribe(
+        self,
+        programme: str,
+        where: ConversationRef,
+        schedule: Schedule,
+        next_run_at: datetime,
+        by: Participant,
+    ) -> Subscription:
+        """Set a channel's digest schedule (replacing any, restarting a stopped one); a new
+        subscription's first digest covers from now."""
+
+    async def subscription(self, programme: str, where: ConversationRef) -> Subscription | None: ...
+
+    async def unsubscribe(self, programme: str, where: ConversationRef, by: Participant) -> bool:
+        """Stop a channel's digests; False if it had none."""
+
+    async def restart_period(self, subscription_id: int, since: datetime) -> None:
+        """The next digest covers from `since` (one was just sent by hand)."""
+
+    async def due_digests(self, now: datetime) -> Sequence[Subscription]:
+        """Active subscriptions of every programme whose digest is due at `now`."""
+
+    async def claim_digest(
+        self, subscription: Subscription, until: datetime, next_run_at: datetime
+    ) -> DigestRun | None:
+        """Claim the due digest, covering up to `until`, and move the schedule on to
+        `next_run_at`, atomically; None when another process or tick already claimed it."""
+
+    async def reclaim_failed_digests(self, max_attempts: int) -> Sequence[DigestRun]:
+        """Claim again digests that failed transiently and have attempts left."""
+
+    async def finish_digest(
+        self, run: DigestRun, outcome: RunOutcome, problem: str | None = None
+    ) -> None:
+        """Record how a digest ended; GONE also stops the subscription, saying why."""
+
+    async def digest_figures(
+        self, programme: str, since: datetime, until: datetime
+    ) -> DigestFigures:
+        """A digest's figures for [since, until), by aggregate queries."""

@@ -10,6 +10,7 @@ from datetime import datetime
 from bot.core import names
 from bot.core.domain import Idea
 from bot.core.interaction import Context
+from bot.core.links import Links
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import Clock, Notifier, Repository, Unheard
 from bot.core.similarity import IdeaIndex
@@ -35,6 +36,7 @@ class Workshop:
     clock: Clock
     env_organisers: frozenset[str] = frozenset()
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
+    links: Links | None = None  # signed links to the web view, when configured
     indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
     index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from aiohttp import ClientSession, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings
 from bot.core.engine import Engine
+from bot.core.ports import Notifier
 from bot.notifiers import NOTIFIERS
 from handlers.slack import listeners, oauth
 from handlers.slack.edge import SlackEdge, web_client
@@ -32,10 +34,40 @@ DRAIN_SECONDS = 10.0
 
 def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
     """Serve Slack when it is configured; a no-op otherwise."""
-    slack = settings.slack
-    if not slack.enabled:
+    if not settings.slack.enabled:
         log.info("Slack is off: set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to serve it")
         return
+    edge, db = _edge(settings, engine)
+    listeners.register(edge.bolt, edge)
+    app[SLACK] = edge
+    app[NOTIFIERS].register(PLATFORM, SlackNotifier(edge))
+    if settings.slack.signing_secret:
+        app.router.add_post(EVENTS_PATH, _events(edge))
+    if edge.bolt.oauth_flow is not None:
+        oauth.register(app, edge.bolt.oauth_flow)
+    app.cleanup_ctx.append(_lifecycle(edge, db))
+
+
+@asynccontextmanager
+async def outbound(
+    settings: Settings, engine: Callable[[], Engine]
+) -> AsyncIterator[tuple[str, Notifier] | None]:
+    """Posting only, for the clock process (digests): no routes, no listeners, no socket."""
+    if not settings.slack.enabled:
+        yield None
+        return
+    edge, db = _edge(settings, engine)
+    async with ClientSession() as session:
+        edge.bolt.client.session = session
+        try:
+            yield PLATFORM, SlackNotifier(edge)
+        finally:
+            if db is not None:
+                await db.dispose()
+
+
+def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, AsyncEngine | None]:
+    slack = settings.slack
     multi_workspace = bool(slack.client_id and slack.client_secret)
     if not slack.bot_token and not multi_workspace:
         raise ConfigError(
@@ -52,15 +84,7 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
         # work is tracked (tests and shutdown can wait for it).
         process_before_response=True,
     )
-    edge = SlackEdge(slack, settings.programme_key, engine, bolt)
-    listeners.register(bolt, edge)
-    app[SLACK] = edge
-    app[NOTIFIERS].register(PLATFORM, SlackNotifier(edge))
-    if slack.signing_secret:
-        app.router.add_post(EVENTS_PATH, _events(edge))
-    if bolt.oauth_flow is not None:
-        oauth.register(app, bolt.oauth_flow)
-    app.cleanup_ctx.append(_lifecycle(edge, db))
+    return SlackEdge(slack, settings.programme_key, engine, bolt), db
 
 
 def _events(edge: SlackEdge) -> Handler:

@@ -26,6 +26,7 @@ from bot.core.interaction import (
     Form,
     FormSubmitted,
     Heading,
+    Link,
     MessagePosted,
     Select,
     Text,
@@ -131,6 +132,8 @@ def _render(block: Block) -> list[Json]:
             return _facts(pairs)
         case Actions(elements=elements):
             return _actions(elements)
+        case Link(label=label, url=url):
+            return [{"type": "section", "text": mrkdwn(f"<{escape(url)}|{escape(label)}>")}]
     return []
 
 

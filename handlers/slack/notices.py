@@ -10,10 +10,26 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card
+from bot.core.ports import Sent
 from handlers.slack import blockkit
 from handlers.slack.edge import SlackEdge, web_client
 
 log = logging.getLogger(__name__)
+
+# chat.postMessage errors that no retry will fix: the channel or the bot's access is gone.
+GONE = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "team_access_not_granted",
+        "restricted_action",
+        "missing_scope",
+    }
+)
 
 
 class SlackNotifier:
@@ -22,19 +38,23 @@ class SlackNotifier:
     def __init__(self, edge: SlackEdge) -> None:
         self._edge = edge
 
-    async def send(self, where: ConversationRef, card: Card) -> bool:
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
         try:
             client = await self._client(where.workspace_id)
             if client is None:
                 log.warning("slack notice: no installation", extra={"team": where.workspace_id})
-                return False
+                return Sent.GONE
             await client.chat_postMessage(channel=where.channel_id, **blockkit.message(card))
-        except (SlackApiError, ClientError, TimeoutError) as error:
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            log.warning("slack notice refused", extra={"channel": where.channel_id, "error": code})
+            return Sent.GONE if code in GONE else Sent.FAILED
+        except (ClientError, TimeoutError) as error:
             log.warning(
                 "slack notice failed", extra={"channel": where.channel_id, "error": str(error)}
             )
-            return False
-        return True
+            return Sent.FAILED
+        return Sent.POSTED
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
         try:

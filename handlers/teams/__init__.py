@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from handlers.teams.edge import TEAMS, Notifier, mount
+from handlers.teams.edge import TEAMS, Notifier, mount, outbound
 
-__all__ = ["TEAMS", "Notifier", "mount"]
+__all__ = ["TEAMS", "Notifier", "mount", "outbound"]

@@ -28,6 +28,7 @@ from bot.core.interaction import (
     FormSubmitted,
     Heading,
     Intent,
+    Link,
     Select,
     Text,
     TextField,
@@ -177,6 +178,8 @@ def _block(block: Block, actions: list[Json]) -> Iterator[Json]:
             }
         case Actions(elements=elements):
             yield from _actions(elements, actions)
+        case Link(label=label, url=url):
+            yield _action_set([{"type": "Action.OpenUrl", "title": label, "url": url}])
 
 
 def _actions(elements: tuple[Button | Select, ...], actions: list[Json]) -> Iterator[Json]:

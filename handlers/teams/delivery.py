@@ -46,23 +46,30 @@ MAX_DELAY = 10.0
 SUMMARY_CHARS = 200
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T | None:
-    """Run a Bot Connector call, waiting out throttling and transient gateway errors."""
-    for attempt in range(ATTEMPTS):
+async def retried(call: Callable[[], Awaitable[T]]) -> T:
+    """Run a Bot Connector call, waiting out throttling and transient gateway errors; the
+    last error is raised."""
+    for attempt in range(ATTEMPTS - 1):
         try:
             return await call()
         except ConnectorError as error:
-            if error.status in RETRYABLE and attempt + 1 < ATTEMPTS:
-                await asyncio.sleep(_delay(error.retry_after, attempt))
-                continue
-            log.warning("bot connector refused", extra={"call": what, "status": error.status})
-            return None
-        except (aiohttp.ClientError, OSError, TimeoutError) as error:
-            log.warning("bot connector unreachable", extra={"call": what, "error": str(error)})
-            return None
-        except Exception:  # e.g. MSAL could not get the bot a token
-            log.exception("bot connector call failed", extra={"call": what})
-            return None
+            if error.status not in RETRYABLE:
+                raise
+            await asyncio.sleep(_delay(error.retry_after, attempt))
+    return await call()
+
+
+async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T | None:
+    """`retried`, with a failure logged and skipped (None) so one lost reply never loses
+    the rest of the turn."""
+    try:
+        return await retried(call)
+    except ConnectorError as error:
+        log.warning("bot connector refused", extra={"call": what, "status": error.status})
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
+        log.warning("bot connector unreachable", extra={"call": what, "error": str(error)})
+    except Exception:  # e.g. MSAL could not get the bot a token
+        log.exception("bot connector call failed", extra={"call": what})
     return None
 
 
@@ -126,11 +133,17 @@ class Outbox:
 
     async def post(self, card: Card) -> str | None:
         """A new message in the conversation (a new post in a channel); returns its id."""
+        return await with_retries(self._posting(card), "post")
+
+    async def announce(self, card: Card) -> str | None:
+        """`post`, raising when the connector refuses, for callers that tell a conversation
+        gone for good (403, 404) from one that failed for now."""
+        return await retried(self._posting(card))
+
+    def _posting(self, card: Card) -> Callable[[], Awaitable[str | None]]:
         conversation = self._origin.conversation_id
         activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
-        return await with_retries(
-            lambda: self._connectors.post(self._client, conversation, activity, None), "post"
-        )
+        return lambda: self._connectors.post(self._client, conversation, activity, None)
 
     async def reply(self, content: Json, summary: str) -> str | None:
         """A reply in the reply chain the activity belongs to (a plain message in a chat)."""

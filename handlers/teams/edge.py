@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 from botbuilder.core import TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -20,14 +22,17 @@ from bot.config import Settings
 from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.engine import Engine
 from bot.core.interaction import Card
+from bot.core.ports import Sent
 from bot.notifiers import NOTIFIERS
 from handlers.teams.activities import PLATFORM, origin
 from handlers.teams.auth import AuthUnavailable, StrictAuthentication
 from handlers.teams.bot import WorkshopBot
+from handlers.teams.connector import ConnectorError
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
+GONE_STATUSES = frozenset({403, 404})  # bot removed from the conversation; conversation deleted
 SHUTDOWN_GRACE = 10.0  # seconds to finish sending replies when the server stops
 
 
@@ -39,22 +44,40 @@ class Notifier:
         self._bot = bot
         self._app_id = app_id
 
-    async def send(self, programme_key: str, where: ConversationRef, card: Card) -> str | None:
-        """Returns the posted message's id, or None when the bot was never added there."""
+    async def send(self, programme_key: str, where: ConversationRef, card: Card) -> Sent:
+        """GONE when the bot was never added there, or was removed (403) or the conversation
+        deleted (404); FAILED when the connector could not be reached even after retries."""
         workshop = self._bot.engine.workshop
         await workshop.ready(programme_key)
         stored = await workshop.repo.reference(programme_key, where)
         if stored is None:
             log.info("no teams reference", extra={"conversation": where.channel_id})
-            return None
+            return Sent.GONE
         reference = ConversationReference().deserialize(stored)
-        posted: list[str | None] = []
+        outcome: list[Sent] = []
 
         async def post(turn: TurnContext) -> None:
-            posted.append(await self._bot.outbox(turn, origin(turn.activity)).post(card))
+            outbox = self._bot.outbox(turn, origin(turn.activity))
+            try:
+                await outbox.announce(card)
+            except ConnectorError as error:
+                gone = error.status in GONE_STATUSES
+                outcome.append(Sent.GONE if gone else Sent.FAILED)
+                log.warning(
+                    "teams notice refused",
+                    extra={"conversation": where.channel_id, "status": error.status},
+                )
+            except (aiohttp.ClientError, OSError, TimeoutError) as error:
+                outcome.append(Sent.FAILED)
+                log.warning(
+                    "teams notice failed",
+                    extra={"conversation": where.channel_id, "error": str(error)},
+                )
+            else:
+                outcome.append(Sent.POSTED)
 
         await self._adapter.continue_conversation(reference, post, self._app_id)
-        return posted[0] if posted else None
+        return outcome[0] if outcome else Sent.FAILED
 
     async def update(self, programme_key: str, message: PostedMessage, card: Card) -> bool:
         """Rewrite a card the bot posted earlier (acted on from another platform)."""
@@ -81,8 +104,8 @@ class ProgrammeNotifier:
         self._notifier = notifier
         self._programme_key = programme_key
 
-    async def send(self, where: ConversationRef, card: Card) -> bool:
-        return await self._notifier.send(self._programme_key, where, card) is not None
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
+        return await self._notifier.send(self._programme_key, where, card)
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
         return await self._notifier.update(self._programme_key, message, card)
@@ -153,6 +176,19 @@ def _problem(status: int, message: str) -> web.Response:
 
 
 TEAMS = web.AppKey("teams", TeamsEdge)
+
+
+@asynccontextmanager
+async def outbound(
+    settings: Settings, engine: Callable[[], Engine]
+) -> AsyncIterator[tuple[str, ProgrammeNotifier] | None]:
+    """Posting only, for the clock process (digests): no route. Teams conversations are
+    reached through the references stored when the bot was added to them."""
+    edge = TeamsEdge(settings, engine)
+    try:
+        yield PLATFORM, ProgrammeNotifier(edge.notifier, settings.programme_key)
+    finally:
+        await edge.authentication.connectors.close()
 
 
 def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:

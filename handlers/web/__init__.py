@@ -1,1 +1,2 @@
-"""Web handlers: health checks now; the read-only plan pages later."""
+"""Web handlers: the health check, and the read-only web view of the plan (pages, charts,
+downloads)."""

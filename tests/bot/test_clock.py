@@ -26,7 +26,7 @@ async def test_the_clock_runs_housekeeping_as_soon_as_it_starts(services, clock)
     await repo.first_sighting("slack", "old")
     clock.advance(days=8)
     async with scheduler.running(services.engine.workshop) as running:
-        assert [job.id for job in running.get_jobs()] == ["housekeeping"]
+        assert [job.id for job in running.get_jobs()] == ["housekeeping", "digests"]
         forgotten = False
         for _ in range(200):  # bounded wait: the first run is due at once
             await asyncio.sleep(0.05)

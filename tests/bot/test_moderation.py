@@ -9,6 +9,7 @@ import pytest
 from bot.core import export
 from bot.core.domain import ConversationRef
 from bot.core.interaction import HIDE, KEEP, VOTE, ButtonPressed, Card, Delivery, Refresh, Say
+from bot.core.ports import Sent
 from bot.core.usecases import planning
 from tests.bot.test_workshop import Room, refused, said
 
@@ -20,9 +21,9 @@ class Recorder:
         self.sent: list[tuple[ConversationRef, Card]] = []
         self.delivers = delivers
 
-    async def send(self, where: ConversationRef, card: Card) -> bool:
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
         self.sent.append((where, card))
-        return self.delivers
+        return Sent.POSTED if self.delivers else Sent.FAILED
 
 
 @pytest.fixture

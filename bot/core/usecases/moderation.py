@@ -7,6 +7,7 @@ import logging
 from bot.core import cards, moderation_cards
 from bot.core.domain import Anchor, AnchorKind, ModerationResult, Outcome
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
+from bot.core.ports import Sent
 from bot.core.workshop import Refusal, Workshop, no_such_idea
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
     assert result.idea is not None  # DONE always carries the idea
     where = await ws.repo.organisers_channel(ctx.programme_key)
     card = moderation_cards.flag_card(result.idea, ctx.who, reason)
-    if where is not None and await ws.notifier.send(where, card):
+    if where is not None and await ws.notifier.send(where, card) is Sent.POSTED:
         return [note(f"Thank you: organisers have been told about #{number}.")]
     log.info("flag kept for `flags`", extra={"idea": number, "programme": ctx.programme_key})
     return [note(f"Thank you: organisers will see your flag on #{number} with `flags`.")]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from bot.core import cards
+from bot.core import cards, links
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Context, Delivery, Reply, Say
+from bot.core.participation import Series, running_totals
 from bot.core.plan import ActionPlan, build_plan
 from bot.core.workshop import Workshop
+
+STAKEHOLDERS = "stakeholders"  # an audience whose channels may have the web view's link too
 
 
 async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None) -> ActionPlan:
@@ -18,10 +21,32 @@ async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None
     return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters)
 
 
+async def participation(ws: Workshop, programme: str) -> Series:
+    """Each audience's ideas and votes so far, day by day: the web view's chart."""
+    counts = await ws.repo.participation(programme)
+    return running_totals(counts, [a.key for a in ws.playbook.audiences])
+
+
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
     theme_key = ws.theme(typed_theme).key if typed_theme else None
     plan = await action_plan(ws, ctx.programme_key, theme_key)
-    return [Say(cards.plan_card(ws.playbook, plan), Delivery.PRIVATE)]
+    link = await _web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
+    return [Say(cards.plan_card(ws.playbook, plan, link), Delivery.PRIVATE)]
+
+
+async def _web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
+    """A signed link to the web view for organisers, and for anyone in a stakeholders channel
+    (when the playbook has that audience); the plan card is private, so nobody else sees it."""
+    if ws.links is None:
+        return None
+    if not await ws.is_organiser(ctx):
+        stakeholders = any(a.key == STAKEHOLDERS for a in ws.playbook.audiences)
+        if not stakeholders:
+            return None
+        channel = await ws.repo.channel(ctx.programme_key, ctx.where)
+        if channel.audience != STAKEHOLDERS:
+            return None
+    return links.plan_link(ws, ctx.programme_key, path)
 
 
 async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:

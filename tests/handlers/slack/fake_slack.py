@@ -31,6 +31,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     retry_after: int = 1
     not_in: set[str] = field(default_factory=set)  # channels the bot was never invited to
+    gone: dict[str, str] = field(default_factory=dict)  # channel → its chat.postMessage error
     installs: dict[str, str] = field(default_factory=dict)  # OAuth code → team id
     _limited: dict[str, int] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -139,6 +140,8 @@ class FakeSlack:
         channel = args.get("channel", "")
         if method in ("chat.postMessage", "chat.postEphemeral") and channel in self.not_in:
             return {"ok": False, "error": "not_in_channel"}
+        if method == "chat.postMessage" and channel in self.gone:
+            return {"ok": False, "error": self.gone[channel]}
         if method == "chat.postMessage":
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
         if method == "chat.postEphemeral":

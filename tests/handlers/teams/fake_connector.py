@@ -49,6 +49,7 @@ def _texts(node: Any) -> list[str]:
 class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    refusals: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_700_000_000_001))
     _server: TestServer | None = None
 
@@ -60,6 +61,16 @@ class FakeConnector:
     def fail_next(self, status: int, headers: dict[str, str] | None = None) -> None:
         """The next call is answered with this status (e.g. 429), then calls succeed again."""
         self.failures.append((status, headers or {}))
+
+    def refuse(
+        self, conversation: str, status: int, times: int = 1, headers: dict[str, str] | None = None
+    ) -> None:
+        """The next `times` calls to this conversation get this status; others go through."""
+        self.refusals.setdefault(conversation, []).extend([(status, headers or {})] * times)
+
+    def to(self, conversation: str) -> list[Call]:
+        """Every call made to one conversation, failed ones too."""
+        return [c for c in self.calls if c.conversation == conversation]
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -92,9 +103,11 @@ class FakeConnector:
         return web.json_response({"error": {"code": "NotFound"}}, status=404)
 
     async def _record(self, method: str, request: web.Request) -> web.Response:
-        if self.failures:
-            status, headers = self.failures.pop(0)
-            self.calls.append(Call("failed", request.match_info["conversation"], None, {}))
+        conversation = request.match_info["conversation"]
+        refusals = self.refusals.get(conversation) or self.failures
+        if refusals:
+            status, headers = refusals.pop(0)
+            self.calls.append(Call("failed", conversation, None, {}))
             return web.json_response(
                 {"error": {"code": "Throttled"}}, status=status, headers=headers
             )

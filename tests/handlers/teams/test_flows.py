@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.domain import ConversationRef
 from bot.core.interaction import Card, Text
+from bot.core.ports import Sent
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import Teams, actions
 
@@ -174,11 +175,9 @@ async def test_the_notifier_posts_proactively_to_a_remembered_conversation(teams
 
     [post] = teams.connector.calls[before:]
     assert post.method == "post" and post.conversation == ta.CHANNEL
-    assert "Weekly digest" in post.text and posted == post.returned
-    assert (
-        await teams.edge.notifier.send("default", ta_where("19:never@thread.tacv2"), Card("x"))
-        is None
-    )
+    assert "Weekly digest" in post.text and posted is Sent.POSTED
+    never_added = ta_where("19:never@thread.tacv2")
+    assert await teams.edge.notifier.send("default", never_added, Card("x")) is Sent.GONE
 
 
 def ta_where(conversation: str) -> ConversationRef:

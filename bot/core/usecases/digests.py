@@ -1,0 +1,185 @@
+"""Scheduled digests of the plan: organisers set a channel's schedule; the clock sends them.
+
+The database is the calendar. Each tick, every due subscription is claimed (one row per
+subscription and due time, so two clock processes or a retried tick never send twice) and moved
+to its next time after now (a digest missed while the bot was down goes out once, not once per
+missed period). Channels are sent to concurrently; a channel that is gone stops its subscription
+and organisers are told, while a transient failure is tried again at the next ticks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, time, timedelta
+
+from bot.core import grammar, links
+from bot.core.digest_cards import digest_card, since_text
+from bot.core.domain import DigestRun, RunOutcome, Subscription, SubscriptionState
+from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
+from bot.core.ports import Sent
+from bot.core.schedule import Cadence, Schedule, ScheduleError, parse
+from bot.core.workshop import Refusal, Workshop
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # a digest that failed for now is tried at this many ticks in all
+CONCURRENT_SENDS = 8  # channels posted to at once; each platform paces its own per-channel calls
+FIRST_PERIOD = timedelta(days=7)  # `digest now` in a channel without a schedule covers a week
+GONE = "I can no longer post there: the channel was archived or deleted, or I was removed."
+
+
+async def command(ws: Workshop, ctx: Context, cmd: grammar.Digest) -> list[Reply]:
+    match cmd.action:
+        case "show":
+            return [note(await _describe(ws, ctx))]
+        case "off":
+            await ws.require_organiser(ctx, "stop digests")
+            if await ws.repo.unsubscribe(ctx.programme_key, ctx.where, ctx.who):
+                return [note("Digests here are off. `digest weekly mon 09:00` starts them again.")]
+            return [note("This channel had no digest schedule; nothing changed.")]
+        case "now":
+            await ws.require_organiser(ctx, "post digests")
+            return [Say(await _digest_now(ws, ctx), Delivery.CHANNEL)]
+    await ws.require_organiser(ctx, "schedule digests")
+    try:
+        schedule = parse(list(cmd.schedule), ws.playbook.timezone)
+    except ScheduleError as error:
+        raise Refusal(f"{error} Nothing was changed.") from error
+    next_run = schedule.next_after(ws.clock.now())
+    await ws.ready(ctx.programme_key)
+    await ws.repo.subscribe(ctx.programme_key, ctx.where, schedule, next_run, ctx.who)
+    return [
+        note(
+            f"This channel will get a digest of the plan {schedule.describe()}. "
+            f"The first comes {_when(next_run, schedule.timezone)}; `digest now` posts one "
+            "straight away.",
+            Delivery.CHANNEL,
+        )
+    ]
+
+
+async def _describe(ws: Workshop, ctx: Context) -> str:
+    await ws.ready(ctx.programme_key)
+    found = await ws.repo.subscription(ctx.programme_key, ctx.where)
+    if found is None:
+        return (
+            "This channel gets no digest. Organisers can start one with "
+            "`digest weekly mon 09:00` or `digest daily 17:30`."
+        )
+    schedule = schedule_of(found)
+    if found.state is SubscriptionState.STOPPED:
+        return (
+            f"Digests here stopped: {found.problem or GONE} Type `{schedule.typed()}` to "
+            "start them again."
+        )
+    return (
+        f"This channel gets a digest {schedule.describe()}. The next comes "
+        f"{_when(found.next_run_at, schedule.timezone)}, covering "
+        f"{since_text(found.period_start, schedule.timezone)}."
+    )
+
+
+async def _digest_now(ws: Workshop, ctx: Context) -> Card:
+    """The digest since this channel's last one (or a week), posted here; the scheduled digest
+    then carries on from now, so nothing is reported twice."""
+    await ws.ready(ctx.programme_key)
+    now = ws.clock.now()
+    found = await ws.repo.subscription(ctx.programme_key, ctx.where)
+    since = found.period_start if found else now - FIRST_PERIOD
+    timezone = found.timezone if found else ws.playbook.timezone
+    card = await build(ws, ctx.programme_key, since, now, timezone)
+    if found is not None:
+        await ws.repo.restart_period(found.id, now)
+    return card
+
+
+async def build(
+    ws: Workshop, programme: str, since: datetime, until: datetime, timezone: str
+) -> Card:
+    figures = await ws.repo.digest_figures(programme, since, until)
+    return digest_card(ws.playbook, figures, timezone, links.plan_link(ws, programme))
+
+
+def schedule_of(subscription: Subscription) -> Schedule:
+    hours, minutes = subscription.at.split(":")
+    return Schedule(
+        Cadence(subscription.cadence),
+        time(int(hours), int(minutes)),
+        subscription.timezone,
+        subscription.day,
+    )
+
+
+def _when(moment: datetime, timezone: str) -> str:
+    return since_text(moment, timezone).removeprefix("since ")
+
+
+async def send_due(ws: Workshop) -> int:
+    """The clock's tick: claim and send every digest that is due; returns how many posted."""
+    now = ws.clock.now()
+    runs = list(await ws.repo.reclaim_failed_digests(MAX_ATTEMPTS))
+    for subscription in await ws.repo.due_digests(now):
+        schedule = schedule_of(subscription)
+        until = schedule.last_due(subscription.next_run_at, now)
+        run = await ws.repo.claim_digest(subscription, until, schedule.next_after(now))
+        if run is not None:
+            runs.append(run)
+    if not runs:
+        return 0
+    slots = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def paced(run: DigestRun) -> RunOutcome:
+        async with slots:
+            return await _send(ws, run)
+
+    outcomes = await asyncio.gather(*(paced(run) for run in runs))
+    posted = sum(1 for outcome in outcomes if outcome is RunOutcome.POSTED)
+    log.info("digests sent", extra={"due": len(runs), "posted": posted})
+    return posted
+
+
+async def _send(ws: Workshop, run: DigestRun) -> RunOutcome:
+    where = run.subscription.where
+    context = {"subscription": run.subscription.id, "platform": where.platform}
+    try:
+        card = await build(
+            ws, run.subscription.programme, run.since, run.until, run.subscription.timezone
+        )
+        sent = await ws.notifier.send(where, card)
+    except Exception:  # one channel's failure must not stop the others' digests
+        log.exception("digest could not be built", extra=context)
+        sent = Sent.FAILED
+    outcome = {
+        Sent.POSTED: RunOutcome.POSTED,
+        Sent.FAILED: RunOutcome.FAILED,
+        Sent.GONE: RunOutcome.GONE,
+    }[sent]
+    await ws.repo.finish_digest(run, outcome, GONE if outcome is RunOutcome.GONE else None)
+    if outcome is RunOutcome.GONE:
+        log.warning("digest channel gone; subscription stopped", extra=context)
+        await _tell_organisers(ws, run.subscription)
+    elif outcome is RunOutcome.FAILED:
+        last = run.attempts >= MAX_ATTEMPTS
+        log.warning(
+            "digest given up" if last else "digest failed; retried next tick",
+            extra=context | {"attempts": run.attempts},
+        )
+    return outcome
+
+
+async def _tell_organisers(ws: Workshop, subscription: Subscription) -> None:
+    where = await ws.repo.organisers_channel(subscription.programme)
+    if where is None:
+        return
+    channel = f"{subscription.where.name} ({subscription.where.platform})"
+    card = Card(
+        "A digest could not be delivered",
+        (
+            Text(
+                f"The digest for {channel} was not posted: {GONE} Its digests are stopped. "
+                f"Type `{schedule_of(subscription).typed()}` in that channel to start them again."
+            ),
+        ),
+    )
+    await ws.notifier.send(where, card)

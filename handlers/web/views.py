@@ -1,0 +1,170 @@
+"""The plan shaped for pages: pure functions over the core's ActionPlan, worded like the cards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core import cards
+from bot.core.domain import Idea
+from bot.core.plan import ActionPlan, ThemePlan, rank
+from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell
+
+NOT_ASSIGNED = "Not yet assigned"
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """How an idea reads on a page: the same words as in chat (and the same anonymity)."""
+
+    playbook: Playbook
+
+    def votes(self, idea: Idea) -> str:
+        return cards.votes_text(self.playbook, idea)
+
+    def author(self, idea: Idea) -> str:
+        return cards.author_text(self.playbook, idea)
+
+    def style(self, idea: Idea) -> str:
+        return cards.style_text(self.playbook, idea.assignment)
+
+    def assignment(self, idea: Idea) -> str:
+        return cards.assignment_text(self.playbook, idea.assignment)
+
+    def action(self, idea: Idea) -> str:
+        return cards.action_text(idea) if idea.status else ""
+
+    def theme(self, key: str) -> str:
+        return next((t.title for t in self.playbook.themes if t.key == key), key)
+
+    def consensus(self, theme_plan: ThemePlan, idea: Idea) -> str:
+        return cards.consensus_text(theme_plan.consensus(idea))
+
+    def phase(self, theme_plan: ThemePlan) -> str:
+        return cards.PHASE_NAMES[theme_plan.phase]
+
+    def stats(self, plan: ActionPlan) -> str:
+        return cards.stats_text(plan)
+
+    def count(self, number: int, word: str) -> str:
+        return cards.plural(number, word)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSummary:
+    """A theme's line in the programme's headline."""
+
+    plan: ThemePlan
+    votes: int
+    top: Idea | None
+
+
+def summaries(plan: ActionPlan) -> tuple[ThemeSummary, ...]:
+    return tuple(
+        ThemeSummary(tp, sum(i.votes for i in tp.ideas), tp.ideas[0] if tp.ideas else None)
+        for tp in plan.themes
+    )
+
+
+def votes_per_theme(plan: ActionPlan) -> list[tuple[str, int]]:
+    return [(s.plan.theme.title, s.votes) for s in summaries(plan)]
+
+
+def ideas_per_actor(plan: ActionPlan) -> list[tuple[str, int]]:
+    """Ideas on the grid per actor across themes, then those no actor has yet."""
+    counts: dict[str, int] = {}
+    for tp in plan.themes:
+        for cell in tp.cells:
+            counts[cell.actor.name] = counts.get(cell.actor.name, 0) + len(cell.ideas)
+    unassigned = sum(len(tp.unassigned) for tp in plan.themes)
+    return [*counts.items(), (NOT_ASSIGNED, unassigned)]
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSquare:
+    """One cell of the styles grid (Funder × Scaling = Grants and subsidies) and its ideas."""
+
+    stage: Stage
+    cell: StyleCell | None
+    ideas: tuple[Idea, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StylesGrid:
+    actor: Actor | None  # the government actor; None when the playbook has no styles
+    stages: tuple[Stage, ...]
+    rows: tuple[tuple[Style, tuple[StyleSquare, ...]], ...]
+    unplaced: tuple[Idea, ...]  # the actor's ideas without a style or stage yet
+
+
+def styles_grid(playbook: Playbook, plan: ActionPlan) -> StylesGrid:
+    """The government actor's ideas from every theme, laid on styles × stages."""
+    actor = next((a for a in playbook.actors if a.government), None)
+    if actor is None or not playbook.styles:
+        return StylesGrid(None, (), (), ())
+    ideas = rank(
+        i
+        for tp in plan.themes
+        for cell in tp.cells
+        if cell.actor.key == actor.key
+        for i in cell.ideas
+    )
+    placed: dict[tuple[str, str], list[Idea]] = {}
+    unplaced = []
+    stage_keys = {s.key for s in playbook.stages}
+    style_keys = {s.key for s in playbook.styles}
+    for idea in ideas:
+        assigned = idea.assignment
+        style = assigned.style_key if assigned else None
+        stage = assigned.stage_key if assigned else None
+        if style in style_keys and stage in stage_keys:
+            placed.setdefault((str(style), str(stage)), []).append(idea)
+        else:
+            unplaced.append(idea)
+    rows = tuple(
+        (
+            style,
+            tuple(
+                StyleSquare(
+                    stage, style.cell(stage.key), tuple(placed.get((style.key, stage.key), ()))
+                )
+                for stage in playbook.stages
+            ),
+        )
+        for style in playbook.styles
+    )
+    return StylesGrid(actor, playbook.stages, rows, tuple(unplaced))
+
+
+@dataclass(frozen=True, slots=True)
+class Grouped:
+    """An idea with the near-duplicates organisers merged into it."""
+
+    idea: Idea
+    merged: tuple[Idea, ...]
+
+
+def grouped(theme_plan: ThemePlan) -> tuple[tuple[Grouped, ...], tuple[Idea, ...]]:
+    """The theme's ideas, most votes first, each with the ideas merged into it; and ideas merged
+    into an idea that is not on this theme's plan (another theme's, or a hidden one)."""
+    merged: dict[int, list[Idea]] = {}
+    for idea in theme_plan.merged:
+        if idea.merged_into is not None:  # always, for what `merged` holds
+            merged.setdefault(idea.merged_into, []).append(idea)
+    shown = tuple(Grouped(i, tuple(merged.pop(i.number, ()))) for i in theme_plan.ideas)
+    elsewhere = tuple(i for group in merged.values() for i in group)
+    return shown, elsewhere
+
+
+def audience_names(playbook: Playbook) -> dict[str, str]:
+    return {a.key: a.name for a in playbook.audiences}
+
+
+def theme_votes_by_audience(playbook: Playbook, ideas: Sequence[Idea]) -> list[tuple[str, int]]:
+    """A theme's votes per audience (every audience of the playbook, zeros too)."""
+    names = audience_names(playbook)
+    totals = dict.fromkeys(names, 0)
+    for idea in ideas:
+        for key, count in idea.votes_by_audience.items():
+            totals[key] = totals.get(key, 0) + count
+    return [(names.get(k, k), n) for k, n in totals.items()]

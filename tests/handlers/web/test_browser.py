@@ -1,0 +1,98 @@
+"""End to end in real headless Chromium: a workshop in Slack and Teams, the organiser's `plan`
+link opened in a browser, the grid read cell by cell, the CSV downloaded, a screenshot kept."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.handlers.web.conftest import ORGANISER, TOWN, Web
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_missing() -> str | None:
+    if not shutil.which(CHROMIUM):
+        return f"{CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)"
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture
+def chromium() -> str:
+    missing = _browser_missing()
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"the browser test cannot run in CI: {missing}")
+    if missing:
+        pytest.skip(missing)
+    return CHROMIUM
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_plan_in_a_real_browser(web: Web, chromium: str, tmp_path: Path) -> None:
+    from playwright.async_api import async_playwright
+
+    await web.script()
+    said = await web.ok(ORGANISER, TOWN, "plan")
+    [link] = re.findall(r"http://127\.0\.0\.1:\d+/plan\?\S+", said)
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        try:
+            page = await browser.new_page(accept_downloads=True)
+            response = await page.goto(link)
+            assert response is not None and response.status == 200
+            assert await page.title() == "Action plan — Local Industrial Strategy Lab"
+
+            row = page.locator('table.grid tr[data-theme="inclusive-growth"]')
+
+            async def cell(actor: str) -> list[str]:
+                items = row.locator(f'td[data-actor="{actor}"] li.idea .text')
+                return await items.all_inner_texts()
+
+            assert await cell("authority") == ["Community hubs that offer business mentoring"]
+            assert await cell("organisations") == ["Paid apprenticeships with local employers"]
+            assert await cell("individuals") == []
+            assert await cell("unassigned") == ["Night buses to the industrial estates"]
+            funder = page.locator('table.styles tr[data-style="funder"] td[data-stage="scaling"]')
+            assert "Grants and subsidies" in await funder.inner_text()
+            assert "Community hubs that offer business mentoring" in await funder.inner_text()
+
+            async with page.expect_download() as started:
+                await page.get_by_role("link", name="CSV (spreadsheet)").click()
+            download = await started.value
+            saved = await download.path()
+            text = await asyncio.to_thread(Path(saved).read_text, encoding="utf-8")
+            rows = list(csv.DictReader(io.StringIO(text)))
+            assert [(r["id"], r["votes"], r["actor"], r["merged_into"]) for r in rows] == [
+                ("1", "3", "authority", ""),
+                ("2", "1", "organisations", ""),
+                ("3", "0", "", ""),
+                ("4", "0", "", "1"),
+            ]
+            assert {r["platform"] for r in rows} == {"slack", "teams"}
+
+            shot = tmp_path / "plan.png"
+            await page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        finally:
+            await browser.close()

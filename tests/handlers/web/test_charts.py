@@ -1,0 +1,157 @@
+"""The pure parts of the web view: chart geometry, running totals and the plan's shapes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.core import playbook
+from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats
+from bot.core.participation import DayCount, running_totals
+from bot.core.plan import build_plan
+from handlers.web import charts, views
+
+BOOK = playbook.load_default()
+MAR = [date(2026, 3, d) for d in range(1, 8)]
+
+
+def idea(number: int, votes: int = 0, **extra: object) -> Idea:
+    return Idea(
+        number=number,
+        text=f"Idea {number}",
+        theme_key=str(extra.pop("theme", "inclusive-growth")),
+        author=Participant("slack", f"U{number}", f"Person {number}"),
+        platform="slack",
+        channel_name="town",
+        audience="community",
+        created_at=datetime(2026, 3, 2, tzinfo=UTC),
+        votes_by_audience={"community": votes} if votes else {},
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def test_running_totals_fill_quiet_days_and_keep_every_audience() -> None:
+    counts = [
+        DayCount(MAR[0], "community", 2, 3),
+        DayCount(MAR[0], "business", 1, 0),
+        DayCount(MAR[3], "community", 0, 4),
+        DayCount(MAR[3], "retired-audience", 1, 0),
+    ]
+    series = running_totals(counts, ["community", "business", "authority"])
+    assert series.days == tuple(MAR[:4])
+    assert series.totals == {
+        "community": (5, 5, 5, 9),
+        "business": (1, 1, 1, 1),
+        "authority": (0, 0, 0, 0),
+        "retired-audience": (0, 0, 0, 1),
+    }
+    assert running_totals([], ["community"]).days == ()
+
+
+def test_bar_chart_scales_to_the_largest_value_and_words_the_figures() -> None:
+    chart = charts.bar_chart(
+        [("Inclusive growth", 10), ("A theme with a very long title indeed", 5), ("Empty", 0)]
+    )
+    longest, half, zero = chart.bars
+    assert longest.length == charts.WIDTH - charts.LABEL_WIDTH - charts.VALUE_ROOM
+    assert half.length == longest.length / 2
+    assert zero.length == 0 and zero.value_x == charts.LABEL_WIDTH + 6
+    assert half.label == "A theme with a very long titl…" and len(half.label) == charts.LABEL_CHARS
+    assert [b.y for b in chart.bars] == [5.0, 37.0, 69.0]
+    assert chart.height == 3 * charts.ROW
+    assert chart.summary == "Inclusive growth 10, A theme with a very long title indeed 5, Empty 0"
+    assert all(b.length == 0 for b in charts.bar_chart([("a", 0), ("b", 0)]).bars)
+
+
+def test_line_chart_spreads_days_evenly_and_scales_to_the_highest_total() -> None:
+    series = running_totals(
+        [DayCount(MAR[0], "community", 1, 1), DayCount(MAR[2], "business", 4, 0)],
+        ["community", "business", "authority"],
+    )
+    chart = charts.line_chart(series, {"community": "Community", "business": "Business"})
+    left, top, right, bottom = charts.PLOT
+    community, business = chart.lines  # nobody from the authority took part: no line
+    assert [x for x, _ in community.dots] == [left, (left + right) / 2, right]
+    assert [y for _, y in community.dots] == [bottom - (bottom - top) / 2] * 3
+    assert business.dots[-1] == (right, top) and business.last == 4
+    assert (community.label, business.label) == ("Community", "Business")
+    assert community.colour != business.colour and community.dash != business.dash
+    assert community.points.startswith(f"{float(left)},")
+    assert [t.label for t in chart.x_ticks] == ["1 Mar", "2 Mar", "3 Mar"]
+    assert [t.label for t in chart.y_ticks] == ["0", "2", "4"]
+
+
+def test_a_single_day_sits_in_the_middle() -> None:
+    series = running_totals([DayCount(MAR[0], "community", 1, 0)], ["community"])
+    chart = charts.line_chart(series, {})
+    [line] = chart.lines
+    left, _, right, _ = charts.PLOT
+    assert line.dots == (((left + right) / 2, charts.PLOT[1]),)
+    assert [t.label for t in chart.x_ticks] == ["1 Mar"]
+
+
+def test_the_styles_grid_places_the_combined_authoritys_ideas_by_style_and_stage() -> None:
+    ideas = [
+        idea(1, 3, assignment=Assignment("authority", "funder", "scaling")),
+        idea(
+            2,
+            5,
+            assignment=Assignment("authority", "funder", "scaling"),
+            theme="fostering-innovation",
+        ),
+        idea(3, 1, assignment=Assignment("authority", "collaborator")),
+        idea(4, 9, assignment=Assignment("individuals")),
+    ]
+    plan = build_plan(BOOK, ideas, ProgrammeStats(4, 18, 4))
+    grid = views.styles_grid(BOOK, plan)
+    assert grid.actor is not None and grid.actor.key == "authority"
+    squares = {(style.key, sq.stage.key): sq for style, row in grid.rows for sq in row}
+    scaling = squares[("funder", "scaling")]
+    assert [i.number for i in scaling.ideas] == [2, 1]  # most votes first, across themes
+    assert scaling.cell is not None and scaling.cell.name == "Grants and subsidies"
+    assert sum(len(sq.ideas) for sq in squares.values()) == 2
+    assert [i.number for i in grid.unplaced] == [3]
+    assert len(grid.rows) == len(BOOK.styles) and grid.stages == BOOK.stages
+
+
+def test_merged_ideas_are_grouped_under_the_idea_they_joined() -> None:
+    ideas = [
+        idea(1, 2),
+        idea(2, 4),
+        idea(3, merged_into=1),
+        idea(4, merged_into=1),
+        idea(5, merged_into=9),
+    ]
+    plan = build_plan(BOOK, ideas, ProgrammeStats(5, 6, 5))
+    shown, elsewhere = views.grouped(plan.themes[0])
+    assert [(g.idea.number, [m.number for m in g.merged]) for g in shown] == [(2, []), (1, [3, 4])]
+    assert [i.number for i in elsewhere] == [5]
+
+
+def test_figures_for_the_overview_charts() -> None:
+    ideas = [
+        idea(1, 3, assignment=Assignment("authority")),
+        idea(2, 1, assignment=Assignment("organisations")),
+        idea(3, 2),
+        idea(4, 1, theme="fostering-innovation"),
+    ]
+    plan = build_plan(BOOK, ideas, ProgrammeStats(4, 7, 4))
+    assert views.votes_per_theme(plan) == [
+        ("Inclusive growth", 6),
+        ("Environment for growth", 0),
+        ("Fostering innovation", 1),
+        ("Investing in infrastructure", 0),
+    ]
+    assert views.ideas_per_actor(plan) == [
+        ("Individuals and groups", 0),
+        ("Organisations and businesses", 1),
+        ("Combined authority", 1),
+        ("Not yet assigned", 2),
+    ]
+    [first, *_] = views.summaries(plan)
+    assert first.votes == 6 and first.top is not None and first.top.number == 1
+    assert views.theme_votes_by_audience(BOOK, plan.themes[0].ideas) == [
+        ("Community", 6),
+        ("Business", 0),
+        ("Combined authority", 0),
+        ("Stakeholders", 0),
+    ]
