@@ -30,7 +30,7 @@ from bot.app import create_app, open_services
 from bot.config import Settings, SlackSettings
 from handlers.slack import EVENTS_PATH
 from handlers.slack.edge import web_client
-from storage.database import create_engine
+from storage.database import READ_ONLY, create_engine
 from storage.models import Idea, Vote
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
@@ -196,7 +196,9 @@ async def wait_for_count(database_url: str, table: type, expected: int) -> tuple
     deadline = time.perf_counter() + STORE_WAIT
     query = select(func.count()).select_from(table)
     try:
+        # A read-only transaction: a plain BEGIN, so polling never takes the write lock.
         async with engine.connect() as connection:
+            await connection.execution_options(**{READ_ONLY: True})
             while True:
                 rows = int(await connection.scalar(query) or 0)
                 await connection.rollback()  # a fresh snapshot on the next poll

@@ -19,7 +19,7 @@ from bot.core.workshop import Workshop
 
 log = logging.getLogger(__name__)
 
-HOUSEKEEPING_MINUTES = 60
+HOUSEKEEPING_SECONDS = 3600
 DIGEST_TICK_SECONDS = 60  # digests are due on the minute: sent within a minute of their time
 
 
@@ -35,30 +35,27 @@ def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Aw
     return run
 
 
+def _every(
+    scheduler: AsyncIOScheduler, name: str, job: Callable[[], Awaitable[object]], seconds: int
+) -> None:
+    scheduler.add_job(
+        _guarded(name, job),
+        "interval",
+        seconds=seconds,
+        id=name,
+        name=name,
+        coalesce=True,  # after a pause, run once, not once per missed interval
+        max_instances=1,  # a slow run is never overlapped by the next
+        next_run_time=datetime.now(UTC),  # at once; real time: APScheduler's own clock
+    )
+
+
 @asynccontextmanager
 async def running(workshop: Workshop) -> AsyncIterator[AsyncIOScheduler]:
     """Start the jobs on the running event loop; stop them on exit."""
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
-    scheduler.add_job(
-        _guarded("housekeeping", lambda: housekeeping.tidy(workshop)),
-        "interval",
-        minutes=HOUSEKEEPING_MINUTES,
-        id="housekeeping",
-        name="housekeeping",
-        coalesce=True,  # after a pause, run once, not once per missed interval
-        max_instances=1,
-        next_run_time=datetime.now(UTC),  # real time: APScheduler's own clock
-    )
-    scheduler.add_job(
-        _guarded("digests", lambda: digests.send_due(workshop)),
-        "interval",
-        seconds=DIGEST_TICK_SECONDS,
-        id="digests",
-        name="digests",
-        coalesce=True,
-        max_instances=1,  # a slow fan-out is never overlapped by the next tick
-        next_run_time=datetime.now(UTC),
-    )
+    _every(scheduler, "housekeeping", lambda: housekeeping.tidy(workshop), HOUSEKEEPING_SECONDS)
+    _every(scheduler, "digests", lambda: digests.send_due(workshop), DIGEST_TICK_SECONDS)
     scheduler.start()
     log.info("clock started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
     try:

@@ -117,17 +117,15 @@ def reclaim_failed(conn: Connection, max_attempts: int) -> list[domain.DigestRun
     """Take back digests that failed transiently, for another attempt; the guarded UPDATE
     hands each to one process only."""
     rows = conn.execute(
-        select(
+        subscriptions()
+        .add_columns(
             m.DigestRun.id.label("run_id"),
             m.DigestRun.due_at,
             m.DigestRun.since,
             m.DigestRun.until,
             m.DigestRun.attempts,
-            *SUBSCRIPTION_COLUMNS,
         )
-        .join(m.DigestSubscription, m.DigestSubscription.id == m.DigestRun.subscription_id)
-        .join(m.Programme, m.Programme.id == m.DigestSubscription.programme_id)
-        .join(m.Channel, m.Channel.id == m.DigestSubscription.channel_id)
+        .join(m.DigestRun, m.DigestRun.subscription_id == m.DigestSubscription.id)
         .where(
             m.DigestRun.outcome == RunOutcome.FAILED.value,
             m.DigestRun.attempts < max_attempts,
@@ -173,7 +171,7 @@ def finish(
 
 
 def figures(conn: Connection, pid: int, since: datetime, until: datetime) -> d.DigestFigures:
-    """Everything a digest reports about [since, until), in seven aggregate queries."""
+    """Everything a digest reports about [since, until), in eight aggregate queries."""
     in_period = _between(m.Idea.created_at, since, until)
     participation, participants = _participation(conn, pid, since, until)
     shortlist = sorted(_shortlist(conn, pid, since, until), key=_rank)
@@ -261,12 +259,13 @@ def _participation(
             _between(m.Vote.cast_at, since, until),
             select(m.Idea.id)
             .where(m.Idea.id == m.Vote.idea_id, m.Idea.programme_id == pid)
+            .where(m.Idea.hidden == false())  # hidden ideas are off the record, votes too
             .exists(),
         )
     )
     acts = union_all(new_ideas, new_votes).subquery()
     shares: dict[tuple[str, str], list[int]] = {}
-    people = set()
+    people: set[int] = set()
     for person, audience, platform, ideas, votes in conn.execute(
         select(
             acts.c.person,

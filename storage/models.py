@@ -146,9 +146,12 @@ class Vote(Base):
     """One participant's vote for one idea; `audience` is the channel's at the time of voting."""
 
     __tablename__ = "votes"
-    __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
+    __table_args__ = (
+        UniqueConstraint("idea_id", "participant_id"),
+        Index(None, "idea_id", "audience"),  # votes by audience, counted from the index alone
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     audience: Mapped[str] = mapped_column(String(50))
     platform: Mapped[str] = mapped_column(String(20))

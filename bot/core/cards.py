@@ -79,7 +79,7 @@ def idea_form(theme: Theme, challenge: str, prompt_id: int) -> Form:
 
 def plural(count: int, word: str) -> str:
     """ "1 vote", "2 votes"."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return f"{count} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def stats_text(plan: ActionPlan) -> str:

@@ -17,6 +17,7 @@ from bot.core.interaction import Block, Bullets, Card, Facts, Heading, Link, Tex
 from bot.core.playbook import Playbook, Theme
 
 CLIP = 140  # characters of an idea's text in a digest line
+MERGES_SHOWN = 10  # a busy week's merges are summed up beyond these
 
 
 def digest_card(
@@ -79,7 +80,7 @@ def _participation(playbook: Playbook, figures: DigestFigures) -> list[Block]:
         if not total:
             return "0"
         return (
-            f"{total} — "
+            f"{total:,} — "
             + _shares(by_audience, lambda k: audiences.get(k, k))
             + " · "
             + _shares(by_platform, _platform_name)
@@ -105,12 +106,12 @@ def _participants(figures: DigestFigures, audiences: Mapping[str, str]) -> str:
         by_audience[share.audience] = by_audience.get(share.audience, 0) + share.participants
     if not figures.participants:
         return "0"
-    return f"{figures.participants} — " + _shares(by_audience, lambda k: audiences.get(k, k))
+    return f"{figures.participants:,} — " + _shares(by_audience, lambda k: audiences.get(k, k))
 
 
 def _shares(counts: Mapping[str, int], label: Callable[[str], str]) -> str:
     ordered = sorted(((k, n) for k, n in counts.items() if n), key=lambda kn: (-kn[1], kn[0]))
-    return ", ".join(f"{label(k)} {n}" for k, n in ordered)
+    return ", ".join(f"{label(k)} {n:,}" for k, n in ordered)
 
 
 def _platform_name(key: str) -> str:
@@ -139,7 +140,7 @@ def _theme_news(playbook: Playbook, theme: Theme, figures: ThemeFigures) -> list
         more = figures.new_ideas - len(figures.newest)
         lines = [_idea_line(playbook, i) for i in figures.newest]
         blocks.append(Text(f"{plural(figures.new_ideas, 'new idea')}:", Tone.STRONG))
-        blocks.append(Bullets((*lines, *((f"and {more} more",) if more > 0 else ()))))
+        blocks.append(Bullets((*lines, *((f"and {more:,} more",) if more > 0 else ()))))
     top = [i for i in figures.top if i.votes]
     if top:
         blocks.append(Text("Most votes:", Tone.STRONG))
@@ -159,8 +160,8 @@ def _plan(playbook: Playbook, figures: DigestFigures) -> list[Block]:
                 continue
             shown = theme_figures.cells.get(actor.key, ())
             ideas = "; ".join(_plan_entry(playbook, i, figures) for i in shown)
-            more = f"; and {size - len(shown)} more" if size > len(shown) else ""
-            lines.append(f"{actor.name} ({size}): {ideas}{more}")
+            more = f"; and {size - len(shown):,} more" if size > len(shown) else ""
+            lines.append(f"{actor.name} ({size:,}): {ideas}{more}")
         if lines:
             any_assigned = True
             blocks += [Text(theme.title, Tone.STRONG), Bullets(tuple(lines))]
@@ -185,7 +186,10 @@ def _plan_entry(playbook: Playbook, idea: DigestIdea, figures: DigestFigures) ->
 
 
 def _for_organisers(figures: DigestFigures) -> list[Block]:
-    lines = [f"#{source} merged into #{target}" for source, target in figures.merged]
+    merged = figures.merged
+    lines = [f"#{source} merged into #{target}" for source, target in merged[:MERGES_SHOWN]]
+    if len(merged) > MERGES_SHOWN:
+        lines.append(f"and {len(merged) - MERGES_SHOWN:,} more merges (`history <id>` tells more)")
     waiting = sum(t.unassigned for t in figures.themes.values())
     if waiting:
         top = ", ".join(f"#{i.number} ({plural(i.votes, 'vote')})" for i in figures.unassigned)

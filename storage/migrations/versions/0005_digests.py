@@ -81,10 +81,14 @@ def upgrade() -> None:
 
     with op.batch_alter_table("votes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_votes_cast_at"), ["cast_at"], unique=False)
+        batch_op.drop_index(batch_op.f("ix_votes_idea_id"))
+        batch_op.create_index(batch_op.f("ix_votes_idea_id"), ["idea_id", "audience"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("votes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_votes_idea_id"))
+        batch_op.create_index(batch_op.f("ix_votes_idea_id"), ["idea_id"], unique=False)
         batch_op.drop_index(batch_op.f("ix_votes_cast_at"))
 
     with op.batch_alter_table("digest_runs", schema=None) as batch_op:
