@@ -1500,6 +1500,7 @@ class SqlRepository:
         where: domain.ConversationRef,
         schedule: Schedule,
         next_run_at: datetime,
+        since: datetime,
         by: domain.Participant,
     ) -> domain.Subscription:
         def tx(conn: Connection) -> domain.Subscription:
@@ -1518,7 +1519,7 @@ class SqlRepository:
             stmt = self._insert(m.DigestSubscription).values(
                 programme_id=pid,
                 channel_id=channel_id,
-                period_start=now,
+                period_start=since,
                 created_by=by.key,
                 created_at=now,
                 **plan,

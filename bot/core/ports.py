@@ -281,10 +281,11 @@ class Repository(Protocol):
         where: ConversationRef,
         schedule: Schedule,
         next_run_at: datetime,
+        since: datetime,
         by: Participant,
     ) -> Subscription:
         """Set a channel's digest schedule (replacing any, restarting a stopped one); a new
-        subscription's first digest covers from now."""
+        subscription's first digest covers from `since`, a changed one's from its last."""
 
     async def subscription(self, programme: str, where: ConversationRef) -> Subscription | None: ...
 

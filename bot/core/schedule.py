@@ -59,6 +59,11 @@ class Schedule:
     def _runs_on(self, day: date) -> bool:
         return self.cadence is Cadence.DAILY or DAYS[day.weekday()] == self.day
 
+    @property
+    def period(self) -> timedelta:
+        """What one digest covers: a day, or a week."""
+        return timedelta(days=1 if self.cadence is Cadence.DAILY else 7)
+
     def describe(self) -> str:
         """How people say it: "every Monday at 09:00 (Europe/London)"."""
         when = "every day" if self.day is None else f"every {DAY_NAMES[DAYS.index(self.day)]}"

@@ -166,7 +166,7 @@ async def test_digests_missed_while_the_bot_was_down_are_sent_once_on_start(
     assert await tick(services) == 1
     assert await tick(services) == 0  # a retried tick sends nothing again
     (caught_up,) = recorder.to("news")
-    assert "From Mon 2 Mar 09:00 to Fri 6 Mar 17:30" in caught_up.as_text()  # the last send time
+    assert "From Sun 1 Mar 17:30 to Fri 6 Mar 17:30" in caught_up.as_text()  # whole days
     clock.advance(hours=9)  # 18:00: today's 17:30 send is due
     assert await tick(services) == 1
 

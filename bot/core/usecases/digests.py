@@ -46,9 +46,13 @@ async def command(ws: Workshop, ctx: Context, cmd: grammar.Digest) -> list[Reply
         schedule = parse(list(cmd.schedule), ws.playbook.timezone)
     except ScheduleError as error:
         raise Refusal(f"{error} Nothing was changed.") from error
-    next_run = schedule.next_after(ws.clock.now())
+    now = ws.clock.now()
+    next_run = schedule.next_after(now)
     await ws.ready(ctx.programme_key)
-    await ws.repo.subscribe(ctx.programme_key, ctx.where, schedule, next_run, ctx.who)
+    # The first digest covers a whole day or week, as later ones do (`digest now` right away
+    # then has something to say).
+    since = next_run - schedule.period
+    await ws.repo.subscribe(ctx.programme_key, ctx.where, schedule, next_run, since, ctx.who)
     return [
         note(
             f"This channel will get a digest of the plan {schedule.describe()}. "

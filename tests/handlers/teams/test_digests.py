@@ -130,7 +130,7 @@ async def test_a_removed_bot_stops_that_digest_and_a_flaky_connector_is_retried_
     assert await tick(teams) == 1
     [digest] = teams.connector.to(FLAKY)[before[FLAKY] + 4 :]
     assert digest.method == "post" and digest.card["body"][0]["text"] == TITLE
-    assert "From Mon 2 Mar 09:00 to Mon 2 Mar 17:30" in digest.text  # the period it was due for
+    assert "From Sun 1 Mar 17:30 to Mon 2 Mar 17:30" in digest.text  # the day it was due for
     for gone_or_done in (HEALTHY, REMOVED):  # neither was posted to again
         assert len(teams.connector.to(gone_or_done)) == before[gone_or_done]
 
