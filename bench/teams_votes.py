@@ -1,18 +1,28 @@
 """Teams votes per second through POST /api/messages (each stored durably before the ack), against a
 bare botbuilder CloudAdapter bot that only replies, in the same run on the same server.
 
-    .venv/bin/python bench/teams_votes.py [--votes 2000] [--concurrency 32] [--time-limit 120]
+    .venv/bin/python bench/teams_votes.py [--votes 2000] [--concurrency 32] [--rate 300]
+        [--time-limit 120]
 
-The server (the real app, its SQLite database, the bare bot and a fake Bot Connector on loopback)
-runs in a child process, so the load generator does not share its CPU time slice. Prints
-throughput, ack latency p50/p99, votes counted in the database, and what one msrest connector
-client costs to build (the per-activity cost botbuilder pays and our edge avoids).
+The server (the real app, its SQLite database and the bare bot) runs in a child process; the load
+generator and the fake Bot Connector the bot replies through run in this one, as Teams and its
+connector are elsewhere, so neither takes the server's CPU time. Two loads:
+
+- closed loop: `--concurrency` activities in flight at all times, as fast as the server answers:
+  the most votes per second it stores (its latency is then mostly queueing: Little's law);
+- open loop: activities sent on a fixed schedule of `--rate` per second (the issue's target), each
+  one's latency counted from when it was due, not when it could be sent, so a stalled server
+  cannot hide its queue (no coordinated omission): the latency people see at that load.
+
+Prints throughput, ack latency p50/p99, votes counted in the database, and what one msrest
+connector client costs to build (the per-activity cost botbuilder pays and our edge avoids).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -37,6 +47,7 @@ from bot.app import create_app, open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, MessagePosted, Say
+from storage.database import READ_ONLY
 
 IDEAS = 100
 BUDGET = 5
@@ -45,20 +56,37 @@ TENANT = "bench-tenant"
 BOT = {"id": "28:bench-bot", "name": "howcanwe"}
 
 
-# ---- the server process -------------------------------------------------------------------
+class Received:
+    """Calls the fake connector has had, and a way to wait for a number of them."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self._changed = asyncio.Condition()
+
+    async def one_more(self) -> None:
+        async with self._changed:
+            self.calls += 1
+            self._changed.notify_all()
+
+    async def until(self, calls: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.calls >= calls)
 
 
-def fake_connector(received: list[int]) -> web.Application:
+def fake_connector(received: Received) -> web.Application:
     ids = itertools.count(1)
 
     async def answer(request: web.Request) -> web.Response:
         await request.read()
-        received[0] += 1
+        await received.one_more()
         return web.json_response({"id": str(next(ids))}, status=200)
 
     app = web.Application()
     app.router.add_route("*", "/v3/conversations/{conversation}/activities{rest:.*}", answer)
     return app
+
+
+# ---- the server process -------------------------------------------------------------------
 
 
 class EchoBot(ActivityHandler):
@@ -76,11 +104,6 @@ async def serve(folder: str) -> None:
         auto_migrate=True,
         in_process_clock=False,
     )
-    received = [0]
-    connector = web.AppRunner(fake_connector(received))
-    await connector.setup()
-    connector_site = web.TCPSite(connector, "127.0.0.1", 0)
-    await connector_site.start()
     async with open_services(settings) as services:
         ideas = await _ideas(services.engine)
         app = create_app(settings, services)
@@ -92,8 +115,10 @@ async def serve(folder: str) -> None:
 
         async def count(_request: web.Request) -> web.Response:
             async with services.db.connect() as conn:
+                # Read-only: a plain BEGIN, so counting never takes the bot's write lock.
+                await conn.execution_options(**{READ_ONLY: True})
                 stored = (await conn.execute(text("SELECT count(*) FROM votes"))).scalar_one()
-            return web.json_response({"votes": stored, "connector_calls": received[0]})
+            return web.json_response({"votes": stored})
 
         app.router.add_post("/baseline/messages", bare)
         app.router.add_get("/bench/votes", count)
@@ -101,17 +126,11 @@ async def serve(folder: str) -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        ports = {
-            "app": runner.addresses[0][1],
-            "connector": connector.addresses[0][1],
-            "ideas": ideas,
-        }
-        print(json.dumps(ports), flush=True)
+        print(json.dumps({"app": runner.addresses[0][1], "ideas": ideas}), flush=True)
         try:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
-            await connector.cleanup()
 
 
 async def _ideas(engine: Any) -> list[str]:
@@ -180,11 +199,33 @@ async def load(
         return time.perf_counter() - start, latencies, failures
 
 
-async def counts(app: str) -> tuple[int, int]:
-    """Votes stored in the database, and calls the fake connector has received."""
+async def paced(
+    url: str, activities: list[dict[str, Any]], rate: float
+) -> tuple[float, list[float], int]:
+    """Send activity i at start + i/rate whatever the server does; latency from when it was due."""
+    latencies: list[float] = []
+    failures = 0
+    async with ClientSession(timeout=ClientTimeout(total=30)) as http:
+        start = time.perf_counter()
+
+        async def one(index: int, activity: dict[str, Any]) -> None:
+            nonlocal failures
+            due = start + index / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            async with http.post(url, json=activity) as response:
+                await response.read()
+                if response.status not in (200, 201):
+                    failures += 1
+            latencies.append(time.perf_counter() - due)
+
+        await asyncio.gather(*(one(i, a) for i, a in enumerate(activities)))
+        return time.perf_counter() - start, latencies, failures
+
+
+async def stored_votes(app: str) -> int:
     async with ClientSession() as http, http.get(f"{app}/bench/votes") as response:
         answer = await response.json()
-    return answer["votes"], answer["connector_calls"]
+    return int(answer["votes"])
 
 
 def report(label: str, count: int, elapsed: float, latencies: list[float]) -> float:
@@ -214,12 +255,18 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--votes", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--rate", type=float, default=300.0, help="open-loop votes per second")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per phase")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.serve:
         await serve(args.serve)
         return
+    received = Received()
+    connector = web.AppRunner(fake_connector(received), access_log=None)
+    await connector.setup()
+    await web.TCPSite(connector, "127.0.0.1", 0).start()
+    service_url = f"http://127.0.0.1:{connector.addresses[0][1]}/"
     with tempfile.TemporaryDirectory() as folder:
         server = await asyncio.create_subprocess_exec(
             sys.executable, __file__, "--serve", folder, stdout=asyncio.subprocess.PIPE
@@ -227,23 +274,28 @@ async def main() -> None:
         try:
             assert server.stdout is not None
             ready = json.loads(await asyncio.wait_for(server.stdout.readline(), 120))
-            await run(args, ready)
+            await run(args, ready, service_url, received)
         finally:
             server.terminate()
             await server.wait()
+            await connector.cleanup()
 
 
-async def run(args: argparse.Namespace, ready: dict[str, Any]) -> None:
+async def run(
+    args: argparse.Namespace, ready: dict[str, Any], service_url: str, received: Received
+) -> None:
     app = f"http://127.0.0.1:{ready['app']}"
-    service_url = f"http://127.0.0.1:{ready['connector']}/"
     cards: list[str] = ready["ideas"]
     pairs = [
-        (v, (v * 7 + k) % IDEAS) for v in range(args.votes // BUDGET + 1) for k in range(BUDGET)
+        (v, (v * 7 + k) % IDEAS)
+        for v in range(2 * (args.votes // BUDGET + 1))
+        for k in range(BUDGET)
     ]
-    votes = [
+    all_votes = [
         vote_activity(service_url, n, voter, idea + 1, cards[idea])
-        for n, (voter, idea) in enumerate(pairs[: args.votes])
+        for n, (voter, idea) in enumerate(pairs[: 2 * args.votes])
     ]
+    votes, paced_votes = all_votes[: args.votes], all_votes[args.votes :]  # other voters
     print(
         f"Teams votes on SQLite: {len(votes)} activities, concurrency {args.concurrency}, "
         f"each vote = stored vote + card update + reply to the voter"
@@ -252,17 +304,21 @@ async def run(args: argparse.Namespace, ready: dict[str, Any]) -> None:
     elapsed, latencies, failures = await load(
         f"{app}/api/messages", votes, args.concurrency, args.time_limit
     )
-    stored, calls = await counts(app)
+    stored = await stored_votes(app)
     ours = report("howcanwe /api/messages (stored votes)", stored, elapsed, latencies)
     print(f"  {len(latencies)} acked, {failures} not 2xx, {stored} votes counted in the database")
-    while calls < 2 * stored and time.perf_counter() - start < args.time_limit:
-        await asyncio.sleep(0.05)
-        stored, calls = await counts(app)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(received.until(2 * stored), args.time_limit)
     done = time.perf_counter() - start
     print(
-        f"  replies (card update + note per vote): {calls} connector calls, all sent "
+        f"  replies (card update + note per vote): {received.calls} connector calls, all sent "
         f"{done:.2f} s after the first vote = {stored / done:.0f} votes/s end to end"
     )
+    before = await stored_votes(app)
+    elapsed, latencies, failures = await paced(f"{app}/api/messages", paced_votes, args.rate)
+    stored = await stored_votes(app)
+    report(f"open loop at {args.rate:.0f}/s offered", stored - before, elapsed, latencies)
+    print(f"  {len(latencies)} acked, {failures} not 2xx, {stored - before} votes stored")
     echoes = [
         vote_activity(service_url, n, 0, 1, "card-1") | {"id": f"echo-{n}"}
         for n in range(len(votes))

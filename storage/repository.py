@@ -195,18 +195,14 @@ class SqlRepository:
         cached = self._participants.get(who)
         if cached is not None:
             return cached
-        stmt = self._insert(m.Participant).values(
-            platform=who.platform, user_id=who.user_id, display_name=who.display_name
+        params = {
+            "platform": who.platform,
+            "user_id": who.user_id,
+            "display_name": who.display_name,
+        }
+        found = int(
+            conn.execute(votes_sql.register_participant(self._dialect), params).scalar_one()
         )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["platform", "user_id"],
-            set_={
-                "display_name": func.coalesce(
-                    func.nullif(stmt.excluded.display_name, ""), m.Participant.display_name
-                )
-            },
-        ).returning(m.Participant.id)
-        found = int((conn.execute(stmt)).scalar_one())
         if len(self._participants) >= PARTICIPANT_CACHE:
             self._participants.clear()
         conn.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
@@ -487,12 +483,8 @@ class SqlRepository:
     async def posts(self, programme: str, anchor: Anchor) -> Sequence[domain.PostedMessage]:
         def tx(conn: Connection) -> Any:
             pid = self._programme_id(conn, programme)
-            rows = conn.execute(
-                select(m.Post.platform, m.Post.workspace_id, m.Post.channel_id, m.Post.message_id)
-                .where(m.Post.programme_id == pid, m.Post.kind == anchor.kind.value)
-                .where(m.Post.ref == anchor.ref)
-                .order_by(m.Post.id)
-            )
+            params = {"pid": pid, "kind": anchor.kind.value, "ref": anchor.ref}
+            rows = conn.execute(votes_sql.POSTS, params)
             return [
                 domain.PostedMessage(r.platform, r.workspace_id, r.channel_id, r.message_id)
                 for r in rows
@@ -1090,13 +1082,8 @@ class SqlRepository:
 
     async def first_sighting(self, platform: str, event_id: str) -> bool:
         def tx(conn: Connection) -> Any:
-            stmt = self._insert(m.ProcessedEvent).values(
-                platform=platform, event_id=event_id, seen_at=self._clock.now()
-            )
-            inserted = conn.scalar(
-                stmt.on_conflict_do_nothing().returning(m.ProcessedEvent.event_id)
-            )
-            return inserted is not None
+            params = {"platform": platform, "event_id": event_id, "seen_at": self._clock.now()}
+            return conn.scalar(votes_sql.first_sighting(self._dialect), params) is not None
 
         return await self._write(tx)
 

@@ -1,12 +1,13 @@
-"""The statements of a vote, built once: a vote is the bot's busiest write, and building
-SQLAlchemy expressions costs more than running them."""
+"""The statements of a vote and of the work around it (the inbound event's dedupe, the card
+copies to refresh), built once: a vote is the bot's busiest write, and building SQLAlchemy
+expressions costs more than running them."""
 
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage import models as m
@@ -28,6 +29,16 @@ KNOWN_CHANNEL = select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
     m.Channel.platform == bindparam("platform"),
     m.Channel.workspace_id == bindparam("workspace_id"),
     m.Channel.channel_id == bindparam("channel_id"),
+)
+# Where the copies of an anchored card were posted: read on every vote to refresh them.
+POSTS = (
+    select(m.Post.platform, m.Post.workspace_id, m.Post.channel_id, m.Post.message_id)
+    .where(
+        m.Post.programme_id == bindparam("pid"),
+        m.Post.kind == bindparam("kind"),
+        m.Post.ref == bindparam("ref"),
+    )
+    .order_by(m.Post.id)
 )
 USED = select(m.VoteBudget.used).where(
     m.VoteBudget.programme_id == bindparam("pid"),
@@ -77,3 +88,41 @@ def spend_vote(dialect: str) -> Any:
         set_={"used": m.VoteBudget.used + 1},
         where=m.VoteBudget.used < bindparam("budget"),
     ).returning(m.VoteBudget.used)
+
+
+@cache
+def register_participant(dialect: str) -> Any:
+    """Insert the participant, or give a new display name to one already known; returns the id."""
+    stmt = (
+        _dialect(dialect)
+        .insert(m.Participant)
+        .values(
+            platform=bindparam("platform"),
+            user_id=bindparam("user_id"),
+            display_name=bindparam("display_name"),
+        )
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["platform", "user_id"],
+        set_={
+            "display_name": func.coalesce(
+                func.nullif(stmt.excluded.display_name, ""), m.Participant.display_name
+            )
+        },
+    ).returning(m.Participant.id)
+
+
+@cache
+def first_sighting(dialect: str) -> Any:
+    """Record an inbound event id unless already recorded; returns it the first time only."""
+    return (
+        _dialect(dialect)
+        .insert(m.ProcessedEvent)
+        .values(
+            platform=bindparam("platform"),
+            event_id=bindparam("event_id"),
+            seen_at=bindparam("seen_at"),
+        )
+        .on_conflict_do_nothing()
+        .returning(m.ProcessedEvent.event_id)
+    )
