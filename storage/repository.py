@@ -6,11 +6,9 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, delete, func, insert, select, union, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,13 +26,12 @@ from storage import digests
 from storage import models as m
 from storage import participation_queries as participation_sql
 from storage import vote_queries as votes_sql
-from storage.database import READ_ONLY, create_sync_engine
 from storage.database import as_utc as _utc
 from storage.idea_queries import idea_statements
+from storage.runners import AsyncServer, Runner, ThreadedSqlite
 
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
-READ_THREADS = 4  # SQLite readers run in parallel (WAL); the one writer has its own thread
 
 T = TypeVar("T")
 
@@ -87,53 +84,6 @@ def _idea(
     )
 
 
-class _Runner(Protocol):
-    async def run(self, work: Callable[[Connection], T], write: bool) -> T: ...
-
-    async def close(self) -> None: ...
-
-
-class _ThreadedSqlite:
-    """SQLite through its own synchronous driver on worker threads: one hop to a thread per
-    transaction (aiosqlite makes several per statement), and one writer thread, because SQLite
-    has one writer: writers queue here instead of sleeping in SQLite's busy handler."""
-
-    def __init__(self, url: str) -> None:
-        self._engine = create_sync_engine(url)
-        self._reads = self._engine.execution_options(**{READ_ONLY: True})
-        self._writer = ThreadPoolExecutor(1, thread_name_prefix="howcanwe-sqlite-write")
-        self._readers = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="howcanwe-sqlite-read")
-
-    async def run(self, work: Callable[[Connection], T], write: bool) -> T:
-        loop = asyncio.get_running_loop()
-        pool = self._writer if write else self._readers
-        return await loop.run_in_executor(pool, self._transaction, work, write)
-
-    def _transaction(self, work: Callable[[Connection], T], write: bool) -> T:
-        with (self._engine if write else self._reads).begin() as connection:
-            return work(connection)
-
-    async def close(self) -> None:
-        for pool in (self._writer, self._readers):
-            await asyncio.to_thread(pool.shutdown)
-        await asyncio.to_thread(self._engine.dispose)
-
-
-class _AsyncServer:
-    """A server database through its async driver (asyncpg): the same transaction code runs
-    on the event loop via `run_sync`."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def run(self, work: Callable[[Connection], T], write: bool) -> T:
-        async with self._engine.begin() as connection:
-            return await connection.run_sync(work)
-
-    async def close(self) -> None:
-        """The engine belongs to the caller, who disposes of it."""
-
-
 class SqlRepository:
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL.
 
@@ -143,10 +93,10 @@ class SqlRepository:
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self._clock = clock
         self._dialect = engine.dialect.name
-        self._runner: _Runner = (
-            _ThreadedSqlite(engine.url.render_as_string(hide_password=False))
+        self._runner: Runner = (
+            ThreadedSqlite(engine.url.render_as_string(hide_password=False))
             if self._dialect == "sqlite"
-            else _AsyncServer(engine)
+            else AsyncServer(engine)
         )
         self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
         self._participants: dict[domain.Participant, int] = {}

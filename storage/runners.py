@@ -1,0 +1,152 @@
+"""Where the repository's transactions run: SQLite on worker threads with group commit, or a
+server database through its async driver.
+
+Every transaction is written once as synchronous SQLAlchemy code (a function of a Connection);
+a runner decides how it gets a connection and when it commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.database import READ_ONLY, create_sync_engine
+
+T = TypeVar("T")
+READ_THREADS = 4  # SQLite readers run in parallel (WAL); the one writer has its own thread
+SAVEPOINT = "howcanwe_write"
+
+
+class Runner(Protocol):
+    async def run(self, work: Callable[[Connection], T], write: bool) -> T: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(slots=True)
+class _Write:
+    """One transaction waiting for the writer, and the future its caller awaits."""
+
+    work: Callable[[Connection], Any]
+    future: asyncio.Future[Any]
+    result: Any = None
+    error: BaseException | None = field(default=None)
+
+
+class ThreadedSqlite:
+    """SQLite through its own synchronous driver on worker threads: one hop to a thread per
+    transaction (aiosqlite makes several per statement), and one writer thread, because SQLite
+    has one writer: writers queue here instead of sleeping in SQLite's busy handler.
+
+    Writes that queue while the writer is busy are committed together (group commit): each runs
+    in its own savepoint, so one that fails is rolled back alone and its caller gets its error,
+    and every caller hears back only after the shared COMMIT. A burst of votes then pays for one
+    BEGIN, one COMMIT and one round trip between the event loop and the writer thread.
+    """
+
+    def __init__(self, url: str) -> None:
+        self._engine = create_sync_engine(url)
+        self._reads = self._engine.execution_options(**{READ_ONLY: True})
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="howcanwe-sqlite-write")
+        self._readers = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="howcanwe-sqlite-read")
+        self._lock = threading.Lock()  # guards the queue between the loop and the writer
+        self._queue: list[_Write] = []
+        self._draining = False
+
+    async def run(self, work: Callable[[Connection], T], write: bool) -> T:
+        loop = asyncio.get_running_loop()
+        if not write:
+            return await loop.run_in_executor(self._readers, self._read, work)
+        entry = _Write(work, loop.create_future())
+        with self._lock:
+            self._queue.append(entry)
+            start = not self._draining
+            self._draining = True
+        if start:
+            self._writer.submit(self._drain, loop)
+        result: T = await entry.future
+        return result
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        with self._reads.begin() as connection:
+            return work(connection)
+
+    def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The writer thread: commit what has queued, batch after batch, until none is left."""
+        while True:
+            with self._lock:
+                batch, self._queue = self._queue, []
+                if not batch:
+                    self._draining = False
+                    return
+            self._commit(batch)
+            loop.call_soon_threadsafe(_settle, batch)
+
+    def _commit(self, batch: list[_Write]) -> None:
+        try:
+            with self._engine.begin() as connection:
+                if len(batch) == 1:  # alone: the transaction itself is the savepoint
+                    _run_alone(connection, batch[0])
+                else:
+                    for entry in batch:
+                        _run_in_savepoint(connection, entry)
+        except Exception as error:  # BEGIN or COMMIT failed: none of the batch was stored
+            for entry in batch:
+                entry.error = entry.error or error
+
+    async def close(self) -> None:
+        for pool in (self._writer, self._readers):
+            await asyncio.to_thread(pool.shutdown)
+        await asyncio.to_thread(self._engine.dispose)
+
+
+def _run_alone(connection: Connection, entry: _Write) -> None:
+    """Raises, rolling the whole transaction back, when the work fails."""
+    try:
+        entry.result = entry.work(connection)
+    except Exception as error:
+        entry.error = error
+        raise
+
+
+def _run_in_savepoint(connection: Connection, entry: _Write) -> None:
+    connection.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}")
+    try:
+        entry.result = entry.work(connection)
+    except Exception as error:
+        entry.error = error
+        connection.exec_driver_sql(f"ROLLBACK TO {SAVEPOINT}")
+    connection.exec_driver_sql(f"RELEASE {SAVEPOINT}")
+
+
+def _settle(batch: list[_Write]) -> None:
+    """On the event loop: hand each caller its result or its error."""
+    for entry in batch:
+        if entry.future.cancelled():
+            continue
+        if entry.error is not None:
+            entry.future.set_exception(entry.error)
+        else:
+            entry.future.set_result(entry.result)
+
+
+class AsyncServer:
+    """A server database through its async driver (asyncpg): the same transaction code runs
+    on the event loop via `run_sync`; the server itself commits concurrent writers together."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def run(self, work: Callable[[Connection], T], write: bool) -> T:
+        async with self._engine.begin() as connection:
+            return await connection.run_sync(work)
+
+    async def close(self) -> None:
+        """The engine belongs to the caller, who disposes of it."""
