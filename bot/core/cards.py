@@ -22,6 +22,7 @@ from bot.core.interaction import (
     Facts,
     Form,
     Heading,
+    Link,
     Option,
     Select,
     Text,
@@ -311,9 +312,13 @@ def clip(text: str, limit: int = 200) -> str:
 
 
 def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> Card:
-    blocks: list[Text | Heading | Bullets] = [Text(stats_text(plan), Tone.MUTED)]
+    blocks: list[Text | Heading | Bullets | Link] = [Text(stats_text(plan), Tone.MUTED)]
     if link:
-        blocks.append(Text(link_text(link), Tone.MUTED))
+        # Handed out only to organisers and stakeholders: it opens the whole plan, names included.
+        blocks.append(Link("Open the plan in the browser, to print or download", link))
+        blocks.append(
+            Text("The link expires; share it only with people who may see the plan.", Tone.MUTED)
+        )
     for theme_plan in plan.themes:
         blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
         backed = theme_plan.broadly_backed()
@@ -338,14 +343,6 @@ def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> 
                 Bullets(tuple(_idea_line(playbook, i) for i in theme_plan.unassigned[:CELL_LIMIT]))
             )
     return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
-
-
-def link_text(link: str) -> str:
-    """Handed out only to organisers and stakeholders: it opens the whole plan, names included."""
-    return (
-        f"Web view, to print or download: {link} — the link expires; share it only with "
-        "people who may see the plan."
-    )
 
 
 def _style_suffix(playbook: Playbook, idea: Idea) -> str:

@@ -335,7 +335,7 @@ async def test_plan_hands_organisers_and_stakeholders_a_signed_link(web: Web) ->
     organiser = await web.ok(ORGANISER, TOWN, "plan")
     [link] = re.findall(r"http://127\.0\.0\.1:\d+/plan\?\S+", organiser)
     assert (await get(web, link.removeprefix(web.base_url)))[0] == 200
-    assert "the link expires" in organiser
+    assert "The link expires" in organiser
     themed = await web.ok(ORGANISER, TOWN, "plan inclusive")
     assert re.search(r"/themes/inclusive-growth\?programme=default&t=", themed)
     assert "http" not in await web.ok(ANN, TOWN, "plan")  # a participant in a community channel
