@@ -46,4 +46,8 @@ def configure(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING if level != "DEBUG" else level)
+    # Every request, and every minute's tick of the scheduler, only when debugging: our own
+    # log lines say what the requests and jobs did.
+    quiet = logging.WARNING if level != "DEBUG" else level
+    for chatty in ("aiohttp.access", "apscheduler.executors.default"):
+        logging.getLogger(chatty).setLevel(quiet)
