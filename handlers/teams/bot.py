@@ -24,6 +24,7 @@ from handlers.teams.delivery import Deliveries, Outbox
 
 log = logging.getLogger(__name__)
 
+REMEMBERED = 10_000  # conversations whose reference this process has checked
 STALE = "That card is out of date. Type `help` (after mentioning me) to see what you can do."
 NOTHING_CHOSEN = "Nothing changed: choose a different actor, style or stage, then press Save."
 
@@ -38,6 +39,7 @@ class WorkshopBot(TeamsActivityHandler):
         self.programme_key = programme_key
         self.connectors = connectors
         self.deliveries = Deliveries()
+        self._remembered: set[str] = set()
 
     @property
     def engine(self) -> Engine:
@@ -66,6 +68,7 @@ class WorkshopBot(TeamsActivityHandler):
             if intent is None:
                 return
             replies = await self.engine.handle(ctx, intent)
+        await self._remember(turn_context, where)
         if replies:
             self.deliveries.spawn(self.outbox(turn_context, where).deliver(ctx, replies))
 
@@ -133,6 +136,24 @@ class WorkshopBot(TeamsActivityHandler):
                 Text(how, Tone.MUTED),
             ),
         )
+
+    async def _remember(self, turn_context: TurnContext, where: Origin) -> None:
+        """Keep how to reach this conversation later (digests, flags for organisers) even when
+        the bot missed being added to it, say because it was down then: looked up once per
+        conversation and process, and saved for the channel, not the reply chain."""
+        if where.conversation_id in self._remembered:
+            return
+        await self.engine.workshop.ready(self.programme_key)
+        repo = self.engine.workshop.repo
+        place = where.where()
+        if await repo.reference(self.programme_key, place) is None:
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            reference.conversation.id = where.conversation_id
+            await repo.save_reference(self.programme_key, place, reference.serialize())
+            log.info("teams conversation remembered", extra={"conversation": place.channel_id})
+        if len(self._remembered) >= REMEMBERED:
+            self._remembered.clear()
+        self._remembered.add(where.conversation_id)
 
     async def _first_sighting(self, turn_context: TurnContext) -> bool:
         activity = turn_context.activity

@@ -180,6 +180,19 @@ async def test_the_notifier_posts_proactively_to_a_remembered_conversation(teams
     assert await teams.edge.notifier.send("default", never_added, Card("x")) is Sent.GONE
 
 
+async def test_a_conversation_the_bot_missed_joining_is_remembered_from_its_first_message(
+    teams: Teams,
+) -> None:
+    await teams.ok(ta.mention("help", teams.url))  # no conversationUpdate: the bot was down then
+    before = len(teams.connector.calls)
+
+    posted = await teams.edge.notifier.send("default", ta_where(ta.CHANNEL), Card("Digest"))
+
+    [post] = teams.connector.calls[before:]
+    assert posted is Sent.POSTED
+    assert post.method == "post" and post.conversation == ta.CHANNEL  # the channel, not a thread
+
+
 def ta_where(conversation: str) -> ConversationRef:
     return ConversationRef("teams", ta.TENANT, conversation)
 
