@@ -141,7 +141,7 @@ def _author(playbook: Playbook, who: Participant) -> str:
 
 
 def idea_card(playbook: Playbook, idea: Idea) -> Card:
-    theme_title = _theme_title(playbook, idea.theme_key)
+    theme_title = playbook.theme_title(idea.theme_key)
     if idea.merged_into is not None:
         return Card(
             title=f"{idea.label} · {theme_title} — now part of #{idea.merged_into}",
@@ -373,7 +373,3 @@ def help_card(playbook: Playbook, organiser: bool) -> Card:
         f"howcanwe — {playbook.name}",
         (Bullets(lines), Text(note, Tone.MUTED)),
     )
-
-
-def _theme_title(playbook: Playbook, key: str) -> str:
-    return next((t.title for t in playbook.themes if t.key == key), key)

@@ -7,7 +7,7 @@ gets a short card that says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ def digest_card(
         blocks.append(Text(_standing(figures)))
     else:
         blocks += _participation(playbook, figures)
-        for theme in _themes(playbook, figures.themes):
+        for theme in playbook.themes_for(figures.themes):
             blocks += _theme_news(playbook, theme, figures.themes[theme.key])
         blocks += _plan(playbook, figures)
         blocks += _for_organisers(figures)
@@ -44,17 +44,17 @@ def digest_card(
 
 
 def period_text(since: datetime, until: datetime, timezone: str) -> str:
-    zone = ZoneInfo(timezone)
-    start, end = since.astimezone(zone), until.astimezone(zone)
-    return f"From {_moment(start)} to {_moment(end)} ({timezone})"
+    return f"From {moment_text(since, timezone)} to {moment_text(until, timezone)} ({timezone})"
 
 
 def since_text(since: datetime, timezone: str) -> str:
-    return f"since {_moment(since.astimezone(ZoneInfo(timezone)))}"
+    return f"since {moment_text(since, timezone)}"
 
 
-def _moment(moment: datetime) -> str:
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
+def moment_text(moment: datetime, timezone: str) -> str:
+    """ "Mon 9 Mar 09:00", on the clock of `timezone`."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 def _standing(figures: DigestFigures) -> str:
@@ -115,18 +115,8 @@ def _shares(counts: Mapping[str, int], label: Callable[[str], str]) -> str:
 
 
 def _platform_name(key: str) -> str:
-    return {"slack": "Slack", "teams": "Teams", "console": "console"}.get(key, key)
-
-
-def _themes(playbook: Playbook, present: Mapping[str, ThemeFigures]) -> Iterable[Theme]:
-    """The playbook's themes in order, then any theme it no longer has but ideas still carry."""
-    known = [t for t in playbook.themes if t.key in present]
-    gone = [
-        Theme(key=k, title=k, question="", evidence=(), challenges=())
-        for k in sorted(present)
-        if k not in {t.key for t in playbook.themes}
-    ]
-    return [*known, *gone]
+    """ "slack" → "Slack": the core names no platform, so a new one reads right too."""
+    return key.capitalize()
 
 
 def _theme_news(playbook: Playbook, theme: Theme, figures: ThemeFigures) -> list[Block]:
@@ -151,7 +141,7 @@ def _theme_news(playbook: Playbook, theme: Theme, figures: ThemeFigures) -> list
 def _plan(playbook: Playbook, figures: DigestFigures) -> list[Block]:
     blocks: list[Block] = [Heading("The action plan now")]
     any_assigned = False
-    for theme in _themes(playbook, figures.themes):
+    for theme in playbook.themes_for(figures.themes):
         theme_figures = figures.themes[theme.key]
         lines = []
         for actor in playbook.actors:

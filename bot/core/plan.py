@@ -81,13 +81,8 @@ def build_plan(
     for idea in ideas:
         group = merged if idea.merged_into is not None else hidden if idea.hidden else by_theme
         group.setdefault(idea.theme_key, []).append(idea)
-    themes = [t for t in playbook.themes if theme_key in (None, t.key)]
-    known = {t.key for t in playbook.themes}
-    themes += [
-        Theme(key=k, title=k, question="", evidence=(), challenges=())
-        for k in sorted(by_theme)
-        if k not in known and theme_key in (None, k)
-    ]
+    keys = {t.key for t in playbook.themes} | by_theme.keys()
+    themes = playbook.themes_for(k for k in keys if theme_key in (None, k))
     actor_keys = {a.key for a in playbook.actors}
     plans = []
     for theme in themes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -102,6 +102,21 @@ class Playbook:
 
     def theme(self, key: str) -> Theme:
         return next(t for t in self.themes if t.key == key)
+
+    def theme_title(self, key: str) -> str:
+        """The theme's title, or its key for a theme this playbook no longer has."""
+        return next((t.title for t in self.themes if t.key == key), key)
+
+    def themes_for(self, keys: Iterable[str]) -> tuple[Theme, ...]:
+        """The themes `keys` name: the playbook's in its order, then a stand-in titled by its
+        key for each theme the playbook no longer has (ideas outlive an edited playbook)."""
+        wanted = set(keys)
+        known = {t.key for t in self.themes}
+        stand_ins = (
+            Theme(key=k, title=k, question="", evidence=(), challenges=())
+            for k in sorted(wanted - known)
+        )
+        return (*(t for t in self.themes if t.key in wanted), *stand_ins)
 
     def actor(self, key: str) -> Actor:
         return next(a for a in self.actors if a.key == key)

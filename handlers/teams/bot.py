@@ -112,15 +112,7 @@ class WorkshopBot(TeamsActivityHandler):
     async def _welcome(self, turn_context: TurnContext) -> None:
         """Say hello once per conversation, and remember how to reach it for digests."""
         where = origin(turn_context.activity)
-        workshop = self.engine.workshop
-        await workshop.ready(self.programme_key)
-        repo = workshop.repo
-        place = where.where()
-        known = await repo.reference(self.programme_key, place)
-        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
-        await repo.save_reference(self.programme_key, place, reference)
-        log.info("teams conversation remembered", extra={"conversation": where.conversation_id})
-        if known is None:
+        if not await self._save_reference(turn_context, where):
             self.deliveries.spawn(self._post(turn_context, where, self.welcome_card(where)))
 
     def welcome_card(self, where: Origin) -> Card:
@@ -139,21 +131,27 @@ class WorkshopBot(TeamsActivityHandler):
 
     async def _remember(self, turn_context: TurnContext, where: Origin) -> None:
         """Keep how to reach this conversation later (digests, flags for organisers) even when
-        the bot missed being added to it, say because it was down then: looked up once per
-        conversation and process, and saved for the channel, not the reply chain."""
+        the bot missed being added to it, say because it was down then: once per conversation
+        and process."""
         if where.conversation_id in self._remembered:
             return
-        await self.engine.workshop.ready(self.programme_key)
-        repo = self.engine.workshop.repo
-        place = where.where()
-        if await repo.reference(self.programme_key, place) is None:
-            reference = TurnContext.get_conversation_reference(turn_context.activity)
-            reference.conversation.id = where.conversation_id
-            await repo.save_reference(self.programme_key, place, reference.serialize())
-            log.info("teams conversation remembered", extra={"conversation": place.channel_id})
+        await self._save_reference(turn_context, where)
         if len(self._remembered) >= REMEMBERED:
             self._remembered.clear()
         self._remembered.add(where.conversation_id)
+
+    async def _save_reference(self, turn_context: TurnContext, where: Origin) -> bool:
+        """Store how to reach the conversation (its channel, not a reply chain) with the
+        latest service URL; True if it was known before."""
+        workshop = self.engine.workshop
+        await workshop.ready(self.programme_key)
+        place = where.where()
+        known = await workshop.repo.reference(self.programme_key, place) is not None
+        reference = TurnContext.get_conversation_reference(turn_context.activity)
+        reference.conversation.id = where.conversation_id
+        await workshop.repo.save_reference(self.programme_key, place, reference.serialize())
+        log.info("teams conversation remembered", extra={"conversation": place.channel_id})
+        return known
 
     async def _first_sighting(self, turn_context: TurnContext) -> bool:
         activity = turn_context.activity

@@ -35,7 +35,7 @@ class Words:
         return cards.action_text(idea) if idea.status else ""
 
     def theme(self, key: str) -> str:
-        return next((t.title for t in self.playbook.themes if t.key == key), key)
+        return self.playbook.theme_title(key)
 
     def consensus(self, theme_plan: ThemePlan, idea: Idea) -> str:
         return cards.consensus_text(theme_plan.consensus(idea))

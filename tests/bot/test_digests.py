@@ -8,35 +8,13 @@ from datetime import UTC, datetime
 
 from bot.app import open_services
 from bot.core.domain import ConversationRef, Participant, SubscriptionState
-from bot.core.interaction import Card, Command, Context, Delivery, Rejected, Say
+from bot.core.interaction import Command, Context, Delivery, Rejected, Say
 from bot.core.ports import Sent
 from bot.core.usecases import digests
+from tests.bot.platforms import Platforms
 from tests.bot.test_workshop import said
 
 ORGANISER = Participant("slack", "UORG", "Olive")
-
-
-class Platforms:
-    """Stands in for the platforms behind the Notifier port: records each post, and answers
-    what a channel is scripted to answer (POSTED unless told otherwise)."""
-
-    def __init__(self, clock) -> None:
-        self.clock = clock
-        self.sent: list[tuple[ConversationRef, Card, datetime]] = []
-        self.answers: dict[str, list[Sent]] = {}
-
-    async def send(self, where: ConversationRef, card: Card) -> Sent:
-        answers = self.answers.get(where.channel_id)
-        answer = answers.pop(0) if answers else Sent.POSTED
-        if answer is Sent.POSTED:
-            self.sent.append((where, card, self.clock.now()))
-        return answer
-
-    async def update(self, message, card: Card) -> bool:
-        return False
-
-    def to(self, channel: str) -> list[Card]:
-        return [card for where, card, _ in self.sent if where.channel_id == channel]
 
 
 def slack(channel: str) -> ConversationRef:

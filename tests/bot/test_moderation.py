@@ -7,23 +7,10 @@ import asyncio
 import pytest
 
 from bot.core import export
-from bot.core.domain import ConversationRef
-from bot.core.interaction import HIDE, KEEP, VOTE, ButtonPressed, Card, Delivery, Refresh, Say
-from bot.core.ports import Sent
+from bot.core.interaction import HIDE, KEEP, VOTE, ButtonPressed, Delivery, Refresh, Say
 from bot.core.usecases import planning
+from tests.bot.platforms import Platforms
 from tests.bot.test_workshop import Room, refused, said
-
-
-class Recorder:
-    """Stands in for the platforms behind the Notifier port: records what would be delivered."""
-
-    def __init__(self, delivers: bool = True) -> None:
-        self.sent: list[tuple[ConversationRef, Card]] = []
-        self.delivers = delivers
-
-    async def send(self, where: ConversationRef, card: Card) -> Sent:
-        self.sent.append((where, card))
-        return Sent.POSTED if self.delivers else Sent.FAILED
 
 
 @pytest.fixture
@@ -32,8 +19,8 @@ def room(services) -> Room:
 
 
 @pytest.fixture
-def notices(room: Room) -> Recorder:
-    recorder = Recorder()
+def notices(room: Room, clock) -> Platforms:
+    recorder = Platforms(clock)
     room.engine.workshop.notifier = recorder
     return recorder
 
@@ -67,7 +54,7 @@ async def test_a_flag_reaches_the_organisers_channel_with_hide_and_keep(room, no
     thanks = await room.cmd("bob", "flag 1 <!channel> this is an advert")
     assert thanks[0].delivery is Delivery.PRIVATE
     assert "organisers have been told about #1" in said(thanks)
-    ((where, card),) = notices.sent
+    ((where, card, _),) = notices.sent
     assert (where.platform, where.channel_id) == ("console", "organisers")
     assert card.title == "#1 was flagged by Bob: <!channel> this is an advert"  # as typed
     assert "More buses to the science park" in card.as_text()

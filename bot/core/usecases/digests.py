@@ -14,7 +14,7 @@ import logging
 from datetime import datetime, time, timedelta
 
 from bot.core import grammar, links
-from bot.core.digest_cards import digest_card, since_text
+from bot.core.digest_cards import digest_card, moment_text, since_text
 from bot.core.domain import DigestRun, RunOutcome, Subscription, SubscriptionState
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
 from bot.core.ports import Sent
@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3  # a digest that failed for now is tried at this many ticks in all
 CONCURRENT_SENDS = 8  # channels posted to at once; each platform paces its own per-channel calls
 FIRST_PERIOD = timedelta(days=7)  # `digest now` in a channel without a schedule covers a week
+OUTCOMES = {
+    Sent.POSTED: RunOutcome.POSTED,
+    Sent.FAILED: RunOutcome.FAILED,
+    Sent.GONE: RunOutcome.GONE,
+}
 GONE = "I can no longer post there: the channel was archived or deleted, or I was removed."
 
 
@@ -56,7 +61,7 @@ async def command(ws: Workshop, ctx: Context, cmd: grammar.Digest) -> list[Reply
     return [
         note(
             f"This channel will get a digest of the plan {schedule.describe()}. "
-            f"The first comes {_when(next_run, schedule.timezone)}; `digest now` posts one "
+            f"The first comes {moment_text(next_run, schedule.timezone)}; `digest now` posts one "
             "straight away.",
             Delivery.CHANNEL,
         )
@@ -79,7 +84,7 @@ async def _describe(ws: Workshop, ctx: Context) -> str:
         )
     return (
         f"This channel gets a digest {schedule.describe()}. The next comes "
-        f"{_when(found.next_run_at, schedule.timezone)}, covering "
+        f"{moment_text(found.next_run_at, schedule.timezone)}, covering "
         f"{since_text(found.period_start, schedule.timezone)}."
     )
 
@@ -113,10 +118,6 @@ def schedule_of(subscription: Subscription) -> Schedule:
         subscription.timezone,
         subscription.day,
     )
-
-
-def _when(moment: datetime, timezone: str) -> str:
-    return since_text(moment, timezone).removeprefix("since ")
 
 
 async def send_due(ws: Workshop) -> int:
@@ -154,11 +155,7 @@ async def _send(ws: Workshop, run: DigestRun) -> RunOutcome:
     except Exception:  # one channel's failure must not stop the others' digests
         log.exception("digest could not be built", extra=context)
         sent = Sent.FAILED
-    outcome = {
-        Sent.POSTED: RunOutcome.POSTED,
-        Sent.FAILED: RunOutcome.FAILED,
-        Sent.GONE: RunOutcome.GONE,
-    }[sent]
+    outcome = OUTCOMES[sent]
     await ws.repo.finish_digest(run, outcome, GONE if outcome is RunOutcome.GONE else None)
     if outcome is RunOutcome.GONE:
         log.warning("digest channel gone; subscription stopped", extra=context)

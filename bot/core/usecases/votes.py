@@ -96,4 +96,4 @@ def _confirm(ws: Workshop, result: VoteResult, state: str) -> list[Reply]:
 def _theme_title(ws: Workshop, idea: Idea | None) -> str:
     if idea is None:
         return "this theme"
-    return next((t.title for t in ws.playbook.themes if t.key == idea.theme_key), idea.theme_key)
+    return ws.playbook.theme_title(idea.theme_key)
