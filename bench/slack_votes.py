@@ -1,6 +1,6 @@
 """Benchmark: signed Slack vote clicks at the real server over loopback, against a bare bolt app.
 
-Run from the repository root: `.venv/bin/python -m bench.slack_votes [--clicks 2000]`.
+Run from the repository root: `.venv/bin/python -m bench.slack_votes [--clicks 8000]`.
 The server runs in its own process on an SQLite file; this process plays Slack (the clicks, and
 the fake Web API the bot answers through). Prints acks/s, ack p50/p99 and votes durably stored/s,
 then the same for a bolt app that only acks, and the ratio.
@@ -271,7 +271,7 @@ async def main(clicks: int, concurrency: int, budget: float) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clicks", type=int, default=2000)
+    parser.add_argument("--clicks", type=int, default=8000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0, help="stop sending after this")
     args = parser.parse_args()

@@ -39,7 +39,7 @@ _MERGED_INTO = aliased(m.Idea, name="merged_into_idea")
 @dataclass(frozen=True, slots=True)
 class IdeaStatements:
     """Ideas with author and channel; votes by audience; credits of merged ideas; latest
-    progress notes. Parameters: `pid`, and `number` / `theme` for the narrower shapes."""
+    progress notes. Parameters: `pid`, and `numbers` (a list) / `theme` for the narrower shapes."""
 
     ideas: Executable
     votes: Executable
@@ -48,7 +48,7 @@ class IdeaStatements:
 
 
 @cache
-def idea_statements(by_number: bool, by_theme: bool) -> IdeaStatements:
+def idea_statements(by_numbers: bool, by_theme: bool) -> IdeaStatements:
     pid: BindParameter[int] = bindparam("pid")
     ideas = (
         select(
@@ -89,13 +89,13 @@ def idea_statements(by_number: bool, by_theme: bool) -> IdeaStatements:
         .where(m.Idea.programme_id == pid)
         .group_by(m.ActionNote.idea_id)
     )
-    if by_number:
-        number: BindParameter[int] = bindparam("number")
-        ideas = ideas.where(m.Idea.number == number)
-        votes = votes.where(m.Idea.number == number)
-        target = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+    if by_numbers:
+        numbers: BindParameter[list[int]] = bindparam("numbers", expanding=True)
+        ideas = ideas.where(m.Idea.number.in_(numbers))
+        votes = votes.where(m.Idea.number.in_(numbers))
+        target = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number.in_(numbers))
         credits = credits.where(m.Idea.merged_into.in_(target.scalar_subquery()))
-        latest = latest.where(m.Idea.number == number)
+        latest = latest.where(m.Idea.number.in_(numbers))
     if by_theme:
         theme: BindParameter[str] = bindparam("theme")
         ideas = ideas.where(m.Idea.theme_key == theme)

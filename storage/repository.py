@@ -6,7 +6,7 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -17,15 +17,16 @@ from sqlalchemy.orm import aliased
 
 from bot.core import domain
 from bot.core.digest import DigestFigures
-from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
+from bot.core.domain import Anchor, AnchorKind, VoteResult
 from bot.core.participation import DayCount
 from bot.core.ports import Clock
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
-from storage import digests
+from storage import ballots, digests
 from storage import models as m
 from storage import participation_queries as participation_sql
 from storage import vote_queries as votes_sql
+from storage.batcher import Batcher
 from storage.database import as_utc as _utc
 from storage.idea_queries import idea_statements
 from storage.runners import AsyncServer, Runner, ThreadedSqlite
@@ -34,10 +35,6 @@ PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one up
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
 
 T = TypeVar("T")
-
-
-class _BudgetSpent(Exception):
-    """Raised inside a vote's transaction to roll it back when no vote is left to spend."""
 
 
 PROMPT_COLUMNS = (
@@ -100,8 +97,12 @@ class SqlRepository:
         )
         self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
         self._participants: dict[domain.Participant, int] = {}
+        self._ballots: Batcher[str, ballots.Ballot, VoteResult] = Batcher(self._count)
+        self._posts: Batcher[str, Anchor, list[domain.PostedMessage]] = Batcher(self._find_posts)
 
     async def close(self) -> None:
+        await self._ballots.idle()
+        await self._posts.idle()
         await self._runner.close()
 
     # ---- plumbing -------------------------------------------------------------------------
@@ -156,6 +157,30 @@ class SqlRepository:
         if len(self._participants) >= PARTICIPANT_CACHE:
             self._participants.clear()
         conn.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
+        return found
+
+    def _participant_ids(
+        self, conn: Connection, people: set[domain.Participant]
+    ) -> dict[domain.Participant, int]:
+        """`_participant_id` for many: those not cached are registered with two statements."""
+        found = {who: self._participants[who] for who in people if who in self._participants}
+        new = [who for who in people if who not in found]
+        if len(new) == 1:
+            found[new[0]] = self._participant_id(conn, new[0])
+        elif new:
+            rows = [
+                {"platform": w.platform, "user_id": w.user_id, "display_name": w.display_name}
+                for w in new
+            ]
+            conn.execute(votes_sql.register_participants(self._dialect), rows)
+            params = {"user_ids": sorted({w.user_id for w in new})}
+            ids = {
+                (r.platform, r.user_id): r.id
+                for r in conn.execute(votes_sql.PARTICIPANT_IDS, params)
+            }
+            registered = conn.info.setdefault(NEW_PARTICIPANTS, {})
+            for who in new:
+                found[who] = registered[who] = ids[(who.platform, who.user_id)]
         return found
 
     def _known_channel(
@@ -431,14 +456,27 @@ class SqlRepository:
         return await self._write(tx)
 
     async def posts(self, programme: str, anchor: Anchor) -> Sequence[domain.PostedMessage]:
-        def tx(conn: Connection) -> Any:
+        """Read on every vote (the card copies to refresh), so lookups that arrive together
+        are answered by one query."""
+        return await self._posts.submit(programme, anchor)
+
+    async def _find_posts(
+        self, programme: str, anchors: list[Anchor]
+    ) -> list[list[domain.PostedMessage]]:
+        def tx(conn: Connection) -> list[list[domain.PostedMessage]]:
             pid = self._programme_id(conn, programme)
-            params = {"pid": pid, "kind": anchor.kind.value, "ref": anchor.ref}
-            rows = conn.execute(votes_sql.POSTS, params)
-            return [
-                domain.PostedMessage(r.platform, r.workspace_id, r.channel_id, r.message_id)
-                for r in rows
-            ]
+            params = {
+                "pid": pid,
+                "kinds": sorted({a.kind.value for a in anchors}),
+                "refs": sorted({a.ref for a in anchors}),
+            }
+            found: dict[tuple[str, int], list[domain.PostedMessage]] = {}
+            for r in conn.execute(votes_sql.POSTS, params):
+                message = domain.PostedMessage(
+                    r.platform, r.workspace_id, r.channel_id, r.message_id
+                )
+                found.setdefault((r.kind, r.ref), []).append(message)
+            return [found.get((a.kind.value, a.ref), []) for a in anchors]
 
         return await self._read(tx)
 
@@ -481,7 +519,7 @@ class SqlRepository:
     async def idea(self, programme: str, number: int) -> domain.Idea | None:
         def tx(conn: Connection) -> Any:
             pid = self._programme_id(conn, programme)
-            found = self._ideas(conn, pid, number=number)
+            found = self._ideas(conn, pid, numbers=[number])
             return found[0] if found else None
 
         return await self._read(tx)
@@ -495,19 +533,19 @@ class SqlRepository:
         return await self._read(tx)
 
     def _one_idea(self, conn: Connection, pid: int, number: int) -> domain.Idea:
-        return (self._ideas(conn, pid, number=number))[0]
+        return (self._ideas(conn, pid, numbers=[number]))[0]
 
     def _ideas(
         self,
         conn: Connection,
         pid: int,
-        number: int | None = None,
+        numbers: Collection[int] | None = None,
         theme_key: str | None = None,
     ) -> list[domain.Idea]:
         """Ideas with authors and channels, their votes by audience, the ideas merged into
         them and their latest progress notes: four indexed queries, built once."""
-        q = idea_statements(number is not None, theme_key is not None)
-        params = {"pid": pid, "number": number, "theme": theme_key}
+        q = idea_statements(numbers is not None, theme_key is not None)
+        params = {"pid": pid, "numbers": list(numbers or ()), "theme": theme_key}
         tallies: dict[int, dict[str, int]] = {}
         for idea_id, audience, count in conn.execute(q.votes, params):
             tallies.setdefault(idea_id, {})[audience] = count
@@ -762,78 +800,27 @@ class SqlRepository:
         where: domain.ConversationRef,
         budget: int,
     ) -> VoteResult:
-        def cast(conn: Connection) -> VoteResult:
-            pid, target, refused = self._ballot(conn, programme, number)
-            if refused is not None:
-                return refused
-            voter_id = self._participant_id(conn, voter)
-            _, _, audience = self._channel_row(conn, pid, where)
-            inserted = conn.scalar(
-                votes_sql.cast_vote(self._dialect),
-                {
-                    "idea_id": target.id,
-                    "voter_id": voter_id,
-                    "audience": audience,
-                    "platform": where.platform,
-                    "cast_at": self._clock.now(),
-                },
-            )
-            if inserted is None:
-                cast_at = conn.scalar(
-                    select(m.Vote.cast_at).where(
-                        m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id
-                    )
-                )
-                used = self._used(conn, pid, voter_id, target.theme_key)
-                idea = self._one_idea(conn, pid, target.number)
-                return VoteResult(
-                    VoteOutcome.ALREADY, idea, used, _utc(cast_at) if cast_at else None
-                )
-            spent = self._spend(conn, pid, voter_id, target.theme_key, budget)
-            if spent is None:
-                raise _BudgetSpent  # rolls the vote row back
-            return VoteResult(VoteOutcome.CAST, self._one_idea(conn, pid, target.number), spent)
+        ballot = ballots.Ballot(ballots.Kind.CAST, number, voter, where, budget)
+        return await self._ballots.submit(programme, ballot)
 
-        def tally(conn: Connection) -> domain.Idea:
+    async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
+        ballot = ballots.Ballot(ballots.Kind.RETRACT, number, voter)
+        return await self._ballots.submit(programme, ballot)
+
+    async def _count(self, programme: str, batch: list[ballots.Ballot]) -> list[VoteResult]:
+        """One batch of votes and unvotes (see `storage.ballots`)."""
+
+        def tx(conn: Connection) -> list[VoteResult]:
             pid = self._programme_id(conn, programme)
-            return self._one_idea(conn, pid, self._votable(conn, pid, number).number)
+            voters = self._participant_ids(conn, {b.voter for b in batch})
+            audiences: dict[domain.ConversationRef, str] = {}
+            for ballot in batch:
+                if ballot.where is not None and ballot.where not in audiences:
+                    audiences[ballot.where] = self._channel_row(conn, pid, ballot.where)[2]
+            now = self._clock.now()
+            return ballots.count(conn, self._dialect, pid, now, batch, voters, audiences)
 
-        try:
-            return await self._write(cast)
-        except _BudgetSpent:
-            return VoteResult(VoteOutcome.OVER_BUDGET, await self._read(tally), budget)
-
-    def _ballot(
-        self, conn: Connection, programme: str, number: int
-    ) -> tuple[int, Any, VoteResult | None]:
-        """(programme id, the idea a vote or unvote for `number` acts on, and the result that
-        refuses it: no such idea, its theme closed, or the idea hidden)."""
-        pid = self._programme_id(conn, programme)
-        target = self._votable(conn, pid, number)
-        if target is None:
-            return pid, None, VoteResult(VoteOutcome.NO_SUCH_IDEA, None)
-        if self._closed(conn, pid, target.theme_key):
-            return (
-                pid,
-                target,
-                VoteResult(VoteOutcome.CLOSED, self._one_idea(conn, pid, target.number)),
-            )
-        if target.hidden:
-            return (
-                pid,
-                target,
-                VoteResult(VoteOutcome.HIDDEN, self._one_idea(conn, pid, target.number)),
-            )
-        return pid, target, None
-
-    def _votable(self, conn: Connection, pid: int, number: int) -> Any:
-        """(id, number, theme_key) of the idea a vote for `number` goes to: the idea itself, or
-        the one it was merged into. The row is share-locked, so a merge in progress finishes
-        first, and the locking read returns its latest version (merged_into included)."""
-        row = conn.execute(votes_sql.VOTABLE, {"pid": pid, "number": number}).first()
-        if row is None or row.merged_into is None:
-            return row
-        return conn.execute(votes_sql.IDEA_BY_ID, {"id": row.merged_into}).first()
+        return await self._write(tx)
 
     def _spend(
         self, conn: Connection, pid: int, voter_id: int, theme_key: str, budget: int
@@ -842,30 +829,6 @@ class SqlRepository:
         params = {"pid": pid, "voter_id": voter_id, "theme": theme_key, "budget": budget}
         spent = conn.scalar(votes_sql.spend_vote(self._dialect), params)
         return int(spent) if spent is not None else None
-
-    def _used(self, conn: Connection, pid: int, voter_id: int, theme_key: str) -> int:
-        used = conn.scalar(votes_sql.USED, {"pid": pid, "voter_id": voter_id, "theme": theme_key})
-        return int(used or 0)
-
-    async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
-        def tx(conn: Connection) -> Any:
-            pid, target, refused = self._ballot(conn, programme, number)
-            if refused is not None:
-                return refused
-            voter_id = self._participant_id(conn, voter)
-            removed = conn.scalar(
-                delete(m.Vote)
-                .where(m.Vote.idea_id == target.id, m.Vote.participant_id == voter_id)
-                .returning(m.Vote.participant_id)
-            )
-            if removed is not None:
-                self._refund(conn, pid, [removed], target.theme_key)
-            used = self._used(conn, pid, voter_id, target.theme_key)
-            idea = self._one_idea(conn, pid, target.number)
-            outcome = VoteOutcome.RETRACTED if removed is not None else VoteOutcome.NOT_VOTED
-            return VoteResult(outcome, idea, used)
-
-        return await self._write(tx)
 
     # ---- assignment, organisers, stats ----------------------------------------------------------
 
@@ -941,10 +904,6 @@ class SqlRepository:
             self._log(conn, pid, None, by.key, "phase.changed", theme=theme_key, phase=phase.value)
 
         return await self._write(tx)
-
-    def _closed(self, conn: Connection, pid: int, theme_key: str) -> bool:
-        phase = conn.scalar(votes_sql.PHASE, {"pid": pid, "theme": theme_key})
-        return phase == domain.Phase.CLOSED.value
 
     async def organisers(self, programme: str) -> set[str]:
         def tx(conn: Connection) -> Any:

@@ -12,61 +12,34 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from storage import models as m
 
-# The idea a vote for `number` names, share-locked (PostgreSQL) so that a merge finishes first.
-VOTABLE = (
-    select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into, m.Idea.hidden)
-    .where(m.Idea.programme_id == bindparam("pid"), m.Idea.number == bindparam("number"))
-    .with_for_update(read=True)
-)
-IDEA_BY_ID = select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.hidden).where(
-    m.Idea.id == bindparam("id")
-)
-PHASE = select(m.ThemePhase.phase).where(
-    m.ThemePhase.programme_id == bindparam("pid"), m.ThemePhase.theme_key == bindparam("theme")
-)
 KNOWN_CHANNEL = select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
     m.Channel.programme_id == bindparam("pid"),
     m.Channel.platform == bindparam("platform"),
     m.Channel.workspace_id == bindparam("workspace_id"),
     m.Channel.channel_id == bindparam("channel_id"),
 )
-# Where the copies of an anchored card were posted: read on every vote to refresh them.
+# Where the copies of anchored cards were posted: read on every vote to refresh them. The
+# lists of kinds and refs name a few anchors at once (a superset, sorted out by the caller).
 POSTS = (
-    select(m.Post.platform, m.Post.workspace_id, m.Post.channel_id, m.Post.message_id)
+    select(
+        m.Post.kind,
+        m.Post.ref,
+        m.Post.platform,
+        m.Post.workspace_id,
+        m.Post.channel_id,
+        m.Post.message_id,
+    )
     .where(
         m.Post.programme_id == bindparam("pid"),
-        m.Post.kind == bindparam("kind"),
-        m.Post.ref == bindparam("ref"),
+        m.Post.kind.in_(bindparam("kinds", expanding=True)),
+        m.Post.ref.in_(bindparam("refs", expanding=True)),
     )
     .order_by(m.Post.id)
 )
-USED = select(m.VoteBudget.used).where(
-    m.VoteBudget.programme_id == bindparam("pid"),
-    m.VoteBudget.participant_id == bindparam("voter_id"),
-    m.VoteBudget.theme_key == bindparam("theme"),
-)
 
 
-def _dialect(name: str) -> Any:
+def dialect_of(name: str) -> Any:
     return postgresql if name == "postgresql" else sqlite
-
-
-@cache
-def cast_vote(dialect: str) -> Any:
-    """Insert the vote unless this voter already voted for this idea; returns its id."""
-    return (
-        _dialect(dialect)
-        .insert(m.Vote)
-        .values(
-            idea_id=bindparam("idea_id"),
-            participant_id=bindparam("voter_id"),
-            audience=bindparam("audience"),
-            platform=bindparam("platform"),
-            cast_at=bindparam("cast_at"),
-        )
-        .on_conflict_do_nothing(index_elements=["idea_id", "participant_id"])
-        .returning(m.Vote.id)
-    )
 
 
 @cache
@@ -74,7 +47,7 @@ def spend_vote(dialect: str) -> Any:
     """Take one vote from a budget row, creating it, unless `used` has reached `budget`.
     One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
     stmt = (
-        _dialect(dialect)
+        dialect_of(dialect)
         .insert(m.VoteBudget)
         .values(
             programme_id=bindparam("pid"),
@@ -93,8 +66,14 @@ def spend_vote(dialect: str) -> Any:
 @cache
 def register_participant(dialect: str) -> Any:
     """Insert the participant, or give a new display name to one already known; returns the id."""
+    return register_participants(dialect).returning(m.Participant.id)
+
+
+@cache
+def register_participants(dialect: str) -> Any:
+    """`register_participant` for many at once (executemany): no ids returned."""
     stmt = (
-        _dialect(dialect)
+        dialect_of(dialect)
         .insert(m.Participant)
         .values(
             platform=bindparam("platform"),
@@ -109,14 +88,20 @@ def register_participant(dialect: str) -> Any:
                 func.nullif(stmt.excluded.display_name, ""), m.Participant.display_name
             )
         },
-    ).returning(m.Participant.id)
+    )
+
+
+# Ids of participants by user id (a superset when two platforms share a user id).
+PARTICIPANT_IDS = select(m.Participant.platform, m.Participant.user_id, m.Participant.id).where(
+    m.Participant.user_id.in_(bindparam("user_ids", expanding=True))
+)
 
 
 @cache
 def first_sighting(dialect: str) -> Any:
     """Record an inbound event id unless already recorded; returns it the first time only."""
     return (
-        _dialect(dialect)
+        dialect_of(dialect)
         .insert(m.ProcessedEvent)
         .values(
             platform=bindparam("platform"),

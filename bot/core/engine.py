@@ -127,8 +127,9 @@ class Engine:
             others = [c for c in copies if c.platform != ctx.where.platform]
             if others:
                 card = await self.card(ctx.programme_key, reply.anchor) or reply.card
-                for copy in others:
-                    await self.workshop.notifier.update(copy, card)
+                if card is not None:
+                    for copy in others:
+                        await self.workshop.notifier.update(copy, card)
             spread.append(replace(reply, copies=here))
         return spread
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.domain import AnchorKind
 from bot.core.interaction import Card, Delivery, Refresh, Rejected, Reply, Say, ShowForm
 
 # C0/C1 control characters (ANSI escapes start with ESC) except newline and tab.
@@ -22,7 +23,9 @@ def render(reply: Reply) -> str:
     match reply:
         case Rejected(reason=reason):
             return f"! {clean(reason)}"
-        case Refresh(card=card):
+        case Refresh(card=None, anchor=anchor):
+            return f"↻ #{anchor.ref} updated" if anchor.kind is AnchorKind.IDEA else "↻ updated"
+        case Refresh(card=card) if card is not None:
             return "↻ " + card_text(card)
         case ShowForm(form=form):
             return clean(f"{form.title}: {form.intro}\n(type your idea as a reply to the prompt)")

@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Job = Callable[[], Awaitable[None]]
 
-WORKERS = 4  # engine calls in flight at once, per process
+WORKERS = 64  # engine calls in flight at once, per process
 UPDATE_INTERVAL = 1.0  # seconds between two runs of one coalesced job (a chat.update)
 
 

@@ -19,12 +19,8 @@ ANY = re.compile(r".+")
 def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     """Commands, buttons, menus, modals and events all arrive on the one bolt app."""
 
-    @bolt.command(re.compile(r"^/"))
-    async def command(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
-        intent = blockkit.command_intent(str(body.get("text") or ""))
-        edge.tasks.spawn(edge.run(client, origin.from_command(body), intent), limited=True)
-
+    # Bolt tries listeners in the order they are registered: clicks, the most frequent
+    # request by far (a burst of votes), are matched first.
     @bolt.action(ANY)
     async def action(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
@@ -36,6 +32,12 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
             edge.tasks.spawn(edge.pick_channel(client, where, pressed.value))
             return
         edge.tasks.spawn(edge.run(client, where, pressed), limited=True)
+
+    @bolt.command(re.compile(r"^/"))
+    async def command(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        intent = blockkit.command_intent(str(body.get("text") or ""))
+        edge.tasks.spawn(edge.run(client, origin.from_command(body), intent), limited=True)
 
     @bolt.view_submission(ANY)
     async def submission(

@@ -20,7 +20,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount
 from botframework.connector.aio import ConnectorClient
 
-from bot.core.domain import Anchor
+from bot.core.domain import Anchor, PostedMessage
 from bot.core.engine import Engine
 from bot.core.interaction import (
     Card,
@@ -123,13 +123,22 @@ class Outbox:
             match reply:
                 case Say(card=card, delivery=delivery, anchor=anchor):
                     await self._say(ctx, card, delivery, anchor)
-                case Refresh(card=card, copies=copies):
-                    for copy in copies:
-                        await self.update(copy.channel_id, copy.message_id, card)
+                case Refresh(anchor=anchor, card=card, copies=copies) if copies:
+                    await self._refresh(ctx, anchor, card, copies)
                 case ShowForm(form=form):
                     await self.reply(adaptive_cards.form(form), form.title)
                 case Rejected(reason=reason):
                     await self._private(reply.card(), reason)
+
+    async def _refresh(
+        self, ctx: Context, anchor: Anchor, card: Card | None, copies: tuple[PostedMessage, ...]
+    ) -> None:
+        """A vote's Refresh carries no card: it is read now, as it reads after the vote."""
+        card = card or await self._engine.card(ctx.programme_key, anchor)
+        if card is None:
+            return
+        for copy in copies:
+            await self.update(copy.channel_id, copy.message_id, card)
 
     async def post(self, card: Card) -> str | None:
         """A new message in the conversation (a new post in a channel); returns its id."""

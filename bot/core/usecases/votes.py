@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core import cards
-from bot.core.domain import Anchor, AnchorKind, Idea, VoteOutcome, VoteResult
+from bot.core.domain import Anchor, AnchorKind, VoteOutcome, VoteResult
 from bot.core.interaction import Context, Refresh, Reply, note
 from bot.core.workshop import Refusal, Workshop, no_such_idea
 
@@ -18,13 +18,14 @@ async def vote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     if result.outcome is VoteOutcome.ALREADY:
         voted = _number(result, number)
         raise Refusal(f"You have already voted for #{voted}. `unvote {voted}` takes it back.")
-    return _confirm(ws, result, "in")
+    return await _confirm(ws, ctx, result, "in")
 
 
 async def vote_for(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     """ "Vote for #7 instead": a vote already cast stays cast (no toggling)."""
     result = await _cast(ws, ctx, number)
-    return _confirm(ws, result, "already in" if result.outcome is VoteOutcome.ALREADY else "in")
+    state = "already in" if result.outcome is VoteOutcome.ALREADY else "in"
+    return await _confirm(ws, ctx, result, state)
 
 
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
@@ -34,17 +35,21 @@ async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
-    return _confirm(ws, result, "taken back")
+    return await _confirm(ws, ctx, result, "taken back")
 
 
 async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    """The Vote button: votes, or takes the vote back when pressed again (not on a double-click)."""
+    """The Vote button: votes, or takes the vote back when pressed again (not on a double-click).
+    A vote cast shows on the card itself, whose count goes up in place: a note to the voter on
+    every click would bury the thread in notes at a live workshop, and overrun the platforms'
+    rate limits for them. Taking a vote back, the surprising outcome, and every refusal are
+    told to the voter."""
     result = await _cast(ws, ctx, number)
     if result.outcome is VoteOutcome.ALREADY:
         if result.cast_at and ws.clock.now() - result.cast_at < DOUBLE_CLICK:
-            return _confirm(ws, result, "in")
+            return [_refresh(result)]
         return await unvote(ws, ctx, number)
-    return _confirm(ws, result, "in")
+    return [_refresh(result)]
 
 
 async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
@@ -54,9 +59,8 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
         raise no_such_idea(number)
     _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.OVER_BUDGET:
-        theme = _theme_title(ws, result.idea)
         raise Refusal(
-            f"You have used all {budget} of your votes for {theme}. "
+            f"You have used all {budget} of your votes for {_theme_title(ws, result)}. "
             "Take one back with `unvote <id>` to vote for #"
             f"{number} instead."
         )
@@ -65,35 +69,36 @@ async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
 
 def _refuse_closed(ws: Workshop, result: VoteResult) -> None:
     if result.outcome is VoteOutcome.HIDDEN:
-        number = _number(result, 0)
-        raise Refusal(f"#{number} was hidden by organisers, so it takes no votes.")
+        raise Refusal(f"#{_number(result, 0)} was hidden by organisers, so it takes no votes.")
     if result.outcome is VoteOutcome.CLOSED:
-        theme = _theme_title(ws, result.idea)
+        theme = _theme_title(ws, result)
         raise Refusal(f"{theme} is closed and its plan is final, so votes no longer change.")
 
 
 def _number(result: VoteResult, typed: int) -> int:
     """The idea the vote went to: the one typed, or the one it was merged into."""
-    return result.idea.number if result.idea else typed
+    return result.number if result.number is not None else typed
 
 
-def _confirm(ws: Workshop, result: VoteResult, state: str) -> list[Reply]:
-    idea = result.idea
-    assert idea is not None  # storage returns the idea with every outcome but NO_SUCH_IDEA
+def _refresh(result: VoteResult) -> Refresh:
+    """The card is left for the edge to read when it updates (see `Refresh`)."""
+    return Refresh(Anchor(AnchorKind.IDEA, _number(result, 0)))
+
+
+async def _confirm(ws: Workshop, ctx: Context, result: VoteResult, state: str) -> list[Reply]:
+    number = _number(result, 0)
+    idea = await ws.repo.idea(ctx.programme_key, number)
+    tally = f"#{number} has {cards.votes_text(ws.playbook, idea)}. " if idea else ""
     left = ws.playbook.votes_per_theme - result.used
-    card = cards.idea_card(ws.playbook, idea)
     text = (
-        f"Your vote for #{idea.number} is {state}. "
-        f"#{idea.number} has {cards.votes_text(ws.playbook, idea)}. "
-        f"You have {left} of {ws.playbook.votes_per_theme} votes left for {_theme_title(ws, idea)}."
+        f"Your vote for #{number} is {state}. {tally}"
+        f"You have {left} of {ws.playbook.votes_per_theme} votes left for "
+        f"{_theme_title(ws, result)}."
     )
-    return [
-        Refresh(Anchor(AnchorKind.IDEA, idea.number), card),
-        note(text),
-    ]
+    return [_refresh(result), note(text)]
 
 
-def _theme_title(ws: Workshop, idea: Idea | None) -> str:
-    if idea is None:
+def _theme_title(ws: Workshop, result: VoteResult) -> str:
+    if result.theme_key is None:
         return "this theme"
-    return ws.playbook.theme_title(idea.theme_key)
+    return ws.playbook.theme_title(result.theme_key)

@@ -60,17 +60,26 @@ async def test_the_prompt_cards_own_input_adds_an_idea(teams: Teams) -> None:
     assert "#1 · Inclusive growth" in reply.text and "Free buses" in reply.text
 
 
-async def test_a_vote_updates_the_idea_card_in_place_and_tells_the_voter(teams: Teams) -> None:
+async def test_a_vote_updates_the_idea_card_in_place(teams: Teams) -> None:
     prompt_id, _ = await teams.prompt()
     card_id, _ = await teams.idea(prompt_id)
     vote = {"action_id": "idea.vote", "value": "1"}
 
     calls = await teams.ok(ta.submit(vote, card_id, teams.url, user=ta.BOB, thread=prompt_id))
 
-    update, note = calls
+    [update] = calls  # the card's count is the answer to a click: no reply in the channel
     assert update.method == "update" and update.activity_id == card_id
     assert update.conversation == ta.CHANNEL
     assert "Vote (1)" in [a["title"] for a in actions(update.card)]
+
+
+async def test_a_vote_by_command_is_confirmed_to_the_voter(teams: Teams) -> None:
+    prompt_id, _ = await teams.prompt()
+    await teams.idea(prompt_id)
+
+    calls = await teams.ok(ta.mention("vote 1", teams.url, user=ta.BOB))
+
+    note = calls[-1]
     assert note.method == "reply"
     assert "Your vote for #1 is in" in note.text
     assert note.card["msteams"]["entities"][0]["mentioned"]["id"] == ta.BOB[0]  # addressed to Bob
