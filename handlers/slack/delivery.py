@@ -24,8 +24,8 @@ from bot.core.interaction import (
     ShowForm,
     Text,
 )
+from handlers.coalescer import Coalescer
 from handlers.slack import blockkit
-from handlers.slack.background import Coalescer
 from handlers.slack.origin import Origin
 
 log = logging.getLogger(__name__)

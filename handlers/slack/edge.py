@@ -19,8 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import SlackSettings
 from bot.core.engine import Engine
 from bot.core.interaction import POST_PROMPT, ButtonPressed, Context, Intent, Rejected, Reply
+from handlers.coalescer import Coalescer
 from handlers.slack import blockkit
-from handlers.slack.background import Coalescer, Tasks
+from handlers.slack.background import Tasks
 from handlers.slack.delivery import Poster
 from handlers.slack.origin import PLATFORM, Origin
 
@@ -64,7 +65,7 @@ class SlackEdge:
         self._programme_key = programme_key
         self._engine = engine
         self.tasks = Tasks()
-        self.poster = Poster(engine, Coalescer(self.tasks))
+        self.poster = Poster(engine, Coalescer(self.tasks.spawn))
         self._names: dict[tuple[str, str], str] = {}
 
     @property

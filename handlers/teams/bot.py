@@ -17,6 +17,7 @@ from botbuilder.schema.teams import TeamInfo
 
 from bot.core.engine import Engine
 from bot.core.interaction import Card, Context, Rejected, Reply, Text, Tone
+from handlers.coalescer import Coalescer
 from handlers.teams import adaptive_cards
 from handlers.teams.activities import PLATFORM, Origin, message_intent, origin
 from handlers.teams.connector import Connectors
@@ -39,6 +40,7 @@ class WorkshopBot(TeamsActivityHandler):
         self.programme_key = programme_key
         self.connectors = connectors
         self.deliveries = Deliveries()
+        self.coalescer = Coalescer(self.deliveries.spawn)
         self._remembered: set[str] = set()
 
     @property
@@ -93,7 +95,7 @@ class WorkshopBot(TeamsActivityHandler):
         await self._welcome(turn_context)
 
     def outbox(self, turn_context: TurnContext, where: Origin) -> Outbox:
-        return Outbox(turn_context, where, self.engine, self.connectors)
+        return Outbox(turn_context, where, self.engine, self.connectors, self.coalescer)
 
     async def _post(self, turn_context: TurnContext, where: Origin, card: Card) -> None:
         await self.outbox(turn_context, where).post(card)

@@ -32,6 +32,7 @@ from bot.core.interaction import (
     Say,
     ShowForm,
 )
+from handlers.coalescer import Coalescer
 from handlers.teams import adaptive_cards
 from handlers.teams.activities import Origin
 from handlers.teams.connector import ConnectorError, Connectors, Json
@@ -110,11 +111,17 @@ class Outbox:
     """Sends one turn's replies, in order, through the turn's connector client."""
 
     def __init__(
-        self, turn: TurnContext, origin: Origin, engine: Engine, connectors: Connectors
+        self,
+        turn: TurnContext,
+        origin: Origin,
+        engine: Engine,
+        connectors: Connectors,
+        coalescer: Coalescer,
     ) -> None:
         self._origin = origin
         self._engine = engine
         self._connectors = connectors
+        self._coalescer = coalescer
         self._incoming = turn.activity
         self._client: ConnectorClient = turn.turn_state[turn.adapter.BOT_CONNECTOR_CLIENT_KEY]
 
@@ -124,21 +131,28 @@ class Outbox:
                 case Say(card=card, delivery=delivery, anchor=anchor):
                     await self._say(ctx, card, delivery, anchor)
                 case Refresh(anchor=anchor, card=card, copies=copies) if copies:
-                    await self._refresh(ctx, anchor, card, copies)
+                    self._refresh(ctx, anchor, card, copies)
                 case ShowForm(form=form):
                     await self.reply(adaptive_cards.form(form), form.title)
                 case Rejected(reason=reason):
                     await self._private(reply.card(), reason)
 
-    async def _refresh(
+    def _refresh(
         self, ctx: Context, anchor: Anchor, card: Card | None, copies: tuple[PostedMessage, ...]
     ) -> None:
-        """A vote's Refresh carries no card: it is read now, as it reads after the vote."""
-        card = card or await self._engine.card(ctx.programme_key, anchor)
-        if card is None:
-            return
-        for copy in copies:
-            await self.update(copy.channel_id, copy.message_id, card)
+        """Coalesced per card: a burst of votes updates it once or twice, not once per vote
+        (Teams allows a bot a few operations a second per conversation). How the card reads
+        is looked up when the update is sent, so the newest state always wins."""
+        engine, programme = self._engine, ctx.programme_key
+
+        async def update_copies() -> None:
+            latest = await engine.card(programme, anchor) or card
+            if latest is None:
+                return
+            for copy in copies:
+                await self.update(copy.channel_id, copy.message_id, latest)
+
+        self._coalescer.submit((programme, anchor), update_copies)
 
     async def post(self, card: Card) -> str | None:
         """A new message in the conversation (a new post in a channel); returns its id."""

@@ -73,14 +73,32 @@ async def test_a_vote_updates_the_idea_card_in_place(teams: Teams) -> None:
     assert "Vote (1)" in [a["title"] for a in actions(update.card)]
 
 
+async def test_a_burst_of_votes_coalesces_card_updates_and_the_last_state_wins(
+    teams: Teams,
+) -> None:
+    prompt_id, _ = await teams.prompt()
+    card_id, _ = await teams.idea(prompt_id)
+    vote = {"action_id": "idea.vote", "value": "1"}
+    before = len(teams.connector.calls)
+
+    for n in range(12):
+        voter = (f"29:voter-{n}", f"Voter {n}")
+        response = await teams.send(ta.submit(vote, card_id, teams.url, user=voter))
+        assert response.status == 201
+    await teams.settle()
+
+    updates = [c for c in teams.connector.calls[before:] if c.method == "update"]
+    assert 1 <= len(updates) < 12  # at most one update per card per second, the newest state
+    assert "Vote (12)" in [a["title"] for a in actions(updates[-1].card)]
+
+
 async def test_a_vote_by_command_is_confirmed_to_the_voter(teams: Teams) -> None:
     prompt_id, _ = await teams.prompt()
     await teams.idea(prompt_id)
 
     calls = await teams.ok(ta.mention("vote 1", teams.url, user=ta.BOB))
 
-    note = calls[-1]
-    assert note.method == "reply"
+    [note] = [c for c in calls if c.method == "reply"]
     assert "Your vote for #1 is in" in note.text
     assert note.card["msteams"]["entities"][0]["mentioned"]["id"] == ta.BOB[0]  # addressed to Bob
 
