@@ -26,7 +26,7 @@ from slack_bolt.async_app import AsyncApp
 from sqlalchemy import func, select
 
 from bench.ideas import distinct_ideas
-from bot.app import create_app, freeze_startup_heap, open_services
+from bot.app import create_app, open_services, tune_garbage_collector
 from bot.config import Settings, SlackSettings
 from handlers.slack import EVENTS_PATH
 from handlers.slack.edge import web_client
@@ -121,7 +121,7 @@ async def _run(app: web.Application, port: int) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    freeze_startup_heap()  # as `howcanwe serve` does
+    tune_garbage_collector()  # as `howcanwe serve` does
     await asyncio.Event().wait()  # until the benchmark terminates the process
 
 

@@ -43,7 +43,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from sqlalchemy import text
 
 from bench.ideas import distinct_ideas
-from bot.app import create_app, freeze_startup_heap, open_services
+from bot.app import create_app, open_services, tune_garbage_collector
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, MessagePosted, Say
@@ -132,7 +132,7 @@ async def serve(folder: str) -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        freeze_startup_heap()  # as `howcanwe serve` does
+        tune_garbage_collector()  # as `howcanwe serve` does
         print(json.dumps({"app": runner.addresses[0][1], "ideas": ideas}), flush=True)
         try:
             await asyncio.Event().wait()

@@ -117,13 +117,19 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     return app
 
 
-def freeze_startup_heap() -> None:
-    """Called once the server is up. Everything built while starting (imported modules, the
-    playbook, prebuilt statements, connection pools) lives as long as the process; frozen, it
-    is left out of the garbage collector's full passes, so a full pass during a burst of votes
-    scans what requests made since and stalls the event loop for a fraction of the time (the
-    longest pauses, 90-380 ms, were what set the ack p99 under load)."""
+YOUNG_GENERATION = 10_000  # allocations between two collections of the youngest objects
+
+
+def tune_garbage_collector() -> None:
+    """Called once the server is up; measured with `bench.slack_votes` (see docs/slack.md).
+
+    Everything built while starting (imported modules, the playbook, prebuilt statements,
+    connection pools) lives as long as the process: frozen, it is left out of full collections,
+    whose pauses (90-380 ms) had set the ack p99 under a burst of clicks. A larger youngest
+    generation lets a request's short-lived objects die before anything scans them; with
+    Python's default of 700, collections took about a tenth of the CPU in a burst of votes."""
     gc.freeze()
+    gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
 
 
 class _EngineGetter:

@@ -15,7 +15,7 @@ from aiohttp import web
 from dotenv import load_dotenv
 
 from bot import logs, scheduler
-from bot.app import create_app, freeze_startup_heap, open_services, outbound_notifiers
+from bot.app import create_app, open_services, outbound_notifiers, tune_garbage_collector
 from bot.config import ConfigError, Settings
 from bot.core import export
 from bot.core.playbook import PlaybookError
@@ -67,7 +67,7 @@ async def serve(settings: Settings) -> None:
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
-    freeze_startup_heap()
+    tune_garbage_collector()
     log.info("serving", extra={"host": settings.host, "port": settings.port})
     try:
         await until_stopped()
