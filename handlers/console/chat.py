@@ -12,7 +12,7 @@ from typing import TextIO
 
 from bot.core.domain import AnchorKind, ConversationRef, Participant
 from bot.core.engine import Engine
-from bot.core.interaction import Command, Context, Intent, MessagePosted, Reply, Say
+from bot.core.interaction import Command, Context, Intent, MessagePosted, Refresh, Reply, Say
 from handlers.console.render import render
 
 PLATFORM = "console"
@@ -54,8 +54,15 @@ class ConsoleChat:
         out = []
         for reply in replies:
             await self._anchor(reply)
-            out.append(render(reply))
+            out.append(render(await self._with_card(reply)))
         return out
+
+    async def _with_card(self, reply: Reply) -> Reply:
+        """A vote's Refresh carries no card (see `Refresh`): the console shows it as it reads."""
+        if isinstance(reply, Refresh) and reply.card is None:
+            card = await self.engine.card(self.programme_key, reply.anchor)
+            return replace(reply, card=card)
+        return reply
 
     async def _anchor(self, reply: Reply) -> None:
         """Give posted cards a message id; a new prompt becomes the thread later lines reply in."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from bot.core.domain import AnchorKind
 from bot.core.interaction import Card, Delivery, Refresh, Rejected, Reply, Say, ShowForm
 
 # C0/C1 control characters (ANSI escapes start with ESC) except newline and tab.
@@ -23,8 +22,6 @@ def render(reply: Reply) -> str:
     match reply:
         case Rejected(reason=reason):
             return f"! {clean(reason)}"
-        case Refresh(card=None, anchor=anchor):
-            return f"↻ #{anchor.ref} updated" if anchor.kind is AnchorKind.IDEA else "↻ updated"
         case Refresh(card=card) if card is not None:
             return "↻ " + card_text(card)
         case ShowForm(form=form):
