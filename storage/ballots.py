@@ -16,12 +16,12 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, bindparam, delete, select
+from sqlalchemy import BindParameter, Connection, Select, bindparam, delete, select
 
 from bot.core.domain import ConversationRef, Participant, Phase, VoteOutcome, VoteResult
 from storage import models as m
 from storage.database import as_utc
-from storage.vote_queries import dialect_of
+from storage.vote_queries import dialect_of, one_of
 
 
 class Kind(Enum):
@@ -39,42 +39,58 @@ class Ballot:
     voter: Participant
     where: ConversationRef | None = None
     budget: int = 0
+    tally: bool = False  # the caller wants the idea as it reads after the batch
 
 
 # ---- one batch, in one transaction ------------------------------------------------------------
 
 _PID: BindParameter[int] = bindparam("pid")
-# The ideas named: share-locked (PostgreSQL), so that a merge in progress finishes first and the
-# locking read returns its latest version, merged_into included.
-_NAMED = (
-    select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into, m.Idea.hidden)
-    .where(m.Idea.programme_id == _PID, m.Idea.number.in_(bindparam("numbers", expanding=True)))
-    .with_for_update(read=True)
-)
-_BY_ID = select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.hidden).where(
-    m.Idea.id.in_(bindparam("ids", expanding=True))
-)
-_CLOSED = select(m.ThemePhase.theme_key).where(
-    m.ThemePhase.programme_id == _PID,
-    m.ThemePhase.theme_key.in_(bindparam("themes", expanding=True)),
-    m.ThemePhase.phase == Phase.CLOSED.value,
-)
-# The voters' budget rows, locked (PostgreSQL) in one order: a voter's ballots in two processes
-# then queue here, so a budget is never overspent.
-_BUDGETS = (
-    select(m.VoteBudget.participant_id, m.VoteBudget.theme_key, m.VoteBudget.used)
-    .where(
-        m.VoteBudget.programme_id == _PID,
-        m.VoteBudget.participant_id.in_(bindparam("voters", expanding=True)),
-        m.VoteBudget.theme_key.in_(bindparam("themes", expanding=True)),
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """What a batch reads, built once per dialect (lists are bound as arrays on PostgreSQL)."""
+
+    named: Select[Any]  # the ideas named: share-locked (PostgreSQL), so that a merge in
+    # progress finishes first and the locking read returns its latest version (merged_into)
+    by_id: Select[Any]  # the ideas merged into
+    closed: Select[Any]  # the closed themes among those voted in
+    budgets: Select[Any]  # locked (PostgreSQL) in one order: a voter's ballots in two
+    # processes then queue here, so a budget is never overspent
+    votes: Select[Any]  # the voters' votes for those ideas
+
+
+@cache
+def _reads(dialect: str) -> _Reads:
+    def among(column: Any, name: str) -> Any:
+        return one_of(column, name, dialect)
+
+    return _Reads(
+        named=select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.merged_into, m.Idea.hidden)
+        .where(m.Idea.programme_id == _PID, among(m.Idea.number, "numbers"))
+        .with_for_update(read=True),
+        by_id=select(m.Idea.id, m.Idea.number, m.Idea.theme_key, m.Idea.hidden).where(
+            among(m.Idea.id, "ids")
+        ),
+        closed=select(m.ThemePhase.theme_key).where(
+            m.ThemePhase.programme_id == _PID,
+            among(m.ThemePhase.theme_key, "themes"),
+            m.ThemePhase.phase == Phase.CLOSED.value,
+        ),
+        budgets=select(m.VoteBudget.participant_id, m.VoteBudget.theme_key, m.VoteBudget.used)
+        .where(
+            m.VoteBudget.programme_id == _PID,
+            among(m.VoteBudget.participant_id, "voters"),
+            among(m.VoteBudget.theme_key, "themes"),
+        )
+        .order_by(m.VoteBudget.participant_id, m.VoteBudget.theme_key)
+        .with_for_update(),
+        votes=select(m.Vote.idea_id, m.Vote.participant_id, m.Vote.cast_at).where(
+            among(m.Vote.participant_id, "voters"), among(m.Vote.idea_id, "ideas")
+        ),
     )
-    .order_by(m.VoteBudget.participant_id, m.VoteBudget.theme_key)
-    .with_for_update()
-)
-_VOTES = select(m.Vote.idea_id, m.Vote.participant_id, m.Vote.cast_at).where(
-    m.Vote.participant_id.in_(bindparam("voters", expanding=True)),
-    m.Vote.idea_id.in_(bindparam("ideas", expanding=True)),
-)
+
+
 _UNVOTE = delete(m.Vote).where(
     m.Vote.idea_id == bindparam("idea"), m.Vote.participant_id == bindparam("voter")
 )
@@ -102,17 +118,18 @@ def count(
 ) -> list[VoteResult]:
     """Decide and store a batch of ballots; one result per ballot, in order. `voter_ids` and
     `audiences` hold every voter's id and every casting channel's audience."""
+    reads = _reads(dialect)
     numbers = sorted({b.number for b in ballots})
-    named = {r.number: r for r in conn.execute(_NAMED, {"pid": pid, "numbers": numbers})}
+    named = {r.number: r for r in conn.execute(reads.named, {"pid": pid, "numbers": numbers})}
     into = sorted({r.merged_into for r in named.values() if r.merged_into is not None})
-    by_id = {r.id: r for r in conn.execute(_BY_ID, {"ids": into})} if into else {}
+    by_id = {r.id: r for r in conn.execute(reads.by_id, {"ids": into})} if into else {}
     targets = {
         n: (by_id.get(r.merged_into) if r.merged_into is not None else r) for n, r in named.items()
     }
     themes = sorted({t.theme_key for t in targets.values() if t is not None})
     if not themes:
         return [VoteResult(VoteOutcome.NO_SUCH_IDEA, None) for _ in ballots]
-    closed = set(conn.scalars(_CLOSED, {"pid": pid, "themes": themes}))
+    closed = set(conn.scalars(reads.closed, {"pid": pid, "themes": themes}))
     pairs = {
         (voter_ids[b.voter], target.theme_key)
         for b in ballots
@@ -140,11 +157,13 @@ def _read_state(
     themes = sorted({t for _, t in pairs})
     used = {
         (r.participant_id, r.theme_key): r.used
-        for r in conn.execute(_BUDGETS, {"pid": pid, "voters": voters, "themes": themes})
+        for r in conn.execute(
+            _reads(dialect).budgets, {"pid": pid, "voters": voters, "themes": themes}
+        )
     }
     votes = {
         (r.idea_id, r.participant_id): r.cast_at
-        for r in conn.execute(_VOTES, {"voters": voters, "ideas": ideas})
+        for r in conn.execute(_reads(dialect).votes, {"voters": voters, "ideas": ideas})
     }
     return _State(used, votes)
 

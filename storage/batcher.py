@@ -18,18 +18,24 @@ class Batcher(Generic[K, I, R]):
     """Micro-batching of awaited calls per key: `submit` waits for its own result, while every
     item submitted before a batch starts is handled by one call of `handle`. The first item of a
     quiet key starts a batch at once (on the next turn of the event loop), so nothing waits for
-    a timer."""
+    a timer. Up to `concurrency` batches of one key run at a time: one where the database has a
+    single writer, a few where it runs writers side by side and settles their races itself."""
 
-    def __init__(self, handle: Callable[[K, list[I]], Awaitable[list[R]]]) -> None:
+    def __init__(
+        self, handle: Callable[[K, list[I]], Awaitable[list[R]]], concurrency: int = 1
+    ) -> None:
         self._handle = handle
+        self._concurrency = concurrency
         self._waiting: dict[K, list[tuple[I, asyncio.Future[R]]]] = {}
-        self._running: dict[K, asyncio.Task[None]] = {}
+        self._running: dict[K, set[asyncio.Task[None]]] = {}
 
     async def submit(self, key: K, item: I) -> R:
-        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[R] = loop.create_future()
         self._waiting.setdefault(key, []).append((item, future))
-        if key not in self._running:
-            self._running[key] = asyncio.get_running_loop().create_task(self._drain(key))
+        running = self._running.setdefault(key, set())
+        if len(running) < self._concurrency:
+            running.add(loop.create_task(self._drain(key)))
         return await future
 
     async def _drain(self, key: K) -> None:
@@ -37,7 +43,10 @@ class Batcher(Generic[K, I, R]):
             while batch := self._waiting.pop(key, None):
                 await self._settle(key, batch)
         finally:
-            del self._running[key]
+            running = self._running[key]
+            running.discard(asyncio.current_task())  # type: ignore[arg-type]
+            if not running:
+                del self._running[key]
 
     async def _settle(self, key: K, batch: list[tuple[I, asyncio.Future[R]]]) -> None:
         try:
@@ -55,4 +64,5 @@ class Batcher(Generic[K, I, R]):
     async def idle(self) -> None:
         """Wait until every batch started so far has been written."""
         while self._running:
-            await asyncio.gather(*self._running.values(), return_exceptions=True)
+            tasks = [task for running in self._running.values() for task in running]
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -13,6 +13,7 @@ from sqlalchemy import BindParameter, Executable, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from storage import models as m
+from storage.vote_queries import one_of
 
 IDEA_COLUMNS = (
     m.Idea.id,
@@ -48,7 +49,7 @@ class IdeaStatements:
 
 
 @cache
-def idea_statements(by_numbers: bool, by_theme: bool) -> IdeaStatements:
+def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaStatements:
     pid: BindParameter[int] = bindparam("pid")
     ideas = (
         select(
@@ -90,12 +91,13 @@ def idea_statements(by_numbers: bool, by_theme: bool) -> IdeaStatements:
         .group_by(m.ActionNote.idea_id)
     )
     if by_numbers:
-        numbers: BindParameter[list[int]] = bindparam("numbers", expanding=True)
-        ideas = ideas.where(m.Idea.number.in_(numbers))
-        votes = votes.where(m.Idea.number.in_(numbers))
-        target = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number.in_(numbers))
+        ideas = ideas.where(one_of(m.Idea.number, "numbers", dialect))
+        votes = votes.where(one_of(m.Idea.number, "numbers", dialect))
+        target = select(m.Idea.id).where(
+            m.Idea.programme_id == pid, one_of(m.Idea.number, "numbers", dialect)
+        )
         credits = credits.where(m.Idea.merged_into.in_(target.scalar_subquery()))
-        latest = latest.where(m.Idea.number.in_(numbers))
+        latest = latest.where(one_of(m.Idea.number, "numbers", dialect))
     if by_theme:
         theme: BindParameter[str] = bindparam("theme")
         ideas = ideas.where(m.Idea.theme_key == theme)

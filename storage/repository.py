@@ -7,6 +7,7 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -31,6 +32,8 @@ from storage.database import as_utc as _utc
 from storage.idea_queries import idea_statements
 from storage.runners import AsyncServer, Runner, ThreadedSqlite
 
+SERVER_BATCHES = 4  # batches of votes written at once on a server database
+READ_BATCHES = 4  # batched lookups of card copies read at once
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
 
@@ -97,8 +100,13 @@ class SqlRepository:
         )
         self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
         self._participants: dict[domain.Participant, int] = {}
-        self._ballots: Batcher[str, ballots.Ballot, VoteResult] = Batcher(self._count)
-        self._posts: Batcher[str, Anchor, list[domain.PostedMessage]] = Batcher(self._find_posts)
+        # SQLite has one writer: one batch of votes at a time. A server database runs several
+        # side by side, their races settled by its row locks (see `storage.ballots`).
+        writers = 1 if self._dialect == "sqlite" else SERVER_BATCHES
+        self._ballots: Batcher[str, ballots.Ballot, VoteResult] = Batcher(self._count, writers)
+        self._posts: Batcher[str, Anchor, list[domain.PostedMessage]] = Batcher(
+            self._find_posts, READ_BATCHES
+        )
 
     async def close(self) -> None:
         await self._ballots.idle()
@@ -176,7 +184,7 @@ class SqlRepository:
             params = {"user_ids": sorted({w.user_id for w in new})}
             ids = {
                 (r.platform, r.user_id): r.id
-                for r in conn.execute(votes_sql.PARTICIPANT_IDS, params)
+                for r in conn.execute(votes_sql.participant_ids(self._dialect), params)
             }
             registered = conn.info.setdefault(NEW_PARTICIPANTS, {})
             for who in new:
@@ -471,7 +479,7 @@ class SqlRepository:
                 "refs": sorted({a.ref for a in anchors}),
             }
             found: dict[tuple[str, int], list[domain.PostedMessage]] = {}
-            for r in conn.execute(votes_sql.POSTS, params):
+            for r in conn.execute(votes_sql.posts(self._dialect), params):
                 message = domain.PostedMessage(
                     r.platform, r.workspace_id, r.channel_id, r.message_id
                 )
@@ -544,7 +552,7 @@ class SqlRepository:
     ) -> list[domain.Idea]:
         """Ideas with authors and channels, their votes by audience, the ideas merged into
         them and their latest progress notes: four indexed queries, built once."""
-        q = idea_statements(numbers is not None, theme_key is not None)
+        q = idea_statements(numbers is not None, theme_key is not None, self._dialect)
         params = {"pid": pid, "numbers": list(numbers or ()), "theme": theme_key}
         tallies: dict[int, dict[str, int]] = {}
         for idea_id, audience, count in conn.execute(q.votes, params):
@@ -799,12 +807,15 @@ class SqlRepository:
         voter: domain.Participant,
         where: domain.ConversationRef,
         budget: int,
+        tally: bool = False,
     ) -> VoteResult:
-        ballot = ballots.Ballot(ballots.Kind.CAST, number, voter, where, budget)
+        ballot = ballots.Ballot(ballots.Kind.CAST, number, voter, where, budget, tally)
         return await self._ballots.submit(programme, ballot)
 
-    async def unvote(self, programme: str, number: int, voter: domain.Participant) -> VoteResult:
-        ballot = ballots.Ballot(ballots.Kind.RETRACT, number, voter)
+    async def unvote(
+        self, programme: str, number: int, voter: domain.Participant, tally: bool = False
+    ) -> VoteResult:
+        ballot = ballots.Ballot(ballots.Kind.RETRACT, number, voter, tally=tally)
         return await self._ballots.submit(programme, ballot)
 
     async def _count(self, programme: str, batch: list[ballots.Ballot]) -> list[VoteResult]:
@@ -818,7 +829,15 @@ class SqlRepository:
                 if ballot.where is not None and ballot.where not in audiences:
                     audiences[ballot.where] = self._channel_row(conn, pid, ballot.where)[2]
             now = self._clock.now()
-            return ballots.count(conn, self._dialect, pid, now, batch, voters, audiences)
+            results = ballots.count(conn, self._dialect, pid, now, batch, voters, audiences)
+            wanted = {r.number for b, r in zip(batch, results, strict=True) if b.tally and r.number}
+            if not wanted:
+                return results
+            ideas = {i.number: i for i in self._ideas(conn, pid, numbers=wanted)}
+            return [
+                replace(r, idea=ideas.get(r.number)) if b.tally and r.number else r
+                for b, r in zip(batch, results, strict=True)
+            ]
 
         return await self._write(tx)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage import models as m
@@ -18,28 +18,49 @@ KNOWN_CHANNEL = select(m.Channel.id, m.Channel.name, m.Channel.audience).where(
     m.Channel.workspace_id == bindparam("workspace_id"),
     m.Channel.channel_id == bindparam("channel_id"),
 )
-# Where the copies of anchored cards were posted: read on every vote to refresh them. The
-# lists of kinds and refs name a few anchors at once (a superset, sorted out by the caller).
-POSTS = (
-    select(
-        m.Post.kind,
-        m.Post.ref,
-        m.Post.platform,
-        m.Post.workspace_id,
-        m.Post.channel_id,
-        m.Post.message_id,
-    )
-    .where(
-        m.Post.programme_id == bindparam("pid"),
-        m.Post.kind.in_(bindparam("kinds", expanding=True)),
-        m.Post.ref.in_(bindparam("refs", expanding=True)),
-    )
-    .order_by(m.Post.id)
-)
 
 
 def dialect_of(name: str) -> Any:
     return postgresql if name == "postgresql" else sqlite
+
+
+def one_of(column: Any, name: str, dialect: str) -> Any:
+    """`column IN (:name)` for a list bound at run time. On PostgreSQL `= ANY(:name)`, an array:
+    one statement text whatever the list's length, so asyncpg prepares it once (every new
+    length of an IN list is a new statement for the server to parse and plan)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+@cache
+def posts(dialect: str) -> Any:
+    """Where the copies of anchored cards were posted: read on every vote to refresh them. The
+    lists of kinds and refs name a few anchors at once (a superset, sorted out by the caller)."""
+    return (
+        select(
+            m.Post.kind,
+            m.Post.ref,
+            m.Post.platform,
+            m.Post.workspace_id,
+            m.Post.channel_id,
+            m.Post.message_id,
+        )
+        .where(
+            m.Post.programme_id == bindparam("pid"),
+            one_of(m.Post.kind, "kinds", dialect),
+            one_of(m.Post.ref, "refs", dialect),
+        )
+        .order_by(m.Post.id)
+    )
+
+
+@cache
+def participant_ids(dialect: str) -> Any:
+    """Ids of participants by user id (a superset when two platforms share a user id)."""
+    return select(m.Participant.platform, m.Participant.user_id, m.Participant.id).where(
+        one_of(m.Participant.user_id, "user_ids", dialect)
+    )
 
 
 @cache
@@ -89,12 +110,6 @@ def register_participants(dialect: str) -> Any:
             )
         },
     )
-
-
-# Ids of participants by user id (a superset when two platforms share a user id).
-PARTICIPANT_IDS = select(m.Participant.platform, m.Participant.user_id, m.Participant.id).where(
-    m.Participant.user_id.in_(bindparam("user_ids", expanding=True))
-)
 
 
 @cache

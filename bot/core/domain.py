@@ -199,14 +199,15 @@ class MergeOutcome(StrEnum):
 class VoteResult:
     """The outcome of a vote or unvote: the idea it acted on (the one named, or the one that was
     merged into; None when there is no such idea) and its theme, the voter's votes in use for
-    that theme afterwards, and when a vote already there was cast. No tally: a burst of clicks
-    needs none, and the few replies that quote one read the idea."""
+    that theme afterwards, and when a vote already there was cast. `idea`, with its tally, only
+    when asked for: a burst of clicks needs none."""
 
     outcome: VoteOutcome
     number: int | None
     theme_key: str | None = None
     used: int = 0
     cast_at: datetime | None = None
+    idea: Idea | None = None
 
 
 @dataclass(frozen=True, slots=True)

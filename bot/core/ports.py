@@ -167,12 +167,16 @@ class Repository(Protocol):
         voter: Participant,
         where: ConversationRef,
         budget: int,
+        tally: bool = False,
     ) -> VoteResult:
         """Cast a vote unless already cast (then `cast_at` says when), the voter's budget for
         the idea's theme is spent, or the theme is closed. The vote counts for the audience
-        of the channel it came from."""
+        of the channel it came from. With `tally`, the result carries the idea as it reads
+        afterwards (read in the same transaction)."""
 
-    async def unvote(self, programme: str, number: int, voter: Participant) -> VoteResult: ...
+    async def unvote(
+        self, programme: str, number: int, voter: Participant, tally: bool = False
+    ) -> VoteResult: ...
 
     async def assign(
         self, programme: str, number: int, assignment: Assignment | None, by: Participant

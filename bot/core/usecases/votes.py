@@ -14,28 +14,28 @@ DOUBLE_CLICK = timedelta(seconds=2)
 
 
 async def vote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    result = await _cast(ws, ctx, number)
+    result = await _cast(ws, ctx, number, tally=True)
     if result.outcome is VoteOutcome.ALREADY:
         voted = _number(result, number)
         raise Refusal(f"You have already voted for #{voted}. `unvote {voted}` takes it back.")
-    return await _confirm(ws, ctx, result, "in")
+    return _confirm(ws, result, "in")
 
 
 async def vote_for(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     """ "Vote for #7 instead": a vote already cast stays cast (no toggling)."""
-    result = await _cast(ws, ctx, number)
+    result = await _cast(ws, ctx, number, tally=True)
     state = "already in" if result.outcome is VoteOutcome.ALREADY else "in"
-    return await _confirm(ws, ctx, result, state)
+    return _confirm(ws, result, state)
 
 
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    result = await ws.repo.unvote(ctx.programme_key, number, ctx.who)
+    result = await ws.repo.unvote(ctx.programme_key, number, ctx.who, tally=True)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise no_such_idea(number)
     _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
-    return await _confirm(ws, ctx, result, "taken back")
+    return _confirm(ws, result, "taken back")
 
 
 async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
@@ -52,9 +52,9 @@ async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     return [_refresh(result)]
 
 
-async def _cast(ws: Workshop, ctx: Context, number: int) -> VoteResult:
+async def _cast(ws: Workshop, ctx: Context, number: int, tally: bool = False) -> VoteResult:
     budget = ws.playbook.votes_per_theme
-    result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget)
+    result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget, tally)
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise no_such_idea(number)
     _refuse_closed(ws, result)
@@ -85,9 +85,8 @@ def _refresh(result: VoteResult) -> Refresh:
     return Refresh(Anchor(AnchorKind.IDEA, _number(result, 0)))
 
 
-async def _confirm(ws: Workshop, ctx: Context, result: VoteResult, state: str) -> list[Reply]:
-    number = _number(result, 0)
-    idea = await ws.repo.idea(ctx.programme_key, number)
+def _confirm(ws: Workshop, result: VoteResult, state: str) -> list[Reply]:
+    number, idea = _number(result, 0), result.idea
     tally = f"#{number} has {cards.votes_text(ws.playbook, idea)}. " if idea else ""
     left = ws.playbook.votes_per_theme - result.used
     text = (
