@@ -32,8 +32,7 @@ from storage.database import as_utc as _utc
 from storage.idea_queries import idea_statements
 from storage.runners import AsyncServer, Runner, ThreadedSqlite
 
-SERVER_BATCHES = 4  # batches of votes written at once on a server database
-READ_BATCHES = 4  # batched lookups of card copies read at once
+SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a server database
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
 
@@ -100,12 +99,12 @@ class SqlRepository:
         )
         self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
         self._participants: dict[domain.Participant, int] = {}
-        # SQLite has one writer: one batch of votes at a time. A server database runs several
-        # side by side, their races settled by its row locks (see `storage.ballots`).
-        writers = 1 if self._dialect == "sqlite" else SERVER_BATCHES
-        self._ballots: Batcher[str, ballots.Ballot, VoteResult] = Batcher(self._count, writers)
+        # SQLite has one writer: one batch at a time makes the biggest batches. A server database
+        # runs several side by side, their races settled by its row locks (`storage.ballots`).
+        side_by_side = 1 if self._dialect == "sqlite" else SERVER_BATCHES
+        self._ballots: Batcher[str, ballots.Ballot, VoteResult] = Batcher(self._count, side_by_side)
         self._posts: Batcher[str, Anchor, list[domain.PostedMessage]] = Batcher(
-            self._find_posts, READ_BATCHES
+            self._find_posts, side_by_side
         )
 
     async def close(self) -> None:
