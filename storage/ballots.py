@@ -21,7 +21,7 @@ from sqlalchemy import BindParameter, Connection, Select, bindparam, delete, sel
 from bot.core.domain import ConversationRef, Participant, Phase, VoteOutcome, VoteResult
 from storage import models as m
 from storage.database import as_utc
-from storage.vote_queries import dialect_of, one_of
+from storage.vote_queries import budget_row, dialect_of, one_of
 
 
 class Kind(Enum):
@@ -236,16 +236,7 @@ def _write(conn: Connection, dialect: str, pid: int, state: _State) -> None:
 @cache
 def _set_used(dialect: str) -> Any:
     """The votes in use after the batch, on a budget row that may not exist yet."""
-    stmt = (
-        dialect_of(dialect)
-        .insert(m.VoteBudget)
-        .values(
-            programme_id=bindparam("pid"),
-            participant_id=bindparam("voter"),
-            theme_key=bindparam("theme"),
-            used=bindparam("used"),
-        )
-    )
+    stmt = budget_row(dialect, bindparam("used"))
     return stmt.on_conflict_do_update(
         index_elements=["programme_id", "participant_id", "theme_key"],
         set_={"used": stmt.excluded.used},
@@ -255,17 +246,7 @@ def _set_used(dialect: str) -> Any:
 @cache
 def _ensure_budgets(dialect: str) -> Any:
     """A budget row for every voter and theme of the batch, so that all can be locked."""
-    return (
-        dialect_of(dialect)
-        .insert(m.VoteBudget)
-        .values(
-            programme_id=bindparam("pid"),
-            participant_id=bindparam("voter"),
-            theme_key=bindparam("theme"),
-            used=0,
-        )
-        .on_conflict_do_nothing()
-    )
+    return budget_row(dialect, 0).on_conflict_do_nothing()
 
 
 @cache

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, delete, func, insert, select, union, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 
@@ -120,6 +119,8 @@ class SqlRepository:
             return work(connection), connection.info.pop(NEW_PARTICIPANTS)
 
         result, registered = await self._runner.run(transaction, write=True)
+        if len(self._participants) + len(registered) > PARTICIPANT_CACHE:
+            self._participants.clear()
         self._participants.update(registered)  # only what a committed transaction wrote
         return result
 
@@ -127,8 +128,7 @@ class SqlRepository:
         return await self._runner.run(work, write=False)
 
     def _insert(self, table: Any) -> Any:
-        dialect = postgresql if self._dialect == "postgresql" else sqlite
-        return dialect.insert(table)
+        return votes_sql.dialect_of(self._dialect).insert(table)
 
     def _programme_id(self, conn: Connection, key: str) -> int:
         return (self._programme(conn, key))[0]
@@ -150,44 +150,31 @@ class SqlRepository:
 
     def _participant_id(self, conn: Connection, who: domain.Participant) -> int:
         """The participant's id, registering them (or their new display name) when needed."""
-        cached = self._participants.get(who)
-        if cached is not None:
-            return cached
-        params = {
-            "platform": who.platform,
-            "user_id": who.user_id,
-            "display_name": who.display_name,
-        }
-        found = int(
-            conn.execute(votes_sql.register_participant(self._dialect), params).scalar_one()
-        )
-        if len(self._participants) >= PARTICIPANT_CACHE:
-            self._participants.clear()
-        conn.info.setdefault(NEW_PARTICIPANTS, {})[who] = found
-        return found
+        return self._participant_ids(conn, {who})[who]
 
     def _participant_ids(
         self, conn: Connection, people: set[domain.Participant]
     ) -> dict[domain.Participant, int]:
-        """`_participant_id` for many: those not cached are registered with two statements."""
+        """Ids of many, from the cache where known; the rest are registered by one upsert that
+        returns the id, or, for several (a batch of votes), by one executemany and one read."""
         found = {who: self._participants[who] for who in people if who in self._participants}
         new = [who for who in people if who not in found]
+        rows = [
+            {"platform": w.platform, "user_id": w.user_id, "display_name": w.display_name}
+            for w in new
+        ]
         if len(new) == 1:
-            found[new[0]] = self._participant_id(conn, new[0])
+            statement = votes_sql.register_participant(self._dialect)
+            found[new[0]] = int(conn.execute(statement, rows[0]).scalar_one())
         elif new:
-            rows = [
-                {"platform": w.platform, "user_id": w.user_id, "display_name": w.display_name}
-                for w in new
-            ]
             conn.execute(votes_sql.register_participants(self._dialect), rows)
             params = {"user_ids": sorted({w.user_id for w in new})}
             ids = {
                 (r.platform, r.user_id): r.id
                 for r in conn.execute(votes_sql.participant_ids(self._dialect), params)
             }
-            registered = conn.info.setdefault(NEW_PARTICIPANTS, {})
-            for who in new:
-                found[who] = registered[who] = ids[(who.platform, who.user_id)]
+            found |= {who: ids[(who.platform, who.user_id)] for who in new}
+        conn.info.setdefault(NEW_PARTICIPANTS, {}).update({who: found[who] for who in new})
         return found
 
     def _known_channel(
@@ -844,7 +831,7 @@ class SqlRepository:
         self, conn: Connection, pid: int, voter_id: int, theme_key: str, budget: int
     ) -> int | None:
         """Take one vote from the voter's budget for the theme; None when none is left."""
-        params = {"pid": pid, "voter_id": voter_id, "theme": theme_key, "budget": budget}
+        params = {"pid": pid, "voter": voter_id, "theme": theme_key, "budget": budget}
         spent = conn.scalar(votes_sql.spend_vote(self._dialect), params)
         return int(spent) if spent is not None else None
 

@@ -63,25 +63,33 @@ def participant_ids(dialect: str) -> Any:
     )
 
 
-@cache
-def spend_vote(dialect: str) -> Any:
-    """Take one vote from a budget row, creating it, unless `used` has reached `budget`.
-    One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
-    stmt = (
+def budget_row(dialect: str, used: Any) -> Any:
+    """An insert of a voter's budget row for a theme (`pid`, `voter`, `theme`), `used` set."""
+    return (
         dialect_of(dialect)
         .insert(m.VoteBudget)
         .values(
             programme_id=bindparam("pid"),
-            participant_id=bindparam("voter_id"),
+            participant_id=bindparam("voter"),
             theme_key=bindparam("theme"),
-            used=1,
+            used=used,
         )
     )
-    return stmt.on_conflict_do_update(
-        index_elements=["programme_id", "participant_id", "theme_key"],
-        set_={"used": m.VoteBudget.used + 1},
-        where=m.VoteBudget.used < bindparam("budget"),
-    ).returning(m.VoteBudget.used)
+
+
+@cache
+def spend_vote(dialect: str) -> Any:
+    """Take one vote from a budget row, creating it, unless `used` has reached `budget`.
+    One guarded upsert: concurrent spenders queue on the row and re-check the guard."""
+    return (
+        budget_row(dialect, 1)
+        .on_conflict_do_update(
+            index_elements=["programme_id", "participant_id", "theme_key"],
+            set_={"used": m.VoteBudget.used + 1},
+            where=m.VoteBudget.used < bindparam("budget"),
+        )
+        .returning(m.VoteBudget.used)
+    )
 
 
 @cache

@@ -116,3 +116,18 @@ async def test_calls_submitted_together_share_one_batch(callers: int) -> None:
         range(callers)
     )
     assert batches == [list(range(callers))]
+
+
+async def test_the_cache_of_participant_ids_stays_bounded_when_voters_arrive_in_batches(
+    services, monkeypatch
+) -> None:
+    import storage.repository
+
+    monkeypatch.setattr(storage.repository, "PARTICIPANT_CACHE", 10)
+    repo = services.repo
+    await _ideas(repo, ["inclusive-growth"])
+    for start in range(0, 40, 8):  # batches of new voters, never one alone
+        voters = [person(f"v{n}") for n in range(start, start + 8)]
+        await asyncio.gather(*(repo.vote(P, 1, v, in_channel(), BUDGET) for v in voters))
+        assert len(repo._participants) <= 10
+    assert (await repo.idea(P, 1)).votes == 40
