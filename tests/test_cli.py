@@ -67,6 +67,8 @@ def test_chat_runs_the_workshop_from_a_script(env, tmp_path: Path) -> None:
     assert "From now on, ideas and votes from this channel count as Business." in out
     assert "#2 · Investing in infrastructure" in out
     assert "You have 4 of 5 votes left for Inclusive growth" in out
+    assert "↻ #1 · Inclusive growth" in out  # the refreshed card, as it reads after the vote
+    assert "Votes: 1 vote — business 1" in out
     assert "#1 is now Combined authority · as Funder · Scaling: Grants and subsidies." in out
     assert "2 ideas, 2 votes from 1 participant." in out
 
