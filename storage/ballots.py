@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -27,12 +27,15 @@ from storage.vote_queries import budget_row, dialect_of, one_of
 class Kind(Enum):
     CAST = "cast"
     RETRACT = "retract"
+    TOGGLE = "toggle"  # the Vote button: cast, or retract unless it is a double-click
 
 
 @dataclass(frozen=True, slots=True)
 class Ballot:
     """One click or command: cast (within `budget`, counted for the audience of the channel
-    `where` it came from) or retract."""
+    `where` it came from), retract, or toggle. A toggle's vote is stamped `at`, when the click
+    arrived, and a second click less than `double_click` after a vote's stamp is folded into
+    it: decided here, under the voter's budget lock, so processes fold a double-click alike."""
 
     kind: Kind
     number: int
@@ -40,6 +43,14 @@ class Ballot:
     where: ConversationRef | None = None
     budget: int = 0
     tally: bool = False  # the caller wants the idea as it reads after the batch
+    at: datetime | None = None
+    double_click: timedelta = timedelta(0)
+
+
+def tells_tally(ballot: Ballot, result: VoteResult) -> bool:
+    """Whether the caller is told the idea's tally: when asked, and when a click took a vote
+    back (the voter is told; a vote cast shows on the card alone)."""
+    return ballot.tally or (ballot.kind is Kind.TOGGLE and result.outcome is VoteOutcome.RETRACTED)
 
 
 # ---- one batch, in one transaction ------------------------------------------------------------
@@ -186,31 +197,48 @@ def _decide(
         return VoteResult(VoteOutcome.HIDDEN, target.number, theme)
     budget_key, vote_key = (voter, theme), (target.id, voter)
     used = state.used.get(budget_key, 0)
-    if ballot.kind is Kind.CAST:
-        if vote_key in state.votes:
-            cast_at = as_utc(state.votes[vote_key])
-            return VoteResult(VoteOutcome.ALREADY, target.number, theme, used, cast_at)
-        if used >= ballot.budget or ballot.where is None:
-            return VoteResult(VoteOutcome.OVER_BUDGET, target.number, theme, used)
-        state.votes[vote_key] = now
-        state.added[vote_key] = {
-            "idea_id": target.id,
-            "participant_id": voter,
-            "audience": audiences[ballot.where],
-            "platform": ballot.where.platform,
-            "cast_at": now,
-        }
-        return VoteResult(
-            VoteOutcome.CAST, target.number, theme, _spend(state, budget_key, used + 1)
-        )
+    cast_at = state.votes.get(vote_key)
+    if ballot.kind is Kind.RETRACT or (
+        ballot.kind is Kind.TOGGLE and cast_at is not None and not _double_click(ballot, cast_at)
+    ):
+        return _retract(state, target, budget_key, vote_key, used)
+    if cast_at is not None:
+        return VoteResult(VoteOutcome.ALREADY, target.number, theme, used, as_utc(cast_at))
+    if used >= ballot.budget or ballot.where is None:
+        return VoteResult(VoteOutcome.OVER_BUDGET, target.number, theme, used)
+    stamp = ballot.at or now
+    state.votes[vote_key] = stamp
+    state.added[vote_key] = {
+        "idea_id": target.id,
+        "participant_id": voter,
+        "audience": audiences[ballot.where],
+        "platform": ballot.where.platform,
+        "cast_at": stamp,
+    }
+    return VoteResult(VoteOutcome.CAST, target.number, theme, _spend(state, budget_key, used + 1))
+
+
+def _retract(
+    state: _State,
+    target: Any,
+    budget_key: tuple[int, str],
+    vote_key: tuple[int, int],
+    used: int,
+) -> VoteResult:
     if vote_key not in state.votes:
-        return VoteResult(VoteOutcome.NOT_VOTED, target.number, theme, used)
+        return VoteResult(VoteOutcome.NOT_VOTED, target.number, target.theme_key, used)
     del state.votes[vote_key]
     if state.added.pop(vote_key, None) is None:  # stored before this batch
         state.removed.add(vote_key)
     # A vote kept uncharged (its idea unhidden when the voter's budget was full) refunds nothing.
     left = _spend(state, budget_key, max(used - 1, 0))
-    return VoteResult(VoteOutcome.RETRACTED, target.number, theme, left)
+    return VoteResult(VoteOutcome.RETRACTED, target.number, target.theme_key, left)
+
+
+def _double_click(ballot: Ballot, cast_at: datetime) -> bool:
+    """A click that arrived less than the double-click time after the vote's own click (or
+    before it: the other click of the pair reached another process first)."""
+    return ballot.at is not None and ballot.at - as_utc(cast_at) < ballot.double_click
 
 
 def _spend(state: _State, budget_key: tuple[int, str], used: int) -> int:

@@ -115,6 +115,8 @@ class Idea(Base):
     __table_args__ = (
         UniqueConstraint("programme_id", "number"),
         Index(None, "programme_id", "theme_key"),
+        # A platform's id for the request that brought the idea: a retry or replay adds nothing.
+        UniqueConstraint("programme_id", "request_key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
@@ -140,6 +142,7 @@ class Idea(Base):
     status: Mapped[str | None] = mapped_column(String(20))  # set once assigned: an action
     owner: Mapped[str | None] = mapped_column(String(300))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    request_key: Mapped[str | None] = mapped_column(String(200))
 
 
 class Vote(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, delete, func, insert, select, union, update
@@ -80,6 +80,15 @@ def _idea(
         latest_note=note,
         hidden=bool(row.hidden),
     )
+
+
+def _checkable(query: Select[Any], pid: int, after: int) -> Select[Any]:
+    """Ideas a near-duplicate check compares with, stored after storage id `after`."""
+    return query.where(m.Idea.programme_id == pid, m.Idea.id > after, m.Idea.merged_into.is_(None))
+
+
+def _place_order(where: domain.ConversationRef) -> tuple[str, str, str]:
+    return where.platform, where.workspace_id, where.channel_id
 
 
 class SqlRepository:
@@ -158,7 +167,8 @@ class SqlRepository:
         """Ids of many, from the cache where known; the rest are registered by one upsert that
         returns the id, or, for several (a batch of votes), by one executemany and one read."""
         found = {who: self._participants[who] for who in people if who in self._participants}
-        new = [who for who in people if who not in found]
+        # One order in every process: two batches registering the same people never deadlock.
+        new = sorted((who for who in people if who not in found), key=lambda w: w.key)
         rows = [
             {"platform": w.platform, "user_id": w.user_id, "display_name": w.display_name}
             for w in new
@@ -476,19 +486,27 @@ class SqlRepository:
 
     # ---- ideas -----------------------------------------------------------------------------------
 
-    async def add_idea(self, new: domain.NewIdea) -> domain.Idea:
-        def tx(conn: Connection) -> Any:
+    async def add_idea(
+        self, new: domain.NewIdea, checked_through: int | None = None
+    ) -> domain.IdeaAdded:
+        def tx(conn: Connection) -> domain.IdeaAdded:
             pid = self._programme_id(conn, new.programme_key)
+            # The programme's row is the lock every new idea takes, in every process: the
+            # checks below and the insert are one decision.
+            last = conn.execute(
+                select(m.Programme.last_number).where(m.Programme.id == pid).with_for_update()
+            ).scalar_one()
+            if new.request_key is not None:
+                earlier = self._requested(conn, pid, new.request_key)
+                if earlier is not None:
+                    return domain.IdeaAdded(domain.IdeaOutcome.REPEATED, earlier)
+            if checked_through is not None and self._stored_after(conn, pid, checked_through):
+                return domain.IdeaAdded(domain.IdeaOutcome.STALE)
+            number = last + 1
+            bump = update(m.Programme).where(m.Programme.id == pid).values(last_number=number)
+            conn.execute(bump)
             author_id = self._participant_id(conn, new.author)
             channel_id, _, audience = self._channel_row(conn, pid, new.where)
-            number = (
-                conn.execute(
-                    update(m.Programme)
-                    .where(m.Programme.id == pid)
-                    .values(last_number=m.Programme.last_number + 1)
-                    .returning(m.Programme.last_number)
-                )
-            ).scalar_one()
             conn.execute(
                 insert(m.Idea).values(
                     programme_id=pid,
@@ -503,12 +521,31 @@ class SqlRepository:
                     created_at=self._clock.now(),
                     suggested_actor=new.suggestion.actor_key if new.suggestion else None,
                     suggested_style=new.suggestion.style_key if new.suggestion else None,
+                    request_key=new.request_key,
                 )
             )
             self._log(conn, pid, number, new.author.key, "idea.added", theme=new.theme_key)
-            return self._one_idea(conn, pid, number)
+            return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._one_idea(conn, pid, number))
 
         return await self._write(tx)
+
+    def _requested(self, conn: Connection, pid: int, request_key: str) -> domain.Idea | None:
+        number = conn.scalar(
+            select(m.Idea.number).where(
+                m.Idea.programme_id == pid, m.Idea.request_key == request_key
+            )
+        )
+        return None if number is None else self._one_idea(conn, pid, number)
+
+    @staticmethod
+    def _stored_after(conn: Connection, pid: int, idea_id: int) -> bool:
+        return conn.scalar(_checkable(select(m.Idea.id), pid, idea_id).limit(1)) is not None
+
+    async def idea_of_request(self, programme: str, request_key: str) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            return self._requested(conn, self._programme_id(conn, programme), request_key)
+
+        return await self._read(tx)
 
     async def idea(self, programme: str, number: int) -> domain.Idea | None:
         def tx(conn: Connection) -> Any:
@@ -635,10 +672,9 @@ class SqlRepository:
         def tx(conn: Connection) -> list[tuple[int, int, str]]:
             pid = self._programme_id(conn, programme)
             rows = conn.execute(
-                select(m.Idea.id, m.Idea.number, m.Idea.text)
-                .where(m.Idea.programme_id == pid, m.Idea.id > after)
-                .where(m.Idea.merged_into.is_(None))
-                .order_by(m.Idea.id)
+                _checkable(select(m.Idea.id, m.Idea.number, m.Idea.text), pid, after).order_by(
+                    m.Idea.id
+                )
             )
             return [(row.id, row.number, row.text) for row in rows]
 
@@ -804,25 +840,40 @@ class SqlRepository:
         ballot = ballots.Ballot(ballots.Kind.RETRACT, number, voter, tally=tally)
         return await self._ballots.submit(programme, ballot)
 
+    async def toggle(
+        self,
+        programme: str,
+        number: int,
+        voter: domain.Participant,
+        where: domain.ConversationRef,
+        budget: int,
+        at: datetime,
+        double_click: timedelta,
+    ) -> VoteResult:
+        ballot = ballots.Ballot(
+            ballots.Kind.TOGGLE, number, voter, where, budget, at=at, double_click=double_click
+        )
+        return await self._ballots.submit(programme, ballot)
+
     async def _count(self, programme: str, batch: list[ballots.Ballot]) -> list[VoteResult]:
         """One batch of votes and unvotes (see `storage.ballots`)."""
 
         def tx(conn: Connection) -> list[VoteResult]:
             pid = self._programme_id(conn, programme)
             voters = self._participant_ids(conn, {b.voter for b in batch})
-            audiences: dict[domain.ConversationRef, str] = {}
-            for ballot in batch:
-                if ballot.where is not None and ballot.where not in audiences:
-                    audiences[ballot.where] = self._channel_row(conn, pid, ballot.where)[2]
+            # Channels are registered in one order in every process, like people: no deadlocks.
+            places = sorted({b.where for b in batch if b.where is not None}, key=_place_order)
+            audiences = {where: self._channel_row(conn, pid, where)[2] for where in places}
             now = self._clock.now()
             results = ballots.count(conn, self._dialect, pid, now, batch, voters, audiences)
-            wanted = {r.number for b, r in zip(batch, results, strict=True) if b.tally and r.number}
+            told = [ballots.tells_tally(b, r) for b, r in zip(batch, results, strict=True)]
+            wanted = {r.number for r, tell in zip(results, told, strict=True) if tell and r.number}
             if not wanted:
                 return results
             ideas = {i.number: i for i in self._ideas(conn, pid, numbers=wanted)}
             return [
-                replace(r, idea=ideas.get(r.number)) if b.tally and r.number else r
-                for b, r in zip(batch, results, strict=True)
+                replace(r, idea=ideas.get(r.number)) if tell and r.number else r
+                for r, tell in zip(results, told, strict=True)
             ]
 
         return await self._write(tx)

@@ -8,6 +8,7 @@ a runner decides how it gets a connection and when it commits.
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,11 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.ports import StoreUnavailable
+from storage import transient
 from storage.database import READ_ONLY, create_sync_engine
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 READ_THREADS = 4  # SQLite readers run in parallel (WAL); the one writer has its own thread
@@ -139,14 +144,44 @@ def _settle(batch: list[_Write]) -> None:
 
 class AsyncServer:
     """A server database through its async driver (asyncpg): the same transaction code runs
-    on the event loop via `run_sync`; the server itself commits concurrent writers together."""
+    on the event loop via `run_sync`; the server itself commits concurrent writers together.
+
+    A transaction that failed for a reason another try may cure (`storage.transient`) is run
+    again, a bounded number of times: callers never see a deadlock between processes, and see
+    `StoreUnavailable` only when the server stayed out of reach."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
     async def run(self, work: Callable[[Connection], T], write: bool) -> T:
-        async with self._engine.begin() as connection:
-            return await connection.run_sync(work)
+        attempt = 1
+        while True:
+            try:
+                async with self._engine.begin() as connection:
+                    return await connection.run_sync(work)
+            except Exception as error:
+                failure = transient.classify(error)
+                if failure is None:
+                    raise
+                if attempt >= transient.ATTEMPTS[failure]:
+                    if failure is transient.Failure.UNAVAILABLE:
+                        raise StoreUnavailable(_unavailable(error)) from error
+                    raise
+                cause = type(error).__name__
+                log.info(
+                    "transaction retried",
+                    extra={"failure": failure.value, "attempt": attempt, "error": cause},
+                )
+            await asyncio.sleep(transient.delay(failure, attempt))
+            attempt += 1
 
     async def close(self) -> None:
         """The engine belongs to the caller, who disposes of it."""
+
+
+def _unavailable(error: BaseException) -> str:
+    """What went wrong, in a line fit for the log: the driver's words, never the statement or
+    its parameters (which hold what participants typed)."""
+    original = getattr(error, "orig", None) or error
+    words = str(original).splitlines()
+    return f"{type(original).__name__}: {words[0] if words else ''}"

@@ -165,6 +165,21 @@ class NewIdea:
     where: ConversationRef
     prompt_id: int | None
     suggestion: Assignment | None = None
+    request_key: str | None = None  # the platform's id for the request that brought it
+
+
+class IdeaOutcome(StrEnum):
+    """What storage did with a new idea."""
+
+    ADDED = "added"
+    REPEATED = "repeated"  # its request was seen before: the idea stored then is returned
+    STALE = "stale"  # newer ideas arrived since the near-duplicate check: check them first
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaAdded:
+    outcome: IdeaOutcome
+    idea: Idea | None = None  # the idea stored (ADDED) or stored earlier (REPEATED)
 
 
 class Phase(StrEnum):

@@ -37,6 +37,7 @@ from bot.core.interaction import (
     Reply,
 )
 from bot.core.playbook import Playbook
+from bot.core.ports import StoreUnavailable
 from bot.core.usecases import (
     actions,
     assignment,
@@ -61,6 +62,11 @@ SORRY = (
     "Please try again in a moment; organisers can find the details in the bot's log."
 )
 
+UNAVAILABLE = (
+    "The workshop can't reach its database just now, so nothing was changed. "
+    "Please try again in a moment."
+)
+
 
 class Engine:
     """Routes intents to use cases and turns every refusal into a friendly reply."""
@@ -78,6 +84,11 @@ class Engine:
             return await self._spread(ctx, await self._route(ctx, intent))
         except (Refusal, grammar.GrammarError) as refusal:
             return [Rejected(str(refusal))]
+        except StoreUnavailable as error:
+            log.warning(
+                "storage unavailable", extra={"programme": ctx.programme_key, "error": str(error)}
+            )
+            return [Rejected(UNAVAILABLE)]
         except Exception:
             log.exception(
                 "intent failed",

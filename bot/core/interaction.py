@@ -30,11 +30,14 @@ FORGET = "person.forget"
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Who is acting, where, and in which programme."""
+    """Who is acting, where, and in which programme. `request_key` is the platform's own id
+    for the request (a Slack event id or trigger id, a Teams activity): an idea stored with it
+    is stored once, however often the platform re-sends or someone replays the request."""
 
     who: Participant
     where: ConversationRef
     programme_key: str = "default"
+    request_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
@@ -24,6 +24,7 @@ from bot.core.domain import (
     Forgotten,
     HistoryEntry,
     Idea,
+    IdeaAdded,
     MergeResult,
     ModerationResult,
     NewIdea,
@@ -44,6 +45,10 @@ from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
 
 log = logging.getLogger(__name__)
+
+
+class StoreUnavailable(Exception):
+    """Storage could not be reached, even after retrying for a while: nothing was changed."""
 
 
 class Clock(Protocol):
@@ -134,11 +139,18 @@ class Repository(Protocol):
 
     async def posts(self, programme: str, anchor: Anchor) -> Sequence[PostedMessage]: ...
 
-    async def add_idea(self, new: NewIdea) -> Idea:
-        """Record an idea under the programme's next number, with the channel's audience."""
+    async def add_idea(self, new: NewIdea, checked_through: int | None = None) -> IdeaAdded:
+        """Record an idea under the programme's next number, with the channel's audience.
+        Atomic with two checks: a request seen before (`new.request_key`) stores nothing and
+        returns the idea it stored (REPEATED); with `checked_through`, an idea stored after
+        that storage id, which the near-duplicate check has not seen, stores nothing (STALE).
+        So a replayed request adds nothing, and the check and the insert are one decision."""
 
     async def idea(self, programme: str, number: int) -> Idea | None:
         """The idea by number, merged or not (a merged idea carries `merged_into`)."""
+
+    async def idea_of_request(self, programme: str, request_key: str) -> Idea | None:
+        """The idea stored by the request with this key, if one was."""
 
     async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
         """(storage id, number, text) of ideas stored after storage id `after`, oldest first:
@@ -177,6 +189,21 @@ class Repository(Protocol):
     async def unvote(
         self, programme: str, number: int, voter: Participant, tally: bool = False
     ) -> VoteResult: ...
+
+    async def toggle(
+        self,
+        programme: str,
+        number: int,
+        voter: Participant,
+        where: ConversationRef,
+        budget: int,
+        at: datetime,
+        double_click: timedelta,
+    ) -> VoteResult:
+        """The Vote button, decided in one transaction: cast the vote (stamped `at`, when the
+        click arrived) or, when it is there already, take it back (RETRACTED), unless it was
+        cast less than `double_click` before `at`: the second click of a double-click is
+        folded into the first (ALREADY), whichever process each click reached first."""
 
     async def assign(
         self, programme: str, number: int, assignment: Assignment | None, by: Participant

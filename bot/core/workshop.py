@@ -39,6 +39,7 @@ class Workshop:
     links: Links | None = None  # signed links to the web view, when configured
     indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
     index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    idea_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one new idea at a time
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     _ready: set[str] = field(default_factory=set)
 

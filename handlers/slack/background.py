@@ -1,4 +1,4 @@
-"""Work done after the ack: tracked tasks, and a cap on engine calls."""
+"""Work done after the ack (replies going out), tracked so that shutdown and tests can wait."""
 
 from __future__ import annotations
 
@@ -11,27 +11,19 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-WORKERS = 256  # engine calls in flight at once, per process (votes among them share batches)
-
 
 class Tasks:
-    """Work started after the ack; tracked so that shutdown (and tests) can wait for it.
-    `limited` work takes one of `workers` slots, so a burst of clicks queues cheaply instead of
-    crowding the event loop that must keep acking within 3 s."""
+    """Replies and updates sent after the ack. What the core stores is committed before the
+    ack, so this work only ever carries out answers to requests already decided."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(self) -> None:
         self._running: set[asyncio.Task[Any]] = set()
-        self._slots = asyncio.Semaphore(workers)
 
-    def spawn(self, work: Coroutine[Any, Any, T], limited: bool = False) -> asyncio.Task[T]:
-        task = asyncio.get_running_loop().create_task(self._slot(work) if limited else work)
+    def spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.get_running_loop().create_task(work)
         self._running.add(task)
         task.add_done_callback(self._done)
         return task
-
-    async def _slot(self, work: Coroutine[Any, Any, T]) -> T:
-        async with self._slots:
-            return await work
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._running.discard(task)

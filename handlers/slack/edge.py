@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -27,7 +28,7 @@ from handlers.slack.origin import PLATFORM, Origin
 
 log = logging.getLogger(__name__)
 
-ACK_BUDGET = 2.0  # seconds a modal submission may wait for the core before a plain ack
+NAME_BUDGET = 1.0  # seconds to learn a person's name before their request goes on without it
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 2
 NAMES_CACHED = 5000
@@ -84,48 +85,68 @@ class SlackEdge:
     def context(self, origin: Origin) -> Context:
         return origin.context(self.programme(origin.team_id))
 
-    # ---- flows, run after the ack --------------------------------------------------------
+    # ---- flows: what the core stores is committed before the ack --------------------------
 
-    async def run(self, client: AsyncWebClient, origin: Origin, intent: Intent) -> None:
-        origin, ctx, replies = await self.handle(client, origin, intent)
-        await self.poster.deliver(client, origin, ctx, replies)
+    async def act(
+        self,
+        ack: Ack,
+        client: AsyncWebClient,
+        origin: Origin,
+        intent: Intent,
+        request_key: str | None = None,
+    ) -> None:
+        """The core decides and commits, then Slack hears the ack, then the replies go out: a
+        click or an idea that was acknowledged survives the process being killed at any
+        moment. (Slack allows 3 s for the ack; a batch of votes commits in milliseconds.)"""
+        origin, ctx, replies = await self.handle(client, origin, intent, request_key)
+        await ack()
+        self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
+
+    async def act_once(
+        self, ack: Ack, client: AsyncWebClient, origin: Origin, intent: Intent, request_id: str
+    ) -> None:
+        """`act` for a request Slack may send again (an event after a slow ack) or someone may
+        replay (a slash command): only its first sighting is acted on."""
+        if await self.first_sighting(request_id):
+            await self.act(ack, client, origin, intent)
+        else:
+            await ack()
 
     async def handle(
-        self, client: AsyncWebClient, origin: Origin, intent: Intent
+        self,
+        client: AsyncWebClient,
+        origin: Origin,
+        intent: Intent,
+        request_key: str | None = None,
     ) -> tuple[Origin, Context, list[Reply]]:
         origin = await self.named(client, origin)
-        ctx = self.context(origin)
+        ctx = replace(self.context(origin), request_key=request_key)
         replies = await self.engine.handle(ctx, intent)
         return origin, ctx, replies
 
-    async def run_event(
-        self, client: AsyncWebClient, body: Mapping[str, Any], origin: Origin, intent: Intent
-    ) -> None:
-        """Events API callbacks are retried by Slack; only the first sighting is acted on."""
-        if await self.first_sighting(body):
-            await self.run(client, origin, intent)
-
-    async def first_sighting(self, body: Mapping[str, Any]) -> bool:
-        event_id = str(body.get("event_id") or "")
-        if not event_id:
+    async def first_sighting(self, request_id: str) -> bool:
+        """True unless the request was seen before (by any process); stored in its own
+        transaction, for requests whose effects carry no key of their own."""
+        if not request_id:
             return True
-        first = await self.engine.workshop.repo.first_sighting(PLATFORM, event_id)
+        first = await self.engine.workshop.repo.first_sighting(PLATFORM, request_id)
         if not first:
-            log.info("repeated slack event ignored", extra={"event_id": event_id})
+            log.info("repeated slack request ignored", extra={"request": request_id})
         return first
 
     async def submit(
-        self, ack: Ack, client: AsyncWebClient, origin: Origin, intent: Intent, field: str | None
+        self,
+        ack: Ack,
+        client: AsyncWebClient,
+        origin: Origin,
+        intent: Intent,
+        field: str | None,
+        request_key: str | None,
     ) -> None:
-        """A modal submission: a refusal the core gives quickly is shown in the modal itself
-        (`response_action="errors"`); a slow answer is acked first and delivered afterwards."""
-        work = self.tasks.spawn(self.handle(client, origin, intent))
-        done, _ = await asyncio.wait({work}, timeout=ACK_BUDGET)
-        if not done:
-            await ack()
-            self.tasks.spawn(self._deliver_later(client, work))
-            return
-        origin, ctx, replies = work.result()
+        """A modal submission: a refusal is shown in the modal itself
+        (`response_action="errors"`), so nothing typed is lost; otherwise the modal closes
+        once the idea is stored."""
+        origin, ctx, replies = await self.handle(client, origin, intent, request_key)
         refusals = [r.reason for r in replies if isinstance(r, Rejected)]
         if refusals and field:
             await ack(response_action="errors", errors={field: " ".join(refusals)})
@@ -133,16 +154,8 @@ class SlackEdge:
         await ack()
         self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
 
-    async def _deliver_later(
-        self, client: AsyncWebClient, work: asyncio.Task[tuple[Origin, Context, list[Reply]]]
-    ) -> None:
-        origin, ctx, replies = await work
-        await self.poster.deliver(client, origin, ctx, replies)
-
-    async def publish_home(
-        self, client: AsyncWebClient, body: Mapping[str, Any], origin: Origin
-    ) -> None:
-        if not await self.first_sighting(body):
+    async def publish_home(self, client: AsyncWebClient, event_id: str, origin: Origin) -> None:
+        if not await self.first_sighting(event_id):
             return
         origin = await self.named(client, origin)
         card = await self.engine.home(self.context(origin))
@@ -155,7 +168,9 @@ class SlackEdge:
         """App Home's "Post next": first ask which channel (the prompt needs one)."""
         theme = next((t for t in self.engine.playbook.themes if t.key == theme_key), None)
         if theme is None:
-            await self.run(client, origin, ButtonPressed(POST_PROMPT, theme_key))
+            pressed = ButtonPressed(POST_PROMPT, theme_key)  # the core says what is wrong
+            origin, ctx, replies = await self.handle(client, origin, pressed)
+            await self.poster.deliver(client, origin, ctx, replies)
             return
         label = f"Post the next {theme.title} challenge into this channel:"
         try:
@@ -172,7 +187,12 @@ class SlackEdge:
         key = (origin.team_id, origin.user_id)
         name = self._names.get(key)
         if name is None:
-            name = await self._lookup_name(client, origin.user_id)
+            try:
+                lookup = self._lookup_name(client, origin.user_id)
+                name = await asyncio.wait_for(lookup, NAME_BUDGET)
+            except TimeoutError:  # the ack cannot wait for a slow Web API; asked again next time
+                log.info("users.info too slow", extra={"user": origin.user_id})
+                return origin
             if len(self._names) >= NAMES_CACHED:
                 self._names.clear()
             self._names[key] = name

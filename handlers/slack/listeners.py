@@ -1,4 +1,4 @@
-"""Bolt listeners: ack at once, decode the payload, and leave the rest to background work."""
+"""Bolt listeners: decode the payload, let the core decide and commit, ack, then reply."""
 
 from __future__ import annotations
 
@@ -25,19 +25,20 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     async def action(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        await ack()
         where = origin.from_action(body)
         pressed = blockkit.action_intent(action)
         if pressed.action_id == POST_PROMPT and not where.channel_id:
+            await ack()
             edge.tasks.spawn(edge.pick_channel(client, where, pressed.value))
             return
-        edge.tasks.spawn(edge.run(client, where, pressed), limited=True)
+        await edge.act(ack, client, where, pressed)
 
     @bolt.command(re.compile(r"^/"))
     async def command(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
-        await ack()
+        """A trigger id is unique per invocation: a replayed command is recognised."""
         intent = blockkit.command_intent(str(body.get("text") or ""))
-        edge.tasks.spawn(edge.run(client, origin.from_command(body), intent), limited=True)
+        where = origin.from_command(body)
+        await edge.act_once(ack, client, where, intent, _trigger(body))
 
     @bolt.view_submission(ANY)
     async def submission(
@@ -52,7 +53,8 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
             intent = ButtonPressed(POST_PROMPT, meta.form)
         else:
             where = origin.from_view(body, meta.channel_id, meta.channel_name, meta.thread_ts)
-        await edge.submit(ack, client, where, intent, blockkit.first_input(view))
+        field = blockkit.first_input(view)
+        await edge.submit(ack, client, where, intent, field, _trigger(body) or None)
 
     @bolt.event("message")
     async def message(
@@ -62,24 +64,24 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         context: AsyncBoltContext,
         client: AsyncWebClient,
     ) -> None:
-        await ack()
+        """A thread reply is an idea, stored with the event's id: Slack's retry of an event
+        acked late, or after a crash, adds nothing and loses nothing."""
         posted = blockkit.message_intent(event, context.bot_user_id)
-        if posted is not None:
-            edge.tasks.spawn(
-                edge.run_event(client, body, origin.from_event(body, event), posted), limited=True
-            )
+        if posted is None:
+            await ack()
+            return
+        key = _event(body)
+        await edge.act(ack, client, origin.from_event(body, event), posted, key or None)
 
     @bolt.event("app_mention")
     async def mention(
         ack: Ack, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        await ack()
         if not blockkit.is_person_speaking(event):
+            await ack()
             return
         intent = blockkit.mention_intent(str(event.get("text") or ""))
-        edge.tasks.spawn(
-            edge.run_event(client, body, origin.from_event(body, event), intent), limited=True
-        )
+        await edge.act_once(ack, client, origin.from_event(body, event), intent, _event(body))
 
     @bolt.event("app_home_opened")
     async def home(
@@ -87,6 +89,17 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     ) -> None:
         await ack()
         if event.get("tab", "home") == "home":
-            edge.tasks.spawn(
-                edge.publish_home(client, body, origin.from_event(body, event)), limited=True
-            )
+            where = origin.from_event(body, event)
+            edge.tasks.spawn(edge.publish_home(client, _event(body), where))
+
+
+def _event(body: Mapping[str, Any]) -> str:
+    """An Events API callback's id, the same on Slack's retries."""
+    event_id = str(body.get("event_id") or "")
+    return f"event:{event_id}" if event_id else ""
+
+
+def _trigger(body: Mapping[str, Any]) -> str:
+    """A slash command's or a modal submission's trigger id, unique per invocation."""
+    trigger_id = str(body.get("trigger_id") or "")
+    return f"trigger:{trigger_id}" if trigger_id else ""

@@ -1,7 +1,10 @@
 """The Teams bot: activities in, the core's intents through `Engine.handle`, replies out.
 
 Teams re-sends an activity when the bot is slow (about 15 s); each activity is acted on once,
-remembered in the database so that a second process or a restart cannot act on it again.
+remembered in the database so that a second process or a restart cannot act on it again. An
+idea is remembered with its activity in the idea's own transaction, so a re-send after a crash
+stores it then; every other activity is remembered before it is acted on. Either way the HTTP
+answer goes out only once the turn, and what it stored, is done.
 """
 
 from __future__ import annotations
@@ -9,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo
 
 from bot.core.engine import Engine
-from bot.core.interaction import Card, Context, Rejected, Reply, Text, Tone
+from bot.core.interaction import Card, Context, MessagePosted, Rejected, Reply, Text, Tone
 from handlers.coalescer import Coalescer
 from handlers.teams import adaptive_cards
 from handlers.teams.activities import PLATFORM, Origin, message_intent, origin
@@ -48,13 +52,13 @@ class WorkshopBot(TeamsActivityHandler):
         return self._engine()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        if await self._first_sighting(turn_context):
+        if _is_idea(turn_context.activity) or await self._first_sighting(turn_context):
             await super().on_turn(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         where = origin(activity)
-        ctx = where.context(self.programme_key)
+        ctx = replace(where.context(self.programme_key), request_key=_request_key(activity))
         log.debug(
             "teams message",
             extra={
@@ -157,14 +161,32 @@ class WorkshopBot(TeamsActivityHandler):
 
     async def _first_sighting(self, turn_context: TurnContext) -> bool:
         activity = turn_context.activity
-        if not activity.id:
+        key = _request_key(activity)
+        if key is None:
             return True
-        conversation = activity.conversation.id if activity.conversation else ""
-        key = hashlib.sha256(f"{conversation}|{activity.id}".encode()).hexdigest()
         first = await self.engine.workshop.repo.first_sighting(PLATFORM, key)
         if not first:
             log.info(
                 "repeated teams activity ignored",
-                extra={"activity_id": activity.id, "conversation": conversation},
+                extra={"activity_id": activity.id, "conversation": _conversation(activity)},
             )
         return first
+
+
+def _request_key(activity: Activity) -> str | None:
+    """The activity's id within its conversation: the same on Teams' re-sends."""
+    if not activity.id:
+        return None
+    key = hashlib.sha256(f"{_conversation(activity)}|{activity.id}".encode()).hexdigest()
+    return f"activity:{key}"
+
+
+def _conversation(activity: Activity) -> str:
+    return activity.conversation.id if activity.conversation else ""
+
+
+def _is_idea(activity: Activity) -> bool:
+    """A typed message that may be an idea: the idea carries the activity's key itself."""
+    if activity.type != ActivityTypes.message or activity.value is not None:
+        return False
+    return isinstance(message_intent(activity, origin(activity)), MessagePosted)

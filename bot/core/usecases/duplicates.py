@@ -17,14 +17,16 @@ log = logging.getLogger(__name__)
 BULK = 500
 
 
-async def find(ws: Workshop, programme: str, text: str) -> Idea | None:
-    """The programme's idea that `text` nearly repeats, if any (never a merged or hidden one)."""
+async def find(ws: Workshop, programme: str, text: str) -> tuple[Idea | None, int]:
+    """The programme's idea that `text` nearly repeats, if any (never a merged or hidden one),
+    and the storage id of the newest idea the check has seen."""
     index = await _current(ws, programme)
+    checked_through = index.last_seen
     for match in index.nearest(text):
         idea = await ws.repo.idea(programme, match.number)
         if idea is not None and idea.merged_into is None and not idea.hidden:
-            return idea
-    return None
+            return idea, checked_through
+    return None, checked_through
 
 
 async def warm(ws: Workshop, programme: str) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import replace
 
 from bot.core import cards, grammar
-from bot.core.domain import Anchor, AnchorKind, NewIdea, PostedPrompt
+from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say
 from bot.core.usecases import duplicates, phases, suggesting
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 5  # rounds of check-then-insert before giving up under a storm of ideas
+BUSY = (
+    "Lots of ideas are arriving at once and yours was not saved yet. "
+    "Please send it again in a moment."
+)
 
 
 def check_text(text: str) -> str:
@@ -86,13 +96,63 @@ async def record(
         author=ctx.who,
         where=ctx.where,
         prompt_id=prompt.id if prompt else None,
+        request_key=ctx.request_key,
     )
-    similar = await duplicates.find(ws, ctx.programme_key, new.text)
+    async with ws.idea_locks.setdefault(new.programme_key, asyncio.Lock()):
+        for _ in range(ATTEMPTS):
+            replies = await _check_and_add(ws, new)
+            if replies is not None:
+                return replies
+    log.warning("idea checks kept going stale", extra={"programme": new.programme_key})
+    raise Refusal(BUSY)
+
+
+async def _check_and_add(ws: Workshop, new: NewIdea) -> list[Reply] | None:
+    """One round of the near-duplicate check and the insert; None when ideas stored meanwhile
+    by another process made the check stale (the insert then stored nothing).
+
+    A request seen before is answered with the idea it stored, not held back as a near-
+    duplicate of itself. Ideas are added one at a time per process (`idea_locks`), so only
+    other processes can make a check stale."""
+    if new.request_key is not None:
+        earlier = await ws.repo.idea_of_request(new.programme_key, new.request_key)
+        if earlier is not None:
+            return await _repeated(ws, new.programme_key, earlier)
+    similar, checked_through = await duplicates.find(ws, new.programme_key, new.text)
     if similar is not None:
-        draft = await ws.repo.save_draft(new)
-        held = cards.duplicate_card(ws.playbook, similar, new.text, draft)
-        return [Say(held, Delivery.PRIVATE)]
-    return await _save(ws, new)
+        return await _hold_back(ws, new, similar)
+    added = await ws.repo.add_idea(await _suggested(ws, new), checked_through)
+    if added.outcome is IdeaOutcome.STALE:
+        return None
+    assert added.idea is not None  # ADDED and REPEATED carry the idea
+    if added.outcome is IdeaOutcome.REPEATED:
+        return await _repeated(ws, new.programme_key, added.idea)
+    return _posted(ws, added.idea)
+
+
+async def _hold_back(ws: Workshop, new: NewIdea, similar: Idea) -> list[Reply]:
+    draft = await ws.repo.save_draft(new)
+    held = cards.duplicate_card(ws.playbook, similar, new.text, draft)
+    return [Say(held, Delivery.PRIVATE)]
+
+
+async def _repeated(ws: Workshop, programme: str, idea: Idea) -> list[Reply]:
+    """A platform's re-send or a replay adds nothing and says nothing (the person saw the card
+    the first time); the card is posted only if it never was (the process that stored the idea
+    stopped before posting it)."""
+    if await ws.repo.posts(programme, Anchor(AnchorKind.IDEA, idea.number)):
+        return []
+    return _posted(ws, idea)
+
+
+async def _suggested(ws: Workshop, new: NewIdea) -> NewIdea:
+    """The idea with the actor the bot suggests for it (held-back ideas get theirs when added)."""
+    return replace(new, suggestion=await suggesting.suggest(ws, new.programme_key, new.text))
+
+
+def _posted(ws: Workshop, idea: Idea) -> list[Reply]:
+    card = cards.idea_card(ws.playbook, idea)
+    return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]
 
 
 async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
@@ -106,15 +166,9 @@ async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
         raise Refusal("That idea has already been added, or was someone else's to add.")
     # The theme may have moved on to voting while the idea was held back.
     await phases.require_collecting(ws, draft.programme_key, ws.playbook.theme(draft.theme_key))
-    return await _save(ws, draft)
-
-
-async def _save(ws: Workshop, new: NewIdea) -> list[Reply]:
-    """Store an idea with the actor the bot suggests for it (held-back ideas too)."""
-    suggestion = await suggesting.suggest(ws, new.programme_key, new.text)
-    idea = await ws.repo.add_idea(replace(new, suggestion=suggestion))
-    card = cards.idea_card(ws.playbook, idea)
-    return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]
+    added = await ws.repo.add_idea(await _suggested(ws, draft))
+    assert added.idea is not None  # no request key and no check: always ADDED
+    return _posted(ws, added.idea)
 
 
 async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:

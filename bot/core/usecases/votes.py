@@ -30,9 +30,7 @@ async def vote_for(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     result = await ws.repo.unvote(ctx.programme_key, number, ctx.who, tally=True)
-    if result.outcome is VoteOutcome.NO_SUCH_IDEA:
-        raise no_such_idea(number)
-    _refuse_closed(ws, result)
+    _refuse(ws, result, number)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
     return _confirm(ws, result, "taken back")
@@ -44,27 +42,35 @@ async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     every click would bury the thread in notes at a live workshop, and overrun the platforms'
     rate limits for them. Taking a vote back, the surprising outcome, and every refusal are
     told to the voter."""
-    result = await _cast(ws, ctx, number)
-    if result.outcome is VoteOutcome.ALREADY:
-        if result.cast_at and ws.clock.now() - result.cast_at < DOUBLE_CLICK:
-            return [_refresh(result)]
-        return await unvote(ws, ctx, number)
+    budget = ws.playbook.votes_per_theme
+    result = await ws.repo.toggle(
+        ctx.programme_key, number, ctx.who, ctx.where, budget, ws.clock.now(), DOUBLE_CLICK
+    )
+    _refuse(ws, result, number)
+    if result.outcome is VoteOutcome.RETRACTED:
+        return _confirm(ws, result, "taken back")
     return [_refresh(result)]
 
 
 async def _cast(ws: Workshop, ctx: Context, number: int, tally: bool = False) -> VoteResult:
     budget = ws.playbook.votes_per_theme
     result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget, tally)
+    _refuse(ws, result, number)
+    return result
+
+
+def _refuse(ws: Workshop, result: VoteResult, number: int) -> None:
+    """No such idea, a closed theme, a hidden idea or a spent budget: told, nothing changed."""
     if result.outcome is VoteOutcome.NO_SUCH_IDEA:
         raise no_such_idea(number)
     _refuse_closed(ws, result)
     if result.outcome is VoteOutcome.OVER_BUDGET:
+        budget = ws.playbook.votes_per_theme
         raise Refusal(
             f"You have used all {budget} of your votes for {_theme_title(ws, result)}. "
             "Take one back with `unvote <id>` to vote for #"
             f"{number} instead."
         )
-    return result
 
 
 def _refuse_closed(ws: Workshop, result: VoteResult) -> None:

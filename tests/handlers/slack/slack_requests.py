@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import time
 from typing import Any
@@ -22,6 +23,14 @@ def sign(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
+
+
+_TRIGGERS = itertools.count(1)
+
+
+def trigger(kind: str) -> str:
+    """A new trigger id, as Slack gives every invocation its own."""
+    return f"trig-{kind}-{next(_TRIGGERS)}"
 
 
 def command(text: str, **kwargs: str) -> tuple[str, str]:
@@ -48,7 +57,7 @@ def command_fields(
         "user_id": user,
         "user_name": name or user.lower(),
         "response_url": response_url,
-        "trigger_id": "trig-cmd",
+        "trigger_id": trigger("cmd"),
     }
 
 
@@ -82,7 +91,7 @@ def action(
             "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team},
             "api_app_id": "A1",
             "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
-            "trigger_id": "trig-action",
+            "trigger_id": trigger("action"),
             "channel": {"id": channel, "name": f"chan-{channel.lower()}"},
             "message": message,
             "response_url": "",
@@ -102,7 +111,7 @@ def home_action(
             "user": {"id": user, "name": user.lower(), "team_id": team},
             "container": {"type": "view", "view_id": "VHOME"},
             "view": {"id": "VHOME", "type": "home"},
-            "trigger_id": "trig-home",
+            "trigger_id": trigger("home"),
             "actions": [{"type": "button", "action_id": action_id, "value": value}],
         }
     )
