@@ -79,9 +79,16 @@ class Engine:
         return self.workshop.playbook
 
     async def handle(self, ctx: Context, intent: Intent) -> list[Reply]:
+        """Decide, then spread: the replies with every copy of each refreshed card found."""
+        return await self.spread(ctx, await self.decide(ctx, intent))
+
+    async def decide(self, ctx: Context, intent: Intent) -> list[Reply]:
+        """What the intent changes, committed, and the replies that say so; copies of refreshed
+        cards not yet looked up. An edge that must answer its platform quickly (Slack's 3 s
+        ack) answers after this and calls `spread` afterwards."""
         try:
             await self.workshop.ready(ctx.programme_key)
-            return await self._spread(ctx, await self._route(ctx, intent))
+            return await self._route(ctx, intent)
         except (Refusal, grammar.GrammarError) as refusal:
             return [Rejected(str(refusal))]
         except StoreUnavailable as error:
@@ -124,10 +131,18 @@ class Engine:
         prompt = await self.workshop.repo.prompt(programme_key, anchor.ref)
         return await phases.prompt_card(self.workshop, programme_key, prompt) if prompt else None
 
-    async def _spread(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
+    async def spread(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
         """Find every copy of each refreshed card once: the acting edge gets its platform's
         copies on the Refresh; copies on other platforms (an idea posted in Slack, voted on in
-        Teams) are rewritten here through their notifiers."""
+        Teams) are rewritten here through their notifiers. What was decided stands if this
+        fails: the cards then stay as they were until their next refresh."""
+        try:
+            return await self._spread(ctx, replies)
+        except Exception:
+            log.exception("refreshing card copies failed", extra={"programme": ctx.programme_key})
+            return [r for r in replies if not isinstance(r, Refresh)]
+
+    async def _spread(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
         spread: list[Reply] = []
         for reply in replies:
             if not isinstance(reply, Refresh):

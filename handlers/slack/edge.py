@@ -98,9 +98,15 @@ class SlackEdge:
         """The core decides and commits, then Slack hears the ack, then the replies go out: a
         click or an idea that was acknowledged survives the process being killed at any
         moment. (Slack allows 3 s for the ack; a batch of votes commits in milliseconds.)"""
-        origin, ctx, replies = await self.handle(client, origin, intent, request_key)
+        origin, ctx, decided = await self.decide(client, origin, intent, request_key)
         await ack()
-        self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
+        self.tasks.spawn(self._spread_and_deliver(client, origin, ctx, decided))
+
+    async def _spread_and_deliver(
+        self, client: AsyncWebClient, origin: Origin, ctx: Context, decided: list[Reply]
+    ) -> None:
+        replies = await self.engine.spread(ctx, decided)
+        await self.poster.deliver(client, origin, ctx, replies)
 
     async def act_once(
         self, ack: Ack, client: AsyncWebClient, origin: Origin, intent: Intent, request_id: str
@@ -112,17 +118,17 @@ class SlackEdge:
         else:
             await ack()
 
-    async def handle(
+    async def decide(
         self,
         client: AsyncWebClient,
         origin: Origin,
         intent: Intent,
         request_key: str | None = None,
     ) -> tuple[Origin, Context, list[Reply]]:
+        """The core's decision, committed (see `Engine.decide`)."""
         origin = await self.named(client, origin)
         ctx = replace(self.context(origin), request_key=request_key)
-        replies = await self.engine.handle(ctx, intent)
-        return origin, ctx, replies
+        return origin, ctx, await self.engine.decide(ctx, intent)
 
     async def first_sighting(self, request_id: str) -> bool:
         """True unless the request was seen before (by any process); stored in its own
@@ -146,13 +152,13 @@ class SlackEdge:
         """A modal submission: a refusal is shown in the modal itself
         (`response_action="errors"`), so nothing typed is lost; otherwise the modal closes
         once the idea is stored."""
-        origin, ctx, replies = await self.handle(client, origin, intent, request_key)
-        refusals = [r.reason for r in replies if isinstance(r, Rejected)]
+        origin, ctx, decided = await self.decide(client, origin, intent, request_key)
+        refusals = [r.reason for r in decided if isinstance(r, Rejected)]
         if refusals and field:
             await ack(response_action="errors", errors={field: " ".join(refusals)})
             return
         await ack()
-        self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
+        self.tasks.spawn(self._spread_and_deliver(client, origin, ctx, decided))
 
     async def publish_home(self, client: AsyncWebClient, event_id: str, origin: Origin) -> None:
         if not await self.first_sighting(event_id):
@@ -169,8 +175,8 @@ class SlackEdge:
         theme = next((t for t in self.engine.playbook.themes if t.key == theme_key), None)
         if theme is None:
             pressed = ButtonPressed(POST_PROMPT, theme_key)  # the core says what is wrong
-            origin, ctx, replies = await self.handle(client, origin, pressed)
-            await self.poster.deliver(client, origin, ctx, replies)
+            origin, ctx, decided = await self.decide(client, origin, pressed)
+            await self._spread_and_deliver(client, origin, ctx, decided)
             return
         label = f"Post the next {theme.title} challenge into this channel:"
         try:

@@ -22,7 +22,6 @@ from storage.runners import AsyncServer
 from tests.conftest import FakeClock, ctx
 from tests.storage.tcp_proxy import Proxy
 
-
 # A server database's failures: these run on PostgreSQL only.
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from bot.core import cards, grammar
 from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
@@ -14,6 +15,7 @@ from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 log = logging.getLogger(__name__)
 
+POSTING = timedelta(seconds=10)  # a stored idea's card is out within this, unless its process died
 ATTEMPTS = 5  # rounds of check-then-insert before giving up under a storm of ideas
 BUSY = (
     "Lots of ideas are arriving at once and yours was not saved yet. "
@@ -137,9 +139,11 @@ async def _hold_back(ws: Workshop, new: NewIdea, similar: Idea) -> list[Reply]:
 
 
 async def _repeated(ws: Workshop, programme: str, idea: Idea) -> list[Reply]:
-    """A platform's re-send or a replay adds nothing and says nothing (the person saw the card
-    the first time); the card is posted only if it never was (the process that stored the idea
-    stopped before posting it)."""
+    """A platform's re-send or a replay adds nothing and says nothing: the person saw the card
+    the first time, or will in a moment (the process that stored the idea is posting it). Only
+    when a card never went out for a while (that process stopped first) is it posted now."""
+    if ws.clock.now() - idea.created_at < POSTING:
+        return []
     if await ws.repo.posts(programme, Anchor(AnchorKind.IDEA, idea.number)):
         return []
     return _posted(ws, idea)

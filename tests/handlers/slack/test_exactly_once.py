@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
@@ -40,6 +41,17 @@ async def second_process(
         app = create_app(slack_settings(settings, fake), services)
         async with TestClient(TestServer(app, host="127.0.0.1")) as http:
             yield Bot(http, fake, services)
+
+
+def cards_in(bot: Bot, thread_ts: str) -> list[dict[str, Any]]:
+    """The cards Slack accepted into the thread."""
+    return [
+        c.args
+        for c in bot.fake.calls
+        if c.method == "chat.postMessage"
+        and c.args.get("thread_ts") == thread_ts
+        and c.answer.get("ok")
+    ]
 
 
 async def count(bot: Bot, query: object) -> int:
@@ -90,9 +102,10 @@ async def test_two_processes_count_a_burst_of_clicks_exactly(
     assert counted == expected
     assert budgets == expected  # no budget overspent, none charged twice
     assert sum(counted.values()) == 850
-    notes = [e["text"] for e in fake.of("chat.postEphemeral")]
-    assert not [n for n in notes if "Sorry" in n or "taken back" in n]
-    assert len([n for n in notes if "You have used all 5" in n]) == 50  # the sixth clicks
+    notes = fake.of("chat.postEphemeral")
+    assert not [n for n in notes if "Sorry" in n["text"] or "taken back" in n["text"]]
+    spent = {n["user"] for n in notes if "You have used all 5" in n["text"]}
+    assert spent == {f"U{person:03d}" for person in range(50)}  # told so on their sixth
 
 
 async def test_identical_ideas_at_the_same_moment_in_two_processes_make_one_idea(
@@ -125,8 +138,7 @@ async def test_a_retried_event_reaching_both_processes_adds_one_idea(
         await bot.settle()
         await other.settle()
     assert len(await bot.services.repo.ideas("default")) == 1
-    cards = [p for p in fake.of("chat.postMessage") if p.get("thread_ts") == ts]
-    assert len(cards) == 1
+    assert len(cards_in(bot, ts)) == 1
 
 
 async def test_a_replayed_slash_command_adds_nothing(bot: Bot) -> None:
@@ -147,3 +159,22 @@ async def test_a_click_is_acked_only_once_its_vote_is_stored(bot: Bot) -> None:
     await bot.ok(rq.action(VOTE, "1", user="U7", message_ts=ts))
     # No waiting for background work: the 200 itself means the vote is in the database.
     assert await count(bot, select(func.count(m.Vote.id))) == 1
+
+
+async def test_a_retry_posts_the_card_that_never_went_out(bot: Bot, clock: FakeClock) -> None:
+    """The idea was stored but its card was never posted (the process died, or Slack refused
+    the post): Slack's retry a minute later posts the card, and adds no second idea."""
+    ts = await bot.prompt()
+    reply = rq.event(rq.thread_reply("Heat pumps for council homes", ts), "Ev-heat")
+    bot.fake.gone["C1"] = "channel_not_found"
+    await bot.ok(reply)
+    await bot.settle()
+    del bot.fake.gone["C1"]
+    assert not cards_in(bot, ts)
+
+    clock.advance(minutes=1)
+    await bot.ok(reply, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
+    await bot.settle()
+    (card,) = cards_in(bot, ts)
+    assert card["text"].startswith("#1 · Inclusive growth")
+    assert len(await bot.services.repo.ideas("default")) == 1
