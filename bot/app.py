@@ -22,7 +22,8 @@ from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
 from handlers import slack, teams
 from handlers.web import health, pages
-from storage.database import check_current, create_engine, is_sqlite, normalise_url, upgrade
+from storage.database import check_current, is_sqlite, normalise_url, upgrade
+from storage.reachability import reach
 from storage.repository import SqlRepository
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,12 @@ SERVICES = web.AppKey("services", Services)
 async def open_services(
     settings: Settings, clock: Clock | None = None, extra_organisers: frozenset[str] = frozenset()
 ) -> AsyncIterator[Services]:
-    """Load the playbook, open (and if embedded, migrate) the database, build the core."""
+    """Load the playbook, open (and if embedded, migrate) the database, build the core. A
+    database that cannot be reached, after `settings.db_wait_seconds` of trying, raises
+    `DatabaseUnavailable`."""
     book = await asyncio.to_thread(playbooks.load, settings.playbook_path)
     clock = clock or SystemClock()
-    db = create_engine(settings.database_url)
+    db = await reach(settings.database_url, settings.db_wait_seconds or 0.0)
     try:
         migrate = embedded(settings) if settings.auto_migrate is None else settings.auto_migrate
         await (upgrade(db) if migrate else check_current(db))

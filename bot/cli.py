@@ -8,6 +8,7 @@ import getpass
 import logging
 import signal
 import sys
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
@@ -16,16 +17,20 @@ from dotenv import load_dotenv
 
 from bot import logs, scheduler
 from bot.app import create_app, open_services, outbound_notifiers, tune_garbage_collector
-from bot.config import ConfigError, Settings
+from bot.config import DEFAULT_DB_WAIT_SECONDS, ConfigError, Settings
 from bot.core import export
 from bot.core.playbook import PlaybookError
 from bot.core.usecases.planning import action_plan
 from handlers.console import chat
 from handlers.teams import package
-from storage.database import SchemaOutOfDate, create_engine, upgrade
+from storage.database import SchemaOutOfDate, upgrade
+from storage.reachability import DatabaseUnavailable, reach
 
 log = logging.getLogger("howcanwe")
 TEAMS_PACKAGE = "howcanwe-teams.zip"
+LONG_RUNNING = ("serve", "clock")  # restarted in a loop by process managers: they wait
+# Exit statuses (README: The command line).
+CONFIG_PROBLEM, DATABASE_UNAVAILABLE, INTERRUPTED = 2, 3, 130
 
 
 def parser() -> argparse.ArgumentParser:
@@ -126,7 +131,7 @@ def teams_package(settings: Settings, output: str) -> None:
 
 
 async def db_upgrade(settings: Settings) -> None:
-    engine = create_engine(settings.database_url)
+    engine = await reach(settings.database_url, settings.db_wait_seconds or 0.0)
     try:
         await upgrade(engine)
     finally:
@@ -140,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
     except ConfigError as exc:
         print(f"howcanwe: configuration error: {exc}", file=sys.stderr)
-        return 2
+        return CONFIG_PROBLEM
+    if settings.db_wait_seconds is None:
+        wait = DEFAULT_DB_WAIT_SECONDS if args.command in LONG_RUNNING else 0.0
+        settings = replace(settings, db_wait_seconds=wait)
     logs.configure(settings.log_level if args.command != "chat" else "WARNING", settings.log_format)
     try:
         match args.command:
@@ -158,7 +166,10 @@ def main(argv: list[str] | None = None) -> int:
                 teams_package(settings, args.output)
     except (PlaybookError, SchemaOutOfDate, package.PackageError) as exc:
         print(f"howcanwe: {exc}", file=sys.stderr)
-        return 2
+        return CONFIG_PROBLEM
+    except DatabaseUnavailable as exc:
+        print(f"howcanwe: DATABASE_URL: {exc}", file=sys.stderr)
+        return DATABASE_UNAVAILABLE
     except KeyboardInterrupt:
-        return 130
+        return INTERRUPTED
     return 0

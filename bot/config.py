@@ -16,6 +16,7 @@ SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPE = "MultiTenant"
 PLATFORMS = ("slack", "teams", "console")
 DEFAULT_LINK_DAYS = 30
+DEFAULT_DB_WAIT_SECONDS = 30.0  # serve and clock; one-shot commands do not wait
 MIN_DASHBOARD_TOKEN = 16
 
 
@@ -108,6 +109,7 @@ class Settings:
     in_process_clock: bool | None = None  # None: only on the embedded SQLite database
     log_level: str = "INFO"
     log_format: str = "text"
+    db_wait_seconds: float | None = None  # None: the command's own default (the CLI decides)
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
     web: WebSettings = WebSettings()
@@ -126,6 +128,7 @@ class Settings:
             in_process_clock=_flag(env, "HOWCANWE_IN_PROCESS_CLOCK"),
             log_level=(env.get("HOWCANWE_LOG_LEVEL") or "INFO").upper(),
             log_format=_choice(env, "HOWCANWE_LOG_FORMAT", ("text", "json"), "text"),
+            db_wait_seconds=_wait_seconds(env.get("HOWCANWE_DB_WAIT_SECONDS")),
             slack=SlackSettings.from_env(env),
             teams=TeamsSettings.from_env(env),
             web=WebSettings.from_env(env),
@@ -186,6 +189,20 @@ def _link_days(text: str | None) -> int:
     if not text.strip().isdigit() or not 1 <= int(text) <= 3650:
         raise ConfigError(f"HOWCANWE_LINK_DAYS: {text!r} should be a number of days (1-3650)")
     return int(text)
+
+
+def _wait_seconds(text: str | None) -> float | None:
+    if not text or not text.strip():
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(
+            f"HOWCANWE_DB_WAIT_SECONDS: {text!r} should be a number of seconds (0-3600)"
+        )
+    return seconds
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool | None:

@@ -76,8 +76,9 @@ def _make_parent_folder(url: str) -> None:
 
 
 def _tune_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so that a transaction that reads
-    then writes takes the write lock up front instead of failing with "database is locked"."""
+    """WAL, foreign keys, a busy timeout, BEGIN IMMEDIATE so that a transaction that reads then
+    writes takes the write lock up front instead of failing with "database is locked", and
+    secure_delete so that deleted content is overwritten with zeros, not left in free space."""
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -86,6 +87,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 

@@ -6,6 +6,7 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -22,7 +23,7 @@ from bot.core.participation import DayCount
 from bot.core.ports import Clock
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
-from storage import ballots, digests
+from storage import ballots, digests, erasure
 from storage import models as m
 from storage import participation_queries as participation_sql
 from storage import vote_queries as votes_sql
@@ -34,6 +35,8 @@ from storage.runners import AsyncServer, Runner, ThreadedSqlite
 SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a server database
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -1352,97 +1355,86 @@ class SqlRepository:
 
         return await self._read(tx)
 
-    def _anonymise(self, conn: Connection, old_id: int, platform: str, new_id: str) -> None:
-        """Move everything left of a participant to a new row under a random id. The old row
-        keeps the platform id with nothing linked to it and no name, so that any process still
-        caching its id (PARTICIPANT_CACHE) records a returning person's new activity as theirs,
-        never as the forgotten one's."""
-        anonymous = conn.scalar(
-            insert(m.Participant)
-            .values(platform=platform, user_id=new_id, display_name=domain.FORGOTTEN)
-            .returning(m.Participant.id)
-        )
-        for column in (
-            m.Vote.participant_id,
-            m.Flag.participant_id,
-            m.VoteBudget.participant_id,
-            m.Idea.author_id,
-            m.Idea.assigned_by,
-            m.Prompt.posted_by,
-        ):
-            conn.execute(update(column.table).where(column == old_id).values({column: anonymous}))
-        conn.execute(
-            update(m.Participant).where(m.Participant.id == old_id).values(display_name="")
-        )
-
     async def forget(
         self, programme: str, platform: str, user_id: str, by: domain.Participant, new_id: str
     ) -> domain.Forgotten | None:
         """Erase a participant's identity (everywhere) and their ideas (in the programme), refund
         the votes those ideas had, keep their votes on others' ideas under the new, unlinkable
-        `new_id`, and erase their flags' reasons. None if we know nothing about them."""
+        `new_id`, and erase their flags' reasons; then, on SQLite, empty the write-ahead log so
+        that what was erased is in no file. None if we know nothing about them."""
+        old_key, new_key = f"{platform}:{user_id}", f"{platform}:{new_id}"
 
         def tx(conn: Connection) -> domain.Forgotten | None:
             pid = self._programme_id(conn, programme)
             person = self._person(conn, platform, user_id)
-            if person is None:
+            done = (
+                self._erase(conn, pid, person.id, platform, new_id)
+                if person is not None
+                else domain.Forgotten((), 0, 0, 0, 0)
+            )
+            traces = erasure.rekey(conn, old_key, new_key) + erasure.forget_platform_traces(
+                conn, platform, user_id
+            )
+            if person is None and not traces:
                 return None
-            own = conn.execute(
-                select(
-                    m.Idea.id,
-                    m.Idea.number,
-                    m.Idea.theme_key,
-                    m.Idea.hidden,
-                    m.Idea.merged_into,
-                    m.Idea.actor_key,
-                ).where(m.Idea.programme_id == pid, m.Idea.author_id == person.id)
-            ).all()
-            removed = 0
-            for idea in own:
-                voters = list(
-                    conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == idea.id))
-                )
-                if not idea.hidden:  # a hidden idea's voters were refunded when it was hidden
-                    self._refund(conn, pid, voters, idea.theme_key)
-                removed += len(voters)
-            ids = [idea.id for idea in own]
-            if ids:
-                # Ideas merged into a deleted one stand alone again (their votes had moved).
-                conn.execute(
-                    update(m.Idea).where(m.Idea.merged_into.in_(ids)).values(merged_into=None)
-                )
-                conn.execute(delete(m.Vote).where(m.Vote.idea_id.in_(ids)))
-                conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
-                conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
-                conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
-            conn.execute(delete(m.Draft).where(m.Draft.author_id == person.id))
-            erased = conn.execute(
-                update(m.Flag).where(m.Flag.participant_id == person.id).values(reason=None)
-            )
-            kept = conn.scalar(
-                select(func.count()).select_from(m.Vote).where(m.Vote.participant_id == person.id)
-            )
-            old_key, new_key = f"{platform}:{user_id}", f"{platform}:{new_id}"
-            self._anonymise(conn, person.id, platform, new_id)
-            conn.execute(update(m.History).where(m.History.who == old_key).values(who=new_key))
-            conn.execute(
-                update(m.DigestSubscription)
-                .where(m.DigestSubscription.created_by == old_key)
-                .values(created_by=new_key)
-            )
-            conn.execute(delete(m.Organiser).where(m.Organiser.user_key == old_key))
             self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")
-            return domain.Forgotten(
-                deleted=tuple(sorted(idea.number for idea in own)),
-                merged_or_assigned=sum(
-                    1 for i in own if i.merged_into is not None or i.actor_key is not None
-                ),
-                votes_removed=removed,
-                votes_kept=int(kept or 0),
-                flags_erased=int(erased.rowcount or 0),
-            )
+            return done
 
-        return await self._write(tx)
+        done = await self._write(tx)
+        for cached in [w for w in self._participants if w.key == old_key]:
+            del self._participants[cached]
+        if done is not None and not await self._runner.checkpoint():
+            log.warning("erased data may stay in the write-ahead log until its next checkpoint")
+        return done
+
+    def _erase(
+        self, conn: Connection, pid: int, person_id: int, platform: str, new_id: str
+    ) -> domain.Forgotten:
+        """Delete the person's ideas and drafts, erase their flags' reasons, and move what is
+        left of them to a new participant under `new_id`."""
+        own = conn.execute(
+            select(
+                m.Idea.id,
+                m.Idea.number,
+                m.Idea.theme_key,
+                m.Idea.hidden,
+                m.Idea.merged_into,
+                m.Idea.actor_key,
+            ).where(m.Idea.programme_id == pid, m.Idea.author_id == person_id)
+        ).all()
+        removed = 0
+        for idea in own:
+            voters = list(
+                conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == idea.id))
+            )
+            if not idea.hidden:  # a hidden idea's voters were refunded when it was hidden
+                self._refund(conn, pid, voters, idea.theme_key)
+            removed += len(voters)
+        ids = [idea.id for idea in own]
+        if ids:
+            # Ideas merged into a deleted one stand alone again (their votes had moved).
+            conn.execute(update(m.Idea).where(m.Idea.merged_into.in_(ids)).values(merged_into=None))
+            conn.execute(delete(m.Vote).where(m.Vote.idea_id.in_(ids)))
+            conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
+            conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
+            conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
+        conn.execute(delete(m.Draft).where(m.Draft.author_id == person_id))
+        erased = conn.execute(
+            update(m.Flag).where(m.Flag.participant_id == person_id).values(reason=None)
+        )
+        kept = conn.scalar(
+            select(func.count()).select_from(m.Vote).where(m.Vote.participant_id == person_id)
+        )
+        erasure.move_participant(conn, person_id, platform, new_id)
+        return domain.Forgotten(
+            deleted=tuple(sorted(idea.number for idea in own)),
+            merged_or_assigned=sum(
+                1 for i in own if i.merged_into is not None or i.actor_key is not None
+            ),
+            votes_removed=removed,
+            votes_kept=int(kept or 0),
+            flags_erased=int(erased.rowcount or 0),
+        )
 
     # ---- digests -------------------------------------------------------------------------
 

@@ -34,6 +34,9 @@ class Runner(Protocol):
 
     async def close(self) -> None: ...
 
+    async def checkpoint(self) -> bool:
+        """Leave no committed data in the database's own log; False if that has to wait."""
+
 
 @dataclass(slots=True)
 class _Write:
@@ -111,6 +114,22 @@ class ThreadedSqlite:
             await asyncio.to_thread(pool.shutdown)
         await asyncio.to_thread(self._engine.dispose)
 
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate it, on the writer
+        thread between two batches: after an erasure, the erased text is left in neither file
+        (secure_delete has zeroed it in the database). False if readers kept it from finishing
+        within the busy timeout; SQLite's own checkpoints finish the job later."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self._truncate_log)
+
+    def _truncate_log(self) -> bool:
+        connection = self._engine.raw_connection()  # no BEGIN: a checkpoint runs outside one
+        try:
+            busy, _, _ = connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
+        return not busy
+
 
 def _run_alone(connection: Connection, entry: _Write) -> None:
     """Raises, rolling the whole transaction back, when the work fails."""
@@ -177,6 +196,10 @@ class AsyncServer:
 
     async def close(self) -> None:
         """The engine belongs to the caller, who disposes of it."""
+
+    async def checkpoint(self) -> bool:
+        """The server recycles its own log and reclaims deleted rows (autovacuum)."""
+        return True
 
 
 def _unavailable(error: BaseException) -> str:

@@ -14,7 +14,8 @@ from enum import Enum
 from sqlalchemy.exc import DBAPIError
 
 CONFLICT_STATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
-UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03"})  # shut down, crashed, starting up
+# Shut down, crashed, starting up, out of connections (class 08, connection exceptions, too).
+UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 
 
 class Failure(Enum):

@@ -7,17 +7,22 @@ import csv
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
+from sqlalchemy.engine import make_url
 
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context
+from tests.conftest import POSTGRES_URL, _require_postgres
 from tests.handlers.slack.fake_slack import FakeSlack
 
 SCRIPT = """\
@@ -275,3 +280,172 @@ def test_howcanwe_playbook_selects_another_workshop(env, tmp_path: Path) -> None
     data = json.loads(run(["export"], env, tmp_path).stdout)
     assert data["programme"]["name"] == "Parks Lab"
     assert data["themes"][0]["ideas"][0]["votes_by_audience"] == {"residents": 0}
+
+
+# ---- a database that cannot be reached ------------------------------------------------------
+
+PASSWORD = "pw-s3cret"
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|WARNING) [\w.]+: ")
+
+
+def _free_port() -> int:
+    """A local port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _nobody_listening() -> str:
+    return f"postgresql://app:{PASSWORD}@127.0.0.1:{_free_port()}/plan"
+
+
+@pytest.mark.parametrize("command", [["export"], ["db", "upgrade"], ["chat"]])
+def test_one_shot_commands_stop_at_once_with_one_line_naming_the_database(
+    command: list[str], tmp_path: Path
+) -> None:
+    url = _nobody_listening()
+    done = run(command, {"DATABASE_URL": url}, tmp_path)
+    assert done.returncode == 3
+    port = make_url(url).port
+    assert done.stderr == (
+        f"howcanwe: DATABASE_URL: cannot reach the database at app@127.0.0.1:{port}/plan: "
+        "connection refused; is the server running, on that port?\n"
+    )
+    assert PASSWORD not in done.stdout
+
+
+@pytest.mark.parametrize("command", ["serve", "clock"])
+def test_serve_and_clock_wait_for_the_database_then_give_up_in_one_line(
+    command: str, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": _nobody_listening(),
+        "HOWCANWE_DB_WAIT_SECONDS": "1",
+        "PORT": str(_free_port()),
+        "HOST": "127.0.0.1",
+    }
+    done = run([command], env, tmp_path)
+    assert done.returncode == 3
+    *logged, last = done.stderr.splitlines()
+    assert last.startswith("howcanwe: DATABASE_URL: cannot reach the database at app@127.0.0.1:")
+    assert "connection refused" in last and "(gave up after " in last
+    assert all(LOG_LINE.match(line) for line in logged), logged  # no traceback, log lines only
+    waits = [line for line in logged if "database not reachable yet, trying again" in line]
+    assert waits and all("WARNING storage.reachability" in line for line in waits)
+    assert PASSWORD not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "postgresql://app:{pw}@no-such-host.invalid/plan",
+            "at app@no-such-host.invalid/plan: unknown host",
+        ),
+        ("app:{pw}@db.example.org:5432/plan", "is not a database URL"),  # no scheme
+        ("mysql://app:{pw}@127.0.0.1/plan", "mysql databases are not supported"),
+        ("sqlite:///{file}/howcanwe.db", "cannot create the folder {file} for the SQLite file"),
+    ],
+)
+def test_a_misconfigured_database_is_named_in_one_line(url: str, said: str, tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("")
+    done = run(["export"], {"DATABASE_URL": url.format(pw=PASSWORD, file=a_file)}, tmp_path)
+    assert done.returncode == 3
+    assert done.stderr.startswith("howcanwe: DATABASE_URL: ") and done.stderr.count("\n") == 1
+    assert said.format(file=a_file) in done.stderr
+    assert PASSWORD not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (
+            {"database": "howcanwe_no_such_database"},
+            'database "howcanwe_no_such_database" does not exist',
+        ),
+        ({"username": "howcanwe_no_such_role"}, 'role "howcanwe_no_such_role" does not exist'),
+    ],
+)
+def test_a_server_that_refuses_the_database_or_user_is_named_in_one_line(
+    change: dict[str, str], said: str, postgres_available: bool, tmp_path: Path
+) -> None:
+    _require_postgres(postgres_available)
+    url = make_url(POSTGRES_URL).set(password=PASSWORD, **change)
+    done = run(["export"], {"DATABASE_URL": url.render_as_string(hide_password=False)}, tmp_path)
+    assert done.returncode == 3
+    assert done.stderr.startswith("howcanwe: DATABASE_URL: cannot use the database at ")
+    assert f"@{url.host}:{url.port}/" in done.stderr and said in done.stderr
+    assert done.stderr.count("\n") == 1 and PASSWORD not in done.stderr
+
+
+async def test_serve_waits_for_a_database_that_comes_up_late(
+    postgres_available: bool, postgres_session_database: str | None, tmp_path: Path
+) -> None:
+    """The server is reached through a local port that opens only once `serve` has said it is
+    waiting: then it starts, and answers health checks."""
+    _require_postgres(postgres_available)
+    assert postgres_session_database is not None
+    real = make_url(postgres_session_database)
+    late_port, web_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": real.set(port=late_port).render_as_string(hide_password=False),
+        "HOWCANWE_AUTO_MIGRATE": "false",
+        "PORT": str(web_port),
+        "HOST": "127.0.0.1",
+    }
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    proxy = None
+    try:
+        assert server.stderr is not None
+        await asyncio.wait_for(_until(server.stderr, "database not reachable yet"), 60)
+        relay = partial(_relay, host=str(real.host), port=int(real.port or 5432))
+        proxy = await asyncio.start_server(relay, "127.0.0.1", late_port)
+        await asyncio.wait_for(_until(server.stderr, "INFO howcanwe: serving"), 60)
+        async with (
+            ClientSession() as http,
+            http.get(f"http://127.0.0.1:{web_port}/healthz") as health,
+        ):
+            assert health.status == 200
+    finally:
+        server.terminate()
+        code = await server.wait()
+        if proxy is not None:
+            proxy.close()
+    assert code == 0
+
+
+async def _until(stream: asyncio.StreamReader, text: str) -> None:
+    while line := (await stream.readline()).decode():
+        if text in line:
+            return
+    pytest.fail(f"the process ended without saying {text!r}")
+
+
+async def _relay(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str, port: int
+) -> None:
+    """Pass bytes both ways between a client and the real server."""
+    upstream_reader, upstream_writer = await asyncio.open_connection(host, port)
+
+    async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        try:
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        finally:
+            sink.close()
+
+    await asyncio.gather(
+        pipe(reader, upstream_writer), pipe(upstream_reader, writer), return_exceptions=True
+    )

@@ -113,3 +113,26 @@ async def test_bad_forget_commands_are_explained(room: Room) -> None:
     assert "Nothing is stored about you, so nothing was forgotten" in said(
         await room.cmd("zed", "forget me confirm")
     )
+
+
+async def test_someone_forgotten_who_comes_back_starts_afresh(room: Room) -> None:
+    await _workshop(room)
+    await room.cmd("ann", "forget me confirm")
+    assert "Your vote for #3 is in" in said(await room.cmd("ann", "vote 3"))
+    (left,) = await room.repo.ideas("default")
+    assert left.votes == 2  # the forgotten vote and the new one: nothing links them
+    mine = said(await room.cmd("ann", "my data"))
+    assert "Ideas (0)" in mine and "Votes (1)" in mine and "Flags (0)" in mine
+
+
+async def test_an_organiser_known_only_by_name_in_the_records_can_be_forgotten(
+    room: Room,
+) -> None:
+    await room.cmd("olive", "organiser add console:zed")
+    assert "console:zed" in said(await room.cmd("olive", "organisers"))
+    done = said(await room.cmd("olive", "forget console:zed confirm"))
+    assert "Done." in done and "replaced their name" in done
+    assert "console:zed" not in said(await room.cmd("olive", "organisers"))
+    assert "Nothing is stored about console:zed" in said(
+        await room.cmd("olive", "forget console:zed confirm")
+    )

@@ -33,6 +33,7 @@ class FakeSlack:
     not_in: set[str] = field(default_factory=set)  # channels the bot was never invited to
     gone: dict[str, str] = field(default_factory=dict)  # channel → its chat.postMessage error
     installs: dict[str, str] = field(default_factory=dict)  # OAuth code → team id
+    installer: str = "UORG"  # who approves an OAuth install
     _limited: dict[str, int] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
@@ -177,7 +178,7 @@ class FakeSlack:
             "team": {"id": team, "name": f"Team {team}"},
             "enterprise": None,
             "is_enterprise_install": False,
-            "authed_user": {"id": "UORG"},
+            "authed_user": {"id": self.installer},
         }
 
 
