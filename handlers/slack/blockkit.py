@@ -71,6 +71,7 @@ _LITERAL = "<!date^00000000^{{_}}|{}>"
 # stops that.
 _QUOTE = re.compile(r"^([ \t]*)(?=&gt;|＞)", re.MULTILINE)
 SOFT_HYPHEN = "\u00ad"
+_SPECIAL = re.compile(r"[&<>*_~`＊＿｀＞]")  # most texts (names, counts) have none
 
 
 # ---- out: cards, forms, views ---------------------------------------------------------------
@@ -85,6 +86,8 @@ def entities(text: str) -> str:
 def escape(text: str) -> str:
     """Plain text as mrkdwn that reads exactly like it: no mention, link, bold, italic, strike,
     code or quote comes out of a participant's text."""
+    if not _SPECIAL.search(text):
+        return text
     literal = _FORMATTING.sub(_literal, entities(text))
     return _QUOTE.sub(r"\1" + SOFT_HYPHEN, literal)
 
