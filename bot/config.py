@@ -12,6 +12,7 @@ from bot.core.links import Links
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///howcanwe.db"
 DEFAULT_PORT = 3978
+DEFAULT_HOST = "127.0.0.1"  # this machine only; a deployment sets HOST=0.0.0.0 (see the Procfile)
 SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPE = "MultiTenant"
 PLATFORMS = ("slack", "teams", "console")
@@ -53,12 +54,15 @@ class SlackSettings:
 
 @dataclass(frozen=True, slots=True)
 class TeamsSettings:
-    """Bot Framework credentials; with no app id the bot runs unauthenticated (local tools)."""
+    """Bot Framework credentials. With no app id the bot cannot check who is calling, so it
+    serves only local tools on this machine, unless `allow_unauthenticated` opens it to anyone
+    (a development switch)."""
 
     app_id: str = ""
     app_password: str = ""
     app_type: str = TEAMS_APP_TYPE
     tenant_id: str = ""
+    allow_unauthenticated: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TeamsSettings:
@@ -67,6 +71,7 @@ class TeamsSettings:
             app_password=env.get("MICROSOFT_APP_PASSWORD", ""),
             app_type=env.get("MICROSOFT_APP_TYPE") or TEAMS_APP_TYPE,
             tenant_id=env.get("MICROSOFT_APP_TENANT_ID", ""),
+            allow_unauthenticated=_switch(env, "HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED"),
         )
 
 
@@ -100,7 +105,7 @@ class WebSettings:
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
-    host: str = "0.0.0.0"
+    host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     playbook_path: str | None = None
     organisers: frozenset[str] = frozenset()
@@ -119,7 +124,7 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            host=env.get("HOST") or "0.0.0.0",
+            host=env.get("HOST") or DEFAULT_HOST,
             port=_port(env.get("PORT")),
             playbook_path=env.get("HOWCANWE_PLAYBOOK") or None,
             organisers=parse_organisers(env.get("HOWCANWE_ORGANISERS", "")),
@@ -205,15 +210,29 @@ def _wait_seconds(text: str | None) -> float | None:
     return seconds
 
 
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off"})
+
+
 def _flag(env: Mapping[str, str], name: str) -> bool | None:
     text = (env.get(name) or "").strip().lower()
     if not text or text == "auto":
         return None
-    if text in ("1", "true", "yes", "on"):
+    if text in TRUE:
         return True
-    if text in ("0", "false", "no", "off"):
+    if text in FALSE:
         return False
     raise ConfigError(f"{name}: {text!r} should be true, false or auto")
+
+
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    """An opt-in: off unless set to true."""
+    text = (env.get(name) or "").strip().lower()
+    if not text or text in FALSE:
+        return False
+    if text in TRUE:
+        return True
+    raise ConfigError(f"{name}: {text!r} should be true or false")
 
 
 def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:

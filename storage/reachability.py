@@ -65,10 +65,10 @@ async def wait_for(
                 await connect()
             return
         except Exception as error:  # why is decided below, from the whole chain of causes
-            reason, transient = explain(error, url)
+            reason, again = explain(error, url)
             spent = clock() - started
-            if not transient or spent >= patience:
-                doing = "reach" if transient else "use"
+            if not again or spent >= patience:
+                doing = "reach" if again else "use"
                 tries = f" (gave up after {attempt} attempts in {spent:.1f} s)"
                 raise DatabaseUnavailable(
                     f"cannot {doing} {place}: {reason}{tries if attempt > 1 else ''}"

@@ -1,8 +1,9 @@
 """The Block Kit codec: neutral cards and forms to Slack JSON, and Slack payloads to intents.
 
 Pure functions only. Every text that comes from a card is escaped for mrkdwn, so a participant's
-`<!channel>` or `<@U123>` is shown as typed and pings nobody; Block Kit's size limits are met by
-shortening gracefully rather than by Slack refusing the whole message.
+`<!channel>`, `<@U123>`, `*bold*` or `> quote` is shown as typed: it pings nobody and formats
+nothing. Block Kit's size limits are met by shortening gracefully rather than by Slack refusing
+the whole message.
 """
 
 from __future__ import annotations
@@ -60,13 +61,56 @@ _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 _ENTITY = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 CHANNEL_FIELD = "channel"
 
+# mrkdwn has no backslash escape. A run of formatting characters becomes the fallback text of a
+# date Slack cannot format (`{_}` is no date token): Slack shows a fallback as plain text, so the
+# characters read as typed and format nothing. Emoji codes (`:white_check_mark:`) keep their
+# underscores, so that they still show as the emoji the participant picked.
+_FORMATTING = re.compile(r"(:[a-z0-9+'-](?:[a-z0-9_+'-]*[a-z0-9+'-])?:)|([*_~`＊＿｀]+)")
+_LITERAL = "<!date^00000000^{{_}}|{}>"
+# `>` (or a full-width `＞`) opening a line makes a quote: an invisible soft hyphen before it
+# stops that.
+_QUOTE = re.compile(r"^([ \t]*)(?=&gt;|＞)", re.MULTILINE)
+SOFT_HYPHEN = "\u00ad"
+_SPECIAL = re.compile(r"[&<>*_~`＊＿｀＞]")  # most texts (names, counts) have none
+
 
 # ---- out: cards, forms, views ---------------------------------------------------------------
 
 
-def escape(text: str) -> str:
-    """mrkdwn control characters as entities: Slack then shows `<!here>` instead of obeying it."""
+def entities(text: str) -> str:
+    """Slack's control characters as entities: Slack then shows `<!here>` instead of obeying
+    it. Enough inside a link, where formatting is not applied."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape(text: str) -> str:
+    """Plain text as mrkdwn that reads exactly like it: no mention, link, bold, italic, strike,
+    code or quote comes out of a participant's text."""
+    if not _SPECIAL.search(text):
+        return text
+    literal = _FORMATTING.sub(_literal, entities(text))
+    return _QUOTE.sub(r"\1" + SOFT_HYPHEN, literal)
+
+
+def _literal(match: re.Match[str]) -> str:
+    emoji, run = match.groups()
+    return emoji or _LITERAL.format(run)
+
+
+def escaped(text: str, limit: int) -> str:
+    """`escape(text)` in at most `limit` characters: the text is shortened before it is
+    escaped, so no escape is ever cut in half."""
+    rendered = escape(text)
+    if len(rendered) <= limit:
+        return rendered
+    fits, too_long = 0, len(text)  # the longest prefix whose escape (with …) fits
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if len(escape(text[:middle] + "…")) <= limit:
+            fits = middle
+        else:
+            too_long = middle
+    return escape(text[:fits] + "…")
 
 
 def clip(text: str, limit: int) -> str:
@@ -79,12 +123,14 @@ def plain(text: str, limit: int) -> Json:
 
 
 def mrkdwn(text: str) -> Json:
-    return {"type": "mrkdwn", "text": text}
+    """`verbatim`: Slack adds no links or mentions of its own to what a participant typed (a
+    channel name, an address, `@here`); the links we write (`<url|label>`) still work."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def fallback(card: Card) -> str:
     """The message's `text`: notifications and screen readers read it."""
-    return clip(escape(card.as_text()), FALLBACK_CHARS) or " "
+    return escaped(card.as_text(), FALLBACK_CHARS) or " "
 
 
 def message(card: Card) -> Json:
@@ -113,40 +159,40 @@ def _fit(blocks: list[Json], limit: int) -> list[Json]:
     while len(kept) > limit - 1:
         last_text = max(i for i, b in enumerate(kept) if b["type"] != "actions")
         del kept[last_text]
-    return [*kept, {"type": "context", "elements": [mrkdwn(escape(MORE))]}]
+    return [*kept, {"type": "context", "elements": [mrkdwn(MORE)]}]  # our own `code`
 
 
 def _render(block: Block) -> list[Json]:
     match block:
         case Text(text=text, tone=Tone.MUTED):
-            return [{"type": "context", "elements": [mrkdwn(clip(escape(text), SECTION_CHARS))]}]
+            return [{"type": "context", "elements": [mrkdwn(escaped(text, SECTION_CHARS))]}]
         case Text(text=text, tone=Tone.STRONG):
-            return _sections(_bold(line) for line in text.splitlines())
+            return _sections(_bold(line, SECTION_CHARS) for line in text.splitlines())
         case Text(text=text):
-            return _sections(escape(line) for line in text.splitlines())
+            return _sections(escaped(line, SECTION_CHARS) for line in text.splitlines())
         case Heading(text=text):
-            return _sections([_bold(text)])
+            return _sections([_bold(text, SECTION_CHARS)])
         case Bullets(items=items):
-            return _sections(f"• {escape(item)}" for item in items)
+            return _sections("• " + escaped(item, SECTION_CHARS - 2) for item in items)
         case Facts(pairs=pairs):
             return _facts(pairs)
         case Actions(elements=elements):
             return _actions(elements)
         case Link(label=label, url=url):
-            return [{"type": "section", "text": mrkdwn(f"<{escape(url)}|{escape(label)}>")}]
+            return [{"type": "section", "text": mrkdwn(f"<{entities(url)}|{entities(label)}>")}]
     return []
 
 
-def _bold(text: str) -> str:
-    return f"*{escape(text.strip())}*" if text.strip() else ""
+def _bold(text: str, limit: int) -> str:
+    """Our own bold around a participant's text, which stays as typed within it."""
+    return f"*{escaped(text.strip(), limit - 2)}*" if text.strip() else ""
 
 
 def _sections(lines: Iterator[str] | list[str]) -> list[Json]:
-    """Lines packed into as few sections as the 3000-character limit allows."""
+    """Lines (each within the 3000-character limit) packed into as few sections as it allows."""
     sections: list[Json] = []
     chunk = ""
     for line in lines:
-        line = clip(line, SECTION_CHARS)
         if chunk and len(chunk) + 1 + len(line) > SECTION_CHARS:
             sections.append({"type": "section", "text": mrkdwn(chunk)})
             chunk = ""
@@ -157,9 +203,10 @@ def _sections(lines: Iterator[str] | list[str]) -> list[Json]:
 
 
 def _facts(pairs: tuple[tuple[str, str], ...]) -> list[Json]:
-    fields = [
-        mrkdwn(clip(f"*{escape(label)}*\n{escape(value)}", FIELD_CHARS)) for label, value in pairs
-    ]
+    fields = []
+    for label, value in pairs:
+        title = _bold(label, FIELD_CHARS // 2)
+        fields.append(mrkdwn(f"{title}\n{escaped(value, FIELD_CHARS - len(title) - 1)}"))
     return [
         {"type": "section", "fields": fields[i : i + FIELDS]} for i in range(0, len(fields), 10)
     ]
@@ -241,7 +288,7 @@ class Metadata:
 
 def modal(form: Form, metadata: Metadata) -> Json:
     """A form as a modal; callback_id is the form's action id, each input's id its field name."""
-    blocks: list[Json] = _sections(escape(line) for line in form.intro.splitlines())
+    blocks: list[Json] = _sections(escaped(line, SECTION_CHARS) for line in form.intro.splitlines())
     for field in form.fields:
         element: Json = {
             "type": "plain_text_input",
@@ -280,7 +327,7 @@ def channel_picker(theme_key: str, label: str) -> Json:
         "close": plain("Cancel", MODAL_TITLE_CHARS),
         "private_metadata": Metadata(form=theme_key).pack(),
         "blocks": [
-            {"type": "section", "text": mrkdwn(escape(clip(label, SECTION_CHARS)))},
+            {"type": "section", "text": mrkdwn(escaped(label, SECTION_CHARS))},
             {
                 "type": "input",
                 "block_id": CHANNEL_FIELD,

@@ -47,16 +47,19 @@ MORE = "…there is more than fits here; type `plan` or `ideas` to see everythin
 # The prompt's inline "Add an idea" input: the same field the core's idea form asks for.
 IDEA_FIELD = TextField("idea", "Your idea", "What could we do? Who could do it?")
 
-# What Teams' TextBlock markdown acts on: emphasis, links, code and the `<at>` mention tag anywhere,
-# list and heading markers at the start of a line. A backslash shows the character as typed.
-_INLINE = re.compile(r"([\\`*_\[\]<>~])")
+# What Teams' TextBlock markdown (a CommonMark subset) acts on: emphasis, links, code and the `<at>`
+# mention tag anywhere, an entity such as `&copy;`, list and heading markers at the start of a
+# line, and a line of `-` or `=` (a rule, or an underline that makes the line above a heading).
+# A backslash shows the character as typed.
+_INLINE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[0-9A-Za-z]+;))")
 _LINE_START = re.compile(r"^([ \t]*)([-+]|\d+[.)]|#{1,6})(?=[ \t]|$)", re.MULTILINE)
+_RULE = re.compile(r"^([ \t]*)(?=[-=][-= \t]*$)", re.MULTILINE)
 
 
 def escape(text: str) -> str:
     """Plain text → TextBlock markdown that reads exactly as the plain text."""
     inline = _INLINE.sub(r"\\\1", text.replace("\r", ""))
-    return _LINE_START.sub(_escape_marker, inline)
+    return _RULE.sub(r"\1\\", _LINE_START.sub(_escape_marker, inline))
 
 
 def _escape_marker(match: re.Match[str]) -> str:

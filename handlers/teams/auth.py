@@ -1,18 +1,29 @@
-"""Bot Framework authentication made strict and quick: every refused token is a 401, signing keys
-are fetched off the event loop, and per-turn clients are built once.
+"""Who may talk to the bot at /api/messages, and where it may answer.
 
+With MICROSOFT_APP_ID set, botbuilder's authentication is made strict and quick: every refused
+token is a 401, signing keys are fetched off the event loop, and per-turn clients are built once.
 botbuilder 4.17.1 lets an expired, malformed or unknown-key token escape as a JWT or lookup error
 (an HTTP 500 with a stack trace), fetches its signing keys with blocking `requests` on the event
-loop, and builds new connector and token clients for every activity. This module wraps its public
-classes to fix all three.
+loop, and builds new connector and token clients for every activity; `StrictAuthentication` wraps
+its public classes to fix all three.
+
+Without an app id nobody can be authenticated, and an activity names the `serviceUrl` the bot
+then sends to: anyone who could post one would make the bot call any address they like. So `Gate`
+lets in only tools on this machine, answered at localhost, unless the development switch
+HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED opens the endpoint to anyone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
@@ -35,6 +46,80 @@ from bot.config import TeamsSettings
 from handlers.teams.connector import Connectors
 
 log = logging.getLogger(__name__)
+
+
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})  # the service URLs local tools use
+RELAY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
+
+
+class Access(StrEnum):
+    CHECKED = "checked"  # an app id: botbuilder checks every request's token
+    LOCAL = "local"  # no app id: tools on this machine only, answered at localhost
+    OPEN = "open"  # no app id and the development switch: anyone, answered anywhere
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """Which requests may reach the bot and which service URLs it may send to."""
+
+    access: Access
+
+    @classmethod
+    def of(cls, settings: TeamsSettings) -> Gate:
+        if settings.app_id:
+            return cls(Access.CHECKED)
+        return cls(Access.OPEN if settings.allow_unauthenticated else Access.LOCAL)
+
+    def refusal(self, peer: str | None, host: str, headers: Mapping[str, str]) -> str | None:
+        """Why a request may not come in, or None. Without credentials only a tool on this
+        machine may post: from a loopback address, to a local host name (so a web page cannot
+        reach the bot by rebinding its DNS name to 127.0.0.1), and not relayed by a proxy or a
+        tunnel, whose traffic arrives from loopback too."""
+        if self.access is not Access.LOCAL:
+            return None
+        if not _loopback(peer):
+            return "not from this machine"
+        if any(name in headers for name in RELAY_HEADERS):
+            return "relayed by a proxy or tunnel"
+        if not _local_host(host):
+            return "addressed to a host name other than this machine's"
+        return None
+
+    def may_call(self, service_url: str) -> bool:
+        """Whether the bot may send to `service_url`, read from an activity or a stored
+        conversation reference: only at localhost without credentials, and with them only over
+        https (or locally), since the bot's own token goes along."""
+        try:
+            parts = urlsplit(service_url)
+            host = parts.hostname or ""
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https"):
+            return False
+        if self.access is Access.OPEN:
+            return True
+        if self.access is Access.LOCAL:
+            return host in LOCAL_NAMES
+        return parts.scheme == "https" or host in LOCAL_NAMES
+
+
+def _loopback(peer: str | None) -> bool:
+    try:
+        address = ipaddress.ip_address(peer or "")
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def _local_host(host: str) -> bool:
+    """The Host header names this machine: `localhost` or a loopback address, any port."""
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        return False
+    return name == "localhost" or _loopback(name)
 
 
 class AuthUnavailable(RuntimeError):

@@ -1,14 +1,15 @@
 """`POST /api/messages`: the Bot Framework endpoint, and the proactive `Notifier` for digests.
 
 With MICROSOFT_APP_ID set every request's token is validated (a refused one gets 401); without it
-the bot runs unauthenticated for local tools (Bot Framework Emulator, Agents Playground).
+only local tools on this machine (Bot Framework Emulator, Agents Playground) get in, and the bot
+answers them only at localhost, unless HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED opens it (`auth.Gate`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -25,7 +26,7 @@ from bot.core.interaction import Card
 from bot.core.ports import Sent
 from bot.notifiers import NOTIFIERS
 from handlers.teams.activities import PLATFORM, origin
-from handlers.teams.auth import AuthUnavailable, StrictAuthentication
+from handlers.teams.auth import Access, AuthUnavailable, Gate, StrictAuthentication
 from handlers.teams.bot import WorkshopBot
 from handlers.teams.connector import ConnectorError
 
@@ -34,15 +35,28 @@ log = logging.getLogger(__name__)
 ROUTE = "/api/messages"
 GONE_STATUSES = frozenset({403, 404})  # bot removed from the conversation; conversation deleted
 SHUTDOWN_GRACE = 10.0  # seconds to finish sending replies when the server stops
+NOT_LOCAL = "Without MICROSOFT_APP_ID this bot only takes activities from tools on its own machine."
+FOREIGN_SERVICE = "The bot does not send to that serviceUrl (see docs/teams.md)."
+LOCAL_ONLY = (
+    "MICROSOFT_APP_ID is not set: /api/messages only takes activities from tools on this "
+    "machine (Bot Framework Emulator, Agents Playground) and answers them at localhost; set it "
+    "to serve Teams"
+)
+OPEN_TO_ANYONE = (
+    "MICROSOFT_APP_ID is not set and HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED is on: anyone who can "
+    "reach /api/messages can act in the workshop and make the bot call any address; for "
+    "development only"
+)
 
 
 class Notifier:
     """Posts a card, unprompted, to a conversation the bot was added to (digests, reminders)."""
 
-    def __init__(self, adapter: CloudAdapter, bot: WorkshopBot, app_id: str) -> None:
+    def __init__(self, adapter: CloudAdapter, bot: WorkshopBot, app_id: str, gate: Gate) -> None:
         self._adapter = adapter
         self._bot = bot
         self._app_id = app_id
+        self._gate = gate
 
     async def send(self, programme_key: str, where: ConversationRef, card: Card) -> Sent:
         """GONE when the bot was never added there, or was removed (403) or the conversation
@@ -54,6 +68,8 @@ class Notifier:
             log.info("no teams reference", extra={"conversation": where.channel_id})
             return Sent.GONE
         reference = ConversationReference().deserialize(stored)
+        if not self._reachable(reference):
+            return Sent.FAILED
         outcome: list[Sent] = []
 
         async def post(turn: TurnContext) -> None:
@@ -87,6 +103,8 @@ class Notifier:
             log.info("no teams reference", extra={"conversation": message.channel_id})
             return False
         reference = ConversationReference().deserialize(stored)
+        if not self._reachable(reference):
+            return False
 
         async def rewrite(turn: TurnContext) -> None:
             outbox = self._bot.outbox(turn, origin(turn.activity))
@@ -94,6 +112,15 @@ class Notifier:
 
         await self._adapter.continue_conversation(reference, rewrite, self._app_id)
         return True
+
+    def _reachable(self, reference: ConversationReference) -> bool:
+        """A stored reference may have come from an activity nobody vouched for (saved while
+        the endpoint was open, say): its service URL must pass the gate as it stands now."""
+        if self._gate.may_call(reference.service_url or ""):
+            return True
+        conversation = reference.conversation.id if reference.conversation else ""
+        log.warning("teams conversation not called", extra={"conversation": conversation})
+        return False
 
 
 class ProgrammeNotifier:
@@ -115,13 +142,17 @@ class TeamsEdge:
     """One per process: botbuilder's adapter and our bot, behind a strict HTTP front."""
 
     def __init__(self, settings: Settings, engine: Callable[[], Engine]) -> None:
+        self.gate = Gate.of(settings.teams)
         self.authentication = StrictAuthentication(settings.teams)
         self.adapter = CloudAdapter(self.authentication)
         self.adapter.on_turn_error = self._turn_failed
         self.bot = WorkshopBot(engine, settings.programme_key, self.authentication.connectors)
-        self.notifier = Notifier(self.adapter, self.bot, settings.teams.app_id)
+        self.notifier = Notifier(self.adapter, self.bot, settings.teams.app_id, self.gate)
 
     async def messages(self, request: web.Request) -> web.Response:
+        refusal = self.gate.refusal(request.remote, request.host, request.headers)
+        if refusal is not None:
+            return _refused(request, refusal, NOT_LOCAL)
         if request.content_type != "application/json":
             return _problem(415, "Expected a Bot Framework activity as application/json.")
         try:
@@ -135,7 +166,13 @@ class TeamsEdge:
         except Exception:  # msrest raises several types for ill-typed fields
             return _problem(400, "The body is not a Bot Framework activity.")
         if not _addressed(activity):
-            return _problem(400, "The activity lacks its serviceUrl, conversation or sender.")
+            return _problem(
+                400, "The activity lacks its serviceUrl, conversation, sender or recipient."
+            )
+        if activity.value is not None and not isinstance(activity.value, Mapping):
+            return _problem(400, "The activity's value should be an object.")
+        if not self.gate.may_call(activity.service_url):
+            return _refused(request, "serviceUrl not allowed", FOREIGN_SERVICE)
         try:
             invoke = await self.adapter.process_activity(
                 request.headers.get("Authorization", ""), activity, self.bot.on_turn
@@ -161,18 +198,26 @@ class TeamsEdge:
 
 
 def _addressed(activity: Activity) -> bool:
-    """Every channel names where to answer and who spoke; without them there is no reply."""
+    """Every channel names where to answer, who spoke and to whom; without them no reply."""
     return bool(
         activity.service_url
         and activity.conversation
         and activity.conversation.id
         and activity.from_property
         and activity.from_property.id
+        and activity.recipient
+        and activity.recipient.id
     )
 
 
 def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+def _refused(request: web.Request, reason: str, message: str) -> web.Response:
+    """One log line, without the body: a refused request is someone else's, often a scan."""
+    log.info("teams request refused", extra={"reason": reason, "peer": request.remote})
+    return _problem(403, message)
 
 
 TEAMS = web.AppKey("teams", TeamsEdge)
@@ -196,11 +241,10 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
     app[TEAMS] = edge
     app[NOTIFIERS].register(PLATFORM, ProgrammeNotifier(edge.notifier, settings.programme_key))
     app.router.add_post(ROUTE, edge.messages)
-    if not settings.teams.app_id:
-        log.warning(
-            "MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests, "
-            "which is only safe for local tools (Bot Framework Emulator, Agents Playground)"
-        )
+    if edge.gate.access is Access.LOCAL:
+        log.info(LOCAL_ONLY)
+    elif edge.gate.access is Access.OPEN:
+        log.warning(OPEN_TO_ANYONE)
 
     async def close(_app: web.Application) -> None:
         try:

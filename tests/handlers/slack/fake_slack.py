@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,13 @@ from aiohttp.test_utils import TestServer
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 JSON_ARGS = ("blocks", "view", "attachments")
+_DATE_FALLBACK = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
+
+
+def shown(mrkdwn: str) -> str:
+    """What a person reads of escaped mrkdwn in Slack: a date Slack cannot format shows its
+    fallback as plain text, a soft hyphen shows nothing, entities show their character."""
+    return html.unescape(_DATE_FALLBACK.sub(r"\1", mrkdwn).replace("\u00ad", ""))
 
 
 @dataclass

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from bot.core.interaction import (
     ASSIGN,
     VOTE,
@@ -15,6 +19,7 @@ from bot.core.interaction import (
     Form,
     FormSubmitted,
     Heading,
+    Link,
     MessagePosted,
     Option,
     Select,
@@ -23,8 +28,10 @@ from bot.core.interaction import (
     Tone,
 )
 from handlers.slack import blockkit
+from tests.handlers.slack.fake_slack import shown
 
 HOSTILE = "<!channel> <@U123> <http://x|y> & *bold* `code`"
+DATE = re.compile(r"<!date\^00000000\^\{_\}\|[^>]*>")  # a fallback shown as plain text
 
 
 def elements(blocks: list[dict]) -> list[dict]:
@@ -40,6 +47,13 @@ def mrkdwn_texts(node: object) -> list[str]:
             return [node["text"]]
         return [t for value in node.values() for t in mrkdwn_texts(value)]
     return []
+
+
+def active_markup(mrkdwn: str) -> list[str]:
+    """What Slack would act on in a mrkdwn text, once the literal fallbacks are set aside."""
+    rest = DATE.sub("", mrkdwn)
+    found = re.findall(r"[*_~`＊＿｀<]", rest)
+    return found + re.findall(r"^[ \t]*(?:&gt;|＞)", rest, re.MULTILINE)
 
 
 def click(element: dict, option: int = 0) -> dict:
@@ -63,15 +77,88 @@ def test_every_card_text_is_escaped_for_mrkdwn() -> None:
         ),
     )
     payload = blockkit.message(card)
-    rendered = str([payload["text"], *mrkdwn_texts(payload["blocks"])])
-    assert len(mrkdwn_texts(payload["blocks"])) == 6
-    for raw in ("<!channel>", "<@U123>", "<http://x|y>"):
+    texts = mrkdwn_texts(payload["blocks"])
+    rendered = str([payload["text"], *texts])
+    assert len(texts) == 6
+    for raw in ("<!channel>", "<@U123>", "<http://x|y>", "*bold*", "`code`"):
         assert raw not in rendered
     assert "&lt;!channel&gt; &lt;@U123&gt; &lt;http://x|y&gt; &amp;" in payload["text"]
+    assert shown(payload["text"]) == card.as_text()
+    assert active_markup(payload["text"]) == []
     assert payload["blocks"][0] == {
         "type": "header",
         "text": {"type": "plain_text", "text": HOSTILE, "emoji": True},
     }
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "*bold*",
+        "_italic_",
+        "~strike~",
+        "`code`",
+        "```\nblock\n```",
+        "> a quote",
+        "  > an indented quote",
+        "first line\n> a quote on the second",
+        "＊bold＊ ＿italic＿ ｀code｀",
+        "＞ a full-width quote",
+        "<https://evil.example|click> <!here> <#C1> <@U1>",
+        "& &amp; &lt;",
+        "**double** __double__ ~~double~~",
+        "mid*word*bold and snake_case_name",
+    ],
+)
+def test_each_formatting_character_is_shown_as_typed(typed: str) -> None:
+    escaped = blockkit.escape(typed)
+
+    assert shown(escaped) == typed
+    assert active_markup(escaped) == []
+
+
+def test_emoji_codes_keep_their_underscores_and_still_show_as_emoji() -> None:
+    escaped = blockkit.escape(":white_check_mark: done :+1: _really_")
+
+    assert escaped.startswith(":white_check_mark: done :+1: <!date")
+    assert shown(escaped) == ":white_check_mark: done :+1: _really_"
+
+
+def test_our_own_formatting_keeps_working_around_escaped_text() -> None:
+    card = Card(
+        "",
+        (
+            Heading("Ideas *so far*"),
+            Facts((("Votes", "3 — _community_ 2"),)),
+            Link("Open the *plan*", "https://howcanwe.example.org/plan?t=a&b"),
+        ),
+    )
+    heading, facts, link = blockkit.message(card)["blocks"]
+    bold = heading["text"]["text"]
+    assert bold.startswith("*Ideas ") and bold.endswith("*") and active_markup(bold[1:-1]) == []
+    [fact] = facts["fields"]
+    assert fact["text"].startswith("*Votes*\n3 — <!date")
+    assert link["text"]["text"] == (
+        "<https://howcanwe.example.org/plan?t=a&amp;b|Open the *plan*>"  # a link's label is shown
+    )
+    assert all(t["verbatim"] is True for t in [heading["text"], fact, link["text"]])
+
+
+def test_a_long_escaped_text_is_shortened_and_never_cut_inside_an_escape() -> None:
+    typed = "*a " * 2000
+
+    for limit in (blockkit.SECTION_CHARS, blockkit.FIELD_CHARS, 100):
+        escaped = blockkit.escaped(typed, limit)
+        assert len(escaped) <= limit
+        assert shown(escaped).endswith("…") and typed.startswith(shown(escaped)[:-1])
+        assert active_markup(escaped) == []
+    card = Card("", (Text(typed), Text(typed, Tone.MUTED), Facts((("By", typed),))))
+    payload = blockkit.message(card)
+    assert len(payload["text"]) <= blockkit.FALLBACK_CHARS
+    texts = mrkdwn_texts(payload["blocks"])
+    assert texts[-1].startswith("*By*\n")  # our own bold label, then the value as typed
+    for text in [payload["text"], *texts[:-1], texts[-1].removeprefix("*By*\n")]:
+        assert active_markup(text) == []
 
 
 def test_buttons_and_menus_round_trip_to_the_same_intents() -> None:

@@ -21,6 +21,7 @@ from handlers.teams import TEAMS
 from tests.conftest import FakeClock
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot
+from tests.handlers.slack.fake_slack import shown
 from tests.handlers.slack.test_facilitation import command
 from tests.handlers.slack.test_flows import add_idea
 from tests.handlers.teams import conftest as teams_harness
@@ -244,7 +245,7 @@ async def test_a_channel_gone_from_slack_stops_its_digests_and_tells_the_organis
     [notice] = [p for p in sent if p["channel"] == "C9"]
     assert notice["text"].startswith("A digest could not be delivered")
     assert "The digest for chan-c2 (slack) was not posted" in notice["text"]
-    assert "Type `digest daily 17:30 Europe/London` in that channel" in notice["text"]
+    assert "Type `digest daily 17:30 Europe/London` in that channel" in shown(notice["text"])
     stopped = await bot.services.repo.subscription("default", slack("C2"))
     assert stopped is not None and stopped.state is SubscriptionState.STOPPED
     assert "Digests here stopped: I can no longer post there" in await command(

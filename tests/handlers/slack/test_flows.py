@@ -6,6 +6,7 @@ from bot.core.domain import Anchor, AnchorKind
 from tests.conftest import FakeClock
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot
+from tests.handlers.slack.fake_slack import shown
 
 
 def texts(call: dict) -> str:
@@ -54,6 +55,26 @@ async def test_thread_reply_becomes_an_idea_card_in_the_thread(bot: Bot) -> None
     assert elements[1]["text"]["text"].startswith("Confirm: ")
     assert [e["type"] for e in elements[2:]] == ["static_select"] * (len(elements) - 2)
     assert "Suggested" in card["text"]
+
+
+async def test_an_idea_typed_with_mrkdwn_is_shown_as_typed(bot: Bot) -> None:
+    typed = "*bold* _it_ ~strike~ `code`"
+    ts = await bot.prompt()
+
+    await add_idea(bot, ts, f"{typed}\n> not a quote")
+
+    card = bot.fake.of("chat.postMessage")[-1]
+    idea = card["blocks"][1]["text"]
+    literal = {c: f"<!date^00000000^{{_}}|{c}>" for c in "*_~`"}  # fallbacks shown as text
+    assert idea == {
+        "type": "mrkdwn",
+        "text": f"{literal['*']}bold{literal['*']} {literal['_']}it{literal['_']} "
+        f"{literal['~']}strike{literal['~']} {literal['`']}code{literal['`']}"
+        "\n\u00ad&gt; not a quote",
+        "verbatim": True,
+    }
+    assert shown(idea["text"]) == f"{typed}\n> not a quote"
+    assert typed not in card["text"] and f"{typed}\n> not a quote" in shown(card["text"])
 
 
 async def test_top_level_chatter_and_bot_messages_are_ignored(bot: Bot) -> None:
@@ -195,7 +216,7 @@ async def test_a_mention_answers_with_help_or_its_command(bot: Bot) -> None:
     await bot.settle()
     replies = sorted(r["text"] for r in bot.fake.of("chat.postEphemeral"))
     assert replies[0].startswith("Themes") and replies[1].startswith("howcanwe")
-    assert "`vote &lt;id&gt;`" in replies[1]
+    assert "`vote <id>`" in shown(replies[1])
 
 
 async def test_app_home_shows_the_plan_and_organisers_post_from_it(bot: Bot) -> None:

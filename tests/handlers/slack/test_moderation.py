@@ -11,6 +11,7 @@ import pytest
 from handlers.teams import TEAMS
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot
+from tests.handlers.slack.fake_slack import shown
 from tests.handlers.slack.test_flows import add_idea
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import actions
@@ -99,7 +100,7 @@ async def test_my_data_and_forget_me_over_slack(bot: Bot) -> None:
 
     mine = await said(bot, "my data", user="U1")
     assert "Everything stored about you" in mine and "Community energy co-ops" in mine
-    assert '"user_id": "U1"' in mine
+    assert '"user_id": "U1"' in shown(mine)
 
     warning = await said(bot, "forget me", user="U1")
     assert "cannot be undone" in warning

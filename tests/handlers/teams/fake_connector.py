@@ -47,6 +47,7 @@ def _texts(node: Any) -> list[str]:
 
 @dataclass
 class FakeConnector:
+    host: str = "127.0.0.1"  # another loopback address (127.0.0.2) stands in for a foreign host
     calls: list[Call] = field(default_factory=list)
     failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     refusals: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
@@ -82,7 +83,7 @@ class FakeConnector:
         app.router.add_post(base + "/{activity}", self._reply)
         app.router.add_put(base + "/{activity}", self._update)
         app.router.add_route("*", "/{path:.*}", self._other)  # anything else the bot asks
-        self._server = TestServer(app, host="127.0.0.1")
+        self._server = TestServer(app, host=self.host)
         await self._server.start_server()
 
     async def close(self) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+from markdown_it import MarkdownIt
+
 from bot.core.interaction import (
     ADD_IDEA,
     ASSIGN,
@@ -33,6 +36,18 @@ def press(action: dict[str, Any], inputs: dict[str, str] | None = None) -> dict[
     return dict(action["data"]) | (inputs or {})
 
 
+def read(markdown: str) -> str:
+    """What a CommonMark renderer (markdown-it, as the Adaptive Cards renderer uses) shows for a
+    TextBlock's text; fails on anything it would format rather than show."""
+    shown = []
+    for token in MarkdownIt("commonmark").enable("strikethrough").parse(markdown):
+        assert token.type in ("paragraph_open", "inline", "paragraph_close"), token.type
+        for child in token.children or []:
+            assert child.type in ("text", "softbreak"), (child.type, markdown)
+            shown.append(child.content if child.type == "text" else "\n")
+    return "".join(shown)
+
+
 def test_participants_markup_is_shown_as_typed() -> None:
     typed = "**bold** _it_ [click](https://evil.example) <at>Everyone</at> `code` a\\b ~x~"
 
@@ -42,13 +57,32 @@ def test_participants_markup_is_shown_as_typed() -> None:
         r"\*\*bold\*\* \_it\_ \[click\](https://evil.example) \<at\>Everyone\</at\> "
         r"\`code\` a\\b \~x\~"
     )
+    assert read(escaped) == typed
 
 
-def test_list_and_heading_markers_are_escaped_only_at_a_line_start() -> None:
-    assert (
-        ac.escape("- one\n2. two\n# three\nsee #12 - 3.5")
-        == "\\- one\n2\\. two\n\\# three\nsee #12 - 3.5"
-    )
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "**bold** __bold__",
+        "*it* _it_",
+        "~strike~ ~~strike~~",
+        "`code` and ``more code``",
+        "```\nfenced\n```",
+        "[link](https://evil.example) ![image](https://evil.example/x.png)",
+        "<https://evil.example> <at>Everyone</at> <b>html</b>",
+        "- item\n+ item\n* item",
+        "1. first\n2) second",
+        "# heading\n###### heading",
+        "> a quote",
+        "a heading?\n===",
+        "another?\n---",
+        "---",
+        "&copy; &#169; &amp; but AT&T stays",
+        "a back\\slash\\",
+    ],
+)
+def test_each_formatting_character_is_shown_as_typed(typed: str) -> None:
+    assert read(ac.escape(typed)) == typed
 
 
 def test_a_card_renders_as_an_adaptive_card_1_5() -> None:

@@ -7,6 +7,7 @@ from bot.core.interaction import Card, Text
 from bot.core.ports import Sent
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import Teams, actions
+from tests.handlers.teams.test_adaptive_cards import read
 
 
 async def test_a_mentioned_prompt_command_posts_the_prompt_card_as_a_new_channel_post(
@@ -42,6 +43,25 @@ async def test_a_reply_in_the_prompts_chain_becomes_an_idea_card_in_that_chain(
     assert "Alice" in reply.text
     vote = next(a for a in actions(reply.card) if a["type"] == "Action.Submit")
     assert vote["title"] == "Vote (0)"
+
+
+async def test_an_idea_typed_with_markdown_is_shown_as_typed(teams: Teams) -> None:
+    typed = "*bold* _it_ ~strike~ `code`\n**strong** [link](https://evil.example)\n- not a list"
+    prompt_id, _ = await teams.prompt()
+
+    _, reply = await teams.idea(prompt_id, typed, user=("29:carol", "Carol *Star*"))
+
+    [title, idea, facts, *_] = reply.card["body"]
+    assert title["text"] == "#1 · Inclusive growth"  # `#` heads a line only before a space
+    assert idea == {
+        "type": "TextBlock",
+        "text": "\\*bold\\* \\_it\\_ \\~strike\\~ \\`code\\`\n"
+        "\\*\\*strong\\*\\* \\[link\\](https://evil.example)\n\\- not a list",
+        "wrap": True,
+    }
+    assert read(idea["text"]) == typed
+    [by] = [f for f in facts["facts"] if f["title"] == "By"]
+    assert read(by["value"]) == "Carol *Star* (community)"
 
 
 async def test_the_prompt_cards_own_input_adds_an_idea(teams: Teams) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, MessagePosted
 from tests.handlers.teams import teams_activities as ta
@@ -56,7 +60,10 @@ async def test_a_refused_connector_call_is_logged_and_the_turn_still_answers(tea
     assert [c.method for c in teams.connector.calls] == ["failed"]
 
 
-async def test_bad_http_requests_get_a_clear_4xx_never_a_500(teams: Teams) -> None:
+async def test_bad_http_requests_get_a_clear_4xx_never_a_500(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
     not_json = await teams.http.post(
         "/api/messages", data=b"{nope", headers={"Content-Type": "application/json"}
     )
@@ -68,10 +75,15 @@ async def test_bad_http_requests_get_a_clear_4xx_never_a_500(teams: Teams) -> No
     nowhere = ta.mention("help", teams.url)
     del nowhere["conversation"]
     no_sender = ta.mention("help", teams.url) | {"from": {"name": "Nobody"}}
-    unaddressed = [await teams.send(nowhere), await teams.send(no_sender)]
+    to_nobody = ta.mention("help", teams.url)
+    del to_nobody["recipient"]
+    unaddressed = [await teams.send(a) for a in (nowhere, no_sender, to_nobody)]
+    not_objects: list[object] = ["just text", [1], 7]
+    values = [await teams.send(ta.submit(v, "1", teams.url)) for v in not_objects]  # type: ignore[arg-type]
     ill_typed = await teams.http.post(
         "/api/messages", json={"type": "message", "entities": "x", "from": 3}
     )
+    await teams.settle()
 
     assert (not_json.status, wrong_type.status, no_type.status, not_an_object.status) == (
         400,
@@ -80,10 +92,11 @@ async def test_bad_http_requests_get_a_clear_4xx_never_a_500(teams: Teams) -> No
         400,
     )
     assert ill_typed.status in (201, 400)
-    assert [r.status for r in unaddressed] == [400, 400]
+    assert [r.status for r in unaddressed + values] == [400] * 6
     assert teams.connector.calls == []
     for response in (not_json, wrong_type, no_type, not_an_object, ill_typed, *unaddressed):
         assert "Traceback" not in await response.text()
+    assert [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING] == []
 
 
 async def test_stale_or_forged_card_submits_get_a_friendly_reply(teams: Teams) -> None:
@@ -91,10 +104,9 @@ async def test_stale_or_forged_card_submits_get_a_friendly_reply(teams: Teams) -
     for value in (
         {"nothing": "here"},
         {"action_id": "idea.explode", "value": "1"},
-        "just text",
         {"action_id": "idea.vote", "value": "999"},
     ):
-        [reply] = await teams.ok(ta.submit(value, prompt_id, teams.url))  # type: ignore[arg-type]
+        [reply] = await teams.ok(ta.submit(value, prompt_id, teams.url))
         assert "out of date" in reply.text or "There is no idea #999" in reply.text
 
 
