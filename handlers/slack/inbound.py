@@ -148,7 +148,7 @@ def _values(inner: Check) -> Check:
     return check
 
 
-TEXT = _kind("text", str)
+TEXT = _kind("a string", str)
 FLAG = _kind("true or false", bool, str)
 HAS_ID = _obj(id=TEXT, name=TEXT, username=TEXT, team_id=TEXT, domain=TEXT)
 

@@ -33,6 +33,7 @@ POSTS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update", "vie
 QUICK_TRIES = 3  # other calls (a name lookup, a modal whose trigger lives 3 s) give up sooner
 GATEWAY_ERRORS = frozenset({500, 502, 503, 504})
 GATEWAY_RETRIES = 2
+GATEWAY_WAIT = 10.0  # seconds, at most, that a gateway error's Retry-After is waited
 FAILURES = (SlackApiError, ClientError, TimeoutError)  # what a Web API call raises when it fails
 
 
@@ -100,8 +101,7 @@ class RateLimited(AsyncRetryHandler):
             return False
         values = state.custom_values = state.custom_values or {}
         patience: Patience = values.setdefault("patience", _patience(method_of(request.url)))
-        asked = next((v[0] for k, v in response.headers.items() if k.lower() == "retry-after"), "")
-        values["wait"] = patience.next_wait(retry_after(str(asked)))
+        values["wait"] = patience.next_wait(retry_after(_retry_after(response)))
         return values["wait"] is not None
 
     async def prepare_for_next_attempt_async(
@@ -122,7 +122,8 @@ def _patience(method: str) -> Patience:
 
 
 class GatewayErrors(AsyncRetryHandler):
-    """A 500, 502, 503 or 504 (whatever its body) is tried again with backoff, twice."""
+    """A 500, 502, 503 or 504 (whatever its body) is tried again twice: after its
+    `Retry-After` when it gives one (at most `GATEWAY_WAIT`), else with backoff."""
 
     def __init__(self) -> None:
         super().__init__(max_retry_count=GATEWAY_RETRIES)
@@ -136,6 +137,29 @@ class GatewayErrors(AsyncRetryHandler):
         error: Exception | None = None,
     ) -> bool:
         return response is not None and response.status_code in GATEWAY_ERRORS
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        asked = _retry_after(response) if response is not None else None
+        if asked is None:
+            await super().prepare_for_next_attempt_async(
+                state=state, request=request, response=response, error=error
+            )
+            return
+        state.next_attempt_requested = True
+        await asyncio.sleep(min(retry_after(asked), GATEWAY_WAIT))
+        state.increment_current_attempt()
+
+
+def _retry_after(response: HttpResponse) -> str | None:
+    values = (v for k, v in response.headers.items() if k.lower() == "retry-after")
+    return next((str(v[0]) for v in values if v), None)
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
