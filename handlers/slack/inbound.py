@@ -3,8 +3,9 @@ the shape of the body.
 
 Bolt parses a body and walks it for ids before it checks the signature, logs a failed check with
 the whole body, and takes Slack's payload shapes for granted in its matchers and in ours. So the
-route checks here: anything unsigned, stale or forged is a 401 and is never parsed or logged;
-a signed body that is not a payload this app reads is a 400 naming what is wrong. What passes is
+route checks here: anything unsigned, stale or forged is a 401, never parsed (bar Slack's tiny
+`ssl_check`) nor logged; a signed body that is not a payload this app reads is a 400 naming what
+is wrong, in this module's own words (field names and positions, never the body's). What passes is
 handed to bolt as the JSON object checked here, so bolt reads exactly that (its own form parser
 reads any form whose text contains "payload" as an empty request).
 """
@@ -46,13 +47,13 @@ def is_ssl_check(raw: bytes, content_type: str) -> bool:
     return fields.get("ssl_check") == ["1"] and "command" not in fields
 
 
-def verify(secret: str, raw: bytes, headers: Mapping[str, str], now: float | None = None) -> None:
+def verify(secret: str, raw: bytes, headers: Mapping[str, str]) -> None:
     """Slack's v0 signature: HMAC-SHA256 of `v0:<timestamp>:<body>`, at most 5 minutes old."""
     stamp = headers.get("X-Slack-Request-Timestamp", "")
     signature = headers.get("X-Slack-Signature", "")
     if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= STAMP_DIGITS):
         raise _unsigned("no readable timestamp")
-    if abs((time.time() if now is None else now) - int(stamp)) > MAX_AGE:
+    if abs(time.time() - int(stamp)) > MAX_AGE:
         raise _unsigned("stale timestamp")
     base = b"v0:" + stamp.encode() + b":" + raw
     expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
@@ -137,13 +138,13 @@ def _items(inner: Check, at_least: int = 0) -> Check:
 
 
 def _values(inner: Check) -> Check:
-    """An object whose every value fits (a view's state: block id → action id → element)."""
+    """An object whose every value fits (a view's state: block id → action id → element); its
+    keys are the body's own, so a problem names them `*`."""
 
     def check(value: Any) -> str | None:
         if not isinstance(value, dict):
             return "is not an object"
-        wrong = ((k, inner(item)) for k, item in value.items())
-        return next((_at(k, w) for k, w in wrong if w), None)
+        return next((_at("*", w) for w in map(inner, value.values()) if w), None)
 
     return check
 
