@@ -4,21 +4,23 @@ by Socket Mode when SLACK_APP_TOKEN is set."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from aiohttp import ClientSession, web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings
 from bot.core.engine import Engine
 from bot.core.ports import Notifier
 from bot.notifiers import NOTIFIERS
-from handlers.slack import listeners, oauth
+from handlers.slack import inbound, listeners, oauth, webapi
 from handlers.slack.edge import SlackEdge, web_client
 from handlers.slack.notices import SlackNotifier
 from handlers.slack.oauth import Handler
@@ -42,7 +44,7 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
     app[SLACK] = edge
     app[NOTIFIERS].register(PLATFORM, SlackNotifier(edge))
     if settings.slack.signing_secret:
-        app.router.add_post(EVENTS_PATH, _events(edge))
+        app.router.add_post(EVENTS_PATH, _events(edge, settings.slack.signing_secret))
     if edge.bolt.oauth_flow is not None:
         oauth.register(app, edge.bolt.oauth_flow)
     app.cleanup_ctx.append(_lifecycle(edge, db))
@@ -57,7 +59,7 @@ async def outbound(
         yield None
         return
     edge, db = _edge(settings, engine)
-    async with ClientSession() as session:
+    async with webapi.session() as session:
         edge.bolt.client.session = session
         try:
             yield PLATFORM, SlackNotifier(edge)
@@ -83,22 +85,40 @@ def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, 
         # Listeners only ack and start background work, so acks go out at once, after the
         # work is tracked (tests and shutdown can wait for it).
         process_before_response=True,
+        # The route checks the signature before bolt parses anything (handlers/slack/inbound),
+        # and hands bolt the checked body re-encoded, whose signature bolt could not check.
+        request_verification_enabled=False,
     )
     return SlackEdge(slack, settings.programme_key, engine, bolt), db
 
 
-def _events(edge: SlackEdge) -> Handler:
+def _events(edge: SlackEdge, secret: str) -> Handler:
     async def events(request: web.Request) -> web.Response:
-        """Bolt checks the signature (401 when missing, wrong or stale) and routes the rest."""
+        """The signature and the body's shape are checked here (a 401 or 400 otherwise, logged
+        without the body); bolt routes what passes."""
+        raw = await request.read()
+        if inbound.is_ssl_check(raw, request.content_type):
+            return web.Response(text="")
         try:
-            bolt_request = await to_bolt_request(request)
-        except ValueError:  # a body that is neither a form nor JSON; bolt parses before checking
-            return web.Response(status=400, text="This is not a Slack request.")
+            inbound.verify(secret, raw, request.headers)
+            body = inbound.payload(raw, request.content_type)
+        except inbound.Refused as refused:
+            # Anyone can send junk: unsigned requests are only worth a line when debugging.
+            level = logging.DEBUG if refused.status == 401 else logging.WARNING
+            log.log(level, "slack request refused", extra={"reason": refused.reason})
+            return web.json_response({"error": refused.message}, status=refused.status)
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-type"}
+        bolt_request = AsyncBoltRequest(
+            body=json.dumps(body),
+            query=request.query_string,
+            headers=headers | {"content-type": inbound.JSON},
+        )
         response = await edge.bolt.async_dispatch(bolt_request)
         if response.status >= 500:
-            # Our listeners only decode and ack; bolt fails like this on a malformed payload.
-            log.warning("slack request could not be handled", extra={"status": response.status})
-            return web.Response(status=400, text="This Slack request could not be handled.")
+            # A listener failed on a payload that passed the checks; bolt has logged why.
+            return web.json_response(
+                {"error": "This Slack request could not be handled."}, status=400
+            )
         return await to_aiohttp_response(response)
 
     return events
@@ -109,7 +129,7 @@ def _lifecycle(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         # One connection pool for every Web API call (slack_sdk opens one per call otherwise).
-        session = ClientSession()
+        session = webapi.session()
         edge.bolt.client.session = session
         socket = None
         if edge.settings.app_token:

@@ -384,7 +384,8 @@ def submission_intent(view: Mapping[str, Any]) -> FormSubmitted:
 
 def first_input(view: Mapping[str, Any]) -> str | None:
     """The block id a refusal is shown under in the modal."""
-    return next((b["block_id"] for b in view.get("blocks", []) if b.get("type") == "input"), None)
+    inputs = (b.get("block_id") for b in view.get("blocks") or () if b.get("type") == "input")
+    return next((block_id for block_id in inputs if block_id), None)
 
 
 def from_slack(text: str, user_ids: bool = False) -> str:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
+from aiohttp import ClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -25,14 +25,22 @@ from bot.core.interaction import (
     Text,
 )
 from handlers.coalescer import Coalescer
+from handlers.pacing import about
 from handlers.slack import blockkit
 from handlers.slack.origin import Origin
+from handlers.slack.webapi import FAILURES, failure, not_sent
 
 log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL = (
     "I can't post in this channel yet. Invite me with `/invite @howcanwe`, then try again."
 )
+NOT_POSTED = (
+    "Slack did not take my message for this channel just now, so it is not shown there. "
+    "What you did is saved."
+)
+# chat.postMessage errors that mean the bot is not (or no longer) in the channel.
+NO_ACCESS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 NO_MODAL = "That form could not be opened here; please press the button again."
 
 
@@ -86,7 +94,7 @@ class Poster:
                 return
             payload = blockkit.message(card)
             for copy in here:
-                await _update(client, copy.channel_id, copy.message_id, payload)
+                await _update(client, copy.channel_id, copy.message_id, payload, about(anchor))
 
         self._coalescer.submit((programme, workspace, anchor), update_copies)
 
@@ -103,14 +111,14 @@ class Poster:
             response = await client.chat_postMessage(
                 channel=origin.channel_id, thread_ts=thread_ts, **blockkit.message(card)
             )
-        except SlackApiError as error:
-            code = error.response.get("error")
-            log.warning(
-                "chat.postMessage failed", extra={"channel": origin.channel_id, "error": code}
+        except FAILURES as error:
+            code = not_sent(
+                "chat.postMessage", error, channel=origin.channel_id, card=about(anchor)
             )
-            await self.private(client, origin, _note(NOT_IN_CHANNEL))
+            note = NOT_IN_CHANNEL if code in NO_ACCESS else NOT_POSTED
+            await self.private(client, origin, _note(note))
             return
-        if anchor is not None:
+        if anchor is not None and response.get("ts"):
             await self._engine().posted(ctx, anchor, str(response["ts"]))
 
     async def private(self, client: AsyncWebClient, origin: Origin, card: Card) -> None:
@@ -119,12 +127,16 @@ class Poster:
         payload = blockkit.message(card)
         if origin.response_url:
             webhook = AsyncWebhookClient(origin.response_url, session=client.session)
-            response = await webhook.send(
-                response_type="ephemeral", replace_original=False, **payload
-            )
-            if response.status_code == 200:
-                return
-            log.warning("response_url failed", extra={"status": response.status_code})
+            try:
+                response = await webhook.send(
+                    response_type="ephemeral", replace_original=False, **payload
+                )
+            except (ClientError, TimeoutError) as error:
+                log.warning("response_url failed", extra={"error": type(error).__name__})
+            else:
+                if response.status_code == 200:
+                    return
+                log.warning("response_url failed", extra={"status": response.status_code})
         if origin.channel_id:
             try:
                 await client.chat_postEphemeral(
@@ -134,18 +146,16 @@ class Poster:
                     **payload,
                 )
                 return
-            except SlackApiError as error:
+            except FAILURES as error:
+                status, code = failure(error)
                 log.info(
                     "ephemeral reply failed; sending a direct message",
-                    extra={"channel": origin.channel_id, "error": error.response.get("error")},
+                    extra={"channel": origin.channel_id, "status": status, "error": code},
                 )
         try:
             await client.chat_postMessage(channel=origin.user_id, **payload)
-        except SlackApiError as error:
-            log.warning(
-                "private reply failed",
-                extra={"user": origin.user_id, "error": error.response.get("error")},
-            )
+        except FAILURES as error:
+            not_sent("chat.postMessage", error, user=origin.user_id)
 
     async def _open(self, client: AsyncWebClient, origin: Origin, form: Form) -> None:
         if not origin.trigger_id:
@@ -158,19 +168,18 @@ class Poster:
             await client.views_open(
                 trigger_id=origin.trigger_id, view=blockkit.modal(form, metadata)
             )
-        except SlackApiError as error:
-            log.warning("views.open failed", extra={"error": error.response.get("error")})
+        except FAILURES as error:
+            not_sent("views.open", error, form=form.action_id)
             await self.private(client, origin, _note(NO_MODAL))
 
 
-async def _update(client: AsyncWebClient, channel: str, ts: str, payload: dict[str, Any]) -> None:
+async def _update(
+    client: AsyncWebClient, channel: str, ts: str, payload: dict[str, Any], card: str = ""
+) -> None:
     try:
         await client.chat_update(channel=channel, ts=ts, **payload)
-    except SlackApiError as error:
-        log.warning(
-            "chat.update failed",
-            extra={"channel": channel, "ts": ts, "error": error.response.get("error")},
-        )
+    except FAILURES as error:
+        not_sent("chat.update", error, channel=channel, ts=ts, card=card)
 
 
 def _note(text: str) -> Card:

@@ -10,11 +10,6 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-    async_default_handlers,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
@@ -25,30 +20,21 @@ from handlers.slack import blockkit
 from handlers.slack.background import Tasks
 from handlers.slack.delivery import Poster
 from handlers.slack.origin import PLATFORM, Origin
+from handlers.slack.webapi import retry_handlers
 
 log = logging.getLogger(__name__)
 
 NAME_BUDGET = 1.0  # seconds to learn a person's name before their request goes on without it
-RATE_LIMIT_RETRIES = 3
-SERVER_ERROR_RETRIES = 2
 NAMES_CACHED = 5000
 
 Ack = Callable[..., Awaitable[Any]]
 
 
 def web_client(settings: SlackSettings, token: str | None) -> AsyncWebClient:
-    """Every Web API call goes to SLACK_API_URL, waits out 429s (Retry-After) and retries
-    a 500 or 503 with backoff."""
+    """Every Web API call goes to SLACK_API_URL, waits out 429s (Retry-After; posts for up
+    to pacing.PATIENCE) and retries a 5xx with backoff (see webapi)."""
     base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
-    return AsyncWebClient(
-        token=token or None,
-        base_url=base_url,
-        retry_handlers=[
-            *async_default_handlers(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
-        ],
-    )
+    return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers())
 
 
 class SlackEdge:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from aiohttp import ClientError
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.domain import ConversationRef, PostedMessage
@@ -13,6 +11,7 @@ from bot.core.interaction import Card
 from bot.core.ports import Sent
 from handlers.slack import blockkit
 from handlers.slack.edge import SlackEdge, web_client
+from handlers.slack.webapi import FAILURES, not_sent
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +44,9 @@ class SlackNotifier:
                 log.warning("slack notice: no installation", extra={"team": where.workspace_id})
                 return Sent.GONE
             await client.chat_postMessage(channel=where.channel_id, **blockkit.message(card))
-        except SlackApiError as error:
-            code = str(error.response.get("error", ""))
-            log.warning("slack notice refused", extra={"channel": where.channel_id, "error": code})
+        except FAILURES as error:
+            code = not_sent("chat.postMessage", error, channel=where.channel_id)
             return Sent.GONE if code in GONE else Sent.FAILED
-        except (ClientError, TimeoutError) as error:
-            log.warning(
-                "slack notice failed", extra={"channel": where.channel_id, "error": str(error)}
-            )
-            return Sent.FAILED
         return Sent.POSTED
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
@@ -64,10 +57,8 @@ class SlackNotifier:
             await client.chat_update(
                 channel=message.channel_id, ts=message.message_id, **blockkit.message(card)
             )
-        except (SlackApiError, ClientError, TimeoutError) as error:
-            log.warning(
-                "slack update failed", extra={"channel": message.channel_id, "error": str(error)}
-            )
+        except FAILURES as error:
+            not_sent("chat.update", error, channel=message.channel_id)
             return False
         return True
 

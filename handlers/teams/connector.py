@@ -6,7 +6,9 @@ through msrest's model walker (about 2 ms per card), and sends with `requests` i
 thread pool, where the threads' fight for the GIL slows the event loop further. Here the
 botbuilder clients are built once per service URL and only lend their credentials and base URL;
 the three calls go out as plain JSON on one shared aiohttp session, and the bot's token is fetched
-off the event loop and reused until it nears its end. Retries are the caller's (`with_retries`).
+off the event loop and reused until it nears its end. An answer of any shape is read safely (an
+HTML error page, JSON that is not an object, bytes that are not text). Retries are the caller's
+(`with_retries`).
 """
 
 from __future__ import annotations
@@ -24,17 +26,20 @@ from botframework.connector.auth import ConnectorFactory, MicrosoftAppCredential
 Json = dict[str, Any]
 
 CLIENTS_KEPT = 64
+CODE_CHARS = 80  # of an error's code kept for the log
 TOKEN_REUSE = 20 * 60.0  # seconds; Bot Framework tokens live an hour or more
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 
 
 class ConnectorError(Exception):
-    """The Bot Connector answered with an error status."""
+    """The Bot Connector answered with an error status; `code` is its error code, when its body
+    was the JSON error object it documents."""
 
-    def __init__(self, status: int, retry_after: str | None) -> None:
+    def __init__(self, status: int, retry_after: str | None, code: str = "") -> None:
         super().__init__(f"bot connector answered {status}")
         self.status = status
         self.retry_after = retry_after
+        self.code = code
 
 
 class Connectors:
@@ -87,11 +92,12 @@ class Connectors:
         async with self._shared_session().request(
             method, url, data=json.dumps(body), headers=headers
         ) as response:
-            text = await response.text()
+            answer = _object(await response.read())
             if response.status >= 400:
-                raise ConnectorError(response.status, response.headers.get("Retry-After"))
-        answer = json.loads(text) if text.strip() else {}
-        return answer if isinstance(answer, dict) else {}
+                raise ConnectorError(
+                    response.status, response.headers.get("Retry-After"), _code(answer)
+                )
+        return answer
 
     async def _token(self, credentials: Any) -> str:
         """MSAL is synchronous (and slow when it has to ask Entra ID): run it in a thread, and
@@ -116,6 +122,22 @@ class Connectors:
         self._clients.clear()
         if self._session is not None:
             await self._session.close()
+
+
+def _object(body: bytes) -> Json:
+    """The answer as a JSON object; anything else (empty, HTML, not UTF-8) as {}."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
+def _code(answer: Json) -> str:
+    """`{"error": {"code": "Throttled", "message": ...}}` → `Throttled` (never the message)."""
+    error = answer.get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    return str(code)[:CODE_CHARS] if code else ""
 
 
 class _Reused(ConnectorFactory):

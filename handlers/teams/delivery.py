@@ -2,9 +2,10 @@
 
 Replies go out after Teams has had its HTTP answer (the intent is already stored by then), so a
 slow connector never makes Teams wait or re-send. Teams has no ephemeral messages, so a private
-reply is a short card that mentions the person it is for. Every call retries 429/412/502/504 with
-backoff (botbuilder does not); a call that still fails is logged and skipped, so one lost reply
-never loses the rest of the turn.
+reply is a short card that mentions the person it is for. A call throttled with 429 is tried again
+after each Retry-After for up to pacing.PATIENCE; 412, 502, 503 and 504 are retried a few times
+with backoff (botbuilder does neither). A call that still fails is logged once and skipped, so one
+lost reply never loses the rest of the turn.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bot.core.interaction import (
     ShowForm,
 )
 from handlers.coalescer import Coalescer
+from handlers.pacing import Patience, about, level, retry_after
 from handlers.teams import adaptive_cards
 from handlers.teams.activities import Origin
 from handlers.teams.connector import ConnectorError, Connectors, Json
@@ -40,8 +42,8 @@ from handlers.teams.connector import ConnectorError, Connectors, Json
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-RETRYABLE = frozenset({412, 429, 502, 504})
-ATTEMPTS = 4
+TRANSIENT = frozenset({412, 502, 503, 504})
+ATTEMPTS = 4  # for a transient error; a 429 is tried for as long as its Patience allows
 FIRST_DELAY = 0.5  # seconds, doubled on each retry unless the service says Retry-After
 MAX_DELAY = 10.0
 SUMMARY_CHARS = 200
@@ -50,27 +52,38 @@ SUMMARY_CHARS = 200
 async def retried(call: Callable[[], Awaitable[T]]) -> T:
     """Run a Bot Connector call, waiting out throttling and transient gateway errors; the
     last error is raised."""
-    for attempt in range(ATTEMPTS - 1):
+    throttled = Patience()
+    transient = 0
+    while True:
         try:
             return await call()
         except ConnectorError as error:
-            if error.status not in RETRYABLE:
+            if error.status == 429:
+                wait = throttled.next_wait(retry_after(error.retry_after))
+            elif error.status in TRANSIENT and transient < ATTEMPTS - 1:
+                wait = _delay(error.retry_after, transient)
+                transient += 1
+            else:
+                wait = None
+            if wait is None:
                 raise
-            await asyncio.sleep(_delay(error.retry_after, attempt))
-    return await call()
+            await asyncio.sleep(wait)
 
 
-async def with_retries(call: Callable[[], Awaitable[T]], what: str) -> T | None:
-    """`retried`, with a failure logged and skipped (None) so one lost reply never loses
-    the rest of the turn."""
+async def with_retries(call: Callable[[], Awaitable[T]], what: str, **where: str) -> T | None:
+    """`retried`, with a failure logged once (where the call was going and why, never what it
+    said) and skipped (None), so one lost reply never loses the rest of the turn. A 429 that
+    gets here was waited out for as long as its Patience allows."""
+    message = f"teams {what} not sent"
     try:
         return await retried(call)
     except ConnectorError as error:
-        log.warning("bot connector refused", extra={"call": what, "status": error.status})
+        extra = {"call": what, **where, "status": error.status, "error": error.code}
+        log.log(level(error.status), message, extra=extra)
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        log.warning("bot connector unreachable", extra={"call": what, "error": str(error)})
+        log.warning(message, extra={"call": what, **where, "error": str(error)})
     except Exception:  # e.g. MSAL could not get the bot a token
-        log.exception("bot connector call failed", extra={"call": what})
+        log.exception(message, extra={"call": what, **where})
     return None
 
 
@@ -150,13 +163,14 @@ class Outbox:
             if latest is None:
                 return
             for copy in copies:
-                await self.update(copy.channel_id, copy.message_id, latest)
+                await self.update(copy.channel_id, copy.message_id, latest, anchor)
 
         self._coalescer.submit((programme, anchor), update_copies)
 
-    async def post(self, card: Card) -> str | None:
+    async def post(self, card: Card, anchor: Anchor | None = None) -> str | None:
         """A new message in the conversation (a new post in a channel); returns its id."""
-        return await with_retries(self._posting(card), "post")
+        where = {"conversation": self._origin.conversation_id, "card": about(anchor)}
+        return await with_retries(self._posting(card), "post", **where)
 
     async def announce(self, card: Card) -> str | None:
         """`post`, raising when the connector refuses, for callers that tell a conversation
@@ -168,7 +182,7 @@ class Outbox:
         activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
         return lambda: self._connectors.post(self._client, conversation, activity, None)
 
-    async def reply(self, content: Json, summary: str) -> str | None:
+    async def reply(self, content: Json, summary: str, anchor: Anchor | None = None) -> str | None:
         """A reply in the reply chain the activity belongs to (a plain message in a chat)."""
         conversation = self._incoming.conversation.id
         activity = self._outgoing(content, summary, conversation)
@@ -176,15 +190,22 @@ class Outbox:
         if target:
             activity["replyToId"] = target
         return await with_retries(
-            lambda: self._connectors.post(self._client, conversation, activity, target), "reply"
+            lambda: self._connectors.post(self._client, conversation, activity, target),
+            "reply",
+            conversation=conversation,
+            card=about(anchor),
         )
 
-    async def update(self, conversation: str, message_id: str, card: Card) -> None:
+    async def update(
+        self, conversation: str, message_id: str, card: Card, anchor: Anchor | None = None
+    ) -> None:
         activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
         activity["id"] = message_id
         await with_retries(
             lambda: self._connectors.update(self._client, conversation, message_id, activity),
             "update",
+            conversation=conversation,
+            card=about(anchor),
         )
 
     async def _say(
@@ -192,14 +213,15 @@ class Outbox:
     ) -> None:
         match delivery:
             case Delivery.CHANNEL:
-                posted = await self.post(card)
+                posted = await self.post(card, anchor)
             case Delivery.PRIVATE:
                 posted = await self._private(card, card.as_text())
             case Delivery.REPLACE if self._incoming.reply_to_id:
-                await self.update(self._origin.conversation_id, self._incoming.reply_to_id, card)
-                posted = self._incoming.reply_to_id
+                replaced = self._incoming.reply_to_id
+                await self.update(self._origin.conversation_id, replaced, card, anchor)
+                posted = replaced
             case _:
-                posted = await self.reply(adaptive_cards.card(card), card.as_text())
+                posted = await self.reply(adaptive_cards.card(card), card.as_text(), anchor)
         if anchor is not None and posted:
             await self._engine.posted(ctx, anchor, posted)
 

@@ -33,9 +33,20 @@ class Call:
     answer: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Canned:
+    """An answer given instead of Slack's usual one: any status, any body."""
+
+    status: int
+    body: str
+    content_type: str = "text/plain"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class FakeSlack:
-    """Answers like Slack; `rate_limit(method, n)` makes the next n calls of a method get 429."""
+    """Answers like Slack; `rate_limit(method, n)` makes the next n calls of a method get 429,
+    `fail(method, ...)` answers them with any status and body, `hold(method)` keeps them waiting."""
 
     calls: list[Call] = field(default_factory=list)
     retry_after: int = 1
@@ -44,6 +55,8 @@ class FakeSlack:
     installs: dict[str, str] = field(default_factory=dict)  # OAuth code → team id
     installer: str = "UORG"  # who approves an OAuth install
     _limited: dict[str, int] = field(default_factory=dict)
+    _canned: dict[str, list[Canned]] = field(default_factory=dict)
+    _held: dict[str, asyncio.Event] = field(default_factory=dict)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -112,6 +125,25 @@ class FakeSlack:
     def rate_limit(self, method: str, times: int = 1) -> None:
         self._limited[method] = times
 
+    def fail(
+        self,
+        method: str,
+        status: int,
+        body: str,
+        content_type: str = "text/plain",
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """The next `times` calls of `method` get this answer (a 500 in plain text, an HTML
+        error page, JSON that is not an object...), then Slack answers as usual again."""
+        canned = Canned(status, body, content_type, headers or {})
+        self._canned.setdefault(method, []).extend([canned] * times)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` wait, unanswered, until the returned event is set."""
+        gate = self._held[method] = asyncio.Event()
+        return gate
+
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.args for c in self.calls if c.method == method]
 
@@ -132,6 +164,17 @@ class FakeSlack:
         method = request.match_info["method"]
         args = await _args(request)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if method in self._held:
+            await self._held[method].wait()
+        if self._canned.get(method):
+            canned = self._canned[method].pop(0)
+            self.calls.append(Call(f"{method}:{canned.status}", args, token))
+            return web.Response(
+                status=canned.status,
+                text=canned.body,
+                content_type=canned.content_type,
+                headers=canned.headers,
+            )
         if self._limited.get(method, 0) > 0:
             self._limited[method] -= 1
             self.calls.append(Call(f"{method}:429", args, token))

@@ -14,10 +14,12 @@ SECRET = "test-signing-secret"
 TEAM = "T1"
 
 
-def sign(body: str, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
-    """The two headers bolt checks: a timestamp and `v0=` HMAC-SHA256 of `v0:ts:body`."""
+def sign(body: str | bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    """The two headers Slack signs with: a timestamp and `v0=` HMAC-SHA256 of `v0:ts:body`."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    raw = body.encode() if isinstance(body, str) else body
+    base = b"v0:" + ts.encode() + b":" + raw
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
 
 

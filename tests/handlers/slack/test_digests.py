@@ -16,7 +16,7 @@ import pytest
 from bot.config import Settings, WebSettings
 from bot.core.domain import ConversationRef, SubscriptionState
 from bot.core.usecases import digests
-from handlers.slack.edge import RATE_LIMIT_RETRIES
+from handlers.pacing import MOST_TRIES
 from handlers.teams import TEAMS
 from tests.conftest import FakeClock
 from tests.handlers.slack import slack_requests as rq
@@ -258,12 +258,12 @@ async def test_a_channel_gone_from_slack_stops_its_digests_and_tells_the_organis
     assert sorted(p["channel"] for p in bot.fake.of("chat.postMessage")[posted:]) == ["C1", "C3"]
 
 
-async def test_a_rate_limited_slack_channel_gets_its_digest_at_the_next_tick(
+async def test_a_slack_channel_throttled_past_patience_gets_its_digest_at_the_next_tick(
     bot: Bot, clock: FakeClock
 ) -> None:
     await command(bot, "digest daily 17:30")
     bot.fake.retry_after = 0
-    bot.fake.rate_limit("chat.postMessage", RATE_LIMIT_RETRIES + 1)  # more than one tick waits out
+    bot.fake.rate_limit("chat.postMessage", MOST_TRIES + 1)  # more than one send waits out
     clock.advance(hours=9)
 
     assert await tick(bot) == 0
@@ -271,7 +271,7 @@ async def test_a_rate_limited_slack_channel_gets_its_digest_at_the_next_tick(
     assert await tick(bot) == 1
 
     limited = [c for c in bot.fake.calls if c.method == "chat.postMessage:429"]
-    assert len(limited) == RATE_LIMIT_RETRIES + 1
+    assert len(limited) == MOST_TRIES + 1
     digest = bot.fake.of("chat.postMessage")[-1]
     assert digest["channel"] == "C1" and digest["blocks"][0]["text"]["text"] == TITLE
     subscription = await bot.services.repo.subscription("default", slack("C1"))

@@ -45,12 +45,32 @@ def _texts(node: Any) -> list[str]:
     return []
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """An error answer: Bot Connector's JSON error object unless a `body` (any bytes) is given."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes | None = None
+    content_type: str = "text/html"
+
+    def response(self) -> web.Response:
+        if self.body is None:
+            error = {"error": {"code": "Throttled", "message": "Too many requests"}}
+            return web.json_response(error, status=self.status, headers=self.headers)
+        return web.Response(
+            status=self.status,
+            body=self.body,
+            headers=self.headers | {"Content-Type": self.content_type},
+        )
+
+
 @dataclass
 class FakeConnector:
     host: str = "127.0.0.1"  # another loopback address (127.0.0.2) stands in for a foreign host
     calls: list[Call] = field(default_factory=list)
-    failures: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-    refusals: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    failures: list[Refusal] = field(default_factory=list)
+    refusals: dict[str, list[Refusal]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_700_000_000_001))
     _server: TestServer | None = None
 
@@ -59,15 +79,23 @@ class FakeConnector:
         assert self._server is not None
         return str(self._server.make_url("/"))
 
-    def fail_next(self, status: int, headers: dict[str, str] | None = None) -> None:
+    def fail_next(
+        self, status: int, headers: dict[str, str] | None = None, body: bytes | None = None
+    ) -> None:
         """The next call is answered with this status (e.g. 429), then calls succeed again."""
-        self.failures.append((status, headers or {}))
+        self.failures.append(Refusal(status, headers or {}, body))
 
     def refuse(
-        self, conversation: str, status: int, times: int = 1, headers: dict[str, str] | None = None
+        self,
+        conversation: str,
+        status: int,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
     ) -> None:
         """The next `times` calls to this conversation get this status; others go through."""
-        self.refusals.setdefault(conversation, []).extend([(status, headers or {})] * times)
+        refusal = Refusal(status, headers or {}, body)
+        self.refusals.setdefault(conversation, []).extend([refusal] * times)
 
     def to(self, conversation: str) -> list[Call]:
         """Every call made to one conversation, failed ones too."""
@@ -107,11 +135,8 @@ class FakeConnector:
         conversation = request.match_info["conversation"]
         refusals = self.refusals.get(conversation) or self.failures
         if refusals:
-            status, headers = refusals.pop(0)
             self.calls.append(Call("failed", conversation, None, {}))
-            return web.json_response(
-                {"error": {"code": "Throttled"}}, status=status, headers=headers
-            )
+            return refusals.pop(0).response()
         activity = request.match_info.get("activity")
         new_id = activity if method == "update" else str(next(self._ids))
         self.calls.append(

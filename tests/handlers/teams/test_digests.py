@@ -12,6 +12,7 @@ import pytest
 from bot.config import WebSettings
 from bot.core.domain import ConversationRef, SubscriptionState
 from bot.core.usecases import digests
+from handlers.pacing import MOST_TRIES
 from tests.conftest import FakeClock
 from tests.handlers.slack import test_digests as shared
 from tests.handlers.slack.test_digests import LINKED, TITLE, teams_added, teams_command
@@ -120,15 +121,17 @@ async def test_a_removed_bot_stops_that_digest_and_a_flaky_connector_is_retried_
     assert "Digests here stopped: I can no longer post there" in told.text
 
     # The flaky conversation answered 500: tried again at the next tick, where it throttles
-    # (429, retried within the tick) and gives out, then at the tick after that it recovers.
+    # (429, retried within the tick for as long as a post may wait) and gives out, then at the
+    # tick after that it recovers.
     before = {c: len(teams.connector.to(c)) for c in (HEALTHY, REMOVED, FLAKY)}
-    teams.connector.refuse(FLAKY, 429, times=4, headers={"Retry-After": "0"})
+    throttled = MOST_TRIES + 1
+    teams.connector.refuse(FLAKY, 429, times=throttled, headers={"Retry-After": "0"})
     clock.advance(minutes=1)
     assert await tick(teams) == 0
-    assert [c.method for c in teams.connector.to(FLAKY)[before[FLAKY] :]] == ["failed"] * 4
+    assert [c.method for c in teams.connector.to(FLAKY)[before[FLAKY] :]] == ["failed"] * throttled
     clock.advance(minutes=1)
     assert await tick(teams) == 1
-    [digest] = teams.connector.to(FLAKY)[before[FLAKY] + 4 :]
+    [digest] = teams.connector.to(FLAKY)[before[FLAKY] + throttled :]
     assert digest.method == "post" and digest.card["body"][0]["text"] == TITLE
     assert "From Sun 1 Mar 17:30 to Mon 2 Mar 17:30" in digest.text  # the day it was due for
     for gone_or_done in (HEALTHY, REMOVED):  # neither was posted to again

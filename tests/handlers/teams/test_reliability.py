@@ -8,6 +8,8 @@ import pytest
 
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, MessagePosted
+from bot.logs import context_of
+from handlers.pacing import MOST_TRIES
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import Teams
 
@@ -48,6 +50,74 @@ async def test_throttled_and_failing_connector_calls_are_retried(teams: Teams) -
     assert prompt is not None  # and the post was recorded as the prompt's thread:
     [idea] = await teams.ok(ta.message("Retry-proof idea", teams.url, thread=calls[-1].returned))
     assert "#1" in idea.text
+
+
+async def test_a_post_throttled_many_times_over_is_still_posted(teams: Teams) -> None:
+    for _ in range(12):  # three times what used to be given up on
+        teams.connector.fail_next(429, {"Retry-After": "0"})
+
+    calls = await teams.ok(ta.mention("prompt inclusive-growth", teams.url, user=ta.ORGANISER))
+
+    assert [c.method for c in calls] == ["failed"] * 12 + ["post"]
+    [idea] = await teams.ok(ta.message("Patient idea", teams.url, thread=calls[-1].returned))
+    assert "#1" in idea.text  # the post was recorded as the prompt's thread
+
+
+async def test_a_post_throttled_past_patience_is_logged_as_an_error_with_its_card(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    prompt_id, _ = await teams.prompt()
+    throttled = MOST_TRIES + 1
+    for _ in range(throttled):
+        teams.connector.fail_next(429, {"Retry-After": "0"})
+
+    calls = await teams.ok(ta.message("Secret plan for the canal", teams.url, thread=prompt_id))
+
+    assert [c.method for c in calls] == ["failed"] * throttled
+    assert await teams.services.repo.idea("default", 1) is not None  # the idea is kept
+    [given_up] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert given_up.getMessage() == "teams reply not sent"
+    assert context_of(given_up) == {
+        "call": "reply",
+        "conversation": f"{ta.CHANNEL};messageid={prompt_id}",
+        "card": "idea 1",
+        "status": 429,
+        "error": "Throttled",
+    }
+    assert given_up.exc_info is None
+    assert "canal" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (500, b"<html><body><h1>500 Internal Server Error</h1></body></html>"),
+        (502, b"<html>Bad Gateway</html>"),
+        (400, b"\xff\xfe not even text"),
+        (403, b"[1, 2, 3]"),
+        (404, b""),
+    ],
+    ids=["html-500", "html-502", "bytes-400", "array-403", "empty-404"],
+)
+async def test_a_connector_error_body_of_any_shape_is_logged_once_without_a_traceback(
+    teams: Teams, caplog: pytest.LogCaptureFixture, status: int, body: bytes
+) -> None:
+    caplog.set_level(logging.INFO)
+    attempts = 4 if status == 502 else 1  # a gateway error is retried; others are not
+    for _ in range(attempts):
+        teams.connector.fail_next(status, {"Retry-After": "0"}, body)
+
+    response = await teams.send(ta.mention("idea Quiet canal walks", teams.url))
+    await teams.settle()
+
+    assert response.status == 201
+    assert [c.method for c in teams.connector.calls] == ["failed"] * attempts
+    [failed] = [r for r in caplog.records if r.getMessage() == "teams reply not sent"]
+    assert failed.levelno == logging.WARNING and failed.exc_info is None
+    assert context_of(failed)["status"] == status and context_of(failed)["error"] == ""
+    assert all(r.exc_info is None for r in caplog.records)
+    assert "canal" not in caplog.text
 
 
 async def test_a_refused_connector_call_is_logged_and_the_turn_still_answers(teams: Teams) -> None:
