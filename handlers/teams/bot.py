@@ -63,7 +63,7 @@ class WorkshopBot(TeamsActivityHandler):
             "teams message",
             extra={
                 "user": where.user_id,
-                "name": where.user_name,
+                "user_name": where.user_name,
                 "conversation": where.conversation_id,
             },
         )

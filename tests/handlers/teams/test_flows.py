@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.core.domain import ConversationRef
 from bot.core.interaction import Card, Text
 from bot.core.ports import Sent
@@ -263,3 +267,14 @@ async def test_someone_else_joining_a_team_costs_no_call_and_no_welcome(teams: T
     newcomer = ta.bot_added(teams.url) | {"membersAdded": [{"id": "29:newcomer"}]}
 
     assert await teams.ok(newcomer) == []
+
+
+async def test_messages_are_handled_with_debug_logging_on(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    """docs/teams.md tells organisers to turn DEBUG on to find their user id."""
+    prompt_id, _ = await teams.prompt()
+    with caplog.at_level(logging.DEBUG):
+        [reply] = await teams.ok(ta.message("Night buses", teams.url, thread=prompt_id))
+    assert "#1 · Inclusive growth" in reply.text
+    assert any(r.message == "teams message" for r in caplog.records)
