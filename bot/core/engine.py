@@ -145,19 +145,25 @@ class Engine:
     async def _spread(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
         spread: list[Reply] = []
         for reply in replies:
-            if not isinstance(reply, Refresh):
-                spread.append(reply)
-                continue
-            copies = await self.copies(ctx.programme_key, reply.anchor)
-            here = tuple(c for c in copies if c.platform == ctx.where.platform)
-            others = [c for c in copies if c.platform != ctx.where.platform]
-            if others:
-                card = await self.card(ctx.programme_key, reply.anchor) or reply.card
-                if card is not None:
-                    for copy in others:
-                        await self.workshop.notifier.update(copy, card)
-            spread.append(replace(reply, copies=here))
+            if isinstance(reply, Refresh):
+                reply = replace(reply, copies=await self.refresh_copies(ctx, reply))
+            spread.append(reply)
         return spread
+
+    async def refresh_copies(self, ctx: Context, refresh: Refresh) -> tuple[PostedMessage, ...]:
+        """Every copy of a refreshed card: those on other platforms than the acting one are
+        rewritten here, through their notifiers; those on the acting platform are returned,
+        for its edge to update. An edge that coalesces a burst of refreshes calls this once
+        per burst, when it sends its update."""
+        copies = await self.copies(ctx.programme_key, refresh.anchor)
+        here = tuple(c for c in copies if c.platform == ctx.where.platform)
+        others = [c for c in copies if c.platform != ctx.where.platform]
+        if others:
+            card = await self.card(ctx.programme_key, refresh.anchor) or refresh.card
+            if card is not None:
+                for copy in others:
+                    await self.workshop.notifier.update(copy, card)
+        return here
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
         """Where copies of an anchored card were posted, for refreshing them in place."""

@@ -224,10 +224,11 @@ def note(text: str, delivery: Delivery = Delivery.PRIVATE) -> Say:
 @dataclass(frozen=True, slots=True)
 class Refresh:
     """Every copy of the anchored card already posted should now read like `card` (live counts).
-    The engine fills in `copies`: those on the acting platform, for its edge to update (copies
-    on other platforms it updates itself, through their notifiers). A vote leaves `card` unset:
-    the edge reads the card (`Engine.card`) when it sends the update, so that a burst of votes
-    renders it once, as it reads after the newest vote, rather than once per click."""
+    `Engine.spread` fills in `copies`: those on the acting platform, for its edge to update
+    (copies on other platforms it updates itself, through their notifiers); an edge that
+    coalesces refreshes asks `Engine.refresh_copies` when it sends instead. A vote leaves `card`
+    unset: the edge reads the card (`Engine.card`) when it sends the update, so that a burst of
+    votes renders it once, as it reads after the newest vote, rather than once per click."""
 
     anchor: Anchor
     card: Card | None = None

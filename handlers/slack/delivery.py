@@ -10,7 +10,7 @@ from aiohttp import ClientError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.core.domain import Anchor, PostedMessage
+from bot.core.domain import Anchor
 from bot.core.engine import Engine
 from bot.core.interaction import (
     Card,
@@ -56,8 +56,8 @@ class Poster:
     ) -> None:
         for reply in replies:
             match reply:
-                case Refresh(anchor=anchor, copies=copies):
-                    self._refresh(client, ctx, anchor, copies)
+                case Refresh():
+                    self._refresh(client, ctx, reply)
                 case Say(card=card, delivery=Delivery.CHANNEL, anchor=anchor):
                     await self._post(client, origin, ctx, card, None, anchor)
                 case Say(card=card, delivery=Delivery.THREAD, anchor=anchor):
@@ -75,21 +75,17 @@ class Poster:
         payload = blockkit.message(card)
         self._coalescer.submit((channel, ts), lambda: _update(client, channel, ts, payload))
 
-    def _refresh(
-        self,
-        client: AsyncWebClient,
-        ctx: Context,
-        anchor: Anchor,
-        copies: tuple[PostedMessage, ...],
-    ) -> None:
-        """How the card reads is looked up when the update is sent, once per burst, so the
-        newest state always wins."""
+    def _refresh(self, client: AsyncWebClient, ctx: Context, refresh: Refresh) -> None:
+        """Where the card's copies are and how it reads are looked up when the update is sent,
+        once per burst of votes rather than once per click, so the newest state always wins."""
         engine = self._engine()
         programme, workspace = ctx.programme_key, ctx.where.workspace_id
-        here = [c for c in copies if c.workspace_id == workspace]
+        anchor = refresh.anchor
 
         async def update_copies() -> None:
-            card = await engine.card(programme, anchor)
+            copies = await engine.refresh_copies(ctx, refresh)
+            here = [c for c in copies if c.workspace_id == workspace]
+            card = await engine.card(programme, anchor) if here else None
             if card is None:
                 return
             payload = blockkit.message(card)

@@ -84,15 +84,9 @@ class SlackEdge:
         """The core decides and commits, then Slack hears the ack, then the replies go out: a
         click or an idea that was acknowledged survives the process being killed at any
         moment. (Slack allows 3 s for the ack; a batch of votes commits in milliseconds.)"""
-        origin, ctx, decided = await self.decide(client, origin, intent, request_key)
+        origin, ctx, replies = await self.decide(client, origin, intent, request_key)
         await ack()
-        self.tasks.spawn(self._spread_and_deliver(client, origin, ctx, decided))
-
-    async def _spread_and_deliver(
-        self, client: AsyncWebClient, origin: Origin, ctx: Context, decided: list[Reply]
-    ) -> None:
-        replies = await self.engine.spread(ctx, decided)
-        await self.poster.deliver(client, origin, ctx, replies)
+        self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
 
     async def act_once(
         self, ack: Ack, client: AsyncWebClient, origin: Origin, intent: Intent, request_id: str
@@ -111,7 +105,8 @@ class SlackEdge:
         intent: Intent,
         request_key: str | None = None,
     ) -> tuple[Origin, Context, list[Reply]]:
-        """The core's decision, committed (see `Engine.decide`)."""
+        """The core's decision, committed (see `Engine.decide`); the copies of refreshed cards
+        are found when their coalesced update is sent (`Poster`)."""
         origin = await self.named(client, origin)
         ctx = replace(self.context(origin), request_key=request_key)
         return origin, ctx, await self.engine.decide(ctx, intent)
@@ -138,13 +133,13 @@ class SlackEdge:
         """A modal submission: a refusal is shown in the modal itself
         (`response_action="errors"`), so nothing typed is lost; otherwise the modal closes
         once the idea is stored."""
-        origin, ctx, decided = await self.decide(client, origin, intent, request_key)
-        refusals = [r.reason for r in decided if isinstance(r, Rejected)]
+        origin, ctx, replies = await self.decide(client, origin, intent, request_key)
+        refusals = [r.reason for r in replies if isinstance(r, Rejected)]
         if refusals and field:
             await ack(response_action="errors", errors={field: " ".join(refusals)})
             return
         await ack()
-        self.tasks.spawn(self._spread_and_deliver(client, origin, ctx, decided))
+        self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
 
     async def publish_home(self, client: AsyncWebClient, event_id: str, origin: Origin) -> None:
         if not await self.first_sighting(event_id):
@@ -161,8 +156,8 @@ class SlackEdge:
         theme = next((t for t in self.engine.playbook.themes if t.key == theme_key), None)
         if theme is None:
             pressed = ButtonPressed(POST_PROMPT, theme_key)  # the core says what is wrong
-            origin, ctx, decided = await self.decide(client, origin, pressed)
-            await self._spread_and_deliver(client, origin, ctx, decided)
+            origin, ctx, replies = await self.decide(client, origin, pressed)
+            await self.poster.deliver(client, origin, ctx, replies)
             return
         label = f"Post the next {theme.title} challenge into this channel:"
         try:

@@ -41,7 +41,7 @@ class Refused(Exception):
 def is_ssl_check(raw: bytes, content_type: str) -> bool:
     """Slack checks a slash command URL's certificate with a small `ssl_check=1` form, which
     bolt answers 200 without a signature; so do we, without reading more."""
-    if content_type != FORM or len(raw) > SSL_CHECK_BYTES:
+    if content_type != FORM or len(raw) > SSL_CHECK_BYTES or b"ssl_check=" not in raw:
         return False
     fields = parse_qs(raw.decode("latin-1"))
     return fields.get("ssl_check") == ["1"] and "command" not in fields
