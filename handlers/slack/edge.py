@@ -14,7 +14,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
 from bot.core.engine import Engine
-from bot.core.interaction import POST_PROMPT, ButtonPressed, Context, Intent, Rejected, Reply
+from bot.core.interaction import (
+    POST_PROMPT,
+    ButtonPressed,
+    Context,
+    Intent,
+    Refresh,
+    Rejected,
+    Reply,
+)
 from handlers.coalescer import Coalescer
 from handlers.slack import blockkit
 from handlers.slack.background import Tasks
@@ -86,7 +94,10 @@ class SlackEdge:
         moment. (Slack allows 3 s for the ack; a batch of votes commits in milliseconds.)"""
         origin, ctx, replies = await self.decide(client, origin, intent, request_key)
         await ack()
-        self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
+        if all(isinstance(r, Refresh) for r in replies):  # a vote: its card update is queued,
+            await self.poster.deliver(client, origin, ctx, replies)  # no call waited for here
+        else:
+            self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
 
     async def act_once(
         self, ack: Ack, client: AsyncWebClient, origin: Origin, intent: Intent, request_id: str
