@@ -2,33 +2,27 @@
 vote clicks at once, against two bare bolt apps that only ack.
 
 Run from the repository root: `.venv/bin/python -m bench.two_process_votes [--clicks 1000 10000]`.
-Needs PostgreSQL (HOWCANWE_TEST_POSTGRES_URL, default the local server); a throw-away database is
-created and dropped. Every click is sent at once (up to `--in-flight` per process on the wire),
-half to each process; each voter's clicks are spread over both. Prints acks/s, ack p50/p99 and
-votes stored/s for both pairs, the ratio, and whether every acknowledged vote was stored exactly
-once (stored = expected).
+Needs PostgreSQL (HOWCANWE_TEST_POSTGRES_URL, default the local server, as the tests); a
+throw-away database is created and dropped. Every click is sent at once (up to `--in-flight` per
+process on the wire), half to each process; each voter's clicks are spread over both. Prints
+acks/s, ack p50/p99 and votes stored/s for both pairs, the ratio, and whether every acknowledged
+vote was stored exactly once (stored = expected).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import time
-import uuid
 
-import asyncpg
 from aiohttp import ClientSession, TCPConnector
 
 from bench.slack_votes import Figures, Server, post, wait_for_count, workshop_clicks
-from storage.database import create_engine, upgrade
 from storage.models import Vote
+from tests.conftest import create_postgres_database, drop_postgres_database, migrate
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
 
-POSTGRES_URL = os.environ.get(
-    "HOWCANWE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 VOTES_EACH = 5
 
 
@@ -87,38 +81,15 @@ async def one_size(database_url: str, clicks: int, in_flight: int) -> float:
     return ratio
 
 
-async def fresh_database() -> str:
-    name = f"howcanwe_bench_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-    finally:
-        await engine.dispose()
-    return url
-
-
-async def drop_database(url: str) -> None:
-    conn = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    finally:
-        await conn.close()
-
-
 async def main(sizes: list[int], in_flight: int) -> None:
     for clicks in sizes:
         print(f"{clicks} concurrent clicks, two processes on one PostgreSQL database")
-        url = await fresh_database()
+        url = await create_postgres_database()
         try:
+            await migrate(url)
             await one_size(url, clicks, in_flight)
         finally:
-            await drop_database(url)
+            await drop_postgres_database(url)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ class FakeClock:
         self.moment += timedelta(**delta)
 
 
-async def _create_postgres_database() -> str:
+async def create_postgres_database() -> str:
     """A new, empty database on the test server; returns its URL."""
     name = f"howcanwe_test_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(POSTGRES_URL)
@@ -53,7 +53,7 @@ async def _create_postgres_database() -> str:
     return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
 
 
-async def _drop_postgres_database(url: str) -> None:
+async def drop_postgres_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     conn = await asyncpg.connect(POSTGRES_URL)
     try:
@@ -62,7 +62,7 @@ async def _drop_postgres_database(url: str) -> None:
         await conn.close()
 
 
-async def _migrate(url: str) -> None:
+async def migrate(url: str) -> None:
     engine = create_engine(url)
     try:
         await upgrade(engine)
@@ -99,7 +99,7 @@ def postgres_available() -> bool:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test: migrating once keeps the suite quick."""
     path = tmp_path_factory.mktemp("template") / "howcanwe.db"
-    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    asyncio.run(migrate(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
@@ -109,12 +109,12 @@ def postgres_session_database(postgres_available: bool) -> Iterator[str | None]:
     if not postgres_available:
         yield None
         return
-    url = asyncio.run(_create_postgres_database())
-    asyncio.run(_migrate(url))
+    url = asyncio.run(create_postgres_database())
+    asyncio.run(migrate(url))
     try:
         yield url
     finally:
-        asyncio.run(_drop_postgres_database(url))
+        asyncio.run(drop_postgres_database(url))
 
 
 async def _empty_every_table(url: str) -> None:
@@ -159,11 +159,11 @@ def empty_database_url(
         yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
     _require_postgres(postgres_available)
-    url = asyncio.run(_create_postgres_database())
+    url = asyncio.run(create_postgres_database())
     try:
         yield url
     finally:
-        asyncio.run(_drop_postgres_database(url))
+        asyncio.run(drop_postgres_database(url))
 
 
 @pytest.fixture

@@ -19,15 +19,12 @@ from bot.core.interaction import VOTE
 from storage import models as m
 from storage.database import create_engine
 from tests.handlers.slack import slack_requests as rq
+from tests.handlers.slack import test_exactly_once
 from tests.handlers.slack.fake_slack import FakeSlack
 
 PEOPLE = 300
-IDEAS = 10
 KILL_AFTER = 300  # acknowledged clicks before the process is killed
-TOPICS = (
-    "bike lanes", "community energy", "night buses", "maker spaces", "apprenticeship fairs",
-    "river cleanup", "tram extension", "rooftop solar", "library hubs", "street trees",
-)  # fmt: skip
+TOPICS = test_exactly_once.TOPICS[:10]
 
 
 @asynccontextmanager
@@ -103,10 +100,10 @@ async def test_every_acknowledged_click_survives_kill_9(database_url: str, tmp_p
             for n, topic in enumerate(TOPICS):
                 reply = rq.event(rq.thread_reply(f"More {topic} for everyone", ts), f"Ev-{n}")
                 assert await post(session, base, reply) == 200
-            await asyncio.wait_for(fake.until("chat.postMessage", 1 + IDEAS), 30)
+            await asyncio.wait_for(fake.until("chat.postMessage", 1 + len(TOPICS)), 30)
 
             clicks = [
-                (f"U{person:03d}", (person + k) % IDEAS + 1)
+                (f"U{person:03d}", (person + k) % len(TOPICS) + 1)
                 for person in range(PEOPLE)
                 for k in range(5)
             ]
