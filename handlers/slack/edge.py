@@ -9,7 +9,6 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
@@ -24,7 +23,7 @@ from bot.core.interaction import (
     Reply,
 )
 from handlers.coalescer import Coalescer
-from handlers.slack import blockkit
+from handlers.slack import blockkit, webapi
 from handlers.slack.background import Tasks
 from handlers.slack.delivery import Poster
 from handlers.slack.origin import PLATFORM, Origin
@@ -159,8 +158,8 @@ class SlackEdge:
         card = await self.engine.home(self.context(origin))
         try:
             await client.views_publish(user_id=origin.user_id, view=blockkit.home_view(card))
-        except SlackApiError as error:
-            log.warning("views.publish failed", extra={"error": error.response.get("error")})
+        except webapi.FAILURES as error:
+            webapi.not_sent("views.publish", error, user=origin.user_id)
 
     async def pick_channel(self, client: AsyncWebClient, origin: Origin, theme_key: str) -> None:
         """App Home's "Post next": first ask which channel (the prompt needs one)."""
@@ -175,8 +174,8 @@ class SlackEdge:
             await client.views_open(
                 trigger_id=origin.trigger_id, view=blockkit.channel_picker(theme.key, label)
             )
-        except SlackApiError as error:
-            log.warning("views.open failed", extra={"error": error.response.get("error")})
+        except webapi.FAILURES as error:
+            webapi.not_sent("views.open", error, user=origin.user_id)
 
     async def named(self, client: AsyncWebClient, origin: Origin) -> Origin:
         """Events carry no display name: ask users.info once per person and remember it."""
@@ -188,22 +187,22 @@ class SlackEdge:
             try:
                 lookup = self._lookup_name(client, origin.user_id)
                 name = await asyncio.wait_for(lookup, NAME_BUDGET)
-            except TimeoutError:  # the ack cannot wait for a slow Web API; asked again next time
+            except TimeoutError:  # the ack cannot wait for a slow Web API
                 log.info("users.info too slow", extra={"user": origin.user_id})
+            if name is None:  # asked again next time
                 return origin
             if len(self._names) >= NAMES_CACHED:
                 self._names.clear()
             self._names[key] = name
         return origin.named(name)
 
-    async def _lookup_name(self, client: AsyncWebClient, user_id: str) -> str:
+    async def _lookup_name(self, client: AsyncWebClient, user_id: str) -> str | None:
+        """The person's display name; None when Slack could not say (asked again next time)."""
         try:
             response = await client.users_info(user=user_id)
-        except SlackApiError as error:
-            log.info(
-                "users.info failed", extra={"user": user_id, "error": error.response.get("error")}
-            )
-            return ""
+        except webapi.FAILURES as error:  # the request goes on without the name
+            webapi.not_sent("users.info", error, user=user_id)
+            return None
         user = response.get("user") or {}
         profile = user.get("profile") or {}
         return str(
