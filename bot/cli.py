@@ -15,14 +15,17 @@ from pathlib import Path
 from aiohttp import web
 from dotenv import load_dotenv
 
-from bot import logs, scheduler
+from bot import logs, operators, scheduler
 from bot.app import create_app, open_services, outbound_notifiers, tune_garbage_collector
 from bot.config import DEFAULT_DB_WAIT_SECONDS, ConfigError, Settings
 from bot.core import export
 from bot.core.playbook import PlaybookError
 from bot.core.usecases.planning import action_plan
+from bot.operators import UnknownProgramme
 from handlers.console import chat
+from handlers.slack.tenancy import programme_of_install
 from handlers.teams import package
+from storage import programmes
 from storage.database import SchemaOutOfDate, upgrade
 from storage.reachability import DatabaseUnavailable, reach
 
@@ -31,6 +34,7 @@ TEAMS_PACKAGE = "howcanwe-teams.zip"
 LONG_RUNNING = ("serve", "clock")  # restarted in a loop by process managers: they wait
 # Exit statuses (README: The command line).
 CONFIG_PROBLEM, DATABASE_UNAVAILABLE, INTERRUPTED = 2, 3, 130
+NOT_CONFIRMED = 1  # `programme delete` without --confirm: nothing was deleted
 
 
 def parser() -> argparse.ArgumentParser:
@@ -50,6 +54,15 @@ def parser() -> argparse.ArgumentParser:
     out = sub.add_parser("export", help="write the action plan as JSON, CSV or Markdown")
     out.add_argument("--format", choices=export.FORMATS, default="json")
     out.add_argument("--output", help="file to write (default: standard output)")
+    out.add_argument("--programme", help="the programme to export (default: $HOWCANWE_PROGRAMME)")
+    listing = sub.add_parser(
+        "programmes", help="list the programmes with their Slack installs and counts"
+    )
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    one = sub.add_parser("programme", help="operator tasks on one programme")
+    one.add_argument("action", choices=("delete",), help="delete: the programme and its data")
+    one.add_argument("key", help="the programme's key, as `howcanwe programmes` lists it")
+    one.add_argument("--confirm", action="store_true", help="really delete it")
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=("upgrade",), help="upgrade: apply migrations")
     pack = sub.add_parser("teams-package", help="write the Teams app package (zip) to upload")
@@ -111,10 +124,15 @@ async def console(settings: Settings, args: argparse.Namespace) -> None:
         await chat.run(conversation, chat.stdin_line, sys.stdout, sys.stdin.isatty())
 
 
-async def export_plan(settings: Settings, fmt: str, output: str | None) -> None:
+async def export_plan(
+    settings: Settings, fmt: str, output: str | None, programme: str | None
+) -> None:
+    """The plan of `programme` (one that exists), or of HOWCANWE_PROGRAMME."""
     async with open_services(settings) as services:
+        if programme is not None and not await programmes.exists(services.db, programme):
+            raise UnknownProgramme(programme)
         workshop = services.engine.workshop
-        plan = await action_plan(workshop, settings.programme_key)
+        plan = await action_plan(workshop, programme or settings.programme_key)
         text = export.render(fmt, workshop.playbook, plan, workshop.clock.now())
     if output:
         await asyncio.to_thread(Path(output).write_text, text, encoding="utf-8", newline="")
@@ -159,12 +177,22 @@ def main(argv: list[str] | None = None) -> int:
             case "chat":
                 asyncio.run(console(settings, args))
             case "export":
-                asyncio.run(export_plan(settings, args.format, args.output))
+                asyncio.run(export_plan(settings, args.format, args.output, args.programme))
+            case "programmes":
+                asyncio.run(operators.list_programmes(settings, programme_of_install, args.format))
+            case "programme":
+                if not asyncio.run(operators.delete_programme(settings, args.key, args.confirm)):
+                    return NOT_CONFIRMED
             case "db":
                 asyncio.run(db_upgrade(settings))
             case "teams-package":
                 teams_package(settings, args.output)
-    except (PlaybookError, SchemaOutOfDate, package.PackageError) as exc:
+    except (
+        PlaybookError,
+        SchemaOutOfDate,
+        package.PackageError,
+        operators.UnknownProgramme,
+    ) as exc:
         print(f"howcanwe: {exc}", file=sys.stderr)
         return CONFIG_PROBLEM
     except DatabaseUnavailable as exc:

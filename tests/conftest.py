@@ -167,6 +167,16 @@ def empty_database_url(
 
 
 @pytest.fixture
+def env(database_url: str) -> dict[str, str]:
+    """The environment of a `howcanwe` process run by a test, on the test's database."""
+    return {
+        "DATABASE_URL": database_url,
+        "HOWCANWE_ORGANISERS": "",
+        "HOWCANWE_AUTO_MIGRATE": "true",
+    }
+
+
+@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
 

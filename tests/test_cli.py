@@ -52,15 +52,6 @@ def run(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", timeou
     )
 
 
-@pytest.fixture
-def env(database_url: str) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "HOWCANWE_ORGANISERS": "",
-        "HOWCANWE_AUTO_MIGRATE": "true",
-    }
-
-
 def test_chat_runs_the_workshop_from_a_script(env, tmp_path: Path) -> None:
     done = run(
         ["chat", "--as", "organiser", "--user", "olive", "--channel", "town"], env, tmp_path, SCRIPT

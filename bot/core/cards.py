@@ -78,9 +78,9 @@ def idea_form(theme: Theme, challenge: str, prompt_id: int) -> Form:
     )
 
 
-def plural(count: int, word: str) -> str:
-    """ "1 vote", "2 votes"."""
-    return f"{count} {word}" if count == 1 else f"{count:,} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 vote", "2 votes" ("1 person", "2 people" with `many`)."""
+    return f"{count} {word}" if count == 1 else f"{count:,} {many or word + 's'}"
 
 
 def stats_text(plan: ActionPlan) -> str:
