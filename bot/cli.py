@@ -23,7 +23,6 @@ from bot.core.playbook import PlaybookError
 from bot.core.usecases.planning import action_plan
 from bot.operators import UnknownProgramme
 from handlers.console import chat
-from handlers.slack.tenancy import programme_of_install
 from handlers.teams import package
 from storage import programmes
 from storage.database import SchemaOutOfDate, upgrade
@@ -179,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
             case "export":
                 asyncio.run(export_plan(settings, args.format, args.output, args.programme))
             case "programmes":
-                asyncio.run(operators.list_programmes(settings, programme_of_install, args.format))
+                asyncio.run(operators.list_programmes(settings, args.format))
             case "programme":
                 if not asyncio.run(operators.delete_programme(settings, args.key, args.confirm)):
                     return NOT_CONFIRMED

@@ -35,6 +35,9 @@ class SlackSettings:
     api_url: str = SLACK_API_URL
     client_id: str = ""  # with client_secret: multi-workspace OAuth install
     client_secret: str = ""
+    # OAuth mode: workspaces (or Enterprise Grid organisations) pooled into a chosen programme,
+    # by team or enterprise id; any other has its own, `slack-<id>`.
+    programmes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def enabled(self) -> bool:
@@ -49,7 +52,22 @@ class SlackSettings:
             api_url=env.get("SLACK_API_URL") or SLACK_API_URL,
             client_id=env.get("SLACK_CLIENT_ID", ""),
             client_secret=env.get("SLACK_CLIENT_SECRET", ""),
+            programmes=_slack_programmes(env.get("HOWCANWE_SLACK_PROGRAMMES", "")),
         )
+
+
+def _slack_programmes(text: str) -> dict[str, str]:
+    """`T0123=lab,T0456=lab,E0789=grid`: which programme each workspace or organisation joins."""
+    pooled: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        owner, _, key = (piece.strip() for piece in entry.partition("="))
+        if not owner or not key or not owner[:1].isalpha():
+            raise ConfigError(
+                f"HOWCANWE_SLACK_PROGRAMMES: {entry!r} should read TEAM_ID=programme-key "
+                "(e.g. T0123ABCD=lab), entries separated by commas"
+            )
+        pooled[owner] = key
+    return pooled
 
 
 @dataclass(frozen=True, slots=True)

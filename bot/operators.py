@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TextIO
@@ -13,11 +12,9 @@ from typing import Any, TextIO
 from bot.app import open_services
 from bot.config import Settings
 from bot.core.cards import plural
+from handlers.slack import tenancy
 from storage import programmes
 from storage.programmes import Install, Summary
-
-# Which programme a Slack install's people work in (the Slack edge's rule, handed in).
-InstallProgramme = Callable[[Install], str]
 
 
 class UnknownProgramme(LookupError):
@@ -25,15 +22,15 @@ class UnknownProgramme(LookupError):
         super().__init__(f"there is no programme {key!r}; `howcanwe programmes` lists them")
 
 
-async def list_programmes(
-    settings: Settings, programme_of: InstallProgramme, fmt: str, out: TextIO = sys.stdout
-) -> None:
+async def list_programmes(settings: Settings, fmt: str, out: TextIO = sys.stdout) -> None:
+    """Each programme, with the Slack installs whose people work in it (the Slack edge's rule)."""
     async with open_services(settings) as services:
         found = await programmes.summaries(services.db)
         installed = await programmes.installs(services.db)
     by_programme: dict[str, list[Install]] = {}
     for install in installed:
-        by_programme.setdefault(programme_of(install), []).append(install)
+        key = tenancy.programme_for(tenancy.owner_of(install), settings.slack.programmes)
+        by_programme.setdefault(key, []).append(install)
     keys = sorted({s.key for s in found} | set(by_programme))
     summaries = {s.key: s for s in found}
     if fmt == "json":

@@ -1,11 +1,18 @@
-"""Which programme a Slack workspace's people work in, when the app is installed by OAuth."""
+"""Which programme a Slack workspace's people work in, when the app is installed by OAuth: its
+own, `slack-<team id>` (`slack-<enterprise id>` for an org-wide install), unless the operator
+pooled it into a chosen one (HOWCANWE_SLACK_PROGRAMMES)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from storage.programmes import Install
 
 
-def programme_of_install(install: Install) -> str:
-    """`slack-<team id>` for a workspace, `slack-<enterprise id>` for an org-wide install."""
-    owner = install.enterprise_id if install.org_wide else install.team_id
-    return f"slack-{owner}"
+def programme_for(owner: str, pooled: Mapping[str, str]) -> str:
+    """`owner` is the team id of a workspace install, the enterprise id of an org-wide one."""
+    return pooled.get(owner) or f"slack-{owner}"
+
+
+def owner_of(install: Install) -> str:
+    return str(install.enterprise_id if install.org_wide else install.team_id)

@@ -37,3 +37,16 @@ def test_teams_without_credentials_stays_closed_unless_explicitly_opened() -> No
 def test_an_unclear_switch_stops_start_up_naming_the_variable(value: str) -> None:
     with pytest.raises(ConfigError, match="HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED"):
         Settings.from_env({"HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED": value})
+
+
+def test_slack_workspaces_can_be_pooled_into_a_chosen_programme() -> None:
+    env = {"HOWCANWE_SLACK_PROGRAMMES": " T0123=lab, T0456=lab ,E0789=grid,"}
+    assert Settings.from_env(env).slack.programmes == {
+        "T0123": "lab",
+        "T0456": "lab",
+        "E0789": "grid",
+    }
+    assert Settings.from_env({}).slack.programmes == {}
+    for wrong in ("T0123", "=lab", "T0123=", "0123=lab"):
+        with pytest.raises(ConfigError, match="HOWCANWE_SLACK_PROGRAMMES"):
+            Settings.from_env({"HOWCANWE_SLACK_PROGRAMMES": wrong})
