@@ -23,7 +23,7 @@ from bot.core.interaction import (
     Reply,
 )
 from handlers.coalescer import Coalescer
-from handlers.slack import blockkit, webapi
+from handlers.slack import blockkit, tenancy, webapi
 from handlers.slack.background import Tasks
 from handlers.slack.delivery import Poster
 from handlers.slack.origin import PLATFORM, Origin
@@ -72,8 +72,10 @@ class SlackEdge:
 
     def programme(self, team_id: str) -> str:
         """One shared programme for a single workspace; one per workspace when installed by
-        OAuth, so that workspaces never see each other's ideas."""
-        return f"slack-{team_id}" if self.multi_workspace else self._programme_key
+        OAuth, so that workspaces never see each other's ideas, unless pooled on purpose."""
+        if not self.multi_workspace:
+            return self._programme_key
+        return tenancy.programme_for(team_id, self.settings.programmes)
 
     def context(self, origin: Origin) -> Context:
         return origin.context(self.programme(origin.team_id))

@@ -73,3 +73,28 @@ async def test_a_bad_or_replayed_install_changes_nothing(multi: Bot) -> None:
     assert response.status < 500
     await multi.settle()
     assert not [c for c in multi.fake.calls if c.method.startswith("chat.")]
+
+
+async def test_workspaces_pooled_on_purpose_share_one_programme(
+    settings: Settings, services: Services, fake: FakeSlack
+) -> None:
+    config = slack_settings(settings, fake)
+    slack = replace(
+        config.slack,
+        bot_token="",
+        client_id="111.222",
+        client_secret="shh",
+        programmes={"T2": "lab", "T3": "lab"},
+    )
+    app = create_app(replace(config, slack=slack), services)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as http:
+        pooled = Bot(http, fake, services)
+        for team in ("T2", "T3", "T4"):
+            await install(pooled, team)
+        typed = {"T2": "Night buses", "T3": "Rooftop solar", "T4": "Repair cafes"}
+        for team, text in typed.items():
+            await pooled.ok(rq.command(f"idea inclusive-growth: {text}", team=team))
+        await pooled.settle()
+    lab = [i.text for i in await services.repo.ideas("lab")]
+    assert sorted(lab) == ["Night buses", "Rooftop solar"]
+    assert [i.text for i in await services.repo.ideas("slack-T4")] == ["Repair cafes"]
