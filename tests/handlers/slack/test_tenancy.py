@@ -170,8 +170,9 @@ async def test_an_org_wide_install_is_one_programme_and_its_token_reaches_every_
     ids=["app_uninstalled", "tokens_revoked"],
 )
 async def test_a_revoked_or_uninstalled_workspace_is_sent_nothing_more(
-    tenants: Bot, clock: FakeClock, gone: dict[str, Any]
+    tenants: Bot, clock: FakeClock, gone: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="handlers.slack.notices")
     await tenants.ok(rq.command("organisers here", team="T2", channel="C9"))
     await tenants.ok(rq.command("prompt inclusive-growth", team="T2", channel="C2"))
     await tenants.settle()
@@ -198,3 +199,37 @@ async def test_a_revoked_or_uninstalled_workspace_is_sent_nothing_more(
     )
     assert stopped is not None and stopped.state is SubscriptionState.STOPPED
     assert await texts(tenants, "slack-T2") == ["Keep me"]
+    skipped = [r for r in caplog.records if r.getMessage() == "slack send skipped: not installed"]
+    # The digest, then the organisers' notice that it stopped: one INFO line each.
+    assert [(r.levelno, r.channel) for r in skipped] == [(logging.INFO, "C2"), (logging.INFO, "C9")]  # type: ignore[attr-defined]
+
+
+async def test_a_token_slack_calls_revoked_is_never_used_again(
+    tenants: Bot, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No event told the app (it was down): the digest's own answer does, and the notice to the
+    organisers that would go out with the same token is skipped."""
+    caplog.set_level(logging.INFO, logger="handlers.slack.notices")
+    await tenants.ok(rq.command("organisers here", team="T2", channel="C9"))
+    await tenants.ok(rq.command("digest daily 17:30", team="T2", channel="C2"))
+    await tenants.settle()
+    tenants.fake.gone["C2"] = "token_revoked"
+    before = len(tenants.fake.calls)
+
+    clock.advance(hours=9)
+    assert await tick(tenants) == 0
+    clock.advance(days=1)
+    assert await tick(tenants) == 0
+
+    [tried] = since(tenants.fake, before)
+    assert (tried.method, tried.args["channel"], tried.token) == (
+        "chat.postMessage",
+        "C2",
+        "xoxb-T2",
+    )
+    skipped = [r for r in caplog.records if r.getMessage() == "slack send skipped: not installed"]
+    assert [(r.levelno, r.channel) for r in skipped] == [(logging.INFO, "C9")]  # type: ignore[attr-defined]
+    stopped = await tenants.services.repo.subscription(
+        "slack-T2", ConversationRef("slack", "T2", "C2")
+    )
+    assert stopped is not None and stopped.state is SubscriptionState.STOPPED
