@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def authority_of(installation: Installation) -> Authority:
+    """The installation's own workspace or organisation, to remove it by."""
     return Authority(
         installation.team_id or "",
         installation.enterprise_id or "",

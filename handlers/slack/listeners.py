@@ -117,8 +117,9 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
             edge.tasks.spawn(edge.publish_home(client, _event(body), where))
 
     # Bolt's own revocation listeners delete only the bot row on `tokens_revoked` (the
-    # installation row keeps the token, and authorize finds it there) and miss an org-wide
-    # install's rows: the whole installation is removed instead, before the ack.
+    # installation row keeps the token, and authorize finds it there) and delete by the event's
+    # team even when an org-wide install's rows have none: the whole installation that bolt
+    # authorised is removed instead, before the ack.
     @bolt.event("app_uninstalled")
     async def uninstalled(ack: Ack, context: AsyncBoltContext) -> None:
         await _forget(context, "app_uninstalled")
@@ -133,7 +134,9 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
 
     async def _forget(context: AsyncBoltContext, why: str) -> None:
         if edge.installs is None:  # SLACK_BOT_TOKEN comes from the environment
-            log.info("slack token revoked; replace SLACK_BOT_TOKEN", extra={"why": why})
+            log.info(
+                "slack bot token no longer valid: set a new SLACK_BOT_TOKEN", extra={"why": why}
+            )
             return
         await edge.installs.forget(_authority(context), why)
 
