@@ -21,6 +21,7 @@ from bot.core.ports import Notifier
 from bot.notifiers import NOTIFIERS
 from handlers.slack import inbound, listeners, oauth, webapi
 from handlers.slack.edge import SlackEdge, web_client
+from handlers.slack.installs import Installs
 from handlers.slack.notices import SlackNotifier
 from handlers.slack.oauth import Handler
 from handlers.slack.origin import PLATFORM
@@ -77,10 +78,11 @@ def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, 
         )
     # The OAuth stores get their own small engine on the project's database.
     db = create_engine(settings.database_url) if multi_workspace else None
+    store = oauth.installation_store(slack, db) if db else None
     bolt = AsyncApp(
         client=web_client(slack, None if db else slack.bot_token),
         signing_secret=slack.signing_secret,
-        oauth_settings=oauth.settings(slack, db) if db else None,
+        oauth_settings=oauth.settings(slack, db, store) if db and store else None,
         # Listeners ack once what the request changes is committed, then start the replies
         # as background work (tracked, so tests and shutdown can wait for it).
         process_before_response=True,
@@ -88,7 +90,8 @@ def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, 
         # and hands bolt the checked body as an object, which has no signature to check.
         request_verification_enabled=False,
     )
-    return SlackEdge(slack, settings.programme_key, engine, bolt), db
+    installs = Installs(store) if store else None
+    return SlackEdge(slack, settings.programme_key, engine, bolt, installs), db
 
 
 def _events(edge: SlackEdge, secret: str) -> Handler:

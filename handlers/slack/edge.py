@@ -26,6 +26,7 @@ from handlers.coalescer import Coalescer
 from handlers.slack import blockkit, tenancy, webapi
 from handlers.slack.background import Tasks
 from handlers.slack.delivery import Poster
+from handlers.slack.installs import Installs
 from handlers.slack.origin import PLATFORM, Origin
 from handlers.slack.webapi import retry_handlers
 
@@ -53,9 +54,11 @@ class SlackEdge:
         programme_key: str,
         engine: Callable[[], Engine],
         bolt: AsyncApp,
+        installs: Installs | None = None,
     ) -> None:
         self.settings = settings
         self.bolt = bolt
+        self.installs = installs  # OAuth mode's installations; None with one SLACK_BOT_TOKEN
         self._programme_key = programme_key
         self._engine = engine
         self.tasks = Tasks()
@@ -66,16 +69,13 @@ class SlackEdge:
     def engine(self) -> Engine:
         return self._engine()
 
-    @property
-    def multi_workspace(self) -> bool:
-        return bool(self.settings.client_id and self.settings.client_secret)
-
-    def programme(self, team_id: str) -> str:
-        """One shared programme for a single workspace; one per workspace when installed by
-        OAuth, so that workspaces never see each other's ideas, unless pooled on purpose."""
-        if not self.multi_workspace:
+    def programme(self, installation: str) -> str:
+        """One shared programme for a single workspace; one per installation when installed by
+        OAuth (`slack-<team id>`, or `slack-<enterprise id>` for an org-wide install), so that
+        workspaces never see each other's ideas, unless pooled on purpose."""
+        if not self.installs:
             return self._programme_key
-        return tenancy.programme_for(team_id, self.settings.programmes)
+        return tenancy.programme_for(installation, self.settings.programmes)
 
     def context(self, origin: Origin) -> Context:
         return origin.context(self.programme(origin.team_id))

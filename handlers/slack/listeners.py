@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.interaction import POST_PROMPT, ButtonPressed, Intent
 from handlers.slack import blockkit, origin
 from handlers.slack.edge import Ack, SlackEdge
+from handlers.slack.origin import Authority, Origin
+
+log = logging.getLogger(__name__)
 
 ANY = re.compile(r".+")
 
@@ -23,9 +27,13 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     # request by far (a burst of votes), are matched first.
     @bolt.action(ANY)
     async def action(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        ack: Ack,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
-        where = origin.from_action(body)
+        where = _authorised(origin.from_action(body), context)
         pressed = blockkit.action_intent(action)
         if pressed.action_id == POST_PROMPT and not where.channel_id:
             await ack()
@@ -34,15 +42,21 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         await edge.act(ack, client, where, pressed)
 
     @bolt.command(re.compile(r"^/"))
-    async def command(ack: Ack, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def command(
+        ack: Ack, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
         """A trigger id is unique per invocation: a replayed command is recognised."""
         intent = blockkit.command_intent(str(body.get("text") or ""))
-        where = origin.from_command(body)
+        where = _authorised(origin.from_command(body), context)
         await edge.act_once(ack, client, where, intent, _trigger(body))
 
     @bolt.view_submission(ANY)
     async def submission(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
         submitted = blockkit.submission_intent(view)
         meta = blockkit.Metadata.unpack(str(view.get("private_metadata") or ""))
@@ -54,6 +68,7 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         else:
             where = origin.from_view(body, meta.channel_id, meta.channel_name, meta.thread_ts)
         field = blockkit.first_input(view)
+        where = _authorised(where, context)
         await edge.submit(ack, client, where, intent, field, _trigger(body) or None)
 
     @bolt.event("message")
@@ -70,27 +85,83 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         if posted is None:
             await ack()
             return
-        key = _event(body)
-        await edge.act(ack, client, origin.from_event(body, event), posted, key or None)
+        where = _authorised(origin.from_event(body, event), context)
+        await edge.act(ack, client, where, posted, _event(body) or None)
 
     @bolt.event("app_mention")
     async def mention(
-        ack: Ack, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+        ack: Ack,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
         if not blockkit.is_person_speaking(event):
             await ack()
             return
         intent = blockkit.mention_intent(str(event.get("text") or ""))
-        await edge.act_once(ack, client, origin.from_event(body, event), intent, _event(body))
+        where = _authorised(origin.from_event(body, event), context)
+        await edge.act_once(ack, client, where, intent, _event(body))
 
     @bolt.event("app_home_opened")
     async def home(
-        ack: Ack, body: dict[str, Any], event: Mapping[str, Any], client: AsyncWebClient
+        ack: Ack,
+        body: dict[str, Any],
+        event: Mapping[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
     ) -> None:
         await ack()
         if event.get("tab", "home") == "home":
-            where = origin.from_event(body, event)
+            where = _authorised(origin.from_event(body, event), context)
             edge.tasks.spawn(edge.publish_home(client, _event(body), where))
+
+    # Bolt's own revocation listeners delete only the bot row on `tokens_revoked` (the
+    # installation row keeps the token, and authorize finds it there) and delete by the event's
+    # team even when an org-wide install's rows have none: the whole installation that bolt
+    # authorised is removed instead, before the ack.
+    @bolt.event("app_uninstalled")
+    async def uninstalled(ack: Ack, context: AsyncBoltContext) -> None:
+        await _forget(context, "app_uninstalled")
+        await ack()
+
+    @bolt.event("tokens_revoked")
+    async def revoked(ack: Ack, event: Mapping[str, Any], context: AsyncBoltContext) -> None:
+        tokens = event.get("tokens")
+        if isinstance(tokens, Mapping) and tokens.get("bot"):  # the only token the app keeps
+            await _forget(context, "tokens_revoked")
+        await ack()
+
+    async def _forget(context: AsyncBoltContext, why: str) -> None:
+        if edge.installs is None:  # SLACK_BOT_TOKEN comes from the environment
+            log.info(
+                "slack bot token no longer valid: set a new SLACK_BOT_TOKEN", extra={"why": why}
+            )
+            return
+        await edge.installs.forget(_authority(context), why)
+
+
+def _authority(context: AsyncBoltContext) -> Authority:
+    """The installation bolt chose the request's token by (bolt reads `authorizations` of
+    events and `view.app_installed_team_id` of modals before the team the payload names)."""
+    return Authority(
+        str(context.team_id or ""),
+        str(context.enterprise_id or ""),
+        bool(context.is_enterprise_install),
+    )
+
+
+def _authorised(where: Origin, context: AsyncBoltContext) -> Origin:
+    """The request as the authorising installation's: its programme, its channels, its token.
+    A payload naming another team (a Slack Connect channel, or a forged mix) is answered as the
+    authorised team's, never partly as each."""
+    authority = _authority(context)
+    if authority.team_id and where.team_id and where.team_id != authority.team_id:
+        log.info(
+            "slack request names another team than the one authorised",
+            extra={"claimed": where.team_id, "team": authority.team_id},
+        )
+    return where.through(authority)
 
 
 def _event(body: Mapping[str, Any]) -> str:

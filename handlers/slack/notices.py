@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.domain import ConversationRef, PostedMessage
@@ -11,6 +12,7 @@ from bot.core.interaction import Card
 from bot.core.ports import Sent
 from handlers.slack import blockkit
 from handlers.slack.edge import SlackEdge, web_client
+from handlers.slack.installs import authority_of
 from handlers.slack.webapi import FAILURES, not_sent
 
 log = logging.getLogger(__name__)
@@ -31,47 +33,72 @@ GONE = frozenset(
 )
 
 
+# Answers meaning the installation's token is dead for good: a reinstall brings a new one.
+DEAD_TOKEN = frozenset({"account_inactive", "invalid_auth", "token_revoked"})
+
+
 class SlackNotifier:
-    """chat.postMessage with the bot token (in OAuth mode, the workspace's installation's)."""
+    """chat.postMessage with the bot token: in OAuth mode, that of the installation the channel
+    is reached through (see installs). A workspace that is no longer installed is sent nothing;
+    a token Slack calls dead removes its installation, so it is never used again."""
 
     def __init__(self, edge: SlackEdge) -> None:
         self._edge = edge
 
     async def send(self, where: ConversationRef, card: Card) -> Sent:
+        found = await self._client(where.workspace_id)
+        if found is None:
+            _skipped("chat.postMessage", where.workspace_id, where.channel_id)
+            return Sent.GONE
+        client, installation = found
         try:
-            client = await self._client(where.workspace_id)
-            if client is None:
-                log.warning("slack notice: no installation", extra={"team": where.workspace_id})
-                return Sent.GONE
             await client.chat_postMessage(channel=where.channel_id, **blockkit.message(card))
         except FAILURES as error:
             code = not_sent("chat.postMessage", error, channel=where.channel_id)
+            await self._dead(installation, code)
             return Sent.GONE if code in GONE else Sent.FAILED
         return Sent.POSTED
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
+        found = await self._client(message.workspace_id)
+        if found is None:
+            _skipped("chat.update", message.workspace_id, message.channel_id)
+            return False
+        client, installation = found
         try:
-            client = await self._client(message.workspace_id)
-            if client is None:
-                return False
             await client.chat_update(
                 channel=message.channel_id, ts=message.message_id, **blockkit.message(card)
             )
         except FAILURES as error:
-            not_sent("chat.update", error, channel=message.channel_id)
+            code = not_sent("chat.update", error, channel=message.channel_id)
+            await self._dead(installation, code)
             return False
         return True
 
-    async def _client(self, team_id: str) -> AsyncWebClient | None:
-        bolt = self._edge.bolt
-        if not self._edge.multi_workspace:
-            return bolt.client
-        store = bolt.installation_store
-        if store is None:
-            return None
-        found = await store.async_find_installation(enterprise_id=None, team_id=team_id)
+    async def _client(self, key: str) -> tuple[AsyncWebClient, Installation | None] | None:
+        """The client for an installation's channels, with the installation (None with one
+        SLACK_BOT_TOKEN); None when the installation is gone."""
+        bolt, installs = self._edge.bolt, self._edge.installs
+        if installs is None:
+            return bolt.client, None
+        found = await installs.find(key)
         if found is None or not found.bot_token:
             return None
         client = web_client(self._edge.settings, found.bot_token)
         client.session = bolt.client.session  # the edge's one connection pool
-        return client
+        return client, found
+
+    async def _dead(self, installation: Installation | None, code: str) -> None:
+        """Slack said the token is dead (revoked, or the workspace deactivated) and no event
+        told us: forget the installation before anything else is sent with it."""
+        installs = self._edge.installs
+        if installs is None or installation is None or code not in DEAD_TOKEN:
+            return
+        await installs.forget(authority_of(installation), code)
+
+
+def _skipped(method: str, installation: str, channel: str) -> None:
+    log.info(
+        "slack send skipped: not installed",
+        extra={"method": method, "installation": installation, "channel": channel},
+    )

@@ -35,20 +35,28 @@ SCOPES = (
 )
 
 
-def settings(slack: SlackSettings, db: AsyncEngine) -> AsyncOAuthSettings:
-    """slack_sdk's own SQLAlchemy stores, on the tables migration 0002 creates."""
+def installation_store(slack: SlackSettings, db: AsyncEngine) -> AsyncSQLAlchemyInstallationStore:
+    """slack_sdk's own SQLAlchemy installation store, on the tables migration 0002 creates."""
+    return AsyncSQLAlchemyInstallationStore(
+        slack.client_id,
+        engine=db,
+        bots_table_name=SLACK_BOTS.name,
+        installations_table_name=SLACK_INSTALLATIONS.name,
+    )
+
+
+def settings(
+    slack: SlackSettings, db: AsyncEngine, store: AsyncSQLAlchemyInstallationStore
+) -> AsyncOAuthSettings:
+    """The install flow, keeping installations in `store` and its state on migration 0002's
+    table."""
     return AsyncOAuthSettings(
         client_id=slack.client_id,
         client_secret=slack.client_secret,
         scopes=list(SCOPES),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
-        installation_store=AsyncSQLAlchemyInstallationStore(
-            slack.client_id,
-            engine=db,
-            bots_table_name=SLACK_BOTS.name,
-            installations_table_name=SLACK_INSTALLATIONS.name,
-        ),
+        installation_store=store,
         state_store=AsyncSQLAlchemyOAuthStateStore(
             STATE_SECONDS, engine=db, table_name=SLACK_OAUTH_STATES.name
         ),

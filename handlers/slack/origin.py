@@ -14,8 +14,9 @@ PLATFORM = "slack"
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """One request's coordinates. `thread_ts` is the thread replies go to; `message_ts` the
-    message a button was pressed on (updated in place for REPLACE)."""
+    """One request's coordinates. `team_id` is the team the payload names until `through` sets
+    the authorising installation's key; `thread_ts` is the thread replies go to; `message_ts`
+    the message a button was pressed on (updated in place for REPLACE)."""
 
     team_id: str
     channel_id: str
@@ -36,6 +37,26 @@ class Origin:
 
     def named(self, user_name: str) -> Origin:
         return replace(self, user_name=user_name)
+
+    def through(self, authority: Authority) -> Origin:
+        """The same request, answered in the programme and channels of the installation that
+        authorised it: its token is the one every reply goes out with."""
+        return replace(self, team_id=authority.key or self.team_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Authority:
+    """The installation bolt authorised a request as (its token answers it): a workspace, or an
+    Enterprise Grid organisation for an org-wide install. Its `key` names the installation in
+    programme keys (`slack-<key>`) and as the workspace of the channels reached through it."""
+
+    team_id: str = ""
+    enterprise_id: str = ""
+    org_wide: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.enterprise_id if self.org_wide else self.team_id
 
 
 def _team(body: Mapping[str, Any]) -> str:

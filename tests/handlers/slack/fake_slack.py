@@ -52,7 +52,8 @@ class FakeSlack:
     retry_after: int = 1
     not_in: set[str] = field(default_factory=set)  # channels the bot was never invited to
     gone: dict[str, str] = field(default_factory=dict)  # channel → its chat.postMessage error
-    installs: dict[str, str] = field(default_factory=dict)  # OAuth code → team id
+    # OAuth code → the team id installed, or an enterprise id (E…) for an org-wide install
+    installs: dict[str, str] = field(default_factory=dict)
     installer: str = "UORG"  # who approves an OAuth install
     _limited: dict[str, int] = field(default_factory=dict)
     _canned: dict[str, list[Canned]] = field(default_factory=dict)
@@ -208,8 +209,12 @@ class FakeSlack:
                 "user": {"id": user, "name": user.lower(), "profile": {"display_name": f"N{user}"}},
             }
         if method == "auth.test":
-            team = token.removeprefix("xoxb-") if token.startswith("xoxb-T") else "T1"
-            return {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": team}
+            installed = token.removeprefix("xoxb-")
+            team = installed if installed.startswith("T") else "T1"
+            answer = {"ok": True, "user_id": BOT_USER, "bot_id": BOT_ID, "team_id": team}
+            if installed.startswith("E"):
+                answer |= {"enterprise_id": installed, "is_enterprise_install": True}
+            return answer
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         if method == "oauth.v2.access":
@@ -217,19 +222,22 @@ class FakeSlack:
         return {"ok": True}
 
     def _install(self, code: str) -> dict[str, Any]:
-        team = self.installs.get(code)
-        if team is None:
+        """A workspace's install, or an Enterprise Grid org-wide one: an `enterprise` and no
+        `team`. The token names what was installed (`xoxb-T2`, `xoxb-E1`)."""
+        installed = self.installs.get(code)
+        if installed is None:
             return {"ok": False, "error": "invalid_code"}
+        org_wide = installed.startswith("E")
         return {
             "ok": True,
             "app_id": "A1",
-            "access_token": f"xoxb-{team}",
+            "access_token": f"xoxb-{installed}",
             "token_type": "bot",
             "scope": "commands,chat:write",
             "bot_user_id": BOT_USER,
-            "team": {"id": team, "name": f"Team {team}"},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            "team": None if org_wide else {"id": installed, "name": f"Team {installed}"},
+            "enterprise": {"id": installed, "name": f"Org {installed}"} if org_wide else None,
+            "is_enterprise_install": org_wide,
             "authed_user": {"id": self.installer},
         }
 
