@@ -16,6 +16,7 @@ from bot import scheduler
 from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
+from bot.core.organisers import NamedOrganisers
 from bot.core.ports import Clock, Notifier, SystemClock
 from bot.core.usecases import duplicates
 from bot.core.workshop import Workshop
@@ -59,7 +60,9 @@ async def open_services(
         await (upgrade(db) if migrate else check_current(db))
         repo = SqlRepository(db, clock)
         try:
-            organisers = settings.organisers | extra_organisers
+            organisers = NamedOrganisers.from_entries(
+                settings.organisers | extra_organisers, settings.programme_key
+            )
             workshop = Workshop(book, repo, clock, organisers, links=settings.web.links())
             log.info(
                 "ready",

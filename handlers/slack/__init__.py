@@ -80,7 +80,7 @@ def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, 
     bolt = AsyncApp(
         client=web_client(slack, None if db else slack.bot_token),
         signing_secret=slack.signing_secret,
-        oauth_settings=oauth.settings(slack, db) if db else None,
+        oauth_settings=oauth.settings(slack, db, engine) if db else None,
         # Listeners ack once what the request changes is committed, then start the replies
         # as background work (tracked, so tests and shutdown can wait for it).
         process_before_response=True,

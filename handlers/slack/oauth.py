@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -15,7 +21,11 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import SlackSettings
+from bot.core.domain import Participant
+from bot.core.engine import Engine
 from storage.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -35,8 +45,11 @@ SCOPES = (
 )
 
 
-def settings(slack: SlackSettings, db: AsyncEngine) -> AsyncOAuthSettings:
-    """slack_sdk's own SQLAlchemy stores, on the tables migration 0002 creates."""
+def settings(
+    slack: SlackSettings, db: AsyncEngine, engine: Callable[[], Engine]
+) -> AsyncOAuthSettings:
+    """slack_sdk's own SQLAlchemy stores, on the tables migration 0002 creates; whoever installs
+    the app in a workspace becomes its programme's first organiser."""
     return AsyncOAuthSettings(
         client_id=slack.client_id,
         client_secret=slack.client_secret,
@@ -52,7 +65,27 @@ def settings(slack: SlackSettings, db: AsyncEngine) -> AsyncOAuthSettings:
         state_store=AsyncSQLAlchemyOAuthStateStore(
             STATE_SECONDS, engine=db, table_name=SLACK_OAUTH_STATES.name
         ),
+        callback_options=AsyncCallbackOptions(success=_installed(engine), failure=_failed),
     )
+
+
+def _installed(
+    engine: Callable[[], Engine],
+) -> Callable[[AsyncSuccessArgs], Awaitable[BoltResponse]]:
+    async def installed(args: AsyncSuccessArgs) -> BoltResponse:
+        """The install is saved; its installer organises the workspace's (or, installed for a
+        whole Enterprise Grid org, the org's) programme, then sees bolt's own page."""
+        done = args.installation
+        team = done.enterprise_id if done.is_enterprise_install else done.team_id
+        if team and done.user_id:
+            await engine().installed(f"slack-{team}", Participant("slack", done.user_id))
+        return await args.default.success(args)
+
+    return installed
+
+
+async def _failed(args: AsyncFailureArgs) -> BoltResponse:
+    return await args.default.failure(args)
 
 
 def register(app: web.Application, flow: AsyncOAuthFlow) -> None:
