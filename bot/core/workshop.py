@@ -55,7 +55,10 @@ class Workshop:
     async def is_organiser(self, ctx: Context) -> bool:
         """Organisers of the caller's programme only: configured for it, added in its chat, or
         the one who installed its Slack workspace."""
-        return ctx.who.key in await self.organisers(ctx.programme_key)
+        key, programme = ctx.who.key, ctx.programme_key
+        return key in self.env_organisers.of(programme) or key in await self.repo.organisers(
+            programme
+        )
 
     async def organisers(self, programme_key: str) -> frozenset[str]:
         """`platform:user_id` keys of the programme's organisers."""
