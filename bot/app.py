@@ -16,11 +16,13 @@ from bot import scheduler
 from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
+from bot.core.organisers import NamedOrganisers
 from bot.core.ports import Clock, Notifier, SystemClock
 from bot.core.usecases import duplicates
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
 from handlers import slack, teams
+from handlers.slack import tenancy
 from handlers.web import health, pages
 from storage.database import check_current, is_sqlite, normalise_url, upgrade
 from storage.reachability import reach
@@ -59,7 +61,11 @@ async def open_services(
         await (upgrade(db) if migrate else check_current(db))
         repo = SqlRepository(db, clock)
         try:
-            organisers = settings.organisers | extra_organisers
+            organisers = NamedOrganisers.from_entries(
+                settings.organisers | extra_organisers,
+                settings.programme_key,
+                lambda team: tenancy.programme_for(team, settings.slack.programmes),
+            )
             workshop = Workshop(book, repo, clock, organisers, links=settings.web.links())
             log.info(
                 "ready",

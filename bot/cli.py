@@ -1,4 +1,4 @@
-"""The `howcanwe` command line: serve, chat, export, db upgrade."""
+"""The `howcanwe` command line: serve, chat, export, db upgrade, forget."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from dotenv import load_dotenv
 from bot import logs, operators, scheduler
 from bot.app import create_app, open_services, outbound_notifiers, tune_garbage_collector
 from bot.config import DEFAULT_DB_WAIT_SECONDS, ConfigError, Settings
-from bot.core import export
+from bot.core import export, organisers
 from bot.core.playbook import PlaybookError
+from bot.core.usecases import personal
 from bot.core.usecases.planning import action_plan
 from bot.operators import UnknownProgramme
 from handlers.console import chat
@@ -68,6 +69,11 @@ def parser() -> argparse.ArgumentParser:
     pack.add_argument(
         "--output", default=TEAMS_PACKAGE, help=f"zip to write (default {TEAMS_PACKAGE})"
     )
+    erase = sub.add_parser(
+        "forget", help="erase a person in every programme (organisers can only in their own)"
+    )
+    erase.add_argument("user", help="platform:user_id, e.g. slack:U0123ABCD")
+    erase.add_argument("--confirm", action="store_true", help="do it (it cannot be undone)")
     return top
 
 
@@ -186,12 +192,9 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(db_upgrade(settings))
             case "teams-package":
                 teams_package(settings, args.output)
-    except (
-        PlaybookError,
-        SchemaOutOfDate,
-        package.PackageError,
-        operators.UnknownProgramme,
-    ) as exc:
+            case "forget":
+                return asyncio.run(forget_everywhere(settings, args.user, args.confirm))
+    except (PlaybookError, SchemaOutOfDate, package.PackageError, UnknownProgramme) as exc:
         print(f"howcanwe: {exc}", file=sys.stderr)
         return CONFIG_PROBLEM
     except DatabaseUnavailable as exc:
@@ -199,4 +202,27 @@ def main(argv: list[str] | None = None) -> int:
         return DATABASE_UNAVAILABLE
     except KeyboardInterrupt:
         return INTERRUPTED
+    return 0
+
+
+async def forget_everywhere(settings: Settings, user: str, confirmed: bool) -> int:
+    """The operator's erase across programmes: `forget` in each programme the person is in,
+    and then their platform id and name are in no table at all."""
+    try:
+        key = organisers.user_key(user, user)
+    except organisers.BadEntry as exc:
+        print(f"howcanwe forget: {exc}", file=sys.stderr)
+        return CONFIG_PROBLEM
+    if not confirmed:
+        print(
+            f"howcanwe forget: this erases {key} in every programme and cannot be undone; "
+            "add --confirm to do it",
+            file=sys.stderr,
+        )
+        return CONFIG_PROBLEM
+    async with open_services(settings) as services:
+        done = await personal.forget_everywhere(services.engine.workshop, key)
+    for programme, forgotten in sorted(done.items()):
+        print(f"{programme}: {personal.report(forgotten)}")
+    print(f"{key} is forgotten everywhere" if done else f"Nothing is stored about {key}.")
     return 0

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from bot.core import organisers
 from bot.core.links import Links
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///howcanwe.db"
@@ -15,7 +16,6 @@ DEFAULT_PORT = 3978
 DEFAULT_HOST = "127.0.0.1"  # this machine only; a deployment sets HOST=0.0.0.0 (see the Procfile)
 SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPE = "MultiTenant"
-PLATFORMS = ("slack", "teams", "console")
 DEFAULT_LINK_DAYS = 30
 DEFAULT_DB_WAIT_SECONDS = 30.0  # serve and clock; one-shot commands do not wait
 MIN_DASHBOARD_TOKEN = 16
@@ -126,7 +126,7 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     playbook_path: str | None = None
-    organisers: frozenset[str] = frozenset()
+    organisers: frozenset[str] = frozenset()  # HOWCANWE_ORGANISERS entries, each checked
     programme_key: str = "default"
     auto_migrate: bool | None = None  # None: only on the embedded SQLite database
     in_process_clock: bool | None = None  # None: only on the embedded SQLite database
@@ -159,19 +159,18 @@ class Settings:
 
 
 def parse_organisers(text: str) -> frozenset[str]:
-    """`slack:U123,teams:29:1abc,console:alice` → the set of `platform:user_id` keys."""
-    keys = set()
+    """`slack:U123,slack:T9:U456,*/teams:29:1abc,lis-lab/console:alice` → the set of entries,
+    each checked (bot.core.organisers says what each form means)."""
+    entries = set()
     for item in (part.strip() for part in text.split(",")):
         if not item:
             continue
-        platform, colon, user_id = item.partition(":")
-        if not colon or platform not in PLATFORMS or not user_id:
-            raise ConfigError(
-                f"HOWCANWE_ORGANISERS: {item!r} should be platform:user_id with platform one of "
-                f"{', '.join(PLATFORMS)} (e.g. slack:U123ABC)"
-            )
-        keys.add(item)
-    return frozenset(keys)
+        try:
+            organisers.entry(item)
+        except organisers.BadEntry as exc:
+            raise ConfigError(f"HOWCANWE_ORGANISERS: {exc}") from exc
+        entries.add(item)
+    return frozenset(entries)
 
 
 def _port(text: str | None) -> int:

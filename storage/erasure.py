@@ -1,6 +1,7 @@
-"""Forgetting a person beyond their own rows: every row that points at them, every column and
-history entry that names them by key, the Teams references and Slack installations that name
-them, and the participant row that held their platform id."""
+"""Forgetting a person within one programme: every row of the programme that points at them,
+every column and history entry that names them by key, the Teams references and Slack
+installations that name them; and, once nothing of theirs is left in any programme, the
+participant row that held their platform id and name."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import json
 import secrets
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, delete, insert, select, update
+from sqlalchemy import Connection, Text, cast, delete, exists, insert, or_, select, true, update
 
 from bot.core import domain
 from storage import models as m
 
 SLACK = "slack"  # the platform whose installations slack_sdk keeps in our database
+SLACK_PROGRAMME = "slack-"  # a Slack workspace's (or org-wide install's) programme key prefix
 
 # Columns that name a person as `platform:user_id` (who did what, who added whom).
 PERSON_KEYS: tuple[Any, ...] = (
@@ -33,55 +35,84 @@ PARTICIPANT_REFERENCES: tuple[Any, ...] = tuple(
 )
 
 
-def _unlinked_id() -> str:
+def unlinked_id() -> str:
     """A random user id: nothing, not even a hash, ties it to the platform id it replaces."""
     return f"forgotten-{secrets.token_hex(12)}"
 
 
-def move_participant(conn: Connection, old_id: int, platform: str, new_id: str) -> None:
-    """Point everything left of a participant at a new row, "Forgotten participant" under
-    `new_id`, and strip the old row of its platform id and name.
+def in_programme(column: Any, pid: int) -> Any:
+    """The condition that a row of `column`'s table belongs to programme `pid`: every table
+    that names a person belongs to one, directly or through an idea (a new table that does
+    neither fails here, so that erasure is decided for it rather than missed)."""
+    table = column.table
+    if "programme_id" in table.c:
+        return table.c.programme_id == pid
+    if "idea_id" in table.c:
+        return table.c.idea_id.in_(select(m.Idea.id).where(m.Idea.programme_id == pid))
+    raise LookupError(f"{table.name} belongs to no programme: decide how it is forgotten")
 
-    The old row itself stays, under another random id, because a process may still cache its id
-    (the repository's PARTICIPANT_CACHE): what such a process records next for the returning
-    person lands on an empty row, never on the forgotten one and never under their platform id."""
+
+def move_participant(conn: Connection, old_id: int, pid: int, platform: str, new_id: str) -> int:
+    """Point the person's rows in programme `pid` at a new participant, "Forgotten participant"
+    under `new_id`; returns how many rows moved (none: no new participant is kept)."""
     anonymous = conn.scalar(
         insert(m.Participant)
         .values(platform=platform, user_id=new_id, display_name=domain.FORGOTTEN)
         .returning(m.Participant.id)
     )
+    moved = 0
     for column in PARTICIPANT_REFERENCES:
-        conn.execute(update(column.table).where(column == old_id).values({column: anonymous}))
-    conn.execute(
-        update(m.Participant)
-        .where(m.Participant.id == old_id)
-        .values(user_id=_unlinked_id(), display_name="")
-    )
+        done = conn.execute(
+            update(column.table)
+            .where(column == old_id, in_programme(column, pid))
+            .values({column: anonymous})
+        )
+        moved += done.rowcount or 0
+    if not moved:
+        conn.execute(delete(m.Participant).where(m.Participant.id == anonymous))
+    return moved
 
 
-def rekey(conn: Connection, old_key: str, new_key: str) -> int:
+def rekey(conn: Connection, pid: int, old_key: str, new_key: str) -> int:
     """Replace a person's `platform:user_id` wherever a column or a history entry's detail holds
-    it, and end their organiser role; returns how many rows changed."""
+    it in programme `pid`, and end their organiser role there; returns how many rows changed."""
     changed = 0
     for column in PERSON_KEYS:
-        done = conn.execute(update(column.table).where(column == old_key).values({column: new_key}))
+        done = conn.execute(
+            update(column.table)
+            .where(column == old_key, in_programme(column, pid))
+            .values({column: new_key})
+        )
         changed += done.rowcount or 0
-    roles = conn.execute(delete(m.Organiser).where(m.Organiser.user_key == old_key))
+    roles = conn.execute(
+        delete(m.Organiser).where(m.Organiser.programme_id == pid, m.Organiser.user_key == old_key)
+    )
     changed += roles.rowcount or 0
-    for row in _mentioning(conn, m.History.id, m.History.detail, old_key):
+    mentions = _mentioning(
+        conn, m.History.id, m.History.detail, old_key, m.History.programme_id == pid
+    )
+    for row in mentions:
         detail = {k: new_key if v == old_key else v for k, v in dict(row.document).items()}
         conn.execute(update(m.History).where(m.History.id == row.id).values(detail=detail))
         changed += 1
     return changed
 
 
-def forget_platform_traces(conn: Connection, platform: str, user_id: str) -> int:
+def forget_platform_traces(
+    conn: Connection, pid: int, programme: str, platform: str, user_id: str
+) -> int:
     """A Teams conversation reference keeps who spoke when it was saved, and a Slack
     installation who installed the app; neither is needed to reach the conversation or the
-    workspace again. Returns how many rows changed."""
+    workspace again. Forgets both in programme `pid` (`programme` is its key); returns how many
+    rows changed."""
     changed = 0
     references = _mentioning(
-        conn, m.Channel.id, m.Channel.reference, user_id, m.Channel.platform == platform
+        conn,
+        m.Channel.id,
+        m.Channel.reference,
+        user_id,
+        m.Channel.platform == platform,
+        m.Channel.programme_id == pid,
     )
     for row in references:
         reference = dict(row.document)
@@ -93,12 +124,72 @@ def forget_platform_traces(conn: Connection, platform: str, user_id: str) -> int
             )
             changed += 1
     if platform == SLACK:
-        installs = m.SLACK_INSTALLATIONS
-        done = conn.execute(
-            update(installs).where(installs.c.user_id == user_id).values(user_id="")
-        )
-        changed += done.rowcount or 0
+        changed += _forget_installer(conn, user_id, _installations_of(pid, programme))
     return changed
+
+
+def forget_if_gone(conn: Connection, person_id: int | None, platform: str, user_id: str) -> bool:
+    """Once nothing of the person is left in any programme, their participant row loses their
+    platform id and name, and no Slack installation remembers them as its installer. True if
+    that happened.
+
+    The row itself stays, under another random id, because a process may still cache its id
+    (the repository's PARTICIPANT_CACHE): what such a process records next for the returning
+    person lands on an empty row, never on the forgotten one and never under their platform id."""
+    key = f"{platform}:{user_id}"
+    if person_id is not None and _referenced(conn, person_id):
+        return False
+    named = [select(column).where(column == key) for column in PERSON_KEYS]
+    named.append(select(m.Organiser.user_key).where(m.Organiser.user_key == key))
+    if any(conn.scalar(select(exists(query))) for query in named):
+        return False
+    if _mentioning(conn, m.History.id, m.History.detail, key):
+        return False
+    if any(
+        isinstance(row.document.get("user"), dict) and row.document["user"].get("id") == user_id
+        for row in _mentioning(
+            conn, m.Channel.id, m.Channel.reference, user_id, m.Channel.platform == platform
+        )
+    ):
+        return False
+    if person_id is not None:
+        conn.execute(
+            update(m.Participant)
+            .where(m.Participant.id == person_id)
+            .values(user_id=unlinked_id(), display_name="")
+        )
+    if platform == SLACK:
+        _forget_installer(conn, user_id, true())
+    return True
+
+
+def _referenced(conn: Connection, person_id: int) -> bool:
+    return any(
+        conn.scalar(select(exists(select(column).where(column == person_id))))
+        for column in PARTICIPANT_REFERENCES
+    )
+
+
+def _installations_of(pid: int, programme: str) -> Any:
+    """A programme's Slack installations: those of the workspaces its channels are in, and the
+    one its key names (`slack-<team>`, or `slack-<enterprise>` for an org-wide install)."""
+    installs = m.SLACK_INSTALLATIONS
+    workspaces = select(m.Channel.workspace_id).where(
+        m.Channel.programme_id == pid, m.Channel.platform == SLACK
+    )
+    mine = [installs.c.team_id.in_(workspaces)]
+    if programme.startswith(SLACK_PROGRAMME):
+        named = programme.removeprefix(SLACK_PROGRAMME)
+        mine += [installs.c.team_id == named, installs.c.enterprise_id == named]
+    return or_(*mine)
+
+
+def _forget_installer(conn: Connection, user_id: str, where: Any) -> int:
+    installs = m.SLACK_INSTALLATIONS
+    done = conn.execute(
+        update(installs).where(installs.c.user_id == user_id, where).values(user_id="")
+    )
+    return done.rowcount or 0
 
 
 def _mentioning(conn: Connection, key: Any, document: Any, text: str, *where: Any) -> list[Any]:

@@ -1358,40 +1358,85 @@ class SqlRepository:
     async def forget(
         self, programme: str, platform: str, user_id: str, by: domain.Participant, new_id: str
     ) -> domain.Forgotten | None:
-        """Erase a participant's identity (everywhere) and their ideas (in the programme), refund
-        the votes those ideas had, keep their votes on others' ideas under the new, unlinkable
-        `new_id`, and erase their flags' reasons; then, on SQLite, empty the write-ahead log so
-        that what was erased is in no file. None if we know nothing about them."""
-        old_key, new_key = f"{platform}:{user_id}", f"{platform}:{new_id}"
+        """Erase a participant within the programme: delete their ideas there, refund the votes
+        those ideas had, keep their votes on others' ideas under the new, unlinkable `new_id`,
+        erase their flags' reasons and end their organiser role there. Their platform id and name
+        go from the participant row only once nothing of theirs is left in another programme.
+        Then, on SQLite, empty the write-ahead log so that what was erased is in no file. None if
+        nothing about them is stored in the programme."""
 
         def tx(conn: Connection) -> domain.Forgotten | None:
             pid = self._programme_id(conn, programme)
             person = self._person(conn, platform, user_id)
-            done = (
-                self._erase(conn, pid, person.id, platform, new_id)
-                if person is not None
-                else domain.Forgotten((), 0, 0, 0, 0)
-            )
-            traces = erasure.rekey(conn, old_key, new_key) + erasure.forget_platform_traces(
-                conn, platform, user_id
-            )
-            if person is None and not traces:
-                return None
-            self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")
+            done = self._forget_in(conn, pid, programme, platform, user_id, person, by, new_id)
+            if done is not None:
+                erasure.forget_if_gone(conn, person.id if person else None, platform, user_id)
             return done
 
         done = await self._write(tx)
-        for cached in [w for w in self._participants if w.key == old_key]:
+        await self._forgotten(platform, user_id, erased=done is not None)
+        return done
+
+    async def forget_everywhere(
+        self, platform: str, user_id: str, by: domain.Participant
+    ) -> dict[str, domain.Forgotten]:
+        """`forget` in every programme at once, each under its own random id, in one
+        transaction; then nothing anywhere holds the person's platform id or name. What was done
+        in each programme where something was stored, by programme key."""
+
+        def tx(conn: Connection) -> dict[str, domain.Forgotten]:
+            person = self._person(conn, platform, user_id)
+            done = {}
+            for pid, key in conn.execute(select(m.Programme.id, m.Programme.key)):
+                new_id = erasure.unlinked_id()
+                forgotten = self._forget_in(conn, pid, key, platform, user_id, person, by, new_id)
+                if forgotten is not None:
+                    done[key] = forgotten
+            erasure.forget_if_gone(conn, person.id if person else None, platform, user_id)
+            return done
+
+        done = await self._write(tx)
+        await self._forgotten(platform, user_id, erased=True)
+        return done
+
+    async def _forgotten(self, platform: str, user_id: str, erased: bool) -> None:
+        """After an erasure: no cached id for the person, and on SQLite nothing in the log."""
+        for cached in [w for w in self._participants if w.key == f"{platform}:{user_id}"]:
             del self._participants[cached]
-        if done is not None and not await self._runner.checkpoint():
+        if erased and not await self._runner.checkpoint():
             log.warning("erased data may stay in the write-ahead log until its next checkpoint")
+
+    def _forget_in(
+        self,
+        conn: Connection,
+        pid: int,
+        programme: str,
+        platform: str,
+        user_id: str,
+        person: Any,
+        by: domain.Participant,
+        new_id: str,
+    ) -> domain.Forgotten | None:
+        """One programme's part of forgetting; None when nothing of the person was in it."""
+        old_key, new_key = f"{platform}:{user_id}", f"{platform}:{new_id}"
+        done, touched = (
+            self._erase(conn, pid, person.id, platform, new_id)
+            if person is not None
+            else (domain.Forgotten((), 0, 0, 0, 0), 0)
+        )
+        touched += erasure.rekey(conn, pid, old_key, new_key)
+        touched += erasure.forget_platform_traces(conn, pid, programme, platform, user_id)
+        if not touched:
+            return None
+        self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")
         return done
 
     def _erase(
         self, conn: Connection, pid: int, person_id: int, platform: str, new_id: str
-    ) -> domain.Forgotten:
-        """Delete the person's ideas and drafts, erase their flags' reasons, and move what is
-        left of them to a new participant under `new_id`."""
+    ) -> tuple[domain.Forgotten, int]:
+        """Delete the person's ideas and drafts in the programme, erase their flags' reasons
+        there, and move what is left of them there to a new participant under `new_id`; and
+        how many rows that touched."""
         own = conn.execute(
             select(
                 m.Idea.id,
@@ -1418,15 +1463,21 @@ class SqlRepository:
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
-        conn.execute(delete(m.Draft).where(m.Draft.author_id == person_id))
+        drafts = conn.execute(
+            delete(m.Draft).where(m.Draft.programme_id == pid, m.Draft.author_id == person_id)
+        )
         erased = conn.execute(
-            update(m.Flag).where(m.Flag.participant_id == person_id).values(reason=None)
+            update(m.Flag)
+            .where(m.Flag.participant_id == person_id, erasure.in_programme(m.Flag.idea_id, pid))
+            .values(reason=None)
         )
         kept = conn.scalar(
-            select(func.count()).select_from(m.Vote).where(m.Vote.participant_id == person_id)
+            select(func.count())
+            .select_from(m.Vote)
+            .where(m.Vote.participant_id == person_id, erasure.in_programme(m.Vote.idea_id, pid))
         )
-        erasure.move_participant(conn, person_id, platform, new_id)
-        return domain.Forgotten(
+        moved = erasure.move_participant(conn, person_id, pid, platform, new_id)
+        forgotten = domain.Forgotten(
             deleted=tuple(sorted(idea.number for idea in own)),
             merged_or_assigned=sum(
                 1 for i in own if i.merged_into is not None or i.actor_key is not None
@@ -1435,6 +1486,7 @@ class SqlRepository:
             votes_kept=int(kept or 0),
             flags_erased=int(erased.rowcount or 0),
         )
+        return forgotten, len(own) + (drafts.rowcount or 0) + moved
 
     # ---- digests -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core import cards, grammar
-from bot.core.domain import Anchor, AnchorKind, Phase, PostedMessage
+from bot.core.domain import Anchor, AnchorKind, Participant, Phase, PostedMessage
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
@@ -114,6 +114,19 @@ class Engine:
         organisers one button per theme that posts its next prompt (value: the theme key)."""
         await self.workshop.ready(ctx.programme_key)
         return await planning.home_card(self.workshop, ctx)
+
+    async def installed(self, programme_key: str, installer: Participant) -> None:
+        """A workspace installed the app: its installer becomes the programme's first organiser.
+        The install stands if this fails (logged); organisers can then be named in
+        HOWCANWE_ORGANISERS."""
+        try:
+            await self.workshop.ready(programme_key)
+            await people.installed(self.workshop, programme_key, installer)
+        except Exception:
+            log.exception(
+                "installer not made organiser",
+                extra={"programme": programme_key, "user": installer.key},
+            )
 
     async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:
         """A handler reports where it posted an anchored card (a prompt's thread, an idea card)."""

@@ -304,7 +304,15 @@ class Repository(Protocol):
     async def forget(
         self, programme: str, platform: str, user_id: str, by: Participant, new_id: str
     ) -> Forgotten | None:
-        """Erase a participant's identity and ideas, keeping their votes as anonymous totals."""
+        """Erase a participant within the programme (their ideas; their votes kept as anonymous
+        totals under `new_id`; their organiser role); their platform id and name go everywhere
+        once nothing of theirs is left in another programme. None if nothing was stored here."""
+
+    async def forget_everywhere(
+        self, platform: str, user_id: str, by: Participant
+    ) -> dict[str, Forgotten]:
+        """`forget` in every programme at once (an operator's tool, never a chat command): what
+        was done, by programme key, where something was stored."""
 
     async def subscribe(
         self,

@@ -11,6 +11,7 @@ from bot.core import names
 from bot.core.domain import Idea
 from bot.core.interaction import Context
 from bot.core.links import Links
+from bot.core.organisers import NamedOrganisers
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import Clock, Notifier, Repository, Unheard
 from bot.core.similarity import IdeaIndex
@@ -34,7 +35,7 @@ class Workshop:
     playbook: Playbook
     repo: Repository
     clock: Clock
-    env_organisers: frozenset[str] = frozenset()
+    env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
     indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
@@ -52,8 +53,17 @@ class Workshop:
             self._ready.add(programme_key)
 
     async def is_organiser(self, ctx: Context) -> bool:
-        key = ctx.who.key
-        return key in self.env_organisers or key in await self.repo.organisers(ctx.programme_key)
+        """Organisers of the caller's programme only: configured for it, added in its chat, or
+        the one who installed its Slack workspace."""
+        key, programme = ctx.who.key, ctx.programme_key
+        return key in self.env_organisers.of(programme) or key in await self.repo.organisers(
+            programme
+        )
+
+    async def organisers(self, programme_key: str) -> frozenset[str]:
+        """`platform:user_id` keys of the programme's organisers."""
+        named = self.env_organisers.of(programme_key)
+        return named | await self.repo.organisers(programme_key)
 
     async def require_organiser(self, ctx: Context, doing: str) -> None:
         if not await self.is_organiser(ctx):

@@ -82,7 +82,7 @@ def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, 
     bolt = AsyncApp(
         client=web_client(slack, None if db else slack.bot_token),
         signing_secret=slack.signing_secret,
-        oauth_settings=oauth.settings(slack, db, store) if db and store else None,
+        oauth_settings=oauth.settings(slack, db, store, engine) if db and store else None,
         # Listeners ack once what the request changes is committed, then start the replies
         # as background work (tracked, so tests and shutdown can wait for it).
         process_before_response=True,

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.core.organisers import own_programme
 from storage.programmes import Install
 
 
 def programme_for(owner: str, pooled: Mapping[str, str]) -> str:
     """`owner` is the team id of a workspace install, the enterprise id of an org-wide one."""
-    return pooled.get(owner) or f"slack-{owner}"
+    return pooled.get(owner) or own_programme(owner)
 
 
 def owner_of(install: Install) -> str:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.core import cards
+from bot.core.domain import Participant
 from bot.core.interaction import Context, Delivery, Reply, Say, note
 from bot.core.workshop import Refusal, Workshop
+
+log = logging.getLogger(__name__)
 
 
 async def show_help(ws: Workshop, ctx: Context) -> list[Reply]:
@@ -38,7 +43,7 @@ async def channel_audience(ws: Workshop, ctx: Context, typed: str | None) -> lis
 
 
 async def list_organisers(ws: Workshop, ctx: Context) -> list[Reply]:
-    keys = sorted(ws.env_organisers | await ws.repo.organisers(ctx.programme_key))
+    keys = sorted(await ws.organisers(ctx.programme_key))
     if not keys:
         return [
             note("No organisers yet: set HOWCANWE_ORGANISERS (see .env.example).", Delivery.PRIVATE)
@@ -49,7 +54,7 @@ async def list_organisers(ws: Workshop, ctx: Context) -> list[Reply]:
 async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) -> list[Reply]:
     await ws.require_organiser(ctx, "change who organises")
     user_key = participant_key(ctx, typed)
-    if not add and user_key in ws.env_organisers:
+    if not add and user_key in ws.env_organisers.of(ctx.programme_key):
         raise Refusal(f"{user_key} is an organiser through HOWCANWE_ORGANISERS; change it there.")
     if not add and user_key == ctx.who.key:
         raise Refusal("You cannot remove yourself; ask another organiser.")
@@ -67,6 +72,13 @@ async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) ->
             else f"{user_key} was not an organiser."
         )
     return [note(said, Delivery.THREAD)]
+
+
+async def installed(ws: Workshop, programme_key: str, installer: Participant) -> None:
+    """Whoever installs the app in a workspace organises its programme from the start, so a new
+    workspace never waits for the operator to name someone."""
+    if await ws.repo.set_organiser(programme_key, installer.key, True, installer):
+        log.info("installer made organiser", extra={"programme": programme_key})
 
 
 def participant_key(ctx: Context, typed: str) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 
 from bot.core import cards, moderation_cards
-from bot.core.domain import Anchor, AnchorKind, Forgotten
+from bot.core.domain import Anchor, AnchorKind, Forgotten, Participant
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
 from bot.core.usecases.people import participant_key
 from bot.core.workshop import Workshop
+
+OPERATOR = Participant("operator", "howcanwe", "the operator")  # history's `who` for the CLI
 
 
 async def show_data(ws: Workshop, ctx: Context, typed_user: str | None) -> list[Reply]:
@@ -36,6 +38,23 @@ async def forget(
         return [note(f"Nothing is stored about {_you(ctx, key)}, so nothing was forgotten.")]
     removed = [Refresh(Anchor(AnchorKind.IDEA, n), cards.removed_card(n)) for n in done.deleted]
     return [*removed, note(_report(done, yours), Delivery.PRIVATE)]
+
+
+async def forget_everywhere(ws: Workshop, key: str) -> dict[str, Forgotten]:
+    """The operator's erase across programmes (`howcanwe forget`). It is no chat command on
+    purpose: an organiser's rights end at their own programme."""
+    platform, _, user_id = key.partition(":")
+    return await ws.repo.forget_everywhere(platform, user_id, OPERATOR)
+
+
+def report(done: Forgotten) -> str:
+    """What forgetting did in one programme, for the operator."""
+    return (
+        f"deleted {cards.plural(len(done.deleted), 'idea')} with the "
+        f"{cards.plural(done.votes_removed, 'vote')} they had; kept "
+        f"{cards.plural(done.votes_kept, 'vote')} as anonymous totals; erased the reasons of "
+        f"{cards.plural(done.flags_erased, 'flag')}"
+    )
 
 
 async def _whose(ws: Workshop, ctx: Context, typed_user: str | None, doing: str) -> str:

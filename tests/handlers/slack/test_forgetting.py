@@ -28,6 +28,12 @@ REASON = "Zelda finds this vague"
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """UORG organises T2's programme (a plain `slack:UORG` would be the default programme's)."""
+    return replace(settings, organisers=settings.organisers | {f"slack:{TEAM}:UORG"})
+
+
+@pytest.fixture
 async def workspace(settings: Settings, services: Services, fake: FakeSlack) -> AsyncIterator[Bot]:
     """The app in multi-workspace mode, installed in T2 by Zelda."""
     config = slack_settings(settings, fake)
@@ -70,8 +76,7 @@ async def test_forget_me_leaves_no_trace_of_the_person_in_any_table_or_file(
     workspace: Bot, database_url: str
 ) -> None:
     bot = workspace
-    await said(bot, f"organiser add slack:{ZELDA}", user="UORG")
-    assert "is now an organiser" in bot.fake.of("chat.postMessage")[-1]["text"]
+    assert f"slack:{ZELDA}" in await said(bot, "organisers")  # she installed the app in T2
     await said(bot, "prompt inclusive-growth")
     prompt_ts = bot.fake.last_ts()
     await reply(bot, prompt_ts, "Night buses at weekends", user="U2")

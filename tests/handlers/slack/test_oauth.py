@@ -98,3 +98,24 @@ async def test_workspaces_pooled_on_purpose_share_one_programme(
     lab = [i.text for i in await services.repo.ideas("lab")]
     assert sorted(lab) == ["Night buses", "Rooftop solar"]
     assert [i.text for i in await services.repo.ideas("slack-T4")] == ["Repair cafes"]
+
+
+async def test_whoever_installs_a_workspace_organises_it_and_no_other(multi: Bot) -> None:
+    multi.fake.installer = "UANN"
+    assert "Thank you!" in await install(multi, "T2")
+    multi.fake.installer = "UBOB"
+    assert "Thank you!" in await install(multi, "T3")
+
+    async def said(text: str, team: str, user: str) -> str:
+        before = len(multi.fake.of("response_url"))
+        url = multi.fake.response_url()
+        await multi.ok(rq.command(text, team=team, user=user, response_url=url))
+        await multi.settle()
+        return "\n".join(r["text"] for r in multi.fake.of("response_url")[before:])
+
+    assert "slack:UANN" in await said("organisers", "T2", "U5")
+    assert "slack:UANN" not in await said("organisers", "T3", "U5")
+    assert "slack:UBOB" in await said("organisers", "T3", "U5")
+    # Ann organises T2, not T3: her organiser command in T3 is refused.
+    assert "Only organisers" in await said("organiser add slack:U5", "T3", "UANN")
+    assert "slack:U5" not in await said("organisers", "T3", "U5")
