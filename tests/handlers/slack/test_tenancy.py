@@ -5,10 +5,14 @@ workspace is sent nothing more, and its data stays."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -233,3 +237,43 @@ async def test_a_token_slack_calls_revoked_is_never_used_again(
         "slack-T2", ConversationRef("slack", "T2", "C2")
     )
     assert stopped is not None and stopped.state is SubscriptionState.STOPPED
+
+
+async def test_the_clock_process_posts_each_workspaces_digest_with_its_own_token(
+    tenants: Bot, database_url: str, tmp_path: Path
+) -> None:
+    """`howcanwe clock` as a real process in OAuth mode: it finds each installation itself."""
+    for team, channel in (("T2", "C2"), ("T3", "C3")):
+        await tenants.ok(rq.command("digest daily 17:30", channel=channel, team=team))
+    await tenants.ok(org_command("digest daily 17:30", channel="C8"))
+    await tenants.settle()
+    before, posts = len(tenants.fake.calls), len(tenants.fake.of("chat.postMessage"))
+    clock = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "clock",
+        env={
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SLACK_SIGNING_SECRET": rq.SECRET,
+            "SLACK_CLIENT_ID": "111.222",
+            "SLACK_CLIENT_SECRET": "shh",
+            "SLACK_API_URL": tenants.fake.api_url,
+        },
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:  # scheduled on the test's clock, long past by the process's: each is due at once
+        await asyncio.wait_for(tenants.fake.until("chat.postMessage", posts + 3), timeout=60)
+    finally:
+        clock.terminate()
+        code = await clock.wait()
+    posted = {
+        (c.args["channel"], c.token)
+        for c in since(tenants.fake, before)
+        if c.method == "chat.postMessage"
+    }
+    assert posted == {("C2", "xoxb-T2"), ("C3", "xoxb-T3"), ("C8", f"xoxb-{ORG}")}
+    assert code == 0
