@@ -49,11 +49,10 @@ class Proxy:
 
     async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         try:
-            while data := await source.read(65536):
-                sink.write(data)
-                await sink.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
+            with contextlib.suppress(ConnectionError):  # the other side went away
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
         finally:
             self._writers.discard(sink)
             with contextlib.suppress(Exception):

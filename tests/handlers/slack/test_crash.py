@@ -4,6 +4,7 @@ after a restart. A real `howcanwe serve` process, signed requests over HTTP, the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -69,12 +70,10 @@ async def _until_healthy(base: str, process: asyncio.subprocess.Process) -> None
     async with aiohttp.ClientSession() as session:
         for _ in range(300):
             assert process.returncode is None, "howcanwe serve exited at start-up"
-            try:
+            with contextlib.suppress(aiohttp.ClientError):  # not listening yet
                 async with session.get(f"{base}/healthz") as response:
                     if response.status == 200:
                         return
-            except aiohttp.ClientError:
-                pass
             await asyncio.sleep(0.1)
     raise AssertionError("howcanwe serve did not become healthy")
 
