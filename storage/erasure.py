@@ -60,30 +60,27 @@ def move_participant(conn: Connection, old_id: int, pid: int, platform: str, new
         .values(platform=platform, user_id=new_id, display_name=domain.FORGOTTEN)
         .returning(m.Participant.id)
     )
-    moved = 0
-    for column in PARTICIPANT_REFERENCES:
-        done = conn.execute(
-            update(column.table)
-            .where(column == old_id, in_programme(column, pid))
-            .values({column: anonymous})
-        )
-        moved += done.rowcount or 0
+    moved = _repoint(conn, PARTICIPANT_REFERENCES, old_id, anonymous, pid)
     if not moved:
         conn.execute(delete(m.Participant).where(m.Participant.id == anonymous))
     return moved
 
 
+def _repoint(conn: Connection, columns: tuple[Any, ...], old: Any, new: Any, pid: int) -> int:
+    """Set every one of `columns` that holds `old` in programme `pid` to `new`; returns how many
+    rows changed."""
+    changed = 0
+    for column in columns:
+        held = update(column.table).where(column == old, in_programme(column, pid))
+        done = conn.execute(held.values({column: new}))
+        changed += done.rowcount or 0
+    return changed
+
+
 def rekey(conn: Connection, pid: int, old_key: str, new_key: str) -> int:
     """Replace a person's `platform:user_id` wherever a column or a history entry's detail holds
     it in programme `pid`, and end their organiser role there; returns how many rows changed."""
-    changed = 0
-    for column in PERSON_KEYS:
-        done = conn.execute(
-            update(column.table)
-            .where(column == old_key, in_programme(column, pid))
-            .values({column: new_key})
-        )
-        changed += done.rowcount or 0
+    changed = _repoint(conn, PERSON_KEYS, old_key, new_key, pid)
     roles = conn.execute(
         delete(m.Organiser).where(m.Organiser.programme_id == pid, m.Organiser.user_key == old_key)
     )
