@@ -117,6 +117,9 @@ class Idea(Base):
         Index(None, "programme_id", "theme_key"),
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.
         UniqueConstraint("programme_id", "request_key"),
+        # The platform message that created the idea (`<channel>/<message id>`): its edits and
+        # deletion follow to the idea.
+        UniqueConstraint("programme_id", "platform", "source_message"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
@@ -143,6 +146,7 @@ class Idea(Base):
     owner: Mapped[str | None] = mapped_column(String(300))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     request_key: Mapped[str | None] = mapped_column(String(200))
+    source_message: Mapped[str | None] = mapped_column(String(400))
 
 
 class Vote(Base):

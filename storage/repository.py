@@ -35,6 +35,7 @@ from storage.runners import AsyncServer, Runner, ThreadedSqlite
 SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a server database
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
+EDITED = "idea.edited"  # a history entry that keeps an idea's earlier text (`was`)
 
 log = logging.getLogger(__name__)
 
@@ -525,6 +526,7 @@ class SqlRepository:
                     suggested_actor=new.suggestion.actor_key if new.suggestion else None,
                     suggested_style=new.suggestion.style_key if new.suggestion else None,
                     request_key=new.request_key,
+                    source_message=new.source_message,
                 )
             )
             self._log(conn, pid, number, new.author.key, "idea.added", theme=new.theme_key)
@@ -549,6 +551,44 @@ class SqlRepository:
             return self._requested(conn, self._programme_id(conn, programme), request_key)
 
         return await self._read(tx)
+
+    async def idea_of_message(
+        self, programme: str, platform: str, source: str
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            number = conn.scalar(
+                select(m.Idea.number).where(
+                    m.Idea.programme_id == pid,
+                    m.Idea.platform == platform,
+                    m.Idea.source_message == source,
+                )
+            )
+            return None if number is None else self._one_idea(conn, pid, number)
+
+        return await self._read(tx)
+
+    async def edit_idea(
+        self, programme: str, number: int, text: str, by: domain.Participant
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            old = conn.scalar(
+                select(m.Idea.text)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .with_for_update()
+            )
+            if old is None:
+                return None
+            conn.execute(
+                update(m.Idea)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .values(text=text)
+            )
+            self._log(conn, pid, number, by.key, EDITED, was=old)
+            return self._one_idea(conn, pid, number)
+
+        return await self._write(tx)
 
     async def idea(self, programme: str, number: int) -> domain.Idea | None:
         def tx(conn: Connection) -> Any:
@@ -1463,6 +1503,15 @@ class SqlRepository:
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
+            # Their earlier texts, kept in the history of edits, go with them.
+            numbers = [idea.number for idea in own]
+            conn.execute(
+                delete(m.History).where(
+                    m.History.programme_id == pid,
+                    m.History.idea_number.in_(numbers),
+                    m.History.action == EDITED,
+                )
+            )
         drafts = conn.execute(
             delete(m.Draft).where(m.Draft.programme_id == pid, m.Draft.author_id == person_id)
         )

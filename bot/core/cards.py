@@ -155,8 +155,8 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
         )
     if idea.hidden:
         return Card(
-            title=f"{idea.label} · {theme_title} — hidden by organisers",
-            blocks=(Text("This idea was hidden by organisers and takes no votes.", Tone.MUTED),),
+            title=f"{idea.label} · {theme_title} — withdrawn by its author or hidden by organisers",
+            blocks=(Text("This idea is off the plan and takes no votes.", Tone.MUTED),),
         )
     current = idea.assignment
     by = f"{author_text(playbook, idea)} ({idea.audience})"

@@ -166,6 +166,7 @@ class NewIdea:
     prompt_id: int | None
     suggestion: Assignment | None = None
     request_key: str | None = None  # the platform's id for the request that brought it
+    source_message: str | None = None  # `<channel>/<message id>` of the message it came from
 
 
 class IdeaOutcome(StrEnum):

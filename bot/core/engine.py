@@ -31,6 +31,8 @@ from bot.core.interaction import (
     Delivery,
     FormSubmitted,
     Intent,
+    MessageDeleted,
+    MessageEdited,
     MessagePosted,
     Refresh,
     Rejected,
@@ -43,6 +45,7 @@ from bot.core.usecases import (
     assignment,
     digests,
     duplicates,
+    editing,
     ideas,
     moderation,
     people,
@@ -187,8 +190,12 @@ class Engine:
         match intent:
             case Command(text=text):
                 return await self._command(ctx, grammar.parse(text))
-            case MessagePosted(text=text):
-                return await ideas.thread_reply(ws, ctx, text)
+            case MessagePosted(text=text, message_id=message_id):
+                return await ideas.thread_reply(ws, ctx, text, message_id)
+            case MessageEdited(message_id=message_id, text=text):
+                return await editing.message_edited(ws, ctx, message_id, text)
+            case MessageDeleted(message_id=message_id):
+                return await editing.message_deleted(ws, ctx, message_id)
             case ButtonPressed(action_id=action, value=value):
                 return await self._button(ctx, action, value)
             case FormSubmitted(action_id=action, fields=fields, metadata=metadata):
@@ -236,6 +243,10 @@ class Engine:
                 return await prompts.post_prompt(ws, ctx, theme, n)
             case grammar.AddIdea(text=text):
                 return await ideas.idea_command(ws, ctx, text)
+            case grammar.EditIdea(number=number, text=text):
+                return await editing.edit(ws, ctx, number, text)
+            case grammar.Withdraw(number=number):
+                return await editing.withdraw(ws, ctx, number)
             case grammar.ListIdeas(theme=theme):
                 return await ideas.list_ideas(ws, ctx, theme)
             case grammar.Vote(number=number):

@@ -1,6 +1,7 @@
 """The one command grammar every platform speaks (a public interface: organisers script against it).
 
 help | themes | prompt <theme> [n] | idea [<theme>:] <text> | ideas [theme]
+edit <id> <text> | withdraw <id>
 vote <id> | unvote <id> | assign <id> <actor> [style] [stage] | unassign <id>
 plan [theme] | channel [audience] | organisers [here] | organiser add|remove <user>
 flag <id> <reason> | flags | hide <id> | unhide <id> | history <id>
@@ -35,6 +36,8 @@ USAGES: tuple[Usage, ...] = (
     ),
     Usage("idea", "idea [<theme>:] <text>", "add an idea to this channel's latest prompt"),
     Usage("ideas", "ideas [theme]", "list ideas with their numbers and votes"),
+    Usage("edit", "edit <id> <text>", "rewrite your idea while its theme collects ideas"),
+    Usage("withdraw", "withdraw <id>", "take your idea back: off the plan, its votes returned"),
     Usage("vote", "vote <id>", "vote for an idea, e.g. `vote 12`"),
     Usage("unvote", "unvote <id>", "take your vote back"),
     Usage("assign", "assign <id> <actor> [style] [stage]", "say who should act on an idea", True),
@@ -110,6 +113,21 @@ class AddIdea:
     """`text` is everything typed after `idea`; it may open with a `<theme>:` tag."""
 
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditIdea:
+    """`edit <id> <text>`: the author rewrites their idea."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw:
+    """`withdraw <id>`: the author takes their idea back."""
+
+    number: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +258,8 @@ Parsed = (
     | Themes
     | PostPrompt
     | AddIdea
+    | EditIdea
+    | Withdraw
     | ListIdeas
     | Vote
     | Unvote
@@ -287,6 +307,10 @@ def parse(text: str) -> Parsed:
             return _idea(rest)
         case "ideas":
             return ListIdeas(rest or None)
+        case "edit":
+            return _edit(rest)
+        case "withdraw":
+            return Withdraw(idea_number(rest, "withdraw"))
         case "vote":
             return Vote(idea_number(rest, "vote"))
         case "unvote":
@@ -367,6 +391,15 @@ def _idea(rest: str) -> AddIdea:
     if not rest:
         raise GrammarError(f"Your idea is empty. {_hint('idea')}.")
     return AddIdea(rest)
+
+
+def _edit(rest: str) -> EditIdea:
+    number = idea_number(rest, "edit")
+    parts = rest.split(None, 1)
+    text = parts[1].strip() if len(parts) > 1 else ""
+    if not text:
+        raise GrammarError(f"What should #{number} say? {_hint('edit')}.")
+    return EditIdea(number, text)
 
 
 def theme_tag(text: str) -> tuple[str | None, str]:

@@ -49,9 +49,27 @@ class Command:
 
 @dataclass(frozen=True, slots=True)
 class MessagePosted:
-    """A plain message; in a prompt's thread it is an idea."""
+    """A plain message; in a prompt's thread it is an idea. `message_id` is the platform's id
+    of the message within its channel (a Slack ts, a Teams activity id): the idea remembers it,
+    so that editing or deleting the message edits or withdraws the idea."""
 
     text: str
+    message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEdited:
+    """Someone edited their message `message_id` in this channel; it now reads `text`."""
+
+    message_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDeleted:
+    """Someone deleted their message `message_id` in this channel."""
+
+    message_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +85,7 @@ class FormSubmitted:
     metadata: str = ""
 
 
-Intent = Command | MessagePosted | ButtonPressed | FormSubmitted
+Intent = Command | MessagePosted | MessageEdited | MessageDeleted | ButtonPressed | FormSubmitted
 
 
 # ---- cards -----------------------------------------------------------------------------------

@@ -152,6 +152,15 @@ class Repository(Protocol):
     async def idea_of_request(self, programme: str, request_key: str) -> Idea | None:
         """The idea stored by the request with this key, if one was."""
 
+    async def idea_of_message(self, programme: str, platform: str, source: str) -> Idea | None:
+        """The idea created by the platform message `source` (`<channel>/<message id>`), if any."""
+
+    async def edit_idea(
+        self, programme: str, number: int, text: str, by: Participant
+    ) -> Idea | None:
+        """Replace the idea's text, keeping the old one in its history; None if there is no
+        such idea."""
+
     async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
         """(storage id, number, text) of ideas stored after storage id `after`, oldest first:
         the near-duplicate index catches up with other processes' ideas from it."""

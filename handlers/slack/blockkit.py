@@ -28,6 +28,8 @@ from bot.core.interaction import (
     FormSubmitted,
     Heading,
     Link,
+    MessageDeleted,
+    MessageEdited,
     MessagePosted,
     Select,
     Text,
@@ -425,7 +427,37 @@ def message_intent(event: Mapping[str, Any], bot_user_id: str | None) -> Message
     text = str(event.get("text") or "")
     if bot_user_id and f"<@{bot_user_id}" in text:
         return None
-    return MessagePosted(from_slack(text))
+    return MessagePosted(from_slack(text), str(event.get("ts") or "") or None)
+
+
+def change_intent(
+    event: Mapping[str, Any],
+) -> tuple[Mapping[str, Any], MessageEdited | MessageDeleted] | None:
+    """A person's thread reply edited (`message_changed`) or deleted (`message_deleted`): the
+    intent, with the reply as the event it speaks for (its author, channel and thread). Bots'
+    messages (ours included) and messages that are no thread reply are not ideas: None."""
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        reply = _thread_reply(event.get("message"), event)
+        if reply is None:
+            return None
+        return reply, MessageEdited(str(reply["ts"]), from_slack(str(reply.get("text") or "")))
+    if subtype == "message_deleted":
+        reply = _thread_reply(event.get("previous_message"), event)
+        deleted = str(event.get("deleted_ts") or "") or (reply or {}).get("ts")
+        if reply is None or not deleted:
+            return None
+        return reply, MessageDeleted(str(deleted))
+    return None
+
+
+def _thread_reply(message: Any, event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    if not isinstance(message, Mapping):
+        return None
+    ts, thread_ts = message.get("ts"), message.get("thread_ts")
+    if not ts or not thread_ts or ts == thread_ts or not is_person_speaking(message):
+        return None
+    return {**message, "channel": event.get("channel")}
 
 
 def command_intent(text: str) -> Command:

@@ -81,12 +81,29 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     ) -> None:
         """A thread reply is an idea, stored with the event's id: Slack's retry of an event
         acked late, or after a crash, adds nothing and loses nothing."""
+        changed = blockkit.change_intent(event)
+        if changed is not None:
+            await _follow(ack, body, changed, context, client)
+            return
         posted = blockkit.message_intent(event, context.bot_user_id)
         if posted is None:
             await ack()
             return
         where = _authorised(origin.from_event(body, event), context)
         await edge.act(ack, client, where, posted, _event(body) or None)
+
+    async def _follow(
+        ack: Ack,
+        body: dict[str, Any],
+        changed: tuple[Mapping[str, Any], Intent],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        """An edited or deleted thread reply: the idea it created follows. Acting twice on
+        Slack's retry changes nothing more (the text is already new, the idea already gone)."""
+        reply, intent = changed
+        where = _authorised(origin.from_event(body, reply), context)
+        await edge.act(ack, client, where, intent)
 
     @bolt.event("app_mention")
     async def mention(

@@ -63,12 +63,21 @@ async def idea_command(ws: Workshop, ctx: Context, typed: str) -> list[Reply]:
     return await record(ws, ctx, body, prompt.theme_key, prompt)
 
 
-async def thread_reply(ws: Workshop, ctx: Context, text: str) -> list[Reply]:
-    """A plain message: an idea when it replies to a prompt, otherwise none of our business."""
+async def thread_reply(
+    ws: Workshop, ctx: Context, text: str, message_id: str | None = None
+) -> list[Reply]:
+    """A plain message: an idea when it replies to a prompt, otherwise none of our business.
+    The idea remembers its message, so that the message's edits and deletion follow."""
     prompt = await ws.repo.prompt_in_thread(ctx.programme_key, ctx.where)
     if prompt is None:
         return []
-    return await record(ws, ctx, text, prompt.theme_key, prompt)
+    source = message_source(ctx, message_id) if message_id else None
+    return await record(ws, ctx, text, prompt.theme_key, prompt, source)
+
+
+def message_source(ctx: Context, message_id: str) -> str:
+    """How an idea names the platform message it came from: unique per platform."""
+    return f"{ctx.where.channel_id}/{message_id}"
 
 
 async def form_submitted(ws: Workshop, ctx: Context, prompt_ref: str, text: str) -> list[Reply]:
@@ -88,6 +97,7 @@ async def record(
     text: str,
     theme_key: str,
     prompt: PostedPrompt | None,
+    source: str | None = None,
 ) -> list[Reply]:
     text = check_text(text)
     await phases.require_collecting(ws, ctx.programme_key, ws.playbook.theme(theme_key))
@@ -99,6 +109,7 @@ async def record(
         where=ctx.where,
         prompt_id=prompt.id if prompt else None,
         request_key=ctx.request_key,
+        source_message=source,
     )
     async with ws.idea_locks.setdefault(new.programme_key, asyncio.Lock()):
         for _ in range(ATTEMPTS):
