@@ -14,7 +14,14 @@ from typing import Any
 from botbuilder.schema import Activity
 
 from bot.core.domain import ConversationRef, Participant
-from bot.core.interaction import Command, Context, Intent, MessagePosted
+from bot.core.interaction import (
+    Command,
+    Context,
+    Intent,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+)
 
 PLATFORM = "teams"
 THREAD_MARK = ";messageid="
@@ -112,4 +119,17 @@ def message_intent(activity: Activity, where: Origin) -> Intent | None:
         return Command(text or "help")
     if not text:
         return None
-    return MessagePosted(text)
+    return MessagePosted(text, activity.id or None)
+
+
+def change_intent(activity: Activity, deleted: bool) -> MessageEdited | MessageDeleted | None:
+    """A `messageUpdate` (edit) or `messageDelete` (soft delete) activity names the message it
+    changes by its own id; an edited message that now mentions the bot is a command, which
+    creates no idea to follow."""
+    if not activity.id:
+        return None
+    if deleted:
+        return MessageDeleted(activity.id)
+    if mentions_bot(activity):
+        return None
+    return MessageEdited(activity.id, message_text(activity))

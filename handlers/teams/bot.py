@@ -23,12 +23,13 @@ from bot.core.engine import Engine
 from bot.core.interaction import Card, Context, MessagePosted, Rejected, Reply, Text, Tone
 from handlers.coalescer import Coalescer
 from handlers.teams import adaptive_cards
-from handlers.teams.activities import PLATFORM, Origin, message_intent, origin
+from handlers.teams.activities import PLATFORM, Origin, change_intent, message_intent, origin
 from handlers.teams.connector import Connectors
 from handlers.teams.delivery import Deliveries, Outbox
 
 log = logging.getLogger(__name__)
 
+FOLLOWED = frozenset({ActivityTypes.message_update, ActivityTypes.message_delete})
 REMEMBERED = 10_000  # conversations whose reference this process has checked
 STALE = "That card is out of date. Type `help` (after mentioning me) to see what you can do."
 NOTHING_CHOSEN = "Nothing changed: choose a different actor, style or stage, then press Save."
@@ -75,6 +76,24 @@ class WorkshopBot(TeamsActivityHandler):
                 return
             replies = await self.engine.handle(ctx, intent)
         await self._remember(turn_context, where)
+        if replies:
+            self.deliveries.spawn(self.outbox(turn_context, where).deliver(ctx, replies))
+
+    async def on_teams_message_edit(self, turn_context: TurnContext) -> None:
+        await self._follow(turn_context, deleted=False)
+
+    async def on_teams_message_soft_delete(self, turn_context: TurnContext) -> None:
+        await self._follow(turn_context, deleted=True)
+
+    async def _follow(self, turn_context: TurnContext, deleted: bool) -> None:
+        """A message edited or deleted: the idea it created, if any, follows."""
+        activity = turn_context.activity
+        intent = change_intent(activity, deleted)
+        if intent is None:
+            return
+        where = origin(activity)
+        ctx = where.context(self.programme_key)
+        replies = await self.engine.handle(ctx, intent)
         if replies:
             self.deliveries.spawn(self.outbox(turn_context, where).deliver(ctx, replies))
 
@@ -174,8 +193,10 @@ class WorkshopBot(TeamsActivityHandler):
 
 
 def _request_key(activity: Activity) -> str | None:
-    """The activity's id within its conversation: the same on Teams' re-sends."""
-    if not activity.id:
+    """The activity's id within its conversation: the same on Teams' re-sends. An edit or a
+    deletion carries the id of the message it changes, so it has none of its own (acting on
+    it again changes nothing more)."""
+    if not activity.id or activity.type in FOLLOWED:
         return None
     key = hashlib.sha256(f"{_conversation(activity)}|{activity.id}".encode()).hexdigest()
     return f"activity:{key}"

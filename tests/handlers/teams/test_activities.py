@@ -46,7 +46,7 @@ def test_without_a_mention_a_channel_message_is_a_plain_message_and_a_chat_line_
     channel = _read(ta.message("More trams", URL, thread="1"))
     chat = _read(ta.message("ideas", URL, personal=True))
 
-    assert message_intent(channel, origin(channel)) == MessagePosted("More trams")
+    assert message_intent(channel, origin(channel)) == MessagePosted("More trams", channel.id)
     assert message_intent(chat, origin(chat)) == Command("ideas")
 
 
@@ -56,4 +56,6 @@ def test_a_mention_of_someone_else_is_not_a_command() -> None:
 
     activity = _read(body)
 
-    assert message_intent(activity, origin(activity)) == MessagePosted("<at>howcanwe</at> hello")
+    assert message_intent(activity, origin(activity)) == MessagePosted(
+        "<at>howcanwe</at> hello", activity.id
+    )
