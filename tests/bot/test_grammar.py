@@ -69,3 +69,12 @@ def test_theme_tag_splits_only_a_short_leading_word() -> None:
 
 def test_unbalanced_quotes_fall_back_to_plain_words() -> None:
     assert g.parse('assign 4 "authority') == g.Assign(4, '"authority')
+
+
+def test_edit_and_withdraw_take_an_idea_number_and_edit_its_text() -> None:
+    assert g.parse("edit #12 Safer   bike lanes") == g.EditIdea(12, "Safer   bike lanes")
+    assert g.parse("withdraw 12") == g.Withdraw(12)
+    with pytest.raises(g.GrammarError, match="What should #12 say"):
+        g.parse("edit 12")
+    with pytest.raises(g.GrammarError, match="Which idea"):
+        g.parse("withdraw")

@@ -183,3 +183,14 @@ async def test_changes_to_bot_messages_prompts_and_other_messages_are_ignored(bo
     assert bot.fake.calls[before:] == []
     idea = await bot.services.repo.idea("default", 1)
     assert idea is not None and idea.text == "Community energy co-ops" and not idea.hidden
+
+
+async def test_forgetting_the_author_erases_the_earlier_texts_too(bot: Bot) -> None:
+    thread = await bot.prompt()
+    message, _ = await reply(bot, thread, "Call me on 07700 900123")
+    await send(bot, changed(message, "Community energy co-ops"), "EvEdit2")
+
+    await said(bot, "forget me confirm", user="U1")
+
+    history = await bot.services.repo.history("default", 1)
+    assert history and all("07700" not in str(entry.detail) for entry in history)
