@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+
 class Claim(StrEnum):
     """Where an inbound turn (a platform's event or activity id) stands: a retry of it is
     handled only when it was never handled and no live claim on it stands."""

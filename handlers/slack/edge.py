@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 NAME_BUDGET = 1.0  # seconds to learn a person's name before their request goes on without it
 NAMES_CACHED = 5000
-BUSY = 503  # a retry of a request still being handled: Slack tries again in a minute
+BUSY = 409  # a retry of a request still being handled: not a 2xx, so Slack tries again later
 
 Ack = Callable[..., Awaitable[Any]]
 
@@ -109,7 +109,7 @@ class SlackEdge:
     ) -> BoltResponse | None:
         """`act` for a request Slack may send again (an event after a slow ack or a failure)
         or someone may replay (a slash command): recorded as handled once acted on (see
-        handlers.turns). A request someone is acting on right now is answered BUSY, so that
+        handlers.turns). A request someone is acting on right now is answered BUSY (409), so that
         Slack tries again later; one handled already is acked."""
         async with turns.handling(self.engine.workshop.repo, PLATFORM, request_id) as claim:
             if claim is Claim.NEW:

@@ -75,14 +75,14 @@ class WorkshopBot(TeamsActivityHandler):
                 "conversation": where.conversation_id,
             },
         )
-        if activity.value is not None:
+        await self._remember(turn_context, where)  # before any effect: a failure here is
+        if activity.value is not None:  # retried on Teams' re-send, never doubled
             replies = await self._submitted(ctx, activity.value)
         else:
             intent = message_intent(activity, where)
             if intent is None:
                 return
             replies = await self.engine.handle(ctx, intent)
-        await self._remember(turn_context, where)
         if replies:
             self.deliveries.spawn(self.outbox(turn_context, where).deliver(ctx, replies))
 
