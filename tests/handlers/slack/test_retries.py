@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.core.domain import Claim
 from handlers.slack.origin import PLATFORM
 from handlers.turns import LEASE
@@ -48,3 +52,16 @@ async def test_a_retry_of_a_request_being_handled_elsewhere_is_asked_to_come_bac
     assert busy.status == 409
     await bot.settle()
     assert bot.fake.of("chat.postMessage") == []
+
+
+async def test_a_prompt_an_idea_and_a_mention_are_handled_with_debug_logging_on(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        thread = await bot.prompt()
+        await bot.ok(rq.event(rq.thread_reply("Night buses", thread), "EvDebug1"))
+        await bot.ok(rq.event(PROMPT | {"text": "<@UBOT> themes", "ts": "5.9"}, "EvDebug2"))
+        await bot.settle()
+    assert len(await bot.services.repo.ideas("default", None)) == 1
+    assert bot.fake.of("chat.postEphemeral")  # the themes answer
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
