@@ -36,6 +36,9 @@ SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a se
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
 EDITED = "idea.edited"  # a history entry that keeps an idea's earlier text (`was`)
+# A turn being handled is a processed_events row of its own, under the platform name with this
+# suffix, until the turn is handled (its row then moves to the platform's name) or released.
+CLAIMED = ":claim"
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,13 @@ def _idea(
 def _checkable(query: Select[Any], pid: int, after: int) -> Select[Any]:
     """Ideas a near-duplicate check compares with, stored after storage id `after`."""
     return query.where(m.Idea.programme_id == pid, m.Idea.id > after, m.Idea.merged_into.is_(None))
+
+
+def _event_is(key: Mapping[str, str]) -> tuple[Any, ...]:
+    return (
+        m.ProcessedEvent.platform == key["platform"],
+        m.ProcessedEvent.event_id == key["event_id"],
+    )
 
 
 def _place_order(where: domain.ConversationRef) -> tuple[str, str, str]:
@@ -1088,12 +1098,47 @@ class SqlRepository:
 
     # ---- delivery bookkeeping -------------------------------------------------------------------
 
-    async def first_sighting(self, platform: str, event_id: str) -> bool:
-        def tx(conn: Connection) -> Any:
-            params = {"platform": platform, "event_id": event_id, "seen_at": self._clock.now()}
-            return conn.scalar(votes_sql.first_sighting(self._dialect), params) is not None
+    async def claim(self, platform: str, event_id: str, lease: timedelta) -> domain.Claim:
+        def tx(conn: Connection) -> domain.Claim:
+            now = self._clock.now()
+            held = {"platform": platform + CLAIMED, "event_id": event_id}
+            done = select(m.ProcessedEvent.event_id).where(
+                *_event_is({"platform": platform, "event_id": event_id})
+            )
+            taken = (
+                conn.scalar(votes_sql.record_event(self._dialect), {**held, "seen_at": now})
+                is not None
+            )
+            if not taken:  # a claim whose holder died or hangs lapses with its lease
+                lapsed = conn.execute(
+                    update(m.ProcessedEvent)
+                    .where(*_event_is(held), m.ProcessedEvent.seen_at < now - lease)
+                    .values(seen_at=now)
+                )
+                taken = lapsed.rowcount == 1
+            if conn.scalar(done) is not None:
+                if taken:
+                    conn.execute(delete(m.ProcessedEvent).where(*_event_is(held)))
+                return domain.Claim.DONE
+            return domain.Claim.NEW if taken else domain.Claim.HELD
 
         return await self._write(tx)
+
+    async def handled(self, platform: str, event_id: str) -> None:
+        def tx(conn: Connection) -> None:
+            done = {"platform": platform, "event_id": event_id, "seen_at": self._clock.now()}
+            conn.execute(votes_sql.record_event(self._dialect), done)
+            held = {"platform": platform + CLAIMED, "event_id": event_id}
+            conn.execute(delete(m.ProcessedEvent).where(*_event_is(held)))
+
+        await self._write(tx)
+
+    async def release(self, platform: str, event_id: str) -> None:
+        def tx(conn: Connection) -> None:
+            held = {"platform": platform + CLAIMED, "event_id": event_id}
+            conn.execute(delete(m.ProcessedEvent).where(*_event_is(held)))
+
+        await self._write(tx)
 
     async def forget_events(self, seen_before: datetime) -> int:
         def tx(conn: Connection) -> Any:

@@ -121,8 +121,9 @@ def register_participants(dialect: str) -> Any:
 
 
 @cache
-def first_sighting(dialect: str) -> Any:
-    """Record an inbound event id unless already recorded; returns it the first time only."""
+def record_event(dialect: str) -> Any:
+    """Record an inbound event id (or its claim) unless already recorded; returns it the first
+    time only."""
     return (
         dialect_of(dialect)
         .insert(m.ProcessedEvent)

@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+
+class Claim(StrEnum):
+    """Where an inbound turn (a platform's event or activity id) stands: a retry of it is
+    handled only when it was never handled and no live claim on it stands."""
+
+    NEW = "new"  # the caller holds the claim: handle it, then mark it handled or release it
+    HELD = "held"  # someone is handling it right now: the platform should try again later
+    DONE = "done"  # handled already: a retry or replay changes nothing
+
+
 FORGOTTEN = "Forgotten participant"  # the display name left when someone asks to be forgotten
 
 

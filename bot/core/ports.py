@@ -18,6 +18,7 @@ from bot.core.domain import (
     Anchor,
     Assignment,
     Channel,
+    Claim,
     ConversationRef,
     DigestRun,
     Flag,
@@ -265,9 +266,16 @@ class Repository(Protocol):
     async def forget_drafts(self, saved_before: datetime) -> int:
         """Drop held-back ideas nobody added; returns how many were dropped."""
 
-    async def first_sighting(self, platform: str, event_id: str) -> bool:
-        """True the first time an inbound event id is seen, False for a retry or replay
-        (stored, so it holds across processes and restarts)."""
+    async def claim(self, platform: str, event_id: str, lease: timedelta) -> Claim:
+        """NEW when the caller is to handle this inbound event now (and holds its claim until
+        `handled` or `release`); DONE when it was handled; HELD while someone else's claim
+        younger than `lease` stands. Stored, so it holds across processes and restarts."""
+
+    async def handled(self, platform: str, event_id: str) -> None:
+        """The claimed event is handled: a retry or replay of it is ignored from now on."""
+
+    async def release(self, platform: str, event_id: str) -> None:
+        """Handling the claimed event failed: the platform's retry of it may claim it again."""
 
     async def forget_events(self, seen_before: datetime) -> int:
         """Drop event ids older than any retry could be; returns how many were dropped."""

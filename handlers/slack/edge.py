@@ -8,10 +8,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
+from bot.core.domain import Claim
 from bot.core.engine import Engine
 from bot.core.interaction import (
     POST_PROMPT,
@@ -22,6 +24,7 @@ from bot.core.interaction import (
     Rejected,
     Reply,
 )
+from handlers import turns
 from handlers.coalescer import Coalescer
 from handlers.slack import blockkit, tenancy, webapi
 from handlers.slack.background import Tasks
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 
 NAME_BUDGET = 1.0  # seconds to learn a person's name before their request goes on without it
 NAMES_CACHED = 5000
+BUSY = 409  # a retry of a request still being handled: not a 2xx, so Slack tries again later
 
 Ack = Callable[..., Awaitable[Any]]
 
@@ -102,13 +106,19 @@ class SlackEdge:
 
     async def act_once(
         self, ack: Ack, client: AsyncWebClient, origin: Origin, intent: Intent, request_id: str
-    ) -> None:
-        """`act` for a request Slack may send again (an event after a slow ack) or someone may
-        replay (a slash command): only its first sighting is acted on."""
-        if await self.first_sighting(request_id):
-            await self.act(ack, client, origin, intent)
-        else:
-            await ack()
+    ) -> BoltResponse | None:
+        """`act` for a request Slack may send again (an event after a slow ack or a failure)
+        or someone may replay (a slash command): recorded as handled once acted on (see
+        handlers.turns). A request someone is acting on right now is answered BUSY (409), so that
+        Slack tries again later; one handled already is acked."""
+        async with turns.handling(self.engine.workshop.repo, PLATFORM, request_id) as claim:
+            if claim is Claim.NEW:
+                await self.act(ack, client, origin, intent)
+                return None
+        if claim is Claim.HELD:
+            return BoltResponse(status=BUSY, body="")
+        await ack()
+        return None
 
     async def decide(
         self,
@@ -122,16 +132,6 @@ class SlackEdge:
         origin = await self.named(client, origin)
         ctx = replace(self.context(origin), request_key=request_key)
         return origin, ctx, await self.engine.decide(ctx, intent)
-
-    async def first_sighting(self, request_id: str) -> bool:
-        """True unless the request was seen before (by any process); stored in its own
-        transaction, for requests whose effects carry no key of their own."""
-        if not request_id:
-            return True
-        first = await self.engine.workshop.repo.first_sighting(PLATFORM, request_id)
-        if not first:
-            log.info("repeated slack request ignored", extra={"request": request_id})
-        return first
 
     async def submit(
         self,
@@ -154,10 +154,11 @@ class SlackEdge:
         self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
 
     async def publish_home(self, client: AsyncWebClient, event_id: str, origin: Origin) -> None:
-        if not await self.first_sighting(event_id):
-            return
-        origin = await self.named(client, origin)
-        card = await self.engine.home(self.context(origin))
+        async with turns.handling(self.engine.workshop.repo, PLATFORM, event_id) as claim:
+            if claim is not Claim.NEW:
+                return
+            origin = await self.named(client, origin)
+            card = await self.engine.home(self.context(origin))
         try:
             await client.views_publish(user_id=origin.user_id, view=blockkit.home_view(card))
         except webapi.FAILURES as error:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -44,11 +45,11 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     @bolt.command(re.compile(r"^/"))
     async def command(
         ack: Ack, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
+    ) -> BoltResponse | None:
         """A trigger id is unique per invocation: a replayed command is recognised."""
         intent = blockkit.command_intent(str(body.get("text") or ""))
         where = _authorised(origin.from_command(body), context)
-        await edge.act_once(ack, client, where, intent, _trigger(body))
+        return await edge.act_once(ack, client, where, intent, _trigger(body))
 
     @bolt.view_submission(ANY)
     async def submission(
@@ -112,13 +113,13 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         event: dict[str, Any],
         context: AsyncBoltContext,
         client: AsyncWebClient,
-    ) -> None:
+    ) -> BoltResponse | None:
         if not blockkit.is_person_speaking(event):
             await ack()
-            return
+            return None
         intent = blockkit.mention_intent(str(event.get("text") or ""))
         where = _authorised(origin.from_event(body, event), context)
-        await edge.act_once(ack, client, where, intent, _event(body))
+        return await edge.act_once(ack, client, where, intent, _event(body))
 
     @bolt.event("app_home_opened")
     async def home(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 from botbuilder.schema import Activity
@@ -105,11 +106,43 @@ def _bot_mentions(activity: Activity) -> list[str]:
 
 
 def message_text(activity: Activity) -> str:
-    """The message as typed, without the bot's mention (a literal cut, not a pattern)."""
+    """The message as typed, without the bot's mention (a literal cut, not a pattern), as
+    plain text: Teams sends what people type as HTML (`<p>…<strong>…</strong></p>`, `&nbsp;`
+    from mobile clients) even when it says `textFormat: plain`."""
     text = activity.text or ""
     for mention in _bot_mentions(activity):
         text = text.replace(mention, " ")
-    return text.replace("&nbsp;", " ").strip()
+    return _plain(text)
+
+
+class _Text(HTMLParser):
+    """Collects an HTML fragment's text; a block or a line break becomes a line break."""
+
+    BREAKS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "blockquote"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _plain(text: str) -> str:
+    """HTML reduced to its text: tags dropped, entities decoded, spaces and lines tidied."""
+    parser = _Text()
+    parser.feed(text)
+    parser.close()
+    lines = ("".join(parser.parts).replace("\xa0", " ")).splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 def message_intent(activity: Activity, where: Origin) -> Intent | None:

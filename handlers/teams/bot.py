@@ -3,7 +3,8 @@
 Teams re-sends an activity when the bot is slow (about 15 s); each activity is acted on once,
 remembered in the database so that a second process or a restart cannot act on it again. An
 idea is remembered with its activity in the idea's own transaction, so a re-send after a crash
-stores it then; every other activity is remembered before it is acted on. Either way the HTTP
+stores it then; every other activity is claimed before it is acted on and recorded as handled
+after (handlers.turns), so a re-send after a failure is handled then. Either way the HTTP
 answer goes out only once the turn, and what it stored, is done.
 """
 
@@ -19,8 +20,10 @@ from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamInfo
 
+from bot.core.domain import Claim
 from bot.core.engine import Engine
 from bot.core.interaction import Card, Context, MessagePosted, Rejected, Reply, Text, Tone
+from handlers import turns
 from handlers.coalescer import Coalescer
 from handlers.teams import adaptive_cards
 from handlers.teams.activities import PLATFORM, Origin, change_intent, message_intent, origin
@@ -53,8 +56,13 @@ class WorkshopBot(TeamsActivityHandler):
         return self._engine()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        if _is_idea(turn_context.activity) or await self._first_sighting(turn_context):
-            await super().on_turn(turn_context)
+        """A re-sent activity is handled again only if its first sending failed or its
+        handler died (see handlers.turns); an idea carries its activity's key itself."""
+        activity = turn_context.activity
+        key = None if _is_idea(activity) else _request_key(activity)
+        async with turns.handling(self.engine.workshop.repo, PLATFORM, key) as claim:
+            if claim is Claim.NEW:
+                await super().on_turn(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -68,14 +76,14 @@ class WorkshopBot(TeamsActivityHandler):
                 "conversation": where.conversation_id,
             },
         )
-        if activity.value is not None:
+        await self._remember(turn_context, where)  # before any effect: a failure here is
+        if activity.value is not None:  # retried on Teams' re-send, never doubled
             replies = await self._submitted(ctx, activity.value)
         else:
             intent = message_intent(activity, where)
             if intent is None:
                 return
             replies = await self.engine.handle(ctx, intent)
-        await self._remember(turn_context, where)
         if replies:
             self.deliveries.spawn(self.outbox(turn_context, where).deliver(ctx, replies))
 
@@ -177,19 +185,6 @@ class WorkshopBot(TeamsActivityHandler):
         await workshop.repo.save_reference(self.programme_key, place, reference.serialize())
         log.info("teams conversation remembered", extra={"conversation": place.channel_id})
         return known
-
-    async def _first_sighting(self, turn_context: TurnContext) -> bool:
-        activity = turn_context.activity
-        key = _request_key(activity)
-        if key is None:
-            return True
-        first = await self.engine.workshop.repo.first_sighting(PLATFORM, key)
-        if not first:
-            log.info(
-                "repeated teams activity ignored",
-                extra={"activity_id": activity.id, "conversation": _conversation(activity)},
-            )
-        return first
 
 
 def _request_key(activity: Activity) -> str | None:

@@ -7,23 +7,33 @@ import asyncio
 from bot import scheduler
 from bot.app import clock_in_web
 from bot.config import Settings
+from bot.core.domain import Claim
 from bot.core.usecases import housekeeping
+from handlers.turns import LEASE
+
+
+async def _first_sighting(repo, platform: str, event: str) -> bool:
+    """True if the event was new (it is now handled), False if handled before."""
+    if await repo.claim(platform, event, LEASE) is not Claim.NEW:
+        return False
+    await repo.handled(platform, event)
+    return True
 
 
 async def test_event_ids_older_than_a_week_are_forgotten(services, clock) -> None:
     repo = services.repo
-    assert await repo.first_sighting("slack", "old")
+    assert await _first_sighting(repo, "slack", "old")
     clock.advance(days=6)
-    assert await repo.first_sighting("teams", "recent")
+    assert await _first_sighting(repo, "teams", "recent")
     clock.advance(days=2)
     assert await housekeeping.forget_old_events(services.engine.workshop) == 1
-    assert await repo.first_sighting("slack", "old") is True  # forgotten: new again
-    assert await repo.first_sighting("teams", "recent") is False  # still remembered
+    assert await _first_sighting(repo, "slack", "old") is True  # forgotten: new again
+    assert await _first_sighting(repo, "teams", "recent") is False  # still remembered
 
 
 async def test_the_clock_runs_housekeeping_as_soon_as_it_starts(services, clock) -> None:
     repo = services.repo
-    await repo.first_sighting("slack", "old")
+    await _first_sighting(repo, "slack", "old")
     clock.advance(days=8)
     async with scheduler.running(services.engine.workshop) as running:
         assert [job.id for job in running.get_jobs()] == ["housekeeping", "digests"]
@@ -31,7 +41,7 @@ async def test_the_clock_runs_housekeeping_as_soon_as_it_starts(services, clock)
         for _ in range(200):  # bounded wait: the first run is due at once
             await asyncio.sleep(0.05)
             # While "old" is remembered this returns False; once forgotten it is new again.
-            forgotten = await repo.first_sighting("slack", "old")
+            forgotten = await _first_sighting(repo, "slack", "old")
             if forgotten:
                 break
     assert forgotten

@@ -9,7 +9,8 @@ import asyncio
 
 import pytest
 
-from bot.core.domain import NewIdea, VoteOutcome
+from bot.core.domain import Claim, NewIdea, VoteOutcome
+from handlers.turns import LEASE
 from storage.database import create_engine
 from storage.repository import SqlRepository
 from tests.conftest import in_channel, person
@@ -115,10 +116,13 @@ async def test_ideas_added_at_once_get_distinct_consecutive_numbers(repos) -> No
     assert numbers == list(range(1, 21))
 
 
-async def test_a_replayed_event_is_seen_once_even_when_racing(repos) -> None:
-    seen = await asyncio.gather(*(r.first_sighting("slack", "Ev123") for r in repos))
-    assert sorted(seen) == [False, False, False, True]
-    assert await repos[0].first_sighting("teams", "Ev123") is True
+async def test_a_replayed_event_is_claimed_once_even_when_racing(repos) -> None:
+    claims = await asyncio.gather(*(r.claim("slack", "Ev123", LEASE) for r in repos))
+    assert sorted(claims) == sorted([Claim.NEW] + [Claim.HELD] * (len(repos) - 1))
+    assert await repos[0].claim("teams", "Ev123", LEASE) is Claim.NEW
+    await repos[0].handled("slack", "Ev123")
+    claims = await asyncio.gather(*(r.claim("slack", "Ev123", LEASE) for r in repos))
+    assert set(claims) == {Claim.DONE}
 
 
 async def test_a_merge_racing_with_votes_loses_none_and_doubles_none(repos) -> None:

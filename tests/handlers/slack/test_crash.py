@@ -94,12 +94,12 @@ async def test_every_acknowledged_click_survives_kill_9(database_url: str, tmp_p
             aiohttp.ClientSession() as session,
         ):
             assert await post(session, base, rq.command("prompt inclusive-growth")) == 200
-            await asyncio.wait_for(fake.until("chat.postMessage", 1), 30)
+            await asyncio.wait_for(fake.until("chat.postMessage", 1), 90)
             ts = fake.last_ts()
             for n, topic in enumerate(TOPICS):
                 reply = rq.event(rq.thread_reply(f"More {topic} for everyone", ts), f"Ev-{n}")
                 assert await post(session, base, reply) == 200
-            await asyncio.wait_for(fake.until("chat.postMessage", 1 + len(TOPICS)), 30)
+            await asyncio.wait_for(fake.until("chat.postMessage", 1 + len(TOPICS)), 90)
 
             clicks = [
                 (f"U{person:03d}", (person + k) % len(TOPICS) + 1)

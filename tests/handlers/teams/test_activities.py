@@ -57,5 +57,31 @@ def test_a_mention_of_someone_else_is_not_a_command() -> None:
     activity = _read(body)
 
     assert message_intent(activity, origin(activity)) == MessagePosted(
-        "<at>howcanwe</at> hello", activity.id
-    )
+        "howcanwe hello", activity.id
+    )  # plain text
+
+
+def test_html_in_a_message_is_reduced_to_its_plain_text() -> None:
+    shapes = {
+        "<p>More <strong>bike</strong> lanes</p>": "More bike lanes",
+        "<div><div>Night&nbsp;buses</div></div>": "Night buses",
+        "Tree&nbsp;planting&nbsp;days": "Tree planting days",  # mobile clients
+        "<p>Repair cafés &amp; tool libraries</p>": "Repair cafés & tool libraries",
+        "<p>First line</p><p>Second&nbsp;line</p>": "First line\nSecond line",
+        "Line one<br>line two": "Line one\nline two",
+        "<p><em>Cheaper</em> <a href='https://example.org'>fares</a></p>": "Cheaper fares",
+        "&lt;3 our parks": "<3 our parks",
+        "Plain text stays as it is": "Plain text stays as it is",
+    }
+    for html, plain in shapes.items():
+        assert message_text(_read(ta.message(html, URL))) == plain, html
+
+
+def test_a_mention_in_html_is_cut_and_the_rest_is_plain_text() -> None:
+    body = ta.mention("x", URL)
+    body["text"] = "<p><at>howcanwe</at>&nbsp;idea <strong>Solar</strong> roofs</p>"
+    body["entities"][0]["text"] = "<at>howcanwe</at>"  # type: ignore[index]
+
+    activity = _read(body)
+
+    assert message_intent(activity, origin(activity)) == Command("idea Solar roofs")

@@ -37,7 +37,8 @@ async def test_a_reply_in_the_prompts_chain_becomes_an_idea_card_in_that_chain(
 ) -> None:
     prompt_id, _ = await teams.prompt()
 
-    calls = await teams.ok(ta.message("More <b>bike</b> lanes @here", teams.url, thread=prompt_id))
+    typed = "More &lt;b&gt;bike&lt;/b&gt; lanes @here"  # Teams' HTML for "<b>" typed as text
+    calls = await teams.ok(ta.message(typed, teams.url, thread=prompt_id))
 
     [reply] = calls
     assert reply.method == "reply" and reply.activity_id == prompt_id
