@@ -47,9 +47,9 @@ async def test_editing_the_reply_updates_the_idea_card_in_place(teams: Teams) ->
 
     updates = [c for c in calls if c.method == "update" and c.activity_id == card_id]
     assert "More protected bike lanes" in updates[0].text
-    assert "More protected bike lanes  and paths" in updates[-1].text  # a second edit too
+    assert "More protected bike lanes and paths" in updates[-1].text  # a second edit too
     idea = await teams.services.repo.idea("default", 1)
-    assert idea is not None and idea.text == "More protected bike lanes  and paths"
+    assert idea is not None and idea.text == "More protected bike lanes and paths"
     history = await teams.services.repo.history("default", 1)
     assert [h.detail.get("was") for h in history if h.action == "idea.edited"] == [
         "More bike lanes",
