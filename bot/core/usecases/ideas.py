@@ -8,8 +8,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core import cards, grammar
+from bot.core.chatter import is_chatter
 from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
-from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.interaction import Context, Delivery, Reply, Say, note
 from bot.core.usecases import duplicates, phases, suggesting
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
@@ -17,6 +18,10 @@ log = logging.getLogger(__name__)
 
 POSTING = timedelta(seconds=10)  # a stored idea's card is out within this, unless its process died
 ATTEMPTS = 5  # rounds of check-then-insert before giving up under a storm of ideas
+CHATTER = (
+    "I didn't add “{text}” as an idea: it reads like a reply to the conversation. "
+    "To add it as an idea, type `idea <your idea>`."
+)
 BUSY = (
     "Lots of ideas are arriving at once and yours was not saved yet. "
     "Please send it again in a moment."
@@ -67,10 +72,16 @@ async def thread_reply(
     ws: Workshop, ctx: Context, text: str, message_id: str | None = None
 ) -> list[Reply]:
     """A plain message: an idea when it replies to a prompt, otherwise none of our business.
-    The idea remembers its message, so that the message's edits and deletion follow."""
+    The idea remembers its message, so that the message's edits and deletion follow. A reply
+    with no text (a file shared alone) is none either; one that reads as conversation (a thanks,
+    a greeting) is not added, and its author is told how to add it if it was meant as one."""
+    if not text.strip():
+        return []
     prompt = await ws.repo.prompt_in_thread(ctx.programme_key, ctx.where)
     if prompt is None:
         return []
+    if is_chatter(text):
+        return [note(CHATTER.format(text=text.strip()))]
     source = message_source(ctx, message_id) if message_id else None
     return await record(ws, ctx, text, prompt.theme_key, prompt, source)
 
