@@ -82,10 +82,11 @@ CHATTER_WORDS = frozenset(
         "seen",
     ]
 )
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")  # letters and digits: "Idea 3" says something
+_PLUS_ONE = re.compile(r"(?<![\w+])\+1\b")
 
 
 def is_chatter(text: str) -> bool:
     """Whether a thread reply reads as conversation rather than as an idea."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(_PLUS_ONE.sub(" ", text))]
     return all(w in CHATTER_WORDS for w in words)

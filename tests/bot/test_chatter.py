@@ -35,6 +35,8 @@ def test_greetings_thanks_and_agreement_are_chatter(reply: str) -> None:
         "Thanks to the council, build more homes",
         "Community hubs that offer business mentoring",
         "Hi-tech skills hub",
+        "Idea 3",
+        "+1 for night buses",
     ],
 )
 def test_anything_that_says_something_is_an_idea(idea: str) -> None:

@@ -165,7 +165,6 @@ async def test_the_add_idea_button_opens_a_form_whose_submission_is_an_idea(room
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("   ", "Your idea is empty"),
         ("x" * 3001, "Your idea is 3,001 characters long; please keep it within 3,000"),
         ("nul\x00here", "NUL"),
     ],
@@ -173,6 +172,13 @@ async def test_the_add_idea_button_opens_a_form_whose_submission_is_an_idea(room
 async def test_bad_ideas_are_refused_and_nothing_is_stored(room: Room, text, reason) -> None:
     await room.cmd("olive", "prompt inclusive")
     assert reason in refused(await room.reply("ann", text))
+    assert await ideas_of(room) == []
+
+
+async def test_an_empty_idea_command_is_refused_and_a_blank_reply_left_alone(room: Room) -> None:
+    await room.cmd("olive", "prompt inclusive")
+    assert "Your idea is empty" in refused(await room.cmd("ann", "idea   "))
+    assert await room.reply("ann", "   ") == []  # a file shared with no text, say
     assert await ideas_of(room) == []
 
 
