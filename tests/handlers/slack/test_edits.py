@@ -39,14 +39,13 @@ def changed(reply: dict[str, Any], text: str) -> dict[str, Any]:
             "parent_user_id": "UBOT",
             "edited": {"user": reply["user"], "ts": "1700000200.000000"},
         },
-        "previous_message": {
-            "type": "message",
-            "user": reply["user"],
-            "text": reply["text"],
-            "ts": reply["ts"],
-            "thread_ts": reply["thread_ts"],
-        },
+        "previous_message": previous(reply),
     }
+
+
+def previous(reply: dict[str, Any]) -> dict[str, Any]:
+    """The message as it read before it was changed or deleted."""
+    return {key: reply[key] for key in ("user", "text", "ts", "thread_ts")} | {"type": "message"}
 
 
 def deleted(reply: dict[str, Any]) -> dict[str, Any]:
@@ -60,13 +59,7 @@ def deleted(reply: dict[str, Any]) -> dict[str, Any]:
         "event_ts": "1700000300.000001",
         "channel_type": "channel",
         "deleted_ts": reply["ts"],
-        "previous_message": {
-            "type": "message",
-            "user": reply["user"],
-            "text": reply["text"],
-            "ts": reply["ts"],
-            "thread_ts": reply["thread_ts"],
-        },
+        "previous_message": previous(reply),
     }
 
 
