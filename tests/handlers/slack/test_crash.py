@@ -54,7 +54,7 @@ async def serving(
         },
         cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stderr=(cwd / "serve.log").open("ab"),  # kept beside the test's database, to read
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -96,6 +96,7 @@ async def test_every_acknowledged_click_survives_kill_9(database_url: str, tmp_p
             assert await post(session, base, rq.command("prompt inclusive-growth")) == 200
             await asyncio.wait_for(fake.until("chat.postMessage", 1), 90)
             ts = fake.last_ts()
+            await _until_recorded(database_url, ts)  # a reply sooner would be in no known thread
             for n, topic in enumerate(TOPICS):
                 reply = rq.event(rq.thread_reply(f"More {topic} for everyone", ts), f"Ev-{n}")
                 assert await post(session, base, reply) == 200
@@ -131,6 +132,21 @@ async def test_every_acknowledged_click_survives_kill_9(database_url: str, tmp_p
     finally:
         await fake.close()
     assert acked <= stored, f"{len(acked - stored)} acknowledged clicks were lost"
+
+
+async def _until_recorded(database_url: str, message_ts: str) -> None:
+    """Wait until the bot has stored where its prompt went: it does so just after Slack answers
+    the post, so a person never replies before, but a test can."""
+    engine = create_engine(database_url)
+    try:
+        for _ in range(300):
+            async with engine.connect() as conn:
+                if await conn.scalar(select(m.Post.id).where(m.Post.message_id == message_ts)):
+                    return
+            await asyncio.sleep(0.1)
+    finally:
+        await engine.dispose()
+    raise AssertionError("the prompt's post was never recorded")
 
 
 async def _votes(database_url: str) -> set[tuple[str, int]]:
