@@ -1661,6 +1661,33 @@ class SqlRepository:
 
         return await self._write(tx)
 
+    async def lose_access(
+        self, programme: str, where: domain.ConversationRef, whole_workspace: bool, problem: str
+    ) -> Sequence[domain.Subscription]:
+        def tx(conn: Connection) -> list[domain.Subscription]:
+            pid = self._programme_id(conn, programme)
+            place = [
+                m.Channel.programme_id == pid,
+                m.Channel.platform == where.platform,
+                m.Channel.workspace_id == where.workspace_id,
+            ]
+            if not whole_workspace:
+                place.append(m.Channel.channel_id == where.channel_id)
+            channels = select(m.Channel.id).where(*place).scalar_subquery()
+            conn.execute(update(m.Channel).where(m.Channel.id.in_(channels)).values(reference=None))
+            active = m.DigestSubscription.state == domain.SubscriptionState.ACTIVE.value
+            rows = conn.execute(digests.subscriptions().where(*place, active)).all()
+            stopped = [row.id for row in rows]
+            if stopped:
+                conn.execute(
+                    update(m.DigestSubscription)
+                    .where(m.DigestSubscription.id.in_(stopped))
+                    .values(state=domain.SubscriptionState.STOPPED.value, problem=problem)
+                )
+            return [replace(digests.subscription(row), problem=problem) for row in rows]
+
+        return await self._write(tx)
+
     async def restart_period(self, subscription_id: int, since: datetime) -> None:
         def tx(conn: Connection) -> None:
             conn.execute(

@@ -7,6 +7,7 @@ each test run creates its own database there, empties it before every test, and 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
@@ -27,6 +28,23 @@ POSTGRES_URL = os.environ.get(
     "HOWCANWE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ("sqlite", "postgresql")
+
+
+OUR_LOGGERS = ("bot", "handlers", "storage")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def our_logs_at_debug() -> Iterator[None]:
+    """The whole suite runs our loggers at DEBUG, as an operator chasing a problem does: a log
+    call that breaks only at DEBUG (a LogRecord attribute in its `extra`) fails the Slack or
+    Teams test whose turn reaches it."""
+    loggers = [logging.getLogger(name) for name in OUR_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 class FakeClock:

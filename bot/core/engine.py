@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.core import cards, grammar
-from bot.core.domain import Anchor, AnchorKind, Participant, Phase, PostedMessage
+from bot.core.domain import (
+    Anchor,
+    AnchorKind,
+    ConversationRef,
+    Participant,
+    Phase,
+    PostedMessage,
+)
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
@@ -129,6 +136,25 @@ class Engine:
             log.exception(
                 "installer not made organiser",
                 extra={"programme": programme_key, "user": installer.key},
+            )
+
+    async def lost_access(
+        self, programme_key: str, where: ConversationRef, whole_workspace: bool = False
+    ) -> None:
+        """A platform said the bot was removed from `where` (uninstalled from a team or chat,
+        or from the whole workspace, or its token revoked): its digests stop now and organisers
+        are told. The platform's event is answered either way, so a failure is logged."""
+        try:
+            await self.workshop.ready(programme_key)
+            await digests.lost_access(self.workshop, programme_key, where, whole_workspace)
+        except Exception:
+            log.exception(
+                "digests of a removed conversation not stopped",
+                extra={
+                    "programme": programme_key,
+                    "platform": where.platform,
+                    "channel": where.channel_id,
+                },
             )
 
     async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:

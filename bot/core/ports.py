@@ -348,6 +348,12 @@ class Repository(Protocol):
     async def unsubscribe(self, programme: str, where: ConversationRef, by: Participant) -> bool:
         """Stop a channel's digests; False if it had none."""
 
+    async def lose_access(
+        self, programme: str, where: ConversationRef, whole_workspace: bool, problem: str
+    ) -> Sequence[Subscription]:
+        """The bot can no longer post to `where` (or to any channel of its workspace): forget
+        how to reach it and stop its active digests, saying why; the subscriptions stopped."""
+
     async def restart_period(self, subscription_id: int, since: datetime) -> None:
         """The next digest covers from `since` (one was just sent by hand)."""
 

@@ -11,10 +11,11 @@ from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.domain import ConversationRef
 from bot.core.interaction import POST_PROMPT, ButtonPressed, Intent
 from handlers.slack import blockkit, origin
 from handlers.slack.edge import Ack, SlackEdge
-from handlers.slack.origin import Authority, Origin
+from handlers.slack.origin import PLATFORM, Authority, Origin
 
 log = logging.getLogger(__name__)
 
@@ -151,12 +152,19 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         await ack()
 
     async def _forget(context: AsyncBoltContext, why: str) -> None:
+        """Nothing more is sent with the workspace's token: in OAuth mode its installation is
+        deleted before the ack; its digests stop straight after (organisers are told where
+        they can be reached; had this process died first, each would stop at its next run)."""
+        authority = _authority(context)
+        workspace = ConversationRef(PLATFORM, authority.key, "")
+        programme = edge.programme(authority.key)
+        edge.tasks.spawn(edge.engine.lost_access(programme, workspace, whole_workspace=True))
         if edge.installs is None:  # SLACK_BOT_TOKEN comes from the environment
             log.info(
                 "slack bot token no longer valid: set a new SLACK_BOT_TOKEN", extra={"why": why}
             )
             return
-        await edge.installs.forget(_authority(context), why)
+        await edge.installs.forget(authority, why)
 
 
 def _authority(context: AsyncBoltContext) -> Authority:

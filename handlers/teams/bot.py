@@ -18,9 +18,9 @@ from dataclasses import replace
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
-from botbuilder.schema.teams import TeamInfo
+from botbuilder.schema.teams import ChannelInfo, TeamInfo
 
-from bot.core.domain import Claim
+from bot.core.domain import Claim, ConversationRef
 from bot.core.engine import Engine
 from bot.core.interaction import Card, Context, MessagePosted, Rejected, Reply, Text, Tone
 from handlers import turns
@@ -124,6 +124,36 @@ class WorkshopBot(TeamsActivityHandler):
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._welcome(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """The app was uninstalled from a team, a group chat or someone's personal scope."""
+        await self._removed(origin(turn_context.activity).where())
+
+    async def on_teams_members_removed_dispatch(
+        self,
+        members_removed: list[ChannelAccount],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        """Only the bot's own removal matters: the conversation is out of reach from now on."""
+        bot_id = turn_context.activity.recipient.id
+        if any(member.id == bot_id for member in members_removed):
+            await self._removed(origin(turn_context.activity).where())
+
+    async def on_teams_channel_deleted(
+        self, channel_info: ChannelInfo, team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        if channel_info and channel_info.id:
+            place = origin(turn_context.activity).where()
+            await self._removed(replace(place, channel_id=channel_info.id))
+
+    async def _removed(self, place: ConversationRef) -> None:
+        """Stop digests to a conversation the bot can no longer post to, and forget how to
+        reach it; adding the bot again remembers it anew. (Other channels of a team the bot
+        left stop theirs at their next digest, which Teams refuses.)"""
+        self._remembered.discard(place.channel_id)
+        await self.engine.lost_access(self.programme_key, place)
+        log.info("teams conversation left", extra={"conversation": place.channel_id})
 
     def outbox(self, turn_context: TurnContext, where: Origin) -> Outbox:
         return Outbox(turn_context, where, self.engine, self.connectors, self.coalescer)

@@ -145,7 +145,9 @@ class TeamsEdge:
         self.gate = Gate.of(settings.teams)
         self.authentication = StrictAuthentication(settings.teams)
         self.adapter = CloudAdapter(self.authentication)
-        self.adapter.on_turn_error = self._turn_failed
+        # No on_turn_error: a failed turn raises out of process_activity, so that Teams hears
+        # 503 and may send the activity again; its claim was released (handlers.turns), so a
+        # re-send is handled then. The core answers its own failures with a friendly reply.
         self.bot = WorkshopBot(engine, settings.programme_key, self.authentication.connectors)
         self.notifier = Notifier(self.adapter, self.bot, settings.teams.app_id, self.gate)
 
@@ -182,19 +184,14 @@ class TeamsEdge:
         except AuthUnavailable:
             return _problem(503, "Cannot check the token just now; please retry.")
         except Exception:
-            log.exception("teams activity failed", extra={"activity_type": activity.type})
+            log.exception(
+                "teams activity failed",
+                extra={"activity_type": activity.type, "activity_id": activity.id},
+            )
             return _problem(503, "The bot could not take this activity; please retry.")
         if invoke is not None:
             return web.json_response(serializer_helper(invoke.body), status=invoke.status)
         return web.Response(status=201)
-
-    async def _turn_failed(self, turn: TurnContext, error: Exception) -> None:
-        """Log a failed turn; Teams must still get a quick answer, so nothing is re-raised."""
-        log.error(
-            "teams turn failed",
-            exc_info=error,
-            extra={"activity_type": turn.activity.type, "activity_id": turn.activity.id},
-        )
 
 
 def _addressed(activity: Activity) -> bool:

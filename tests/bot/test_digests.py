@@ -180,7 +180,7 @@ async def test_a_channel_that_fails_does_not_keep_the_others_from_their_digest(
     assert await tick(services) == 1
     assert len(recorder.to("ok")) == 1
     (notice,) = recorder.to("organisers")
-    assert "The digest for archived (slack) was not posted" in notice.as_text()
+    assert "Digests for archived (slack) stopped" in notice.as_text()
     assert "`digest daily 17:30 UTC` in that channel" in notice.as_text()
     stopped = await services.repo.subscription("default", slack("archived"))
     assert stopped is not None and stopped.state is SubscriptionState.STOPPED

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.core import grammar, links
 from bot.core.digest_cards import digest_card, moment_text, since_text
-from bot.core.domain import DigestRun, RunOutcome, Subscription, SubscriptionState
+from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription, SubscriptionState
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
 from bot.core.ports import Sent
 from bot.core.schedule import Cadence, Schedule, ScheduleError, parse
@@ -32,6 +34,8 @@ OUTCOMES = {
     Sent.GONE: RunOutcome.GONE,
 }
 GONE = "I can no longer post there: the channel was archived or deleted, or I was removed."
+REMOVED = "The app was removed from the conversation."
+UNINSTALLED = "The app was uninstalled from the workspace, or its access was revoked."
 
 
 async def command(ws: Workshop, ctx: Context, cmd: grammar.Digest) -> list[Reply]:
@@ -159,7 +163,7 @@ async def _send(ws: Workshop, run: DigestRun) -> RunOutcome:
     await ws.repo.finish_digest(run, outcome, GONE if outcome is RunOutcome.GONE else None)
     if outcome is RunOutcome.GONE:
         log.warning("digest channel gone; subscription stopped", extra=context)
-        await _tell_organisers(ws, run.subscription)
+        await _tell_organisers(ws, run.subscription.programme, [run.subscription], GONE)
     elif outcome is RunOutcome.FAILED:
         last = run.attempts >= MAX_ATTEMPTS
         log.warning(
@@ -169,18 +173,55 @@ async def _send(ws: Workshop, run: DigestRun) -> RunOutcome:
     return outcome
 
 
-async def _tell_organisers(ws: Workshop, subscription: Subscription) -> None:
-    where = await ws.repo.organisers_channel(subscription.programme)
-    if where is None:
+async def lost_access(ws: Workshop, programme: str, where: ConversationRef, whole: bool) -> int:
+    """The platform said the bot is gone from `where` (or from its whole workspace, `whole`):
+    its digests stop at once rather than failing at their next run, and organisers are told
+    where they can still be reached. Returns how many schedules stopped."""
+    problem = UNINSTALLED if whole else REMOVED
+    stopped = await ws.repo.lose_access(programme, where, whole, problem)
+    log.info(
+        "access lost; digests stopped",
+        extra={
+            "programme": programme,
+            "platform": where.platform,
+            "workspace": where.workspace_id,
+            "channel": None if whole else where.channel_id,
+            "stopped": len(stopped),
+        },
+    )
+    if stopped:
+        lost = where if not whole else replace(where, channel_id="")
+        await _tell_organisers(ws, programme, stopped, problem, lost)
+    return len(stopped)
+
+
+async def _tell_organisers(
+    ws: Workshop,
+    programme: str,
+    stopped: Sequence[Subscription],
+    problem: str,
+    lost: ConversationRef | None = None,
+) -> None:
+    """A card in the organisers' channel naming the channels whose digests stopped, unless that
+    channel is itself out of reach (`lost`: a channel, or a workspace when its id is empty)."""
+    where = await ws.repo.organisers_channel(programme)
+    if where is None or (lost is not None and _within(where, lost)):
         return
-    channel = f"{subscription.where.name} ({subscription.where.platform})"
+    channels = ", ".join(f"{s.where.name} ({s.where.platform})" for s in stopped)
+    restart = schedule_of(stopped[0]).typed()
+    there = "that channel" if len(stopped) == 1 else "each of them"
     card = Card(
-        "A digest could not be delivered",
+        "Digests stopped",
         (
             Text(
-                f"The digest for {channel} was not posted: {GONE} Its digests are stopped. "
-                f"Type `{schedule_of(subscription).typed()}` in that channel to start them again."
+                f"Digests for {channels} stopped. {problem} Type `{restart}` in {there} to "
+                "start them again once I can post there."
             ),
         ),
     )
     await ws.notifier.send(where, card)
+
+
+def _within(where: ConversationRef, lost: ConversationRef) -> bool:
+    same_workspace = (where.platform, where.workspace_id) == (lost.platform, lost.workspace_id)
+    return same_workspace and lost.channel_id in ("", where.channel_id)

@@ -243,8 +243,8 @@ async def test_a_channel_gone_from_slack_stops_its_digests_and_tells_the_organis
     digests_to = sorted(p["channel"] for p in sent if p["blocks"][0]["text"]["text"] == TITLE)
     assert digests_to == ["C1", "C2", "C3"]  # C2 was tried, and refused
     [notice] = [p for p in sent if p["channel"] == "C9"]
-    assert notice["text"].startswith("A digest could not be delivered")
-    assert "The digest for chan-c2 (slack) was not posted" in notice["text"]
+    assert notice["text"].startswith("Digests stopped")
+    assert "Digests for chan-c2 (slack) stopped" in notice["text"]
     assert "Type `digest daily 17:30 Europe/London` in that channel" in shown(notice["text"])
     stopped = await bot.services.repo.subscription("default", slack("C2"))
     assert stopped is not None and stopped.state is SubscriptionState.STOPPED

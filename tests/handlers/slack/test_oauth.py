@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import pytest
@@ -16,13 +17,31 @@ from tests.handlers.slack.conftest import Bot, slack_settings
 from tests.handlers.slack.fake_slack import FakeSlack
 
 
-@pytest.fixture
-async def multi(settings: Settings, services: Services, fake: FakeSlack) -> AsyncIterator[Bot]:
+@asynccontextmanager
+async def oauth_bot(
+    settings: Settings,
+    services: Services,
+    fake: FakeSlack,
+    programmes: Mapping[str, str] | None = None,
+) -> AsyncIterator[Bot]:
+    """The app in OAuth mode (workspaces pooled into programmes as `programmes` says)."""
     config = slack_settings(settings, fake)
-    slack = replace(config.slack, bot_token="", client_id="111.222", client_secret="shh")
+    slack = replace(
+        config.slack,
+        bot_token="",
+        client_id="111.222",
+        client_secret="shh",
+        programmes=dict(programmes or {}),
+    )
     app = create_app(replace(config, slack=slack), services)
     async with TestClient(TestServer(app, host="127.0.0.1")) as http:
         yield Bot(http, fake, services)
+
+
+@pytest.fixture
+async def multi(settings: Settings, services: Services, fake: FakeSlack) -> AsyncIterator[Bot]:
+    async with oauth_bot(settings, services, fake) as bot:
+        yield bot
 
 
 async def install(bot: Bot, team: str) -> str:
@@ -78,17 +97,7 @@ async def test_a_bad_or_replayed_install_changes_nothing(multi: Bot) -> None:
 async def test_workspaces_pooled_on_purpose_share_one_programme(
     settings: Settings, services: Services, fake: FakeSlack
 ) -> None:
-    config = slack_settings(settings, fake)
-    slack = replace(
-        config.slack,
-        bot_token="",
-        client_id="111.222",
-        client_secret="shh",
-        programmes={"T2": "lab", "T3": "lab"},
-    )
-    app = create_app(replace(config, slack=slack), services)
-    async with TestClient(TestServer(app, host="127.0.0.1")) as http:
-        pooled = Bot(http, fake, services)
+    async with oauth_bot(settings, services, fake, {"T2": "lab", "T3": "lab"}) as pooled:
         for team in ("T2", "T3", "T4"):
             await install(pooled, team)
         typed = {"T2": "Night buses", "T3": "Rooftop solar", "T4": "Repair cafes"}

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
+from bot.app import Services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, SubscriptionState
 from bot.core.usecases import digests
@@ -187,8 +188,14 @@ async def test_a_revoked_or_uninstalled_workspace_is_sent_nothing_more(
     await tenants.settle()
 
     await tenants.ok(rq.event(gone, "EvGone", team="T2"))
+    await tenants.settle()
+    stopped = await tenants.services.repo.subscription(
+        "slack-T2", ConversationRef("slack", "T2", "C2")
+    )
+    assert stopped is not None and stopped.state is SubscriptionState.STOPPED
+    assert stopped.problem == digests.UNINSTALLED  # and `digest` will say so after a reinstall
     before = len(tenants.fake.calls)
-    clock.advance(hours=9)  # both digests are due
+    clock.advance(hours=9)  # both digests were due
     assert await tick(tenants) == 1
     listing = rq.command("ideas", team="T2", channel="C2", response_url=tenants.fake.response_url())
     assert (await tenants.send(listing)).status < 500
@@ -198,14 +205,9 @@ async def test_a_revoked_or_uninstalled_workspace_is_sent_nothing_more(
     assert [(c.method, c.args["channel"], c.token) for c in api] == [
         ("chat.postMessage", "C3", "xoxb-T3")
     ]
-    stopped = await tenants.services.repo.subscription(
-        "slack-T2", ConversationRef("slack", "T2", "C2")
-    )
-    assert stopped is not None and stopped.state is SubscriptionState.STOPPED
     assert await texts(tenants, "slack-T2") == ["Keep me"]
-    skipped = [r for r in caplog.records if r.getMessage() == "slack send skipped: not installed"]
-    # The digest, then the organisers' notice that it stopped: one INFO line each.
-    assert [(r.levelno, r.channel) for r in skipped] == [(logging.INFO, "C2"), (logging.INFO, "C9")]  # type: ignore[attr-defined]
+    # The organisers' channel is in the workspace that left: no notice is even tried.
+    assert not [r for r in caplog.records if r.getMessage().startswith("slack send skipped")]
 
 
 async def test_a_token_slack_calls_revoked_is_never_used_again(
@@ -277,3 +279,33 @@ async def test_the_clock_process_posts_each_workspaces_digest_with_its_own_token
     }
     assert posted == {("C2", "xoxb-T2"), ("C3", "xoxb-T3"), ("C8", f"xoxb-{ORG}")}
     assert code == 0
+
+
+async def test_organisers_in_a_pooled_workspace_hear_that_another_one_left(
+    settings: Settings, services: Services, fake: FakeSlack
+) -> None:
+    async with test_oauth.oauth_bot(settings, services, fake, {"T2": "lab", "T3": "lab"}) as pooled:
+        for team in ("T2", "T3"):
+            await install(pooled, team)
+        await pooled.ok(rq.command("organisers here", team="T3", channel="C9"))
+        await pooled.ok(rq.command("digest daily 17:30", team="T2", channel="C2"))
+        await pooled.ok(rq.command("digest daily 17:30", team="T3", channel="C3"))
+        await pooled.settle()
+        before = len(fake.calls)
+
+        await pooled.ok(rq.event({"type": "app_uninstalled"}, "EvGone", team="T2"))
+        await pooled.settle()
+
+    [notice] = since(fake, before)
+    assert (notice.method, notice.args["channel"], notice.token) == (
+        "chat.postMessage",
+        "C9",
+        "xoxb-T3",
+    )
+    assert notice.args["text"].startswith("Digests stopped")
+    assert "Digests for chan-c2 (slack) stopped. The app was uninstalled" in notice.args["text"]
+    repo = services.repo
+    left = await repo.subscription("lab", ConversationRef("slack", "T2", "C2"))
+    stays = await repo.subscription("lab", ConversationRef("slack", "T3", "C3"))
+    assert left is not None and left.state is SubscriptionState.STOPPED
+    assert stays is not None and stays.state is SubscriptionState.ACTIVE

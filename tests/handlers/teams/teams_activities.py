@@ -155,3 +155,46 @@ def installed(service_url: str, *, personal: bool = False) -> dict[str, Any]:
     base = bot_added(service_url, personal=personal)
     base.pop("membersAdded")
     return base | {"type": "installationUpdate", "id": next_id(), "action": "add"}
+
+
+def uninstalled(service_url: str, conversation: str = CHANNEL) -> dict[str, Any]:
+    """The app removed from a team (or a chat): `installationUpdate` with action `remove`."""
+    return installed(service_url) | {"action": "remove"} | _in(conversation)
+
+
+def bot_removed(service_url: str, conversation: str = CHANNEL) -> dict[str, Any]:
+    """The bot removed from a team: a `conversationUpdate` naming it in `membersRemoved`."""
+    return member_removed(service_url, BOT_ID, conversation)
+
+
+def member_removed(service_url: str, member: str, conversation: str = CHANNEL) -> dict[str, Any]:
+    base = bot_added(service_url)
+    base.pop("membersAdded")
+    return (
+        base
+        | {"id": next_id(), "membersRemoved": [{"id": member}]}
+        | {"channelData": base["channelData"] | {"eventType": "teamMemberRemoved"}}
+        | _in(conversation)
+    )
+
+
+def channel_deleted(service_url: str, channel: str, name: str) -> dict[str, Any]:
+    """A channel of the team deleted: told in the team's own conversation."""
+    base = bot_added(service_url)
+    base.pop("membersAdded")
+    data = base["channelData"] | {
+        "eventType": "channelDeleted",
+        "channel": {"id": channel, "name": name},
+    }
+    return base | {"id": next_id(), "channelData": data} | _in(TEAM)
+
+
+def _in(conversation: str) -> dict[str, Any]:
+    return {
+        "conversation": {
+            "isGroup": True,
+            "conversationType": "channel",
+            "tenantId": TENANT,
+            "id": conversation,
+        }
+    }

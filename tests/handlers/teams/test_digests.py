@@ -112,9 +112,8 @@ async def test_a_removed_bot_stops_that_digest_and_a_flaky_connector_is_retried_
     assert teams.connector.to(REMOVED)[-1].method == "failed"
     assert teams.connector.to(FLAKY)[-1].method == "failed"  # a 500 is not retried in the tick
     notice = teams.connector.to(ORGANISERS)[-1]
-    assert notice.method == "post" and "A digest could not be delivered" in notice.text
-    assert f"The digest for {REMOVED} (teams) was not posted" in notice.text
-    assert "Its digests are stopped" in notice.text
+    assert notice.method == "post" and notice.card["body"][0]["text"] == "Digests stopped"
+    assert f"Digests for {REMOVED} (teams) stopped. I can no longer post there" in notice.text
     stopped = await teams.services.repo.subscription("default", where(REMOVED))
     assert stopped is not None and stopped.state is SubscriptionState.STOPPED
     [told] = await say(teams, "digest", REMOVED, user=ta.ALICE)
@@ -155,3 +154,54 @@ async def test_a_digest_card_opens_the_plan_with_a_token_that_verifies(
     signer = web.signer()
     assert signer is not None and signer.verify(token, clock.now()) == "default"
     assert signer.verify(token, clock.now() + timedelta(days=31)) is None  # links expire
+
+
+async def test_uninstalling_from_a_conversation_stops_its_digests_and_tells_organisers(
+    teams: Teams, clock: FakeClock
+) -> None:
+    for conversation in (ORGANISERS, HEALTHY, REMOVED):
+        await added(teams, conversation)
+    await say(teams, "organisers here", ORGANISERS)
+    for conversation in (HEALTHY, REMOVED):
+        await say(teams, "digest daily 17:30", conversation)
+    repo = teams.services.repo
+
+    [notice] = await teams.ok(ta.uninstalled(teams.url, REMOVED))  # none to where it left
+    assert notice.method == "post" and notice.conversation == ORGANISERS
+    assert notice.card["body"][0]["text"] == "Digests stopped"
+    assert f"Digests for {REMOVED} (teams) stopped. The app was removed" in notice.text
+    stopped = await repo.subscription("default", where(REMOVED))
+    assert stopped is not None and stopped.state is SubscriptionState.STOPPED
+    assert await repo.reference("default", where(REMOVED)) is None
+    assert await teams.ok(ta.uninstalled(teams.url, REMOVED)) == []  # Teams' re-send: no 2nd word
+
+    clock.advance(hours=9)
+    before = len(teams.connector.to(REMOVED))
+    assert await tick(teams) == 1  # the healthy channel's digest; none tried where the bot left
+    assert len(teams.connector.to(REMOVED)) == before
+
+    [welcome] = await teams.ok(ta.installed(teams.url) | ta._in(REMOVED))  # added back
+    assert welcome.conversation == REMOVED and "Hello!" in welcome.text
+    [told] = await say(teams, "digest", REMOVED, user=ta.ALICE)
+    assert "Digests here stopped: The app was removed from the conversation." in told.text
+
+
+async def test_the_bot_removed_from_a_team_or_a_channel_deleted_stops_those_digests(
+    teams: Teams,
+) -> None:
+    for conversation in (HEALTHY, REMOVED, FLAKY):
+        await added(teams, conversation)
+        await say(teams, "digest daily 17:30", conversation)
+    repo = teams.services.repo
+
+    await teams.ok(ta.member_removed(teams.url, ta.ALICE[0], HEALTHY))  # someone else left
+    await teams.ok(ta.bot_removed(teams.url, REMOVED))
+    await teams.ok(ta.channel_deleted(teams.url, FLAKY, "flaky"))
+
+    states = {c: (await repo.subscription("default", where(c))) for c in (HEALTHY, REMOVED, FLAKY)}
+    assert {c: s.state if s else None for c, s in states.items()} == {
+        HEALTHY: SubscriptionState.ACTIVE,
+        REMOVED: SubscriptionState.STOPPED,
+        FLAKY: SubscriptionState.STOPPED,
+    }
+    assert await repo.reference("default", where(HEALTHY)) is not None

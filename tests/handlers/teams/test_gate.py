@@ -33,6 +33,7 @@ from tests.handlers.teams.fake_connector import FakeConnector
 PEER = "X-Test-Peer"  # read by the test middleware below, never by the app
 ELSEWHERE = "203.0.113.7"  # a documentation address: a client on another machine
 OPEN = TeamsSettings(allow_unauthenticated=True)
+EDGE_LOGGER = "handlers.teams.edge"
 
 
 @web.middleware
@@ -193,11 +194,11 @@ def test_the_gate_follows_the_settings() -> None:
 def test_start_up_says_once_what_running_without_credentials_means(
     settings: Settings, services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="handlers.teams.edge")
+    caplog.set_level(logging.INFO, logger=EDGE_LOGGER)
     for teams in (TeamsSettings(), OPEN, TeamsSettings(app_id="app")):
         create_app(replace(settings, teams=teams), services)
 
-    said = [(r.levelname, r.getMessage()) for r in caplog.records]
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == EDGE_LOGGER]
     assert len(said) == 2
     assert said[0][0] == "INFO" and "only takes activities from tools on this machine" in said[0][1]
     assert said[1][0] == "WARNING" and "make the bot call any address" in said[1][1]

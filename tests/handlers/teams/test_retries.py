@@ -10,9 +10,11 @@ from tests.handlers.teams.conftest import Teams
 async def test_a_turn_that_failed_once_is_handled_on_teams_re_send(teams: Teams) -> None:
     ask = ta.mention("help", teams.url)
     with next_write_fails("channels") as failed:
-        await teams.send(ask)  # logged as a failed turn, its claim released
+        answer = await teams.send(ask)  # logged as a failed turn, its claim released
     await teams.settle()
     assert failed and teams.connector.calls == []
+    assert answer.status == 503  # Teams hears that the turn failed, and may send it again
+    assert "please retry" in (await answer.json())["error"]
 
     again = await teams.ok(ask)  # Teams re-sends an activity it got no answer to
     assert [c.method for c in again] == ["reply"]
