@@ -196,12 +196,8 @@ class WorkshopBot(TeamsActivityHandler):
         """Keep how to reach this conversation later (digests, flags for organisers) even when
         the bot missed being added to it, say because it was down then: once per conversation
         and process."""
-        if where.conversation_id in self._remembered:
-            return
-        await self._save_reference(turn_context, where)
-        if len(self._remembered) >= REMEMBERED:
-            self._remembered.clear()
-        self._remembered.add(where.conversation_id)
+        if where.conversation_id not in self._remembered:
+            await self._save_reference(turn_context, where)
 
     async def _save_reference(self, turn_context: TurnContext, where: Origin) -> bool:
         """Store how to reach the conversation (its channel, not a reply chain) with the
@@ -214,6 +210,9 @@ class WorkshopBot(TeamsActivityHandler):
         reference.conversation.id = where.conversation_id
         await workshop.repo.save_reference(self.programme_key, place, reference.serialize())
         log.info("teams conversation remembered", extra={"conversation": place.channel_id})
+        if len(self._remembered) >= REMEMBERED:
+            self._remembered.clear()
+        self._remembered.add(where.conversation_id)
         return known
 
 
