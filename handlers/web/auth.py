@@ -1,19 +1,23 @@
-"""Who may read the web view: a signed link for the programme, or the dashboard token.
+"""Who may read the web view: a signed link for the programme, the dashboard token, or the
+short-lived cookie the dashboard token is exchanged for.
 
-Pages carry their credential forward in every link they print (`?programme=…&t=…`) rather than
-in a cookie: downloads, printing and a link copied from the address bar then work alike, with no
-session state and nothing a cross-site request could ride on. A request that came with the
-dashboard token gets a freshly signed, expiring token in its links, so the long-lived secret
-is not copied into every address the browser keeps. Responses say `Referrer-Policy: no-referrer`
-so a token in the address never leaves with a click.
+Signed links (`?programme=…&t=…`) carry their credential forward in every link a page prints:
+they come from chat, so they must work in any browser, however they were opened. The dashboard
+token is the deployment's long-lived secret: a page opened with `?token=` answers with a cookie
+and sends the browser straight on to the same address without it, so the secret leaves the
+address bar, the history and printed page headers. The cookie holds a signed token that expires
+within hours, is HttpOnly (no script reads it), SameSite=Strict (no other site's request carries
+it) and Secure when the view is served over https; pages opened with it print links with no
+credential at all. `Authorization: Bearer` (for scripts) needs neither. Responses say
+`Referrer-Policy: no-referrer` so a credential in an address never leaves with a click.
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -21,6 +25,10 @@ from aiohttp import web
 from bot.core.links import Links
 
 BEARER = "Bearer "
+TOKEN_PARAM = "token"
+COOKIE = "howcanwe_view"
+COOKIE_PATH = "/"  # the pages and downloads share the site's root (/, /plan, /plan.csv, /themes/…)
+COOKIE_LIFETIME = timedelta(hours=8)  # a working day; the dashboard token opens a new one
 # Pages are read-only HTML with inline SVG: no scripts, no frames, no forms, no outside hosts.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
@@ -37,23 +45,45 @@ PRIVATE_HEADERS = {
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """A request allowed to read `programme`; `query` is the credential its links carry."""
+    """A request allowed to read `programme`; `query` is the credential its links carry (none
+    when the browser holds the cookie)."""
 
     programme: str
-    query: str
+    query: str = ""
 
     def href(self, path: str) -> str:
-        return f"{path}?{self.query}"
+        return f"{path}?{self.query}" if self.query else path
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """The dashboard token arrived in the address: set the cookie, then send the browser on to
+    `location`, the same address without the token."""
+
+    cookie: str
+    location: str
+    secure: bool
+
+    def set_cookie(self, response: web.StreamResponse) -> None:
+        response.set_cookie(
+            COOKIE,
+            self.cookie,
+            max_age=int(COOKIE_LIFETIME.total_seconds()),
+            path=COOKIE_PATH,
+            secure=self.secure,
+            httponly=True,
+            samesite="Strict",
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """Checks credentials against the dashboard token and the links signed with it."""
+    """Checks credentials against the dashboard token and the tokens signed with it."""
 
     default_programme: str
     signer: Links | None  # None: no dashboard token is set, so nobody may read the pages
 
-    def admit(self, request: web.Request, now: datetime) -> Access | None:
+    def admit(self, request: web.Request, now: datetime) -> Access | Exchange | None:
         signer = self.signer
         if signer is None:
             return None
@@ -63,10 +93,18 @@ class Gate:
             return Access(programme, urlencode({"programme": programme, "t": token}))
         # The dashboard token opens the deployment's own programme; another programme (a Slack
         # workspace installed through OAuth) is opened by a link from its own chat.
-        offered = _offered_secret(request)
-        if programme == self.default_programme and _same(offered, signer.secret):
+        ours = programme == self.default_programme
+        if TOKEN_PARAM in request.query:
+            if not (ours and _same(request.query[TOKEN_PARAM], signer.secret)):
+                return None
+            cookie = replace(signer, lifetime=COOKIE_LIFETIME).sign(programme, now)
+            return Exchange(cookie, _without_token(request), _secure(request, signer))
+        if ours and _same(_bearer(request), signer.secret):
             fresh = signer.sign(programme, now)
             return Access(programme, urlencode({"programme": programme, "t": fresh}))
+        held = request.cookies.get(COOKIE, "")
+        if held and signer.verify(held, now) == programme:
+            return Access(programme)
         return None
 
 
@@ -75,25 +113,48 @@ def _same(offered: str, secret: str) -> bool:
     return bool(offered) and hmac.compare_digest(offered.encode(), secret.encode())
 
 
-def _offered_secret(request: web.Request) -> str:
+def _bearer(request: web.Request) -> str:
     header = request.headers.get("Authorization", "")
-    if header.startswith(BEARER):
-        return header[len(BEARER) :].strip()
-    return request.query.get("token", "")
+    return header[len(BEARER) :].strip() if header.startswith(BEARER) else ""
+
+
+def _without_token(request: web.Request) -> str:
+    """The address asked for, less the token: the same page, its other parameters kept."""
+    kept = [(k, v) for k, v in request.query.items() if k != TOKEN_PARAM]
+    return str(request.rel_url.with_query(kept))
+
+
+def _secure(request: web.Request, signer: Links) -> bool:
+    """Secure when the browser reached us over https: directly, or at the public https URL a
+    proxy terminates TLS for (the request itself then arrives over plain http)."""
+    return request.secure or signer.public_url.startswith("https://")
 
 
 Page = Callable[[web.Request, Access], Awaitable[web.StreamResponse]]
 Refuse = Callable[[web.Request], web.StreamResponse]
+Forward = Callable[[web.Request, str], web.StreamResponse]
 
 
 def guarded(
-    gate: Gate, now: Callable[[], datetime], page: Page, refuse: Refuse
+    gate: Gate, now: Callable[[], datetime], page: Page, refuse: Refuse, forward: Forward
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """A handler that answers only an admitted request, and marks every answer private."""
+    """A handler that answers only an admitted request, and marks every answer private.
+
+    The token is swapped by a page that sends the browser on (`forward`), not by an HTTP
+    redirect: browsers withhold a SameSite=Strict cookie from a redirect at the end of a click
+    on another site (a link in an e-mail), but send it when our own page moves on.
+    """
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        access = gate.admit(request, now())
-        response = refuse(request) if access is None else await page(request, access)
+        verdict = gate.admit(request, now())
+        response: web.StreamResponse
+        if isinstance(verdict, Exchange):
+            response = forward(request, verdict.location)
+            verdict.set_cookie(response)
+        elif verdict is None:
+            response = refuse(request)
+        else:
+            response = await page(request, verdict)
         response.headers.update(PRIVATE_HEADERS)
         return response
 

@@ -1,28 +1,37 @@
 """Chart geometry for server-drawn SVG: plain numbers in, coordinates out (templates only draw).
 
-Charts scale with the page (a viewBox, no fixed size); colours are the Okabe-Ito palette, which
-colour-blind readers can tell apart, and lines also differ by dash pattern.
+Charts scale with the page (a viewBox), but never below `width` CSS pixels at the default text
+size (the stylesheet sets a minimum width in em, the box scrolls sideways instead), so chart text
+is never drawn smaller than its size in user units and grows with the reader's text size. Colours
+are dark Okabe-Ito tones, each at least 4.5:1 against white, and never carry meaning alone: each
+audience's line also has its own dash pattern and marker shape, and is labelled at its end.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.core.participation import Series
 
-WIDTH = 640
+WIDTH = 520  # the stylesheet's minimum chart widths (in em) are these over 16
 ROW = 32  # a bar chart row: the bar and the gap below it
 BAR = 22
 LABEL_WIDTH = 230  # room for the labels left of the bars
 LABEL_CHARS = 30
 VALUE_ROOM = 48  # right of the longest bar, for its value
-LINE_WIDTH = 960  # drawn across the page: a wider box keeps its text at reading size
-LINE_HEIGHT = 280
-PLOT = (56, 16, LINE_WIDTH - 32, LINE_HEIGHT - 40)  # left, top, right, bottom of the line plot
-PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#000000")
+LINE_WIDTH = 640
+LINE_HEIGHT = 300
+END_LABEL_ROOM = 150  # right of the plot, for each line's name and last total
+END_LABEL_CHARS = 18
+END_LABEL_GAP = 16  # the least distance between two lines' end labels
+PLOT = (48, 36, LINE_WIDTH - END_LABEL_ROOM, LINE_HEIGHT - 36)  # left, top, right, bottom
+Y_UNIT = "Ideas and votes so far"
+PALETTE = ("#0072b2", "#b35900", "#007a5a", "#a6527d", "#1b1b1b")
 DASHES = ("", "8 4", "2 4", "10 4 2 4")
+SHAPES = ("circle", "square", "triangle", "diamond")
+MARK = 5  # a marker's half width
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +93,43 @@ class Line:
     label: str
     colour: str
     dash: str
+    shape: str
     dots: tuple[tuple[float, float], ...]
     last: int  # the running total on the last day
+    end_y: float = 0.0  # baseline of the label at the line's end, clear of the other labels
 
     @property
     def points(self) -> str:
         return " ".join(f"{x},{y}" for x, y in self.dots)
+
+    @property
+    def marks(self) -> str:
+        """Path data for a marker of the line's shape on every day."""
+        return "".join(marker(self.shape, x, y) for x, y in self.dots)
+
+    @property
+    def end_x(self) -> float:
+        return self.dots[-1][0] + 2 * MARK if self.dots else 0.0
+
+    @property
+    def end_label(self) -> str:
+        """ "Community 5": the name (shortened; the figures table has it whole), then the total."""
+        name = self.label
+        if len(name) > END_LABEL_CHARS:
+            name = name[: END_LABEL_CHARS - 1] + "…"
+        return f"{name} {self.last}"
+
+
+def marker(shape: str, x: float, y: float, r: float = MARK) -> str:
+    """A filled marker centred on (x, y): a circle, square, triangle or diamond."""
+    if shape == "square":
+        return f"M{x - r},{y - r}h{2 * r}v{2 * r}h{-2 * r}z"
+    if shape == "triangle":
+        return f"M{x},{y - r * 1.2}l{r * 1.2},{r * 2.1}h{-r * 2.4}z"
+    if shape == "diamond":
+        d = r * 1.35
+        return f"M{x},{y - d}l{d},{d}l{-d},{d}l{-d},{-d}z"
+    return f"M{x - r},{y}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +149,7 @@ class LineChart:
     top: int = PLOT[1]
     right: int = PLOT[2]
     bottom: int = PLOT[3]
+    unit: str = Y_UNIT
 
 
 def line_chart(series: Series, names: Mapping[str, str]) -> LineChart:
@@ -126,12 +167,13 @@ def line_chart(series: Series, names: Mapping[str, str]) -> LineChart:
         return round(bottom - (bottom - top) * value / highest, 1)
 
     taking_part = [(k, v) for k, v in series.totals.items() if v and v[-1]]
-    lines = tuple(
+    lines = _labelled(
         Line(
             key=key,
             label=names.get(key, key),
             colour=PALETTE[n % len(PALETTE)],
             dash=DASHES[n % len(DASHES)],
+            shape=SHAPES[n % len(SHAPES)],
             dots=tuple((x(i), y(v)) for i, v in enumerate(values)),
             last=values[-1],
         )
@@ -141,6 +183,20 @@ def line_chart(series: Series, names: Mapping[str, str]) -> LineChart:
     x_ticks = tuple(Tick(x(i), day_label(days[i])) for i in marks)
     y_ticks = tuple(Tick(y(v), str(v)) for v in sorted({0, highest // 2, highest}))
     return LineChart(lines, x_ticks, y_ticks)
+
+
+def _labelled(lines: Iterable[Line]) -> tuple[Line, ...]:
+    """Each line with its end label beside its last point, pushed down clear of the label above
+    (lines that end level would otherwise print their names over each other), and all moved up
+    together if that pushed the lowest off the chart."""
+    placed: dict[str, float] = {}
+    floor = float("-inf")
+    drawn = tuple(lines)
+    for line in sorted(drawn, key=lambda ln: ln.dots[-1][1]):
+        floor = max(line.dots[-1][1] + 4, floor + END_LABEL_GAP)
+        placed[line.key] = floor
+    lift = max(0.0, floor - (LINE_HEIGHT - 4))
+    return tuple(replace(line, end_y=round(placed[line.key] - lift, 1)) for line in drawn)
 
 
 def day_label(day: date) -> str:

@@ -23,11 +23,18 @@ from bot.core.engine import Engine
 from bot.core.usecases.planning import action_plan, participation
 from bot.core.workshop import Workshop
 from handlers.web import charts, downloads, views
-from handlers.web.auth import Access, Gate, Page, Refuse, guarded
+from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
 
 log = logging.getLogger(__name__)
 
-TEMPLATES = ("home.html", "plan.html", "theme.html", "refused.html", "missing.html")
+TEMPLATES = (
+    "home.html",
+    "plan.html",
+    "theme.html",
+    "refused.html",
+    "missing.html",
+    "forward.html",
+)
 STYLESHEET = "/static/web.css"
 CSS = web.AppKey("web_css", bytes)
 
@@ -43,6 +50,7 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["live_first"] = views.live_first
     signer = settings.web.signer()
     if signer is None:
         log.info("web view is off: set HOWCANWE_DASHBOARD_TOKEN to open it")
@@ -55,9 +63,10 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
         return workshop().clock.now()
 
     refused = _refused(workshop)
+    forward = _forward(workshop)
 
     def route(path: str, page: Page) -> None:
-        app.router.add_get(path, guarded(gate, now, page, refused))
+        app.router.add_get(path, guarded(gate, now, page, refused, forward))
 
     route("/", _home(workshop))
     route("/plan", _plan(workshop))
@@ -115,6 +124,14 @@ def _refused(workshop: Callable[[], Workshop]) -> Refuse:
     return refused
 
 
+def _forward(workshop: Callable[[], Workshop]) -> Forward:
+    def forward(request: web.Request, location: str) -> web.Response:
+        """A page that moves straight on to `location` (with a link, should the browser not)."""
+        return _render("forward.html", request, workshop(), {"location": location})
+
+    return forward
+
+
 def _home(workshop: Callable[[], Workshop]) -> Page:
     async def home(request: web.Request, access: Access) -> web.Response:
         ws = workshop()
@@ -136,6 +153,7 @@ def _home(workshop: Callable[[], Workshop]) -> Page:
                 "series_chart": charts.line_chart(series, names),
                 "audience_names": names,
                 "day_label": charts.day_label,
+                "marker": charts.marker,
             },
         )
 

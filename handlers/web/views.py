@@ -6,11 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import cards
-from bot.core.domain import Idea
+from bot.core.domain import Idea, Status
 from bot.core.plan import ActionPlan, ThemePlan, rank
 from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell
 
 NOT_ASSIGNED = "Not yet assigned"
+# Actions nobody is working on any more: listed after live work, each with its state in words.
+CLOSED = {Status.DONE: "Done", Status.DROPPED: "Dropped"}
+AFTER_LIVE = {Status.DONE: 1, Status.DROPPED: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,10 @@ class Words:
     def action(self, idea: Idea) -> str:
         return cards.action_text(idea) if idea.status else ""
 
+    def closed(self, idea: Idea) -> str:
+        """ "Done" or "Dropped" for an action no longer being worked on; "" for live work."""
+        return CLOSED.get(idea.status, "") if idea.status else ""
+
     def theme(self, key: str) -> str:
         return self.playbook.theme_title(key)
 
@@ -48,6 +55,12 @@ class Words:
 
     def count(self, number: int, word: str) -> str:
         return cards.plural(number, word)
+
+
+def live_first(ideas: Sequence[Idea]) -> list[Idea]:
+    """Live work first, then done, then dropped actions, each in the order given (by votes), so
+    a dropped action with many votes is never read as the cell's leading work."""
+    return sorted(ideas, key=lambda i: AFTER_LIVE.get(i.status, 0) if i.status else 0)
 
 
 @dataclass(frozen=True, slots=True)

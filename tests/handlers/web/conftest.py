@@ -3,6 +3,8 @@ through the core from Slack and Teams, as the platforms' edges would drive it.""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -90,3 +92,35 @@ async def running(settings: Settings, clock: FakeClock, **web: str) -> AsyncIter
 async def web(settings: Settings, clock: FakeClock) -> AsyncIterator[Web]:
     async with running(settings, clock) as started:
         yield started
+
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _browser_missing() -> str | None:
+    if not shutil.which(CHROMIUM):
+        return f"{CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)"
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture
+def chromium() -> str:
+    missing = _browser_missing()
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"the browser test cannot run in CI: {missing}")
+    if missing:
+        pytest.skip(missing)
+    return CHROMIUM

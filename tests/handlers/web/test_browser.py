@@ -6,45 +6,12 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.handlers.web.conftest import ORGANISER, TOWN, Web
-
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _browser_missing() -> str | None:
-    if not shutil.which(CHROMIUM):
-        return f"{CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)"
-    try:
-        import playwright.async_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is missing (pip install -e '.[dev]')"
-    return None
-
-
-@pytest.fixture
-def chromium() -> str:
-    missing = _browser_missing()
-    if missing and os.environ.get("CI"):
-        pytest.fail(f"the browser test cannot run in CI: {missing}")
-    if missing:
-        pytest.skip(missing)
-    return CHROMIUM
+from tests.handlers.web.conftest import LAUNCH_ARGS, ORGANISER, TOWN, Web
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 from bot.core import playbook
-from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats
+from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats, Status
 from bot.core.participation import DayCount, running_totals
 from bot.core.plan import build_plan
 from handlers.web import charts, views
@@ -75,6 +76,9 @@ def test_line_chart_spreads_days_evenly_and_scales_to_the_highest_total() -> Non
     assert business.dots[-1] == (right, top) and business.last == 4
     assert (community.label, business.label) == ("Community", "Business")
     assert community.colour != business.colour and community.dash != business.dash
+    assert community.shape != business.shape and community.marks.count("M") == 3
+    assert (community.end_label, business.end_label) == ("Community 2", "Business 4")
+    assert business.end_x == right + 2 * charts.MARK
     assert community.points.startswith(f"{float(left)},")
     assert [t.label for t in chart.x_ticks] == ["1 Mar", "2 Mar", "3 Mar"]
     assert [t.label for t in chart.y_ticks] == ["0", "2", "4"]
@@ -155,3 +159,35 @@ def test_figures_for_the_overview_charts() -> None:
         ("Combined authority", 0),
         ("Stakeholders", 0),
     ]
+
+
+def test_lines_that_end_level_get_labels_apart_and_every_audience_a_marker_of_its_own() -> None:
+    counts = [DayCount(MAR[0], key, 2, 1) for key in ("community", "business", "authority")]
+    series = running_totals(counts, ["community", "business", "authority"])
+    chart = charts.line_chart(series, {"community": "A very long audience name indeed"})
+    ends = sorted(line.end_y for line in chart.lines)
+    assert all(b - a >= charts.END_LABEL_GAP for a, b in pairwise(ends))
+    assert len({line.shape for line in chart.lines}) == 3
+    assert chart.lines[0].end_label == "A very long audie… 3"
+    assert chart.unit == "Ideas and votes so far"
+    low = running_totals(
+        [DayCount(MAR[0], "community", 40, 0)]
+        + [DayCount(MAR[0], key, 1, 0) for key in ("business", "authority", "stakeholders")],
+        ["community", "business", "authority", "stakeholders"],
+    )
+    ends = sorted(line.end_y for line in charts.line_chart(low, {}).lines)
+    assert ends[-1] <= charts.LINE_HEIGHT - 4  # three lines level near the bottom: still on it
+    assert all(b - a >= charts.END_LABEL_GAP for a, b in pairwise(ends))
+
+
+def test_closed_actions_come_after_live_work_in_vote_order() -> None:
+    ideas = [
+        idea(1, 9, status=Status.DROPPED),
+        idea(2, 5, status=Status.DONE),
+        idea(3, 4, status=Status.AGREED),
+        idea(4, 1),
+        idea(5, 0, status=Status.DROPPED),
+    ]
+    assert [i.number for i in views.live_first(ideas)] == [3, 4, 2, 1, 5]
+    words = views.Words(BOOK)
+    assert [words.closed(i) for i in ideas] == ["Dropped", "Done", "", "", "Dropped"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.core import export
 from bot.core.links import Links
 from bot.core.usecases.planning import action_plan
+from handlers.web.auth import COOKIE
 from tests.conftest import FakeClock
 from tests.handlers.web.conftest import ANN, BIZ, ORGANISER, PARTNERS, TOKEN, TOWN, Web, running
 
@@ -119,6 +120,24 @@ async def test_the_plan_puts_the_combined_authoritys_ideas_on_the_styles_grid(we
     assert texts(between(funder, 'data-stage="early-stage">', "</td>")) == []
     unplaced = html.split("Not yet on the grid", 1)[1]
     assert texts(unplaced) == ["A regional skills observatory"]
+
+
+async def test_done_and_dropped_actions_follow_live_work_and_say_what_they_are(web: Web) -> None:
+    await web.script()
+    await web.ok(ORGANISER, TOWN, "assign 3 combined")
+    await web.ok(ORGANISER, TOWN, "action 1 dropped")
+    _, html, _ = await get(web, web.link("/plan"))
+    row = between(html, '<tr data-theme="inclusive-growth">', "</tr>")
+    authority = between(row, 'data-actor="authority">', "</td>")
+    assert texts(authority) == [
+        "Night buses to the industrial estates",  # no votes, but live
+        "Community hubs that offer business mentoring",  # 3 votes, dropped
+    ]
+    assert '<li class="idea closed" data-idea="1">' in authority
+    assert '<strong class="state">Dropped:</strong>' in authority
+    await web.ok(ORGANISER, TOWN, "action 1 done")
+    _, html, _ = await get(web, web.link("/themes/inclusive-growth"))
+    assert '#1 <strong class="state">Done</strong></th>' in html
 
 
 async def test_the_overview_has_the_figures_prompts_and_charts_with_text_alternatives(
@@ -288,23 +307,70 @@ async def test_a_link_opens_the_programme_it_names(web: Web) -> None:
     assert "programme=elsewhere&amp;t=" in html  # its links stay in that programme
 
 
-async def test_the_dashboard_token_opens_the_pages_and_links_carry_a_signed_token(
+async def test_the_dashboard_token_is_swapped_for_a_cookie_and_leaves_the_address(
     web: Web,
 ) -> None:
     await web.script()
-    status, html, _ = await get(web, f"/plan?token={TOKEN}")
-    assert status == 200
+    response = await web.http.get(f"/plan?programme=default&token={TOKEN}")
+    assert response.status == 200
+    forward = await response.text()  # straight on to the address without the token
+    assert '<meta http-equiv="refresh" content="0; url=/plan?programme=default">' in forward
+    assert '<a href="/plan?programme=default">' in forward and TOKEN not in forward
+    assert_private(dict(response.headers))
+    [cookie] = response.headers.getall("Set-Cookie")
+    name, value = cookie.split(";", 1)[0].split("=", 1)
+    assert name == COOKIE and TOKEN not in value
+    attributes = {a.strip().split("=")[0]: a.strip() for a in cookie.split(";")[1:]}
+    assert attributes["HttpOnly"] and attributes["SameSite"] == "SameSite=Strict"
+    assert attributes["Path"] == "Path=/" and attributes["Max-Age"] == "Max-Age=28800"
+    assert "Secure" not in attributes  # served over plain http here
+    _, forward, _ = await get(web, f"/?token={TOKEN}")
+    assert '<meta http-equiv="refresh" content="0; url=/">' in forward
+
+    status, html, _ = await get(web, "/plan")  # the client's cookie jar holds the cookie
+    assert status == 200 and "4 ideas, 4 votes" in html
+    assert TOKEN not in html and value not in html  # links carry no credential at all
+    assert 'href="/plan.csv"' in html and 'href="/themes/inclusive-growth"' in html
+    status, body, _ = await get(web, "/plan.csv")
+    assert status == 200 and body.startswith("id,text,theme")
+    assert (await get(web, "/plan?programme=elsewhere"))[0] == 401  # ours only
+    web.clock.advance(hours=8)
+    status, html, _ = await get(web, "/plan")
+    assert status == 401 and "has expired" in html
+
+
+async def test_a_wrong_token_or_forged_cookie_is_refused_and_sets_nothing(web: Web) -> None:
+    for path in (f"/plan?token={TOKEN[:-1]}", f"/plan?programme=elsewhere&token={TOKEN}"):
+        response = await web.http.get(path)
+        assert response.status == 401, path
+        assert "Set-Cookie" not in response.headers, path
+    stranger = Links(web.base_url, "someone-elses-secret-123", timedelta(hours=8))
+    forged = {"Cookie": f"{COOKIE}={stranger.sign('default', web.clock.now())}"}
+    assert (await get(web, "/plan", headers=forged))[0] == 401
+    assert (await get(web, "/plan", headers={"Cookie": f"{COOKIE}=not-a-token"}))[0] == 401
+
+
+async def test_the_cookie_is_secure_behind_an_https_address(settings, clock: FakeClock) -> None:
+    async with running(settings, clock, public_url="https://howcanwe.example.org") as web:
+        response = await web.http.get(f"/plan?token={TOKEN}")
+        assert response.status == 200
+        assert "; Secure" in response.headers["Set-Cookie"]
+
+
+async def test_scripts_use_the_bearer_header_and_signed_links_carry_their_token(web: Web) -> None:
+    await web.script()
+    bearer = {"Authorization": f"Bearer {TOKEN}"}
+    status, html, headers = await get(web, "/plan", headers=bearer)
+    assert status == 200 and "Set-Cookie" not in headers
     assert TOKEN not in html  # the long-lived secret is not copied into the page's links
     [carried] = set(re.findall(r'href="/plan\.csv\?([^"]+)"', html))
     status, body, _ = await get(web, "/plan.csv?" + unescape(carried))
     assert status == 200 and body.startswith("id,text,theme")
-    bearer = {"Authorization": f"Bearer {TOKEN}"}
     assert (await get(web, "/plan.json", headers=bearer))[0] == 200
-    assert (await get(web, "/plan", headers={"Authorization": "Bearer wrong-token-000000"}))[
-        0
-    ] == 401
-    assert (await get(web, f"/plan?token={TOKEN[:-1]}"))[0] == 401
-    assert (await get(web, f"/plan?programme=elsewhere&token={TOKEN}"))[0] == 401
+    wrong = {"Authorization": "Bearer wrong-token-000000"}
+    assert (await get(web, "/plan", headers=wrong))[0] == 401
+    status, html, _ = await get(web, web.link("/plan"))
+    assert status == 200 and 'href="/plan.csv?programme=default&amp;t=' in html
 
 
 async def test_without_a_dashboard_token_the_web_view_stays_shut(settings, clock: FakeClock):
