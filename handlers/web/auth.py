@@ -83,7 +83,12 @@ class Gate:
     default_programme: str
     signer: Links | None  # None: no dashboard token is set, so nobody may read the pages
 
-    def admit(self, request: web.Request, now: datetime) -> Access | Exchange | None:
+    def admit(
+        self, request: web.Request, now: datetime, exchange: bool = True
+    ) -> Access | Exchange | None:
+        """Who may read; with `exchange`, a dashboard token in the address is swapped for the
+        cookie (pages), else it is taken as it is (downloads, which scripts fetch and which
+        never stay in the address bar)."""
         signer = self.signer
         if signer is None:
             return None
@@ -97,9 +102,10 @@ class Gate:
         if TOKEN_PARAM in request.query:
             if not (ours and _same(request.query[TOKEN_PARAM], signer.secret)):
                 return None
-            cookie = replace(signer, lifetime=COOKIE_LIFETIME).sign(programme, now)
-            return Exchange(cookie, _without_token(request), _secure(request, signer))
-        if ours and _same(_bearer(request), signer.secret):
+            if exchange:
+                cookie = replace(signer, lifetime=COOKIE_LIFETIME).sign(programme, now)
+                return Exchange(cookie, _without_token(request), _secure(request, signer))
+        if ours and (TOKEN_PARAM in request.query or _same(_bearer(request), signer.secret)):
             fresh = signer.sign(programme, now)
             return Access(programme, urlencode({"programme": programme, "t": fresh}))
         held = request.cookies.get(COOKIE, "")
@@ -136,22 +142,27 @@ Forward = Callable[[web.Request, str], web.StreamResponse]
 
 
 def guarded(
-    gate: Gate, now: Callable[[], datetime], page: Page, refuse: Refuse, forward: Forward
+    gate: Gate,
+    now: Callable[[], datetime],
+    page: Page,
+    refuse: Refuse,
+    forward: Forward | None,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """A handler that answers only an admitted request, and marks every answer private.
 
-    The token is swapped by a page that sends the browser on (`forward`), not by an HTTP
-    redirect: browsers withhold a SameSite=Strict cookie from a redirect at the end of a click
-    on another site (a link in an e-mail), but send it when our own page moves on.
+    On a page the token is swapped by a page that sends the browser on (`forward`), not by an
+    HTTP redirect: browsers withhold a SameSite=Strict cookie from a redirect at the end of a
+    click on another site (a link in an e-mail), but send it when our own page moves on. A
+    download (`forward` None) answers a token in its address with the file itself.
     """
 
     async def handler(request: web.Request) -> web.StreamResponse:
-        verdict = gate.admit(request, now())
+        verdict = gate.admit(request, now(), exchange=forward is not None)
         response: web.StreamResponse
-        if isinstance(verdict, Exchange):
+        if isinstance(verdict, Exchange) and forward is not None:
             response = forward(request, verdict.location)
             verdict.set_cookie(response)
-        elif verdict is None:
+        elif not isinstance(verdict, Access):
             response = refuse(request)
         else:
             response = await page(request, verdict)

@@ -65,14 +65,14 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
     refused = _refused(workshop)
     forward = _forward(workshop)
 
-    def route(path: str, page: Page) -> None:
-        app.router.add_get(path, guarded(gate, now, page, refused, forward))
+    def route(path: str, page: Page, moves_on: Forward | None = forward) -> None:
+        app.router.add_get(path, guarded(gate, now, page, refused, moves_on))
 
     route("/", _home(workshop))
     route("/plan", _plan(workshop))
     route("/themes/{key}", _theme(workshop))
     for path, download in downloads.handlers(workshop).items():
-        route(path, download)
+        route(path, download, moves_on=None)
     app.router.add_get(STYLESHEET, _stylesheet)
 
     async def load(app: web.Application) -> None:

@@ -367,6 +367,11 @@ async def test_scripts_use_the_bearer_header_and_signed_links_carry_their_token(
     status, body, _ = await get(web, "/plan.csv?" + unescape(carried))
     assert status == 200 and body.startswith("id,text,theme")
     assert (await get(web, "/plan.json", headers=bearer))[0] == 200
+    # A download answers the token in its address with the file, as it always has: scripts
+    # written against `?token=` keep working, and no cookie is set for them.
+    status, body, headers = await get(web, f"/plan.csv?token={TOKEN}")
+    assert status == 200 and body.startswith("id,text,theme") and "Set-Cookie" not in headers
+    assert (await get(web, f"/plan.json?token={TOKEN[:-1]}"))[0] == 401
     wrong = {"Authorization": "Bearer wrong-token-000000"}
     assert (await get(web, "/plan", headers=wrong))[0] == 401
     status, html, _ = await get(web, web.link("/plan"))
