@@ -334,21 +334,19 @@ def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> 
         )
     for theme_plan in plan.themes:
         blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
-        rest = _rest_of(theme_plan.theme, link)
         backed = theme_plan.broadly_backed()
         if backed:
             blocks.append(Text("Backed across audiences", Tone.STRONG))
             blocks.append(
-                _shortened(
-                    [
+                Bullets(
+                    tuple(
                         f"{_idea_line(playbook, i)} · consensus "
                         f"{consensus_text(theme_plan.consensus(i))}"
-                        for i in backed[:CELL_LIMIT]
-                    ],
-                    len(backed),
-                    rest,
+                        for i in backed
+                    )
                 )
             )
+        rest = _rest_of(theme_plan.theme, link)
         for cell in theme_plan.cells:
             lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))

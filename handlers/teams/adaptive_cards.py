@@ -85,16 +85,16 @@ def card(neutral: Card, addressed_to: tuple[str, str] | None = None) -> Json:
     actions: list[Json] = []
     for block in neutral.blocks:
         body.extend(_block(block, actions))
-    content = _envelope(_fitted(body, actions), actions)
+    content = _envelope(_fitted(body, actions, entities), actions)
     if entities:
         content["msteams"]["entities"] = entities
     return content
 
 
-def _fitted(body: list[Json], actions: list[Json]) -> list[Json]:
+def _fitted(body: list[Json], actions: list[Json], entities: list[Json]) -> list[Json]:
     """Teams refuses a message over about 28 KB: drop text from the end, and say so. The card's
-    own frame (its type, version, schema and width) is counted as well as its elements."""
-    frame = _size([_envelope([], [])])
+    own frame (its type, version, schema and width) and its mentions count as well."""
+    frame = _size([_envelope([], [])]) + _size(entities)
     if frame + _size(body) + _size(actions) <= MAX_CARD_BYTES:
         return body
     more = _text_block(MORE, subtle=True)
