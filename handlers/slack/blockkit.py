@@ -63,6 +63,7 @@ FALLBACK_CHARS = 3000
 # 12,000 less room for the blocks' own structure). Views document no total; they get the same.
 TEXT_BUDGET = 10_000
 LINK_LABEL_CHARS = 300
+KEPT_BLOCKS = frozenset({"actions", "input"})  # never dropped to fit: what a person acts with
 MORE = "…there is more than fits here; type `plan` or `ideas` to see everything."
 
 # Message subtypes that are still a person speaking (anything else is an edit, a join, a bot…).
@@ -204,13 +205,10 @@ def _fit(blocks: list[Json], limit: int) -> list[Json]:
         return blocks
     more = {"type": "context", "elements": [mrkdwn(MORE)]}  # our own `code`
     kept = list(blocks)
-    reading = [i for i, b in enumerate(kept) if b["type"] not in _KEPT]
+    reading = [i for i, b in enumerate(kept) if b["type"] not in KEPT_BLOCKS]
     while reading and (len(kept) > limit - 1 or text_units(kept) + units(MORE) > TEXT_BUDGET):
         del kept[reading.pop()]
     return [*kept, more]
-
-
-_KEPT = frozenset({"actions", "input"})
 
 
 def text_units(node: Any) -> int:
