@@ -39,8 +39,10 @@ PHASE_NAMES = {
     Phase.CLOSED: "closed, final",
 }
 EVIDENCE_SHOWN = 3
-LIST_LIMIT = 20
+LIST_LIMIT = 20  # items in a list card; the rest are counted in a "…and N more" line
 CELL_LIMIT = 5
+MERGED_NAMED = 5  # co-authors named on an idea card
+NAME_CHARS = 80  # of a person's name in a list line
 NONE = "none"
 
 
@@ -76,6 +78,11 @@ def idea_form(theme: Theme, challenge: str, prompt_id: int) -> Form:
         fields=(TextField("idea", "Your idea", "What could we do? Who could do it?"),),
         metadata=str(prompt_id),
     )
+
+
+def more_text(hidden: int, how: str) -> str:
+    """The line that ends a shortened list: how many are not shown, and where to see them."""
+    return f"…and {hidden:,} more — {how}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -161,8 +168,10 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
     current = idea.assignment
     by = f"{author_text(playbook, idea)} ({idea.audience})"
     if idea.merged:
-        others = ", ".join(f"{_author(playbook, m.author)} (#{m.number})" for m in idea.merged)
-        by += f", with {others}"
+        named = idea.merged[:MERGED_NAMED]
+        others = ", ".join(f"{_author(playbook, m.author)} (#{m.number})" for m in named)
+        rest = len(idea.merged) - len(named)
+        by += f", with {others}" + (f" and {plural(rest, 'other')}" if rest > 0 else "")
     return Card(
         title=f"{idea.label} · {theme_title}",
         blocks=(
@@ -219,11 +228,15 @@ def action_text(idea: Idea) -> str:
 
 
 def history_card(idea: Idea, notes: Sequence[ActionNote]) -> Card:
-    lines = tuple(f"{_day(n.created_at)} — {n.text} ({n.author})" for n in notes)
-    return Card(
-        f"{idea.label} — {action_text(idea)}",
-        (Text(idea.text), Bullets(lines) if lines else Text("No progress notes yet.", Tone.MUTED)),
-    )
+    """The latest notes only: an action's recent progress is what its reader came for."""
+    shown = notes[-LIST_LIMIT:]
+    lines = tuple(f"{_day(n.created_at)} — {n.text} ({n.author})" for n in shown)
+    earlier = len(notes) - len(shown)
+    blocks: list[Text | Bullets] = [Text(idea.text)]
+    if earlier:
+        blocks.append(Text(f"{plural(earlier, 'earlier note')} not shown.", Tone.MUTED))
+    blocks.append(Bullets(lines) if lines else Text("No progress notes yet.", Tone.MUTED))
+    return Card(f"{idea.label} — {action_text(idea)}", tuple(blocks))
 
 
 def _day(moment: datetime) -> str:
@@ -333,16 +346,29 @@ def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> 
                     )
                 )
             )
+        rest = _rest_of(theme_plan.theme, link)
         for cell in theme_plan.cells:
             lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
-            blocks.append(Bullets(tuple(lines[:CELL_LIMIT]) or ("—",)))
+            blocks.append(_shortened(lines[:CELL_LIMIT] or ["—"], len(lines), rest))
         if theme_plan.unassigned:
-            blocks.append(Text(f"Not yet assigned ({len(theme_plan.unassigned)})", Tone.STRONG))
-            blocks.append(
-                Bullets(tuple(_idea_line(playbook, i) for i in theme_plan.unassigned[:CELL_LIMIT]))
-            )
+            unassigned = theme_plan.unassigned
+            blocks.append(Text(f"Not yet assigned ({len(unassigned)})", Tone.STRONG))
+            lines = [_idea_line(playbook, i) for i in unassigned[:CELL_LIMIT]]
+            blocks.append(_shortened(lines, len(unassigned), rest))
     return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
+
+
+def _rest_of(theme: Theme, link: str | None) -> str:
+    """Where a reader finds the ideas a plan card leaves out."""
+    if link:
+        return "open the plan in the browser to see them all"
+    return f"type `ideas {theme.key}` to list them"
+
+
+def _shortened(lines: list[str], total: int, how: str) -> Bullets:
+    hidden = total - len(lines)
+    return Bullets((*lines, more_text(hidden, how)) if hidden > 0 else tuple(lines))
 
 
 def _style_suffix(playbook: Playbook, idea: Idea) -> str:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.core.cards import LIST_LIMIT, NAME_CHARS, clip, more_text, plural
 from bot.core.domain import Flag, HistoryEntry, Idea, Participant, PersonalData
 from bot.core.interaction import (
     FORGET,
@@ -40,17 +41,30 @@ def flag_card(idea: Idea, by: Participant, reason: str) -> Card:
 def flags_card(flags: Sequence[Flag]) -> Card:
     if not flags:
         return Card("Open flags", (Text("No open flags.", Tone.MUTED),))
-    lines = tuple(f"#{f.number} by {f.by.name} ({when(f.flagged_at)}): {f.reason}" for f in flags)
+    lines = [
+        f"#{f.number} by {clip(f.by.name, NAME_CHARS)} ({when(f.flagged_at)}): {clip(f.reason)}"
+        for f in flags[:LIST_LIMIT]
+    ]
+    if len(flags) > LIST_LIMIT:
+        lines.append(
+            more_text(len(flags) - LIST_LIMIT, "hide or keep these, then type `flags` again")
+        )
     return Card(
         f"Open flags ({len(flags)})",
-        (Bullets(lines), Text("`hide <id>` hides an idea; the Keep button dismisses.", Tone.MUTED)),
+        (
+            Bullets(tuple(lines)),
+            Text("`hide <id>` hides an idea; the Keep button dismisses.", Tone.MUTED),
+        ),
     )
 
 
 def history_card(number: int, entries: Sequence[HistoryEntry]) -> Card:
-    """An idea's recorded changes, oldest first, with who and when."""
-    lines = tuple(f"{when(e.at)} · {e.who} · {e.action}{_detail(e.detail)}" for e in entries)
-    return Card(f"History of #{number}", (Bullets(lines),))
+    """An idea's latest recorded changes, oldest first, with who and when."""
+    shown = entries[-LIST_LIMIT:]
+    lines = tuple(clip(f"{when(e.at)} · {e.who} · {e.action}{_detail(e.detail)}") for e in shown)
+    earlier = len(entries) - len(shown)
+    note = (Text(f"{plural(earlier, 'earlier change')} not shown.", Tone.MUTED),) if earlier else ()
+    return Card(f"History of #{number}", (*note, Bullets(lines)))
 
 
 def _detail(detail: dict[str, object]) -> str:

@@ -3,13 +3,16 @@
 Pure functions only. Every text that comes from a card is escaped for mrkdwn, so a participant's
 `<!channel>`, `<@U123>`, `*bold*` or `> quote` is shown as typed: it pings nobody and formats
 nothing. Block Kit's size limits are met by shortening gracefully rather than by Slack refusing
-the whole message.
+the whole message: lengths are counted as Slack counts them (UTF-16 code units: an emoji is two)
+in the text as sent, after escaping, and a message's or view's text as a whole stays within
+`TEXT_BUDGET`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +58,12 @@ PLACEHOLDER_CHARS = 150
 MODAL_TITLE_CHARS = 24
 METADATA_CHARS = 3000
 FALLBACK_CHARS = 3000
+# Slack refuses a message whose blocks hold too much text in all (`msg_blocks_too_long`) at a
+# total it does not document: reported from about 11,300 characters of text (its staff speak of
+# 12,000 less room for the blocks' own structure). Views document no total; they get the same.
+TEXT_BUDGET = 10_000
+LINK_LABEL_CHARS = 300
+KEPT_BLOCKS = frozenset({"actions", "input"})  # never dropped to fit: what a person acts with
 MORE = "…there is more than fits here; type `plan` or `ideas` to see everything."
 
 # Message subtypes that are still a person speaking (anything else is an edit, a join, a bot…).
@@ -99,24 +108,60 @@ def _literal(match: re.Match[str]) -> str:
     return emoji or _LITERAL.format(run)
 
 
+def units(text: str) -> int:
+    """A length as Slack counts it: UTF-16 code units (an emoji outside the BMP is two)."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
 def escaped(text: str, limit: int) -> str:
-    """`escape(text)` in at most `limit` characters: the text is shortened before it is
-    escaped, so no escape is ever cut in half."""
+    """`escape(text)` in at most `limit` units: the text is shortened before it is escaped,
+    so no escape (`&amp;`, a date literal) is ever cut in half, and at a character boundary
+    that splits no emoji or accented letter."""
     rendered = escape(text)
-    if len(rendered) <= limit:
+    if units(rendered) <= limit:
         return rendered
     fits, too_long = 0, len(text)  # the longest prefix whose escape (with …) fits
     while too_long - fits > 1:
         middle = (fits + too_long) // 2
-        if len(escape(text[:middle] + "…")) <= limit:
+        if units(escape(_whole(text, middle) + "…")) <= limit:
             fits = middle
         else:
             too_long = middle
-    return escape(text[:fits] + "…")
+    return escape(_whole(text, fits) + "…")
 
 
 def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """Plain text in at most `limit` units, ending in … when shortened."""
+    if units(text) <= limit:
+        return text
+    return _whole(text, _fitting(text, limit - 1)) + "…"
+
+
+def _fitting(text: str, limit: int) -> int:
+    """How many of `text`'s characters fit in `limit` units."""
+    used = 0
+    for count, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return count
+    return len(text)
+
+
+def _whole(text: str, cut: int) -> str:
+    """`text[:cut]`, moved back so that no grapheme is split: a combining mark, a variation
+    selector, a skin tone or a joined emoji stays with the character before it."""
+    while 0 < cut < len(text) and (_joins(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return text[:cut]
+
+
+def _joins(char: str) -> bool:
+    return (
+        char in "\u200d\ufe0e\ufe0f"
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or "\U000e0020" <= char <= "\U000e007f"  # tag characters of flags
+        or unicodedata.combining(char) > 0
+    )
 
 
 def plain(text: str, limit: int) -> Json:
@@ -154,14 +199,27 @@ def card_blocks(card: Card, limit: int) -> list[Json]:
 
 
 def _fit(blocks: list[Json], limit: int) -> list[Json]:
-    """Drop reading blocks from the end (never the buttons) until the notice fits too."""
-    if len(blocks) <= limit:
+    """Drop reading blocks from the end (never buttons or inputs) until the blocks, and the
+    notice that says so, fit both the block count and the text budget."""
+    if len(blocks) <= limit and text_units(blocks) <= TEXT_BUDGET:
         return blocks
+    more = {"type": "context", "elements": [mrkdwn(MORE)]}  # our own `code`
     kept = list(blocks)
-    while len(kept) > limit - 1:
-        last_text = max(i for i, b in enumerate(kept) if b["type"] != "actions")
-        del kept[last_text]
-    return [*kept, {"type": "context", "elements": [mrkdwn(MORE)]}]  # our own `code`
+    reading = [i for i, b in enumerate(kept) if b["type"] not in KEPT_BLOCKS]
+    while reading and (len(kept) > limit - 1 or text_units(kept) + units(MORE) > TEXT_BUDGET):
+        del kept[reading.pop()]
+    return [*kept, more]
+
+
+def text_units(node: Any) -> int:
+    """All the text in blocks, as Slack totals it for `msg_blocks_too_long`."""
+    if isinstance(node, list):
+        return sum(text_units(item) for item in node)
+    if not isinstance(node, dict):
+        return 0
+    if node.get("type") in ("plain_text", "mrkdwn"):
+        return units(str(node.get("text", "")))
+    return sum(text_units(value) for value in node.values())
 
 
 def _render(block: Block) -> list[Json]:
@@ -181,7 +239,8 @@ def _render(block: Block) -> list[Json]:
         case Actions(elements=elements):
             return _actions(elements)
         case Link(label=label, url=url):
-            return [{"type": "section", "text": mrkdwn(f"<{entities(url)}|{entities(label)}>")}]
+            shown = entities(clip(label, LINK_LABEL_CHARS))
+            return [{"type": "section", "text": mrkdwn(f"<{entities(url)}|{shown}>")}]
     return []
 
 
@@ -195,7 +254,7 @@ def _sections(lines: Iterator[str] | list[str]) -> list[Json]:
     sections: list[Json] = []
     chunk = ""
     for line in lines:
-        if chunk and len(chunk) + 1 + len(line) > SECTION_CHARS:
+        if chunk and units(chunk) + 1 + units(line) > SECTION_CHARS:
             sections.append({"type": "section", "text": mrkdwn(chunk)})
             chunk = ""
         chunk = f"{chunk}\n{line}" if chunk else line
@@ -208,9 +267,9 @@ def _facts(pairs: tuple[tuple[str, str], ...]) -> list[Json]:
     fields = []
     for label, value in pairs:
         title = _bold(label, FIELD_CHARS // 2)
-        fields.append(mrkdwn(f"{title}\n{escaped(value, FIELD_CHARS - len(title) - 1)}"))
+        fields.append(mrkdwn(f"{title}\n{escaped(value, FIELD_CHARS - units(title) - 1)}"))
     return [
-        {"type": "section", "fields": fields[i : i + FIELDS]} for i in range(0, len(fields), 10)
+        {"type": "section", "fields": fields[i : i + FIELDS]} for i in range(0, len(fields), FIELDS)
     ]
 
 
@@ -315,7 +374,7 @@ def modal(form: Form, metadata: Metadata) -> Json:
         "submit": plain(form.submit_label, MODAL_TITLE_CHARS),
         "close": plain("Cancel", MODAL_TITLE_CHARS),
         "private_metadata": metadata.pack(),
-        "blocks": blocks[:MODAL_BLOCKS],
+        "blocks": _fit(blocks, MODAL_BLOCKS),
     }
 
 

@@ -9,7 +9,6 @@ plus the card's inputs.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -34,6 +33,7 @@ from bot.core.interaction import (
     TextField,
     Tone,
 )
+from handlers.teams.wire import wire
 
 Json = dict[str, Any]
 
@@ -42,7 +42,9 @@ SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"  # the newest version Teams renders
 FIELD_PREFIX = "field."
 CHOICE_PREFIX = "choice."
-MAX_CARD_BYTES = 24_000  # of card body, leaving room for the envelope within Teams' ~28 KB
+# Of the card as sent (UTF-8 JSON, see `wire`), leaving room within Teams' ~28 KB message for
+# the activity around it: ids, the 200-character summary (800 bytes at most), the mention.
+MAX_CARD_BYTES = 24_000
 MORE = "…there is more than fits here; type `plan` or `ideas` to see everything."
 # The prompt's inline "Add an idea" input: the same field the core's idea form asks for.
 IDEA_FIELD = TextField("idea", "Your idea", "What could we do? Who could do it?")
@@ -83,18 +85,20 @@ def card(neutral: Card, addressed_to: tuple[str, str] | None = None) -> Json:
     actions: list[Json] = []
     for block in neutral.blocks:
         body.extend(_block(block, actions))
-    content = _envelope(_fitted(body, actions), actions)
+    content = _envelope(_fitted(body, actions, entities), actions)
     if entities:
         content["msteams"]["entities"] = entities
     return content
 
 
-def _fitted(body: list[Json], actions: list[Json]) -> list[Json]:
-    """Teams refuses a message over about 28 KB: drop text from the end, and say so."""
-    if _size(body) + _size(actions) <= MAX_CARD_BYTES:
+def _fitted(body: list[Json], actions: list[Json], entities: list[Json]) -> list[Json]:
+    """Teams refuses a message over about 28 KB: drop text from the end, and say so. The card's
+    own frame (its type, version, schema and width) and its mentions count as well."""
+    frame = _size([_envelope([], [])]) + _size(entities)
+    if frame + _size(body) + _size(actions) <= MAX_CARD_BYTES:
         return body
     more = _text_block(MORE, subtle=True)
-    budget = MAX_CARD_BYTES - _size(actions) - _size([more])
+    budget = MAX_CARD_BYTES - frame - _size(actions) - _size([more])
     kept: list[Json] = []
     used = 0
     for element in body:
@@ -106,7 +110,7 @@ def _fitted(body: list[Json], actions: list[Json]) -> list[Json]:
 
 
 def _size(elements: list[Json]) -> int:
-    return len(json.dumps(elements, ensure_ascii=False).encode())
+    return len(wire(elements))
 
 
 def form(neutral: Form) -> Json:

@@ -23,6 +23,8 @@ import aiohttp
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import ConnectorFactory, MicrosoftAppCredentials
 
+from handlers.teams.wire import wire
+
 Json = dict[str, Any]
 
 CLIENTS_KEPT = 64
@@ -90,7 +92,7 @@ class Connectors:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         async with self._shared_session().request(
-            method, url, data=json.dumps(body), headers=headers
+            method, url, data=wire(body), headers=headers
         ) as response:
             answer = _object(await response.read())
             if response.status >= 400:

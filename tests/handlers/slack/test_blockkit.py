@@ -206,16 +206,14 @@ def test_forms_round_trip_through_a_modal() -> None:
 
 
 def test_limits_are_met_by_shortening_and_the_buttons_are_kept() -> None:
-    long = "x" * 5000
     many = tuple(Text(f"line {n}") for n in range(80))
     button = Button("B" * 100, VOTE, "v" * 3000)
     menu = Select(ASSIGN, "p", tuple(Option("o" * 100, f"{n}" * 200) for n in range(150)))
-    card = Card("T" * 200, (Text(long), Bullets((long, long)), *many, Actions((button, menu))))
+    card = Card("T" * 200, (*many, Actions((button, menu))))
     blocks = blockkit.message(card)["blocks"]
     assert len(blocks) == blockkit.MESSAGE_BLOCKS
     assert blocks[-1]["type"] == "context" and blocks[-2]["type"] == "actions"
     assert len(blocks[0]["text"]["text"]) == blockkit.HEADER_CHARS
-    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
     rendered_button, rendered_menu = elements(blocks)
     assert len(rendered_button["text"]["text"]) == 75 and len(rendered_button["value"]) == 2000
     assert len(rendered_menu["options"]) == 100
@@ -223,6 +221,38 @@ def test_limits_are_met_by_shortening_and_the_buttons_are_kept() -> None:
         len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in rendered_menu["options"]
     )
     assert len(blockkit.home_view(card)["blocks"]) <= blockkit.HOME_BLOCKS
+
+
+def test_a_message_keeps_within_slacks_total_text_and_says_what_it_left_out() -> None:
+    long = "x" * 5000
+    vote = Actions((Button("Vote", VOTE, "1"),))
+    card = Card("T", (Text(long), Bullets((long, long, long)), Text("last"), vote))
+
+    blocks = blockkit.message(card)["blocks"]
+
+    assert blockkit.text_units(blocks) <= blockkit.TEXT_BUDGET
+    assert [b["type"] for b in blocks] == [
+        "header",
+        "section",
+        "section",
+        "section",
+        "actions",
+        "context",
+    ]
+    assert all(len(b["text"]["text"]) == 3000 for b in blocks if b["type"] == "section")
+    assert blocks[-1]["elements"][0]["text"] == blockkit.MORE
+
+
+def test_lengths_are_counted_as_slack_counts_them_and_cut_between_characters() -> None:
+    waving = "👋🏽"  # a hand and its skin tone: one character to a reader, four UTF-16 units
+    typed = waving * 1000
+
+    cut = blockkit.escaped(typed, 2003)  # room for one more hand, but not its tone
+
+    assert blockkit.units(cut) == 2001 and cut == waving * 500 + "…"
+    assert blockkit.clip("é" * 10, 5) == "éééé…"
+    assert blockkit.clip("e\u0301" * 10, 6) == "e\u0301e\u0301…"  # an accent stays on its letter
+    assert blockkit.escaped("&" * 3000, 3000) == "&amp;" * 599 + "…"
 
 
 def test_slack_markup_becomes_what_the_person_typed() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ class Call:
     body: dict[str, Any]
     authorization: str = ""
     returned: str = ""  # the id the connector gave the message
+    size: int = 0  # bytes of the body as it arrived
 
     @property
     def card(self) -> dict[str, Any]:
@@ -139,14 +141,16 @@ class FakeConnector:
             return refusals.pop(0).response()
         activity = request.match_info.get("activity")
         new_id = activity if method == "update" else str(next(self._ids))
+        body = await request.read()
         self.calls.append(
             Call(
                 method,
                 request.match_info["conversation"],
                 activity,
-                await request.json(),
+                json.loads(body),
                 request.headers.get("Authorization", ""),
                 str(new_id),
+                len(body),
             )
         )
         return web.json_response({"id": new_id}, status=200 if method == "update" else 201)
