@@ -448,7 +448,7 @@ def _number(make: Callable[[int], C]) -> Callable[[str, str], C]:
 def _digest_form(cmd: Digest, ctx: Context) -> Form:
     if cmd.action == "set":
         return DIGEST_WEEKLY if cmd.schedule[0].lower() == "weekly" else DIGEST_DAILY
-    return {"show": DIGEST_SHOW, "now": DIGEST_NOW}.get(cmd.action, DIGEST_OFF)
+    return {"show": DIGEST_SHOW, "now": DIGEST_NOW, "off": DIGEST_OFF}[cmd.action]
 
 
 ACTION_SHOW = Form("action <id>", "an assigned idea's status, owner and progress notes")
