@@ -62,13 +62,15 @@ _PID: BindParameter[int] = bindparam("pid")
 class _Reads:
     """What a batch reads, built once per dialect (lists are bound as arrays on PostgreSQL)."""
 
-    named: Select[Any]  # the ideas named: share-locked (PostgreSQL), so that a merge in
-    # progress finishes first and the locking read returns its latest version (merged_into)
-    by_id: Select[Any]  # the ideas merged into
-    closed: Select[Any]  # the closed themes among those voted in
-    budgets: Select[Any]  # locked (PostgreSQL) in one order: a voter's ballots in two
-    # processes then queue here, so a budget is never overspent
-    votes: Select[Any]  # the voters' votes for those ideas
+    # the ideas named: share-locked (PostgreSQL), so that a merge in progress finishes first
+    # and the locking read returns its latest version (merged_into)
+    named: Select[*tuple[Any, ...]]
+    by_id: Select[*tuple[Any, ...]]  # the ideas merged into
+    closed: Select[*tuple[Any, ...]]  # the closed themes among those voted in
+    # locked (PostgreSQL) in one order: a voter's ballots in two processes then queue here,
+    # so a budget is never overspent
+    budgets: Select[*tuple[Any, ...]]
+    votes: Select[*tuple[Any, ...]]  # the voters' votes for those ideas
 
 
 @cache

@@ -44,7 +44,7 @@ class Batcher(Generic[K, I, R]):
                 await self._settle(key, batch)
         finally:
             running = self._running[key]
-            running.discard(asyncio.current_task())  # type: ignore[arg-type]
+            running.discard(asyncio.current_task())
             if not running:
                 del self._running[key]
 

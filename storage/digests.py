@@ -15,10 +15,12 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Select,
     and_,
     case,
     false,
     func,
+    insert,
     literal_column,
     select,
     union_all,
@@ -98,7 +100,7 @@ def claim(
     if moved.rowcount != 1:
         return None
     run_id = conn.execute(
-        m.DigestRun.__table__.insert()
+        insert(m.DigestRun)
         .values(
             subscription_id=sub.id,
             due_at=sub.next_run_at,
@@ -234,7 +236,7 @@ def _participation(
     """The period's ideas and votes by audience and platform, with the people behind them: one
     pass over the period's votes (found by when they were cast), summed per person in SQL, so
     at most a row per participant, audience and platform comes back to be added up here."""
-    new_ideas = (
+    new_ideas: Select[*tuple[Any, ...]] = (
         select(
             m.Idea.author_id.label("person"),
             m.Idea.audience.label("audience"),
@@ -245,7 +247,7 @@ def _participation(
         .where(m.Idea.programme_id == pid, m.Idea.hidden == false())
         .where(_between(m.Idea.created_at, since, until))
     )
-    new_votes = (
+    new_votes: Select[*tuple[Any, ...]] = (
         select(
             m.Vote.participant_id,
             m.Vote.audience,

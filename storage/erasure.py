@@ -9,7 +9,19 @@ import json
 import secrets
 from typing import Any
 
-from sqlalchemy import Connection, Text, cast, delete, exists, insert, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Text,
+    cast,
+    delete,
+    exists,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from bot.core import domain
 from storage import models as m
@@ -174,7 +186,7 @@ def _installations_of(pid: int, programme: str) -> Any:
     workspaces = select(m.Channel.workspace_id).where(
         m.Channel.programme_id == pid, m.Channel.platform == SLACK
     )
-    mine = [installs.c.team_id.in_(workspaces)]
+    mine: list[ColumnElement[bool]] = [installs.c.team_id.in_(workspaces)]
     if programme.startswith(SLACK_PROGRAMME):
         named = programme.removeprefix(SLACK_PROGRAMME)
         mine += [installs.c.team_id == named, installs.c.enterprise_id == named]

@@ -71,7 +71,7 @@ def _summaries(conn: Connection) -> list[Summary]:
             m.Vote, m.Vote.idea_id == m.Idea.id
         ),
     ).subquery()
-    people = dict(
+    people: dict[int, int] = dict(
         conn.execute(
             select(people_rows.c.programme_id, func.count()).group_by(people_rows.c.programme_id)
         ).all()

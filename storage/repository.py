@@ -89,7 +89,7 @@ def _idea(
     )
 
 
-def _checkable(query: Select[Any], pid: int, after: int) -> Select[Any]:
+def _checkable(query: Select[*tuple[Any, ...]], pid: int, after: int) -> Select[*tuple[Any, ...]]:
     """Ideas a near-duplicate check compares with, stored after storage id `after`."""
     return query.where(m.Idea.programme_id == pid, m.Idea.id > after, m.Idea.merged_into.is_(None))
 

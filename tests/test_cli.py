@@ -162,42 +162,43 @@ def test_db_upgrade_then_serve_answers_health_checks(empty_database_url, tmp_pat
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "bot", "serve"],
         env={**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"},
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-    )
-    try:
-        body = _get_when_up(f"http://127.0.0.1:{port}/healthz", server)
-        assert json.loads(body) == {"status": "ok", "database": "ok"}
-    finally:
-        server.terminate()
-        code = server.wait(timeout=20)
+    ) as server:
+        try:
+            body = _get_when_up(f"http://127.0.0.1:{port}/healthz", server)
+            assert json.loads(body) == {"status": "ok", "database": "ok"}
+        finally:
+            server.terminate()
+            code = server.wait(timeout=20)
+        output = server.stdout.read() if server.stdout else b""
     assert code == 0  # SIGTERM is a clean stop
-    assert b"stopping" in (server.stdout.read() if server.stdout else b"")
+    assert b"stopping" in output
 
 
 def test_the_clock_process_runs_until_told_to_stop(database_url, tmp_path) -> None:
-    clock = subprocess.Popen(
+    lines = []
+    with subprocess.Popen(
         [sys.executable, "-m", "bot", "clock"],
         env={**os.environ, "DATABASE_URL": database_url, "HOWCANWE_AUTO_MIGRATE": "true"},
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-    )
-    lines = []
-    try:
-        assert clock.stdout is not None
-        for line in clock.stdout:  # bounded by the process's own start-up
-            lines.append(line)
-            if "forgot old event ids" in line:
-                break
-    finally:
-        clock.terminate()
-        code = clock.wait(timeout=20)
+    ) as clock:
+        try:
+            assert clock.stdout is not None
+            for line in clock.stdout:  # bounded by the process's own start-up
+                lines.append(line)
+                if "forgot old event ids" in line:
+                    break
+        finally:
+            clock.terminate()
+            code = clock.wait(timeout=20)
     assert any("clock started" in line for line in lines), lines
     assert code == 0
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from bot.core import grammar
 from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase
 from bot.core.interaction import (
     ADD_ANYWAY,
@@ -387,9 +386,8 @@ def themes_card(playbook: Playbook, phases: Mapping[str, Phase]) -> Card:
     return Card(f"Themes — {playbook.name}", tuple(blocks))
 
 
-def help_card(playbook: Playbook, organiser: bool) -> Card:
-    usable = [u for u in grammar.USAGES if organiser or not u.organisers_only]
-    lines = tuple(f"`{u.syntax}` — {u.summary}" for u in usable)
+def help_card(playbook: Playbook, lines: tuple[str, ...], organiser: bool) -> Card:
+    """`lines`: the commands this user may use, as bot.core.grammar declares them."""
     note = (
         "You are an organiser."
         if organiser

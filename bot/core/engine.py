@@ -16,7 +16,6 @@ from bot.core.domain import (
     AnchorKind,
     ConversationRef,
     Participant,
-    Phase,
     PostedMessage,
 )
 from bot.core.interaction import (
@@ -48,10 +47,8 @@ from bot.core.interaction import (
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable
 from bot.core.usecases import (
-    actions,
     assignment,
     digests,
-    duplicates,
     editing,
     ideas,
     moderation,
@@ -66,7 +63,6 @@ from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
 
-PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
 SORRY = (
     "Sorry, something went wrong on our side and nothing was changed. "
     "Please try again in a moment; organisers can find the details in the bot's log."
@@ -215,7 +211,7 @@ class Engine:
         ws = self.workshop
         match intent:
             case Command(text=text):
-                return await self._command(ctx, grammar.parse(text))
+                return await grammar.enact(ws, ctx, text)
             case MessagePosted(text=text, message_id=message_id):
                 return await ideas.thread_reply(ws, ctx, text, message_id)
             case MessageEdited(message_id=message_id, text=text):
@@ -257,64 +253,3 @@ class Engine:
             return await personal.forget(ws, ctx, value or None, confirmed=True)
         log.warning("unknown action", extra={"action_id": action})
         raise Refusal("That button is out of date. Type `help` to see what you can do.")
-
-    async def _command(self, ctx: Context, cmd: grammar.Parsed) -> list[Reply]:
-        ws = self.workshop
-        match cmd:
-            case grammar.Help():
-                return await people.show_help(ws, ctx)
-            case grammar.Themes():
-                return await planning.show_themes(ws, ctx)
-            case grammar.PostPrompt(theme=theme, n=n):
-                return await prompts.post_prompt(ws, ctx, theme, n)
-            case grammar.AddIdea(text=text):
-                return await ideas.idea_command(ws, ctx, text)
-            case grammar.EditIdea(number=number, text=text):
-                return await editing.edit(ws, ctx, number, text)
-            case grammar.Withdraw(number=number):
-                return await editing.withdraw(ws, ctx, number)
-            case grammar.ListIdeas(theme=theme):
-                return await ideas.list_ideas(ws, ctx, theme)
-            case grammar.Vote(number=number):
-                return await votes.vote(ws, ctx, number)
-            case grammar.Unvote(number=number):
-                return await votes.unvote(ws, ctx, number)
-            case grammar.Assign(number=number, actor=actor, style=style, stage=stage):
-                return await assignment.assign(ws, ctx, number, actor, style, stage)
-            case grammar.Unassign(number=number):
-                return await assignment.unassign(ws, ctx, number)
-            case grammar.Merge(source=source, target=target):
-                return await duplicates.merge(ws, ctx, source, target)
-            case grammar.Action(number=number, status=None, owner=None, note=None):
-                return await actions.history(ws, ctx, number)
-            case grammar.Action(number=number, note=str() as text):
-                return await actions.add_note(ws, ctx, number, text)
-            case grammar.Action(number=number, status=status, owner=owner):
-                return await actions.update(ws, ctx, number, status, owner)
-            case grammar.ChangePhase(theme=theme, phase=word):
-                return await phases.change(ws, ctx, theme, PHASE_WORDS[word])
-            case grammar.ShowPlan(theme=theme):
-                return await planning.show_plan(ws, ctx, theme)
-            case grammar.SetChannel(audience=audience):
-                return await people.channel_audience(ws, ctx, audience)
-            case grammar.ListOrganisers():
-                return await people.list_organisers(ws, ctx)
-            case grammar.ChangeOrganiser(add=add, user=user):
-                return await people.change_organiser(ws, ctx, add, user)
-            case grammar.OrganisersHere():
-                return await moderation.organisers_here(ws, ctx)
-            case grammar.FlagIdea(number=number, reason=reason):
-                return await moderation.flag(ws, ctx, number, reason)
-            case grammar.ListFlags():
-                return await moderation.list_flags(ws, ctx)
-            case grammar.Hide(number=number, hidden=hidden):
-                return await moderation.hide(ws, ctx, number, hidden)
-            case grammar.History(number=number):
-                return await moderation.history(ws, ctx, number)
-            case grammar.Digest():
-                return await digests.command(ws, ctx, cmd)
-            case grammar.ShowData(user=user):
-                return await personal.show_data(ws, ctx, user)
-            case grammar.Forget(user=user, confirmed=confirmed):
-                return await personal.forget(ws, ctx, user, confirmed)
-        raise Refusal("Type `help` to see what you can do.")

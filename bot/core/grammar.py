@@ -1,19 +1,44 @@
 """The one command grammar every platform speaks (a public interface: organisers script against it).
 
-help | themes | prompt <theme> [n] | idea [<theme>:] <text> | ideas [theme]
-edit <id> <text> | withdraw <id>
-vote <id> | unvote <id> | assign <id> <actor> [style] [stage] | unassign <id>
-plan [theme] | channel [audience] | organisers [here] | organiser add|remove <user>
-flag <id> <reason> | flags | hide <id> | unhide <id> | history <id>
-digest | digest daily <HH:MM> [zone] | digest weekly <day> <HH:MM> [zone] | digest now|off
-my data | data <user> | forget me|<user> [confirm]
+A command is one declaration in `COMMANDS`: the words that select it, the forms `help` and the
+README show, its parser, who may use each form and the use case it routes to. Who may use a
+form is checked here, before its use case runs, so hiding a help line and refusing the command
+cannot disagree; the README's command table is checked against the declarations by a test.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bot.core import cards
+from bot.core.domain import Phase
+from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.usecases import (
+    actions,
+    assignment,
+    digests,
+    duplicates,
+    editing,
+    ideas,
+    moderation,
+    people,
+    personal,
+    phases,
+    planning,
+    prompts,
+    votes,
+)
+from bot.core.workshop import Workshop
+
+MAX_REASON_CHARS = 500
+
+ALIASES = {"organizer": "organiser", "organizers": "organisers", "?": "help"}
+SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
 
 
 class GrammarError(ValueError):
@@ -21,102 +46,83 @@ class GrammarError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class Usage:
-    word: str
+class Form:
+    """One way to type a command, as `help` and the README show it. `organisers` is what only
+    organisers may do with it, in the words of the refusal ("Only organisers can …"); None: anyone
+    may."""
+
     syntax: str
     summary: str
-    organisers_only: bool = False
+    organisers: str | None = None
+
+    @property
+    def word(self) -> str:
+        return self.syntax.split()[0]
 
 
-USAGES: tuple[Usage, ...] = (
-    Usage("help", "help", "what you can do here"),
-    Usage("themes", "themes", "the themes, their keys and challenge questions"),
-    Usage(
-        "prompt", "prompt <theme> [n]", "post the next (or n-th) challenge of a theme here", True
-    ),
-    Usage("idea", "idea [<theme>:] <text>", "add an idea to this channel's latest prompt"),
-    Usage("ideas", "ideas [theme]", "list ideas with their numbers and votes"),
-    Usage("edit", "edit <id> <text>", "rewrite your idea while its theme collects ideas"),
-    Usage("withdraw", "withdraw <id>", "take your idea back: off the plan, its votes returned"),
-    Usage("vote", "vote <id>", "vote for an idea, e.g. `vote 12`"),
-    Usage("unvote", "unvote <id>", "take your vote back"),
-    Usage("assign", "assign <id> <actor> [style] [stage]", "say who should act on an idea", True),
-    Usage("unassign", "unassign <id>", "clear an idea's actor", True),
-    Usage("merge", "merge <id> into <id>", "make a near-duplicate part of another idea", True),
-    Usage(
-        "action",
-        'action <id> [status] [owner "<name>"] | action <id> note "<text>"',
-        "track an assigned idea: proposed, agreed, in-progress, done or dropped",
-    ),
-    Usage("open", "open <theme>", "take ideas and votes for a theme", True),
-    Usage("voting", "voting <theme>", "stop new ideas for a theme; votes go on", True),
-    Usage("close", "close <theme>", "stop ideas and votes: the theme's plan is final", True),
-    Usage("plan", "plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),
-    Usage("channel", "channel [audience]", "show, or set, whose voices this channel carries", True),
-    Usage("organisers", "organisers", "who can run the workshop"),
-    Usage(
-        "organisers here",
-        "organisers here",
-        "make this channel the organisers' channel: flags arrive here",
-        True,
-    ),
-    Usage("organiser", "organiser add|remove <user>", "make someone an organiser, or stop", True),
-    Usage("flag", "flag <id> <reason>", "ask organisers to look at an idea, saying why"),
-    Usage("flags", "flags", "open flags, oldest first", True),
-    Usage(
-        "hide",
-        "hide <id>",
-        "take an idea off the plan, listings and budgets (kept on record)",
-        True,
-    ),
-    Usage("unhide", "unhide <id>", "bring a hidden idea back", True),
-    Usage("history", "history <id>", "every change to an idea: what, who, when", True),
-    Usage("digest", "digest", "this channel's digest schedule and when the next one comes"),
-    Usage(
-        "digest set",
-        "digest weekly <day> <HH:MM> [zone] | digest daily <HH:MM> [zone]",
-        "send this channel a digest of the plan on a schedule, e.g. `digest weekly mon 09:00`",
-        True,
-    ),
-    Usage("digest now", "digest now", "post the digest here now", True),
-    Usage("digest off", "digest off", "stop this channel's digests", True),
-    Usage("my data", "my data", "everything stored about you"),
-    Usage("forget me", "forget me [confirm]", "erase your identity and your ideas"),
-    Usage("data", "data <user>", "everything stored about a participant, on request", True),
-    Usage("forget", "forget <user> [confirm]", "forget a participant, on request", True),
-)
+class Parsed:
+    """What a command line means, ready for its use case."""
 
-MAX_REASON_CHARS = 500
+    __slots__ = ()
 
-ALIASES = {"organizer": "organiser", "organizers": "organisers", "?": "help"}
-SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+C = TypeVar("C", bound=Parsed)
+
+
+def _anything(word: str, rest: str) -> bool:
+    return True
 
 
 @dataclass(frozen=True, slots=True)
-class Help:
+class Declared(Generic[C]):
+    """One command. `parse` gets the first word (after aliases) and the rest of the line;
+    `claims` lets two commands share a first word (`organisers`, `organisers here`);
+    `form_of` says which form a parsed line is, when there is more than one."""
+
+    words: tuple[str, ...]
+    forms: tuple[Form, ...]
+    parse: Callable[[str, str], C]
+    run: Callable[[Workshop, Context, C], Awaitable[list[Reply]]]
+    form_of: Callable[[C, Context], Form] | None = None
+    claims: Callable[[str, str], bool] = _anything
+
+    def form(self, cmd: C, ctx: Context) -> Form:
+        """The form `cmd` was typed in, which says who may use it."""
+        return self.form_of(cmd, ctx) if self.form_of else self.forms[0]
+
+    async def enact(self, ws: Workshop, ctx: Context, cmd: C) -> list[Reply]:
+        """Refuse a form only organisers may use before its use case runs; then run it."""
+        form = self.form(cmd, ctx)
+        if form.organisers is not None:
+            await ws.require_organiser(ctx, form.organisers)
+        return await self.run(ws, ctx, cmd)
+
+
+@dataclass(frozen=True, slots=True)
+class Help(Parsed):
     """`help`: the commands this user may use."""
 
 
 @dataclass(frozen=True, slots=True)
-class Themes:
+class Themes(Parsed):
     """`themes`: the themes and their challenges."""
 
 
 @dataclass(frozen=True, slots=True)
-class PostPrompt:
+class PostPrompt(Parsed):
     theme: str
     n: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class AddIdea:
+class AddIdea(Parsed):
     """`text` is everything typed after `idea`; it may open with a `<theme>:` tag."""
 
     text: str
 
 
 @dataclass(frozen=True, slots=True)
-class EditIdea:
+class EditIdea(Parsed):
     """`edit <id> <text>`: the author rewrites their idea."""
 
     number: int
@@ -124,29 +130,29 @@ class EditIdea:
 
 
 @dataclass(frozen=True, slots=True)
-class Withdraw:
+class Withdraw(Parsed):
     """`withdraw <id>`: the author takes their idea back."""
 
     number: int
 
 
 @dataclass(frozen=True, slots=True)
-class ListIdeas:
+class ListIdeas(Parsed):
     theme: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Vote:
+class Vote(Parsed):
     number: int
 
 
 @dataclass(frozen=True, slots=True)
-class Unvote:
+class Unvote(Parsed):
     number: int
 
 
 @dataclass(frozen=True, slots=True)
-class Assign:
+class Assign(Parsed):
     number: int
     actor: str
     style: str | None = None
@@ -154,18 +160,18 @@ class Assign:
 
 
 @dataclass(frozen=True, slots=True)
-class Unassign:
+class Unassign(Parsed):
     number: int
 
 
 @dataclass(frozen=True, slots=True)
-class Merge:
+class Merge(Parsed):
     source: int
     target: int
 
 
 @dataclass(frozen=True, slots=True)
-class Action:
+class Action(Parsed):
     """`action 12` shows it; with a status and/or owner it changes; `note` adds progress."""
 
     number: int
@@ -175,61 +181,61 @@ class Action:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangePhase:
+class ChangePhase(Parsed):
     theme: str
     phase: str  # "open", "voting" or "close", as typed
 
 
 @dataclass(frozen=True, slots=True)
-class ShowPlan:
+class ShowPlan(Parsed):
     theme: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class SetChannel:
+class SetChannel(Parsed):
     audience: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class ListOrganisers:
+class ListOrganisers(Parsed):
     """`organisers`: who organises."""
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeOrganiser:
+class ChangeOrganiser(Parsed):
     add: bool
     user: str
 
 
 @dataclass(frozen=True, slots=True)
-class OrganisersHere:
+class OrganisersHere(Parsed):
     """`organisers here`: this channel receives organisers' notices."""
 
 
 @dataclass(frozen=True, slots=True)
-class FlagIdea:
+class FlagIdea(Parsed):
     number: int
     reason: str
 
 
 @dataclass(frozen=True, slots=True)
-class ListFlags:
+class ListFlags(Parsed):
     """`flags`: open flags, for organisers."""
 
 
 @dataclass(frozen=True, slots=True)
-class Hide:
+class Hide(Parsed):
     number: int
     hidden: bool  # False: unhide
 
 
 @dataclass(frozen=True, slots=True)
-class History:
+class History(Parsed):
     number: int
 
 
 @dataclass(frozen=True, slots=True)
-class Digest:
+class Digest(Parsed):
     """`digest` (show), `digest now`, `digest off`, or a schedule: `daily …` / `weekly …`
     (its words are checked by bot.core.schedule, which knows the programme's time zone)."""
 
@@ -238,122 +244,19 @@ class Digest:
 
 
 @dataclass(frozen=True, slots=True)
-class ShowData:
+class ShowData(Parsed):
     """`my data` (user None) or, for organisers, `data <user>`."""
 
     user: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class Forget:
+class Forget(Parsed):
     """`forget me` (user None) or, for organisers, `forget <user>`; nothing happens until
     `confirmed`."""
 
     user: str | None
     confirmed: bool
-
-
-Parsed = (
-    Help
-    | Themes
-    | PostPrompt
-    | AddIdea
-    | EditIdea
-    | Withdraw
-    | ListIdeas
-    | Vote
-    | Unvote
-    | Assign
-    | Unassign
-    | Merge
-    | ChangePhase
-    | Action
-    | ShowPlan
-    | SetChannel
-    | ListOrganisers
-    | ChangeOrganiser
-    | OrganisersHere
-    | FlagIdea
-    | ListFlags
-    | Hide
-    | History
-    | Digest
-    | ShowData
-    | Forget
-)
-
-
-def usage(word: str) -> Usage:
-    return next(u for u in USAGES if u.word == word)
-
-
-def parse(text: str) -> Parsed:
-    """Parse one command line; raises GrammarError with a friendly hint when it cannot."""
-    stripped = text.strip()
-    if not stripped:
-        return Help()
-    head, _, rest = stripped.partition(" ")
-    word = head.lower()
-    word = ALIASES.get(word, word)
-    rest = rest.strip()
-    match word:
-        case "help":
-            return Help()
-        case "themes":
-            return Themes()
-        case "prompt":
-            return _prompt(rest)
-        case "idea":
-            return _idea(rest)
-        case "ideas":
-            return ListIdeas(rest or None)
-        case "edit":
-            return _edit(rest)
-        case "withdraw":
-            return Withdraw(idea_number(rest, "withdraw"))
-        case "vote":
-            return Vote(idea_number(rest, "vote"))
-        case "unvote":
-            return Unvote(idea_number(rest, "unvote"))
-        case "assign":
-            return _assign(rest)
-        case "unassign":
-            return Unassign(idea_number(rest, "unassign"))
-        case "merge":
-            return _merge(rest)
-        case "action":
-            return _action(rest)
-        case "open" | "voting" | "close":
-            if not rest:
-                raise GrammarError(f"Which theme? {_hint(word)}. Type `themes` to see them.")
-            return ChangePhase(rest, word)
-        case "plan":
-            return ShowPlan(rest or None)
-        case "channel":
-            return SetChannel(rest or None)
-        case "organisers":
-            return OrganisersHere() if rest.lower() == "here" else ListOrganisers()
-        case "organiser":
-            return _organiser(rest)
-        case "flag":
-            return _flag(rest)
-        case "flags":
-            return ListFlags()
-        case "hide" | "unhide":
-            return Hide(idea_number(rest, word), hidden=word == "hide")
-        case "history":
-            return History(idea_number(rest, "history"))
-        case "digest":
-            return _digest(rest)
-        case "my" if rest.lower() == "data":
-            return ShowData()
-        case "data":
-            if not rest:
-                raise GrammarError(f"Whose data? {_hint('data')}, e.g. `data slack:U123ABC`.")
-            return ShowData(rest)
-        case "forget":
-            return _forget(rest)
-    raise GrammarError(f"I don't know the command '{head}'. Type `help` to see what you can do.")
 
 
 def tokens(text: str) -> list[str]:
@@ -365,7 +268,8 @@ def tokens(text: str) -> list[str]:
 
 
 def _hint(word: str) -> str:
-    return f"Usage: `{usage(word).syntax}`"
+    syntaxes = [f.syntax for d in COMMANDS for f in d.forms if f.word == word]
+    return f"Usage: `{' | '.join(syntaxes) or word + ' <id>'}`"
 
 
 def idea_number(text: str, word: str = "vote") -> int:
@@ -378,30 +282,6 @@ def idea_number(text: str, word: str = "vote") -> int:
     return int(match.group(1))
 
 
-def _prompt(rest: str) -> PostPrompt:
-    parts = tokens(rest)
-    if not parts:
-        raise GrammarError(f"Which theme? {_hint('prompt')}. Type `themes` to see them.")
-    if len(parts) > 1 and re.fullmatch(r"\d{1,4}", parts[-1]):
-        return PostPrompt(" ".join(parts[:-1]), int(parts[-1]))
-    return PostPrompt(" ".join(parts))
-
-
-def _idea(rest: str) -> AddIdea:
-    if not rest:
-        raise GrammarError(f"Your idea is empty. {_hint('idea')}.")
-    return AddIdea(rest)
-
-
-def _edit(rest: str) -> EditIdea:
-    number = idea_number(rest, "edit")
-    parts = rest.split(None, 1)
-    text = parts[1].strip() if len(parts) > 1 else ""
-    if not text:
-        raise GrammarError(f"What should #{number} say? {_hint('edit')}.")
-    return EditIdea(number, text)
-
-
 def theme_tag(text: str) -> tuple[str | None, str]:
     """Split a leading `<theme>:` tag from an idea; the caller decides whether it names a theme."""
     match = re.fullmatch(r"\s*([\w\- ]{1,40}):\s+(\S.*)", text, flags=re.DOTALL)
@@ -410,7 +290,39 @@ def theme_tag(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _assign(rest: str) -> Assign:
+def _unquote(text: str) -> str:
+    """ "Bath Spa University" → Bath Spa University; straight or curly quotes."""
+    stripped = text.strip().translate(SMART_QUOTES)
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        return stripped[1:-1]
+    return stripped
+
+
+def _prompt(word: str, rest: str) -> PostPrompt:
+    parts = tokens(rest)
+    if not parts:
+        raise GrammarError(f"Which theme? {_hint('prompt')}. Type `themes` to see them.")
+    if len(parts) > 1 and re.fullmatch(r"\d{1,4}", parts[-1]):
+        return PostPrompt(" ".join(parts[:-1]), int(parts[-1]))
+    return PostPrompt(" ".join(parts))
+
+
+def _idea(word: str, rest: str) -> AddIdea:
+    if not rest:
+        raise GrammarError(f"Your idea is empty. {_hint('idea')}.")
+    return AddIdea(rest)
+
+
+def _edit(word: str, rest: str) -> EditIdea:
+    number = idea_number(rest, "edit")
+    parts = rest.split(None, 1)
+    text = parts[1].strip() if len(parts) > 1 else ""
+    if not text:
+        raise GrammarError(f"What should #{number} say? {_hint('edit')}.")
+    return EditIdea(number, text)
+
+
+def _assign(word: str, rest: str) -> Assign:
     parts = tokens(rest)
     number = idea_number(rest, "assign")
     if len(parts) < 2:
@@ -420,14 +332,14 @@ def _assign(rest: str) -> Assign:
     return Assign(number, parts[1], style, stage)
 
 
-def _merge(rest: str) -> Merge:
+def _merge(word: str, rest: str) -> Merge:
     parts = rest.split()
     if len(parts) != 3 or parts[1].lower() != "into":
         raise GrammarError(f"{_hint('merge')}, e.g. `merge 12 into 7`.")
     return Merge(idea_number(parts[0], "merge"), idea_number(parts[2], "merge"))
 
 
-def _action(rest: str) -> Action:
+def _action(word: str, rest: str) -> Action:
     number = idea_number(rest, "action")
     after = rest.split(None, 1)[1].strip() if len(rest.split(None, 1)) > 1 else ""
     head, _, tail = after.partition(" ")
@@ -446,15 +358,20 @@ def _action(rest: str) -> Action:
     return Action(number, after.strip() or None, owner)
 
 
-def _unquote(text: str) -> str:
-    """ "Bath Spa University" → Bath Spa University; straight or curly quotes."""
-    stripped = text.strip().translate(SMART_QUOTES)
-    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
-        return stripped[1:-1]
-    return stripped
+def _phase(word: str, rest: str) -> ChangePhase:
+    if not rest:
+        raise GrammarError(f"Which theme? {_hint(word)}. Type `themes` to see them.")
+    return ChangePhase(rest, word)
 
 
-def _flag(rest: str) -> FlagIdea:
+def _organiser(word: str, rest: str) -> ChangeOrganiser:
+    parts = tokens(rest)
+    if len(parts) != 2 or parts[0].lower() not in ("add", "remove"):
+        raise GrammarError(f"{_hint('organiser')}, e.g. `organiser add slack:U123ABC`.")
+    return ChangeOrganiser(add=parts[0].lower() == "add", user=parts[1])
+
+
+def _flag(word: str, rest: str) -> FlagIdea:
     number = idea_number(rest, "flag")
     reason = rest.split(None, 1)[1].strip() if len(rest.split(None, 1)) > 1 else ""
     if not reason:
@@ -469,7 +386,7 @@ def _flag(rest: str) -> FlagIdea:
     return FlagIdea(number, reason)
 
 
-def _digest(rest: str) -> Digest:
+def _digest(word: str, rest: str) -> Digest:
     words = rest.split()
     if not words:
         return Digest("show")
@@ -484,7 +401,13 @@ def _digest(rest: str) -> Digest:
     )
 
 
-def _forget(rest: str) -> Forget:
+def _data(word: str, rest: str) -> ShowData:
+    if not rest:
+        raise GrammarError(f"Whose data? {_hint('data')}, e.g. `data slack:U123ABC`.")
+    return ShowData(rest)
+
+
+def _forget(word: str, rest: str) -> Forget:
     parts = rest.split()
     confirmed = len(parts) == 2 and parts[1].lower() == "confirm"
     if not parts or len(parts) > 2 or (len(parts) == 2 and not confirmed):
@@ -492,8 +415,324 @@ def _forget(rest: str) -> Forget:
     return Forget(None if parts[0].lower() == "me" else parts[0], confirmed)
 
 
-def _organiser(rest: str) -> ChangeOrganiser:
-    parts = tokens(rest)
-    if len(parts) != 2 or parts[0].lower() not in ("add", "remove"):
-        raise GrammarError(f"{_hint('organiser')}, e.g. `organiser add slack:U123ABC`.")
-    return ChangeOrganiser(add=parts[0].lower() == "add", user=parts[1])
+def _yours(ctx: Context, user: str | None) -> bool:
+    """`data`/`forget` about yourself, typed as `me` or as your own id."""
+    return user is None or people.participant_key(ctx, user) == ctx.who.key
+
+
+async def _help(ws: Workshop, ctx: Context, cmd: Help) -> list[Reply]:
+    organiser = await ws.is_organiser(ctx)
+    lines = tuple(f"`{f.syntax}` — {f.summary}" for f in usable_forms(organiser))
+    return [Say(cards.help_card(ws.playbook, lines, organiser), Delivery.PRIVATE)]
+
+
+async def _run_action(ws: Workshop, ctx: Context, cmd: Action) -> list[Reply]:
+    if cmd.note is not None:
+        return await actions.add_note(ws, ctx, cmd.number, cmd.note)
+    if cmd.status is None and cmd.owner is None:
+        return await actions.history(ws, ctx, cmd.number)
+    return await actions.update(ws, ctx, cmd.number, cmd.status, cmd.owner)
+
+
+def _action_form(cmd: Action, ctx: Context) -> Form:
+    if cmd.note is not None:
+        return ACTION_NOTE
+    return ACTION_SHOW if cmd.status is None and cmd.owner is None else ACTION_UPDATE
+
+
+def _number(make: Callable[[int], C]) -> Callable[[str, str], C]:
+    """The parser of a command that takes one idea number."""
+    return lambda word, rest: make(idea_number(rest, word))
+
+
+def _digest_form(cmd: Digest, ctx: Context) -> Form:
+    if cmd.action == "set":
+        return DIGEST_WEEKLY if cmd.schedule[0].lower() == "weekly" else DIGEST_DAILY
+    return {"show": DIGEST_SHOW, "now": DIGEST_NOW, "off": DIGEST_OFF}[cmd.action]
+
+
+ACTION_SHOW = Form("action <id>", "an assigned idea's status, owner and progress notes")
+ACTION_UPDATE = Form(
+    'action <id> [status] [owner "<name>"]',
+    "track an assigned idea: proposed, agreed, in-progress, done or dropped",
+    "update actions",
+)
+ACTION_NOTE = Form(
+    'action <id> note "<text>"',
+    "add a dated progress note to an assigned idea",
+    "add progress notes",
+)
+PHASES = (
+    Form("open <theme>", "take ideas and votes for a theme", "change a theme's phase"),
+    Form("voting <theme>", "stop new ideas for a theme; votes go on", "change a theme's phase"),
+    Form(
+        "close <theme>", "stop ideas and votes: the theme's plan is final", "change a theme's phase"
+    ),
+)
+CHANNEL_SHOW = Form("channel", "whose voices this channel carries")
+CHANNEL_SET = Form(
+    "channel <audience>", "set whose voices this channel carries", "set a channel's audience"
+)
+HIDE = Form(
+    "hide <id>",
+    "take an idea off the plan, listings and budgets (kept on record)",
+    "hide or unhide ideas",
+)
+UNHIDE = Form("unhide <id>", "bring a hidden idea back", "hide or unhide ideas")
+DIGEST_SHOW = Form("digest", "this channel's digest schedule and when the next one comes")
+DIGEST_WEEKLY = Form(
+    "digest weekly <day> <HH:MM> [zone]",
+    "send this channel a digest of the plan every week, e.g. `digest weekly mon 09:00`",
+    "schedule digests",
+)
+DIGEST_DAILY = Form(
+    "digest daily <HH:MM> [zone]",
+    "send this channel a digest of the plan every day, e.g. `digest daily 17:30`",
+    "schedule digests",
+)
+DIGEST_NOW = Form("digest now", "post the digest here now", "post digests")
+DIGEST_OFF = Form("digest off", "stop this channel's digests", "stop digests")
+MY_DATA = Form("my data", "everything stored about you")
+DATA_OF = Form(
+    "data <user>", "everything stored about a participant, on request", "see someone else's data"
+)
+FORGET_ME = Form("forget me [confirm]", "erase your identity and your ideas")
+FORGET_USER = Form(
+    "forget <user> [confirm]", "forget a participant, on request", "forget someone else"
+)
+
+COMMANDS: tuple[Declared[Any], ...] = (
+    Declared(
+        ("help",),
+        (Form("help", "what you can do here"),),
+        lambda word, rest: Help(),
+        _help,
+    ),
+    Declared(
+        ("themes",),
+        (Form("themes", "the themes, their keys and challenge questions"),),
+        lambda word, rest: Themes(),
+        lambda ws, ctx, cmd: planning.show_themes(ws, ctx),
+    ),
+    Declared(
+        ("prompt",),
+        (
+            Form(
+                "prompt <theme> [n]",
+                "post the next (or n-th) challenge of a theme here",
+                "post prompts",
+            ),
+        ),
+        _prompt,
+        lambda ws, ctx, cmd: prompts.post_prompt(ws, ctx, cmd.theme, cmd.n),
+    ),
+    Declared(
+        ("idea",),
+        (Form("idea [<theme>:] <text>", "add an idea to this channel's latest prompt"),),
+        _idea,
+        lambda ws, ctx, cmd: ideas.idea_command(ws, ctx, cmd.text, *theme_tag(cmd.text)),
+    ),
+    Declared(
+        ("ideas",),
+        (Form("ideas [theme]", "list ideas with their numbers and votes"),),
+        lambda word, rest: ListIdeas(rest or None),
+        lambda ws, ctx, cmd: ideas.list_ideas(ws, ctx, cmd.theme),
+    ),
+    Declared(
+        ("edit",),
+        (Form("edit <id> <text>", "rewrite your idea while its theme collects ideas"),),
+        _edit,
+        lambda ws, ctx, cmd: editing.edit(ws, ctx, cmd.number, cmd.text),
+    ),
+    Declared(
+        ("withdraw",),
+        (Form("withdraw <id>", "take your idea back: off the plan, its votes returned"),),
+        _number(Withdraw),
+        lambda ws, ctx, cmd: editing.withdraw(ws, ctx, cmd.number),
+    ),
+    Declared(
+        ("vote",),
+        (Form("vote <id>", "vote for an idea, e.g. `vote 12`"),),
+        _number(Vote),
+        lambda ws, ctx, cmd: votes.vote(ws, ctx, cmd.number),
+    ),
+    Declared(
+        ("unvote",),
+        (Form("unvote <id>", "take your vote back"),),
+        _number(Unvote),
+        lambda ws, ctx, cmd: votes.unvote(ws, ctx, cmd.number),
+    ),
+    Declared(
+        ("assign",),
+        (
+            Form(
+                "assign <id> <actor> [style] [stage]",
+                "say who should act on an idea",
+                "assign ideas",
+            ),
+        ),
+        _assign,
+        lambda ws, ctx, cmd: assignment.assign(
+            ws, ctx, cmd.number, cmd.actor, cmd.style, cmd.stage
+        ),
+    ),
+    Declared(
+        ("unassign",),
+        (Form("unassign <id>", "clear an idea's actor", "assign ideas"),),
+        _number(Unassign),
+        lambda ws, ctx, cmd: assignment.unassign(ws, ctx, cmd.number),
+    ),
+    Declared(
+        ("merge",),
+        (
+            Form(
+                "merge <id> into <id>",
+                "make a near-duplicate part of another idea",
+                "merge ideas",
+            ),
+        ),
+        _merge,
+        lambda ws, ctx, cmd: duplicates.merge(ws, ctx, cmd.source, cmd.target),
+    ),
+    Declared(
+        ("action",),
+        (ACTION_SHOW, ACTION_UPDATE, ACTION_NOTE),
+        _action,
+        _run_action,
+        form_of=_action_form,
+    ),
+    Declared(
+        ("open", "voting", "close"),
+        PHASES,
+        _phase,
+        lambda ws, ctx, cmd: phases.change(ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase]),
+        form_of=lambda cmd, ctx: next(f for f in PHASES if f.word == cmd.phase),
+    ),
+    Declared(
+        ("plan",),
+        (Form("plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),),
+        lambda word, rest: ShowPlan(rest or None),
+        lambda ws, ctx, cmd: planning.show_plan(ws, ctx, cmd.theme),
+    ),
+    Declared(
+        ("channel",),
+        (CHANNEL_SHOW, CHANNEL_SET),
+        lambda word, rest: SetChannel(rest or None),
+        lambda ws, ctx, cmd: people.channel_audience(ws, ctx, cmd.audience),
+        form_of=lambda cmd, ctx: CHANNEL_SHOW if cmd.audience is None else CHANNEL_SET,
+    ),
+    Declared(
+        ("organisers",),
+        (Form("organisers", "who can run the workshop"),),
+        lambda word, rest: ListOrganisers(),
+        lambda ws, ctx, cmd: people.list_organisers(ws, ctx),
+        claims=lambda word, rest: rest.lower() != "here",
+    ),
+    Declared(
+        ("organisers",),
+        (
+            Form(
+                "organisers here",
+                "make this channel the organisers' channel: flags arrive here",
+                "choose the organisers' channel",
+            ),
+        ),
+        lambda word, rest: OrganisersHere(),
+        lambda ws, ctx, cmd: moderation.organisers_here(ws, ctx),
+        claims=lambda word, rest: rest.lower() == "here",
+    ),
+    Declared(
+        ("organiser",),
+        (
+            Form(
+                "organiser add|remove <user>",
+                "make someone an organiser, or stop",
+                "change who organises",
+            ),
+        ),
+        _organiser,
+        lambda ws, ctx, cmd: people.change_organiser(ws, ctx, cmd.add, cmd.user),
+    ),
+    Declared(
+        ("flag",),
+        (Form("flag <id> <reason>", "ask organisers to look at an idea, saying why"),),
+        _flag,
+        lambda ws, ctx, cmd: moderation.flag(ws, ctx, cmd.number, cmd.reason),
+    ),
+    Declared(
+        ("flags",),
+        (Form("flags", "open flags, oldest first", "see flags"),),
+        lambda word, rest: ListFlags(),
+        lambda ws, ctx, cmd: moderation.list_flags(ws, ctx),
+    ),
+    Declared(
+        ("hide", "unhide"),
+        (HIDE, UNHIDE),
+        lambda word, rest: Hide(idea_number(rest, word), hidden=word == "hide"),
+        lambda ws, ctx, cmd: moderation.hide(ws, ctx, cmd.number, cmd.hidden),
+        form_of=lambda cmd, ctx: HIDE if cmd.hidden else UNHIDE,
+    ),
+    Declared(
+        ("history",),
+        (
+            Form(
+                "history <id>",
+                "every change to an idea: what, who, when",
+                "see an idea's history",
+            ),
+        ),
+        _number(History),
+        lambda ws, ctx, cmd: moderation.history(ws, ctx, cmd.number),
+    ),
+    Declared(
+        ("digest",),
+        (DIGEST_SHOW, DIGEST_WEEKLY, DIGEST_DAILY, DIGEST_NOW, DIGEST_OFF),
+        _digest,
+        lambda ws, ctx, cmd: digests.command(ws, ctx, cmd.action, cmd.schedule),
+        form_of=_digest_form,
+    ),
+    Declared(
+        ("my", "data"),
+        (MY_DATA, DATA_OF),
+        lambda word, rest: ShowData() if word == "my" else _data(word, rest),
+        lambda ws, ctx, cmd: personal.show_data(ws, ctx, cmd.user),
+        form_of=lambda cmd, ctx: MY_DATA if _yours(ctx, cmd.user) else DATA_OF,
+        claims=lambda word, rest: word == "data" or rest.lower() == "data",
+    ),
+    Declared(
+        ("forget",),
+        (FORGET_ME, FORGET_USER),
+        _forget,
+        lambda ws, ctx, cmd: personal.forget(ws, ctx, cmd.user, cmd.confirmed),
+        form_of=lambda cmd, ctx: FORGET_ME if _yours(ctx, cmd.user) else FORGET_USER,
+    ),
+)
+
+FORMS: tuple[Form, ...] = tuple(f for d in COMMANDS for f in d.forms)
+
+
+def usable_forms(organiser: bool) -> tuple[Form, ...]:
+    """The forms `help` shows: all of them to organisers, the rest to everyone else."""
+    return tuple(f for f in FORMS if organiser or f.organisers is None)
+
+
+def declared(text: str) -> tuple[Declared[Any], Parsed]:
+    """The declaration a command line selects, and what the line means to it."""
+    head, _, rest = (text.strip() or "help").partition(" ")
+    word = ALIASES.get(head.lower(), head.lower())
+    rest = rest.strip()
+    for command in COMMANDS:
+        if word in command.words and command.claims(word, rest):
+            return command, command.parse(word, rest)
+    raise GrammarError(f"I don't know the command '{head}'. Type `help` to see what you can do.")
+
+
+def parse(text: str) -> Parsed:
+    """Parse one command line; raises GrammarError with a friendly hint when it cannot."""
+    return declared(text)[1]
+
+
+async def enact(ws: Workshop, ctx: Context, text: str) -> list[Reply]:
+    """Parse one command line, refuse it if only organisers may use its form, then run it."""
+    command, cmd = declared(text)
+    return await command.enact(ws, ctx, cmd)

@@ -139,11 +139,12 @@ def _lifecycle(
         socket = None
         if edge.settings.app_token:
             socket = AsyncSocketModeHandler(edge.bolt, edge.settings.app_token)
-            await socket.connect_async()
+            # slack_bolt leaves its socket-mode handler's methods unannotated.
+            await socket.connect_async()  # type: ignore[no-untyped-call]
             log.info("slack socket mode connected")
         yield
         if socket is not None:
-            await socket.close_async()
+            await socket.close_async()  # type: ignore[no-untyped-call]
         # Work acked but not finished (a vote being stored) is finished before the core closes.
         try:
             await asyncio.wait_for(edge.tasks.idle(), DRAIN_SECONDS)

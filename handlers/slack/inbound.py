@@ -109,7 +109,7 @@ def _kind(name: str, *types: type) -> Check:
     return lambda value: None if isinstance(value, types) else f"is not {name}"
 
 
-def _obj(need: tuple[str, ...] = (), **fields: Check) -> Check:
+def _obj(*need: str, **fields: Check) -> Check:
     def check(value: Any) -> str | None:
         if not isinstance(value, dict):
             return "is not an object"
@@ -174,7 +174,7 @@ IDS: dict[str, Check] = {
 }
 PLACE = _obj(**IDS, ts=TEXT, thread_ts=TEXT, message_ts=TEXT)
 EVENT = _obj(
-    ("type",),
+    "type",
     **IDS,
     type=TEXT,
     subtype=TEXT,
@@ -190,7 +190,7 @@ EVENT = _obj(
     assistant_thread=PLACE,
 )
 OPTION = _obj(value=TEXT)
-ACTION = _obj(("action_id",), action_id=TEXT, block_id=TEXT, value=TEXT, selected_option=OPTION)
+ACTION = _obj("action_id", action_id=TEXT, block_id=TEXT, value=TEXT, selected_option=OPTION)
 ELEMENT = _obj(
     value=TEXT, selected_option=OPTION, selected_conversation=TEXT, selected_channel=TEXT
 )
@@ -225,16 +225,16 @@ ENVELOPE = _obj(
     authorizations=_items(_obj(**IDS)),
     response_urls=_items(_obj(response_url=TEXT)),
 )
-MODAL = _obj(("type", "callback_id"))
+MODAL = _obj("type", "callback_id")
 # What each kind of payload must carry for bolt to route it, and our decoders to read it.
 KINDS: dict[str, Check] = {
-    "event_callback": _obj(("event",)),
+    "event_callback": _obj("event"),
     "block_actions": _obj(
-        ("actions", "user"), actions=_items(ACTION, 1), user=HAS_ID, channel=HAS_ID
+        "actions", "user", actions=_items(ACTION, 1), user=HAS_ID, channel=HAS_ID
     ),
-    "view_submission": _obj(("view", "user"), view=MODAL, user=HAS_ID),
-    "view_closed": _obj(("view",), view=MODAL),
-    "url_verification": _obj(("challenge",)),
+    "view_submission": _obj("view", "user", view=MODAL, user=HAS_ID),
+    "view_closed": _obj("view", view=MODAL),
+    "url_verification": _obj("challenge"),
 }
 
 

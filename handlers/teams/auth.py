@@ -136,7 +136,7 @@ class _Configuration:
         self.APP_TENANTID = settings.tenant_id
 
 
-class StrictAuthentication(BotFrameworkAuthentication):
+class StrictAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]  # botbuilder has no types: its base class is Any
     """botbuilder's own authentication, with refusals normalised and connector clients reused."""
 
     def __init__(self, settings: TeamsSettings) -> None:
@@ -188,7 +188,8 @@ class StrictAuthentication(BotFrameworkAuthentication):
         return self._inner.create_bot_framework_client()
 
     def get_originating_audience(self) -> str:
-        return self._inner.get_originating_audience()
+        audience: str = self._inner.get_originating_audience()
+        return audience
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
         return await self._inner.authenticate_channel_request(auth_header)

@@ -38,7 +38,7 @@ STALE = "That card is out of date. Type `help` (after mentioning me) to see what
 NOTHING_CHOSEN = "Nothing changed: choose a different actor, style or stage, then press Save."
 
 
-class WorkshopBot(TeamsActivityHandler):
+class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has no types: its base class is Any
     """One per process; every conversation in every team, chat and 1:1 shares one programme."""
 
     def __init__(

@@ -142,7 +142,7 @@ def _code(answer: Json) -> str:
     return str(code)[:CODE_CHARS] if code else ""
 
 
-class _Reused(ConnectorFactory):
+class _Reused(ConnectorFactory):  # type: ignore[misc]  # botbuilder has no types: its base class is Any
     def __init__(self, inner: ConnectorFactory, connectors: Connectors) -> None:
         self._inner = inner
         self._connectors = connectors

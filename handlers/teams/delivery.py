@@ -91,7 +91,7 @@ def _delay(retry_after: str | None, attempt: int) -> float:
     if retry_after is not None:
         with contextlib.suppress(ValueError):  # not a number of seconds: back off instead
             return min(max(float(retry_after), 0.0), MAX_DELAY)
-    return min(FIRST_DELAY * 2**attempt, MAX_DELAY)
+    return min(FIRST_DELAY * 2.0**attempt, MAX_DELAY)
 
 
 class Deliveries:

@@ -41,8 +41,7 @@ def manifest(app_id: str, version: str, website: str = WEBSITE) -> dict[str, Any
             "00000000-0000-0000-0000-000000000000) from its Azure Bot registration."
         )
     commands = [
-        {"title": usage.word, "description": usage.summary[:128]}
-        for usage in grammar.USAGES[:COMMANDS]
+        {"title": form.word, "description": form.summary[:128]} for form in grammar.FORMS[:COMMANDS]
     ]
     return {
         "$schema": SCHEMA,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
-from bot.core import grammar, links
+from bot.core import links
 from bot.core.digest_cards import digest_card, moment_text, since_text
 from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription, SubscriptionState
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
@@ -38,8 +38,9 @@ REMOVED = "The app was removed from the conversation."
 UNINSTALLED = "The app was uninstalled from the workspace, or its access was revoked."
 
 
-async def command(ws: Workshop, ctx: Context, cmd: grammar.Digest) -> list[Reply]:
-    match cmd.action:
+async def command(ws: Workshop, ctx: Context, action: str, words: tuple[str, ...]) -> list[Reply]:
+    """`digest` with `action` "show", "now", "off", or "set" on a schedule of `words`."""
+    match action:
         case "show":
             return [note(await _describe(ws, ctx))]
         case "off":
@@ -52,7 +53,7 @@ async def command(ws: Workshop, ctx: Context, cmd: grammar.Digest) -> list[Reply
             return [Say(await _digest_now(ws, ctx), Delivery.CHANNEL)]
     await ws.require_organiser(ctx, "schedule digests")
     try:
-        schedule = parse(list(cmd.schedule), ws.playbook.timezone)
+        schedule = parse(list(words), ws.playbook.timezone)
     except ScheduleError as error:
         raise Refusal(f"{error} Nothing was changed.") from error
     now = ws.clock.now()

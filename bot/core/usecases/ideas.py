@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.core import cards, grammar
+from bot.core import cards
 from bot.core.chatter import is_chatter
 from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say, note
@@ -45,9 +45,11 @@ def check_text(text: str) -> str:
     return stripped
 
 
-async def idea_command(ws: Workshop, ctx: Context, typed: str) -> list[Reply]:
-    """`idea [<theme>:] <text>`: to the thread's prompt, the tagged theme, or the latest prompt."""
-    tag, body = grammar.theme_tag(typed)
+async def idea_command(
+    ws: Workshop, ctx: Context, typed: str, tag: str | None, body: str
+) -> list[Reply]:
+    """`idea [<theme>:] <text>`: to the thread's prompt, the tagged theme, or the latest prompt.
+    The grammar splits off the tag (`body` is the rest); whether it names a theme is ours."""
     theme_key = None
     if tag is not None:
         try:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot.core import cards
 from bot.core.domain import Participant
-from bot.core.interaction import Context, Delivery, Reply, Say, note
+from bot.core.interaction import Context, Delivery, Reply, note
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
-
-
-async def show_help(ws: Workshop, ctx: Context) -> list[Reply]:
-    return [Say(cards.help_card(ws.playbook, await ws.is_organiser(ctx)), Delivery.PRIVATE)]
 
 
 async def channel_audience(ws: Workshop, ctx: Context, typed: str | None) -> list[Reply]:

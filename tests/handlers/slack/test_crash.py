@@ -35,27 +35,29 @@ async def serving(
     """`howcanwe serve` on a free loopback port; yields its base URL and process; killed with
     SIGKILL on the way out if still running."""
     port = unused_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "serve",
-        env={
-            **os.environ,
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "DATABASE_URL": database_url,
-            "HOWCANWE_AUTO_MIGRATE": "true",
-            "HOWCANWE_IN_PROCESS_CLOCK": "false",
-            "HOWCANWE_ORGANISERS": "slack:UORG",
-            "SLACK_SIGNING_SECRET": rq.SECRET,
-            "SLACK_BOT_TOKEN": "xoxb-crash",
-            "SLACK_API_URL": fake.api_url,
-        },
-        cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=(cwd / "serve.log").open("ab"),  # kept beside the test's database, to read
-    )
+    # The server's log is kept beside the test's database, to read; the child has its own handle.
+    with (cwd / "serve.log").open("ab") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            env={
+                **os.environ,
+                "HOST": "127.0.0.1",
+                "PORT": str(port),
+                "DATABASE_URL": database_url,
+                "HOWCANWE_AUTO_MIGRATE": "true",
+                "HOWCANWE_IN_PROCESS_CLOCK": "false",
+                "HOWCANWE_ORGANISERS": "slack:UORG",
+                "SLACK_SIGNING_SECRET": rq.SECRET,
+                "SLACK_BOT_TOKEN": "xoxb-crash",
+                "SLACK_API_URL": fake.api_url,
+            },
+            cwd=cwd,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         await _until_healthy(base, process)
