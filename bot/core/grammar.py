@@ -420,10 +420,15 @@ def _yours(ctx: Context, user: str | None) -> bool:
     return user is None or people.participant_key(ctx, user) == ctx.who.key
 
 
+def help_lines(organiser: bool) -> tuple[str, ...]:
+    """One line per command form this user may use, as `help` lists them."""
+    return tuple(f"`{f.syntax}` — {f.summary}" for f in usable_forms(organiser))
+
+
 async def _help(ws: Workshop, ctx: Context, cmd: Help) -> list[Reply]:
     organiser = await ws.is_organiser(ctx)
-    lines = tuple(f"`{f.syntax}` — {f.summary}" for f in usable_forms(organiser))
-    return [Say(cards.help_card(ws.playbook, lines, organiser), Delivery.PRIVATE)]
+    card = cards.help_card(ws.playbook, help_lines(organiser), organiser)
+    return [Say(card, Delivery.PRIVATE)]
 
 
 async def _run_action(ws: Workshop, ctx: Context, cmd: Action) -> list[Reply]:

@@ -26,7 +26,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.core import cards, digest_cards, moderation_cards
+from bot.core import cards, digest_cards, grammar, moderation_cards
 from bot.core.digest import DigestFigures, DigestIdea, Participation, ThemeFigures
 from bot.core.domain import (
     ActionNote,
@@ -230,7 +230,9 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
         cards.plan_card(p, plan_of(p, f), LINK),
     ],
     "cards.themes_card": lambda p, f: [cards.themes_card(p, {})],
-    "cards.help_card": lambda p, f: [cards.help_card(p, True), cards.help_card(p, False)],
+    "cards.help_card": lambda p, f: [
+        cards.help_card(p, grammar.help_lines(who), who) for who in (True, False)
+    ],
     "digest_cards.digest_card": lambda p, f: [
         digest_cards.digest_card(p, digest_figures(p, f), "Europe/London", LINK)
     ],
