@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, select, update
 from bot.core import domain
 from bot.core.digest import DigestFigures
 from bot.core.schedule import Schedule
-from storage import digests
+from storage import digest_figures, digests
 from storage import models as m
 from storage.store import Store
 
@@ -177,6 +177,6 @@ class SqlDigests(Store):
         self, programme: str, since: datetime, until: datetime
     ) -> DigestFigures:
         def tx(conn: Connection) -> DigestFigures:
-            return digests.figures(conn, self._programme_id(conn, programme), since, until)
+            return digest_figures.figures(conn, self._programme_id(conn, programme), since, until)
 
         return await self._read(tx)

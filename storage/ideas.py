@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, delete, insert, select, update
 
 from bot.core import domain
+from bot.core.plan import rank
 from storage import models as m
 from storage.store import EDITED, Store
 
@@ -135,7 +136,7 @@ class SqlIdeas(Store):
         def tx(conn: Connection) -> Any:
             pid = self._programme_id(conn, programme)
             found = self._ideas(conn, pid, theme_key=theme_key)
-            return sorted(found, key=lambda i: (-i.votes, i.number))
+            return list(rank(found))
 
         return await self._read(tx)
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core import domain
+from bot.core.ballots import Ballot, Kind, tells_tally
 from bot.core.domain import VoteResult
 from bot.core.ports import Clock
 from storage import ballots
@@ -28,9 +29,7 @@ class SqlVotes(Store):
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         super().__init__(engine, clock)
-        self._ballots: Batcher[str, ballots.Ballot, VoteResult] = Batcher(
-            self._count, self._side_by_side
-        )
+        self._ballots: Batcher[str, Ballot, VoteResult] = Batcher(self._count, self._side_by_side)
 
     async def close(self) -> None:
         await self._ballots.idle()
@@ -45,13 +44,13 @@ class SqlVotes(Store):
         budget: int,
         tally: bool = False,
     ) -> VoteResult:
-        ballot = ballots.Ballot(ballots.Kind.CAST, number, voter, where, budget, tally)
+        ballot = Ballot(Kind.CAST, number, voter, where, budget, tally)
         return await self._ballots.submit(programme, ballot)
 
     async def unvote(
         self, programme: str, number: int, voter: domain.Participant, tally: bool = False
     ) -> VoteResult:
-        ballot = ballots.Ballot(ballots.Kind.RETRACT, number, voter, tally=tally)
+        ballot = Ballot(Kind.RETRACT, number, voter, tally=tally)
         return await self._ballots.submit(programme, ballot)
 
     async def toggle(
@@ -64,12 +63,10 @@ class SqlVotes(Store):
         at: datetime,
         double_click: timedelta,
     ) -> VoteResult:
-        ballot = ballots.Ballot(
-            ballots.Kind.TOGGLE, number, voter, where, budget, at=at, double_click=double_click
-        )
+        ballot = Ballot(Kind.TOGGLE, number, voter, where, budget, at=at, double_click=double_click)
         return await self._ballots.submit(programme, ballot)
 
-    async def _count(self, programme: str, batch: list[ballots.Ballot]) -> list[VoteResult]:
+    async def _count(self, programme: str, batch: list[Ballot]) -> list[VoteResult]:
         """One batch of votes and unvotes (see `storage.ballots`)."""
 
         def tx(conn: Connection) -> list[VoteResult]:
@@ -80,7 +77,7 @@ class SqlVotes(Store):
             audiences = {where: self._channel_row(conn, pid, where)[2] for where in places}
             now = self._clock.now()
             results = ballots.count(conn, self._dialect, pid, now, batch, voters, audiences)
-            told = [ballots.tells_tally(b, r) for b, r in zip(batch, results, strict=True)]
+            told = [tells_tally(b, r) for b, r in zip(batch, results, strict=True)]
             wanted = {r.number for r, tell in zip(results, told, strict=True) if tell and r.number}
             if not wanted:
                 return results

@@ -215,7 +215,7 @@ class IdeaStore(Protocol):
 
 
 class VoteStore(Protocol):
-    """Votes, each batch decided in one transaction (`storage.ballots`)."""
+    """Votes: read and written in the transaction that `bot.core.ballots` decides them in."""
 
     async def vote(
         self,
