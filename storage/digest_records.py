@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -16,8 +15,6 @@ from bot.core.schedule import Schedule
 from storage import digest_figures, digests
 from storage import models as m
 from storage.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class SqlDigests(Store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any
 
@@ -10,8 +9,6 @@ from sqlalchemy import Connection, delete, select
 
 from storage import models as m
 from storage.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class SqlHousekeeping(Store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,8 +11,6 @@ from bot.core import domain
 from bot.core.plan import rank
 from storage import models as m
 from storage.store import EDITED, Store
-
-log = logging.getLogger(__name__)
 
 
 def _checkable(query: Select[Any], pid: int, after: int) -> Select[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from sqlalchemy import Connection, select, update
@@ -11,8 +10,6 @@ from bot.core import domain
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class SqlModeration(Store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +10,6 @@ from sqlalchemy import Connection, delete, select, update
 from bot.core import domain
 from storage import models as m
 from storage.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class SqlPeople(Store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,8 +15,6 @@ from storage import models as m
 from storage import participation_queries as participation_sql
 from storage.database import as_utc as _utc
 from storage.store import Store
-
-log = logging.getLogger(__name__)
 
 
 class SqlPlanning(Store):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,9 +17,6 @@ from storage import vote_queries as votes_sql
 from storage.batcher import Batcher
 from storage.database import as_utc as _utc
 from storage.store import Store
-
-log = logging.getLogger(__name__)
-
 
 PROMPT_COLUMNS = (
     m.Prompt.id,

@@ -3,7 +3,6 @@ programme, participant, channel and idea reads that many transactions need."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -22,8 +21,6 @@ SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a se
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
 EDITED = "idea.edited"  # a history entry that keeps an idea's earlier text (`was`)
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -13,9 +12,6 @@ from bot.core import domain
 from storage import models as m
 from storage import vote_queries as votes_sql
 from storage.store import Store
-
-log = logging.getLogger(__name__)
-
 
 # A turn being handled is a processed_events row of its own, under the platform name with this
 # suffix, until the turn is handled (its row then moves to the platform's name) or released.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -16,8 +15,6 @@ from bot.core.ports import Clock
 from storage import ballots
 from storage.batcher import Batcher
 from storage.store import Store
-
-log = logging.getLogger(__name__)
 
 
 def _place_order(where: domain.ConversationRef) -> tuple[str, str, str]:
