@@ -12,7 +12,6 @@ from bot.core.workshop import Refusal, Workshop, no_such_idea
 async def assign(
     ws: Workshop, ctx: Context, number: int, actor: str, style: str | None, stage: str | None
 ) -> list[Reply]:
-    await ws.require_organiser(ctx, "assign ideas")
     chosen = ws.actor(actor)
     style_key = ws.style(style).key if style else None
     stage_key = ws.stage(stage).key if stage else None
@@ -25,7 +24,6 @@ async def assign(
 
 
 async def unassign(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    await ws.require_organiser(ctx, "assign ideas")
     return await save(ws, ctx, number, None)
 
 

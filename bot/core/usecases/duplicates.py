@@ -58,7 +58,6 @@ async def _current(ws: Workshop, programme: str) -> IdeaIndex:
 
 
 async def merge(ws: Workshop, ctx: Context, source: int, target: int) -> list[Reply]:
-    await ws.require_organiser(ctx, "merge ideas")
     if source == target:
         raise Refusal(f"#{source} can't be merged into itself; name two different ideas.")
     result = await ws.ideas.merge(ctx.programme_key, source, target, ctx.who)

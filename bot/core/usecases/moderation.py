@@ -14,7 +14,6 @@ log = logging.getLogger(__name__)
 
 
 async def organisers_here(ws: Workshop, ctx: Context) -> list[Reply]:
-    await ws.require_organiser(ctx, "choose the organisers' channel")
     await ws.people.set_organisers_channel(ctx.programme_key, ctx.where, ctx.who)
     return [
         note(
@@ -43,7 +42,6 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
 
 
 async def list_flags(ws: Workshop, ctx: Context) -> list[Reply]:
-    await ws.require_organiser(ctx, "see flags")
     flags = await ws.moderation.open_flags(ctx.programme_key)
     return [Say(moderation_cards.flags_card(flags), Delivery.PRIVATE)]
 
@@ -103,7 +101,6 @@ def _refuse(result: ModerationResult, number: int, hidden: bool) -> None:
 
 
 async def history(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    await ws.require_organiser(ctx, "see an idea's history")
     entries = await ws.moderation.history(ctx.programme_key, number)
     if not entries:
         raise Refusal(f"Nothing is recorded about #{number}. `ideas` lists the ideas.")
