@@ -18,3 +18,15 @@ def test_use_cases_reach_storage_only_through_their_roles() -> None:
     core = [*(ROOT / "bot" / "core" / "usecases").glob("*.py"), ROOT / "bot" / "core" / "engine.py"]
     whole = [p.name for p in core if "Repository" in p.read_text() or ".repo." in p.read_text()]
     assert whole == []
+
+
+def test_edges_reach_the_core_through_the_engine_only() -> None:
+    """One door: no edge reads the Engine's workshop (its roles, its clock) behind its back;
+    what an edge needs is a method of the Engine (import-linter keeps the imports out)."""
+    behind = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "handlers").rglob("*.py"))
+        for line, text in enumerate(path.read_text().splitlines(), 1)
+        if ".workshop" in text
+    ]
+    assert behind == []

@@ -7,8 +7,10 @@ rules, the same refusals and the same logging.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
+from typing import Any
 
 from bot.core import cards, grammar
 from bot.core.domain import (
@@ -44,8 +46,10 @@ from bot.core.interaction import (
     Rejected,
     Reply,
 )
+from bot.core.participation import Series
+from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
-from bot.core.ports import StoreUnavailable
+from bot.core.ports import StoreUnavailable, TurnStore
 from bot.core.usecases import (
     assignment,
     digests,
@@ -133,6 +137,38 @@ class Engine:
                 "installer not made organiser",
                 extra={"programme": programme_key, "user": installer.key},
             )
+
+    # ---- the door for edges: what they read and keep, without reaching into the workshop ----
+
+    @property
+    def turns(self) -> TurnStore:
+        """Which inbound turns were handled: an edge's exactly-once record (handlers.turns)."""
+        return self.workshop.turns
+
+    def now(self) -> datetime:
+        return self.workshop.clock.now()
+
+    async def reference(self, programme_key: str, where: ConversationRef) -> dict[str, Any] | None:
+        """How a platform reaches `where` unprompted (a Teams conversation reference), if known."""
+        await self.workshop.ready(programme_key)
+        return await self.workshop.people.reference(programme_key, where)
+
+    async def keep_reference(
+        self, programme_key: str, where: ConversationRef, reference: Mapping[str, Any]
+    ) -> bool:
+        """Store (or refresh) how to reach `where` unprompted; True if it was known before."""
+        known = await self.reference(programme_key, where) is not None
+        await self.workshop.people.save_reference(programme_key, where, reference)
+        return known
+
+    async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
+        """The action plan as it stands (the web view's pages and downloads)."""
+        return await planning.action_plan(self.workshop, programme_key, theme_key)
+
+    async def participation(self, programme_key: str) -> Series:
+        """Each audience's ideas and votes so far, day by day (the web view's chart)."""
+        await self.workshop.ready(programme_key)
+        return await planning.participation(self.workshop, programme_key)
 
     async def lost_access(
         self, programme_key: str, where: ConversationRef, whole_workspace: bool = False

@@ -61,9 +61,7 @@ class Notifier:
     async def send(self, programme_key: str, where: ConversationRef, card: Card) -> Sent:
         """GONE when the bot was never added there, or was removed (403) or the conversation
         deleted (404); FAILED when the connector could not be reached even after retries."""
-        workshop = self._bot.engine.workshop
-        await workshop.ready(programme_key)
-        stored = await workshop.people.reference(programme_key, where)
+        stored = await self._bot.engine.reference(programme_key, where)
         if stored is None:
             log.info("no teams reference", extra={"conversation": where.channel_id})
             return Sent.GONE
@@ -98,7 +96,7 @@ class Notifier:
     async def update(self, programme_key: str, message: PostedMessage, card: Card) -> bool:
         """Rewrite a card the bot posted earlier (acted on from another platform)."""
         where = ConversationRef(PLATFORM, message.workspace_id, message.channel_id)
-        stored = await self._bot.engine.workshop.people.reference(programme_key, where)
+        stored = await self._bot.engine.reference(programme_key, where)
         if stored is None:
             log.info("no teams reference", extra={"conversation": message.channel_id})
             return False

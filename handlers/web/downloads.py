@@ -10,26 +10,25 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.core import export
-from bot.core.usecases.planning import action_plan
-from bot.core.workshop import Workshop
+from bot.core.engine import Engine
 from handlers.web.auth import Access, Page
 
 CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
 
 
-def handlers(workshop: Callable[[], Workshop]) -> dict[str, Page]:
+def handlers(engine: Callable[[], Engine]) -> dict[str, Page]:
     """`/plan.csv`, `/plan.json`, `/plan.md`."""
-    return {f"/plan.{fmt}": _download(workshop, fmt) for fmt in export.FORMATS}
+    return {f"/plan.{fmt}": _download(engine, fmt) for fmt in export.FORMATS}
 
 
-def _download(workshop: Callable[[], Workshop], fmt: str) -> Page:
+def _download(engine: Callable[[], Engine], fmt: str) -> Page:
     async def download(_request: web.Request, access: Access) -> web.Response:
-        ws = workshop()
-        plan = await action_plan(ws, access.programme)
-        now = ws.clock.now()
-        name = f"{ws.playbook.key}-plan-{now:%Y-%m-%d}.{fmt}"
+        core = engine()
+        plan = await core.plan(access.programme)
+        now = core.now()
+        name = f"{core.playbook.key}-plan-{now:%Y-%m-%d}.{fmt}"
         return web.Response(
-            text=export.render(fmt, ws.playbook, plan, now),
+            text=export.render(fmt, core.playbook, plan, now),
             content_type=CONTENT_TYPES[fmt],
             charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},

@@ -1,7 +1,7 @@
 """The read-only web view: the programme, the action grid and theme pages, as HTML.
 
-Every page reads the plan through the core's own query path (`action_plan`, as chat and the
-export do) and changes nothing. Templates are Jinja2 with autoescaping, loaded once at start-up
+Every page reads the plan through the Engine (the core's own query path, as chat and the
+export take) and changes nothing. Templates are Jinja2 with autoescaping, loaded once at start-up
 (off the event loop) so a request never touches the disk.
 """
 
@@ -20,8 +20,6 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.engine import Engine
-from bot.core.usecases.planning import action_plan, participation
-from bot.core.workshop import Workshop
 from handlers.web import charts, downloads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
 
@@ -56,22 +54,19 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
         log.info("web view is off: set HOWCANWE_DASHBOARD_TOKEN to open it")
     gate = Gate(settings.programme_key, signer)
 
-    def workshop() -> Workshop:
-        return engine().workshop
-
     def now() -> datetime:
-        return workshop().clock.now()
+        return engine().now()
 
-    refused = _refused(workshop)
-    forward = _forward(workshop)
+    refused = _refused(engine)
+    forward = _forward(engine)
 
     def route(path: str, page: Page, moves_on: Forward | None = forward) -> None:
         app.router.add_get(path, guarded(gate, now, page, refused, moves_on))
 
-    route("/", _home(workshop))
-    route("/plan", _plan(workshop))
-    route("/themes/{key}", _theme(workshop))
-    for path, download in downloads.handlers(workshop).items():
+    route("/", _home(engine))
+    route("/plan", _plan(engine))
+    route("/themes/{key}", _theme(engine))
+    for path, download in downloads.handlers(engine).items():
         route(path, download, moves_on=None)
     app.router.add_get(STYLESHEET, _stylesheet)
 
@@ -98,12 +93,12 @@ async def _stylesheet(request: web.Request) -> web.Response:
 
 
 def _render(
-    name: str, request: web.Request, ws: Workshop, context: dict[str, Any], status: int = 200
+    name: str, request: web.Request, core: Engine, context: dict[str, Any], status: int = 200
 ) -> web.Response:
     base = {
-        "playbook": ws.playbook,
-        "words": views.Words(ws.playbook),
-        "as_of": _as_of(ws.clock.now()),
+        "playbook": core.playbook,
+        "words": views.Words(core.playbook),
+        "as_of": _as_of(core.now()),
         "stylesheet": STYLESHEET,
         "access": None,
     }
@@ -114,34 +109,34 @@ def _as_of(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
 
 
-def _refused(workshop: Callable[[], Workshop]) -> Refuse:
+def _refused(engine: Callable[[], Engine]) -> Refuse:
     def refused(request: web.Request) -> web.Response:
         """401 with a page saying how to get a link (the one used may have expired)."""
-        response = _render("refused.html", request, workshop(), {}, status=401)
+        response = _render("refused.html", request, engine(), {}, status=401)
         response.headers["WWW-Authenticate"] = 'Bearer realm="howcanwe"'
         return response
 
     return refused
 
 
-def _forward(workshop: Callable[[], Workshop]) -> Forward:
+def _forward(engine: Callable[[], Engine]) -> Forward:
     def forward(request: web.Request, location: str) -> web.Response:
         """A page that moves straight on to `location` (with a link, should the browser not)."""
-        return _render("forward.html", request, workshop(), {"location": location})
+        return _render("forward.html", request, engine(), {"location": location})
 
     return forward
 
 
-def _home(workshop: Callable[[], Workshop]) -> Page:
+def _home(engine: Callable[[], Engine]) -> Page:
     async def home(request: web.Request, access: Access) -> web.Response:
-        ws = workshop()
-        plan = await action_plan(ws, access.programme)
-        series = await participation(ws, access.programme)
-        names = views.audience_names(ws.playbook)
+        core = engine()
+        plan = await core.plan(access.programme)
+        series = await core.participation(access.programme)
+        names = views.audience_names(core.playbook)
         return _render(
             "home.html",
             request,
-            ws,
+            core,
             {
                 "access": access,
                 "page": "home",
@@ -160,40 +155,40 @@ def _home(workshop: Callable[[], Workshop]) -> Page:
     return home
 
 
-def _plan(workshop: Callable[[], Workshop]) -> Page:
+def _plan(engine: Callable[[], Engine]) -> Page:
     async def plan_page(request: web.Request, access: Access) -> web.Response:
-        ws = workshop()
-        plan = await action_plan(ws, access.programme)
+        core = engine()
+        plan = await core.plan(access.programme)
         return _render(
             "plan.html",
             request,
-            ws,
+            core,
             {
                 "access": access,
                 "page": "plan",
                 "plan": plan,
-                "grid": views.styles_grid(ws.playbook, plan),
+                "grid": views.styles_grid(core.playbook, plan),
             },
         )
 
     return plan_page
 
 
-def _theme(workshop: Callable[[], Workshop]) -> Page:
+def _theme(engine: Callable[[], Engine]) -> Page:
     async def theme_page(request: web.Request, access: Access) -> web.Response:
-        ws = workshop()
+        core = engine()
         key = request.match_info["key"]
-        plan = await action_plan(ws, access.programme, key)
+        plan = await core.plan(access.programme, key)
         if not plan.themes:
             context = {"access": access, "page": "theme", "key": key}
-            return _render("missing.html", request, ws, context, status=404)
+            return _render("missing.html", request, core, context, status=404)
         theme_plan = plan.themes[0]
         shown, elsewhere = views.grouped(theme_plan)
-        by_audience = views.theme_votes_by_audience(ws.playbook, theme_plan.ideas)
+        by_audience = views.theme_votes_by_audience(core.playbook, theme_plan.ideas)
         return _render(
             "theme.html",
             request,
-            ws,
+            core,
             {
                 "access": access,
                 "page": "theme",
@@ -201,7 +196,7 @@ def _theme(workshop: Callable[[], Workshop]) -> Page:
                 "tp": theme_plan,
                 "shown": shown,
                 "elsewhere": elsewhere,
-                "audiences": ws.playbook.audiences,
+                "audiences": core.playbook.audiences,
                 "audience_chart": charts.bar_chart(by_audience),
             },
         )
