@@ -67,7 +67,7 @@ async def open_services(
                 settings.programme_key,
                 lambda team: tenancy.programme_for(team, settings.slack.programmes),
             )
-            workshop = Workshop(book, repo, clock, organisers, links=settings.web.links())
+            workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links())
             log.info(
                 "ready",
                 extra={

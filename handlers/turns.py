@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from bot.core.domain import Claim
-from bot.core.ports import Repository
+from bot.core.ports import TurnStore
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ LEASE = timedelta(seconds=10)
 
 
 @asynccontextmanager
-async def handling(repo: Repository, platform: str, key: str | None) -> AsyncIterator[Claim]:
+async def handling(repo: TurnStore, platform: str, key: str | None) -> AsyncIterator[Claim]:
     """Yields NEW when the body is to handle the turn (no key: always), else HELD or DONE; a
     NEW turn is recorded as handled when the body returns, released when it raises."""
     if not key:

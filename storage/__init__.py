@@ -1,1 +1,1 @@
-"""SQLAlchemy implementation of the core's Repository port, and the Alembic migrations."""
+"""SQLAlchemy implementation of the core's storage role ports, and the Alembic migrations."""

@@ -1,16 +1,19 @@
 """What a digest reports, as storage hands it over: a period's figures, read by aggregate queries.
 
 Storage fills these with a handful of GROUP BY and window-function queries, so a digest of a
-programme with a hundred thousand ideas never loads them all: only the few ideas it names.
+programme with a hundred thousand ideas never loads them all: only a shortlist, from which
+`choose` picks the few ideas it names by the plan's own ranking (`plan.rank`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from bot.core.domain import Assignment, Status
+from bot.core.plan import Ranked, rank
 
 TOP_IDEAS = 3  # per theme, by votes
 CELL_IDEAS = 3  # per theme × actor cell of the plan
@@ -87,3 +90,64 @@ class DigestFigures:
         return idea.created_at >= self.since or (
             idea.assigned_at is not None and idea.assigned_at >= self.since
         )
+
+
+class Candidate(Ranked, Protocol):
+    """An idea the digest may name, as storage's shortlist holds it."""
+
+    @property
+    def theme_key(self) -> str: ...
+
+    @property
+    def actor_key(self) -> str | None: ...
+
+    @property
+    def is_new(self) -> bool: ...  # added in the period
+
+
+C = TypeVar("C", bound=Candidate)
+
+
+@dataclass(frozen=True, slots=True)
+class Picks(Generic[C]):
+    """A theme's ideas that the digest names, each list most votes first."""
+
+    top: tuple[C, ...] = ()
+    newest: tuple[C, ...] = ()
+    cells: Mapping[str, tuple[C, ...]] = field(default_factory=dict)  # actor key → ideas
+
+    def named(self) -> Iterable[C]:
+        yield from self.top
+        yield from self.newest
+        for found in self.cells.values():
+            yield from found
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(Generic[C]):
+    themes: Mapping[str, Picks[C]]
+    unassigned: tuple[C, ...]  # across the programme
+
+    def named(self) -> Iterable[C]:
+        yield from self.unassigned
+        for picks in self.themes.values():
+            yield from picks.named()
+
+
+def choose(candidates: Iterable[C], theme_keys: Iterable[str]) -> Choice[C]:
+    """The ideas a digest names, from candidates holding at least each list's first few."""
+    ranked = rank(candidates)
+    themes: dict[str, Picks[C]] = {}
+    for key in {*theme_keys, *(c.theme_key for c in ranked)}:
+        mine = [c for c in ranked if c.theme_key == key]
+        cells: dict[str, list[C]] = {}
+        for c in mine:
+            if c.actor_key is not None:
+                cells.setdefault(c.actor_key, []).append(c)
+        themes[key] = Picks(
+            top=tuple(mine[:TOP_IDEAS]),
+            newest=tuple(c for c in mine if c.is_new)[:NEW_IDEAS],
+            cells={actor: tuple(found[:CELL_IDEAS]) for actor, found in cells.items()},
+        )
+    waiting = tuple(c for c in ranked if c.actor_key is None)[:UNASSIGNED_IDEAS]
+    return Choice(themes, waiting)

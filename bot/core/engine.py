@@ -157,16 +157,16 @@ class Engine:
         """A handler reports where it posted an anchored card (a prompt's thread, an idea card)."""
         where = ctx.where
         message = PostedMessage(where.platform, where.workspace_id, where.channel_id, message_id)
-        await self.workshop.repo.record_post(ctx.programme_key, anchor, message)
+        await self.workshop.prompts.record_post(ctx.programme_key, anchor, message)
 
     async def card(self, programme_key: str, anchor: Anchor) -> Card | None:
         """The anchored card as it reads now. Refreshes that race (a burst of votes) are sent
         from this rather than from the Refresh itself, so the newest state always wins."""
         if anchor.kind is AnchorKind.IDEA:
-            idea = await self.workshop.repo.idea(programme_key, anchor.ref)
+            idea = await self.workshop.ideas.idea(programme_key, anchor.ref)
             # Ideas are only ever deleted when their author asks to be forgotten.
             return cards.idea_card(self.playbook, idea) if idea else cards.removed_card(anchor.ref)
-        prompt = await self.workshop.repo.prompt(programme_key, anchor.ref)
+        prompt = await self.workshop.prompts.prompt(programme_key, anchor.ref)
         return await phases.prompt_card(self.workshop, programme_key, prompt) if prompt else None
 
     async def spread(self, ctx: Context, replies: list[Reply]) -> list[Reply]:
@@ -205,7 +205,7 @@ class Engine:
 
     async def copies(self, programme_key: str, anchor: Anchor) -> Sequence[PostedMessage]:
         """Where copies of an anchored card were posted, for refreshing them in place."""
-        return await self.workshop.repo.posts(programme_key, anchor)
+        return await self.workshop.prompts.posts(programme_key, anchor)
 
     async def _route(self, ctx: Context, intent: Intent) -> list[Reply]:
         ws = self.workshop

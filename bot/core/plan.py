@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from bot.core.domain import Idea, Phase, ProgrammeStats
 from bot.core.playbook import Actor, Playbook, Theme
@@ -61,8 +62,22 @@ class ActionPlan:
     stats: ProgrammeStats
 
 
-def rank(ideas: Iterable[Idea]) -> tuple[Idea, ...]:
-    """Most votes first; among equals, the earlier idea first."""
+class Ranked(Protocol):
+    """What ranking looks at: an idea, or a row that stands for one (the digest's shortlist)."""
+
+    @property
+    def votes(self) -> int: ...
+
+    @property
+    def number(self) -> int: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def rank(ideas: Iterable[R]) -> tuple[R, ...]:
+    """The one ranking rule, for the plan, the idea list and the digest: most votes first;
+    among equals, the earlier idea first."""
     return tuple(sorted(ideas, key=lambda i: (-i.votes, i.number)))
 
 

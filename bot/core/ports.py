@@ -1,7 +1,9 @@
 """What the core needs from the outside world, as Protocols: storage, a clock and a notifier.
 
-Each Repository method is one transaction and one use-case step, so that a vote, an idea number
-or a budget is decided atomically by the database rather than by read-then-write in Python.
+Storage comes as small roles (`IdeaStore`, `VoteStore`, …), so that each use case depends on the
+few it uses and a test can stand in for one role at a time (see docs/architecture.md). Each role
+method is one transaction and one use-case step, so that a vote, an idea number or a budget is
+decided atomically inside storage's transaction rather than by read-then-write across several.
 """
 
 from __future__ import annotations
@@ -96,9 +98,8 @@ class Unheard:
         return False
 
 
-class Repository(Protocol):
-    async def ping(self) -> None:
-        """Raise if storage cannot be reached (for health checks)."""
+class PeopleStore(Protocol):
+    """The programme, its channels and organisers, and how to reach a conversation later."""
 
     async def ensure_programme(self, key: str, name: str, default_audience: str) -> None:
         """Create the programme if it is new; idempotent."""
@@ -109,6 +110,32 @@ class Repository(Protocol):
     async def set_channel_audience(
         self, programme: str, where: ConversationRef, audience: str, by: Participant
     ) -> Channel: ...
+
+    async def organisers(self, programme: str) -> set[str]:
+        """`platform:user_id` keys of organisers added in chat (the environment's come on top)."""
+
+    async def set_organiser(
+        self, programme: str, user_key: str, add: bool, by: Participant
+    ) -> bool:
+        """Add or remove an organiser; False when that changed nothing."""
+
+    async def save_reference(
+        self, programme: str, where: ConversationRef, reference: Mapping[str, Any]
+    ) -> None:
+        """Remember how to reach a conversation later (e.g. a Teams ConversationReference)."""
+
+    async def reference(self, programme: str, where: ConversationRef) -> dict[str, Any] | None: ...
+
+    async def set_organisers_channel(
+        self, programme: str, where: ConversationRef, by: Participant
+    ) -> None:
+        """Make `where` the channel that gets flags and other notices for organisers."""
+
+    async def organisers_channel(self, programme: str) -> ConversationRef | None: ...
+
+
+class PromptStore(Protocol):
+    """Prompts posted in channels, and where copies of anchored cards were posted."""
 
     async def record_prompt(
         self,
@@ -139,6 +166,10 @@ class Repository(Protocol):
         """Remember where a copy of an anchored card was posted."""
 
     async def posts(self, programme: str, anchor: Anchor) -> Sequence[PostedMessage]: ...
+
+
+class IdeaStore(Protocol):
+    """Ideas: added under the next number, read, edited, held back as drafts and merged."""
 
     async def add_idea(self, new: NewIdea, checked_through: int | None = None) -> IdeaAdded:
         """Record an idea under the programme's next number, with the channel's audience.
@@ -182,6 +213,10 @@ class Repository(Protocol):
         """Ideas with their votes by audience, most votes first, then oldest first; ideas
         merged into others are included, with `merged_into` set."""
 
+
+class VoteStore(Protocol):
+    """Votes: read and written in the transaction that `bot.core.ballots` decides them in."""
+
     async def vote(
         self,
         programme: str,
@@ -215,6 +250,10 @@ class Repository(Protocol):
         cast less than `double_click` before `at`: the second click of a double-click is
         folded into the first (ALREADY), whichever process each click reached first."""
 
+
+class PlanStore(Protocol):
+    """The plan's bookkeeping: assignments, phases, actions and notes, and the figures."""
+
     async def assign(
         self, programme: str, number: int, assignment: Assignment | None, by: Participant
     ) -> Idea | None: ...
@@ -246,14 +285,6 @@ class Repository(Protocol):
     async def notes(self, programme: str, number: int) -> Sequence[ActionNote]:
         """An action's progress notes, oldest first."""
 
-    async def organisers(self, programme: str) -> set[str]:
-        """`platform:user_id` keys of organisers added in chat (the environment's come on top)."""
-
-    async def set_organiser(
-        self, programme: str, user_key: str, add: bool, by: Participant
-    ) -> bool:
-        """Add or remove an organiser; False when that changed nothing."""
-
     async def stats(self, programme: str) -> ProgrammeStats: ...
 
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
@@ -263,36 +294,9 @@ class Repository(Protocol):
         """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
         database; hidden ideas and the votes on them are left out, as on the plan."""
 
-    async def forget_drafts(self, saved_before: datetime) -> int:
-        """Drop held-back ideas nobody added; returns how many were dropped."""
 
-    async def claim(self, platform: str, event_id: str, lease: timedelta) -> Claim:
-        """NEW when the caller is to handle this inbound event now (and holds its claim until
-        `handled` or `release`); DONE when it was handled; HELD while someone else's claim
-        younger than `lease` stands. Stored, so it holds across processes and restarts."""
-
-    async def handled(self, platform: str, event_id: str) -> None:
-        """The claimed event is handled: a retry or replay of it is ignored from now on."""
-
-    async def release(self, platform: str, event_id: str) -> None:
-        """Handling the claimed event failed: the platform's retry of it may claim it again."""
-
-    async def forget_events(self, seen_before: datetime) -> int:
-        """Drop event ids older than any retry could be; returns how many were dropped."""
-
-    async def save_reference(
-        self, programme: str, where: ConversationRef, reference: Mapping[str, Any]
-    ) -> None:
-        """Remember how to reach a conversation later (e.g. a Teams ConversationReference)."""
-
-    async def reference(self, programme: str, where: ConversationRef) -> dict[str, Any] | None: ...
-
-    async def set_organisers_channel(
-        self, programme: str, where: ConversationRef, by: Participant
-    ) -> None:
-        """Make `where` the channel that gets flags and other notices for organisers."""
-
-    async def organisers_channel(self, programme: str) -> ConversationRef | None: ...
+class ModerationStore(Protocol):
+    """Flags, hidden ideas and the record of what happened to an idea."""
 
     async def flag(
         self, programme: str, number: int, who: Participant, reason: str
@@ -314,6 +318,10 @@ class Repository(Protocol):
     async def history(self, programme: str, number: int) -> Sequence[HistoryEntry]:
         """The idea's recorded state changes, oldest first."""
 
+
+class PersonalDataStore(Protocol):
+    """What is stored of a person, and forgetting them."""
+
     async def personal_data(
         self, programme: str, platform: str, user_id: str
     ) -> PersonalData | None: ...
@@ -330,6 +338,10 @@ class Repository(Protocol):
     ) -> dict[str, Forgotten]:
         """`forget` in every programme at once (an operator's tool, never a chat command): what
         was done, by programme key, where something was stored."""
+
+
+class DigestStore(Protocol):
+    """Digest subscriptions, the claim that sends each digest once, and their figures."""
 
     async def subscribe(
         self,
@@ -378,3 +390,48 @@ class Repository(Protocol):
         self, programme: str, since: datetime, until: datetime
     ) -> DigestFigures:
         """A digest's figures for [since, until), by aggregate queries."""
+
+
+class TurnStore(Protocol):
+    """Inbound platform events claimed and recorded, so each is handled once."""
+
+    async def claim(self, platform: str, event_id: str, lease: timedelta) -> Claim:
+        """NEW when the caller is to handle this inbound event now (and holds its claim until
+        `handled` or `release`); DONE when it was handled; HELD while someone else's claim
+        younger than `lease` stands. Stored, so it holds across processes and restarts."""
+
+    async def handled(self, platform: str, event_id: str) -> None:
+        """The claimed event is handled: a retry or replay of it is ignored from now on."""
+
+    async def release(self, platform: str, event_id: str) -> None:
+        """Handling the claimed event failed: the platform's retry of it may claim it again."""
+
+
+class HousekeepingStore(Protocol):
+    """Health checks, and dropping what no one needs any more."""
+
+    async def ping(self) -> None:
+        """Raise if storage cannot be reached (for health checks)."""
+
+    async def forget_events(self, seen_before: datetime) -> int:
+        """Drop event ids older than any retry could be; returns how many were dropped."""
+
+    async def forget_drafts(self, saved_before: datetime) -> int:
+        """Drop held-back ideas nobody added; returns how many were dropped."""
+
+
+class Repository(
+    PeopleStore,
+    PromptStore,
+    IdeaStore,
+    VoteStore,
+    PlanStore,
+    ModerationStore,
+    PersonalDataStore,
+    DigestStore,
+    TurnStore,
+    HousekeepingStore,
+    Protocol,
+):
+    """Every role at once: what the composition root builds (`storage.repository`). Use
+    cases never take it whole; each uses the roles it needs through `Workshop`."""

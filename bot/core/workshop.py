@@ -1,4 +1,7 @@
-"""What every use case shares: playbook, storage, clock, notifier, and who may organise."""
+"""What every use case shares: playbook, storage roles, clock, notifier, and who may organise.
+
+Storage is handed over role by role (`bot.core.ports`): a use case reaches only the roles it
+names (`ws.votes`, `ws.ideas`, …), and a test may give each role its own stand-in."""
 
 from __future__ import annotations
 
@@ -13,7 +16,22 @@ from bot.core.interaction import Context
 from bot.core.links import Links
 from bot.core.organisers import NamedOrganisers
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
-from bot.core.ports import Clock, Notifier, Repository, Unheard
+from bot.core.ports import (
+    Clock,
+    DigestStore,
+    HousekeepingStore,
+    IdeaStore,
+    ModerationStore,
+    Notifier,
+    PeopleStore,
+    PersonalDataStore,
+    PlanStore,
+    PromptStore,
+    Repository,
+    TurnStore,
+    Unheard,
+    VoteStore,
+)
 from bot.core.similarity import IdeaIndex
 from bot.core.suggestions import Suggester
 
@@ -33,8 +51,17 @@ class Workshop:
     """The core's dependencies, built once by the composition root."""
 
     playbook: Playbook
-    repo: Repository
     clock: Clock
+    people: PeopleStore
+    prompts: PromptStore
+    ideas: IdeaStore
+    votes: VoteStore
+    plan: PlanStore
+    moderation: ModerationStore
+    personal: PersonalDataStore
+    digests: DigestStore
+    turns: TurnStore
+    housekeeping: HousekeepingStore
     env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
@@ -44,10 +71,37 @@ class Workshop:
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     _ready: set[str] = field(default_factory=set)
 
+    @classmethod
+    def over(
+        cls,
+        playbook: Playbook,
+        repo: Repository,
+        clock: Clock,
+        env_organisers: NamedOrganisers | None = None,
+        links: Links | None = None,
+    ) -> Workshop:
+        """Every role played by one store: the composition root's database."""
+        return cls(
+            playbook,
+            clock,
+            people=repo,
+            prompts=repo,
+            ideas=repo,
+            votes=repo,
+            plan=repo,
+            moderation=repo,
+            personal=repo,
+            digests=repo,
+            turns=repo,
+            housekeeping=repo,
+            env_organisers=env_organisers or NamedOrganisers(),
+            links=links,
+        )
+
     async def ready(self, programme_key: str) -> None:
         """Make sure the programme exists (checked once per process and programme)."""
         if programme_key not in self._ready:
-            await self.repo.ensure_programme(
+            await self.people.ensure_programme(
                 programme_key, self.playbook.name, self.playbook.default_audience
             )
             self._ready.add(programme_key)
@@ -56,14 +110,14 @@ class Workshop:
         """Organisers of the caller's programme only: configured for it, added in its chat, or
         the one who installed its Slack workspace."""
         key, programme = ctx.who.key, ctx.programme_key
-        return key in self.env_organisers.of(programme) or key in await self.repo.organisers(
+        return key in self.env_organisers.of(programme) or key in await self.people.organisers(
             programme
         )
 
     async def organisers(self, programme_key: str) -> frozenset[str]:
         """`platform:user_id` keys of the programme's organisers."""
         named = self.env_organisers.of(programme_key)
-        return named | await self.repo.organisers(programme_key)
+        return named | await self.people.organisers(programme_key)
 
     async def require_organiser(self, ctx: Context, doing: str) -> None:
         if not await self.is_organiser(ctx):
@@ -73,7 +127,7 @@ class Workshop:
 
     async def idea(self, ctx: Context, number: int) -> Idea:
         """The idea numbered `number` in the caller's programme, or a refusal saying so."""
-        idea = await self.repo.idea(ctx.programme_key, number)
+        idea = await self.ideas.idea(ctx.programme_key, number)
         if idea is None:
             raise no_such_idea(number)
         return idea

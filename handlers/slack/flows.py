@@ -103,7 +103,7 @@ class SlackEdge:
         or someone may replay (a slash command): recorded as handled once acted on (see
         handlers.turns). A request someone is acting on right now is answered BUSY (409), so that
         Slack tries again later; one handled already is acked."""
-        async with turns.handling(self.engine.workshop.repo, PLATFORM, request_id) as claim:
+        async with turns.handling(self.engine.workshop.turns, PLATFORM, request_id) as claim:
             if claim is Claim.NEW:
                 await self.act(ack, client, origin, intent)
                 return None
@@ -146,7 +146,7 @@ class SlackEdge:
         self.tasks.spawn(self.poster.deliver(client, origin, ctx, replies))
 
     async def publish_home(self, client: AsyncWebClient, event_id: str, origin: Origin) -> None:
-        async with turns.handling(self.engine.workshop.repo, PLATFORM, event_id) as claim:
+        async with turns.handling(self.engine.workshop.turns, PLATFORM, event_id) as claim:
             if claim is not Claim.NEW:
                 return
             origin = await self.named(client, origin)

@@ -61,7 +61,7 @@ class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has
         handler died (see handlers.turns); an idea carries its activity's key itself."""
         activity = turn_context.activity
         key = None if _is_idea(activity) else _request_key(activity)
-        async with turns.handling(self.engine.workshop.repo, PLATFORM, key) as claim:
+        async with turns.handling(self.engine.workshop.turns, PLATFORM, key) as claim:
             if claim is Claim.NEW:
                 await super().on_turn(turn_context)
 
@@ -206,10 +206,10 @@ class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has
         workshop = self.engine.workshop
         await workshop.ready(self.programme_key)
         place = where.where()
-        known = await workshop.repo.reference(self.programme_key, place) is not None
+        known = await workshop.people.reference(self.programme_key, place) is not None
         reference = TurnContext.get_conversation_reference(turn_context.activity)
         reference.conversation.id = where.conversation_id
-        await workshop.repo.save_reference(self.programme_key, place, reference.serialize())
+        await workshop.people.save_reference(self.programme_key, place, reference.serialize())
         log.info("teams conversation remembered", extra={"conversation": place.channel_id})
         if len(self._remembered) >= REMEMBERED:
             self._remembered.clear()

@@ -40,7 +40,7 @@ class TeamsNotifier:
         programme_key = self._bot.programme_key
         workshop = self._bot.engine.workshop
         await workshop.ready(programme_key)
-        stored = await workshop.repo.reference(programme_key, where)
+        stored = await workshop.people.reference(programme_key, where)
         if stored is None:
             log.info("no teams reference", extra={"conversation": where.channel_id})
             return Sent.GONE
@@ -75,7 +75,7 @@ class TeamsNotifier:
     async def update(self, message: PostedMessage, card: Card) -> bool:
         """Rewrite a card the bot posted earlier (acted on from another platform)."""
         where = ConversationRef(PLATFORM, message.workspace_id, message.channel_id)
-        stored = await self._bot.engine.workshop.repo.reference(self._bot.programme_key, where)
+        stored = await self._bot.engine.workshop.people.reference(self._bot.programme_key, where)
         if stored is None:
             log.info("no teams reference", extra={"conversation": message.channel_id})
             return False

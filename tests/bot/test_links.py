@@ -61,9 +61,9 @@ def test_a_link_is_absolute_and_signed_for_the_page() -> None:
 def test_plan_link_uses_the_workshops_clock_or_is_none_when_links_are_off() -> None:
     book = playbook.load_default()
     clock = FakeClock(NOW)
-    off = Workshop(book, repo=None, clock=clock)  # type: ignore[arg-type]
+    off = Workshop.over(book, repo=None, clock=clock)  # type: ignore[arg-type]
     assert plan_link(off, "default") is None
-    on = Workshop(book, repo=None, clock=clock, links=LINKS)  # type: ignore[arg-type]
+    on = Workshop.over(book, repo=None, clock=clock, links=LINKS)  # type: ignore[arg-type]
     link = plan_link(on, "default")
     assert link is not None and link.startswith("https://howcanwe.example.org/plan?")
     clock.advance(days=31)

@@ -121,9 +121,9 @@ async def test_calls_submitted_together_share_one_batch(callers: int) -> None:
 async def test_the_cache_of_participant_ids_stays_bounded_when_voters_arrive_in_batches(
     services, monkeypatch
 ) -> None:
-    import storage.repository
+    import storage.store
 
-    monkeypatch.setattr(storage.repository, "PARTICIPANT_CACHE", 10)
+    monkeypatch.setattr(storage.store, "PARTICIPANT_CACHE", 10)
     repo = services.repo
     await _ideas(repo, ["inclusive-growth"])
     for start in range(0, 40, 8):  # batches of new voters, never one alone

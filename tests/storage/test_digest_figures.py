@@ -1,6 +1,6 @@
-"""A digest names exactly the ideas a full ranking of every idea would: its SQL ranks only a
-shortlist per theme, actor and newness, so check it against the plain definitions on a programme
-with ties, merges, hidden ideas and assigned and unassigned ideas in every theme."""
+"""A digest names exactly the ideas the plan's one ranking rule (`plan.rank`) would pick from
+every idea: its SQL shortlists only the first few per theme, actor and newness, so check it on a
+programme with ties, merges, hidden ideas and assigned and unassigned ideas in every theme."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ import random
 from datetime import timedelta
 
 from bot.core import digest as d
-from bot.core.domain import Assignment, ConversationRef, Idea, NewIdea, Participant
+from bot.core.domain import Assignment, ConversationRef, NewIdea, Participant
+from bot.core.plan import rank
 
 ORGANISER = Participant("slack", "UORG", "Olive")
 WHERE = ConversationRef("slack", "T1", "C1", "general")
 IDEAS = 80
-
-
-def ranked(ideas: list[Idea]) -> list[Idea]:
-    return sorted(ideas, key=lambda idea: (-idea.votes, idea.number))
 
 
 def numbers(ideas: object) -> list[int]:
@@ -48,7 +45,7 @@ async def test_the_digest_names_the_ideas_a_full_ranking_would(services, clock) 
 
     figures = await repo.digest_figures(key, since, until)
 
-    live = ranked([i for i in await repo.ideas(key) if i.merged_into is None and not i.hidden])
+    live = rank(i for i in await repo.ideas(key) if i.merged_into is None and not i.hidden)
     for theme in themes:
         mine = [idea for idea in live if idea.theme_key == theme]
         shown = figures.themes[theme]

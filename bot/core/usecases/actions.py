@@ -31,7 +31,7 @@ async def update(
         if not owner or len(owner) > MAX_OWNER_CHARS:
             raise Refusal(f"An owner is a name of 1 to {MAX_OWNER_CHARS} characters.")
     await _action(ws, ctx, number)
-    idea = await ws.repo.update_action(ctx.programme_key, number, status, owner, ctx.who)
+    idea = await ws.plan.update_action(ctx.programme_key, number, status, owner, ctx.who)
     assert idea is not None  # checked just above; ideas are never deleted
     return _changed(ws, idea, f"#{number} is now {cards.action_text(idea)}.")
 
@@ -44,14 +44,14 @@ async def add_note(ws: Workshop, ctx: Context, number: int, text: str) -> list[R
             f'A note is 1 to {MAX_NOTE_CHARS} characters, e.g. `action 12 note "pilot funded"`.'
         )
     await _action(ws, ctx, number)
-    idea = await ws.repo.add_note(ctx.programme_key, number, text, ctx.who)
+    idea = await ws.plan.add_note(ctx.programme_key, number, text, ctx.who)
     assert idea is not None
     return _changed(ws, idea, f"Noted on #{number}.")
 
 
 async def history(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     idea = await _action(ws, ctx, number)
-    notes = await ws.repo.notes(ctx.programme_key, number)
+    notes = await ws.plan.notes(ctx.programme_key, number)
     return [Say(cards.history_card(idea, notes), Delivery.PRIVATE)]
 
 

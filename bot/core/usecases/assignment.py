@@ -68,7 +68,7 @@ async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
 async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     """The idea card's Confirm button: the bot's suggestion becomes the assignment."""
     await ws.require_organiser(ctx, "assign ideas")
-    idea = await ws.repo.idea(ctx.programme_key, number)
+    idea = await ws.ideas.idea(ctx.programme_key, number)
     if idea is None or idea.suggestion is None:
         raise Refusal(f"#{number} has no suggestion to confirm; use `assign {number} <actor>`.")
     return await save(ws, ctx, number, idea.suggestion)
@@ -77,7 +77,7 @@ async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 async def save(
     ws: Workshop, ctx: Context, number: int, assignment: Assignment | None
 ) -> list[Reply]:
-    idea = await ws.repo.assign(ctx.programme_key, number, assignment, ctx.who)
+    idea = await ws.plan.assign(ctx.programme_key, number, assignment, ctx.who)
     suggesting.forget(ws, ctx.programme_key)
     if idea is None:
         raise no_such_idea(number)

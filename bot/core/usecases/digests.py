@@ -45,7 +45,7 @@ async def command(ws: Workshop, ctx: Context, action: str, words: tuple[str, ...
             return [note(await _describe(ws, ctx))]
         case "off":
             await ws.require_organiser(ctx, "stop digests")
-            if await ws.repo.unsubscribe(ctx.programme_key, ctx.where, ctx.who):
+            if await ws.digests.unsubscribe(ctx.programme_key, ctx.where, ctx.who):
                 return [note("Digests here are off. `digest weekly mon 09:00` starts them again.")]
             return [note("This channel had no digest schedule; nothing changed.")]
         case "now":
@@ -62,7 +62,7 @@ async def command(ws: Workshop, ctx: Context, action: str, words: tuple[str, ...
     # The first digest covers a whole day or week, as later ones do (`digest now` right away
     # then has something to say).
     since = next_run - schedule.period
-    await ws.repo.subscribe(ctx.programme_key, ctx.where, schedule, next_run, since, ctx.who)
+    await ws.digests.subscribe(ctx.programme_key, ctx.where, schedule, next_run, since, ctx.who)
     return [
         note(
             f"This channel will get a digest of the plan {schedule.describe()}. "
@@ -75,7 +75,7 @@ async def command(ws: Workshop, ctx: Context, action: str, words: tuple[str, ...
 
 async def _describe(ws: Workshop, ctx: Context) -> str:
     await ws.ready(ctx.programme_key)
-    found = await ws.repo.subscription(ctx.programme_key, ctx.where)
+    found = await ws.digests.subscription(ctx.programme_key, ctx.where)
     if found is None:
         return (
             "This channel gets no digest. Organisers can start one with "
@@ -99,19 +99,19 @@ async def _digest_now(ws: Workshop, ctx: Context) -> Card:
     then carries on from now, so nothing is reported twice."""
     await ws.ready(ctx.programme_key)
     now = ws.clock.now()
-    found = await ws.repo.subscription(ctx.programme_key, ctx.where)
+    found = await ws.digests.subscription(ctx.programme_key, ctx.where)
     since = found.period_start if found else now - FIRST_PERIOD
     timezone = found.timezone if found else ws.playbook.timezone
     card = await build(ws, ctx.programme_key, since, now, timezone)
     if found is not None:
-        await ws.repo.restart_period(found.id, now)
+        await ws.digests.restart_period(found.id, now)
     return card
 
 
 async def build(
     ws: Workshop, programme: str, since: datetime, until: datetime, timezone: str
 ) -> Card:
-    figures = await ws.repo.digest_figures(programme, since, until)
+    figures = await ws.digests.digest_figures(programme, since, until)
     return digest_card(ws.playbook, figures, timezone, links.plan_link(ws, programme))
 
 
@@ -128,11 +128,11 @@ def schedule_of(subscription: Subscription) -> Schedule:
 async def send_due(ws: Workshop) -> int:
     """The clock's tick: claim and send every digest that is due; returns how many posted."""
     now = ws.clock.now()
-    runs = list(await ws.repo.reclaim_failed_digests(MAX_ATTEMPTS))
-    for subscription in await ws.repo.due_digests(now):
+    runs = list(await ws.digests.reclaim_failed_digests(MAX_ATTEMPTS))
+    for subscription in await ws.digests.due_digests(now):
         schedule = schedule_of(subscription)
         until = schedule.last_due(subscription.next_run_at, now)
-        run = await ws.repo.claim_digest(subscription, until, schedule.next_after(now))
+        run = await ws.digests.claim_digest(subscription, until, schedule.next_after(now))
         if run is not None:
             runs.append(run)
     if not runs:
@@ -161,7 +161,7 @@ async def _send(ws: Workshop, run: DigestRun) -> RunOutcome:
         log.exception("digest could not be built", extra=context)
         sent = Sent.FAILED
     outcome = OUTCOMES[sent]
-    await ws.repo.finish_digest(run, outcome, GONE if outcome is RunOutcome.GONE else None)
+    await ws.digests.finish_digest(run, outcome, GONE if outcome is RunOutcome.GONE else None)
     if outcome is RunOutcome.GONE:
         log.warning("digest channel gone; subscription stopped", extra=context)
         await _tell_organisers(ws, run.subscription.programme, [run.subscription], GONE)
@@ -179,7 +179,7 @@ async def lost_access(ws: Workshop, programme: str, where: ConversationRef, whol
     its digests stop at once rather than failing at their next run, and organisers are told
     where they can still be reached. Returns how many schedules stopped."""
     problem = UNINSTALLED if whole else REMOVED
-    stopped = await ws.repo.lose_access(programme, where, whole, problem)
+    stopped = await ws.digests.lose_access(programme, where, whole, problem)
     log.info(
         "access lost; digests stopped",
         extra={
@@ -205,7 +205,7 @@ async def _tell_organisers(
 ) -> None:
     """A card in the organisers' channel naming the channels whose digests stopped, unless that
     channel is itself out of reach (`lost`: a channel, or a workspace when its id is empty)."""
-    where = await ws.repo.organisers_channel(programme)
+    where = await ws.people.organisers_channel(programme)
     if where is None or (lost is not None and _within(where, lost)):
         return
     channels = ", ".join(f"{s.where.name} ({s.where.platform})" for s in stopped)

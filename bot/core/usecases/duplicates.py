@@ -23,7 +23,7 @@ async def find(ws: Workshop, programme: str, text: str) -> tuple[Idea | None, in
     index = await _current(ws, programme)
     checked_through = index.last_seen
     for match in index.nearest(text):
-        idea = await ws.repo.idea(programme, match.number)
+        idea = await ws.ideas.idea(programme, match.number)
         if idea is not None and idea.merged_into is None and not idea.hidden:
             return idea, checked_through
     return None, checked_through
@@ -45,7 +45,7 @@ async def _current(ws: Workshop, programme: str) -> IdeaIndex:
     index = ws.indexes.setdefault(programme, IdeaIndex())
     lock = ws.index_locks.setdefault(programme, asyncio.Lock())
     async with lock:
-        fresh = await ws.repo.idea_texts(programme, index.last_seen)
+        fresh = await ws.ideas.idea_texts(programme, index.last_seen)
         if not fresh:
             return index
         pairs = [(number, text) for _, number, text in fresh]
@@ -61,7 +61,7 @@ async def merge(ws: Workshop, ctx: Context, source: int, target: int) -> list[Re
     await ws.require_organiser(ctx, "merge ideas")
     if source == target:
         raise Refusal(f"#{source} can't be merged into itself; name two different ideas.")
-    result = await ws.repo.merge(ctx.programme_key, source, target, ctx.who)
+    result = await ws.ideas.merge(ctx.programme_key, source, target, ctx.who)
     if result.outcome is MergeOutcome.NO_SUCH_IDEA:
         raise Refusal(f"There is no idea #{source} or #{target}. `ideas` lists them.")
     if result.outcome is MergeOutcome.ALREADY_MERGED:
@@ -75,7 +75,7 @@ async def merge(ws: Workshop, ctx: Context, source: int, target: int) -> list[Re
     merged = result.idea
     assert merged is not None  # MERGED always carries the idea
     ws.indexes.get(ctx.programme_key, IdeaIndex()).remove(source)
-    old = await ws.repo.idea(ctx.programme_key, source)
+    old = await ws.ideas.idea(ctx.programme_key, source)
     pooled = (
         f" {cards.plural(result.pooled_voters, 'voter')} who backed both counted once."
         if result.pooled_voters

@@ -57,7 +57,7 @@ async def message_deleted(ws: Workshop, ctx: Context, message_id: str) -> list[R
 
 async def _of_message(ws: Workshop, ctx: Context, message_id: str) -> Idea | None:
     source = ideas.message_source(ctx, message_id)
-    idea = await ws.repo.idea_of_message(ctx.programme_key, ctx.where.platform, source)
+    idea = await ws.ideas.idea_of_message(ctx.programme_key, ctx.where.platform, source)
     if idea is None or not _is_author(idea, ctx):
         return None
     return idea
@@ -81,7 +81,7 @@ async def _edited(ws: Workshop, ctx: Context, idea: Idea, text: str) -> list[Rep
             f"{title} is {DESCRIBED[phase]}, so ideas can't be edited any more: "
             f"#{number} still reads as before."
         )
-    edited = await ws.repo.edit_idea(ctx.programme_key, number, text, ctx.who)
+    edited = await ws.ideas.edit_idea(ctx.programme_key, number, text, ctx.who)
     if edited is None:  # forgotten meanwhile
         return []
     index = ws.indexes.get(ctx.programme_key)
@@ -101,7 +101,7 @@ async def _withdrawn(ws: Workshop, ctx: Context, idea: Idea) -> list[Reply]:
             "Ask an organiser if it must go."
         )
     budget = ws.playbook.votes_per_theme
-    result = await ws.repo.set_hidden(ctx.programme_key, number, True, ctx.who, budget)
+    result = await ws.moderation.set_hidden(ctx.programme_key, number, True, ctx.who, budget)
     if result.idea is None or not result.idea.hidden:
         return []
     log.info("idea withdrawn", extra={"programme": ctx.programme_key, "idea": number})

@@ -17,14 +17,14 @@ DRAFT_MEMORY = timedelta(days=7)
 
 async def forget_old_events(ws: Workshop) -> int:
     """Keep the dedupe table small: ids older than any retry or replay window go."""
-    dropped = await ws.repo.forget_events(ws.clock.now() - EVENT_MEMORY)
+    dropped = await ws.housekeeping.forget_events(ws.clock.now() - EVENT_MEMORY)
     log.info("forgot old event ids", extra={"dropped": dropped})
     return dropped
 
 
 async def forget_old_drafts(ws: Workshop) -> int:
     """Held-back ideas nobody added within a week are dropped."""
-    dropped = await ws.repo.forget_drafts(ws.clock.now() - DRAFT_MEMORY)
+    dropped = await ws.housekeeping.forget_drafts(ws.clock.now() - DRAFT_MEMORY)
     log.info("forgot old drafts", extra={"dropped": dropped})
     return dropped
 

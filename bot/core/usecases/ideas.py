@@ -56,9 +56,9 @@ async def idea_command(
             theme_key = ws.theme(tag).key
         except Refusal:
             body = typed  # "Note: …" is part of the idea, not a theme
-    prompt = await ws.repo.prompt_in_thread(ctx.programme_key, ctx.where)
+    prompt = await ws.prompts.prompt_in_thread(ctx.programme_key, ctx.where)
     if prompt is None:
-        prompt = await ws.repo.latest_prompt(ctx.programme_key, ctx.where)
+        prompt = await ws.prompts.latest_prompt(ctx.programme_key, ctx.where)
     if theme_key is not None and (prompt is None or prompt.theme_key != theme_key):
         return await record(ws, ctx, body, theme_key, None)
     if prompt is None:
@@ -79,7 +79,7 @@ async def thread_reply(
     a greeting) is not added, and its author is told how to add it if it was meant as one."""
     if not text.strip():
         return []
-    prompt = await ws.repo.prompt_in_thread(ctx.programme_key, ctx.where)
+    prompt = await ws.prompts.prompt_in_thread(ctx.programme_key, ctx.where)
     if prompt is None:
         return []
     if is_chatter(text):
@@ -95,7 +95,9 @@ def message_source(ctx: Context, message_id: str) -> str:
 
 async def form_submitted(ws: Workshop, ctx: Context, prompt_ref: str, text: str) -> list[Reply]:
     prompt = (
-        await ws.repo.prompt(ctx.programme_key, int(prompt_ref)) if prompt_ref.isdigit() else None
+        await ws.prompts.prompt(ctx.programme_key, int(prompt_ref))
+        if prompt_ref.isdigit()
+        else None
     )
     if prompt is None:
         raise Refusal(
@@ -141,13 +143,13 @@ async def _check_and_add(ws: Workshop, new: NewIdea) -> list[Reply] | None:
     duplicate of itself. Ideas are added one at a time per process (`idea_locks`), so only
     other processes can make a check stale."""
     if new.request_key is not None:
-        earlier = await ws.repo.idea_of_request(new.programme_key, new.request_key)
+        earlier = await ws.ideas.idea_of_request(new.programme_key, new.request_key)
         if earlier is not None:
             return await _repeated(ws, new.programme_key, earlier)
     similar, checked_through = await duplicates.find(ws, new.programme_key, new.text)
     if similar is not None:
         return await _hold_back(ws, new, similar)
-    added = await ws.repo.add_idea(await _suggested(ws, new), checked_through)
+    added = await ws.ideas.add_idea(await _suggested(ws, new), checked_through)
     if added.outcome is IdeaOutcome.STALE:
         return None
     assert added.idea is not None  # ADDED and REPEATED carry the idea
@@ -157,7 +159,7 @@ async def _check_and_add(ws: Workshop, new: NewIdea) -> list[Reply] | None:
 
 
 async def _hold_back(ws: Workshop, new: NewIdea, similar: Idea) -> list[Reply]:
-    draft = await ws.repo.save_draft(new)
+    draft = await ws.ideas.save_draft(new)
     held = cards.duplicate_card(ws.playbook, similar, new.text, draft)
     return [Say(held, Delivery.PRIVATE)]
 
@@ -168,7 +170,7 @@ async def _repeated(ws: Workshop, programme: str, idea: Idea) -> list[Reply]:
     when a card never went out for a while (that process stopped first) is it posted now."""
     if ws.clock.now() - idea.created_at < POSTING:
         return []
-    if await ws.repo.posts(programme, Anchor(AnchorKind.IDEA, idea.number)):
+    if await ws.prompts.posts(programme, Anchor(AnchorKind.IDEA, idea.number)):
         return []
     return _posted(ws, idea)
 
@@ -186,7 +188,7 @@ def _posted(ws: Workshop, idea: Idea) -> list[Reply]:
 async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
     """The Add mine anyway button: the held-back idea goes in as written, where written."""
     draft = (
-        await ws.repo.take_draft(ctx.programme_key, int(draft_ref), ctx.who)
+        await ws.ideas.take_draft(ctx.programme_key, int(draft_ref), ctx.who)
         if draft_ref.isdigit()
         else None
     )
@@ -194,13 +196,13 @@ async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
         raise Refusal("That idea has already been added, or was someone else's to add.")
     # The theme may have moved on to voting while the idea was held back.
     await phases.require_collecting(ws, draft.programme_key, ws.playbook.theme(draft.theme_key))
-    added = await ws.repo.add_idea(await _suggested(ws, draft))
+    added = await ws.ideas.add_idea(await _suggested(ws, draft))
     assert added.idea is not None  # no request key and no check: always ADDED
     return _posted(ws, added.idea)
 
 
 async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
     theme = ws.theme(typed_theme) if typed_theme else None
-    found = await ws.repo.ideas(ctx.programme_key, theme.key if theme else None)
+    found = await ws.ideas.ideas(ctx.programme_key, theme.key if theme else None)
     ideas = [i for i in found if i.merged_into is None and not i.hidden]
     return [Say(cards.ideas_card(ws.playbook, ideas, theme), Delivery.PRIVATE)]

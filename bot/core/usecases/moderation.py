@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 async def organisers_here(ws: Workshop, ctx: Context) -> list[Reply]:
     await ws.require_organiser(ctx, "choose the organisers' channel")
-    await ws.repo.set_organisers_channel(ctx.programme_key, ctx.where, ctx.who)
+    await ws.people.set_organisers_channel(ctx.programme_key, ctx.where, ctx.who)
     return [
         note(
             "This is now the organisers' channel: flags on ideas will be posted here.",
@@ -28,13 +28,13 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
     """Anyone may flag an idea once; organisers hear of it in their channel if they have one."""
     if "\x00" in reason:
         raise Refusal("Your reason contains a character that cannot be stored (NUL); retype it.")
-    result = await ws.repo.flag(ctx.programme_key, number, ctx.who, reason)
+    result = await ws.moderation.flag(ctx.programme_key, number, ctx.who, reason)
     if result.outcome is Outcome.NO_SUCH_IDEA:
         raise no_such_idea(number)
     if result.outcome is Outcome.ALREADY:
         raise Refusal(f"You have already flagged #{number}; organisers have it.")
     assert result.idea is not None  # DONE always carries the idea
-    where = await ws.repo.organisers_channel(ctx.programme_key)
+    where = await ws.people.organisers_channel(ctx.programme_key)
     card = moderation_cards.flag_card(result.idea, ctx.who, reason)
     if where is not None and await ws.notifier.send(where, card) is Sent.POSTED:
         return [note(f"Thank you: organisers have been told about #{number}.")]
@@ -44,14 +44,14 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
 
 async def list_flags(ws: Workshop, ctx: Context) -> list[Reply]:
     await ws.require_organiser(ctx, "see flags")
-    flags = await ws.repo.open_flags(ctx.programme_key)
+    flags = await ws.moderation.open_flags(ctx.programme_key)
     return [Say(moderation_cards.flags_card(flags), Delivery.PRIVATE)]
 
 
 async def keep(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     """The Keep button on a flag: the idea stays, its flags are dismissed."""
     await ws.require_organiser(ctx, "dismiss flags")
-    closed = await ws.repo.keep(ctx.programme_key, number, ctx.who)
+    closed = await ws.moderation.keep(ctx.programme_key, number, ctx.who)
     if closed is None:
         raise Refusal(f"There is no idea #{number} any more.")
     return [
@@ -68,7 +68,7 @@ async def hide(
     """`hide` / `unhide` (and the Hide button, which replaces the flag's card)."""
     await ws.require_organiser(ctx, "hide or unhide ideas")
     budget = ws.playbook.votes_per_theme
-    result = await ws.repo.set_hidden(ctx.programme_key, number, hidden, ctx.who, budget)
+    result = await ws.moderation.set_hidden(ctx.programme_key, number, hidden, ctx.who, budget)
     _refuse(result, number, hidden)
     assert result.idea is not None  # DONE always carries the idea
     refresh = Refresh(Anchor(AnchorKind.IDEA, number), cards.idea_card(ws.playbook, result.idea))
@@ -104,7 +104,7 @@ def _refuse(result: ModerationResult, number: int, hidden: bool) -> None:
 
 async def history(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     await ws.require_organiser(ctx, "see an idea's history")
-    entries = await ws.repo.history(ctx.programme_key, number)
+    entries = await ws.moderation.history(ctx.programme_key, number)
     if not entries:
         raise Refusal(f"Nothing is recorded about #{number}. `ideas` lists the ideas.")
     return [Say(moderation_cards.history_card(number, entries), Delivery.PRIVATE)]

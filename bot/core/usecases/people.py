@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 async def channel_audience(ws: Workshop, ctx: Context, typed: str | None) -> list[Reply]:
     if typed is None:
-        channel = await ws.repo.channel(ctx.programme_key, ctx.where)
+        channel = await ws.people.channel(ctx.programme_key, ctx.where)
         name = (
             ws.playbook.audience(channel.audience).name
             if channel.audience in _keys(ws)
@@ -28,7 +28,7 @@ async def channel_audience(ws: Workshop, ctx: Context, typed: str | None) -> lis
         ]
     await ws.require_organiser(ctx, "set a channel's audience")
     audience = ws.audience(typed)
-    await ws.repo.set_channel_audience(ctx.programme_key, ctx.where, audience.key, ctx.who)
+    await ws.people.set_channel_audience(ctx.programme_key, ctx.where, audience.key, ctx.who)
     return [
         note(
             f"From now on, ideas and votes from this channel count as {audience.name}.",
@@ -53,7 +53,7 @@ async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) ->
         raise Refusal(f"{user_key} is an organiser through HOWCANWE_ORGANISERS; change it there.")
     if not add and user_key == ctx.who.key:
         raise Refusal("You cannot remove yourself; ask another organiser.")
-    changed = await ws.repo.set_organiser(ctx.programme_key, user_key, add, ctx.who)
+    changed = await ws.people.set_organiser(ctx.programme_key, user_key, add, ctx.who)
     if add:
         said = (
             f"{user_key} is now an organiser."
@@ -72,7 +72,7 @@ async def change_organiser(ws: Workshop, ctx: Context, add: bool, typed: str) ->
 async def installed(ws: Workshop, programme_key: str, installer: Participant) -> None:
     """Whoever installs the app in a workspace organises its programme from the start, so a new
     workspace never waits for the operator to name someone."""
-    if await ws.repo.set_organiser(programme_key, installer.key, True, installer):
+    if await ws.people.set_organiser(programme_key, installer.key, True, installer):
         log.info("installer made organiser", extra={"programme": programme_key})
 
 

@@ -17,7 +17,7 @@ async def show_data(ws: Workshop, ctx: Context, typed_user: str | None) -> list[
     """`my data`, or an organiser's `data <user>` made on that person's request."""
     key = await _whose(ws, ctx, typed_user, "see someone else's data")
     platform, _, user_id = key.partition(":")
-    data = await ws.repo.personal_data(ctx.programme_key, platform, user_id)
+    data = await ws.personal.personal_data(ctx.programme_key, platform, user_id)
     if data is None or not (data.ideas or data.votes or data.flags):
         return [note(f"Nothing is stored about {_you(ctx, key)}.", Delivery.PRIVATE)]
     return [Say(moderation_cards.data_card(data, key == ctx.who.key), Delivery.PRIVATE)]
@@ -33,7 +33,7 @@ async def forget(
         return [Say(moderation_cards.forget_card(key, yours), Delivery.PRIVATE)]
     platform, _, user_id = key.partition(":")
     new_id = f"forgotten-{secrets.token_hex(12)}"  # random: nothing links it to the old id
-    done = await ws.repo.forget(ctx.programme_key, platform, user_id, ctx.who, new_id)
+    done = await ws.personal.forget(ctx.programme_key, platform, user_id, ctx.who, new_id)
     if done is None:
         return [note(f"Nothing is stored about {_you(ctx, key)}, so nothing was forgotten.")]
     removed = [Refresh(Anchor(AnchorKind.IDEA, n), cards.removed_card(n)) for n in done.deleted]
@@ -44,7 +44,7 @@ async def forget_everywhere(ws: Workshop, key: str) -> dict[str, Forgotten]:
     """The operator's erase across programmes (`howcanwe forget`). It is no chat command on
     purpose: an organiser's rights end at their own programme."""
     platform, _, user_id = key.partition(":")
-    return await ws.repo.forget_everywhere(platform, user_id, OPERATOR)
+    return await ws.personal.forget_everywhere(platform, user_id, OPERATOR)
 
 
 def report(done: Forgotten) -> str:

@@ -21,14 +21,14 @@ DESCRIBED = {
 
 
 async def phase_of(ws: Workshop, programme: str, theme_key: str) -> Phase:
-    return (await ws.repo.phases(programme)).get(theme_key, Phase.COLLECTING)
+    return (await ws.plan.phases(programme)).get(theme_key, Phase.COLLECTING)
 
 
 async def change(ws: Workshop, ctx: Context, typed_theme: str, phase: Phase) -> list[Reply]:
     await ws.require_organiser(ctx, "change a theme's phase")
     theme = ws.theme(typed_theme)
-    await ws.repo.set_phase(ctx.programme_key, theme.key, phase, ctx.who)
-    posted = await ws.repo.prompts_of_theme(ctx.programme_key, theme.key)
+    await ws.plan.set_phase(ctx.programme_key, theme.key, phase, ctx.who)
+    posted = await ws.prompts.prompts_of_theme(ctx.programme_key, theme.key)
     refreshed: list[Reply] = [
         Refresh(Anchor(AnchorKind.PROMPT, p.id), _card(ws, theme, p, phase)) for p in posted
     ]

@@ -14,16 +14,16 @@ STAKEHOLDERS = "stakeholders"  # an audience whose channels may have the web vie
 async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None) -> ActionPlan:
     """The plan as it stands: the one query path shared by chat, export and (later) digests."""
     await ws.ready(programme)
-    ideas = await ws.repo.ideas(programme, theme_key)
-    stats = await ws.repo.stats(programme)
-    phases = await ws.repo.phases(programme)
-    voters = await ws.repo.theme_voters(programme)
+    ideas = await ws.ideas.ideas(programme, theme_key)
+    stats = await ws.plan.stats(programme)
+    phases = await ws.plan.phases(programme)
+    voters = await ws.plan.theme_voters(programme)
     return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters)
 
 
 async def participation(ws: Workshop, programme: str) -> Series:
     """Each audience's ideas and votes so far, day by day: the web view's chart."""
-    counts = await ws.repo.participation(programme)
+    counts = await ws.plan.participation(programme)
     return running_totals(counts, [a.key for a in ws.playbook.audiences])
 
 
@@ -43,14 +43,14 @@ async def _web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
         stakeholders = any(a.key == STAKEHOLDERS for a in ws.playbook.audiences)
         if not stakeholders:
             return None
-        channel = await ws.repo.channel(ctx.programme_key, ctx.where)
+        channel = await ws.people.channel(ctx.programme_key, ctx.where)
         if channel.audience != STAKEHOLDERS:
             return None
     return links.plan_link(ws, ctx.programme_key, path)
 
 
 async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
-    phases = await ws.repo.phases(ctx.programme_key)
+    phases = await ws.plan.phases(ctx.programme_key)
     return [Say(cards.themes_card(ws.playbook, phases), Delivery.PRIVATE)]
 
 

@@ -22,7 +22,7 @@ async def post_prompt(ws: Workshop, ctx: Context, typed_theme: str, n: int | Non
             raise Refusal(f"{theme.title} has challenges 1 to {count}; there is no number {n}.")
         index = n - 1
     else:
-        posted = await ws.repo.posted_challenges(ctx.programme_key, ctx.where, theme.key)
+        posted = await ws.prompts.posted_challenges(ctx.programme_key, ctx.where, theme.key)
         remaining = [i for i in range(count) if i not in posted]
         if not remaining:
             raise Refusal(
@@ -30,7 +30,7 @@ async def post_prompt(ws: Workshop, ctx: Context, typed_theme: str, n: int | Non
                 f"Post one again with `prompt {theme.key} <1-{count}>`."
             )
         index = remaining[0]
-    prompt = await ws.repo.record_prompt(ctx.programme_key, ctx.where, theme.key, index, ctx.who)
+    prompt = await ws.prompts.record_prompt(ctx.programme_key, ctx.where, theme.key, index, ctx.who)
     card = await phases.prompt_card(ws, ctx.programme_key, prompt)
     return [Say(card, Delivery.CHANNEL, Anchor(AnchorKind.PROMPT, prompt.id))]
 
@@ -38,7 +38,9 @@ async def post_prompt(ws: Workshop, ctx: Context, typed_theme: str, n: int | Non
 async def open_idea_form(ws: Workshop, ctx: Context, prompt_ref: str) -> list[Reply]:
     """The Add an idea button: a form bound to the prompt it was pressed on."""
     prompt = (
-        await ws.repo.prompt(ctx.programme_key, int(prompt_ref)) if prompt_ref.isdigit() else None
+        await ws.prompts.prompt(ctx.programme_key, int(prompt_ref))
+        if prompt_ref.isdigit()
+        else None
     )
     if prompt is None:
         raise Refusal("That prompt is no longer available; ask an organiser to post it again.")

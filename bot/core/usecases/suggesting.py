@@ -31,7 +31,7 @@ async def _model(ws: Workshop, programme: str) -> Suggester:
     now = ws.clock.now()
     if cached is not None and now - cached[1] < REFRESH:
         return cached[0]
-    confirmed = await ws.repo.confirmed(programme, CONFIRMED_LIMIT)
+    confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
     if len(confirmed) > BULK:
         model = await asyncio.to_thread(Suggester.train, ws.playbook, confirmed)
     else:

@@ -29,7 +29,7 @@ async def vote_for(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 
 
 async def unvote(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
-    result = await ws.repo.unvote(ctx.programme_key, number, ctx.who, tally=True)
+    result = await ws.votes.unvote(ctx.programme_key, number, ctx.who, tally=True)
     _refuse(ws, result, number)
     if result.outcome is VoteOutcome.NOT_VOTED:
         raise Refusal(f"You haven't voted for #{number}, so there is nothing to take back.")
@@ -43,7 +43,7 @@ async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     rate limits for them. Taking a vote back, the surprising outcome, and every refusal are
     told to the voter."""
     budget = ws.playbook.votes_per_theme
-    result = await ws.repo.toggle(
+    result = await ws.votes.toggle(
         ctx.programme_key, number, ctx.who, ctx.where, budget, ws.clock.now(), DOUBLE_CLICK
     )
     _refuse(ws, result, number)
@@ -54,7 +54,7 @@ async def toggle(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 
 async def _cast(ws: Workshop, ctx: Context, number: int, tally: bool = False) -> VoteResult:
     budget = ws.playbook.votes_per_theme
-    result = await ws.repo.vote(ctx.programme_key, number, ctx.who, ctx.where, budget, tally)
+    result = await ws.votes.vote(ctx.programme_key, number, ctx.who, ctx.where, budget, tally)
     _refuse(ws, result, number)
     return result
 

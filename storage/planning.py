@@ -1,0 +1,220 @@
+"""The plan's bookkeeping: assignments, phases, actions and notes, the programme's figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, union, update
+from sqlalchemy.orm import aliased
+
+from bot.core import domain
+from bot.core.participation import DayCount
+from bot.core.suggestions import Confirmed
+from storage import models as m
+from storage import participation_queries as participation_sql
+from storage.database import as_utc as _utc
+from storage.store import Store
+
+
+class SqlPlanning(Store):
+    """Implements `bot.core.ports.PlanStore`."""
+
+    async def confirmed(self, programme: str, limit: int) -> Sequence[Confirmed]:
+        def tx(conn: Connection) -> list[Confirmed]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.Idea.text, m.Idea.actor_key, m.Idea.style_key)
+                .where(m.Idea.programme_id == pid, m.Idea.actor_key.is_not(None))
+                .order_by(m.Idea.assigned_at.desc())
+                .limit(limit)
+            )
+            return [Confirmed(r.text, r.actor_key, r.style_key) for r in rows]
+
+        return await self._read(tx)
+
+    async def update_action(
+        self,
+        programme: str,
+        number: int,
+        status: domain.Status | None,
+        owner: str | None,
+        by: domain.Participant,
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            changes: dict[str, Any] = {}
+            if status is not None:
+                changes["status"] = status.value
+            if owner is not None:
+                changes["owner"] = owner
+            changed = conn.scalar(
+                update(m.Idea)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .values(**changes)
+                .returning(m.Idea.id)
+            )
+            self._participant_id(conn, by)
+            if not changed:
+                return None
+            self._log(conn, pid, number, by.key, "action.status", status=status, owner=owner)
+            return self._one_idea(conn, pid, number)
+
+        return await self._write(tx)
+
+    async def add_note(
+        self, programme: str, number: int, text: str, by: domain.Participant
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> domain.Idea | None:
+            pid = self._programme_id(conn, programme)
+            idea_id = conn.scalar(
+                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+            )
+            if idea_id is None:
+                return None
+            conn.execute(
+                insert(m.ActionNote).values(
+                    idea_id=idea_id, text=text, author=by.key, created_at=self._clock.now()
+                )
+            )
+            self._log(conn, pid, number, by.key, "action.note")
+            return self._one_idea(conn, pid, number)
+
+        return await self._write(tx)
+
+    async def notes(self, programme: str, number: int) -> Sequence[domain.ActionNote]:
+        def tx(conn: Connection) -> list[domain.ActionNote]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.ActionNote.text, m.ActionNote.author, m.ActionNote.created_at)
+                .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .order_by(m.ActionNote.id)
+            )
+            return [domain.ActionNote(r.text, r.author, _utc(r.created_at)) for r in rows]
+
+        return await self._read(tx)
+
+    async def assign(
+        self,
+        programme: str,
+        number: int,
+        assignment: domain.Assignment | None,
+        by: domain.Participant,
+    ) -> domain.Idea | None:
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            changed = conn.scalar(
+                update(m.Idea)
+                .where(m.Idea.programme_id == pid, m.Idea.number == number)
+                .values(
+                    actor_key=assignment.actor_key if assignment else None,
+                    style_key=assignment.style_key if assignment else None,
+                    stage_key=assignment.stage_key if assignment else None,
+                    assigned_by=self._participant_id(conn, by),
+                    assigned_at=self._clock.now(),
+                    # An assigned idea is an action, proposed until an organiser says more.
+                    status=(
+                        func.coalesce(m.Idea.status, domain.Status.PROPOSED.value)
+                        if assignment
+                        else None
+                    ),
+                )
+                .returning(m.Idea.id)
+            )
+            if not changed:
+                return None
+            if assignment:
+                self._log(
+                    conn,
+                    pid,
+                    number,
+                    by.key,
+                    "idea.assigned",
+                    actor=assignment.actor_key,
+                    style=assignment.style_key,
+                    stage=assignment.stage_key,
+                )
+            else:
+                self._log(conn, pid, number, by.key, "idea.unassigned")
+            return self._one_idea(conn, pid, number)
+
+        return await self._write(tx)
+
+    async def phases(self, programme: str) -> dict[str, domain.Phase]:
+        def tx(conn: Connection) -> dict[str, domain.Phase]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(
+                    m.ThemePhase.programme_id == pid
+                )
+            )
+            return {row.theme_key: domain.Phase(row.phase) for row in rows}
+
+        return await self._read(tx)
+
+    async def set_phase(
+        self, programme: str, theme_key: str, phase: domain.Phase, by: domain.Participant
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            pid = self._programme_id(conn, programme)
+            values = {"phase": phase.value, "changed_by": by.key, "changed_at": self._clock.now()}
+            conn.execute(
+                self._insert(m.ThemePhase)
+                .values(programme_id=pid, theme_key=theme_key, **values)
+                .on_conflict_do_update(index_elements=["programme_id", "theme_key"], set_=values)
+            )
+            self._log(conn, pid, None, by.key, "phase.changed", theme=theme_key, phase=phase.value)
+
+        return await self._write(tx)
+
+    async def stats(self, programme: str) -> domain.ProgrammeStats:
+        def tx(conn: Connection) -> Any:
+            pid = self._programme_id(conn, programme)
+            voter = aliased(m.Vote)
+            ideas = conn.scalar(
+                select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
+            )
+            votes = conn.scalar(
+                select(func.count())
+                .select_from(voter)
+                .join(m.Idea, m.Idea.id == voter.idea_id)
+                .where(m.Idea.programme_id == pid)
+            )
+            people = union(
+                select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
+                select(voter.participant_id.label("who"))
+                .join(m.Idea, m.Idea.id == voter.idea_id)
+                .where(m.Idea.programme_id == pid),
+            ).subquery()
+            participants = conn.scalar(select(func.count()).select_from(people))
+            return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+
+        return await self._read(tx)
+
+    async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
+        def tx(conn: Connection) -> dict[str, dict[str, int]]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(
+                    m.Idea.theme_key,
+                    m.Vote.audience,
+                    func.count(func.distinct(m.Vote.participant_id)),
+                )
+                .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+                .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
+                .group_by(m.Idea.theme_key, m.Vote.audience)
+            )
+            voters: dict[str, dict[str, int]] = {}
+            for theme_key, audience, count in rows:
+                voters.setdefault(theme_key, {})[audience] = count
+            return voters
+
+        return await self._read(tx)
+
+    async def participation(self, programme: str) -> Sequence[DayCount]:
+        def tx(conn: Connection) -> list[DayCount]:
+            pid = self._programme_id(conn, programme)
+            return participation_sql.daily_counts(conn, pid, self._dialect)
+
+        return await self._read(tx)
