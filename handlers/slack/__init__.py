@@ -1,5 +1,5 @@
 """The Slack edge: bolt on the one aiohttp app at POST /slack/events (or Socket Mode), Block Kit
-out. Every platform package has the same floor plan (see README, "Architecture"):
+out. Every platform package has the same floor plan (see docs/architecture.md):
 
 - `mount`: the routes and the outbound wiring the composition root calls (`mount`, `outbound`)
 - `listeners`: bolt's listeners, Slack payloads → the core's intents

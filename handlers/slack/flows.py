@@ -1,4 +1,5 @@
-"""The Slack edge's state and flows: from an acked request to the core and back to Slack."""
+"""The Slack edge's per-process state and the flows its listeners run: from an acked request to
+the core and back to Slack."""
 
 from __future__ import annotations
 

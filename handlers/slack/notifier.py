@@ -1,4 +1,5 @@
-"""Notices the core sends unprompted (a flag for organisers) posted to a Slack channel."""
+"""The core's `Notifier` port for Slack: notices the core sends unprompted (a flag for organisers,
+a digest) and cards rewritten from elsewhere, posted to a Slack channel."""
 
 from __future__ import annotations
 

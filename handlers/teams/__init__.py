@@ -1,5 +1,5 @@
 """The Microsoft Teams edge: Bot Framework activities at /api/messages, Adaptive Cards out. Every
-platform package has the same floor plan (see README, "Architecture"):
+platform package has the same floor plan (see docs/architecture.md):
 
 - `mount`: the /api/messages route and the outbound wiring the composition root calls (`mount`,
   `outbound`)
