@@ -30,8 +30,8 @@ from sqlalchemy import func, select
 from bench.ideas import distinct_ideas
 from bot.app import create_app, open_services, tune_garbage_collector
 from bot.config import Settings, SlackSettings
-from handlers.slack import EVENTS_PATH
-from handlers.slack.edge import web_client
+from handlers.slack.mount import EVENTS_PATH
+from handlers.slack.webapi import web_client
 from storage.database import READ_ONLY, create_engine
 from storage.models import Idea, Vote
 from tests.handlers.slack import slack_requests as rq

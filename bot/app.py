@@ -21,8 +21,9 @@ from bot.core.ports import Clock, Notifier, SystemClock
 from bot.core.usecases import duplicates
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
-from handlers import slack, teams
+from handlers.slack import mount as slack
 from handlers.slack import tenancy
+from handlers.teams import mount as teams
 from handlers.web import health, pages
 from storage.database import check_current, is_sqlite, normalise_url, upgrade
 from storage.reachability import reach

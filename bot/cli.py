@@ -23,7 +23,7 @@ from bot.core.playbook import PlaybookError
 from bot.core.usecases import personal
 from bot.core.usecases.planning import action_plan
 from bot.operators import UnknownProgramme
-from handlers.console import chat
+from handlers.console import listeners
 from handlers.teams import package
 from storage import programmes
 from storage.database import SchemaOutOfDate, upgrade
@@ -121,12 +121,16 @@ async def clock(settings: Settings) -> None:
 
 
 async def console(settings: Settings, args: argparse.Namespace) -> None:
-    extra = frozenset({f"{chat.PLATFORM}:{args.user}"}) if args.role == "organiser" else frozenset()
+    extra = (
+        frozenset({f"{listeners.PLATFORM}:{args.user}"})
+        if args.role == "organiser"
+        else frozenset()
+    )
     async with open_services(settings, extra_organisers=extra) as services:
-        conversation = chat.ConsoleChat(
+        conversation = listeners.ConsoleChat(
             services.engine, args.user, args.channel, settings.programme_key
         )
-        await chat.run(conversation, chat.stdin_line, sys.stdout, sys.stdin.isatty())
+        await listeners.run(conversation, listeners.stdin_line, sys.stdout, sys.stdin.isatty())
 
 
 async def export_plan(

@@ -26,7 +26,7 @@ from bot.core.interaction import (
 )
 from handlers.coalescer import Coalescer
 from handlers.pacing import about
-from handlers.slack import blockkit
+from handlers.slack import codec
 from handlers.slack.origin import Origin
 from handlers.slack.webapi import FAILURES, failure, not_sent
 
@@ -72,7 +72,7 @@ class Poster:
                     await self._open(client, origin, form)
 
     def _replace(self, client: AsyncWebClient, channel: str, ts: str, card: Card) -> None:
-        payload = blockkit.message(card)
+        payload = codec.message(card)
         self._coalescer.submit((channel, ts), lambda: _update(client, channel, ts, payload))
 
     def _refresh(self, client: AsyncWebClient, ctx: Context, refresh: Refresh) -> None:
@@ -88,7 +88,7 @@ class Poster:
             card = await engine.card(programme, anchor) if here else None
             if card is None:
                 return
-            payload = blockkit.message(card)
+            payload = codec.message(card)
             for copy in here:
                 await _update(client, copy.channel_id, copy.message_id, payload, about(anchor))
 
@@ -105,7 +105,7 @@ class Poster:
     ) -> None:
         try:
             response = await client.chat_postMessage(
-                channel=origin.channel_id, thread_ts=thread_ts, **blockkit.message(card)
+                channel=origin.channel_id, thread_ts=thread_ts, **codec.message(card)
             )
         except FAILURES as error:
             code = not_sent(
@@ -120,7 +120,7 @@ class Poster:
     async def private(self, client: AsyncWebClient, origin: Origin, card: Card) -> None:
         """Only the person acting sees it: the slash command's response_url, an ephemeral
         message, or a direct message (from App Home, or where the bot is not a member)."""
-        payload = blockkit.message(card)
+        payload = codec.message(card)
         if origin.response_url:
             webhook = AsyncWebhookClient(origin.response_url, session=client.session)
             try:
@@ -157,13 +157,11 @@ class Poster:
         if not origin.trigger_id:
             await self.private(client, origin, _note(NO_MODAL))
             return
-        metadata = blockkit.Metadata(
+        metadata = codec.Metadata(
             form.metadata, origin.channel_id, origin.channel_name, origin.thread_ts
         )
         try:
-            await client.views_open(
-                trigger_id=origin.trigger_id, view=blockkit.modal(form, metadata)
-            )
+            await client.views_open(trigger_id=origin.trigger_id, view=codec.modal(form, metadata))
         except FAILURES as error:
             not_sent("views.open", error, form=form.action_id)
             await self.private(client, origin, _note(NO_MODAL))

@@ -95,7 +95,7 @@ def _malformed(reason: str) -> Refused:
 # ---- the shapes this app reads ------------------------------------------------------------------
 # A check returns None when a value fits, or what is wrong with it. Absent and null fields fit;
 # only what bolt needs to route a request is required. Every field that bolt reads (team, user,
-# channel and enterprise ids, authorizations) or that our decoders read (blockkit, origin) is
+# channel and enterprise ids, authorizations) or that our decoders read (codec, origin) is
 # typed here, so neither ever meets a shape it does not expect.
 
 Check = Callable[[Any], str | None]

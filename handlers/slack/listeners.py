@@ -13,8 +13,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.domain import ConversationRef
 from bot.core.interaction import POST_PROMPT, ButtonPressed, Intent
-from handlers.slack import blockkit, origin
-from handlers.slack.edge import Ack, SlackEdge
+from handlers.slack import codec, origin
+from handlers.slack.flows import Ack, SlackEdge
 from handlers.slack.origin import PLATFORM, Authority, Origin
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         client: AsyncWebClient,
     ) -> None:
         where = _authorised(origin.from_action(body), context)
-        pressed = blockkit.action_intent(action)
+        pressed = codec.action_intent(action)
         if pressed.action_id == POST_PROMPT and not where.channel_id:
             await ack()
             edge.tasks.spawn(edge.pick_channel(client, where, pressed.value))
@@ -48,7 +48,7 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         ack: Ack, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> BoltResponse | None:
         """A trigger id is unique per invocation: a replayed command is recognised."""
-        intent = blockkit.command_intent(str(body.get("text") or ""))
+        intent = codec.command_intent(str(body.get("text") or ""))
         where = _authorised(origin.from_command(body), context)
         return await edge.act_once(ack, client, where, intent, _trigger(body))
 
@@ -60,16 +60,16 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         context: AsyncBoltContext,
         client: AsyncWebClient,
     ) -> None:
-        submitted = blockkit.submission_intent(view)
-        meta = blockkit.Metadata.unpack(str(view.get("private_metadata") or ""))
+        submitted = codec.submission_intent(view)
+        meta = codec.Metadata.unpack(str(view.get("private_metadata") or ""))
         intent: Intent = submitted
         if submitted.action_id == POST_PROMPT:
-            channel = submitted.fields.get(blockkit.CHANNEL_FIELD, "")
+            channel = submitted.fields.get(codec.CHANNEL_FIELD, "")
             where = origin.from_view(body, channel, "", None)
             intent = ButtonPressed(POST_PROMPT, meta.form)
         else:
             where = origin.from_view(body, meta.channel_id, meta.channel_name, meta.thread_ts)
-        field = blockkit.first_input(view)
+        field = codec.first_input(view)
         where = _authorised(where, context)
         await edge.submit(ack, client, where, intent, field, _trigger(body) or None)
 
@@ -83,11 +83,11 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
     ) -> None:
         """A thread reply is an idea, stored with the event's id: Slack's retry of an event
         acked late, or after a crash, adds nothing and loses nothing."""
-        changed = blockkit.change_intent(event)
+        changed = codec.change_intent(event)
         if changed is not None:
             await _follow(ack, body, changed, context, client)
             return
-        posted = blockkit.message_intent(event, context.bot_user_id)
+        posted = codec.message_intent(event, context.bot_user_id)
         if posted is None:
             await ack()
             return
@@ -115,10 +115,10 @@ def register(bolt: AsyncApp, edge: SlackEdge) -> None:
         context: AsyncBoltContext,
         client: AsyncWebClient,
     ) -> BoltResponse | None:
-        if not blockkit.is_person_speaking(event):
+        if not codec.is_person_speaking(event):
             await ack()
             return None
-        intent = blockkit.mention_intent(str(event.get("text") or ""))
+        intent = codec.mention_intent(str(event.get("text") or ""))
         where = _authorised(origin.from_event(body, event), context)
         return await edge.act_once(ack, client, where, intent, _event(body))
 

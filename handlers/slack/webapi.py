@@ -23,7 +23,9 @@ from slack_sdk.http_retry.builtin_async_handlers import async_default_handlers
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import SlackSettings
 from handlers.pacing import QUICK, Patience, level, retry_after
 
 log = logging.getLogger(__name__)
@@ -164,3 +166,10 @@ def _retry_after(response: HttpResponse) -> str | None:
 
 def retry_handlers() -> list[AsyncRetryHandler]:
     return [*async_default_handlers(), RateLimited(), GatewayErrors()]
+
+
+def web_client(settings: SlackSettings, token: str | None) -> AsyncWebClient:
+    """Every Web API call goes to SLACK_API_URL, waits out 429s (Retry-After; posts for up
+    to pacing.PATIENCE) and retries a 5xx with backoff (see webapi)."""
+    base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
+    return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers())

@@ -1,7 +1,15 @@
-"""The Microsoft Teams edge: Bot Framework activities at /api/messages, Adaptive Cards out."""
+"""The Microsoft Teams edge: Bot Framework activities at /api/messages, Adaptive Cards out. Every
+platform package has the same floor plan (see docs/architecture.md):
 
-from __future__ import annotations
+- `mount`: the /api/messages route and the outbound wiring the composition root calls (`mount`,
+  `outbound`)
+- `listeners`: botbuilder's activity handler, activities → the core's intents, and the flows it
+  runs (decide and commit, answer Teams, then reply)
+- `origin`: who spoke, where (tenant, conversation, reply chain)
+- `codec`: neutral cards ↔ Adaptive Cards, and activities → intents
+- `delivery`: replies out through the Bot Connector (posts, replies, updates, retries)
+- `notifier`: the core's `Notifier` port (unprompted notices, cards rewritten from elsewhere)
 
-from handlers.teams.edge import TEAMS, Notifier, mount, outbound
-
-__all__ = ["TEAMS", "Notifier", "mount", "outbound"]
+Teams' own extras: `auth` (who may call the endpoint, and where the bot may answer), `connector`
+(the Bot Connector calls), `package` (the app package for upload), `wire` (the JSON on the wire).
+"""

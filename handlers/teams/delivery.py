@@ -35,9 +35,9 @@ from bot.core.interaction import (
 )
 from handlers.coalescer import Coalescer
 from handlers.pacing import Patience, about, level, retry_after
-from handlers.teams import adaptive_cards
-from handlers.teams.activities import Origin
+from handlers.teams import codec
 from handlers.teams.connector import ConnectorError, Connectors, Json
+from handlers.teams.origin import Origin
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class Outbox:
                 case Refresh(anchor=anchor, card=card, copies=copies) if copies:
                     self._refresh(ctx, anchor, card, copies)
                 case ShowForm(form=form):
-                    await self.reply(adaptive_cards.form(form), form.title)
+                    await self.reply(codec.form(form), form.title)
                 case Rejected(reason=reason):
                     await self._private(reply.card(), reason)
 
@@ -179,7 +179,7 @@ class Outbox:
 
     def _posting(self, card: Card) -> Callable[[], Awaitable[str | None]]:
         conversation = self._origin.conversation_id
-        activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
+        activity = self._outgoing(codec.card(card), card.as_text(), conversation)
         return lambda: self._connectors.post(self._client, conversation, activity, None)
 
     async def reply(self, content: Json, summary: str, anchor: Anchor | None = None) -> str | None:
@@ -199,7 +199,7 @@ class Outbox:
     async def update(
         self, conversation: str, message_id: str, card: Card, anchor: Anchor | None = None
     ) -> None:
-        activity = self._outgoing(adaptive_cards.card(card), card.as_text(), conversation)
+        activity = self._outgoing(codec.card(card), card.as_text(), conversation)
         activity["id"] = message_id
         await with_retries(
             lambda: self._connectors.update(self._client, conversation, message_id, activity),
@@ -221,7 +221,7 @@ class Outbox:
                 await self.update(self._origin.conversation_id, replaced, card, anchor)
                 posted = replaced
             case _:
-                posted = await self.reply(adaptive_cards.card(card), card.as_text(), anchor)
+                posted = await self.reply(codec.card(card), card.as_text(), anchor)
         if anchor is not None and posted:
             await self._engine.posted(ctx, anchor, posted)
 
@@ -230,7 +230,7 @@ class Outbox:
         addressed = (
             None if self._origin.personal else (self._origin.user_id, self._origin.user_name)
         )
-        return await self.reply(adaptive_cards.card(card, addressed), summary)
+        return await self.reply(codec.card(card, addressed), summary)
 
     def _outgoing(self, content: Json, summary: str, conversation: str) -> Json:
         """The message as Bot Connector JSON (built directly: msrest's serialiser is slow)."""
@@ -245,7 +245,7 @@ class Outbox:
                 "conversationType": about.conversation_type,
                 "tenantId": self._origin.known_tenant,
             },
-            "attachments": [{"contentType": adaptive_cards.CONTENT_TYPE, "content": content}],
+            "attachments": [{"contentType": codec.CONTENT_TYPE, "content": content}],
         }
         if summary:
             activity["summary"] = summary[:SUMMARY_CHARS]

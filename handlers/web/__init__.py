@@ -1,2 +1,4 @@
 """Web handlers: the health check, and the read-only web view of the plan (pages, charts,
-downloads)."""
+downloads). No platform speaks here, so of the platforms' floor plan (see docs/architecture.md)
+only the mounting applies: `pages.register` and `health.register` add the routes.
+"""

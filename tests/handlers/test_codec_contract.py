@@ -2,7 +2,7 @@
 against what the platforms accept rather than what our fakes accept.
 
 Slack: the documented Block Kit limits of each block and element, counted as Slack counts them
-(UTF-16 code units), and the total text of a message or view within `blockkit.TEXT_BUDGET`
+(UTF-16 code units), and the total text of a message or view within `slack_codec.TEXT_BUDGET`
 (Slack refuses with `msg_blocks_too_long` from about 11,300 characters). Teams: the Adaptive Cards
 1.5 schema, vendored beside the Teams tests (microsoft/AdaptiveCards, schemas/1.5.0/
 adaptive-card.json, MIT licence; its descriptions and examples left out, every validating keyword
@@ -45,8 +45,8 @@ from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Form
 from bot.core.plan import build_plan
 from bot.core.playbook import Playbook, load_default
 from bot.core.workshop import MAX_IDEA_CHARS
-from handlers.slack import blockkit
-from handlers.teams import adaptive_cards as ac
+from handlers.slack import codec as slack_codec
+from handlers.teams import codec as teams_codec
 from handlers.teams.wire import wire
 
 SCHEMA = json.loads(
@@ -305,8 +305,8 @@ def slack_problems(surface: dict[str, Any], max_blocks: int) -> list[str]:
     if len(blocks) > max_blocks:
         problems.append(f"{len(blocks)} blocks (at most {max_blocks})")
     total = sum(slack_units(t) for t in _texts(blocks))
-    if total > blockkit.TEXT_BUDGET:
-        problems.append(f"{total} units of text in all (budget {blockkit.TEXT_BUDGET})")
+    if total > slack_codec.TEXT_BUDGET:
+        problems.append(f"{total} units of text in all (budget {slack_codec.TEXT_BUDGET})")
     for block in blocks:
         match block["type"]:
             case "header":
@@ -370,7 +370,7 @@ def _texts(node: Any) -> list[str]:
 
 
 def modal_problems(view: dict[str, Any]) -> list[str]:
-    problems = slack_problems(view, blockkit.MODAL_BLOCKS)
+    problems = slack_problems(view, slack_codec.MODAL_BLOCKS)
     for key in ("title", "submit", "close"):
         if not 1 <= slack_units(view[key]["text"]) <= 24:
             problems.append(f"modal {key} over 24")
@@ -384,27 +384,29 @@ def test_slack_accepts_every_card_at_its_largest(
     flavour: str, name: str, card: Card | Form
 ) -> None:
     if isinstance(card, Form):
-        view = blockkit.modal(card, blockkit.Metadata(longest(flavour, 3000), "C1", "c", "1.2"))
+        view = slack_codec.modal(
+            card, slack_codec.Metadata(longest(flavour, 3000), "C1", "c", "1.2")
+        )
         assert modal_problems(view) == []
         return
-    message = blockkit.message(card)
-    assert slack_problems(message, blockkit.MESSAGE_BLOCKS) == []
-    assert 1 <= slack_units(message["text"]) <= blockkit.FALLBACK_CHARS
-    assert slack_problems(blockkit.home_view(card), blockkit.HOME_BLOCKS) == []
+    message = slack_codec.message(card)
+    assert slack_problems(message, slack_codec.MESSAGE_BLOCKS) == []
+    assert 1 <= slack_units(message["text"]) <= slack_codec.FALLBACK_CHARS
+    assert slack_problems(slack_codec.home_view(card), slack_codec.HOME_BLOCKS) == []
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_slacks_app_home_and_channel_picker_fit_at_their_largest(flavour: str) -> None:
     playbook = big_playbook(flavour)
-    view = blockkit.home_view(home(playbook, flavour))
-    assert slack_problems(view, blockkit.HOME_BLOCKS) == []
+    view = slack_codec.home_view(home(playbook, flavour))
+    assert slack_problems(view, slack_codec.HOME_BLOCKS) == []
     assert view["blocks"][1]["type"] == "actions"  # the organiser's buttons are kept
-    picker = blockkit.channel_picker("theme", longest(flavour, 3000))
+    picker = slack_codec.channel_picker("theme", longest(flavour, 3000))
     assert modal_problems(picker) == []
 
 
 def test_the_slack_budget_is_below_where_slack_refuses() -> None:
-    assert blockkit.TEXT_BUDGET < SLACK_REFUSES_FROM
+    assert slack_codec.TEXT_BUDGET < SLACK_REFUSES_FROM
 
 
 # ---- Teams ----------------------------------------------------------------------------------
@@ -424,8 +426,8 @@ def teams_problems(content: dict[str, Any]) -> list[str]:
     if set(extension) - {"width", "entities"} or extension.get("width") != "Full":
         problems.append(f"unexpected msteams extension {extension}")
     size = len(wire(content))
-    if size > ac.MAX_CARD_BYTES:
-        problems.append(f"{size} bytes as sent (at most {ac.MAX_CARD_BYTES})")
+    if size > teams_codec.MAX_CARD_BYTES:
+        problems.append(f"{size} bytes as sent (at most {teams_codec.MAX_CARD_BYTES})")
     return problems
 
 
@@ -434,21 +436,21 @@ def test_teams_accepts_every_card_at_its_largest(
     flavour: str, name: str, card: Card | Form
 ) -> None:
     if isinstance(card, Form):
-        assert teams_problems(ac.form(card)) == []
+        assert teams_problems(teams_codec.form(card)) == []
         return
-    assert teams_problems(ac.card(card)) == []
-    addressed = ac.card(card, ("29:" + "x" * 100, longest(flavour, 256)))
+    assert teams_problems(teams_codec.card(card)) == []
+    addressed = teams_codec.card(card, ("29:" + "x" * 100, longest(flavour, 256)))
     assert teams_problems(addressed) == []
 
 
 def test_the_teams_card_budget_leaves_room_for_the_envelope() -> None:
-    assert ac.MAX_CARD_BYTES + ENVELOPE_BYTES <= TEAMS_MESSAGE_BYTES
+    assert teams_codec.MAX_CARD_BYTES + ENVELOPE_BYTES <= TEAMS_MESSAGE_BYTES
 
 
 def test_the_vendored_schema_refuses_what_teams_refuses() -> None:
     """The schema is not vacuous: it refuses an unknown element, a text block without text and
     a version-less property of the wrong type."""
-    card = ac.card(Card("t"))
+    card = teams_codec.card(Card("t"))
     assert teams_problems(card) == []
     for broken in (
         {**card, "body": [{"type": "Marquee", "text": "x"}]},

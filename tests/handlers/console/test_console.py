@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from handlers.console import chat
-from handlers.console.render import clean
+from handlers.console import listeners
+from handlers.console.codec import clean
 
 
-def _chat(services, user: str = "olive", channel: str = "town") -> chat.ConsoleChat:
-    return chat.ConsoleChat(services.engine, user, channel, "default")
+def _chat(services, user: str = "olive", channel: str = "town") -> listeners.ConsoleChat:
+    return listeners.ConsoleChat(services.engine, user, channel, "default")
 
 
 async def test_plain_lines_reply_to_the_latest_prompt_in_this_channel(services) -> None:
@@ -63,6 +63,6 @@ async def test_run_stops_at_quit_and_prints_each_reply(services) -> None:
         return next(lines, None)
 
     out = io.StringIO()
-    await chat.run(_chat(services), read, out, interactive=False)
+    await listeners.run(_chat(services), read, out, interactive=False)
     assert "Themes — Local Industrial Strategy Lab" in out.getvalue()
     assert "`help`" not in out.getvalue()

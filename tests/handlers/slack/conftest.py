@@ -11,8 +11,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Services, create_app
 from bot.config import Settings, SlackSettings
-from handlers.slack import SLACK
-from handlers.slack.edge import SlackEdge
+from handlers.slack.flows import SlackEdge
+from handlers.slack.mount import SLACK
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
 

@@ -17,7 +17,7 @@ from bot.config import Settings, WebSettings
 from bot.core.domain import ConversationRef, SubscriptionState
 from bot.core.usecases import digests
 from handlers.pacing import MOST_TRIES
-from handlers.teams import TEAMS
+from handlers.teams.mount import TEAMS
 from tests.conftest import FakeClock
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot

@@ -7,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from handlers.teams import TEAMS
+from handlers.teams.mount import TEAMS
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
 from tests.conftest import FakeClock
 from tests.handlers.slack import slack_requests as rq

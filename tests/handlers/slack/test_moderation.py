@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from handlers.teams import TEAMS
+from handlers.teams.mount import TEAMS
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot
 from tests.handlers.slack.fake_slack import shown

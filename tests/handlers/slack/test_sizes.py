@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.slack import blockkit
+from handlers.slack import codec
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot
 from tests.handlers.slack.fake_slack import shown
@@ -49,7 +49,7 @@ TOPICS = (
 
 def typed(text: str) -> str:
     """As Slack sends what a person typed: its three control characters as entities."""
-    return blockkit.entities(text)
+    return codec.entities(text)
 
 
 async def test_a_huge_idea_is_cut_after_escaping_within_slacks_limits(bot: Bot) -> None:
@@ -58,7 +58,7 @@ async def test_a_huge_idea_is_cut_after_escaping_within_slacks_limits(bot: Bot) 
     await add_idea(bot, ts, typed(MARKUP_IDEA), event_id="EvHuge")
 
     card = bot.fake.of("chat.postMessage")[-1]
-    assert slack_problems(card, blockkit.MESSAGE_BLOCKS) == []
+    assert slack_problems(card, codec.MESSAGE_BLOCKS) == []
     text = card["blocks"][1]["text"]["text"]
     assert shown(text) == MARKUP_IDEA[:700] + "…"  # 3,000 characters hold 700 escaped
     votes = [e for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -82,12 +82,12 @@ async def test_long_lists_of_huge_ideas_stay_within_slacks_limits(bot: Bot) -> N
     replies: list[dict[str, Any]] = bot.fake.of("response_url")[replied:]
     assert len(replies) == 4
     for reply in replies:
-        assert slack_problems(reply, blockkit.MESSAGE_BLOCKS) == []
+        assert slack_problems(reply, codec.MESSAGE_BLOCKS) == []
     (published,) = bot.fake.of("views.publish")
-    assert slack_problems(published["view"], blockkit.HOME_BLOCKS) == []
+    assert slack_problems(published["view"], codec.HOME_BLOCKS) == []
     listed, plan = (shown(_all_text(r["blocks"])) for r in replies[:2])
     assert listed.startswith("Ideas — ") and "(25)" in listed
-    assert blockkit.MORE in listed  # 20 lines of escaped ideas are more than a message holds
+    assert codec.MORE in listed  # 20 lines of escaped ideas are more than a message holds
     assert "…and 20 more — type `ideas inclusive-growth` to list them" in plan
     home_text = shown(_all_text(published["view"]["blocks"]))
     assert "…and 20 more — type `ideas inclusive-growth` to list them" in home_text

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Services, create_app
 from bot.config import ConfigError, Settings, SlackSettings
-from handlers.slack import SLACK
+from handlers.slack.mount import SLACK
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
 

@@ -177,7 +177,7 @@ async def test_an_org_wide_install_is_one_programme_and_its_token_reaches_every_
 async def test_a_revoked_or_uninstalled_workspace_is_sent_nothing_more(
     tenants: Bot, clock: FakeClock, gone: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="handlers.slack.notices")
+    caplog.set_level(logging.INFO, logger="handlers.slack.notifier")
     await tenants.ok(rq.command("organisers here", team="T2", channel="C9"))
     await tenants.ok(rq.command("prompt inclusive-growth", team="T2", channel="C2"))
     await tenants.settle()
@@ -215,7 +215,7 @@ async def test_a_token_slack_calls_revoked_is_never_used_again(
 ) -> None:
     """No event told the app (it was down): the digest's own answer does, and the notice to the
     organisers that would go out with the same token is skipped."""
-    caplog.set_level(logging.INFO, logger="handlers.slack.notices")
+    caplog.set_level(logging.INFO, logger="handlers.slack.notifier")
     await tenants.ok(rq.command("organisers here", team="T2", channel="C9"))
     await tenants.ok(rq.command("digest daily 17:30", team="T2", channel="C2"))
     await tenants.settle()

@@ -12,8 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Services, create_app
 from bot.config import Settings
-from handlers.teams import TEAMS
-from handlers.teams.edge import TeamsEdge
+from handlers.teams.mount import TEAMS, TeamsEdge
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import Call, FakeConnector
 

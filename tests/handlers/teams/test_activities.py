@@ -5,7 +5,8 @@ from __future__ import annotations
 from botbuilder.schema import Activity
 
 from bot.core.interaction import Command, MessagePosted
-from handlers.teams.activities import message_intent, message_text, origin
+from handlers.teams.codec import message_intent, message_text
+from handlers.teams.origin import origin
 from tests.handlers.teams import teams_activities as ta
 
 URL = "https://smba.example/"

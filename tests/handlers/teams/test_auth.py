@@ -12,7 +12,7 @@ from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentia
 
 from bot.app import Services, create_app
 from bot.config import Settings, TeamsSettings
-from handlers.teams import TEAMS
+from handlers.teams.mount import TEAMS
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import FakeConnector
 from tests.handlers.teams.keys import Issuer, new_key, serving

@@ -11,7 +11,7 @@ from bot.core.interaction import Card, Text
 from bot.core.ports import Sent
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import Teams, actions
-from tests.handlers.teams.test_adaptive_cards import read
+from tests.handlers.teams.test_codec import read
 
 
 async def test_a_mentioned_prompt_command_posts_the_prompt_card_as_a_new_channel_post(
@@ -222,14 +222,14 @@ async def test_the_notifier_posts_proactively_to_a_remembered_conversation(teams
     before = len(teams.connector.calls)
 
     posted = await teams.edge.notifier.send(
-        "default", ta_where(ta.CHANNEL), Card("Weekly digest", (Text("3 new ideas"),))
+        ta_where(ta.CHANNEL), Card("Weekly digest", (Text("3 new ideas"),))
     )
 
     [post] = teams.connector.calls[before:]
     assert post.method == "post" and post.conversation == ta.CHANNEL
     assert "Weekly digest" in post.text and posted is Sent.POSTED
     never_added = ta_where("19:never@thread.tacv2")
-    assert await teams.edge.notifier.send("default", never_added, Card("x")) is Sent.GONE
+    assert await teams.edge.notifier.send(never_added, Card("x")) is Sent.GONE
 
 
 async def test_a_conversation_the_bot_missed_joining_is_remembered_from_its_first_message(
@@ -238,7 +238,7 @@ async def test_a_conversation_the_bot_missed_joining_is_remembered_from_its_firs
     await teams.ok(ta.mention("help", teams.url))  # no conversationUpdate: the bot was down then
     before = len(teams.connector.calls)
 
-    posted = await teams.edge.notifier.send("default", ta_where(ta.CHANNEL), Card("Digest"))
+    posted = await teams.edge.notifier.send(ta_where(ta.CHANNEL), Card("Digest"))
 
     [post] = teams.connector.calls[before:]
     assert posted is Sent.POSTED

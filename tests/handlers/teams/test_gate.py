@@ -23,17 +23,16 @@ from bot.config import Settings, TeamsSettings
 from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card, Text
 from bot.core.ports import Sent
-from handlers.teams import TEAMS
-from handlers.teams.activities import PLATFORM
 from handlers.teams.auth import Access, Gate
-from handlers.teams.edge import TeamsEdge
+from handlers.teams.mount import TEAMS, TeamsEdge
+from handlers.teams.origin import PLATFORM
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import FakeConnector
 
 PEER = "X-Test-Peer"  # read by the test middleware below, never by the app
 ELSEWHERE = "203.0.113.7"  # a documentation address: a client on another machine
 OPEN = TeamsSettings(allow_unauthenticated=True)
-EDGE_LOGGER = "handlers.teams.edge"
+EDGE_LOGGER = "handlers.teams.mount"
 
 
 @web.middleware
@@ -151,11 +150,9 @@ async def test_a_reference_saved_while_open_is_not_used_once_the_switch_is_off(
     edge = TeamsEdge(settings, lambda: services.engine)  # as `howcanwe clock` builds it
     card = Card("Digest", (Text("this week"),))
     try:
-        sent = await edge.notifier.send(
-            "default", ConversationRef(PLATFORM, ta.TENANT, ta.CHANNEL), card
-        )
+        sent = await edge.notifier.send(ConversationRef(PLATFORM, ta.TENANT, ta.CHANNEL), card)
         updated = await edge.notifier.update(
-            "default", PostedMessage(PLATFORM, ta.TENANT, ta.CHANNEL, "1"), card
+            PostedMessage(PLATFORM, ta.TENANT, ta.CHANNEL, "1"), card
         )
     finally:
         await edge.authentication.connectors.close()

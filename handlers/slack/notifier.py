@@ -1,4 +1,5 @@
-"""Notices the core sends unprompted (a flag for organisers) posted to a Slack channel."""
+"""The core's `Notifier` port for Slack: notices the core sends unprompted (a flag for organisers,
+a digest) and cards rewritten from elsewhere, posted to a Slack channel."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card
 from bot.core.ports import Sent
-from handlers.slack import blockkit
-from handlers.slack.edge import SlackEdge, web_client
+from handlers.slack import codec
+from handlers.slack.flows import SlackEdge
 from handlers.slack.installs import authority_of
-from handlers.slack.webapi import FAILURES, not_sent
+from handlers.slack.webapi import FAILURES, not_sent, web_client
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class SlackNotifier:
             return Sent.GONE
         client, installation = found
         try:
-            await client.chat_postMessage(channel=where.channel_id, **blockkit.message(card))
+            await client.chat_postMessage(channel=where.channel_id, **codec.message(card))
         except FAILURES as error:
             code = not_sent("chat.postMessage", error, channel=where.channel_id)
             await self._dead(installation, code)
@@ -67,7 +68,7 @@ class SlackNotifier:
         client, installation = found
         try:
             await client.chat_update(
-                channel=message.channel_id, ts=message.message_id, **blockkit.message(card)
+                channel=message.channel_id, ts=message.message_id, **codec.message(card)
             )
         except FAILURES as error:
             code = not_sent("chat.update", error, channel=message.channel_id)

@@ -1,4 +1,5 @@
-"""The Teams bot: activities in, the core's intents through `Engine.handle`, replies out.
+"""The Teams listeners: botbuilder's activity handler, activities in, the core's intents through
+`Engine.handle`, replies out.
 
 Teams re-sends an activity when the bot is slow (about 15 s); each activity is acted on once,
 remembered in the database so that a second process or a restart cannot act on it again. An
@@ -25,10 +26,10 @@ from bot.core.engine import Engine
 from bot.core.interaction import Card, Context, MessagePosted, Rejected, Reply, Text, Tone
 from handlers import turns
 from handlers.coalescer import Coalescer
-from handlers.teams import adaptive_cards
-from handlers.teams.activities import PLATFORM, Origin, change_intent, message_intent, origin
+from handlers.teams import codec
 from handlers.teams.connector import Connectors
 from handlers.teams.delivery import Deliveries, Outbox
+from handlers.teams.origin import PLATFORM, Origin, origin
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has
         if activity.value is not None:  # retried on Teams' re-send, never doubled
             replies = await self._submitted(ctx, activity.value)
         else:
-            intent = message_intent(activity, where)
+            intent = codec.message_intent(activity, where)
             if intent is None:
                 return
             replies = await self.engine.handle(ctx, intent)
@@ -96,7 +97,7 @@ class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has
     async def _follow(self, turn_context: TurnContext, deleted: bool) -> None:
         """A message edited or deleted: the idea it created, if any, follows."""
         activity = turn_context.activity
-        intent = change_intent(activity, deleted)
+        intent = codec.change_intent(activity, deleted)
         if intent is None:
             return
         where = origin(activity)
@@ -162,7 +163,7 @@ class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has
         await self.outbox(turn_context, where).post(card)
 
     async def _submitted(self, ctx: Context, value: object) -> list[Reply]:
-        intents = adaptive_cards.intents(value)
+        intents = codec.intents(value)
         if intents is None:
             return [Rejected(STALE)]
         if not intents:
@@ -231,4 +232,4 @@ def _is_idea(activity: Activity) -> bool:
     """A typed message that may be an idea: the idea carries the activity's key itself."""
     if activity.type != ActivityTypes.message or activity.value is not None:
         return False
-    return isinstance(message_intent(activity, origin(activity)), MessagePosted)
+    return isinstance(codec.message_intent(activity, origin(activity)), MessagePosted)

@@ -1,5 +1,5 @@
-"""`howcanwe chat`: a console conversation. `/command` lines are commands; other lines reply to
-the latest prompt, as a thread reply would in Slack or Teams."""
+"""The console listeners, for `howcanwe chat`: a console conversation. `/command` lines are
+commands; other lines reply to the latest prompt, as a thread reply would in Slack or Teams."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.core.domain import AnchorKind, ConversationRef, Participant
 from bot.core.engine import Engine
 from bot.core.interaction import Command, Context, Intent, MessagePosted, Refresh, Reply, Say
-from handlers.console.render import render
+from handlers.console.codec import render
 
 PLATFORM = "console"
 WORKSPACE = "local"

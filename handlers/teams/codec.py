@@ -1,17 +1,22 @@
-"""The Adaptive Card codec: neutral cards and forms to Adaptive Card 1.5 JSON, and card submits
-back to intents.
+"""The Adaptive Card codec: neutral cards and forms to Adaptive Card 1.5 JSON, and activities back
+to intents.
 
-Pure functions only. Every text is escaped for the markdown subset Teams renders in a TextBlock, so
-a participant's `**bold**`, `[link](…)` or `<at>` is shown as typed. Buttons are `Action.Submit`
-with `data: {"action_id", "value"}`; a submit arrives as a message whose `value` holds that data
-plus the card's inputs.
+Pure functions only. A message that @mentions the bot (or any message in a 1:1 chat) is a command;
+a reply in a prompt's chain without a mention is a plain message (an idea); a card submit is
+whatever the card's data says (`intents`). Every text is escaped for the markdown subset Teams
+renders in a TextBlock, so a participant's `**bold**`, `[link](…)` or `<at>` is shown as typed.
+Buttons are `Action.Submit` with `data: {"action_id", "value"}`; a submit arrives as a message
+whose `value` holds that data plus the card's inputs.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from html.parser import HTMLParser
 from typing import Any
+
+from botbuilder.schema import Activity
 
 from bot.core.interaction import (
     ADD_IDEA,
@@ -22,17 +27,22 @@ from bot.core.interaction import (
     Button,
     ButtonPressed,
     Card,
+    Command,
     Facts,
     Form,
     FormSubmitted,
     Heading,
     Intent,
     Link,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
     Select,
     Text,
     TextField,
     Tone,
 )
+from handlers.teams.origin import Origin
 from handlers.teams.wire import wire
 
 Json = dict[str, Any]
@@ -315,3 +325,89 @@ def _text(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return ""
+
+
+# ---- typed messages → intents ---------------------------------------------------------------
+
+
+def mentions_bot(activity: Activity) -> bool:
+    return bool(_bot_mentions(activity))
+
+
+def _bot_mentions(activity: Activity) -> list[str]:
+    """The texts (`<at>howcanwe</at>`) of the entities that mention the recipient (the bot)."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    found = []
+    for entity in activity.entities or []:
+        if (entity.type or "").lower() != "mention":
+            continue
+        props = entity.additional_properties or {}
+        mentioned = props.get("mentioned")
+        if not isinstance(mentioned, Mapping):
+            continue
+        if bot_id and mentioned.get("id") == bot_id:
+            found.append(str(props.get("text") or f"<at>{mentioned.get('name', '')}</at>"))
+    return found
+
+
+def message_text(activity: Activity) -> str:
+    """The message as typed, without the bot's mention (a literal cut, not a pattern), as
+    plain text: Teams sends what people type as HTML (`<p>…<strong>…</strong></p>`, `&nbsp;`
+    from mobile clients) even when it says `textFormat: plain`."""
+    text = activity.text or ""
+    for mention in _bot_mentions(activity):
+        text = text.replace(mention, " ")
+    return _plain(text)
+
+
+class _Text(HTMLParser):
+    """Collects an HTML fragment's text; a block or a line break becomes a line break."""
+
+    BREAKS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "blockquote"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _plain(text: str) -> str:
+    """HTML reduced to its text: tags dropped, entities decoded, spaces and lines tidied."""
+    parser = _Text()
+    parser.feed(text)
+    parser.close()
+    lines = ("".join(parser.parts).replace("\xa0", " ")).splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def message_intent(activity: Activity, where: Origin) -> Intent | None:
+    """A typed message as an intent, or None when it is not addressed to the workshop."""
+    text = message_text(activity)
+    if mentions_bot(activity) or (where.personal and where.thread_id is None):
+        return Command(text or "help")
+    if not text:
+        return None
+    return MessagePosted(text, activity.id or None)
+
+
+def change_intent(activity: Activity, deleted: bool) -> MessageEdited | MessageDeleted | None:
+    """A `messageUpdate` (edit) or `messageDelete` (soft delete) activity names the message it
+    changes by its own id; an edited message that now mentions the bot is a command, which
+    creates no idea to follow."""
+    if not activity.id:
+        return None
+    if deleted:
+        return MessageDeleted(activity.id)
+    if mentions_bot(activity):
+        return None
+    return MessageEdited(activity.id, message_text(activity))

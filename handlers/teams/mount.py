@@ -1,4 +1,5 @@
-"""`POST /api/messages`: the Bot Framework endpoint, and the proactive `Notifier` for digests.
+"""`POST /api/messages`, the Bot Framework endpoint, and the Teams wiring the composition root
+calls: `mount` (the route and the notifier on the web app) and `outbound` (the notifier alone).
 
 With MICROSOFT_APP_ID set every request's token is validated (a refused one gets 401); without it
 only local tools on this machine (Bot Framework Emulator, Agents Playground) get in, and the bot
@@ -13,27 +14,22 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiohttp
 from aiohttp import web
-from botbuilder.core import TurnContext, serializer_helper
+from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ConversationReference
+from botbuilder.schema import Activity
 
 from bot.config import Settings
-from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.engine import Engine
-from bot.core.interaction import Card
-from bot.core.ports import Sent
 from bot.notifiers import NOTIFIERS
-from handlers.teams.activities import PLATFORM, origin
 from handlers.teams.auth import Access, AuthUnavailable, Gate, StrictAuthentication
-from handlers.teams.bot import WorkshopBot
-from handlers.teams.connector import ConnectorError
+from handlers.teams.listeners import WorkshopBot
+from handlers.teams.notifier import TeamsNotifier
+from handlers.teams.origin import PLATFORM
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
-GONE_STATUSES = frozenset({403, 404})  # bot removed from the conversation; conversation deleted
 SHUTDOWN_GRACE = 10.0  # seconds to finish sending replies when the server stops
 NOT_LOCAL = "Without MICROSOFT_APP_ID this bot only takes activities from tools on its own machine."
 FOREIGN_SERVICE = "The bot does not send to that serviceUrl (see docs/teams.md)."
@@ -49,93 +45,6 @@ OPEN_TO_ANYONE = (
 )
 
 
-class Notifier:
-    """Posts a card, unprompted, to a conversation the bot was added to (digests, reminders)."""
-
-    def __init__(self, adapter: CloudAdapter, bot: WorkshopBot, app_id: str, gate: Gate) -> None:
-        self._adapter = adapter
-        self._bot = bot
-        self._app_id = app_id
-        self._gate = gate
-
-    async def send(self, programme_key: str, where: ConversationRef, card: Card) -> Sent:
-        """GONE when the bot was never added there, or was removed (403) or the conversation
-        deleted (404); FAILED when the connector could not be reached even after retries."""
-        stored = await self._bot.engine.reference(programme_key, where)
-        if stored is None:
-            log.info("no teams reference", extra={"conversation": where.channel_id})
-            return Sent.GONE
-        reference = ConversationReference().deserialize(stored)
-        if not self._reachable(reference):
-            return Sent.FAILED
-        outcome: list[Sent] = []
-
-        async def post(turn: TurnContext) -> None:
-            outbox = self._bot.outbox(turn, origin(turn.activity))
-            try:
-                await outbox.announce(card)
-            except ConnectorError as error:
-                gone = error.status in GONE_STATUSES
-                outcome.append(Sent.GONE if gone else Sent.FAILED)
-                log.warning(
-                    "teams notice refused",
-                    extra={"conversation": where.channel_id, "status": error.status},
-                )
-            except (aiohttp.ClientError, OSError, TimeoutError) as error:
-                outcome.append(Sent.FAILED)
-                log.warning(
-                    "teams notice failed",
-                    extra={"conversation": where.channel_id, "error": str(error)},
-                )
-            else:
-                outcome.append(Sent.POSTED)
-
-        await self._adapter.continue_conversation(reference, post, self._app_id)
-        return outcome[0] if outcome else Sent.FAILED
-
-    async def update(self, programme_key: str, message: PostedMessage, card: Card) -> bool:
-        """Rewrite a card the bot posted earlier (acted on from another platform)."""
-        where = ConversationRef(PLATFORM, message.workspace_id, message.channel_id)
-        stored = await self._bot.engine.reference(programme_key, where)
-        if stored is None:
-            log.info("no teams reference", extra={"conversation": message.channel_id})
-            return False
-        reference = ConversationReference().deserialize(stored)
-        if not self._reachable(reference):
-            return False
-
-        async def rewrite(turn: TurnContext) -> None:
-            outbox = self._bot.outbox(turn, origin(turn.activity))
-            await outbox.update(message.channel_id, message.message_id, card)
-
-        await self._adapter.continue_conversation(reference, rewrite, self._app_id)
-        return True
-
-    def _reachable(self, reference: ConversationReference) -> bool:
-        """A stored reference may have come from an activity nobody vouched for (saved while
-        the endpoint was open, say): its service URL must pass the gate as it stands now."""
-        if self._gate.may_call(reference.service_url or ""):
-            return True
-        conversation = reference.conversation.id if reference.conversation else ""
-        log.warning("teams conversation not called", extra={"conversation": conversation})
-        return False
-
-
-class ProgrammeNotifier:
-    """The core's Notifier port for Teams: notices for the programme Teams conversations
-    belong to, True when posted."""
-
-    def __init__(self, notifier: Notifier, programme_key: str) -> None:
-        self._notifier = notifier
-        self._programme_key = programme_key
-
-    async def send(self, where: ConversationRef, card: Card) -> Sent:
-        return await self._notifier.send(self._programme_key, where, card)
-
-    async def update(self, message: PostedMessage, card: Card) -> bool:
-        return await self._notifier.update(self._programme_key, message, card)
-
-
 class TeamsEdge:
     """One per process: botbuilder's adapter and our bot, behind a strict HTTP front."""
 
@@ -147,7 +56,7 @@ class TeamsEdge:
         # 503 and may send the activity again; its claim was released (handlers.turns), so a
         # re-send is handled then. The core answers its own failures with a friendly reply.
         self.bot = WorkshopBot(engine, settings.programme_key, self.authentication.connectors)
-        self.notifier = Notifier(self.adapter, self.bot, settings.teams.app_id, self.gate)
+        self.notifier = TeamsNotifier(self.adapter, self.bot, settings.teams.app_id, self.gate)
 
     async def messages(self, request: web.Request) -> web.Response:
         refusal = self.gate.refusal(request.remote, request.host, request.headers)
@@ -221,12 +130,12 @@ TEAMS = web.AppKey("teams", TeamsEdge)
 @asynccontextmanager
 async def outbound(
     settings: Settings, engine: Callable[[], Engine]
-) -> AsyncIterator[tuple[str, ProgrammeNotifier] | None]:
+) -> AsyncIterator[tuple[str, TeamsNotifier] | None]:
     """Posting only, for the clock process (digests): no route. Teams conversations are
     reached through the references stored when the bot was added to them."""
     edge = TeamsEdge(settings, engine)
     try:
-        yield PLATFORM, ProgrammeNotifier(edge.notifier, settings.programme_key)
+        yield PLATFORM, edge.notifier
     finally:
         await edge.authentication.connectors.close()
 
@@ -234,7 +143,7 @@ async def outbound(
 def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
     edge = TeamsEdge(settings, engine)
     app[TEAMS] = edge
-    app[NOTIFIERS].register(PLATFORM, ProgrammeNotifier(edge.notifier, settings.programme_key))
+    app[NOTIFIERS].register(PLATFORM, edge.notifier)
     app.router.add_post(ROUTE, edge.messages)
     if edge.gate.access is Access.LOCAL:
         log.info(LOCAL_ONLY)

@@ -27,7 +27,7 @@ from bot.core.interaction import (
     TextField,
     Tone,
 )
-from handlers.slack import blockkit
+from handlers.slack import codec
 from tests.handlers.slack.fake_slack import shown
 
 HOSTILE = "<!channel> <@U123> <http://x|y> & *bold* `code`"
@@ -76,7 +76,7 @@ def test_every_card_text_is_escaped_for_mrkdwn() -> None:
             Facts(((HOSTILE, HOSTILE),)),
         ),
     )
-    payload = blockkit.message(card)
+    payload = codec.message(card)
     texts = mrkdwn_texts(payload["blocks"])
     rendered = str([payload["text"], *texts])
     assert len(texts) == 6
@@ -111,14 +111,14 @@ def test_every_card_text_is_escaped_for_mrkdwn() -> None:
     ],
 )
 def test_each_formatting_character_is_shown_as_typed(typed: str) -> None:
-    escaped = blockkit.escape(typed)
+    escaped = codec.escape(typed)
 
     assert shown(escaped) == typed
     assert active_markup(escaped) == []
 
 
 def test_emoji_codes_keep_their_underscores_and_still_show_as_emoji() -> None:
-    escaped = blockkit.escape(":white_check_mark: done :+1: _really_")
+    escaped = codec.escape(":white_check_mark: done :+1: _really_")
 
     assert escaped.startswith(":white_check_mark: done :+1: <!date")
     assert shown(escaped) == ":white_check_mark: done :+1: _really_"
@@ -133,7 +133,7 @@ def test_our_own_formatting_keeps_working_around_escaped_text() -> None:
             Link("Open the *plan*", "https://howcanwe.example.org/plan?t=a&b"),
         ),
     )
-    heading, facts, link = blockkit.message(card)["blocks"]
+    heading, facts, link = codec.message(card)["blocks"]
     bold = heading["text"]["text"]
     assert bold.startswith("*Ideas ") and bold.endswith("*") and active_markup(bold[1:-1]) == []
     [fact] = facts["fields"]
@@ -147,14 +147,14 @@ def test_our_own_formatting_keeps_working_around_escaped_text() -> None:
 def test_a_long_escaped_text_is_shortened_and_never_cut_inside_an_escape() -> None:
     typed = "*a " * 2000
 
-    for limit in (blockkit.SECTION_CHARS, blockkit.FIELD_CHARS, 100):
-        escaped = blockkit.escaped(typed, limit)
+    for limit in (codec.SECTION_CHARS, codec.FIELD_CHARS, 100):
+        escaped = codec.escaped(typed, limit)
         assert len(escaped) <= limit
         assert shown(escaped).endswith("…") and typed.startswith(shown(escaped)[:-1])
         assert active_markup(escaped) == []
     card = Card("", (Text(typed), Text(typed, Tone.MUTED), Facts((("By", typed),))))
-    payload = blockkit.message(card)
-    assert len(payload["text"]) <= blockkit.FALLBACK_CHARS
+    payload = codec.message(card)
+    assert len(payload["text"]) <= codec.FALLBACK_CHARS
     texts = mrkdwn_texts(payload["blocks"])
     assert texts[-1].startswith("*By*\n")  # our own bold label, then the value as typed
     for text in [payload["text"], *texts[:-1], texts[-1].removeprefix("*By*\n")]:
@@ -174,13 +174,13 @@ def test_buttons_and_menus_round_trip_to_the_same_intents() -> None:
             ),
         ),
     )
-    vote, actor, style = elements(blockkit.message(card)["blocks"])
+    vote, actor, style = elements(codec.message(card)["blocks"])
     assert vote["style"] == "primary"
     assert actor["action_id"] != style["action_id"]  # unique within their block
     assert style["initial_option"]["value"] == "3:style:f"
-    assert blockkit.action_intent(click(vote)) == ButtonPressed(VOTE, "3")
-    assert blockkit.action_intent(click(actor, 1)) == ButtonPressed(ASSIGN, "3:actor:b")
-    assert blockkit.action_intent(click(style)) == ButtonPressed(ASSIGN, "3:style:f")
+    assert codec.action_intent(click(vote)) == ButtonPressed(VOTE, "3")
+    assert codec.action_intent(click(actor, 1)) == ButtonPressed(ASSIGN, "3:actor:b")
+    assert codec.action_intent(click(style)) == ButtonPressed(ASSIGN, "3:style:f")
 
 
 def test_forms_round_trip_through_a_modal() -> None:
@@ -192,17 +192,17 @@ def test_forms_round_trip_through_a_modal() -> None:
         (TextField("idea", "Your idea", "What could we do?"),),
         metadata="7",
     )
-    meta = blockkit.Metadata("7", "C1", "general", "1.2")
-    view = blockkit.modal(form, meta)
-    assert len(view["title"]["text"]) <= blockkit.MODAL_TITLE_CHARS
+    meta = codec.Metadata("7", "C1", "general", "1.2")
+    view = codec.modal(form, meta)
+    assert len(view["title"]["text"]) <= codec.MODAL_TITLE_CHARS
     assert view["blocks"][0]["text"]["text"] == "Theme: &lt;b&gt;"
-    assert blockkit.first_input(view) == "idea"
+    assert codec.first_input(view) == "idea"
     submitted = {**view, "state": {"values": {"idea": {"idea": {"value": "Trams <3"}}}}}
-    assert blockkit.submission_intent(submitted) == FormSubmitted(
+    assert codec.submission_intent(submitted) == FormSubmitted(
         "prompt.add_idea", {"idea": "Trams <3"}, "7"
     )
-    assert blockkit.Metadata.unpack(view["private_metadata"]) == meta
-    assert blockkit.Metadata.unpack("[1, 2]") == blockkit.Metadata()
+    assert codec.Metadata.unpack(view["private_metadata"]) == meta
+    assert codec.Metadata.unpack("[1, 2]") == codec.Metadata()
 
 
 def test_limits_are_met_by_shortening_and_the_buttons_are_kept() -> None:
@@ -210,17 +210,17 @@ def test_limits_are_met_by_shortening_and_the_buttons_are_kept() -> None:
     button = Button("B" * 100, VOTE, "v" * 3000)
     menu = Select(ASSIGN, "p", tuple(Option("o" * 100, f"{n}" * 200) for n in range(150)))
     card = Card("T" * 200, (*many, Actions((button, menu))))
-    blocks = blockkit.message(card)["blocks"]
-    assert len(blocks) == blockkit.MESSAGE_BLOCKS
+    blocks = codec.message(card)["blocks"]
+    assert len(blocks) == codec.MESSAGE_BLOCKS
     assert blocks[-1]["type"] == "context" and blocks[-2]["type"] == "actions"
-    assert len(blocks[0]["text"]["text"]) == blockkit.HEADER_CHARS
+    assert len(blocks[0]["text"]["text"]) == codec.HEADER_CHARS
     rendered_button, rendered_menu = elements(blocks)
     assert len(rendered_button["text"]["text"]) == 75 and len(rendered_button["value"]) == 2000
     assert len(rendered_menu["options"]) == 100
     assert all(
         len(o["text"]["text"]) <= 75 and len(o["value"]) <= 150 for o in rendered_menu["options"]
     )
-    assert len(blockkit.home_view(card)["blocks"]) <= blockkit.HOME_BLOCKS
+    assert len(codec.home_view(card)["blocks"]) <= codec.HOME_BLOCKS
 
 
 def test_a_message_keeps_within_slacks_total_text_and_says_what_it_left_out() -> None:
@@ -228,9 +228,9 @@ def test_a_message_keeps_within_slacks_total_text_and_says_what_it_left_out() ->
     vote = Actions((Button("Vote", VOTE, "1"),))
     card = Card("T", (Text(long), Bullets((long, long, long)), Text("last"), vote))
 
-    blocks = blockkit.message(card)["blocks"]
+    blocks = codec.message(card)["blocks"]
 
-    assert blockkit.text_units(blocks) <= blockkit.TEXT_BUDGET
+    assert codec.text_units(blocks) <= codec.TEXT_BUDGET
     assert [b["type"] for b in blocks] == [
         "header",
         "section",
@@ -240,41 +240,40 @@ def test_a_message_keeps_within_slacks_total_text_and_says_what_it_left_out() ->
         "context",
     ]
     assert all(len(b["text"]["text"]) == 3000 for b in blocks if b["type"] == "section")
-    assert blocks[-1]["elements"][0]["text"] == blockkit.MORE
+    assert blocks[-1]["elements"][0]["text"] == codec.MORE
 
 
 def test_lengths_are_counted_as_slack_counts_them_and_cut_between_characters() -> None:
     waving = "👋🏽"  # a hand and its skin tone: one character to a reader, four UTF-16 units
     typed = waving * 1000
 
-    cut = blockkit.escaped(typed, 2003)  # room for one more hand, but not its tone
+    cut = codec.escaped(typed, 2003)  # room for one more hand, but not its tone
 
-    assert blockkit.units(cut) == 2001 and cut == waving * 500 + "…"
-    assert blockkit.clip("é" * 10, 5) == "éééé…"
-    assert blockkit.clip("e\u0301" * 10, 6) == "e\u0301e\u0301…"  # an accent stays on its letter
-    assert blockkit.escaped("&" * 3000, 3000) == "&amp;" * 599 + "…"
+    assert codec.units(cut) == 2001 and cut == waving * 500 + "…"
+    assert codec.clip("é" * 10, 5) == "éééé…"
+    assert codec.clip("e\u0301" * 10, 6) == "e\u0301e\u0301…"  # an accent stays on its letter
+    assert codec.escaped("&" * 3000, 3000) == "&amp;" * 599 + "…"
 
 
 def test_slack_markup_becomes_what_the_person_typed() -> None:
-    assert blockkit.from_slack("&lt;!channel&gt; &amp; <!here> <@U1|ann> <#C1|general>") == (
+    assert codec.from_slack("&lt;!channel&gt; &amp; <!here> <@U1|ann> <#C1|general>") == (
         "<!channel> & @here @ann #general"
     )
-    assert blockkit.from_slack("<https://x.org|site> <https://y.org> <mailto:a@b.c|a@b.c>") == (
+    assert codec.from_slack("<https://x.org|site> <https://y.org> <mailto:a@b.c|a@b.c>") == (
         "site (https://x.org) https://y.org a@b.c"
     )
-    assert blockkit.command_intent("organiser add <@U9|bob>") == Command("organiser add @U9")
-    assert blockkit.mention_intent("<@UBOT>  vote 3 ") == Command("vote 3")
-    assert blockkit.mention_intent("<@UBOT>") == Command("help")
+    assert codec.command_intent("organiser add <@U9|bob>") == Command("organiser add @U9")
+    assert codec.mention_intent("<@UBOT>  vote 3 ") == Command("vote 3")
+    assert codec.mention_intent("<@UBOT>") == Command("help")
 
 
 def test_only_people_replying_in_threads_make_messages() -> None:
     reply = {"type": "message", "user": "U1", "text": "hi &lt;3", "thread_ts": "1.0"}
-    assert blockkit.message_intent(reply, "UBOT") == MessagePosted("hi <3")
-    assert blockkit.message_intent({**reply, "subtype": "thread_broadcast"}, "UBOT") is not None
+    assert codec.message_intent(reply, "UBOT") == MessagePosted("hi <3")
+    assert codec.message_intent({**reply, "subtype": "thread_broadcast"}, "UBOT") is not None
     assert (
-        blockkit.message_intent({k: v for k, v in reply.items() if k != "thread_ts"}, "UBOT")
-        is None
+        codec.message_intent({k: v for k, v in reply.items() if k != "thread_ts"}, "UBOT") is None
     )
-    assert blockkit.message_intent({**reply, "bot_id": "B1"}, "UBOT") is None
-    assert blockkit.message_intent({**reply, "subtype": "message_changed"}, "UBOT") is None
-    assert blockkit.message_intent({**reply, "text": "<@UBOT> help"}, "UBOT") is None
+    assert codec.message_intent({**reply, "bot_id": "B1"}, "UBOT") is None
+    assert codec.message_intent({**reply, "subtype": "message_changed"}, "UBOT") is None
+    assert codec.message_intent({**reply, "text": "<@UBOT> help"}, "UBOT") is None

@@ -27,7 +27,7 @@ from bot.core.interaction import (
     TextField,
     Tone,
 )
-from handlers.teams import adaptive_cards as ac
+from handlers.teams import codec
 from tests.handlers.teams.conftest import actions
 
 
@@ -51,7 +51,7 @@ def read(markdown: str) -> str:
 def test_participants_markup_is_shown_as_typed() -> None:
     typed = "**bold** _it_ [click](https://evil.example) <at>Everyone</at> `code` a\\b ~x~"
 
-    escaped = ac.escape(typed)
+    escaped = codec.escape(typed)
 
     assert escaped == (
         r"\*\*bold\*\* \_it\_ \[click\](https://evil.example) \<at\>Everyone\</at\> "
@@ -82,7 +82,7 @@ def test_participants_markup_is_shown_as_typed() -> None:
     ],
 )
 def test_each_formatting_character_is_shown_as_typed(typed: str) -> None:
-    assert read(ac.escape(typed)) == typed
+    assert read(codec.escape(typed)) == typed
 
 
 def test_a_card_renders_as_an_adaptive_card_1_5() -> None:
@@ -98,7 +98,7 @@ def test_a_card_renders_as_an_adaptive_card_1_5() -> None:
         ),
     )
 
-    content = ac.card(card)
+    content = codec.card(card)
 
     assert content["type"] == "AdaptiveCard" and content["version"] == "1.5"
     texts = [b["text"] for b in content["body"] if b["type"] == "TextBlock"]
@@ -115,21 +115,21 @@ def test_a_card_renders_as_an_adaptive_card_1_5() -> None:
 
 
 def test_a_button_press_round_trips() -> None:
-    [vote] = ac.card(Card("", (Actions((Button("Vote", VOTE, "12"),)),)))["actions"]
+    [vote] = codec.card(Card("", (Actions((Button("Vote", VOTE, "12"),)),)))["actions"]
 
-    assert ac.intents(press(vote)) == [ButtonPressed(VOTE, "12")]
+    assert codec.intents(press(vote)) == [ButtonPressed(VOTE, "12")]
 
 
 def test_the_add_idea_button_becomes_an_inline_input_that_submits_a_form() -> None:
-    content = ac.card(Card("Prompt", (Actions((Button("Add an idea", ADD_IDEA, "7"),)),)))
+    content = codec.card(Card("Prompt", (Actions((Button("Add an idea", ADD_IDEA, "7"),)),)))
 
     [field] = [b for b in content["body"] if b["type"] == "Input.Text"]
     [submit] = actions(content)
 
-    assert ac.intents(press(submit, {field["id"]: "Bike lanes"})) == [
+    assert codec.intents(press(submit, {field["id"]: "Bike lanes"})) == [
         FormSubmitted(ADD_IDEA, {"idea": "Bike lanes"}, "7")
     ]
-    assert ac.intents(press(submit)) == [FormSubmitted(ADD_IDEA, {"idea": ""}, "7")]
+    assert codec.intents(press(submit)) == [FormSubmitted(ADD_IDEA, {"idea": ""}, "7")]
 
 
 def test_a_form_round_trips() -> None:
@@ -137,12 +137,12 @@ def test_a_form_round_trips() -> None:
         "Add an idea", ADD_IDEA, "Add idea", "Intro", (TextField("idea", "Your idea"),), "9"
     )
 
-    content = ac.form(form)
+    content = codec.form(form)
 
     [field] = [b for b in content["body"] if b["type"] == "Input.Text"]
     [submit] = content["actions"]
     assert submit["title"] == "Add idea"
-    assert ac.intents(press(submit, {field["id"]: "x"})) == [
+    assert codec.intents(press(submit, {field["id"]: "x"})) == [
         FormSubmitted(ADD_IDEA, {"idea": "x"}, "9")
     ]
 
@@ -161,19 +161,19 @@ def test_menus_become_one_assign_form_sending_one_intent_per_changed_choice() ->
         )
     )
 
-    [show] = ac.card(Card("", (menus,)))["actions"]
+    [show] = codec.card(Card("", (menus,)))["actions"]
 
     assert show["type"] == "Action.ShowCard" and show["title"] == "Assign…"
     chosen = [b for b in show["card"]["body"] if b["type"] == "Input.ChoiceSet"]
     assert chosen[0]["value"] == "3:actor:authority" and "value" not in chosen[1]
     [save] = show["card"]["actions"]
     unchanged_actor = {chosen[0]["id"]: "3:actor:authority", chosen[1]["id"]: "3:stage:scaling"}
-    assert ac.intents(press(save, unchanged_actor)) == [ButtonPressed(ASSIGN, "3:stage:scaling")]
-    assert ac.intents(press(save, {chosen[0]["id"]: "3:actor:authority"})) == []
+    assert codec.intents(press(save, unchanged_actor)) == [ButtonPressed(ASSIGN, "3:stage:scaling")]
+    assert codec.intents(press(save, {chosen[0]["id"]: "3:actor:authority"})) == []
 
 
 def test_a_mention_addresses_a_card_to_one_person() -> None:
-    content = ac.card(Card("", (Text("Only for you"),)), ("29:bob", "Bob <b>"))
+    content = codec.card(Card("", (Text("Only for you"),)), ("29:bob", "Bob <b>"))
 
     assert content["body"][0]["text"] == "<at>Bob b</at>"
     assert content["msteams"]["entities"] == [
@@ -186,17 +186,17 @@ def test_a_mention_addresses_a_card_to_one_person() -> None:
 
 
 def test_values_not_from_our_cards_give_no_intent() -> None:
-    assert ac.intents("text") is None
-    assert ac.intents({"value": "1"}) is None
-    assert ac.intents({"action_id": ["x"]}) is None
-    assert ac.intents({"action_id": VOTE, "value": {"deep": 1}}) == [ButtonPressed(VOTE, "")]
+    assert codec.intents("text") is None
+    assert codec.intents({"value": "1"}) is None
+    assert codec.intents({"action_id": ["x"]}) is None
+    assert codec.intents({"action_id": VOTE, "value": {"deep": 1}}) == [ButtonPressed(VOTE, "")]
 
 
 def test_a_card_too_big_for_teams_is_shortened_and_says_so() -> None:
     huge = Card("Plan", tuple(Text(f"Idea {n}: " + "x" * 900) for n in range(60)))
 
-    content = ac.card(huge)
+    content = codec.card(huge)
 
     assert len(json.dumps(content).encode()) < 28_000
-    assert content["body"][-1]["text"] == ac.escape(ac.MORE)
+    assert content["body"][-1]["text"] == codec.escape(codec.MORE)
     assert content["body"][1]["text"].startswith("Idea 0")

@@ -1,4 +1,5 @@
-"""Replies as terminal text; typed text can carry no escape sequences to the screen."""
+"""The console codec: replies as terminal text; typed text can carry no escape sequences to the
+screen."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The Slack edge's state and flows: from an acked request to the core and back to Slack."""
+"""The Slack edge's per-process state and the flows its listeners run: from an acked request to
+the core and back to Slack."""
 
 from __future__ import annotations
 
@@ -26,12 +27,11 @@ from bot.core.interaction import (
 )
 from handlers import turns
 from handlers.coalescer import Coalescer
-from handlers.slack import blockkit, tenancy, webapi
+from handlers.slack import codec, tenancy, webapi
 from handlers.slack.background import Tasks
 from handlers.slack.delivery import Poster
 from handlers.slack.installs import Installs
 from handlers.slack.origin import PLATFORM, Origin
-from handlers.slack.webapi import retry_handlers
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +40,6 @@ NAMES_CACHED = 5000
 BUSY = 409  # a retry of a request still being handled: not a 2xx, so Slack tries again later
 
 Ack = Callable[..., Awaitable[Any]]
-
-
-def web_client(settings: SlackSettings, token: str | None) -> AsyncWebClient:
-    """Every Web API call goes to SLACK_API_URL, waits out 429s (Retry-After; posts for up
-    to pacing.PATIENCE) and retries a 5xx with backoff (see webapi)."""
-    base_url = settings.api_url if settings.api_url.endswith("/") else settings.api_url + "/"
-    return AsyncWebClient(token=token or None, base_url=base_url, retry_handlers=retry_handlers())
 
 
 class SlackEdge:
@@ -160,7 +153,7 @@ class SlackEdge:
             origin = await self.named(client, origin)
             card = await self.engine.home(self.context(origin))
         try:
-            await client.views_publish(user_id=origin.user_id, view=blockkit.home_view(card))
+            await client.views_publish(user_id=origin.user_id, view=codec.home_view(card))
         except webapi.FAILURES as error:
             webapi.not_sent("views.publish", error, user=origin.user_id)
 
@@ -175,7 +168,7 @@ class SlackEdge:
         label = f"Post the next {theme.title} challenge into this channel:"
         try:
             await client.views_open(
-                trigger_id=origin.trigger_id, view=blockkit.channel_picker(theme.key, label)
+                trigger_id=origin.trigger_id, view=codec.channel_picker(theme.key, label)
             )
         except webapi.FAILURES as error:
             webapi.not_sent("views.open", error, user=origin.user_id)
