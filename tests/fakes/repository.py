@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from tests.fakes.housekeeping import MemoryHousekeeping
+from tests.fakes.ideas import MemoryIdeas
+from tests.fakes.moderation import MemoryModeration
 from tests.fakes.people import MemoryPeople
+from tests.fakes.planning import MemoryPlanning
 from tests.fakes.prompts import MemoryPrompts
 from tests.fakes.turns import MemoryTurns
+from tests.fakes.votes import MemoryVotes
 
 
-class MemoryRepository(MemoryPeople, MemoryPrompts, MemoryTurns, MemoryHousekeeping):
+class MemoryRepository(
+    MemoryPeople,
+    MemoryPrompts,
+    MemoryIdeas,
+    MemoryVotes,
+    MemoryPlanning,
+    MemoryModeration,
+    MemoryTurns,
+    MemoryHousekeeping,
+):
     """The roles that have an in-memory stand-in, sharing one set of tables."""
