@@ -70,6 +70,12 @@ class FlagRow:
     open: bool = True
 
 
+@dataclass
+class RunRow:
+    run: domain.DigestRun
+    outcome: domain.RunOutcome = domain.RunOutcome.CLAIMED
+
+
 @dataclass(frozen=True)
 class PromptRow:
     programme: str
@@ -109,6 +115,8 @@ class Memory:
         self._phases: dict[str, dict[str, domain.Phase]] = {}  # programme → theme → phase
         self._notes: list[NoteRow] = []
         self._flags: list[FlagRow] = []  # in the order flagged
+        self._subscriptions: dict[int, domain.Subscription] = {}  # by id; one per channel
+        self._runs: dict[int, RunRow] = {}  # by id, in the order claimed
         self._history: dict[str, list[domain.HistoryEntry]] = {}  # programme → entries
         self._done: dict[tuple[str, str], datetime] = {}  # (platform, event id) → handled at
         self._held: dict[tuple[str, str], datetime] = {}  # … → claimed at

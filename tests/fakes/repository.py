@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.fakes.digests import MemoryDigests
 from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
 from tests.fakes.moderation import MemoryModeration
@@ -19,6 +20,7 @@ class MemoryRepository(
     MemoryVotes,
     MemoryPlanning,
     MemoryModeration,
+    MemoryDigests,
     MemoryTurns,
     MemoryHousekeeping,
 ):
