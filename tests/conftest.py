@@ -211,19 +211,25 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+ORGANISERS = frozenset({"console:olive", "slack:UORG", "teams:29:org"})
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        organisers=frozenset({"console:olive", "slack:UORG", "teams:29:org"}),
-        auto_migrate=True,
-    )
+    return Settings(database_url=database_url, organisers=ORGANISERS, auto_migrate=True)
 
 
 @pytest.fixture
-async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+async def database_services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+    """The process's services on a real database (SQLite, then PostgreSQL)."""
     async with open_services(settings, clock=clock) as opened:
         yield opened
+
+
+@pytest.fixture
+def services(database_services: Services) -> Services:
+    """On a real database, unless a directory's conftest stands storage in (tests/bot)."""
+    return database_services
 
 
 def person(user: str, platform: str = "console") -> Participant:

@@ -6,9 +6,16 @@ import json
 
 import pytest
 
+from bot.app import Services
 from bot.core.domain import FORGOTTEN
 from bot.core.interaction import FORGET, Button, ButtonPressed, Refresh, Say
 from tests.bot.test_workshop import Room, refused, said
+
+
+@pytest.fixture
+def services(database_services: Services) -> Services:
+    """Erasure is storage's own work: these run on SQLite and PostgreSQL, not on stand-ins."""
+    return database_services
 
 
 @pytest.fixture
