@@ -1,4 +1,5 @@
-"""`my data` and `forget me` through the engine's one door, on SQLite and PostgreSQL."""
+"""`my data` and `forget me` through the engine's one door, on in-memory storage (erasure from
+the database itself: tests/bot/test_tenancy.py and the Slack and Teams test_forgetting.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,9 @@ import json
 
 import pytest
 
-from bot.app import Services
 from bot.core.domain import FORGOTTEN
 from bot.core.interaction import FORGET, Button, ButtonPressed, Refresh, Say
 from tests.bot.test_workshop import Room, refused, said
-
-
-@pytest.fixture
-def services(database_services: Services) -> Services:
-    """Erasure is storage's own work: these run on SQLite and PostgreSQL, not on stand-ins."""
-    return database_services
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ class MemoryDigests(Memory):
         at = f"{schedule.at:%H:%M}"
         if known is None:
             sid = self._next_id()
+            self._subscribed_by[sid] = by.key
             self._subscriptions[sid] = domain.Subscription(
                 sid,
                 programme,
@@ -75,6 +76,14 @@ class MemoryDigests(Memory):
                 state=SubscriptionState.ACTIVE,
                 problem=None,
             )
+        self._log(
+            programme,
+            None,
+            by.key,
+            "digest.scheduled",
+            channel=where.channel_id,
+            schedule=schedule.typed(),
+        )
         return self._current(self._subscriptions[sid])
 
     def _current(self, sub: domain.Subscription) -> domain.Subscription:
@@ -108,6 +117,8 @@ class MemoryDigests(Memory):
         if known is None:
             return False
         del self._subscriptions[known.id]
+        del self._subscribed_by[known.id]
+        self._log(programme, None, by.key, "digest.off", channel=where.channel_id)
         for run_id in [i for i, r in self._runs.items() if r.run.subscription.id == known.id]:
             del self._runs[run_id]
         return True

@@ -23,7 +23,7 @@ class MemoryHousekeeping(Memory):
         return gone
 
     async def forget_drafts(self, saved_before: datetime) -> int:
-        old = [key for key, (_, saved) in self._drafts.items() if saved < saved_before]
+        old = [key for key, draft in self._drafts.items() if draft.saved_at < saved_before]
         for key in old:
             del self._drafts[key]
         return len(old)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.core import domain
 from bot.core.plan import rank
-from tests.fakes.memory import IdeaRow, Memory
+from tests.fakes.memory import DraftRow, IdeaRow, Memory
 
 EDITED = "idea.edited"
 
@@ -27,11 +27,10 @@ class MemoryIdeas(Memory):
             return domain.IdeaAdded(domain.IdeaOutcome.STALE)
         number = self._last_number.get(programme, 0) + 1
         self._last_number[programme] = number
-        self._person(new.author)
+        author_id = self._person(new.author)
         audience = self._channel(programme, new.where).audience
-        row = IdeaRow(
-            self._next_id(), programme, number, new, audience, self._clock.now(), new.text
-        )
+        now = self._clock.now()
+        row = IdeaRow(self._next_id(), programme, number, new, author_id, audience, now, new.text)
         self._ideas[row.id] = row
         self._log(programme, number, new.author.key, "idea.added", theme=new.theme_key)
         return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._idea(row))
@@ -82,23 +81,20 @@ class MemoryIdeas(Memory):
 
     async def save_draft(self, new: domain.NewIdea) -> int:
         self._programme(new.programme_key)
-        self._person(new.author)
+        author_id = self._person(new.author)
         draft_id = self._next_id()
-        self._drafts[draft_id] = (new, self._clock.now())
+        self._drafts[draft_id] = DraftRow(new, author_id, self._clock.now())
         return draft_id
 
     async def take_draft(
         self, programme: str, draft_id: int, author: domain.Participant
     ) -> domain.NewIdea | None:
         self._programme(programme)
-        self._person(author)
+        author_id = self._person(author)
         found = self._drafts.get(draft_id)
-        if found is None:
+        if found is None or found.new.programme_key != programme or found.author_id != author_id:
             return None
-        new = found[0]
-        mine = (new.author.platform, new.author.user_id) == (author.platform, author.user_id)
-        if new.programme_key != programme or not mine:
-            return None
+        new = found.new
         del self._drafts[draft_id]
         return domain.NewIdea(programme, new.text, new.theme_key, author, new.where, new.prompt_id)
 

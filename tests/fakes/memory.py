@@ -16,7 +16,7 @@ from bot.core.ports import Clock
 class ProgrammeRow:
     name: str
     default_audience: str
-    organisers: set[str] = field(default_factory=set)
+    organisers: dict[str, str] = field(default_factory=dict)  # user key → who added them
     organisers_channel: domain.ConversationRef | None = None
 
 
@@ -37,11 +37,13 @@ class IdeaRow:
     programme: str
     number: int
     new: domain.NewIdea
+    author_id: int
     audience: str
     created_at: datetime
     text: str
     assignment: domain.Assignment | None = None
     assigned_at: datetime | None = None
+    assigned_by: int | None = None
     status: domain.Status | None = None
     owner: str | None = None
     merged_into: int | None = None  # the id of the idea it became part of
@@ -55,7 +57,7 @@ class VoteRow:
     cast_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass
 class NoteRow:
     idea_id: int
     note: domain.ActionNote
@@ -76,11 +78,25 @@ class RunRow:
     outcome: domain.RunOutcome = domain.RunOutcome.CLAIMED
 
 
-@dataclass(frozen=True)
+@dataclass
 class PromptRow:
     programme: str
     place: tuple[str, str, str]
     prompt: domain.PostedPrompt
+    posted_by: int
+
+
+@dataclass
+class DraftRow:
+    new: domain.NewIdea
+    author_id: int
+    saved_at: datetime
+
+
+@dataclass
+class PhaseRow:
+    phase: domain.Phase
+    changed_by: str
 
 
 @dataclass(frozen=True)
@@ -106,16 +122,17 @@ class Memory:
         self._channels: dict[tuple[str, tuple[str, str, str]], ChannelRow] = {}
         self._prompts: dict[int, PromptRow] = {}
         self._posts: dict[tuple[str, str, str, str], PostRow] = {}  # by the message posted
-        self._drafts: dict[int, tuple[domain.NewIdea, datetime]] = {}  # id → (draft, saved at)
+        self._drafts: dict[int, DraftRow] = {}
         self._people: dict[tuple[str, str], tuple[int, str]] = {}  # (platform, user) → id, name
         self._ideas: dict[int, IdeaRow] = {}  # by id, in the order stored
         self._last_number: dict[str, int] = {}
         self._votes: dict[tuple[int, int], VoteRow] = {}  # (idea id, voter id) → the vote
         self._used: dict[tuple[str, int, str], int] = {}  # (programme, voter id, theme) → in use
-        self._phases: dict[str, dict[str, domain.Phase]] = {}  # programme → theme → phase
+        self._phases: dict[str, dict[str, PhaseRow]] = {}  # programme → theme → phase
         self._notes: list[NoteRow] = []
         self._flags: list[FlagRow] = []  # in the order flagged
         self._subscriptions: dict[int, domain.Subscription] = {}  # by id; one per channel
+        self._subscribed_by: dict[int, str] = {}  # subscription id → who set it up
         self._runs: dict[int, RunRow] = {}  # by id, in the order claimed
         self._history: dict[str, list[domain.HistoryEntry]] = {}  # programme → entries
         self._done: dict[tuple[str, str], datetime] = {}  # (platform, event id) → handled at
@@ -206,7 +223,7 @@ class Memory:
         )
 
     def _author_id(self, row: IdeaRow) -> int:
-        return self._people[(row.new.author.platform, row.new.author.user_id)][0]
+        return row.author_id
 
     def _refund(self, programme: str, voter_ids: list[int], theme_key: str) -> None:
         for voter in voter_ids:

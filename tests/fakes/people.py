@@ -27,6 +27,9 @@ class MemoryPeople(Memory):
         self, programme: str, where: domain.ConversationRef, audience: str, by: domain.Participant
     ) -> domain.Channel:
         self._channel_row(programme, where).audience = audience
+        self._log(
+            programme, None, by.key, "channel.audience", channel=where.channel_id, audience=audience
+        )
         return self._channel(programme, where)
 
     async def organisers(self, programme: str) -> set[str]:
@@ -38,9 +41,12 @@ class MemoryPeople(Memory):
         organisers = self._programme(programme).organisers
         changes = (user_key not in organisers) if add else (user_key in organisers)
         if add:
-            organisers.add(user_key)
+            organisers.setdefault(user_key, by.key)
         else:
-            organisers.discard(user_key)
+            organisers.pop(user_key, None)
+        if changes:
+            action = "organiser.added" if add else "organiser.removed"
+            self._log(programme, None, by.key, action, user=user_key)
         return changes
 
     async def save_reference(
@@ -61,6 +67,7 @@ class MemoryPeople(Memory):
         self._programme(programme).organisers_channel = domain.ConversationRef(
             where.platform, where.workspace_id, where.channel_id, where.channel_name
         )
+        self._log(programme, None, by.key, "organisers.channel", channel=where.channel_id)
 
     async def organisers_channel(self, programme: str) -> domain.ConversationRef | None:
         known = self._programmes.get(programme)

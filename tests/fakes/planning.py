@@ -9,7 +9,7 @@ from datetime import date
 from bot.core import domain
 from bot.core.participation import DayCount
 from bot.core.suggestions import Confirmed
-from tests.fakes.memory import Memory, NoteRow
+from tests.fakes.memory import Memory, NoteRow, PhaseRow
 
 
 class MemoryPlanning(Memory):
@@ -65,10 +65,10 @@ class MemoryPlanning(Memory):
         by: domain.Participant,
     ) -> domain.Idea | None:
         row = self._idea_row(programme, number)
-        self._person(by)
+        by_id = self._person(by)
         if row is None:
             return None
-        row.assignment, row.assigned_at = assignment, self._clock.now()
+        row.assignment, row.assigned_at, row.assigned_by = assignment, self._clock.now(), by_id
         # An assigned idea is an action, proposed until an organiser says more.
         row.status = (row.status or domain.Status.PROPOSED) if assignment else None
         if assignment:
@@ -87,13 +87,14 @@ class MemoryPlanning(Memory):
 
     async def phases(self, programme: str) -> dict[str, domain.Phase]:
         self._programme(programme)
-        return dict(self._phases.get(programme, {}))
+        return {theme: row.phase for theme, row in self._phases.get(programme, {}).items()}
 
     async def set_phase(
         self, programme: str, theme_key: str, phase: domain.Phase, by: domain.Participant
     ) -> None:
         self._programme(programme)
-        self._phases.setdefault(programme, {})[theme_key] = phase
+        self._phases.setdefault(programme, {})[theme_key] = PhaseRow(phase, by.key)
+        self._log(programme, None, by.key, "phase.changed", theme=theme_key, phase=phase.value)
 
     def _votes_of(self, programme: str, shown_only: bool) -> list[tuple[int, int, str]]:
         """(idea id, voter id, audience) of every vote on the programme's ideas."""

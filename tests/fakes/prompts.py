@@ -25,7 +25,17 @@ class MemoryPrompts(Memory):
         prompt = domain.PostedPrompt(
             self._next_id(), theme_key, challenge_index, where.channel_id, self._clock.now()
         )
-        self._prompts[prompt.id] = PromptRow(programme, place(where), prompt)
+        poster = self._person(posted_by)
+        self._prompts[prompt.id] = PromptRow(programme, place(where), prompt, poster)
+        self._log(
+            programme,
+            None,
+            posted_by.key,
+            "prompt.posted",
+            theme=theme_key,
+            challenge=challenge_index + 1,
+            channel=where.channel_id,
+        )
         return prompt
 
     def _prompts_of(self, programme: str) -> list[PromptRow]:

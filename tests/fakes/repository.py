@@ -7,6 +7,7 @@ from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
 from tests.fakes.moderation import MemoryModeration
 from tests.fakes.people import MemoryPeople
+from tests.fakes.personal import MemoryPersonalData
 from tests.fakes.planning import MemoryPlanning
 from tests.fakes.prompts import MemoryPrompts
 from tests.fakes.turns import MemoryTurns
@@ -20,8 +21,9 @@ class MemoryRepository(
     MemoryVotes,
     MemoryPlanning,
     MemoryModeration,
+    MemoryPersonalData,
     MemoryDigests,
     MemoryTurns,
     MemoryHousekeeping,
 ):
-    """The roles that have an in-memory stand-in, sharing one set of tables."""
+    """Implements `bot.core.ports.Repository` in memory: every role over one set of tables."""

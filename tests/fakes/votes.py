@@ -56,7 +56,7 @@ class MemoryVotes(Memory):
         if row is not None:
             targets[ballot.number] = Target(row.id, row.number, row.new.theme_key, row.hidden)
         phases = self._phases.get(programme, {})
-        closed = frozenset(t for t, phase in phases.items() if phase is domain.Phase.CLOSED)
+        closed = frozenset(t for t, row in phases.items() if row.phase is domain.Phase.CLOSED)
         used = {
             (v, theme): n
             for (p, v, theme), n in self._used.items()
