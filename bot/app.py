@@ -17,7 +17,8 @@ from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
 from bot.core.organisers import NamedOrganisers
-from bot.core.ports import Clock, Notifier, SystemClock
+from bot.core.playbook import Playbook
+from bot.core.ports import Clock, Notifier, Repository, SystemClock
 from bot.core.usecases import duplicates
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
@@ -47,6 +48,23 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 
 
+def build_engine(
+    settings: Settings,
+    book: Playbook,
+    repo: Repository,
+    clock: Clock,
+    extra_organisers: frozenset[str] = frozenset(),
+) -> Engine:
+    """The core over `repo`, with the organisers and links the settings name: one place, so a
+    test that stands in for storage (tests/fakes) gets the same core as a process does."""
+    organisers = NamedOrganisers.from_entries(
+        settings.organisers | extra_organisers,
+        settings.programme_key,
+        lambda team: tenancy.programme_for(team, settings.slack.programmes),
+    )
+    return Engine(Workshop.over(book, repo, clock, organisers, links=settings.web.links()))
+
+
 @asynccontextmanager
 async def open_services(
     settings: Settings, clock: Clock | None = None, extra_organisers: frozenset[str] = frozenset()
@@ -62,12 +80,7 @@ async def open_services(
         await (upgrade(db) if migrate else check_current(db))
         repo = SqlRepository(db, clock)
         try:
-            organisers = NamedOrganisers.from_entries(
-                settings.organisers | extra_organisers,
-                settings.programme_key,
-                lambda team: tenancy.programme_for(team, settings.slack.programmes),
-            )
-            workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links())
+            engine = build_engine(settings, book, repo, clock, extra_organisers)
             log.info(
                 "ready",
                 extra={
@@ -75,7 +88,7 @@ async def open_services(
                     "database": db.url.render_as_string(hide_password=True),
                 },
             )
-            yield Services(settings, db, repo, Engine(workshop))
+            yield Services(settings, db, repo, engine)
         finally:
             await repo.close()
     finally:

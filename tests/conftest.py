@@ -155,17 +155,29 @@ def database_url(
     postgres_available: bool,
     sqlite_template: Path,
     postgres_session_database: str | None,
-) -> Iterator[str]:
+) -> str:
     """An empty, migrated database per test: a fresh SQLite file, or the emptied PostgreSQL one."""
-    if request.param == "sqlite":
+    return empty_migrated_database(
+        request.param, tmp_path, postgres_available, sqlite_template, postgres_session_database
+    )
+
+
+def empty_migrated_database(
+    backend: str,
+    tmp_path: Path,
+    postgres_available: bool,
+    sqlite_template: Path,
+    postgres_session_database: str | None,
+) -> str:
+    """The URL of an empty, migrated database of the `backend` kind, for one test."""
+    if backend == "sqlite":
         path = tmp_path / "howcanwe.db"
         shutil.copyfile(sqlite_template, path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
+        return f"sqlite+aiosqlite:///{path}"
     _require_postgres(postgres_available)
     assert postgres_session_database is not None
     asyncio.run(_empty_every_table(postgres_session_database))
-    yield postgres_session_database
+    return postgres_session_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -199,19 +211,25 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+ORGANISERS = frozenset({"console:olive", "slack:UORG", "teams:29:org"})
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        organisers=frozenset({"console:olive", "slack:UORG", "teams:29:org"}),
-        auto_migrate=True,
-    )
+    return Settings(database_url=database_url, organisers=ORGANISERS, auto_migrate=True)
 
 
 @pytest.fixture
-async def services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+async def database_services(settings: Settings, clock: FakeClock) -> AsyncIterator[Services]:
+    """The process's services on a real database (SQLite, then PostgreSQL)."""
     async with open_services(settings, clock=clock) as opened:
         yield opened
+
+
+@pytest.fixture
+def services(database_services: Services) -> Services:
+    """On a real database, unless a directory's conftest stands storage in (tests/bot)."""
+    return database_services
 
 
 def person(user: str, platform: str = "console") -> Participant:

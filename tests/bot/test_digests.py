@@ -1,4 +1,4 @@
-"""Scheduled digests through the engine and the clock's tick, on SQLite and PostgreSQL: on time,
+"""Scheduled digests through the engine and the clock's tick, on in-memory storage: on time,
 once, across daylight-saving changes, restarts, two clock processes and failing channels."""
 
 from __future__ import annotations
@@ -150,17 +150,19 @@ async def test_digests_missed_while_the_bot_was_down_are_sent_once_on_start(
 
 
 async def test_two_clock_processes_on_one_database_post_each_digest_once(
-    services, settings, clock
+    database_services, settings, clock
 ) -> None:
+    """The claim is the database's: this one runs on SQLite and PostgreSQL."""
+    one = database_services
     channels = [f"C{i}" for i in range(6)]
     for channel in channels:
-        await say(services, ORGANISER, slack(channel), "digest daily 17:30 UTC")
-    first = platforms_for(services, clock)
+        await say(one, ORGANISER, slack(channel), "digest daily 17:30 UTC")
+    first = platforms_for(one, clock)
     async with open_services(settings, clock=clock) as other:
         second = platforms_for(other, clock)
         clock.advance(days=1)
         for _ in range(3):
-            await asyncio.gather(tick(services), tick(other), tick(services), tick(other))
+            await asyncio.gather(tick(one), tick(other), tick(one), tick(other))
     posted = [where.channel_id for where, _, _ in first.sent + second.sent]
     assert sorted(posted) == channels
 

@@ -1,4 +1,4 @@
-"""Near-duplicates at submission and merges, through the engine on SQLite and PostgreSQL."""
+"""Near-duplicates at submission and merges, through the engine on in-memory storage."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Moderation and history through the engine's one door, on SQLite and PostgreSQL."""
+"""Moderation and history through the engine's one door, on in-memory storage."""
 
 from __future__ import annotations
 

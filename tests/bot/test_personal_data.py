@@ -1,4 +1,5 @@
-"""`my data` and `forget me` through the engine's one door, on SQLite and PostgreSQL."""
+"""`my data` and `forget me` through the engine's one door, on in-memory storage (erasure from
+the database itself: tests/bot/test_tenancy.py and the Slack and Teams test_forgetting.py)."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import Services
 from bot.config import ConfigError, Settings, parse_organisers
 from bot.core.domain import FORGOTTEN, ConversationRef, Participant
 from bot.core.interaction import Command, Context
@@ -18,6 +19,12 @@ from tests.storage.traces import stored
 from tests.test_cli import run
 
 A, B, C = "slack-TA", "slack-TB", "slack-TC"
+
+
+@pytest.fixture
+def services(database_services: Services) -> Services:
+    """Erasure is storage's own work: these run on SQLite and PostgreSQL, not on stand-ins."""
+    return database_services
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Every use case through the engine's one door, on SQLite and PostgreSQL."""
+"""Every use case through the engine's one door, on in-memory storage (tests/bot/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,29 @@
+"""Every in-memory role joined over one Memory, as `storage.repository` joins the SQL ones."""
+
+from __future__ import annotations
+
+from tests.fakes.digests import MemoryDigests
+from tests.fakes.housekeeping import MemoryHousekeeping
+from tests.fakes.ideas import MemoryIdeas
+from tests.fakes.moderation import MemoryModeration
+from tests.fakes.people import MemoryPeople
+from tests.fakes.personal import MemoryPersonalData
+from tests.fakes.planning import MemoryPlanning
+from tests.fakes.prompts import MemoryPrompts
+from tests.fakes.turns import MemoryTurns
+from tests.fakes.votes import MemoryVotes
+
+
+class MemoryRepository(
+    MemoryPeople,
+    MemoryPrompts,
+    MemoryIdeas,
+    MemoryVotes,
+    MemoryPlanning,
+    MemoryModeration,
+    MemoryPersonalData,
+    MemoryDigests,
+    MemoryTurns,
+    MemoryHousekeeping,
+):
+    """Implements `bot.core.ports.Repository` in memory: every role over one set of tables."""
