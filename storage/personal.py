@@ -130,8 +130,7 @@ class SqlPersonalData(Store):
 
     async def _forgotten(self, platform: str, user_id: str, erased: bool) -> None:
         """After an erasure: no cached id for the person, and on SQLite nothing in the log."""
-        for cached in [w for w in self._participants if w.key == f"{platform}:{user_id}"]:
-            del self._participants[cached]
+        self._participants.pop(f"{platform}:{user_id}", None)
         if erased and not await self._runner.checkpoint():
             log.warning("erased data may stay in the write-ahead log until its next checkpoint")
 

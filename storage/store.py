@@ -76,7 +76,9 @@ class Store:
             else AsyncServer(engine)
         )
         self._programmes: dict[str, tuple[int, str]] = {}  # key → (id, default audience)
-        self._participants: dict[domain.Participant, int] = {}
+        # `platform:user_id` → (display name, id): a hit only while the name is the same, so a
+        # name changed back (A → B → A) is written again rather than left at B.
+        self._participants: dict[str, tuple[str, int]] = {}
         # SQLite has one writer: one batch at a time makes the biggest batches. A server database
         # runs several side by side, their races settled by its row locks (`storage.ballots`).
         self._side_by_side = 1 if self._dialect == "sqlite" else SERVER_BATCHES
@@ -92,7 +94,9 @@ class Store:
         result, registered = await self._runner.run(transaction, write=True)
         if len(self._participants) + len(registered) > PARTICIPANT_CACHE:
             self._participants.clear()
-        self._participants.update(registered)  # only what a committed transaction wrote
+        self._participants.update(  # only what a committed transaction wrote
+            {who.key: (who.display_name, id_) for who, id_ in registered.items()}
+        )
         return result
 
     async def _read(self, work: Callable[[Connection], T]) -> T:
@@ -128,7 +132,11 @@ class Store:
     ) -> dict[domain.Participant, int]:
         """Ids of many, from the cache where known; the rest are registered by one upsert that
         returns the id, or, for several (a batch of votes), by one executemany and one read."""
-        found = {who: self._participants[who] for who in people if who in self._participants}
+        found = {
+            who: cached[1]
+            for who in people
+            if (cached := self._participants.get(who.key)) and cached[0] == who.display_name
+        }
         # One order in every process: two batches registering the same people never deadlock.
         new = sorted((who for who in people if who not in found), key=lambda w: w.key)
         rows = [

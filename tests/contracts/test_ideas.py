@@ -195,3 +195,11 @@ async def test_merges_that_cannot_be_are_refused(store) -> None:
     chain = await store.merge(PROGRAMME, 1, 3, OLIVE)  # 2 was merged into 1: both now in 3
     assert chain.idea is not None and [m.number for m in chain.idea.merged] == [1, 2]
     assert (await store.idea(PROGRAMME, 2)).merged_into == 3
+
+
+async def test_an_author_renamed_and_renamed_back_reads_as_now(store) -> None:
+    """A → B → A: each sighting's name is the one stored, whatever was seen before."""
+    for name in ("Ada", "Ada Lovelace", "Ada"):
+        await add(store, f"an idea as {name}", author=Participant("console", "ada", name))
+    ideas = await store.ideas(PROGRAMME)
+    assert {i.author.display_name for i in ideas} == {"Ada"}
