@@ -13,11 +13,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
-
-if TYPE_CHECKING:  # the workshop holds the links: import it for type checks only
-    from bot.core.workshop import Workshop
 
 PURPOSE = b"howcanwe plan link v1"  # a new purpose string would revoke every link
 MAC_BYTES = 20  # 160 bits of HMAC-SHA256: past guessing, short enough for a chat message
@@ -58,13 +54,6 @@ class Links:
     def _mac(self, payload: bytes) -> bytes:
         key = hmac.new(self.secret.encode(), PURPOSE, hashlib.sha256).digest()
         return hmac.new(key, payload, hashlib.sha256).digest()[:MAC_BYTES]
-
-
-def plan_link(ws: Workshop, programme: str, path: str = "/plan") -> str | None:
-    """A signed link to the programme's plan (or another page), or None when links are off."""
-    if ws.links is None:
-        return None
-    return ws.links.url(programme, ws.clock.now(), path)
 
 
 def _b32(data: bytes) -> str:

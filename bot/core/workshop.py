@@ -98,6 +98,12 @@ class Workshop:
             links=links,
         )
 
+    def plan_link(self, programme: str, path: str = "/plan") -> str | None:
+        """A signed link to the programme's plan (or another page), or None when links are off."""
+        if self.links is None:
+            return None
+        return self.links.url(programme, self.clock.now(), path)
+
     async def ready(self, programme_key: str) -> None:
         """Make sure the programme exists (checked once per process and programme)."""
         if programme_key not in self._ready:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.core import playbook
-from bot.core.links import Links, plan_link
+from bot.core.links import Links
 from bot.core.workshop import Workshop
 from tests.conftest import FakeClock
 
@@ -62,9 +62,9 @@ def test_plan_link_uses_the_workshops_clock_or_is_none_when_links_are_off() -> N
     book = playbook.load_default()
     clock = FakeClock(NOW)
     off = Workshop.over(book, repo=None, clock=clock)  # type: ignore[arg-type]
-    assert plan_link(off, "default") is None
+    assert off.plan_link("default") is None
     on = Workshop.over(book, repo=None, clock=clock, links=LINKS)  # type: ignore[arg-type]
-    link = plan_link(on, "default")
+    link = on.plan_link("default")
     assert link is not None and link.startswith("https://howcanwe.example.org/plan?")
     clock.advance(days=31)
     assert LINKS.verify(link.rsplit("t=", 1)[1], clock.now()) is None

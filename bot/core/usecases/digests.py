@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
-from bot.core import links
 from bot.core.digest_cards import digest_card, moment_text, since_text
 from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription, SubscriptionState
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
@@ -109,7 +108,7 @@ async def build(
     ws: Workshop, programme: str, since: datetime, until: datetime, timezone: str
 ) -> Card:
     figures = await ws.digests.digest_figures(programme, since, until)
-    return digest_card(ws.playbook, figures, timezone, links.plan_link(ws, programme))
+    return digest_card(ws.playbook, figures, timezone, ws.plan_link(programme))
 
 
 def schedule_of(subscription: Subscription) -> Schedule:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import cards, links
+from bot.core import cards
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Context, Delivery, Reply, Say
 from bot.core.participation import Series, running_totals
 from bot.core.plan import ActionPlan, build_plan
@@ -46,7 +46,7 @@ async def _web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
         channel = await ws.people.channel(ctx.programme_key, ctx.where)
         if channel.audience != STAKEHOLDERS:
             return None
-    return links.plan_link(ws, ctx.programme_key, path)
+    return ws.plan_link(ctx.programme_key, path)
 
 
 async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
