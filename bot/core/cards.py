@@ -297,7 +297,7 @@ def _menu(
         *(Option(name, prefix + key) for key, name in choices),
         Option("(none)", prefix + NONE),
     )
-    return Select(ASSIGN, placeholder, options, prefix, prefix + initial if initial else None)
+    return Select(ASSIGN, placeholder, options, prefix + initial if initial else None)
 
 
 def ideas_card(playbook: Playbook, ideas: Sequence[Idea], theme: Theme | None) -> Card:

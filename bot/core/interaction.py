@@ -141,7 +141,6 @@ class Select:
     action_id: str
     placeholder: str
     options: tuple[Option, ...]
-    value_prefix: str = ""
     initial: str | None = None
 
 

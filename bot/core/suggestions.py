@@ -44,10 +44,6 @@ class NaiveBayes:
         self._totals = {label: sum(c.values()) for label, c in self._counts.items()}
         self._vocabulary = len({f for c in self._counts.values() for f in c})
 
-    @property
-    def labels(self) -> list[str]:
-        return list(self._priors)
-
     def guess(self, text: str) -> Guess | None:
         if not self._priors:
             return None

@@ -154,10 +154,9 @@ def test_menus_become_one_assign_form_sending_one_intent_per_changed_choice() ->
                 ASSIGN,
                 "Assign actor…",
                 (Option("Authority", "3:actor:authority"), Option("(none)", "3:actor:none")),
-                "3:actor:",
-                "3:actor:authority",
+                initial="3:actor:authority",
             ),
-            Select(ASSIGN, "Stage…", (Option("Scaling", "3:stage:scaling"),), "3:stage:"),
+            Select(ASSIGN, "Stage…", (Option("Scaling", "3:stage:scaling"),)),
         )
     )
 
