@@ -122,7 +122,9 @@ async def clock(settings: Settings) -> None:
     ):
         services.engine.workshop.notifier = notifiers
         async with (
-            metrics.served(settings.host, settings.clock_metrics_port, settings.web.dashboard_token),
+            metrics.served(
+                settings.host, settings.clock_metrics_port, settings.web.dashboard_token
+            ),
             scheduler.running(services.engine.workshop, services.repo.record_tick),
         ):
             await until_stopped()

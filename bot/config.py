@@ -100,9 +100,7 @@ class Listing:
             raise ConfigError(f"HOWCANWE_APP_NAME: {name!r} is longer than Teams' 30 characters")
         description = (env.get("HOWCANWE_APP_DESCRIPTION") or DEFAULT_APP_DESCRIPTION).strip()
         if len(description) > 80:
-            raise ConfigError(
-                "HOWCANWE_APP_DESCRIPTION: longer than the 80 characters Teams shows"
-            )
+            raise ConfigError("HOWCANWE_APP_DESCRIPTION: longer than the 80 characters Teams shows")
         return cls(
             name=name,
             description=description,
@@ -135,7 +133,9 @@ class TeamsSettings:
             )
         tenant_id = env.get("MICROSOFT_APP_TENANT_ID", "").strip()
         if app_type == "SingleTenant" and not tenant_id:
-            raise ConfigError("MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant")
+            raise ConfigError(
+                "MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant"
+            )
         return cls(
             app_id=env.get("MICROSOFT_APP_ID", "").strip(),
             app_password=env.get("MICROSOFT_APP_PASSWORD", ""),

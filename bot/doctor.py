@@ -188,7 +188,9 @@ async def _slack_token(settings: Settings) -> Result:
             "copy the Bot User OAuth Token (OAuth & Permissions) into SLACK_BOT_TOKEN",
         )
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        return fail("slack token", f"cannot reach {settings.slack.api_url}: {error}", "check the network")
+        return fail(
+            "slack token", f"cannot reach {settings.slack.api_url}: {error}", "check the network"
+        )
     team = answer.get("team") or answer.get("team_id")
     granted = {
         scope.strip()
@@ -202,7 +204,9 @@ async def _slack_token(settings: Settings) -> Result:
             f"the token lacks {', '.join(missing)}",
             "paste manifest.yml again (App Manifest), then reinstall the app to grant them",
         )
-    return ok("slack token", f"bot {answer.get('user_id')} in workspace {team}, every scope granted")
+    return ok(
+        "slack token", f"bot {answer.get('user_id')} in workspace {team}, every scope granted"
+    )
 
 
 async def _socket_mode(settings: Settings) -> Result:

@@ -50,8 +50,9 @@ DIGESTS = Counter(
     "Scheduled digests finished, by outcome: sent, failed (tried again), gone (stopped)",
     ["outcome"],
 )
-CLOCK_TICKS = Counter("howcanwe_clock_ticks", "Clock jobs run, by job and result", ["job", "result"])
+CLOCK_TICKS = Counter(
+    "howcanwe_clock_ticks", "Clock jobs run, by job and result", ["job", "result"]
+)
 CLOCK_LAST_TICK = Gauge(
     "howcanwe_clock_last_tick_timestamp_seconds", "When the clock last ran its digest job"
 )
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from storage import models as m
 from storage.store import Store
@@ -19,7 +19,7 @@ class SqlClockTicks(Store):
                 update(m.ClockTick).where(m.ClockTick.job == job).values(ticked_at=at)
             )
             if not moved.rowcount:
-                conn.execute(m.ClockTick.__table__.insert().values(job=job, ticked_at=at))
+                conn.execute(insert(m.ClockTick).values(job=job, ticked_at=at))
 
         await self._write(tx)
 

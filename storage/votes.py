@@ -12,8 +12,8 @@ from bot.core import domain
 from bot.core.ballots import Ballot, Kind, tells_tally
 from bot.core.domain import VoteResult
 from bot.core.ports import Clock
-from storage import ballots
 from bot.metrics import BALLOTS, BATCH_SIZE
+from storage import ballots
 from storage.batcher import Batcher
 from storage.store import Store
 

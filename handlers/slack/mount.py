@@ -86,7 +86,9 @@ def awaiting_install(slack: SlackSettings) -> bool:
     """A signing secret and nothing to act with yet: the set-up step where Slack checks the
     request URL (when the manifest is saved) before the app is installed and has a token."""
     multi_workspace = bool(slack.client_id and slack.client_secret)
-    return bool(slack.signing_secret) and not (slack.bot_token or slack.app_token or multi_workspace)
+    return bool(slack.signing_secret) and not (
+        slack.bot_token or slack.app_token or multi_workspace
+    )
 
 
 def _awaiting(secret: str) -> Handler:

@@ -23,7 +23,6 @@ from botframework.connector.aio import ConnectorClient
 
 from bot.core.domain import Anchor, PostedMessage
 from bot.core.engine import Engine
-from bot.metrics import QUEUE_DEPTH, RETRIES
 from bot.core.interaction import (
     Card,
     Context,
@@ -34,6 +33,7 @@ from bot.core.interaction import (
     Say,
     ShowForm,
 )
+from bot.metrics import QUEUE_DEPTH, RETRIES
 from handlers.coalescer import Coalescer
 from handlers.pacing import Patience, about, level, retry_after
 from handlers.teams import codec

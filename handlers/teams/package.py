@@ -23,8 +23,9 @@ SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/Microso
 ACCENT = (0x2E, 0x6B, 0x8E)
 COLOR_SIZE = 192
 OUTLINE_SIZE = 32
-# Teams shows at most ten commands per scope. The ten on the menu: what every participant needs, in the order of a workshop. Organisers'
-# commands are left to `help`, which lists each person's own; the menu is the same for everyone.
+# Teams shows at most ten commands per scope. The ten on the menu: what every participant needs,
+# in the order of a workshop. Organisers' commands are left to `help`, which lists each person's
+# own; the menu is the same for everyone.
 MENU = (
     "help",
     "themes",
@@ -90,7 +91,10 @@ def manifest(app_id: str, version: str, listing: Listing, website: str = WEBSITE
             "privacyUrl": listing.privacy_url,
             "termsOfUseUrl": listing.terms_url,
         },
-        "name": {"short": listing.name, "full": f"{listing.name}: a “How can we…?” policy workshop"},
+        "name": {
+            "short": listing.name,
+            "full": f"{listing.name}: a “How can we…?” policy workshop",
+        },
         "description": {
             "short": listing.description,
             "full": (

@@ -116,7 +116,7 @@ def test_a_setting_that_cannot_work_stops_start_up_in_one_line_naming_it(
 
 
 def test_a_single_tenant_bot_needs_its_tenant() -> None:
-    with pytest.raises(ConfigError, match="^MICROSOFT_APP_TENANT_ID: required"):
+    with pytest.raises(ConfigError, match=r"^MICROSOFT_APP_TENANT_ID: required"):
         Settings.from_env({"MICROSOFT_APP_TYPE": "SingleTenant"})
     env = {"MICROSOFT_APP_TYPE": "SingleTenant", "MICROSOFT_APP_TENANT_ID": "contoso"}
     assert Settings.from_env(env).teams.tenant_id == "contoso"
