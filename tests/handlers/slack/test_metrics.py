@@ -3,10 +3,13 @@ Slack clicks does (acks and their latency, votes stored, batch sizes, queue dept
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import yaml
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
@@ -19,6 +22,7 @@ from tests.handlers.slack.conftest import Bot, slack_settings
 from tests.handlers.slack.fake_slack import FakeSlack
 from tests.handlers.slack.test_flows import add_idea
 
+ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "metrics-scraper-token-0123456789"
 IDEAS = (
     "Community hubs with business mentoring",
@@ -134,3 +138,30 @@ async def test_port_zero_serves_no_metrics(unused_tcp_port: int) -> None:
     async with metrics.served("127.0.0.1", 0, TOKEN), ClientSession() as http:
         with pytest.raises(OSError):
             await http.get(f"http://127.0.0.1:{unused_tcp_port}/metrics")
+
+
+def exposed_names() -> set[str]:
+    """Every series name howcanwe's metrics can expose, as Prometheus queries name them."""
+    names: set[str] = set()
+    for family in REGISTRY.collect():
+        if not family.name.startswith("howcanwe_"):
+            continue
+        suffixes = {
+            "counter": ("_total",),
+            "histogram": ("_bucket", "_count", "_sum"),
+            "gauge": ("",),
+        }[family.type]
+        names |= {family.name + suffix for suffix in suffixes}
+    return names
+
+
+def test_the_sample_alerts_query_metrics_that_exist() -> None:
+    rules = yaml.safe_load((ROOT / "docs" / "alerts.yml").read_text(encoding="utf-8"))
+    queried = {
+        name
+        for group in rules["groups"]
+        for rule in group["rules"]
+        for name in re.findall(r"howcanwe_[a-z_]+", rule["expr"])
+    }
+    assert "howcanwe_digests_total" in queried
+    assert queried <= exposed_names()
