@@ -197,7 +197,7 @@ async def _slack_token(settings: Settings) -> Result:
         for scope in (answer.headers.get("x-oauth-scopes") or "").split(",")
         if scope.strip()
     }
-    missing = sorted(BOT_SCOPES - granted)
+    missing = sorted(set(BOT_SCOPES) - granted)
     if missing:
         return fail(
             "slack scopes",

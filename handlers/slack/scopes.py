@@ -1,17 +1,15 @@
 """The bot token scopes the app needs: manifest.yml asks for exactly these (a test keeps them in
-step), and `howcanwe doctor` checks an installed token has them all."""
+step), the OAuth install requests them, and `howcanwe doctor` checks a token was granted them."""
 
 from __future__ import annotations
 
-BOT_SCOPES = frozenset(
-    {
-        "app_mentions:read",
-        "channels:history",
-        "channels:read",
-        "chat:write",
-        "commands",
-        "groups:history",
-        "groups:read",
-        "users:read",
-    }
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "users:read",
 )

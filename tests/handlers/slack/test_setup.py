@@ -87,7 +87,7 @@ async def test_step_2_the_server_runs_on_the_signing_secret_alone(
 
 def test_step_3_the_manifest_names_the_apps_routes_its_scopes_and_a_readable_messages_tab() -> None:
     app = manifest()
-    assert set(app["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES  # what the doctor checks
+    assert app["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)  # what the doctor checks
     home = app["features"]["app_home"]
     # Private replies fall back to a direct message: people must be able to read it.
     assert home["messages_tab_enabled"] is True and home["messages_tab_read_only_enabled"] is True
