@@ -34,6 +34,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
+
+
 def installation_store(slack: SlackSettings, db: AsyncEngine) -> AsyncSQLAlchemyInstallationStore:
     """slack_sdk's own SQLAlchemy installation store, on the tables migration 0002 creates."""
     return AsyncSQLAlchemyInstallationStore(
