@@ -25,7 +25,7 @@ from bot.notifiers import NOTIFIERS, Notifiers
 from handlers.slack import mount as slack
 from handlers.slack import tenancy
 from handlers.teams import mount as teams
-from handlers.web import health, pages
+from handlers.web import health, metrics, pages
 from storage.database import check_current, is_sqlite, normalise_url, upgrade
 from storage.reachability import reach
 from storage.repository import SqlRepository
@@ -111,7 +111,7 @@ def clock_in_web(settings: Settings) -> bool:
 
 def create_app(settings: Settings, services: Services | None = None) -> web.Application:
     """One app serves every route; it opens its own services unless given open ones (tests)."""
-    app = web.Application()
+    app = web.Application(middlewares=[metrics.count_acks])
     app[SETTINGS] = settings
     app[NOTIFIERS] = Notifiers()  # each edge registers its own as it mounts
 
@@ -124,7 +124,9 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             app[SERVICES] = opened
             opened.engine.workshop.notifier = app[NOTIFIERS]
             if clock_in_web(settings):
-                await stack.enter_async_context(scheduler.running(opened.engine.workshop))
+                await stack.enter_async_context(
+                    scheduler.running(opened.engine.workshop, opened.repo.record_tick)
+                )
             warming = asyncio.create_task(
                 duplicates.warm(opened.engine.workshop, settings.programme_key)
             )
@@ -135,6 +137,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     health.register(app, lambda: app[SERVICES].repo.ping())
     engine = _EngineGetter(app)
     pages.register(app, settings, engine)
+    metrics.register(app, settings.web.dashboard_token)
     for edge in EDGES:
         edge.mount(app, settings, engine)
     return app

@@ -1,4 +1,4 @@
-"""The `howcanwe` command line: serve, chat, export, db upgrade, forget."""
+"""The `howcanwe` command line: serve, clock, doctor, chat, export, db upgrade, forget."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import web
 from dotenv import load_dotenv
 
-from bot import logs, operators, scheduler
+from bot import doctor, logs, operators, scheduler
 from bot.app import create_app, open_services, outbound_notifiers, tune_garbage_collector
 from bot.config import DEFAULT_DB_WAIT_SECONDS, ConfigError, Settings
 from bot.core import export, organisers
@@ -25,6 +25,7 @@ from bot.core.usecases.planning import action_plan
 from bot.operators import UnknownProgramme
 from handlers.console import listeners
 from handlers.teams import package
+from handlers.web import metrics
 from storage import programmes
 from storage.database import SchemaOutOfDate, upgrade
 from storage.reachability import DatabaseUnavailable, reach
@@ -42,9 +43,13 @@ def parser() -> argparse.ArgumentParser:
         prog="howcanwe",
         description="Run a participatory policy workshop in Slack, Teams or a console.",
     )
+    top.add_argument("--version", action="version", version=f"%(prog)s {version('howcanwe')}")
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="serve Slack, Teams and the web on $PORT (default 3978)")
     sub.add_parser("clock", help="run scheduled jobs (one such process per deployment)")
+    sub.add_parser(
+        "doctor", help="check the configuration and every connection it implies, before going live"
+    )
     talk = sub.add_parser("chat", help="a console conversation with the workshop")
     talk.add_argument(
         "--as", dest="role", choices=("participant", "organiser"), default="participant"
@@ -116,7 +121,12 @@ async def clock(settings: Settings) -> None:
         outbound_notifiers(settings, lambda: services.engine) as notifiers,
     ):
         services.engine.workshop.notifier = notifiers
-        async with scheduler.running(services.engine.workshop):
+        async with (
+            metrics.served(
+                settings.host, settings.clock_metrics_port, settings.web.dashboard_token
+            ),
+            scheduler.running(services.engine.workshop, services.repo.record_tick),
+        ):
             await until_stopped()
 
 
@@ -152,7 +162,7 @@ async def export_plan(
 
 def teams_package(settings: Settings, output: str) -> None:
     """The app package with this bot's id; uploaded in Teams (Apps → Manage your apps)."""
-    data = package.build(settings.teams.app_id, version("howcanwe"))
+    data = package.build(settings.teams.app_id, version("howcanwe"), settings.teams.listing)
     Path(output).write_bytes(data)
     log.info("teams package written", extra={"file": output, "bytes": len(data)})
 
@@ -176,13 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     if settings.db_wait_seconds is None:
         wait = DEFAULT_DB_WAIT_SECONDS if args.command in LONG_RUNNING else 0.0
         settings = replace(settings, db_wait_seconds=wait)
-    logs.configure(settings.log_level if args.command != "chat" else "WARNING", settings.log_format)
+    quiet = args.command in ("chat", "doctor")  # their output is for people, not the log
+    logs.configure("WARNING" if quiet else settings.log_level, settings.log_format)
     try:
         match args.command:
             case "serve":
                 asyncio.run(serve(settings))
             case "clock":
                 asyncio.run(clock(settings))
+            case "doctor":
+                return asyncio.run(doctor.run(settings, sys.stdout))
             case "chat":
                 asyncio.run(console(settings, args))
             case "export":

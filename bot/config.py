@@ -16,9 +16,15 @@ DEFAULT_PORT = 3978
 DEFAULT_HOST = "127.0.0.1"  # this machine only; a deployment sets HOST=0.0.0.0 (see the Procfile)
 SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPE = "MultiTenant"
+LOGIN_URL = "https://login.microsoftonline.com/"
 DEFAULT_LINK_DAYS = 30
 DEFAULT_DB_WAIT_SECONDS = 30.0  # serve and clock; one-shot commands do not wait
 MIN_DASHBOARD_TOKEN = 16
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+DEFAULT_APP_NAME = "howcanwe"
+DEFAULT_APP_DESCRIPTION = "Collect, vote on and assign ideas in a participatory policy workshop."
+DEFAULT_CLOCK_METRICS_PORT = 9464  # Prometheus's conventional range; 0 turns it off
 
 
 class ConfigError(ValueError):
@@ -47,9 +53,9 @@ class SlackSettings:
     def from_env(cls, env: Mapping[str, str]) -> SlackSettings:
         return cls(
             signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
-            bot_token=env.get("SLACK_BOT_TOKEN", ""),
-            app_token=env.get("SLACK_APP_TOKEN", ""),
-            api_url=env.get("SLACK_API_URL") or SLACK_API_URL,
+            bot_token=_token(env, "SLACK_BOT_TOKEN", "xoxb-", "the Bot User OAuth Token"),
+            app_token=_token(env, "SLACK_APP_TOKEN", "xapp-", "an app-level token"),
+            api_url=_http_url(env, "SLACK_API_URL") or SLACK_API_URL,
             client_id=env.get("SLACK_CLIENT_ID", ""),
             client_secret=env.get("SLACK_CLIENT_SECRET", ""),
             programmes=_slack_programmes(env.get("HOWCANWE_SLACK_PROGRAMMES", "")),
@@ -70,6 +76,39 @@ def _slack_programmes(text: str) -> dict[str, str]:
     return pooled
 
 
+def _token(env: Mapping[str, str], name: str, prefix: str, what: str) -> str:
+    token = env.get(name, "").strip()
+    if token and not token.startswith(prefix):
+        raise ConfigError(f"{name}: should be {what}, which starts with {prefix}")
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """How the app presents itself in the Teams app store page: its name, what it does, and the
+    organiser's own privacy notice and terms (Teams requires both addresses)."""
+
+    name: str = DEFAULT_APP_NAME
+    description: str = DEFAULT_APP_DESCRIPTION
+    privacy_url: str = ""
+    terms_url: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Listing:
+        name = (env.get("HOWCANWE_APP_NAME") or DEFAULT_APP_NAME).strip()
+        if len(name) > 30:
+            raise ConfigError(f"HOWCANWE_APP_NAME: {name!r} is longer than Teams' 30 characters")
+        description = (env.get("HOWCANWE_APP_DESCRIPTION") or DEFAULT_APP_DESCRIPTION).strip()
+        if len(description) > 80:
+            raise ConfigError("HOWCANWE_APP_DESCRIPTION: longer than the 80 characters Teams shows")
+        return cls(
+            name=name,
+            description=description,
+            privacy_url=_https_url(env, "HOWCANWE_PRIVACY_URL"),
+            terms_url=_https_url(env, "HOWCANWE_TERMS_URL"),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class TeamsSettings:
     """Bot Framework credentials. With no app id the bot cannot check who is calling, so it
@@ -81,15 +120,30 @@ class TeamsSettings:
     app_type: str = TEAMS_APP_TYPE
     tenant_id: str = ""
     allow_unauthenticated: bool = False
+    listing: Listing = Listing()
+    # Where `howcanwe doctor` asks for the bot's token (tests point it at a fake).
+    login_url: str = LOGIN_URL
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> TeamsSettings:
+        app_type = (env.get("MICROSOFT_APP_TYPE") or TEAMS_APP_TYPE).strip()
+        if app_type not in TEAMS_APP_TYPES:
+            raise ConfigError(
+                f"MICROSOFT_APP_TYPE: {app_type!r} should be one of {', '.join(TEAMS_APP_TYPES)}"
+            )
+        tenant_id = env.get("MICROSOFT_APP_TENANT_ID", "").strip()
+        if app_type == "SingleTenant" and not tenant_id:
+            raise ConfigError(
+                "MICROSOFT_APP_TENANT_ID: required when MICROSOFT_APP_TYPE is SingleTenant"
+            )
         return cls(
-            app_id=env.get("MICROSOFT_APP_ID", ""),
+            app_id=env.get("MICROSOFT_APP_ID", "").strip(),
             app_password=env.get("MICROSOFT_APP_PASSWORD", ""),
-            app_type=env.get("MICROSOFT_APP_TYPE") or TEAMS_APP_TYPE,
-            tenant_id=env.get("MICROSOFT_APP_TENANT_ID", ""),
+            app_type=app_type,
+            tenant_id=tenant_id,
             allow_unauthenticated=_switch(env, "HOWCANWE_TEAMS_ALLOW_UNAUTHENTICATED"),
+            listing=Listing.from_env(env),
+            login_url=_http_url(env, "MICROSOFT_LOGIN_URL") or LOGIN_URL,
         )
 
 
@@ -133,6 +187,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     db_wait_seconds: float | None = None  # None: the command's own default (the CLI decides)
+    clock_metrics_port: int = DEFAULT_CLOCK_METRICS_PORT  # 0: the clock serves no metrics
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
     web: WebSettings = WebSettings()
@@ -142,16 +197,22 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
-            host=env.get("HOST") or DEFAULT_HOST,
-            port=_port(env.get("PORT")),
+            host=_host(env.get("HOST") or DEFAULT_HOST),
+            port=_port(env.get("PORT"), "PORT", DEFAULT_PORT),
             playbook_path=env.get("HOWCANWE_PLAYBOOK") or None,
             organisers=parse_organisers(env.get("HOWCANWE_ORGANISERS", "")),
             programme_key=env.get("HOWCANWE_PROGRAMME") or "default",
             auto_migrate=_flag(env, "HOWCANWE_AUTO_MIGRATE"),
             in_process_clock=_flag(env, "HOWCANWE_IN_PROCESS_CLOCK"),
-            log_level=(env.get("HOWCANWE_LOG_LEVEL") or "INFO").upper(),
+            log_level=_choice(env, "HOWCANWE_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             log_format=_choice(env, "HOWCANWE_LOG_FORMAT", ("text", "json"), "text"),
             db_wait_seconds=_wait_seconds(env.get("HOWCANWE_DB_WAIT_SECONDS")),
+            clock_metrics_port=_port(
+                env.get("HOWCANWE_CLOCK_METRICS_PORT"),
+                "HOWCANWE_CLOCK_METRICS_PORT",
+                DEFAULT_CLOCK_METRICS_PORT,
+                allow_off=True,
+            ),
             slack=SlackSettings.from_env(env),
             teams=TeamsSettings.from_env(env),
             web=WebSettings.from_env(env),
@@ -173,12 +234,43 @@ def parse_organisers(text: str) -> frozenset[str]:
     return frozenset(entries)
 
 
-def _port(text: str | None) -> int:
-    if not text:
-        return DEFAULT_PORT
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ConfigError(f"PORT: {text!r} is not a port number (1-65535)")
+def _port(text: str | None, name: str, default: int, allow_off: bool = False) -> int:
+    if not text or not text.strip():
+        return default
+    text = text.strip()
+    lowest = 0 if allow_off else 1
+    if not text.isdigit() or not lowest <= int(text) < 65536:
+        off = " or 0 for none" if allow_off else ""
+        raise ConfigError(f"{name}: {text!r} is not a port number (1-65535{off})")
     return int(text)
+
+
+def _host(text: str) -> str:
+    """An interface name or address to listen on: no scheme, port or path."""
+    host = text.strip()
+    if not host or any(c in host for c in "/ ") or host.count(":") == 1:
+        raise ConfigError(
+            f"HOST: {text!r} should be an address to listen on, e.g. 127.0.0.1 or 0.0.0.0 "
+            "(the port goes in PORT)"
+        )
+    return host
+
+
+def _http_url(env: Mapping[str, str], name: str) -> str:
+    text = env.get(name, "").strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name}: {text!r} should be an http(s) address")
+    return text
+
+
+def _https_url(env: Mapping[str, str], name: str) -> str:
+    url = _http_url(env, name)
+    if url and not url.startswith("https://"):
+        raise ConfigError(f"{name}: {url!r} should be an https address (Teams requires it)")
+    return url
 
 
 def _public_url(text: str) -> str:
@@ -252,8 +344,11 @@ def _switch(env: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{name}: {text!r} should be true or false")
 
 
-def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
-    text = (env.get(name) or default).strip().lower()
+def _choice(
+    env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str, upper: bool = False
+) -> str:
+    text = (env.get(name) or default).strip()
+    text = text.upper() if upper else text.lower()
     if text not in allowed:
         raise ConfigError(f"{name}: {text!r} should be one of {', '.join(allowed)}")
     return text

@@ -16,30 +16,53 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.usecases import digests, housekeeping
 from bot.core.workshop import Workshop
+from bot.metrics import CLOCK_LAST_TICK, CLOCK_TICKS
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_SECONDS = 3600
 DIGEST_TICK_SECONDS = 60  # digests are due on the minute: sent within a minute of their time
+TICK_JOB = "digests"  # the job whose runs `howcanwe doctor` checks (every minute)
+
+Beat = Callable[[str, datetime], Awaitable[None]]  # records a job's run (storage.clock_ticks)
 
 
-def _guarded(name: str, job: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
-    """A job that fails is logged with its name and tried again at its next run."""
+def _guarded(
+    name: str, job: Callable[[], Awaitable[object]], beat: Beat | None
+) -> Callable[[], Awaitable[None]]:
+    """A job that fails is logged with its name and tried again at its next run; each run is
+    counted for /metrics and recorded for `howcanwe doctor`."""
 
     async def run() -> None:
         try:
             await job()
         except Exception:
+            CLOCK_TICKS.labels(name, "failed").inc()
             log.exception("scheduled job failed", extra={"job": name})
+        else:
+            CLOCK_TICKS.labels(name, "ok").inc()
+        if name != TICK_JOB:
+            return
+        at = datetime.now(UTC)
+        CLOCK_LAST_TICK.set(at.timestamp())
+        if beat is not None:
+            try:
+                await beat(name, at)
+            except Exception as error:  # the next tick records it; the job itself has run
+                log.warning("clock tick not recorded", extra={"error": repr(error)})
 
     return run
 
 
 def _every(
-    scheduler: AsyncIOScheduler, name: str, job: Callable[[], Awaitable[object]], seconds: int
+    scheduler: AsyncIOScheduler,
+    name: str,
+    job: Callable[[], Awaitable[object]],
+    seconds: int,
+    beat: Beat | None,
 ) -> None:
     scheduler.add_job(
-        _guarded(name, job),
+        _guarded(name, job, beat),
         "interval",
         seconds=seconds,
         id=name,
@@ -51,11 +74,12 @@ def _every(
 
 
 @asynccontextmanager
-async def running(workshop: Workshop) -> AsyncIterator[AsyncIOScheduler]:
+async def running(workshop: Workshop, beat: Beat | None = None) -> AsyncIterator[AsyncIOScheduler]:
     """Start the jobs on the running event loop; stop them on exit."""
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
-    _every(scheduler, "housekeeping", lambda: housekeeping.tidy(workshop), HOUSEKEEPING_SECONDS)
-    _every(scheduler, "digests", lambda: digests.send_due(workshop), DIGEST_TICK_SECONDS)
+    tidy = lambda: housekeeping.tidy(workshop)  # noqa: E731
+    _every(scheduler, "housekeeping", tidy, HOUSEKEEPING_SECONDS, beat)
+    _every(scheduler, TICK_JOB, lambda: digests.send_due(workshop), DIGEST_TICK_SECONDS, beat)
     scheduler.start()
     log.info("clock started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
     try:

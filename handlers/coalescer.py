@@ -6,10 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from typing import Any
 
+from bot.metrics import QUEUE_DEPTH
+
 Job = Callable[[], Awaitable[None]]
 Spawn = Callable[[Coroutine[Any, Any, None]], Any]  # starts tracked background work
 
 UPDATE_INTERVAL = 1.0  # seconds between two runs of one coalesced job
+PENDING = QUEUE_DEPTH.labels("card_updates")  # cards with an update waiting
 
 
 class Coalescer:
@@ -25,6 +28,8 @@ class Coalescer:
         self._ran_at: dict[Hashable, float] = {}
 
     def submit(self, key: Hashable, job: Job) -> None:
+        if key not in self._pending:
+            PENDING.inc()
         self._pending[key] = job
         if key not in self._draining:
             self._draining.add(key)
@@ -38,6 +43,7 @@ class Coalescer:
                 if wait > 0:
                     await asyncio.sleep(wait)  # newer jobs replace the pending one meanwhile
                 job = self._pending.pop(key)
+                PENDING.dec()
                 self._ran_at[key] = loop.time()
                 await job()
         finally:

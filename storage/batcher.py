@@ -7,6 +7,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from bot.metrics import QUEUE_DEPTH
+
 log = logging.getLogger(__name__)
 
 K = TypeVar("K")
@@ -22,9 +24,13 @@ class Batcher(Generic[K, I, R]):
     single writer, a few where it runs writers side by side and settles their races itself."""
 
     def __init__(
-        self, handle: Callable[[K, list[I]], Awaitable[list[R]]], concurrency: int = 1
+        self,
+        handle: Callable[[K, list[I]], Awaitable[list[R]]],
+        concurrency: int = 1,
+        queue: str | None = None,
     ) -> None:
         self._handle = handle
+        self._depth = QUEUE_DEPTH.labels(queue) if queue else None  # items waiting, for /metrics
         self._concurrency = concurrency
         self._waiting: dict[K, list[tuple[I, asyncio.Future[R]]]] = {}
         self._running: dict[K, set[asyncio.Task[None]]] = {}
@@ -33,6 +39,8 @@ class Batcher(Generic[K, I, R]):
         loop = asyncio.get_running_loop()
         future: asyncio.Future[R] = loop.create_future()
         self._waiting.setdefault(key, []).append((item, future))
+        if self._depth is not None:
+            self._depth.inc()
         running = self._running.setdefault(key, set())
         if len(running) < self._concurrency:
             running.add(loop.create_task(self._drain(key)))
@@ -41,6 +49,8 @@ class Batcher(Generic[K, I, R]):
     async def _drain(self, key: K) -> None:
         try:
             while batch := self._waiting.pop(key, None):
+                if self._depth is not None:
+                    self._depth.dec(len(batch))
                 await self._settle(key, batch)
         finally:
             running = self._running[key]

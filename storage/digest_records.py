@@ -12,6 +12,7 @@ from sqlalchemy import Connection, delete, select, update
 from bot.core import domain
 from bot.core.digest import DigestFigures
 from bot.core.schedule import Schedule
+from bot.metrics import DIGESTS
 from storage import digest_figures, digests
 from storage import models as m
 from storage.store import Store
@@ -169,6 +170,7 @@ class SqlDigests(Store):
             digests.finish(conn, run, outcome, problem, self._clock.now())
 
         await self._write(tx)
+        DIGESTS.labels(outcome.value).inc()
 
     async def digest_figures(
         self, programme: str, since: datetime, until: datetime

@@ -197,6 +197,14 @@ class ProcessedEvent(Base):
     seen_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
 
 
+class ClockTick(Base):
+    """When each clock job last ran, so `howcanwe doctor` can tell a clock that stopped."""
+
+    __tablename__ = "clock_ticks"
+    job: Mapped[str] = mapped_column(String(50), primary_key=True)
+    ticked_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
 class Draft(Base):
     """An idea held back because it looks like one already there, until its author says
     "Add mine anyway" (or drops it by voting for the other)."""

@@ -7,6 +7,7 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 
 from __future__ import annotations
 
+from storage.clock_ticks import SqlClockTicks
 from storage.digest_records import SqlDigests
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
@@ -30,6 +31,7 @@ class SqlRepository(
     SqlDigests,
     SqlTurns,
     SqlHousekeeping,
+    SqlClockTicks,
 ):
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL: one runner, one set of
     caches and one batcher per kind of batch, shared by every role."""

@@ -12,6 +12,7 @@ from bot.core import domain
 from bot.core.ballots import Ballot, Kind, tells_tally
 from bot.core.domain import VoteResult
 from bot.core.ports import Clock
+from bot.metrics import BALLOTS, BATCH_SIZE
 from storage import ballots
 from storage.batcher import Batcher
 from storage.store import Store
@@ -26,7 +27,9 @@ class SqlVotes(Store):
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         super().__init__(engine, clock)
-        self._ballots: Batcher[str, Ballot, VoteResult] = Batcher(self._count, self._side_by_side)
+        self._ballots: Batcher[str, Ballot, VoteResult] = Batcher(
+            self._count, self._side_by_side, queue="votes"
+        )
 
     async def close(self) -> None:
         await self._ballots.idle()
@@ -84,4 +87,8 @@ class SqlVotes(Store):
                 for r, tell in zip(results, told, strict=True)
             ]
 
-        return await self._write(tx)
+        results = await self._write(tx)
+        BATCH_SIZE.labels("votes").observe(len(batch))
+        for result in results:
+            BALLOTS.labels(result.outcome.value).inc()
+        return results

@@ -11,6 +11,7 @@ out. Every platform package has the same floor plan (see docs/architecture.md):
 - `notifier`: the core's `Notifier` port (unprompted notices, cards rewritten from elsewhere)
 
 Slack's own extras: `inbound` (signature and shape checks), `oauth` and `installs` (OAuth
-installs), `tenancy` (which programme an installation plays in), `webapi` (the Web API client,
+installs), `scopes` (the bot scopes the app asks for), `tenancy` (which programme an installation
+plays in), `webapi` (the Web API client,
 its retries and pacing), `background` (work after the ack, tracked for shutdown).
 """

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -16,7 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, SlackSettings
 from bot.core.engine import Engine
 from bot.core.ports import Notifier
 from bot.notifiers import NOTIFIERS
@@ -34,12 +35,23 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 SLACK = web.AppKey("slack", SlackEdge)
 DRAIN_SECONDS = 10.0
+NOT_INSTALLED = (
+    "howcanwe is not installed in this workspace yet: whoever runs it installs the app "
+    "(OAuth & Permissions → Install to Workspace) and sets SLACK_BOT_TOKEN."
+)
 
 
 def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
     """Serve Slack when it is configured; a no-op otherwise."""
     if not settings.slack.enabled:
         log.info("Slack is off: set SLACK_SIGNING_SECRET or SLACK_APP_TOKEN to serve it")
+        return
+    if awaiting_install(settings.slack):
+        log.warning(
+            "Slack is not installed yet: only Slack's URL check is answered until "
+            "SLACK_BOT_TOKEN is set (docs/slack.md)"
+        )
+        app.router.add_post(EVENTS_PATH, _awaiting(settings.slack.signing_secret))
         return
     edge, db = _edge(settings, engine)
     listeners.register(edge.bolt, edge)
@@ -57,7 +69,7 @@ async def outbound(
     settings: Settings, engine: Callable[[], Engine]
 ) -> AsyncIterator[tuple[str, Notifier] | None]:
     """Posting only, for the clock process (digests): no routes, no listeners, no socket."""
-    if not settings.slack.enabled:
+    if not settings.slack.enabled or awaiting_install(settings.slack):
         yield None
         return
     edge, db = _edge(settings, engine)
@@ -68,6 +80,46 @@ async def outbound(
         finally:
             if db is not None:
                 await db.dispose()
+
+
+def awaiting_install(slack: SlackSettings) -> bool:
+    """A signing secret and nothing to act with yet: the set-up step where Slack checks the
+    request URL (when the manifest is saved) before the app is installed and has a token."""
+    multi_workspace = bool(slack.client_id and slack.client_secret)
+    return bool(slack.signing_secret) and not (
+        slack.bot_token or slack.app_token or multi_workspace
+    )
+
+
+def _awaiting(secret: str) -> Handler:
+    async def events(request: web.Request) -> web.Response:
+        """Slack's URL check is answered; a slash command is told the app is not installed."""
+        checked = await _checked(secret, request)
+        if isinstance(checked, web.Response):
+            return checked
+        if checked.get("type") == "url_verification":
+            return web.json_response({"challenge": checked.get("challenge", "")})
+        if "command" in checked:
+            return web.json_response({"response_type": "ephemeral", "text": NOT_INSTALLED})
+        return web.Response(text="")
+
+    return events
+
+
+async def _checked(secret: str, request: web.Request) -> dict[str, Any] | web.Response:
+    """The signed body as an object, or the answer to a request that is not one: an empty 200
+    for Slack's certificate check, a 401 or 400 (logged without the body) for the rest."""
+    raw = await request.read()
+    if inbound.is_ssl_check(raw, request.content_type):
+        return web.Response(text="")
+    try:
+        inbound.verify(secret, raw, request.headers)
+        return inbound.payload(raw, request.content_type)
+    except inbound.Refused as refused:
+        # Anyone can send junk: unsigned requests are only worth a line when debugging.
+        level = logging.DEBUG if refused.status == 401 else logging.WARNING
+        log.log(level, "slack request refused", extra={"reason": refused.reason})
+        return web.json_response({"error": refused.message}, status=refused.status)
 
 
 def _edge(settings: Settings, engine: Callable[[], Engine]) -> tuple[SlackEdge, AsyncEngine | None]:
@@ -100,17 +152,9 @@ def _events(edge: SlackEdge, secret: str) -> Handler:
     async def events(request: web.Request) -> web.Response:
         """The signature and the body's shape are checked here (a 401 or 400 otherwise, logged
         without the body); bolt routes what passes."""
-        raw = await request.read()
-        if inbound.is_ssl_check(raw, request.content_type):
-            return web.Response(text="")
-        try:
-            inbound.verify(secret, raw, request.headers)
-            body = inbound.payload(raw, request.content_type)
-        except inbound.Refused as refused:
-            # Anyone can send junk: unsigned requests are only worth a line when debugging.
-            level = logging.DEBUG if refused.status == 401 else logging.WARNING
-            log.log(level, "slack request refused", extra={"reason": refused.reason})
-            return web.json_response({"error": refused.message}, status=refused.status)
+        body = await _checked(secret, request)
+        if isinstance(body, web.Response):
+            return body
         # Bolt takes an object it need not parse again only in its "socket_mode" (which changes
         # nothing else once its own signature check is off): parsing a click twice cost a
         # quarter of the event loop in a burst.

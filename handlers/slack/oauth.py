@@ -24,6 +24,7 @@ from bot.config import SlackSettings
 from bot.core.domain import Participant
 from bot.core.engine import Engine
 from handlers.slack import tenancy
+from handlers.slack.scopes import BOT_SCOPES
 from storage.models import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
 
 log = logging.getLogger(__name__)
@@ -33,17 +34,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 STATE_SECONDS = 600
-# The bot scopes of manifest.yml.
-SCOPES = (
-    "app_mentions:read",
-    "channels:history",
-    "channels:read",
-    "chat:write",
-    "commands",
-    "groups:history",
-    "groups:read",
-    "users:read",
-)
 
 
 def installation_store(slack: SlackSettings, db: AsyncEngine) -> AsyncSQLAlchemyInstallationStore:
@@ -67,7 +57,7 @@ def settings(
     return AsyncOAuthSettings(
         client_id=slack.client_id,
         client_secret=slack.client_secret,
-        scopes=list(SCOPES),
+        scopes=list(BOT_SCOPES),
         install_path=INSTALL_PATH,
         redirect_uri_path=REDIRECT_PATH,
         installation_store=store,

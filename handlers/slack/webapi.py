@@ -26,6 +26,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import SlackSettings
+from bot.metrics import RETRIES
 from handlers.pacing import QUICK, Patience, level, retry_after
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,10 @@ class RateLimited(AsyncRetryHandler):
         values = state.custom_values = state.custom_values or {}
         patience: Patience = values.setdefault("patience", _patience(method_of(request.url)))
         values["wait"] = patience.next_wait(retry_after(_retry_after(response)))
-        return values["wait"] is not None
+        if values["wait"] is None:
+            return False
+        RETRIES.labels("slack", "throttled").inc()
+        return True
 
     async def prepare_for_next_attempt_async(
         self,
@@ -148,6 +152,7 @@ class GatewayErrors(AsyncRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> None:
+        RETRIES.labels("slack", "server").inc()
         asked = _retry_after(response) if response is not None else None
         if asked is None:
             await super().prepare_for_next_attempt_async(

@@ -3,9 +3,11 @@
 With MICROSOFT_APP_ID set, botbuilder's authentication is made strict and quick: every refused
 token is a 401, signing keys are fetched off the event loop, and per-turn clients are built once.
 botbuilder 4.17.1 lets an expired, malformed or unknown-key token escape as a JWT or lookup error
-(an HTTP 500 with a stack trace), fetches its signing keys with blocking `requests` on the event
-loop, and builds new connector and token clients for every activity; `StrictAuthentication` wraps
-its public classes to fix all three.
+(an HTTP 500 with a stack trace), fetches its signing keys with blocking `requests` (and no
+timeout) inside its async token check, and builds new connector and token clients for every
+activity; `StrictAuthentication` wraps its public classes to fix all three. The token check runs
+on a thread of its own with its own event loop (`_Checker`), so the blocking fetch never holds up
+the bot's loop; nothing of botbuilder's private internals is touched.
 
 Without an app id nobody can be authenticated, and an activity names the `serviceUrl` the bot
 then sends to: anyone who could post one would make the bot call any address they like. So `Gate`
@@ -18,11 +20,11 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -30,16 +32,12 @@ from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthenticati
 from botbuilder.schema import Activity
 from botframework.connector.auth import (
     AuthenticateRequestResult,
-    AuthenticationConstants,
     BotFrameworkAuthentication,
-    ChannelValidation,
     ClaimsIdentity,
     ConnectorFactory,
-    JwtTokenExtractor,
     JwtTokenValidation,
     UserTokenClient,
 )
-from botframework.connector.auth.jwt_token_extractor import _OpenIdMetadata
 from botframework.connector.skills import BotFrameworkClient
 
 from bot.config import TeamsSettings
@@ -47,6 +45,8 @@ from handlers.teams.connector import Connectors
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+CHECK_SECONDS = 30.0  # a token check waiting this long on Microsoft's keys is a 503, not a hang
 
 LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})  # the service URLs local tools use
 RELAY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
@@ -143,17 +143,19 @@ class StrictAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]  #
         self._inner = ConfigurationBotFrameworkAuthentication(_Configuration(settings))
         self.connectors = Connectors()
         self._token_clients: dict[str, UserTokenClient] = {}
-        _fetch_keys_in_threads()
+        self._checker = _Checker()
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
         try:
-            result = await self._inner.authenticate_request(activity, auth_header)
+            result = await self._checker.run(
+                self._inner.authenticate_request(activity, auth_header)
+            )
         except PermissionError:
             raise
-        except requests.RequestException as error:
-            log.error("signing keys unavailable", extra={"error": str(error)})
+        except (requests.RequestException, TimeoutError) as error:
+            log.error("signing keys unavailable", extra={"error": repr(error)})
             raise AuthUnavailable(str(error)) from None
         except Exception as error:  # expired, malformed, unknown key, bad signature…
             log.info("token refused", extra={"error": type(error).__name__})
@@ -165,7 +167,9 @@ class StrictAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]  #
         self, auth_header: str, channel_id_header: str
     ) -> AuthenticateRequestResult:
         try:
-            return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+            check = self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+            result: AuthenticateRequestResult = await self._checker.run(check)
+            return result
         except PermissionError:
             raise
         except Exception:
@@ -192,31 +196,47 @@ class StrictAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]  #
         return audience
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self._inner.authenticate_channel_request(auth_header)
+        identity: ClaimsIdentity = await self._checker.run(
+            self._inner.authenticate_channel_request(auth_header)
+        )
+        return identity
+
+    def close(self) -> None:
+        self._checker.close()
 
 
-class _ThreadedOpenIdMetadata(_OpenIdMetadata):  # type: ignore[misc]
-    """botbuilder's key cache, refreshed in a worker thread instead of on the event loop."""
+class _Checker:
+    """A thread with its own event loop for botbuilder's token checks: their blocking key
+    fetches (`requests`, once a day or for an unknown key) and signature checks wait there, and
+    botbuilder's key cache is only ever touched from that one thread. Started on first use."""
 
-    async def _refresh(self) -> None:
-        self.keys = await asyncio.to_thread(_download_keys, self.url)
-        self.last_updated = datetime.now()  # naive local time, as botbuilder compares it
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
+    async def run(self, check: Coroutine[Any, Any, T]) -> T:
+        future = asyncio.run_coroutine_threadsafe(check, self._started())
+        return await asyncio.wait_for(asyncio.wrap_future(future), CHECK_SECONDS)
 
-def _download_keys(url: str) -> list[dict[str, Any]]:
-    response = requests.get(url, timeout=10)
-    response.raise_for_status()
-    keys = requests.get(response.json()["jwks_uri"], timeout=10)
-    keys.raise_for_status()
-    return list(keys.json()["keys"])
+    def _started(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(
+                    target=loop.run_forever, name="teams-token-checks", daemon=True
+                )
+                self._thread.start()
+                self._loop = loop
+            return self._loop
 
-
-def _fetch_keys_in_threads() -> None:
-    """Install the threaded key cache for the metadata URLs botbuilder will read."""
-    for url in (
-        ChannelValidation.open_id_metadata_endpoint
-        or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
-        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
-    ):
-        if not isinstance(JwtTokenExtractor.metadataCache.get(url), _ThreadedOpenIdMetadata):
-            JwtTokenExtractor.metadataCache[url] = _ThreadedOpenIdMetadata(url)
+    def close(self) -> None:
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is None or thread is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        if not thread.is_alive():
+            loop.close()

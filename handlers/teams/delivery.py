@@ -33,6 +33,7 @@ from bot.core.interaction import (
     Say,
     ShowForm,
 )
+from bot.metrics import QUEUE_DEPTH, RETRIES
 from handlers.coalescer import Coalescer
 from handlers.pacing import Patience, about, level, retry_after
 from handlers.teams import codec
@@ -47,6 +48,7 @@ ATTEMPTS = 4  # for a transient error; a 429 is tried for as long as its Patienc
 FIRST_DELAY = 0.5  # seconds, doubled on each retry unless the service says Retry-After
 MAX_DELAY = 10.0
 SUMMARY_CHARS = 200
+SENDING = QUEUE_DEPTH.labels("teams_replies")  # replies still going out after Teams' answer
 
 
 async def retried(call: Callable[[], Awaitable[T]]) -> T:
@@ -67,6 +69,7 @@ async def retried(call: Callable[[], Awaitable[T]]) -> T:
                 wait = None
             if wait is None:
                 raise
+            RETRIES.labels("teams", "throttled" if error.status == 429 else "server").inc()
             await asyncio.sleep(wait)
 
 
@@ -103,10 +106,12 @@ class Deliveries:
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
         self._running.add(task)
+        SENDING.inc()
         task.add_done_callback(self._finished)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._running.discard(task)
+        SENDING.dec()
         if not task.cancelled() and task.exception() is not None:
             log.error("teams delivery failed", exc_info=task.exception())
 

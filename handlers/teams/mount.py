@@ -138,6 +138,7 @@ async def outbound(
         yield PLATFORM, edge.notifier
     finally:
         await edge.authentication.connectors.close()
+        edge.authentication.close()
 
 
 def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]) -> None:
@@ -157,5 +158,6 @@ def mount(app: web.Application, settings: Settings, engine: Callable[[], Engine]
         except TimeoutError:
             log.warning("teams replies left unsent at shutdown")
         await edge.authentication.connectors.close()
+        edge.authentication.close()
 
     app.on_cleanup.append(close)

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+from bot.config import Listing
 from bot.core import grammar
 
 MANIFEST_VERSION = "1.17"
@@ -22,7 +23,21 @@ SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/Microso
 ACCENT = (0x2E, 0x6B, 0x8E)
 COLOR_SIZE = 192
 OUTLINE_SIZE = 32
-COMMANDS = 10  # Teams shows at most ten commands per scope
+# Teams shows at most ten commands per scope. The ten on the menu: what every participant needs,
+# in the order of a workshop. Organisers' commands are left to `help`, which lists each person's
+# own; the menu is the same for everyone.
+MENU = (
+    "help",
+    "themes",
+    "idea",
+    "ideas",
+    "vote",
+    "plan",
+    "flag",
+    "digest",
+    "my data",
+    "forget me",
+)
 SCOPES = ["personal", "team", "groupChat"]
 WEBSITE = "https://github.com/howcanwe/howcanwe"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -34,29 +49,54 @@ class PackageError(ValueError):
     """The package cannot be built as configured; the message says what to set."""
 
 
-def manifest(app_id: str, version: str, website: str = WEBSITE) -> dict[str, Any]:
+def menu() -> list[dict[str, str]]:
+    """The command menu: each of MENU with its summary, from the grammar's declaration."""
+    everyone = {_title(form): form for form in grammar.FORMS if form.organisers is None}
+    return [{"title": word, "description": everyone[word].summary[:128]} for word in MENU]
+
+
+def _title(form: grammar.Form) -> str:
+    """The words typed before any argument: `my data`, `forget me`, `vote`."""
+    words = []
+    for word in form.syntax.split():
+        if word[:1] in "<[" or "|" in word:
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def manifest(app_id: str, version: str, listing: Listing, website: str = WEBSITE) -> dict[str, Any]:
     if not _GUID.match(app_id):
         raise PackageError(
             "MICROSOFT_APP_ID must be the bot's Microsoft App ID (a GUID such as "
             "00000000-0000-0000-0000-000000000000) from its Azure Bot registration."
         )
-    commands = [
-        {"title": form.word, "description": form.summary[:128]} for form in grammar.FORMS[:COMMANDS]
-    ]
+    for name, url in (
+        ("HOWCANWE_PRIVACY_URL", listing.privacy_url),
+        ("HOWCANWE_TERMS_URL", listing.terms_url),
+    ):
+        if not url:
+            raise PackageError(
+                f"{name}: Teams shows the app's privacy notice and terms of use; set both "
+                "HOWCANWE_PRIVACY_URL and HOWCANWE_TERMS_URL to https pages of your own"
+            )
     return {
         "$schema": SCHEMA,
         "manifestVersion": MANIFEST_VERSION,
         "version": version,
         "id": app_id,
         "developer": {
-            "name": "howcanwe",
+            "name": listing.name,
             "websiteUrl": website,
-            "privacyUrl": website,
-            "termsOfUseUrl": website,
+            "privacyUrl": listing.privacy_url,
+            "termsOfUseUrl": listing.terms_url,
         },
-        "name": {"short": "howcanwe", "full": "howcanwe: a “How can we…?” policy workshop"},
+        "name": {
+            "short": listing.name,
+            "full": f"{listing.name}: a “How can we…?” policy workshop",
+        },
         "description": {
-            "short": "Collect, vote on and assign ideas in a participatory policy workshop.",
+            "short": listing.description,
             "full": (
                 "howcanwe posts “How can we…?” challenge prompts into channels. Participants "
                 "reply with ideas and vote; organisers assign ideas to who should act, and an "
@@ -71,7 +111,7 @@ def manifest(app_id: str, version: str, website: str = WEBSITE) -> dict[str, Any
                 "scopes": SCOPES,
                 "supportsFiles": False,
                 "isNotificationOnly": False,
-                "commandLists": [{"scopes": SCOPES, "commands": commands}],
+                "commandLists": [{"scopes": SCOPES, "commands": menu()}],
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
@@ -79,11 +119,12 @@ def manifest(app_id: str, version: str, website: str = WEBSITE) -> dict[str, Any
     }
 
 
-def build(app_id: str, version: str, website: str = WEBSITE) -> bytes:
+def build(app_id: str, version: str, listing: Listing, website: str = WEBSITE) -> bytes:
     """The zip Teams accepts: manifest.json, color.png and outline.png at its root."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest(app_id, version, website), indent=2))
+        document = manifest(app_id, version, listing, website)
+        archive.writestr("manifest.json", json.dumps(document, indent=2))
         archive.writestr("color.png", color_icon())
         archive.writestr("outline.png", outline_icon())
     return buffer.getvalue()

@@ -100,12 +100,12 @@ class Gate:
         # workspace installed through OAuth) is opened by a link from its own chat.
         ours = programme == self.default_programme
         if TOKEN_PARAM in request.query:
-            if not (ours and _same(request.query[TOKEN_PARAM], signer.secret)):
+            if not (ours and same(request.query[TOKEN_PARAM], signer.secret)):
                 return None
             if exchange:
                 cookie = replace(signer, lifetime=COOKIE_LIFETIME).sign(programme, now)
                 return Exchange(cookie, _without_token(request), _secure(request, signer))
-        if ours and (TOKEN_PARAM in request.query or _same(_bearer(request), signer.secret)):
+        if ours and (TOKEN_PARAM in request.query or same(bearer(request), signer.secret)):
             fresh = signer.sign(programme, now)
             return Access(programme, urlencode({"programme": programme, "t": fresh}))
         held = request.cookies.get(COOKIE, "")
@@ -114,12 +114,12 @@ class Gate:
         return None
 
 
-def _same(offered: str, secret: str) -> bool:
+def same(offered: str, secret: str) -> bool:
     """Constant-time, so response times say nothing about how much of a guess was right."""
     return bool(offered) and hmac.compare_digest(offered.encode(), secret.encode())
 
 
-def _bearer(request: web.Request) -> str:
+def bearer(request: web.Request) -> str:
     header = request.headers.get("Authorization", "")
     return header[len(BEARER) :].strip() if header.startswith(BEARER) else ""
 

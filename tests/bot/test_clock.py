@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+
+from prometheus_client import REGISTRY
 
 from bot import scheduler
-from bot.app import clock_in_web
+from bot.app import Services, clock_in_web
 from bot.config import Settings
 from bot.core.domain import Claim
 from bot.core.usecases import housekeeping
@@ -51,3 +54,32 @@ def test_the_clock_runs_in_the_web_process_only_on_the_embedded_database() -> No
     assert clock_in_web(Settings(database_url="sqlite+aiosqlite:///x.db"))
     assert not clock_in_web(Settings(database_url="postgres://u@h/db"))
     assert clock_in_web(Settings(database_url="postgres://u@h/db", in_process_clock=True))
+
+
+async def test_each_digest_tick_is_recorded_for_the_doctor_and_counted(
+    database_services: Services,
+) -> None:
+    repo = database_services.repo
+    ticks = (
+        REGISTRY.get_sample_value("howcanwe_clock_ticks_total", {"job": "digests", "result": "ok"})
+        or 0.0
+    )
+    assert await repo.last_tick(scheduler.TICK_JOB) is None
+    started = datetime.now(UTC)
+
+    async with scheduler.running(database_services.engine.workshop, repo.record_tick):
+        last = None
+        for _ in range(200):  # bounded wait: the first run is due at once
+            await asyncio.sleep(0.05)
+            last = await repo.last_tick(scheduler.TICK_JOB)
+            if last is not None:
+                break
+
+    assert last is not None and started <= last <= datetime.now(UTC)
+    assert (
+        REGISTRY.get_sample_value("howcanwe_clock_ticks_total", {"job": "digests", "result": "ok"})
+        == ticks + 1
+    )
+    assert (
+        REGISTRY.get_sample_value("howcanwe_clock_last_tick_timestamp_seconds") == last.timestamp()
+    )

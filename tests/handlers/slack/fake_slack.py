@@ -13,6 +13,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestServer
 
+from handlers.slack.scopes import BOT_SCOPES
+
 BOT_USER = "UBOT"
 BOT_ID = "BBOT"
 JSON_ARGS = ("blocks", "view", "attachments")
@@ -55,6 +57,8 @@ class FakeSlack:
     # OAuth code → the team id installed, or an enterprise id (E…) for an org-wide install
     installs: dict[str, str] = field(default_factory=dict)
     installer: str = "UORG"  # who approves an OAuth install
+    scopes: set[str] = field(default_factory=lambda: set(BOT_SCOPES))  # granted to bot tokens
+    revoked: set[str] = field(default_factory=set)  # tokens Slack answers invalid_auth
     _limited: dict[str, int] = field(default_factory=dict)
     _canned: dict[str, list[Canned]] = field(default_factory=dict)
     _held: dict[str, asyncio.Event] = field(default_factory=dict)
@@ -185,10 +189,13 @@ class FakeSlack:
                 headers={"Retry-After": str(self.retry_after)},
             )
         answer = self._answer(method, args, token)
+        if token in self.revoked:
+            answer = {"ok": False, "error": "invalid_auth"}
         self.calls.append(Call(method, args, token, answer))
         async with self._changed:
             self._changed.notify_all()
-        return web.json_response(answer)
+        headers = {"x-oauth-scopes": ",".join(sorted(self.scopes))} if method == "auth.test" else {}
+        return web.json_response(answer, headers=headers)
 
     def _answer(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         channel = args.get("channel", "")

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from prometheus_client import REGISTRY
 
 from bot.config import Settings, WebSettings
 from bot.core.domain import ConversationRef, SubscriptionState
@@ -296,3 +297,22 @@ async def test_a_digest_links_to_the_plan_with_a_token_that_verifies(
     signer = web.signer()
     assert signer is not None and signer.verify(token, clock.now()) == "default"
     assert signer.verify(token, clock.now() + timedelta(days=31)) is None  # links expire
+
+
+async def test_digests_sent_and_gone_are_counted_for_metrics(bot: Bot, clock: FakeClock) -> None:
+    before = {
+        o: REGISTRY.get_sample_value("howcanwe_digests_total", {"outcome": o}) or 0.0
+        for o in ("posted", "gone")
+    }
+    for channel in ("C1", "C2"):
+        await command(bot, "digest daily 17:30", channel=channel)
+    bot.fake.gone["C2"] = "is_archived"
+
+    clock.advance(hours=9)
+    assert await tick(bot) == 1
+
+    after = {
+        o: REGISTRY.get_sample_value("howcanwe_digests_total", {"outcome": o}) or 0.0
+        for o in ("posted", "gone")
+    }
+    assert after == {"posted": before["posted"] + 1, "gone": before["gone"] + 1}

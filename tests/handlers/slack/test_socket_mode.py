@@ -42,8 +42,10 @@ async def test_socket_mode_acks_envelopes_and_runs_the_workshop(
 
 
 def test_slack_needs_a_bot_token_unless_installed_by_oauth() -> None:
+    # A signing secret alone is the set-up step before the install (tests/handlers/slack/
+    # test_setup.py); an app token without a bot token is not.
     slack = SlackSettings(signing_secret="s")
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
-        create_app(Settings(slack=slack))
+        create_app(Settings(slack=replace(slack, app_token="xapp-1")))
     create_app(Settings(slack=replace(slack, client_id="1.2", client_secret="c")))
     create_app(Settings())  # Slack not configured: nothing mounted, nothing required

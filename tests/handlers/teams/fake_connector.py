@@ -73,6 +73,7 @@ class FakeConnector:
     calls: list[Call] = field(default_factory=list)
     failures: list[Refusal] = field(default_factory=list)
     refusals: dict[str, list[Refusal]] = field(default_factory=dict)
+    apps: dict[str, str] = field(default_factory=dict)  # app id → password the token endpoint takes
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1_700_000_000_001))
     _server: TestServer | None = None
 
@@ -112,6 +113,7 @@ class FakeConnector:
         app.router.add_post(base, self._post)
         app.router.add_post(base + "/{activity}", self._reply)
         app.router.add_put(base + "/{activity}", self._update)
+        app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_route("*", "/{path:.*}", self._other)  # anything else the bot asks
         self._server = TestServer(app, host=self.host)
         await self._server.start_server()
@@ -128,6 +130,20 @@ class FakeConnector:
 
     async def _update(self, request: web.Request) -> web.Response:
         return await self._record("update", request)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        """Microsoft's token endpoint (client credentials) for the apps in `apps`."""
+        form = await request.post()
+        self.calls.append(Call("token", request.match_info["tenant"], None, dict(form)))
+        app, secret = str(form.get("client_id", "")), str(form.get("client_secret", ""))
+        if form.get("grant_type") != "client_credentials" or self.apps.get(app) != secret:
+            return web.json_response({"error": "invalid_client"}, status=401)
+        return web.json_response({"token_type": "Bearer", "expires_in": 3599, "access_token": "t"})
+
+    @property
+    def login_url(self) -> str:
+        """The base of the token endpoint, as MICROSOFT_LOGIN_URL takes it."""
+        return self.service_url
 
     async def _other(self, request: web.Request) -> web.Response:
         self.calls.append(Call(f"other {request.method}", request.path, None, {}))

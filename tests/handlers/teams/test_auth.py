@@ -3,12 +3,18 @@ expired, malformed or missing one gets 401, never a 500 or a stack trace."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import pytest
+import requests
 from aiohttp.test_utils import TestClient, TestServer
-from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentials
+from botframework.connector.auth import (
+    ChannelValidation,
+    JwtTokenExtractor,
+    MicrosoftAppCredentials,
+)
 
 from bot.app import Services, create_app
 from bot.config import Settings, TeamsSettings
@@ -60,6 +66,28 @@ async def test_a_valid_channel_token_is_accepted(
     status, _ = await _post(secured, connector, f"Bearer {token}")
 
     assert status == 201
+
+
+async def test_signing_keys_are_fetched_off_the_event_loop(
+    secured: TestClient, connector: FakeConnector, issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botbuilder fetches keys with blocking `requests`: on its own thread, never the bot's loop.
+    monkeypatch.setattr(JwtTokenExtractor, "metadataCache", {})  # nothing cached: a fetch
+    fetched_on: list[str] = []
+    fetch = requests.get
+
+    def recorded(*args: object, **kwargs: object) -> requests.Response:
+        fetched_on.append(threading.current_thread().name)
+        return fetch(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(requests, "get", recorded)
+
+    status, _ = await _post(
+        secured, connector, f"Bearer {issuer.token(APP_ID, connector.service_url)}"
+    )
+
+    assert status == 201
+    assert fetched_on and set(fetched_on) == {"teams-token-checks"}
 
 
 @pytest.mark.parametrize(
