@@ -21,7 +21,7 @@ class DayRow:
     channels: dict[tuple[str, str, str], str] = field(default_factory=dict)
     contributions: list[Contribution] = field(default_factory=list)
     backings: dict[tuple[Kind, int, int], str] = field(default_factory=dict)  # → audience
-    promoted: list[int] = field(default_factory=list)  # challenge numbers, in order
+    promoted: dict[int, datetime] = field(default_factory=dict)  # challenge number → when
     # (evidence, reaction, person) → (audience, comment, when)
     reactions: dict[tuple[str, str, int], tuple[str, str | None, datetime]] = field(
         default_factory=dict
@@ -141,13 +141,14 @@ class MemoryAgenda(Memory):
         found = await self.contribution(programme, Kind.CHALLENGE, number)
         if found is None or number in day.promoted:
             return None
-        day.promoted.append(number)
+        day.promoted[number] = self._clock.now()
         self._log(programme, None, by.key, "challenge.promoted", challenge=f"c{number}")
         return len(day.promoted) - 1
 
     async def promoted(self, programme: str) -> Sequence[Contribution]:
         day = self._day(programme)
-        found = [await self.contribution(programme, Kind.CHALLENGE, n) for n in day.promoted]
+        order = sorted(day.promoted, key=lambda n: (day.promoted[n], n))  # as SQL orders them
+        found = [await self.contribution(programme, Kind.CHALLENGE, n) for n in order]
         return [c for c in found if c is not None]
 
     async def react(
