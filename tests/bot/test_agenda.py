@@ -221,11 +221,12 @@ async def test_closing_the_programme_closes_every_theme_and_the_days_contributio
 async def test_a_programme_without_an_agenda_works_as_before(services, book, clock) -> None:
     plain = replace(book, agenda=(), evidence=())
     repo = MemoryRepository(clock)
-    room = Room(MemoryServices(services.settings, repo, build_engine(services.settings, plain, repo, clock)))
+    room = Room(
+        MemoryServices(services.settings, repo, build_engine(services.settings, plain, repo, clock))
+    )
     assert "has no agenda" in refused(await room.cmd("ann", "agenda"))
     assert "has no agenda" in refused(await room.cmd("olive", "step plan"))
     assert "no evidence" in refused(await room.cmd("ann", "react x inspires"))
     await room.cmd("olive", "prompt inclusive")
     assert "#1" in said(await room.reply("ann", "Community hubs"))
     assert "Hope h1" in said(await room.cmd("ann", "hope Still fine"))
-

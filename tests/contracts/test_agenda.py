@@ -74,9 +74,7 @@ async def test_reactions_count_once_per_person_and_kind_and_keep_the_latest_comm
     await store.set_channel_audience(PROGRAMME, lab, "experts", OLIVE)
     assert await store.react(PROGRAMME, "uni", Reaction.INTERESTING, ADA, in_channel(), None)
     clock.advance(minutes=1)
-    assert not await store.react(
-        PROGRAMME, "uni", Reaction.INTERESTING, ADA, in_channel(), "Bath!"
-    )
+    assert not await store.react(PROGRAMME, "uni", Reaction.INTERESTING, ADA, in_channel(), "Bath!")
     assert await store.react(PROGRAMME, "uni", Reaction.SURPRISING, ADA, in_channel(), None)
     assert await store.react(PROGRAMME, "uni", Reaction.INTERESTING, BO, lab, "Oxford?")
     tally = (await store.tallies(PROGRAMME))["uni"]
