@@ -230,3 +230,15 @@ async def test_a_programme_without_an_agenda_works_as_before(services, book, clo
     await room.cmd("olive", "prompt inclusive")
     assert "#1" in said(await room.reply("ann", "Community hubs"))
     assert "Hope h1" in said(await room.cmd("ann", "hope Still fine"))
+
+
+async def test_my_data_shows_the_day_and_forget_me_deletes_what_i_wrote(room: Room) -> None:
+    await room.cmd("ann", "hope A world-class brand")
+    await room.cmd("ann", "react university inspires Bath!")
+    await room.cmd("bob", "back h1")
+    data = said(await room.cmd("ann", "my data"))
+    assert "The day's steps (2)" in data
+    assert "h1 (hope, " in data and "inspires on university-income" in data and ": Bath!" in data
+    done = said(await room.cmd("ann", "forget me confirm"))
+    assert "deleted your 1 hope, risk or challenge;" in done
+    assert await room.repo.contributions("default", Kind.HOPE) == []

@@ -104,3 +104,34 @@ async def test_the_programme_closes_and_reopens_once_each(store) -> None:
     assert (await store.standing(PROGRAMME)).closed_at is not None
     assert await store.set_closed(PROGRAMME, False, OLIVE)
     assert (await store.standing(PROGRAMME)).closed_at is None
+
+
+async def test_my_data_lists_the_day_and_forgetting_deletes_what_was_written(store, clock) -> None:
+    await store.contribute(PROGRAMME, Kind.HOPE, "a brand", None, ADA, in_channel())
+    await store.contribute(PROGRAMME, Kind.CHALLENGE, "How?", "health", ADA, in_channel())
+    await store.contribute(PROGRAMME, Kind.CHALLENGE, "Why not?", "health", ADA, in_channel())
+    await store.promote(PROGRAMME, 2, OLIVE)
+    await store.contribute(PROGRAMME, Kind.RISK, "talk only", None, BO, in_channel())
+    clock.advance(seconds=1)
+    await store.back(PROGRAMME, Kind.RISK, 1, ADA, in_channel())
+    await store.back(PROGRAMME, Kind.HOPE, 1, BO, in_channel())
+    await store.react(PROGRAMME, "uni", Reaction.INSPIRES, ADA, in_channel(), "Bath!")
+    data = await store.personal_data(PROGRAMME, "console", "ada")
+    assert data is not None
+    assert [(d["kind"], d.get("id") or d.get("of") or d.get("evidence")) for d in data.day] == [
+        ("hope", "h1"),
+        ("challenge", "c1"),
+        ("challenge", "c2"),
+        ("backing", "r1"),
+        ("reaction", "uni"),
+    ]
+    done = await store.forget(PROGRAMME, "console", "ada", OLIVE, "forgotten-ada")
+    assert done is not None and done.contributions_deleted == 2  # c2 is a prompt now: it stays
+    assert [c.ref for c in await store.promoted(PROGRAMME)] == ["c2"]
+    assert await store.contributions(PROGRAMME, Kind.HOPE) == []
+    (risk,) = await store.contributions(PROGRAMME, Kind.RISK)
+    assert risk.total == 1  # the backing stays, no longer linked to ada
+    tally = (await store.tallies(PROGRAMME))["uni"]
+    assert tally.total(Reaction.INSPIRES) == 1 and tally.comments == ()
+    after = await store.personal_data(PROGRAMME, "console", "ada")
+    assert after is None or after.day == ()

@@ -20,7 +20,8 @@ class DayRow:
     synthesis: Synthesis | None = None
     channels: dict[tuple[str, str, str], str] = field(default_factory=dict)
     contributions: list[Contribution] = field(default_factory=list)
-    backings: dict[tuple[Kind, int, int], str] = field(default_factory=dict)  # → audience
+    # (kind, number, person) → (audience, when)
+    backings: dict[tuple[Kind, int, int], tuple[str, datetime]] = field(default_factory=dict)
     promoted: dict[int, datetime] = field(default_factory=dict)  # challenge number → when
     # (evidence, reaction, person) → (audience, comment, when)
     reactions: dict[tuple[str, str, int], tuple[str, str | None, datetime]] = field(
@@ -100,7 +101,7 @@ class MemoryAgenda(Memory):
     def _with_backers(self, programme: str, found: Contribution) -> Contribution:
         day = self._day(programme)
         backers: dict[str, int] = {}
-        for (kind, number, _), audience in day.backings.items():
+        for (kind, number, _), (audience, _when) in day.backings.items():
             if kind is found.kind and number == found.number:
                 backers[audience] = backers.get(audience, 0) + 1
         return replace(found, backers=backers, promoted=found.number in day.promoted)
@@ -133,7 +134,7 @@ class MemoryAgenda(Memory):
         key = (kind, number, self._person(who))
         if key in day.backings:
             return Backed.ALREADY
-        day.backings[key] = self._channel(programme, where).audience
+        day.backings[key] = (self._channel(programme, where).audience, self._clock.now())
         return Backed.COUNTED
 
     async def promote(self, programme: str, number: int, by: domain.Participant) -> int | None:
@@ -209,3 +210,63 @@ class MemoryAgenda(Memory):
 
     async def synthesis(self, programme: str) -> Synthesis | None:
         return self._day(programme).synthesis
+
+    # ---- a participant's part in the day, for `my data` and `forget` (tests.fakes.personal) --
+
+    def _writer_id(self, contribution: Contribution) -> int:
+        return self._people[(contribution.author.platform, contribution.author.user_id)][0]
+
+    def _own_entries(self, programme: str, person: int) -> tuple[dict[str, object], ...]:
+        day = self._day(programme)
+        written = [
+            {
+                "kind": c.kind.value,
+                "id": c.ref,
+                "text": c.text,
+                "theme": c.theme_key,
+                "at": c.created_at.isoformat(),
+            }
+            for c in day.contributions
+            if self._writer_id(c) == person
+        ]
+        backed = [
+            {"kind": "backing", "of": f"{kind.prefix}{number}", "at": when.isoformat()}
+            for (kind, number, who), (_, when) in sorted(
+                day.backings.items(), key=lambda kv: kv[1][1]
+            )
+            if who == person
+        ]
+        reacted = [
+            {
+                "kind": "reaction",
+                "evidence": evidence,
+                "reaction": reaction,
+                "comment": comment,
+                "at": when.isoformat(),
+            }
+            for (evidence, reaction, who), (_, comment, when) in sorted(
+                day.reactions.items(), key=lambda kv: (kv[1][2], kv[0][0])
+            )
+            if who == person
+        ]
+        return (*written, *backed, *reacted)
+
+    def _erase_own(self, programme: str, person: int) -> tuple[int, int]:
+        """As storage.agenda.erase_own: (deleted, rows touched)."""
+        day = self._day(programme)
+        promoted = {(Kind.CHALLENGE, n) for n in day.promoted}
+        gone = [
+            c
+            for c in day.contributions
+            if self._writer_id(c) == person and (c.kind, c.number) not in promoted
+        ]
+        for c in gone:
+            day.contributions.remove(c)
+            for key in [k for k in day.backings if k[:2] == (c.kind, c.number)]:
+                del day.backings[key]
+        comments = 0
+        for key, (audience, comment, when) in day.reactions.items():
+            if key[2] == person and comment is not None:
+                day.reactions[key] = (audience, None, when)
+                comments += 1
+        return len(gone), len(gone) + comments
