@@ -223,13 +223,15 @@ def synthesis_blocks(text: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def sections(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The synthesis as (heading, lines) pairs, for the web view."""
-    out: list[tuple[str, list[str]]] = [("", [])]
+def sections(text: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
+    """The synthesis as (heading, paragraphs, points) for the web view."""
+    out: list[tuple[str, list[str], list[str]]] = [("", [], [])]
     for raw in text.splitlines():
         line = raw.strip()
         if line.startswith("## "):
-            out.append((line[3:].strip(), []))
+            out.append((line[3:].strip(), [], []))
+        elif line.startswith("- "):
+            out[-1][2].append(line[2:].strip())
         elif line:
-            out[-1][1].append(line[2:].strip() if line.startswith("- ") else line)
-    return tuple((h, tuple(lines)) for h, lines in out if h or lines)
+            out[-1][1].append(line)
+    return tuple((h, tuple(p), tuple(b)) for h, p, b in out if h or p or b)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from bot.core.agenda import Contribution, Reaction, Tally, ranked
+from bot.core.cards import plural
 from bot.core.domain import Idea, Status
 from bot.core.playbook import Playbook
 
@@ -37,7 +38,7 @@ def draft(
         top = ranked(list(items))[:TOP]
         if top:
             lines += ["", f"## {heading}"]
-            lines += [f"- {c.text} ({c.total} backing)" for c in top]
+            lines += [f"- {c.text} (backed by {plural(c.total, 'person', 'people')})" for c in top]
     reacted = [(item, tallies[item.key]) for item in book.evidence if item.key in tallies]
     if reacted:
         lines += ["", "## The evidence"]
@@ -49,8 +50,8 @@ def draft(
         if top_ideas:
             lines += ["", f"## {theme.title}: ideas backed across audiences"]
             lines += [
-                f"- #{i.number} {i.text} ({i.votes} votes from {audiences_backing(i)} "
-                f"audience{'s' if audiences_backing(i) != 1 else ''})"
+                f"- #{i.number} {i.text} ({plural(i.votes, 'vote')} from "
+                f"{plural(audiences_backing(i), 'audience')})"
                 for i in top_ideas
             ]
     if book.emerging_themes:

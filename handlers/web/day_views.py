@@ -19,7 +19,7 @@ class DayWords:
     def backers(self, contribution: Contribution) -> str:
         return "backed by " + agenda_cards.by_audience(contribution.backers, self.playbook)
 
-    def sections(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    def sections(self, text: str) -> tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]:
         return agenda_cards.sections(text)
 
     def when(self, moment: datetime) -> str:

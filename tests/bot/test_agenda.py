@@ -172,7 +172,7 @@ async def test_the_synthesis_is_drafted_from_the_day_edited_and_published(room: 
     draft = await room.cmd("olive", "synthesis")
     text = said(draft)
     assert draft[0].delivery is Delivery.PRIVATE
-    assert "What good looks like" in text and "A world-class brand (0 backing)" in text
+    assert "What good looks like" in text and "A world-class brand (backed by 0 people)" in text
     assert "Our risks" in text and "Nothing happens" in text
     assert "A growing population - both at working age and among older people: 1 inspires" in text
     assert "#1 Community hubs (2 votes from 2 audiences)" in text
