@@ -3,11 +3,15 @@ posts that step's card into the channel (or every channel of the programme)."""
 
 from __future__ import annotations
 
+import logging
+
 from bot.core import agenda_cards, cards, names
 from bot.core.agenda import AgendaStep, Day, Kind, StepKind, Tally, ranked
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, note
 from bot.core.usecases import planning
 from bot.core.workshop import Refusal, Workshop
+
+log = logging.getLogger(__name__)
 
 IDEAS_HELP = (
     "Organisers post a challenge here with `prompt <theme>`",
@@ -18,6 +22,17 @@ IDEAS_HELP = (
 
 def place(ctx: Context) -> tuple[str, str, str]:
     return ctx.where.platform, ctx.where.workspace_id, ctx.where.channel_id
+
+
+async def send_elsewhere(ws: Workshop, ctx: Context, posted: list[Card]) -> int:
+    """Send cards to every other channel of the programme, on any platform, as digests are
+    sent (this channel gets them in the reply); how many channels the programme has."""
+    channels = await ws.agenda.programme_channels(ctx.programme_key)
+    for channel in channels:
+        if (channel.platform, channel.workspace_id, channel.channel_id) != place(ctx):
+            for card in posted:
+                await ws.notifier.send(channel, card)
+    return len(channels)
 
 
 def require_agenda(ws: Workshop) -> None:
@@ -61,10 +76,11 @@ async def move(ws: Workshop, ctx: Context, typed: str, everywhere: bool) -> list
     await ws.agenda.move_to(programme, None if everywhere else ctx.where, step.key, ctx.who)
     posted = await step_cards(ws, programme, step)
     if everywhere:
-        for channel in await ws.agenda.programme_channels(programme):
-            if (channel.platform, channel.workspace_id, channel.channel_id) != place(ctx):
-                for card in posted:
-                    await ws.notifier.send(channel, card)
+        await send_elsewhere(ws, ctx, posted)
+    log.info(
+        "agenda moved",
+        extra={"programme": programme, "step": step.key, "everywhere": everywhere},
+    )
     whom = "Every channel of the programme is" if everywhere else "This channel is"
     return [
         note(f"{whom} now at “{step.title}”."),

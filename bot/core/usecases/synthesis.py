@@ -3,12 +3,16 @@ channel of the programme and the web view; and closing the programme as a whole.
 
 from __future__ import annotations
 
+import logging
+
 from bot.core import agenda_cards, synthesis
 from bot.core.agenda import MAX_SYNTHESIS_CHARS, Kind, Synthesis
 from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say, note
-from bot.core.usecases.agenda import place
+from bot.core.usecases.agenda import send_elsewhere
 from bot.core.workshop import Refusal, Workshop
+
+log = logging.getLogger(__name__)
 
 
 async def composed(ws: Workshop, programme: str) -> str:
@@ -61,9 +65,8 @@ async def publish(ws: Workshop, ctx: Context) -> list[Reply]:
     _, text = await current_text(ws, programme)
     published = await ws.agenda.save_synthesis(programme, text, ctx.who, publish=True)
     card = agenda_cards.synthesis_card(published, False, text)
-    for channel in await ws.agenda.programme_channels(programme):
-        if (channel.platform, channel.workspace_id, channel.channel_id) != place(ctx):
-            await ws.notifier.send(channel, card)
+    channels = await send_elsewhere(ws, ctx, [card])
+    log.info("synthesis published", extra={"programme": programme, "channels": channels})
     return [
         note("Published to every channel of the programme and the web view."),
         Say(card, Delivery.CHANNEL),
@@ -86,6 +89,7 @@ async def close_programme(ws: Workshop, ctx: Context, closed: bool) -> list[Repl
                 Delivery.CHANNEL,
             )
         ]
+    log.info("programme closed", extra={"programme": programme})
     phases = await ws.plan.phases(programme)
     for theme in ws.playbook.themes:
         if phases.get(theme.key) is not Phase.CLOSED:
