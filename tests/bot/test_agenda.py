@@ -242,3 +242,16 @@ async def test_my_data_shows_the_day_and_forget_me_deletes_what_i_wrote(room: Ro
     done = said(await room.cmd("ann", "forget me confirm"))
     assert "deleted your 1 hope, risk or challenge;" in done
     assert await room.repo.contributions("default", Kind.HOPE) == []
+
+
+async def test_the_plan_step_is_headed_by_the_top_hopes_and_risks(room: Room) -> None:
+    await room.cmd("ann", "hope A world-class brand")
+    await room.cmd("bob", "risk Nothing happens")
+    posted = await room.cmd("olive", "step plan")
+    cards_posted = [r.card for r in posted if isinstance(r, Say) and r.delivery is Delivery.CHANNEL]
+    assert [c.title for c in cards_posted] == [
+        "Co-creating an action plan",
+        "Action plan — Local Industrial Strategy Lab",
+    ]
+    head = cards_posted[0].as_text()
+    assert "Hope h1: A world-class brand" in head and "Risk r1: Nothing happens" in head

@@ -116,9 +116,13 @@ async def step_cards(ws: Workshop, programme: str, step: AgendaStep) -> list[Car
                     step, (*questions, "Organisers say who should act: `assign <id> <actor>`")
                 )
             ]
-        case StepKind.PLAN:
+        case StepKind.PLAN:  # headed by the framing round's top hopes and risks
             plan = await planning.action_plan(ws, programme)
-            return [agenda_cards.step_text_card(step), cards.plan_card(book, plan)]
+            hopes = ranked(list(await ws.agenda.contributions(programme, Kind.HOPE)))[:3]
+            risks = ranked(list(await ws.agenda.contributions(programme, Kind.RISK)))[:3]
+            head = [f"Hope {c.ref}: {c.text}" for c in hopes]
+            head += [f"Risk {c.ref}: {c.text}" for c in risks]
+            return [agenda_cards.step_text_card(step, head), cards.plan_card(book, plan)]
         case StepKind.SYNTHESIS:
             synthesis = await ws.agenda.synthesis(programme)
             if synthesis and synthesis.published:
