@@ -347,17 +347,6 @@ class ChannelStep(Base):
     moved_at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
-class ContributionCounter(Base):
-    """The last number given to a kind of contribution: an upsert hands out the next."""
-
-    __tablename__ = "contribution_counters"
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
-    )
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    last: Mapped[int] = mapped_column(Integer)
-
-
 class Contribution(Base):
     """A hope, risk or proposed challenge, numbered per programme and kind (h1, r1, c1)."""
 
@@ -379,9 +368,7 @@ class Backing(Base):
     """One person backing one contribution: the primary key counts it once."""
 
     __tablename__ = "backings"
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )  # erasure finds a person's rows by programme
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     contribution_id: Mapped[int] = mapped_column(
         ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True
     )

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, delete, func, select, update
 from bot.core import domain
 from storage import erasure
 from storage import models as m
-from storage.agenda import erase_own, own_entries
 from storage.database import as_utc as _utc
+from storage.day_personal import erase_own, own_entries
 from storage.store import EDITED, Store
 
 log = logging.getLogger(__name__)

@@ -21,19 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
-        "contribution_counters",
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("last", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["programme_id"],
-            ["programmes.id"],
-            name=op.f("fk_contribution_counters_programme_id_programmes"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("programme_id", "kind", name=op.f("pk_contribution_counters")),
-    )
-    op.create_table(
         "contributions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
@@ -147,9 +134,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_backings_participant_id"), ["participant_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_backings_programme_id"), ["programme_id"], unique=False
-        )
 
     op.create_table(
         "channel_steps",
@@ -169,7 +153,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("channel_steps")
     with op.batch_alter_table("backings", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_backings_programme_id"))
         batch_op.drop_index(batch_op.f("ix_backings_participant_id"))
 
     op.drop_table("backings")
@@ -182,4 +165,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contributions_participant_id"))
 
     op.drop_table("contributions")
-    op.drop_table("contribution_counters")
