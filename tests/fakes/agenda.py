@@ -93,7 +93,7 @@ class MemoryAgenda(Memory):
         day = self._day(programme)
         self._person(who)
         audience = self._channel(programme, where).audience
-        number = 1 + sum(1 for c in day.contributions if c.kind is kind)
+        number = 1 + max((c.number for c in day.contributions if c.kind is kind), default=0)
         added = Contribution(kind, number, text, theme_key, who, audience, self._clock.now())
         day.contributions.append(added)
         return added
