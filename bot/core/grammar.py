@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core import agenda_grammar, cards
-from bot.core.declaring import (
-    SMART_QUOTES,
-    C,
-    Declared,
-    Form,
-    Parsed,
-    tokens,
-)
-from bot.core.declaring import (
-    GrammarError as GrammarError,
-)
+
+# Declared in bot.core.declaring so that bot.core.agenda_grammar can use them without a cycle;
+# re-exported, so `grammar.Form` and friends go on working for everyone else.
+from bot.core.declaring import SMART_QUOTES as SMART_QUOTES
+from bot.core.declaring import C
+from bot.core.declaring import Declared as Declared
+from bot.core.declaring import Form as Form
+from bot.core.declaring import GrammarError as GrammarError
+from bot.core.declaring import Parsed as Parsed
+from bot.core.declaring import tokens as tokens
 from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say
 from bot.core.usecases import (
