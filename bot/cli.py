@@ -151,8 +151,10 @@ async def export_plan(
         if programme is not None and not await programmes.exists(services.db, programme):
             raise UnknownProgramme(programme)
         workshop = services.engine.workshop
-        plan = await action_plan(workshop, programme or settings.programme_key)
-        text = export.render(fmt, workshop.playbook, plan, workshop.clock.now())
+        key = programme or settings.programme_key
+        plan = await action_plan(workshop, key)
+        day = await services.engine.day(key) if fmt == "json" else None
+        text = export.render(fmt, workshop.playbook, plan, workshop.clock.now(), day)
     if output:
         await asyncio.to_thread(Path(output).write_text, text, encoding="utf-8", newline="")
         log.info("exported", extra={"format": fmt, "file": output, "ideas": plan.stats.ideas})

@@ -36,6 +36,7 @@ PERSON_KEYS: tuple[Any, ...] = (
     m.ThemePhase.changed_by,
     m.ActionNote.author,
     m.DigestSubscription.created_by,
+    m.ProgrammeDay.synthesis_by,
 )
 
 # Every column that points at a participant row, read from the schema so none is missed.

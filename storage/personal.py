@@ -11,6 +11,7 @@ from bot.core import domain
 from storage import erasure
 from storage import models as m
 from storage.database import as_utc as _utc
+from storage.day_personal import erase_own, own_entries
 from storage.store import EDITED, Store
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class SqlPersonalData(Store):
                     }
                     for r in flags
                 ),
+                own_entries(conn, pid, person.id),
             )
 
         return await self._read(tx)
@@ -208,6 +210,7 @@ class SqlPersonalData(Store):
             .where(m.Flag.participant_id == person_id, erasure.in_programme(m.Flag.idea_id, pid))
             .values(reason=None)
         )
+        contributions, day_rows = erase_own(conn, pid, person_id)
         kept = conn.scalar(
             select(func.count())
             .select_from(m.Vote)
@@ -222,5 +225,6 @@ class SqlPersonalData(Store):
             votes_removed=removed,
             votes_kept=int(kept or 0),
             flags_erased=int(erased.rowcount or 0),
+            contributions_deleted=contributions,
         )
-        return forgotten, len(own) + (drafts.rowcount or 0) + moved
+        return forgotten, len(own) + (drafts.rowcount or 0) + moved + day_rows

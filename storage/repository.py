@@ -7,7 +7,9 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 
 from __future__ import annotations
 
+from storage.agenda import SqlAgenda
 from storage.clock_ticks import SqlClockTicks
+from storage.contributions import SqlContributions
 from storage.digest_records import SqlDigests
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
@@ -21,6 +23,8 @@ from storage.votes import SqlVotes
 
 
 class SqlRepository(
+    SqlAgenda,
+    SqlContributions,
     SqlPeople,
     SqlPrompts,
     SqlIdeas,

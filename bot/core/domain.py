@@ -299,6 +299,7 @@ class PersonalData:
     ideas: tuple[dict[str, object], ...]
     votes: tuple[dict[str, object], ...]
     flags: tuple[dict[str, object], ...]
+    day: tuple[dict[str, object], ...] = ()  # hopes, risks, challenges, backings, reactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +311,7 @@ class Forgotten:
     votes_removed: int  # others' votes on the deleted ideas, refunded to them
     votes_kept: int  # the person's votes on others' ideas, kept as anonymous totals
     flags_erased: int
+    contributions_deleted: int = 0  # hopes, risks and proposed challenges not yet promoted
 
 
 class SubscriptionState(StrEnum):

@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.core import cards, grammar
+from bot.core import agenda_cards, cards, grammar
+from bot.core.agenda import Day
 from bot.core.domain import (
     Anchor,
     AnchorKind,
@@ -51,9 +52,12 @@ from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable, TurnStore
 from bot.core.usecases import (
+    agenda,
     assignment,
+    contributions,
     digests,
     editing,
+    evidence,
     ideas,
     moderation,
     people,
@@ -61,6 +65,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    synthesis,
     votes,
 )
 from bot.core.workshop import Refusal, Workshop
@@ -164,6 +169,11 @@ class Engine:
     async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
         """The action plan as it stands (the web view's pages and downloads)."""
         return await planning.action_plan(self.workshop, programme_key, theme_key)
+
+    async def day(self, programme_key: str) -> Day:
+        """The day's steps: framing, evidence reactions, challenges, the published synthesis."""
+        await self.workshop.ready(programme_key)
+        return await agenda.day(self.workshop, programme_key)
 
     async def participation(self, programme_key: str) -> Series:
         """Each audience's ideas and votes so far, day by day (the web view's chart)."""
@@ -287,5 +297,13 @@ class Engine:
             return await moderation.keep(ws, ctx, number)
         if action == FORGET:
             return await personal.forget(ws, ctx, value or None, confirmed=True)
+        if action == agenda_cards.BACK:  # the day's steps: each button has its command
+            return await contributions.back(ws, ctx, value)
+        if action == agenda_cards.REACT:
+            item, _, reaction = value.partition(" ")
+            return await evidence.react(ws, ctx, item, reaction, None, Delivery.REPLACE)
+        if action == agenda_cards.PUBLISH:
+            await ws.require_organiser(ctx, "publish the synthesis")
+            return await synthesis.publish(ws, ctx)
         log.warning("unknown action", extra={"action_id": action})
         raise Refusal("That button is out of date. Type `help` to see what you can do.")

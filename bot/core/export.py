@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import cards
+from bot.core.agenda import Day
+from bot.core.day_export import day_data
 from bot.core.domain import Idea
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
@@ -75,7 +77,10 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
     }
 
 
-def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict[str, Any]:
+def to_data(
+    playbook: Playbook, plan: ActionPlan, exported_at: datetime, day: Day | None = None
+) -> dict[str, Any]:
+    """The JSON export; with `day`, the day's steps as its `day` object."""
     return {
         "format": FORMAT_VERSION,
         "programme": {
@@ -103,13 +108,15 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
             }
             for tp in plan.themes
         ],
-    }
+    } | ({"day": day_data(playbook, day)} if day is not None else {})
 
 
-def render(fmt: str, playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> str:
+def render(
+    fmt: str, playbook: Playbook, plan: ActionPlan, exported_at: datetime, day: Day | None = None
+) -> str:
     """The plan in one of FORMATS: what `howcanwe export` writes and the web view downloads."""
     if fmt == "json":
-        return to_json(playbook, plan, exported_at)
+        return to_json(playbook, plan, exported_at, day)
     if fmt == "csv":
         return to_csv(playbook, plan)
     if fmt == "md":
@@ -117,8 +124,11 @@ def render(fmt: str, playbook: Playbook, plan: ActionPlan, exported_at: datetime
     raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def to_json(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> str:
-    return json.dumps(to_data(playbook, plan, exported_at), ensure_ascii=False, indent=2) + "\n"
+def to_json(
+    playbook: Playbook, plan: ActionPlan, exported_at: datetime, day: Day | None = None
+) -> str:
+    data = to_data(playbook, plan, exported_at, day)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_csv(playbook: Playbook, plan: ActionPlan) -> str:

@@ -9,12 +9,21 @@ cannot disagree; the README's command table is checked against the declarations 
 from __future__ import annotations
 
 import re
-import shlex
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from bot.core import cards
+from bot.core import agenda_grammar, cards
+
+# Declared in bot.core.declaring so that bot.core.agenda_grammar can use them without a cycle;
+# re-exported, so `grammar.Form` and friends go on working for everyone else.
+from bot.core.declaring import SMART_QUOTES as SMART_QUOTES
+from bot.core.declaring import C
+from bot.core.declaring import Declared as Declared
+from bot.core.declaring import Form as Form
+from bot.core.declaring import GrammarError as GrammarError
+from bot.core.declaring import Parsed as Parsed
+from bot.core.declaring import tokens as tokens
 from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say
 from bot.core.usecases import (
@@ -37,65 +46,7 @@ from bot.core.workshop import Workshop
 MAX_REASON_CHARS = 500
 
 ALIASES = {"organizer": "organiser", "organizers": "organisers", "?": "help"}
-SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
-
-
-class GrammarError(ValueError):
-    """What was typed is not a command we understand; the message says what would be."""
-
-
-@dataclass(frozen=True, slots=True)
-class Form:
-    """One way to type a command, as `help` and the README show it. `organisers` is what only
-    organisers may do with it, in the words of the refusal ("Only organisers can …"); None: anyone
-    may."""
-
-    syntax: str
-    summary: str
-    organisers: str | None = None
-
-    @property
-    def word(self) -> str:
-        return self.syntax.split()[0]
-
-
-class Parsed:
-    """What a command line means, ready for its use case."""
-
-    __slots__ = ()
-
-
-C = TypeVar("C", bound=Parsed)
-
-
-def _anything(word: str, rest: str) -> bool:
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class Declared(Generic[C]):
-    """One command. `parse` gets the first word (after aliases) and the rest of the line;
-    `claims` lets two commands share a first word (`organisers`, `organisers here`);
-    `form_of` says which form a parsed line is, when there is more than one."""
-
-    words: tuple[str, ...]
-    forms: tuple[Form, ...]
-    parse: Callable[[str, str], C]
-    run: Callable[[Workshop, Context, C], Awaitable[list[Reply]]]
-    form_of: Callable[[C, Context], Form] | None = None
-    claims: Callable[[str, str], bool] = _anything
-
-    def form(self, cmd: C, ctx: Context) -> Form:
-        """The form `cmd` was typed in, which says who may use it."""
-        return self.form_of(cmd, ctx) if self.form_of else self.forms[0]
-
-    async def enact(self, ws: Workshop, ctx: Context, cmd: C) -> list[Reply]:
-        """Refuse a form only organisers may use before its use case runs; then run it."""
-        form = self.form(cmd, ctx)
-        if form.organisers is not None:
-            await ws.require_organiser(ctx, form.organisers)
-        return await self.run(ws, ctx, cmd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,14 +208,6 @@ class Forget(Parsed):
 
     user: str | None
     confirmed: bool
-
-
-def tokens(text: str) -> list[str]:
-    """Split on spaces, honouring "quoted phrases" (straight or curly quotes)."""
-    try:
-        return shlex.split(text.translate(SMART_QUOTES))
-    except ValueError:
-        return text.split()
 
 
 def _hint(word: str) -> str:
@@ -712,6 +655,9 @@ COMMANDS: tuple[Declared[Any], ...] = (
         form_of=lambda cmd, ctx: FORGET_ME if _yours(ctx, cmd.user) else FORGET_USER,
     ),
 )
+
+# The Lab day's steps (agenda, framing, evidence, challenges, synthesis) declare their own.
+COMMANDS = (*COMMANDS, *agenda_grammar.COMMANDS)
 
 FORMS: tuple[Form, ...] = tuple(f for d in COMMANDS for f in d.forms)
 

@@ -82,11 +82,13 @@ def data_card(data: PersonalData, yours: bool) -> Card:
     ideas = tuple(f"#{i['id']} ({i['theme']}, {i['created_at']}): {i['text']}" for i in data.ideas)
     votes = tuple(f"#{v['idea']} ({v['audience']}, {v['cast_at']})" for v in data.votes)
     flags = tuple(f"#{f['idea']} ({f['flagged_at']}): {f['reason'] or '—'}" for f in data.flags)
+    day = tuple(_day_line(d) for d in data.day)
     record = {
         "participant": {"platform": who.platform, "user_id": who.user_id, "name": who.name},
         "ideas": list(data.ideas),
         "votes": list(data.votes),
         "flags": list(data.flags),
+        "day": list(data.day),
     }
     return Card(
         "Everything stored about you" if yours else f"Everything stored about {who.key}",
@@ -95,10 +97,22 @@ def data_card(data: PersonalData, yours: bool) -> Card:
             *_section(f"Ideas ({len(ideas)})", ideas),
             *_section(f"Votes ({len(votes)})", votes),
             *_section(f"Flags ({len(flags)})", flags),
+            *_section(f"The day's steps ({len(day)})", day),
             Heading("As JSON"),
             Text(json.dumps(record, ensure_ascii=False, indent=1)),
         ),
     )
+
+
+def _day_line(entry: dict[str, object]) -> str:
+    """A hope, risk or challenge written, a backing or an evidence reaction, as one line."""
+    match entry.get("kind"):
+        case "backing":
+            return f"backed {entry['of']} ({entry['at']})"
+        case "reaction":
+            comment = f": {entry['comment']}" if entry.get("comment") else ""
+            return f"{entry['reaction']} on {entry['evidence']} ({entry['at']}){comment}"
+    return f"{entry['id']} ({entry['kind']}, {entry['at']}): {entry['text']}"
 
 
 def _section(title: str, lines: tuple[str, ...]) -> tuple[Heading, Bullets | Text]:

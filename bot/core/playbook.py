@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.agenda import AgendaStep, EvidenceItem, read_agenda, read_evidence
+
 DEFAULT_PLAYBOOK = "lis-lab.toml"
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
@@ -99,6 +101,8 @@ class Playbook:
     emerging_themes: tuple[EmergingTheme, ...]
     themes: tuple[Theme, ...]
     sample_ideas: tuple[str, ...]
+    agenda: tuple[AgendaStep, ...] = ()  # none: the programme runs without steps, as before
+    evidence: tuple[EvidenceItem, ...] = ()
 
     def theme(self, key: str) -> Theme:
         return next(t for t in self.themes if t.key == key)
@@ -257,6 +261,11 @@ class _Reader:
         anonymous = programme.get("anonymous", False)
         if not isinstance(anonymous, bool):
             raise self.fail("programme.anonymous", "must be true or false")
+        themes = self.items(data, "themes", "", self.theme)
+        agenda = read_agenda(data, self.fail)
+        self.unique_keys(agenda, "agenda")
+        evidence = read_evidence(data, {t.key for t in themes}, self.fail)
+        self.unique_keys(evidence, "evidence")
         return Playbook(
             key=self.key(programme, "programme."),
             name=self.string(programme, "name", "programme."),
@@ -271,11 +280,13 @@ class _Reader:
             stages=stages,
             styles=styles,
             emerging_themes=self.items(data, "emerging_themes", "", self.emerging, True),
-            themes=self.items(data, "themes", "", self.theme),
+            themes=themes,
             sample_ideas=tuple(
                 self.string(item, "text", f"sample_ideas[{i}].")
                 for i, item in enumerate(data.get("sample_ideas", []))
             ),
+            agenda=agenda,
+            evidence=evidence,
         )
 
     def audience(self, data: dict[str, Any], where: str) -> Audience:

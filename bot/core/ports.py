@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
+from bot.core.agenda_store import AgendaStore
 from bot.core.digest import DigestFigures
 from bot.core.domain import (
     ActionNote,
@@ -421,6 +422,7 @@ class HousekeepingStore(Protocol):
 
 
 class Repository(
+    AgendaStore,
     PeopleStore,
     PromptStore,
     IdeaStore,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core import names
+from bot.core.agenda_store import AgendaStore
 from bot.core.domain import Idea
 from bot.core.interaction import Context
 from bot.core.links import Links
@@ -62,6 +63,7 @@ class Workshop:
     digests: DigestStore
     turns: TurnStore
     housekeeping: HousekeepingStore
+    agenda: AgendaStore
     env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
@@ -94,6 +96,7 @@ class Workshop:
             digests=repo,
             turns=repo,
             housekeeping=repo,
+            agenda=repo,
             env_organisers=env_organisers or NamedOrganisers(),
             links=links,
         )

@@ -25,10 +25,11 @@ def _download(engine: Callable[[], Engine], fmt: str) -> Page:
     async def download(_request: web.Request, access: Access) -> web.Response:
         core = engine()
         plan = await core.plan(access.programme)
+        day = await core.day(access.programme) if fmt == "json" else None
         now = core.now()
         name = f"{core.playbook.key}-plan-{now:%Y-%m-%d}.{fmt}"
         return web.Response(
-            text=export.render(fmt, core.playbook, plan, now),
+            text=export.render(fmt, core.playbook, plan, now, day),
             content_type=CONTENT_TYPES[fmt],
             charset="utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.engine import Engine
-from handlers.web import charts, downloads, views
+from handlers.web import charts, day_views, downloads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,7 @@ TEMPLATES = (
     "home.html",
     "plan.html",
     "theme.html",
+    "day.html",
     "refused.html",
     "missing.html",
     "forward.html",
@@ -66,6 +67,7 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
     route("/", _home(engine))
     route("/plan", _plan(engine))
     route("/themes/{key}", _theme(engine))
+    route("/day", _day(engine))
     for path, download in downloads.handlers(engine).items():
         route(path, download, moves_on=None)
     app.router.add_get(STYLESHEET, _stylesheet)
@@ -98,6 +100,7 @@ def _render(
     base = {
         "playbook": core.playbook,
         "words": views.Words(core.playbook),
+        "dw": day_views.DayWords(core.playbook),
         "as_of": _as_of(core.now()),
         "stylesheet": STYLESHEET,
         "access": None,
@@ -167,6 +170,7 @@ def _plan(engine: Callable[[], Engine]) -> Page:
                 "access": access,
                 "page": "plan",
                 "plan": plan,
+                "day": await core.day(access.programme),
                 "grid": views.styles_grid(core.playbook, plan),
             },
         )
@@ -202,3 +206,14 @@ def _theme(engine: Callable[[], Engine]) -> Page:
         )
 
     return theme_page
+
+
+def _day(engine: Callable[[], Engine]) -> Page:
+    async def day_page(request: web.Request, access: Access) -> web.Response:
+        """The day's steps: the agenda, framing, the evidence in full with its reactions, the
+        challenges participants proposed and the published synthesis."""
+        core = engine()
+        day = await core.day(access.programme)
+        return _render("day.html", request, core, {"access": access, "page": "day", "day": day})
+
+    return day_page

@@ -56,6 +56,7 @@ class MemoryPersonalData(Memory):
                 for f in self._flags
                 if f.person_id == person and f.idea_id in ideas
             ),
+            self._own_entries(programme, person),  # tests.fakes.agenda
         )
 
     async def forget(
@@ -138,6 +139,7 @@ class MemoryPersonalData(Memory):
         for f in erased:
             f.reason = None
         kept = sum(1 for i, v in self._votes if v == person and i in ideas)
+        contributions, day_rows = self._erase_own(programme, person)  # tests.fakes.agenda
         moved = self._move(programme, person, platform, new_id)
         forgotten = domain.Forgotten(
             deleted=tuple(sorted(numbers)),
@@ -145,8 +147,9 @@ class MemoryPersonalData(Memory):
             votes_removed=removed,
             votes_kept=kept,
             flags_erased=len(erased),
+            contributions_deleted=contributions,
         )
-        return forgotten, len(own) + len(drafts) + moved
+        return forgotten, len(own) + len(drafts) + moved + day_rows
 
     def _move(self, programme: str, old: int, platform: str, new_id: str) -> int:
         """Point the person's rows in the programme at a new "Forgotten participant" under

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.fakes.agenda import MemoryAgenda
 from tests.fakes.digests import MemoryDigests
 from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
@@ -15,6 +16,7 @@ from tests.fakes.votes import MemoryVotes
 
 
 class MemoryRepository(
+    MemoryAgenda,
     MemoryPeople,
     MemoryPrompts,
     MemoryIdeas,

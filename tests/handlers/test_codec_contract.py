@@ -26,7 +26,17 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.core import cards, digest_cards, grammar, moderation_cards
+from bot.core import agenda_cards, cards, digest_cards, grammar, moderation_cards
+from bot.core.agenda import (
+    MAX_COMMENT_CHARS,
+    MAX_CONTRIBUTION_CHARS,
+    MAX_SYNTHESIS_CHARS,
+    Contribution,
+    Kind,
+    Standing,
+    Synthesis,
+    Tally,
+)
 from bot.core.digest import DigestFigures, DigestIdea, Participation, ThemeFigures
 from bot.core.domain import (
     ActionNote,
@@ -157,7 +167,55 @@ def personal(flavour: str) -> PersonalData:
         tuple(
             {"idea": n, "flagged_at": "2026", "reason": longest(flavour, 500)} for n in range(100)
         ),
+        tuple(
+            {"kind": "hope", "id": f"h{n}", "at": "2026", "text": longest(flavour, 500)}
+            for n in range(100)
+        ),
     )
+
+
+def contributions(playbook: Playbook, flavour: str, kind: Kind) -> list[Contribution]:
+    """Many of the longest contributions, each backed by every audience, on every theme."""
+    themes = [t.key for t in playbook.themes]
+    return [
+        Contribution(
+            kind,
+            10**6 + n,
+            longest(flavour, MAX_CONTRIBUTION_CHARS),
+            themes[n % len(themes)] if kind is Kind.CHALLENGE else None,
+            person(flavour, n),
+            playbook.audiences[0].key,
+            NOW,
+            {a.key: 10**5 for a in playbook.audiences},
+        )
+        for n in range(40)
+    ]
+
+
+def tally(playbook: Playbook, flavour: str) -> Tally:
+    counts = {r: {a.key: 10**5 for a in playbook.audiences} for r in ("interesting", "surprising")}
+    comments = tuple(
+        (playbook.audiences[0].key, longest(flavour, MAX_COMMENT_CHARS)) for _ in range(300)
+    )
+    return Tally(counts, comments)
+
+
+def standing(playbook: Playbook, flavour: str) -> Standing:
+    channels = {
+        ("teams", "t", f"19:{n}"): (
+            playbook.agenda[n % len(playbook.agenda)].key,
+            longest(flavour, 300),
+        )
+        for n in range(200)
+    }
+    return Standing(playbook.agenda[0].key, channels, NOW)
+
+
+def synthesis_text(flavour: str) -> str:
+    """The longest synthesis an organiser may save: sections and points of long lines."""
+    line = longest(flavour, 400)
+    text = "\n".join(f"## {line}\n- {line}\n{line}" for _ in range(40))
+    return text[:MAX_SYNTHESIS_CHARS]
 
 
 def digest_figures(playbook: Playbook, flavour: str) -> DigestFigures:
@@ -245,6 +303,35 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
         moderation_cards.data_card(personal(f), True),
         moderation_cards.data_card(personal(f), False),
     ],
+    "agenda_cards.agenda_card": lambda p, f: [
+        agenda_cards.agenda_card(p, standing(p, f), ("teams", "t", "19:1"))
+    ],
+    "agenda_cards.framing_card": lambda p, f: [
+        agenda_cards.framing_card(
+            p.agenda[0], contributions(p, f, Kind.HOPE), contributions(p, f, Kind.RISK), p
+        ),
+        agenda_cards.framing_card(None, [], [], p),
+    ],
+    "agenda_cards.evidence_card": lambda p, f: [
+        agenda_cards.evidence_card(item, p, tally(p, f)) for item in p.evidence
+    ],
+    "agenda_cards.evidence_list_card": lambda p, f: [
+        agenda_cards.evidence_list_card(p, {e.key: tally(p, f) for e in p.evidence})
+    ],
+    "agenda_cards.challenges_card": lambda p, f: [
+        agenda_cards.challenges_card(p.agenda[2], p, contributions(p, f, Kind.CHALLENGE))
+    ],
+    "agenda_cards.step_text_card": lambda p, f: [
+        agenda_cards.step_text_card(s, [longest(f, MAX_CONTRIBUTION_CHARS)] * 6) for s in p.agenda
+    ],
+    "agenda_cards.synthesis_card": lambda p, f: [
+        agenda_cards.synthesis_card(None, True, synthesis_text(f)),
+        agenda_cards.synthesis_card(
+            Synthesis(synthesis_text(f), "teams:29:1", NOW, NOW, synthesis_text(f)),
+            False,
+            synthesis_text(f),
+        ),
+    ],
     "moderation_cards.forget_card": lambda p, f: [
         moderation_cards.forget_card("teams:29:" + longest(f, 256), False)
     ],
@@ -271,14 +358,16 @@ IDS = [f"{flavour}-{name}" for flavour, name, _ in CASES]
 
 def test_every_card_builder_is_covered() -> None:
     public = set()
-    for module in (cards, digest_cards, moderation_cards):
+    for module in (agenda_cards, cards, digest_cards, moderation_cards):
         short = module.__name__.rsplit(".", 1)[1]
         for name, function in inspect.getmembers(module, inspect.isfunction):
             returns = inspect.signature(function).return_annotation
             if function.__module__ == module.__name__ and returns in ("Card", "Form", Card, Form):
                 public.add(f"{short}.{name}")
     found = {p.stem for p in Path(cards.__file__).parent.glob("*cards*.py")}
-    assert found == {"cards", "digest_cards", "moderation_cards"}, "a new card module: add it"
+    assert found == {"agenda_cards", "cards", "digest_cards", "moderation_cards"}, (
+        "a new card module: add it"
+    )
     assert public == set(BUILDERS), "every card builder needs its largest input in BUILDERS"
 
 

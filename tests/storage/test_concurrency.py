@@ -9,6 +9,7 @@ import asyncio
 
 import pytest
 
+from bot.core.agenda import Backed, Kind, Reaction
 from bot.core.domain import Claim, NewIdea, VoteOutcome
 from handlers.turns import LEASE
 from storage.database import create_engine
@@ -146,3 +147,39 @@ async def test_a_merge_racing_with_votes_loses_none_and_doubles_none(repos) -> N
     for who in early + late:  # and every budget matches the votes it paid for
         again = await repos[0].vote("default", 1, who, in_channel(), BUDGET)
         assert again.outcome is VoteOutcome.ALREADY and again.used == 1
+
+
+# ---- the day's steps: a backing or a reaction counted once, numbers never handed out twice ----
+
+
+async def test_the_same_backing_from_four_processes_counts_once(repos) -> None:
+    await repos[0].contribute("default", Kind.HOPE, "a brand", None, person("ann"), in_channel())
+    bob = person("bob")
+    outcomes = await asyncio.gather(
+        *(repo.back("default", Kind.HOPE, 1, bob, in_channel()) for repo in repos)
+    )
+    assert sorted(outcomes) == [Backed.ALREADY] * 3 + [Backed.COUNTED]
+    found = await repos[0].contribution("default", Kind.HOPE, 1)
+    assert found is not None and found.total == 1
+
+
+async def test_the_same_reaction_from_four_processes_counts_once(repos) -> None:
+    bob = person("bob")
+    counted = await asyncio.gather(
+        *(
+            repo.react("default", "uni", Reaction.INSPIRES, bob, in_channel(), None)
+            for repo in repos
+        )
+    )
+    assert counted.count(True) == 1
+    assert (await repos[0].tallies("default"))["uni"].total(Reaction.INSPIRES) == 1
+
+
+async def test_hopes_written_at_once_get_distinct_numbers(repos) -> None:
+    added = await asyncio.gather(
+        *(
+            repo.contribute("default", Kind.HOPE, f"hope {n}", None, person(f"p{n}"), in_channel())
+            for n, repo in enumerate(repos * 3)
+        )
+    )
+    assert sorted(c.number for c in added) == list(range(1, 13))

@@ -18,7 +18,7 @@ async def show_data(ws: Workshop, ctx: Context, typed_user: str | None) -> list[
     key = await _whose(ws, ctx, typed_user, "see someone else's data")
     platform, _, user_id = key.partition(":")
     data = await ws.personal.personal_data(ctx.programme_key, platform, user_id)
-    if data is None or not (data.ideas or data.votes or data.flags):
+    if data is None or not (data.ideas or data.votes or data.flags or data.day):
         return [note(f"Nothing is stored about {_you(ctx, key)}.", Delivery.PRIVATE)]
     return [Say(moderation_cards.data_card(data, key == ctx.who.key), Delivery.PRIVATE)]
 
@@ -77,10 +77,14 @@ def _report(done: Forgotten, yours: bool) -> str:
         else ""
     )
     whose = "your" if yours else "their"
+    written = cards.plural(
+        done.contributions_deleted, "hope, risk or challenge", "hopes, risks and challenges"
+    )
     return (
         f"Done. Deleted {cards.plural(len(done.deleted), 'idea')}{merged}, with the "
         f"{cards.plural(done.votes_removed, 'vote')} they had (refunded to the voters); kept "
         f"{cards.plural(done.votes_kept, 'vote')} on others' ideas as anonymous totals; erased "
-        f"the reasons of {cards.plural(done.flags_erased, 'flag')}; and replaced {whose} name "
-        "and id with “Forgotten participant” and a random id."
+        f"the reasons of {cards.plural(done.flags_erased, 'flag')}; "
+        + (f"deleted {whose} {written}; " if done.contributions_deleted else "")
+        + f"and replaced {whose} name and id with “Forgotten participant” and a random id."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core import cards
 from bot.core.domain import Anchor, AnchorKind, Phase, PostedPrompt
 from bot.core.interaction import Card, Context, Delivery, Refresh, Reply, note
@@ -28,6 +30,7 @@ async def change(ws: Workshop, ctx: Context, typed_theme: str, phase: Phase) -> 
     theme = ws.theme(typed_theme)
     await ws.plan.set_phase(ctx.programme_key, theme.key, phase, ctx.who)
     posted = await ws.prompts.prompts_of_theme(ctx.programme_key, theme.key)
+    theme = await with_promoted(ws, ctx.programme_key, theme.key)
     refreshed: list[Reply] = [
         Refresh(Anchor(AnchorKind.PROMPT, p.id), _card(ws, theme, p, phase)) for p in posted
     ]
@@ -36,8 +39,16 @@ async def change(ws: Workshop, ctx: Context, typed_theme: str, phase: Phase) -> 
 
 async def prompt_card(ws: Workshop, programme: str, prompt: PostedPrompt) -> Card:
     """A posted prompt's card as it reads now (its theme's phase may have changed)."""
-    theme = ws.playbook.theme(prompt.theme_key)
+    theme = await with_promoted(ws, programme, prompt.theme_key)
     return _card(ws, theme, prompt, await phase_of(ws, programme, theme.key))
+
+
+async def with_promoted(ws: Workshop, programme: str, theme_key: str) -> Theme:
+    """The theme with the challenges participants proposed and organisers promoted after the
+    playbook's own: a promoted challenge's prompt has the index past the playbook's."""
+    theme = ws.playbook.theme(theme_key)
+    promoted = [c.text for c in await ws.agenda.promoted(programme) if c.theme_key == theme_key]
+    return replace(theme, challenges=(*theme.challenges, *promoted)) if promoted else theme
 
 
 def _card(ws: Workshop, theme: Theme, prompt: PostedPrompt, phase: Phase) -> Card:

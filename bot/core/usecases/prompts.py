@@ -44,5 +44,5 @@ async def open_idea_form(ws: Workshop, ctx: Context, prompt_ref: str) -> list[Re
     )
     if prompt is None:
         raise Refusal("That prompt is no longer available; ask an organiser to post it again.")
-    theme = ws.playbook.theme(prompt.theme_key)
+    theme = await phases.with_promoted(ws, ctx.programme_key, prompt.theme_key)
     return [ShowForm(cards.idea_form(theme, theme.challenges[prompt.challenge_index], prompt.id))]

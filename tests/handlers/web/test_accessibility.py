@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from handlers.web.auth import COOKIE
-from tests.handlers.web.conftest import LAUNCH_ARGS, ORGANISER, TOKEN, TOWN, Web
+from tests.handlers.web.conftest import ANN, LAUNCH_ARGS, ORGANISER, TOKEN, TOWN, Web
 
 AXE = Path(__file__).with_name("axe.min.js")
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PAGES = ("/", "/plan", "/themes/inclusive-growth")
+PAGES = ("/", "/plan", "/themes/inclusive-growth", "/day")
 PHONE = {"width": 360, "height": 740}
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -76,6 +76,9 @@ async def test_axe_finds_no_wcag_21_aa_violation_and_every_landmark_has_its_own_
     web: Web, chromium: str
 ) -> None:
     await closed_action(web)
+    await web.ok(ANN, TOWN, "hope A world-class brand")  # the plan's head and the day's page
+    await web.ok(ANN, TOWN, "react university inspires Bath!")
+    await web.ok(ORGANISER, TOWN, "synthesis publish")
     checks = (
         {"runOnly": {"type": "tag", "values": WCAG_21_AA}},
         {"runOnly": {"type": "rule", "values": ["landmark-unique"]}},

@@ -237,7 +237,9 @@ async def test_downloads_are_the_export_as_attachments(web: Web) -> None:
     plan = await action_plan(workshop, "default")
     expected = {
         "/plan.csv": export.to_csv(workshop.playbook, plan),
-        "/plan.json": export.to_json(workshop.playbook, plan, web.clock.now()),
+        "/plan.json": export.to_json(  # with the day's steps (the JSON export's `day`)
+            workshop.playbook, plan, web.clock.now(), await web.services.engine.day("default")
+        ),
         "/plan.md": export.to_markdown(workshop.playbook, plan),
     }
     for path, content_type in DOWNLOADS.items():

@@ -1,0 +1,282 @@
+"""What participants add through the day, in SQL: hopes, risks and proposed challenges with
+their backings, and evidence reactions. Unique keys count a backing or a reaction once, however
+many processes take the clicks; the programme's row lock hands out contribution numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from bot.core import domain
+from bot.core.agenda import Backed, Contribution, Kind, Reaction, Tally
+from storage import models as m
+from storage.database import as_utc as _utc
+from storage.store import Store
+
+
+class SqlContributions(Store):
+    """Implements `bot.core.agenda_store.AgendaStore`: its contributions and reactions half."""
+
+    async def contribute(
+        self,
+        programme: str,
+        kind: Kind,
+        text: str,
+        theme_key: str | None,
+        who: domain.Participant,
+        where: domain.ConversationRef,
+    ) -> Contribution:
+        def tx(conn: Connection) -> Contribution:
+            pid = self._programme_id(conn, programme)
+            person = self._participant_id(conn, who)
+            audience = self._channel_row(conn, pid, where)[2]
+            # One number at a time per programme: the programme's row is locked on PostgreSQL
+            # (as a new idea's number locks it); SQLite has one writer.
+            conn.execute(select(m.Programme.id).where(m.Programme.id == pid).with_for_update())
+            number = conn.scalar(
+                select(func.coalesce(func.max(m.Contribution.number), 0) + 1).where(
+                    m.Contribution.programme_id == pid, m.Contribution.kind == kind.value
+                )
+            )
+            now = self._clock.now()
+            conn.execute(
+                self._insert(m.Contribution).values(
+                    programme_id=pid,
+                    kind=kind.value,
+                    number=number,
+                    theme_key=theme_key,
+                    text=text,
+                    participant_id=person,
+                    audience=audience,
+                    created_at=now,
+                )
+            )
+            return Contribution(kind, int(number or 0), text, theme_key, who, audience, now)
+
+        return await self._write(tx)
+
+    def _contributions(
+        self, conn: Connection, pid: int, kind: Kind | None, number: int | None = None
+    ) -> list[Contribution]:
+        query = (
+            select(
+                m.Contribution.id,
+                m.Contribution.kind,
+                m.Contribution.number,
+                m.Contribution.text,
+                m.Contribution.theme_key,
+                m.Contribution.audience,
+                m.Contribution.created_at,
+                m.Contribution.promoted_at,
+                m.Participant.platform,
+                m.Participant.user_id,
+                m.Participant.display_name,
+            )
+            .join(m.Participant, m.Participant.id == m.Contribution.participant_id)
+            .where(m.Contribution.programme_id == pid)
+            .order_by(m.Contribution.kind, m.Contribution.number)
+        )
+        if kind is not None:
+            query = query.where(m.Contribution.kind == kind.value)
+        if number is not None:
+            query = query.where(m.Contribution.number == number)
+        rows = conn.execute(query).all()
+        backers: dict[int, dict[str, int]] = {}
+        ids = [r.id for r in rows]
+        if ids:
+            counted = conn.execute(
+                select(m.Backing.contribution_id, m.Backing.audience, func.count())
+                .where(m.Backing.contribution_id.in_(ids))
+                .group_by(m.Backing.contribution_id, m.Backing.audience)
+            )
+            for contribution_id, audience, count in counted:
+                backers.setdefault(contribution_id, {})[audience] = int(count)
+        return [
+            Contribution(
+                kind=Kind(r.kind),
+                number=r.number,
+                text=r.text,
+                theme_key=r.theme_key,
+                author=domain.Participant(r.platform, r.user_id, r.display_name),
+                audience=r.audience,
+                created_at=_utc(r.created_at),
+                backers=backers.get(r.id, {}),
+                promoted=r.promoted_at is not None,
+            )
+            for r in rows
+        ]
+
+    async def contribution(self, programme: str, kind: Kind, number: int) -> Contribution | None:
+        def tx(conn: Connection) -> Contribution | None:
+            found = self._contributions(conn, self._programme_id(conn, programme), kind, number)
+            return found[0] if found else None
+
+        return await self._read(tx)
+
+    async def contributions(self, programme: str, kind: Kind) -> Sequence[Contribution]:
+        def tx(conn: Connection) -> list[Contribution]:
+            return self._contributions(conn, self._programme_id(conn, programme), kind)
+
+        return await self._read(tx)
+
+    async def back(
+        self,
+        programme: str,
+        kind: Kind,
+        number: int,
+        who: domain.Participant,
+        where: domain.ConversationRef,
+    ) -> Backed:
+        def tx(conn: Connection) -> Backed:
+            pid = self._programme_id(conn, programme)
+            found = conn.scalar(
+                select(m.Contribution.id).where(
+                    m.Contribution.programme_id == pid,
+                    m.Contribution.kind == kind.value,
+                    m.Contribution.number == number,
+                )
+            )
+            if found is None:
+                return Backed.MISSING
+            person = self._participant_id(conn, who)
+            audience = self._channel_row(conn, pid, where)[2]
+            added = conn.execute(
+                self._insert(m.Backing)
+                .values(
+                    programme_id=pid,
+                    contribution_id=found,
+                    participant_id=person,
+                    audience=audience,
+                    backed_at=self._clock.now(),
+                )
+                .on_conflict_do_nothing()
+            )
+            return Backed.COUNTED if added.rowcount == 1 else Backed.ALREADY
+
+        return await self._write(tx)
+
+    async def promote(self, programme: str, number: int, by: domain.Participant) -> int | None:
+        def tx(conn: Connection) -> int | None:
+            pid = self._programme_id(conn, programme)
+            done = conn.execute(
+                update(m.Contribution)
+                .where(
+                    m.Contribution.programme_id == pid,
+                    m.Contribution.kind == Kind.CHALLENGE.value,
+                    m.Contribution.number == number,
+                    m.Contribution.promoted_at.is_(None),
+                )
+                .values(promoted_at=self._clock.now())
+            )
+            if not done.rowcount:
+                return None
+            self._log(conn, pid, None, by.key, "challenge.promoted", challenge=f"c{number}")
+            before = conn.scalar(
+                select(func.count()).where(
+                    m.Contribution.programme_id == pid,
+                    m.Contribution.kind == Kind.CHALLENGE.value,
+                    m.Contribution.promoted_at.is_not(None),
+                    m.Contribution.number != number,
+                )
+            )
+            return int(before or 0)
+
+        return await self._write(tx)
+
+    async def promoted(self, programme: str) -> Sequence[Contribution]:
+        def tx(conn: Connection) -> list[Contribution]:
+            pid = self._programme_id(conn, programme)
+            order = {
+                n: i
+                for i, n in enumerate(
+                    conn.scalars(
+                        select(m.Contribution.number)
+                        .where(
+                            m.Contribution.programme_id == pid,
+                            m.Contribution.kind == Kind.CHALLENGE.value,
+                            m.Contribution.promoted_at.is_not(None),
+                        )
+                        .order_by(m.Contribution.promoted_at, m.Contribution.number)
+                    )
+                )
+            }
+            found = self._contributions(conn, pid, Kind.CHALLENGE)
+            return sorted((c for c in found if c.number in order), key=lambda c: order[c.number])
+
+        return await self._read(tx)
+
+    async def react(
+        self,
+        programme: str,
+        evidence: str,
+        reaction: Reaction,
+        who: domain.Participant,
+        where: domain.ConversationRef,
+        comment: str | None,
+    ) -> bool:
+        def tx(conn: Connection) -> bool:
+            pid = self._programme_id(conn, programme)
+            person = self._participant_id(conn, who)
+            audience = self._channel_row(conn, pid, where)[2]
+            key: dict[str, Any] = {
+                "programme_id": pid,
+                "evidence_key": evidence,
+                "reaction": reaction.value,
+                "participant_id": person,
+            }
+            added = conn.execute(
+                self._insert(m.EvidenceReaction)
+                .values(**key, audience=audience, comment=comment, reacted_at=self._clock.now())
+                .on_conflict_do_nothing()
+            )
+            if added.rowcount != 1 and comment:
+                conn.execute(
+                    update(m.EvidenceReaction)
+                    .where(*(getattr(m.EvidenceReaction, k) == v for k, v in key.items()))
+                    .values(comment=comment)
+                )
+            return added.rowcount == 1
+
+        return await self._write(tx)
+
+    async def tallies(self, programme: str) -> Mapping[str, Tally]:
+        def tx(conn: Connection) -> dict[str, Tally]:
+            pid = self._programme_id(conn, programme)
+            counts: dict[str, dict[str, dict[str, int]]] = {}
+            for key, reaction, audience, count in conn.execute(
+                select(
+                    m.EvidenceReaction.evidence_key,
+                    m.EvidenceReaction.reaction,
+                    m.EvidenceReaction.audience,
+                    func.count(),
+                )
+                .where(m.EvidenceReaction.programme_id == pid)
+                .group_by(
+                    m.EvidenceReaction.evidence_key,
+                    m.EvidenceReaction.reaction,
+                    m.EvidenceReaction.audience,
+                )
+            ):
+                counts.setdefault(key, {}).setdefault(reaction, {})[audience] = int(count)
+            comments: dict[str, list[tuple[str, str]]] = {}
+            for key, audience, comment in conn.execute(
+                select(
+                    m.EvidenceReaction.evidence_key,
+                    m.EvidenceReaction.audience,
+                    m.EvidenceReaction.comment,
+                )
+                .where(
+                    m.EvidenceReaction.programme_id == pid,
+                    m.EvidenceReaction.comment.is_not(None),
+                )
+                .order_by(m.EvidenceReaction.reacted_at)
+            ):
+                comments.setdefault(key, []).append((audience, comment or ""))
+            return {
+                key: Tally(counts.get(key, {}), tuple(comments.get(key, ())))
+                for key in counts.keys() | comments.keys()
+            }
+
+        return await self._read(tx)
