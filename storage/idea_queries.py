@@ -24,6 +24,7 @@ IDEA_COLUMNS = (
     m.Idea.audience,
     m.Idea.created_at,
     m.Idea.prompt_id,
+    m.Idea.challenge_index,
     m.Idea.actor_key,
     m.Idea.style_key,
     m.Idea.stage_key,

@@ -126,6 +126,8 @@ class Idea(Base):
     number: Mapped[int] = mapped_column(Integer)
     theme_key: Mapped[str] = mapped_column(String(100))
     prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    # The challenge it answers (its index in the theme): its prompt's, or where it was re-filed.
+    challenge_index: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     platform: Mapped[str] = mapped_column(String(20))

@@ -41,6 +41,7 @@ def idea_of_row(
         audience=row.audience,
         created_at=_utc(row.created_at),
         prompt_id=row.prompt_id,
+        challenge=row.challenge_index,
         assignment=(
             domain.Assignment(row.actor_key, row.style_key, row.stage_key)
             if row.actor_key

@@ -177,6 +177,7 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
             Text(idea.text),
             Facts(
                 (
+                    ("Challenge", challenge_text(playbook, idea)),
                     ("By", by),
                     ("Votes", votes_text(playbook, idea)),
                     ("Actor", assignment_text(playbook, current)),
@@ -192,6 +193,30 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
             ),
             Actions(_assign_menus(playbook, idea.number, current)),
         ),
+    )
+
+
+def challenge_text(playbook: Playbook, idea: Idea) -> str:
+    """The challenge an idea answers, numbered as `themes` lists them."""
+    theme = next((t for t in playbook.themes if t.key == idea.theme_key), None)
+    if theme is None or idea.challenge is None or idea.challenge >= len(theme.challenges):
+        return "none in particular"
+    return f"{idea.challenge + 1}. {theme.challenges[idea.challenge]}"
+
+
+def filed_text(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
+    """ "challenge 3" (or "Inclusive growth, challenge 3"): where a plan line's idea is filed."""
+    parts = [playbook.theme_title(idea.theme_key)] if with_theme else []
+    if idea.challenge is not None:
+        parts.append(f"challenge {idea.challenge + 1}")
+    return ", ".join(parts)
+
+
+def plan_line(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
+    """One idea of the plan: text, votes, where it is filed, then its style and action."""
+    filed = filed_text(playbook, idea, with_theme)
+    return _idea_line(playbook, idea) + (f" · {filed}" if filed else "") + _style_suffix(
+        playbook, idea
     )
 
 
@@ -347,13 +372,13 @@ def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> 
             )
         rest = _rest_of(theme_plan.theme, link)
         for cell in theme_plan.cells:
-            lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
+            lines = [plan_line(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
             blocks.append(_shortened(lines[:CELL_LIMIT] or ["—"], len(lines), rest))
         if theme_plan.unassigned:
             unassigned = theme_plan.unassigned
             blocks.append(Text(f"Not yet assigned ({len(unassigned)})", Tone.STRONG))
-            lines = [_idea_line(playbook, i) for i in unassigned[:CELL_LIMIT]]
+            lines = [plan_line(playbook, i) for i in unassigned[:CELL_LIMIT]]
             blocks.append(_shortened(lines, len(unassigned), rest))
     return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
 

@@ -120,6 +120,7 @@ class Idea:
     audience: str
     created_at: datetime
     prompt_id: int | None = None
+    challenge: int | None = None  # the challenge it answers: its index in the theme's challenges
     assignment: Assignment | None = None
     votes_by_audience: dict[str, int] = field(default_factory=dict)
     merged_into: int | None = None  # the number of the idea this one became part of

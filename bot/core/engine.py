@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.core import cards, grammar
+from bot.core import cards, grammar, typed
 from bot.core.domain import (
     Anchor,
     AnchorKind,
@@ -188,6 +188,22 @@ class Engine:
                     "channel": where.channel_id,
                 },
             )
+
+    async def latest_thread(self, programme_key: str, where: ConversationRef) -> str | None:
+        """The message id of the latest prompt's copy in `where` (the thread a plain console
+        line replies in), from the database: any session may reply to a prompt another posted."""
+        await self.workshop.ready(programme_key)
+        prompt = await self.workshop.prompts.latest_prompt(programme_key, where)
+        if prompt is None:
+            return None
+        copies = await self.copies(programme_key, Anchor(AnchorKind.PROMPT, prompt.id))
+        place = (where.platform, where.workspace_id, where.channel_id)
+        here = [c for c in copies if (c.platform, c.workspace_id, c.channel_id) == place]
+        return here[-1].message_id if here else None
+
+    def reads_as_command(self, text: str) -> bool:
+        """A plain line that is a command typed without its `/` (see `bot.core.typed`)."""
+        return typed.reads_as_command(text, self.playbook)
 
     async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:
         """A handler reports where it posted an anchored card (a prompt's thread, an idea card)."""

@@ -20,6 +20,7 @@ from bot.core.interaction import Context, Delivery, Reply, Say
 from bot.core.usecases import (
     actions,
     assignment,
+    by_actor,
     digests,
     duplicates,
     editing,
@@ -30,6 +31,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    refiling,
     votes,
 )
 from bot.core.workshop import Workshop
@@ -506,6 +508,113 @@ FORGET_USER = Form(
     "forget <user> [confirm]", "forget a participant, on request", "forget someone else"
 )
 
+# ---- re-filing, the plan by actor, and a command for every button (issue 14, part B) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Move(Parsed):
+    """`move <id> <theme> [challenge]`: organisers re-file an idea."""
+
+    number: int
+    theme: str
+    challenge: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanByActor(Parsed):
+    """`plan by actor [actor]`: the plan grouped by actor across themes."""
+
+    actor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddMine(Parsed):
+    """`add mine <n>`: the Add mine anyway button, typed (n: the held-back idea's number)."""
+
+    draft: int
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm(Parsed):
+    """`confirm <id>`: the Confirm button, typed."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Keep(Parsed):
+    """`keep <id>`: the Keep button on a flag, typed."""
+
+    number: int
+
+
+BY_ACTOR = re.compile(r"(?i)by\s+actors?\b\s*(.*)", re.DOTALL)
+
+
+def _move(word: str, rest: str) -> Move:
+    number = idea_number(rest, "move")
+    parts = tokens(rest)[1:]
+    if not parts:
+        raise GrammarError(f"Move #{number} where? {_hint('move')}, e.g. `move {number} infra 2`.")
+    if len(parts) > 1 and re.fullmatch(r"\d{1,4}", parts[-1]):
+        return Move(number, " ".join(parts[:-1]), int(parts[-1]))
+    return Move(number, " ".join(parts))
+
+
+def _plan_by_actor(word: str, rest: str) -> PlanByActor:
+    match = BY_ACTOR.fullmatch(rest.strip())
+    actor = match.group(1).strip() if match else ""
+    return PlanByActor(actor or None)
+
+
+def _add_mine(word: str, rest: str) -> AddMine:
+    parts = rest.split()
+    if len(parts) != 2 or parts[0].lower() != "mine" or not parts[1].isdigit():
+        raise GrammarError(f"{_hint('add')}: the number is in the note that held your idea back.")
+    return AddMine(int(parts[1]))
+
+
+PART_B_COMMANDS: tuple[Declared[Any], ...] = (
+    Declared(
+        ("move",),
+        (
+            Form(
+                "move <id> <theme> [challenge]",
+                "re-file an idea under another theme or challenge; its votes follow it",
+                "move ideas",
+            ),
+        ),
+        _move,
+        lambda ws, ctx, cmd: refiling.move(ws, ctx, cmd.number, cmd.theme, cmd.challenge),
+    ),
+    Declared(
+        ("plan",),
+        (Form("plan by actor [actor]", "what each actor can do, across themes"),),
+        _plan_by_actor,
+        lambda ws, ctx, cmd: by_actor.show(ws, ctx, cmd.actor),
+        claims=lambda word, rest: BY_ACTOR.fullmatch(rest.strip()) is not None,
+    ),
+    Declared(
+        ("add",),
+        (Form("add mine <n>", "add your idea held back as a near-duplicate (Add mine anyway)"),),
+        _add_mine,
+        lambda ws, ctx, cmd: ideas.add_anyway(ws, ctx, str(cmd.draft)),
+    ),
+    Declared(
+        ("confirm",),
+        (Form("confirm <id>", "accept the bot's suggested actor for an idea", "assign ideas"),),
+        _number(Confirm),
+        lambda ws, ctx, cmd: assignment.confirm(ws, ctx, cmd.number),
+    ),
+    Declared(
+        ("keep",),
+        (Form("keep <id>", "dismiss an idea's flags: it stays as it is", "dismiss flags"),),
+        _number(Keep),
+        lambda ws, ctx, cmd: moderation.keep(ws, ctx, cmd.number),
+    ),
+)
+
+
 COMMANDS: tuple[Declared[Any], ...] = (
     Declared(
         ("help",),
@@ -618,6 +727,7 @@ COMMANDS: tuple[Declared[Any], ...] = (
         (Form("plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),),
         lambda word, rest: ShowPlan(rest or None),
         lambda ws, ctx, cmd: planning.show_plan(ws, ctx, cmd.theme),
+        claims=lambda word, rest: BY_ACTOR.fullmatch(rest.strip()) is None,
     ),
     Declared(
         ("channel",),
@@ -711,6 +821,7 @@ COMMANDS: tuple[Declared[Any], ...] = (
         lambda ws, ctx, cmd: personal.forget(ws, ctx, cmd.user, cmd.confirmed),
         form_of=lambda cmd, ctx: FORGET_ME if _yours(ctx, cmd.user) else FORGET_USER,
     ),
+    *PART_B_COMMANDS,
 )
 
 FORMS: tuple[Form, ...] = tuple(f for d in COMMANDS for f in d.forms)

@@ -315,6 +315,21 @@ class ModerationStore(Protocol):
         """Hide an idea (its voters refunded, its flags closed) or unhide it (its voters charged
         again up to `budget`); atomic."""
 
+    async def move(
+        self,
+        programme: str,
+        number: int,
+        theme_key: str,
+        challenge: int | None,
+        by: Participant,
+        budget: int,
+    ) -> ModerationResult:
+        """Re-file an idea (and the ideas merged into it) under `theme_key`, answering challenge
+        index `challenge` (None: no particular one). Its votes follow it: each voter's charge
+        leaves the old theme's budget and is taken from the new one's, up to `budget` (a voter
+        already at the limit keeps the vote without a charge; `uncharged` counts them); a hidden
+        idea holds no charges. Recorded in the history; atomic. MERGED: move the other idea."""
+
     async def history(self, programme: str, number: int) -> Sequence[HistoryEntry]:
         """The idea's recorded state changes, oldest first."""
 

@@ -54,6 +54,11 @@ EXAMPLES = {
     "data <user>": "data slack:U1",
     "forget me [confirm]": "forget me",
     "forget <user> [confirm]": "forget slack:U1 confirm",
+    "move <id> <theme> [challenge]": "move 1 infra 2",
+    "plan by actor [actor]": "plan by actor authority",
+    "add mine <n>": "add mine 1",
+    "confirm <id>": "confirm 1",
+    "keep <id>": "keep 1",
 }
 
 

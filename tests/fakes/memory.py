@@ -48,6 +48,7 @@ class IdeaRow:
     owner: str | None = None
     merged_into: int | None = None  # the id of the idea it became part of
     hidden: bool = False
+    challenge: int | None = None  # its prompt's challenge, or where it was re-filed
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ class Memory:
             audience=row.audience,
             created_at=row.created_at,
             prompt_id=row.new.prompt_id,
+            challenge=row.challenge,
             assignment=row.assignment,
             votes_by_audience=votes,
             merged_into=self._ideas[row.merged_into].number if row.merged_into else None,

@@ -30,11 +30,11 @@ async def participation(ws: Workshop, programme: str) -> Series:
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
     theme_key = ws.theme(typed_theme).key if typed_theme else None
     plan = await action_plan(ws, ctx.programme_key, theme_key)
-    link = await _web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
+    link = await web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
     return [Say(cards.plan_card(ws.playbook, plan, link), Delivery.PRIVATE)]
 
 
-async def _web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
+async def web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
     """A signed link to the web view for organisers, and for anyone in a stakeholders channel
     (when the playbook has that audience); the plan card is private, so nobody else sees it."""
     if ws.links is None:
