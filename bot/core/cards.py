@@ -196,12 +196,20 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
     )
 
 
-def challenge_text(playbook: Playbook, idea: Idea) -> str:
-    """The challenge an idea answers, numbered as `themes` lists them."""
+def challenge_question(playbook: Playbook, idea: Idea) -> str | None:
+    """The question of the challenge an idea answers; None when it answers none in particular."""
     theme = next((t for t in playbook.themes if t.key == idea.theme_key), None)
     if theme is None or idea.challenge is None or idea.challenge >= len(theme.challenges):
+        return None
+    return theme.challenges[idea.challenge]
+
+
+def challenge_text(playbook: Playbook, idea: Idea) -> str:
+    """The challenge an idea answers, numbered as `themes` lists them."""
+    question = challenge_question(playbook, idea)
+    if question is None or idea.challenge is None:
         return "none in particular"
-    return f"{idea.challenge + 1}. {theme.challenges[idea.challenge]}"
+    return f"{idea.challenge + 1}. {question}"
 
 
 def filed_text(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import cards
+from bot.core.by_actor import by_actor
 from bot.core.domain import Idea
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
@@ -40,6 +41,8 @@ IDEA_FIELDS = (
     "suggested_actor",
     "suggested_style",
     "hidden",
+    "challenge",
+    "challenge_text",
 )
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,6 +75,8 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
         "suggested_actor": idea.suggestion.actor_key if idea.suggestion else None,
         "suggested_style": idea.suggestion.style_key if idea.suggestion else None,
         "hidden": idea.hidden,
+        "challenge": None if idea.challenge is None else idea.challenge + 1,
+        "challenge_text": cards.challenge_question(playbook, idea),
     }
 
 
@@ -102,6 +107,15 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
                 "ideas": [idea_record(playbook, i, tp.consensus(i)) for i in tp.recorded],
             }
             for tp in plan.themes
+        ],
+        "by_actor": [
+            {
+                "key": ap.actor.key,
+                "name": ap.actor.name,
+                "question": ap.actor.question,
+                "ideas": [i.number for i in ap.ideas],
+            }
+            for ap in by_actor(plan)
         ],
     }
 
@@ -160,15 +174,22 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
         if tp.unassigned:
             lines += ["", "### Not yet assigned", ""]
             lines += [_md_idea(playbook, i) for i in tp.unassigned]
+    lines += ["", "## By actor"]
+    for ap in by_actor(plan):
+        lines += ["", f"### {_md(ap.actor.question)}", ""]
+        lines += [_md_idea(playbook, i, with_theme=True) for i in ap.ideas] or ["_No ideas yet._"]
     return "\n".join(lines) + "\n"
 
 
-def _md_idea(playbook: Playbook, idea: Idea) -> str:
+def _md_idea(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
     style = cards.style_text(playbook, idea.assignment)
     extra = f" — {_md(style)}" if style else ""
     by = _md(cards.author_text(playbook, idea))
     votes = cards.votes_text(playbook, idea)
-    return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}){extra}"
+    filed = cards.filed_text(playbook, idea, with_theme)
+    where = f"; {_md(filed)}" if filed else ""
+    return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}{where}){extra}"
+
 
 
 def _md(text: str) -> str:
