@@ -19,6 +19,7 @@ import jinja2
 from aiohttp import web
 
 from bot.config import Settings
+from bot.core.by_actor import by_actor
 from bot.core.engine import Engine
 from handlers.web import charts, downloads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = (
     "home.html",
     "plan.html",
+    "actors.html",
     "theme.html",
     "refused.html",
     "missing.html",
@@ -65,6 +67,7 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
 
     route("/", _home(engine))
     route("/plan", _plan(engine))
+    route("/actors", _actors(engine))
     route("/themes/{key}", _theme(engine))
     for path, download in downloads.handlers(engine).items():
         route(path, download, moves_on=None)
@@ -172,6 +175,16 @@ def _plan(engine: Callable[[], Engine]) -> Page:
         )
 
     return plan_page
+
+
+def _actors(engine: Callable[[], Engine]) -> Page:
+    async def actors_page(request: web.Request, access: Access) -> web.Response:
+        core = engine()
+        plan = await core.plan(access.programme)
+        context = {"access": access, "page": "actors", "plan": plan, "actors": by_actor(plan)}
+        return _render("actors.html", request, core, context)
+
+    return actors_page
 
 
 def _theme(engine: Callable[[], Engine]) -> Page:

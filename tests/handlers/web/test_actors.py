@@ -1,0 +1,62 @@
+"""The web view's plan by actor, and the challenge each idea answers, over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.handlers.web.conftest import ANN, ORGANISER, TOWN, Web
+from tests.handlers.web.test_pages import assert_private, between, get, texts
+
+
+async def test_the_plan_by_actor_gathers_each_actors_ideas_across_themes(web: Web) -> None:
+    await web.script()
+    await web.ok(ANN, TOWN, "idea infra: Workplace parking charge to fund buses")  # 5
+    await web.ok(ORGANISER, TOWN, "assign 5 combined")
+    await web.ok(ORGANISER, TOWN, "move 2 infra 3")
+    status, html, headers = await get(web, web.link("/actors"))
+    assert status == 200
+    assert_private(headers)
+    assert re.findall(r"<h2>(.*?)</h2>", html) == [
+        "What can individuals and groups do?",
+        "What can organisations and businesses do?",
+        "What can the combined authority do?",
+    ]
+    authority = between(html, 'data-actor="authority">', "</section>")
+    assert texts(authority) == [
+        "Community hubs that offer business mentoring",  # 3 votes
+        "Workplace parking charge to fund buses",
+    ]
+    assert "Investing in infrastructure" in authority and "Inclusive growth" in authority
+    organisations = between(html, 'data-actor="organisations">', "</section>")
+    assert texts(organisations) == ["Paid apprenticeships with local employers"]
+    assert "· challenge 3</span>" in organisations
+    assert 'title="Better connect urban to rural communities?"' in organisations
+    assert "No ideas yet" in between(html, 'data-actor="individuals">', "</section>")
+    assert 'aria-current="page">By actor</a>' in html
+
+
+async def test_the_json_download_has_the_plan_by_actor_and_each_ideas_challenge(web: Web) -> None:
+    await web.script()
+    await web.ok(ORGANISER, TOWN, "move 3 inclusive 2")
+    _, body, _ = await get(web, web.link("/plan.json"))
+    data = json.loads(body)
+    by_actor = {a["key"]: a["ideas"] for a in data["by_actor"]}
+    assert by_actor == {"individuals": [], "organisations": [2], "authority": [1]}
+    ideas = {i["id"]: i for t in data["themes"] for i in t["ideas"]}
+    assert (ideas[3]["challenge"], ideas[3]["challenge_text"]) == (
+        2,
+        "Empower communities to deliver change?",
+    )
+    assert ideas[1]["challenge"] is None  # tagged with its theme, not a reply to a prompt
+
+
+async def test_the_plan_by_actor_needs_a_link_or_token(web: Web) -> None:
+    status, html, _ = await get(web, "/actors")
+    assert status == 401 and "What can" not in html
+
+
+async def test_plan_by_actor_in_chat_links_organisers_to_the_page(web: Web) -> None:
+    await web.script()
+    said = await web.ok(ORGANISER, TOWN, "plan by actor")
+    assert "/actors?programme=default&t=" in said
