@@ -223,8 +223,10 @@ def filed_text(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
 def plan_line(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
     """One idea of the plan: text, votes, where it is filed, then its style and action."""
     filed = filed_text(playbook, idea, with_theme)
-    return _idea_line(playbook, idea) + (f" · {filed}" if filed else "") + _style_suffix(
-        playbook, idea
+    return (
+        _idea_line(playbook, idea)
+        + (f" · {filed}" if filed else "")
+        + _style_suffix(playbook, idea)
     )
 
 

@@ -191,7 +191,6 @@ def _md_idea(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
     return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}{where}){extra}"
 
 
-
 def _md(text: str) -> str:
     """Escape Markdown and HTML so typed text reads as typed: no links, no markup, one line."""
     flat = " ".join(text.split())

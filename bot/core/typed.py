@@ -65,7 +65,7 @@ def reads_as_command(text: str, playbook: Playbook) -> bool:
     """A plain line that is a command typed without its `/` ("vote 1", "plan", "prompt infra"),
     rather than an idea that happens to start with a command's word ("open more libraries")."""
     try:
-        command, parsed = grammar.declared(text)
+        parsed = grammar.parse(text)
     except grammar.GrammarError:
         return False
     rest = text.strip().partition(" ")[2].strip()
