@@ -8,6 +8,7 @@ budget from being overspent, and an UPDATE … RETURNING hands out idea numbers.
 from __future__ import annotations
 
 from storage.digest_records import SqlDigests
+from storage.emerging import SqlEmerging
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
@@ -15,6 +16,7 @@ from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
 from storage.planning import SqlPlanning
 from storage.prompts import SqlPrompts
+from storage.proposals import SqlProposals
 from storage.turns import SqlTurns
 from storage.votes import SqlVotes
 
@@ -30,6 +32,8 @@ class SqlRepository(
     SqlDigests,
     SqlTurns,
     SqlHousekeeping,
+    SqlProposals,
+    SqlEmerging,
 ):
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL: one runner, one set of
     caches and one batcher per kind of batch, shared by every role."""

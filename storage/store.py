@@ -30,6 +30,8 @@ def idea_of_row(
     votes: dict[str, int],
     merged: tuple[domain.MergedIdea, ...],
     note: domain.ActionNote | None,
+    proposals: tuple[domain.Proposal, ...] = (),
+    emerging: tuple[str, ...] = (),
 ) -> domain.Idea:
     return domain.Idea(
         number=row.number,
@@ -59,6 +61,8 @@ def idea_of_row(
         owner=row.owner,
         latest_note=note,
         hidden=bool(row.hidden),
+        proposals=proposals,
+        emerging=emerging,
     )
 
 
@@ -229,7 +233,8 @@ class Store:
         theme_key: str | None = None,
     ) -> list[domain.Idea]:
         """Ideas with authors and channels, their votes by audience, the ideas merged into
-        them and their latest progress notes: four indexed queries, built once."""
+        them, their latest progress notes, actor proposals and emerging-theme tags: six
+        indexed queries, built once."""
         q = idea_statements(numbers is not None, theme_key is not None, self._dialect)
         params = {"pid": pid, "numbers": list(numbers or ()), "theme": theme_key}
         tallies: dict[int, dict[str, int]] = {}
@@ -243,9 +248,21 @@ class Store:
             r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at))
             for r in conn.execute(q.notes, params)
         }
+        proposals: dict[int, list[domain.Proposal]] = {}
+        for p in conn.execute(q.proposals, params):
+            said = domain.Assignment(p.actor_key, p.style_key, p.stage_key)
+            proposals.setdefault(p.idea_id, []).append(domain.Proposal(said, int(p.tally)))
+        tags: dict[int, list[str]] = {}
+        for idea_id, key in conn.execute(q.tags, params):
+            tags.setdefault(idea_id, []).append(key)
         return [
             idea_of_row(
-                row, tallies.get(row.id, {}), tuple(merged.get(row.id, ())), notes.get(row.id)
+                row,
+                tallies.get(row.id, {}),
+                tuple(merged.get(row.id, ())),
+                notes.get(row.id),
+                tuple(proposals.get(row.id, ())),
+                tuple(tags.get(row.id, ())),
             )
             for row in conn.execute(q.ideas, params)
         ]

@@ -25,10 +25,12 @@ from bot.core.interaction import (
     ADD_IDEA,
     ASSIGN,
     CONFIRM,
+    CONFIRM_PROPOSAL,
     FORGET,
     HIDE,
     KEEP,
     POST_PROMPT,
+    PROPOSE,
     SEE_IDEAS,
     VOTE,
     VOTE_FOR,
@@ -61,6 +63,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    proposals,
     votes,
 )
 from bot.core.workshop import Refusal, Workshop
@@ -288,6 +291,10 @@ class Engine:
             return await ideas.add_anyway(ws, ctx, value)
         if action == CONFIRM:
             return await assignment.confirm(ws, ctx, grammar.idea_number(value, "confirm"))
+        if action == PROPOSE:
+            return await proposals.propose_button(ws, ctx, value)
+        if action == CONFIRM_PROPOSAL:
+            return await assignment.confirm_proposal(ws, ctx, value)
         if action == ASSIGN:
             return await assignment.menu_choice(ws, ctx, value)
         if action == ADD_IDEA:

@@ -24,6 +24,7 @@ from bot.core.usecases import (
     digests,
     duplicates,
     editing,
+    emerging,
     ideas,
     moderation,
     people,
@@ -31,6 +32,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    proposals,
     refiling,
     votes,
 )
@@ -574,7 +576,109 @@ def _add_mine(word: str, rest: str) -> AddMine:
     return AddMine(int(parts[1]))
 
 
+@dataclass(frozen=True, slots=True)
+class Propose(Parsed):
+    """`propose <id> <actor> [style] [stage]`: a participant's say in who should act."""
+
+    number: int
+    actor: str
+    style: str | None = None
+    stage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEmerging(Parsed):
+    """`emerging`: the emerging themes and the ideas tagged to them."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddEmerging(Parsed):
+    """`emerging add <title>: <text>`: organisers add an emerging theme."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tag(Parsed):
+    """`tag <id> <emerging theme>` / `untag …`: organisers tag an idea to an emerging theme."""
+
+    number: int
+    emerging: str
+    tagged: bool
+
+
+def _propose(word: str, rest: str) -> Propose:
+    parts = tokens(rest)
+    number = idea_number(rest, "propose")
+    if len(parts) < 2:
+        raise GrammarError(f"Who should act on #{number}? {_hint('propose')}.")
+    style = parts[2] if len(parts) > 2 else None
+    stage = " ".join(parts[3:]) if len(parts) > 3 else None
+    return Propose(number, parts[1], style, stage)
+
+
+def _emerging(word: str, rest: str) -> ShowEmerging | AddEmerging:
+    if not rest:
+        return ShowEmerging()
+    head, _, after = rest.partition(" ")
+    title, colon, text = after.partition(":")
+    if head.lower() != "add" or not colon or not title.strip() or not text.strip():
+        raise GrammarError(
+            "Usage: `emerging` to see them, or `emerging add <title>: <what it means>`, "
+            "e.g. `emerging add Be bold: take good risks`."
+        )
+    return AddEmerging(_unquote(title), text.strip())
+
+
+def _tag(word: str, rest: str) -> Tag:
+    number = idea_number(rest, word)
+    parts = rest.split(None, 1)
+    if len(parts) < 2:
+        raise GrammarError(f"Which emerging theme? {_hint(word)}. `emerging` lists them.")
+    return Tag(number, parts[1].strip(), tagged=word == "tag")
+
+
+EMERGING_SHOW = Form("emerging", "the emerging themes from across the day, with their ideas")
+EMERGING_ADD = Form(
+    "emerging add <title>: <text>", "add an emerging theme", "add emerging themes"
+)
+TAG = Form("tag <id> <emerging theme>", "tag an idea to an emerging theme", "tag ideas")
+UNTAG = Form("untag <id> <emerging theme>", "take an idea's emerging-theme tag off", "tag ideas")
+
 PART_B_COMMANDS: tuple[Declared[Any], ...] = (
+    Declared(
+        ("propose",),
+        (
+            Form(
+                "propose <id> <actor> [style] [stage]",
+                "say who you think should act on an idea (one proposal per idea; a new one "
+                "replaces it)",
+            ),
+        ),
+        _propose,
+        lambda ws, ctx, cmd: proposals.propose_typed(
+            ws, ctx, cmd.number, cmd.actor, cmd.style, cmd.stage
+        ),
+    ),
+    Declared(
+        ("emerging",),
+        (EMERGING_SHOW, EMERGING_ADD),
+        _emerging,
+        lambda ws, ctx, cmd: (
+            emerging.show(ws, ctx)
+            if isinstance(cmd, ShowEmerging)
+            else emerging.add(ws, ctx, cmd.title, cmd.text)
+        ),
+        form_of=lambda cmd, ctx: EMERGING_SHOW if isinstance(cmd, ShowEmerging) else EMERGING_ADD,
+    ),
+    Declared(
+        ("tag", "untag"),
+        (TAG, UNTAG),
+        _tag,
+        lambda ws, ctx, cmd: emerging.tag(ws, ctx, cmd.number, cmd.emerging, cmd.tagged),
+        form_of=lambda cmd, ctx: TAG if cmd.tagged else UNTAG,
+    ),
     Declared(
         ("move",),
         (

@@ -23,6 +23,7 @@ from bot.core.domain import (
     Claim,
     ConversationRef,
     DigestRun,
+    Emerging,
     Flag,
     Forgotten,
     HistoryEntry,
@@ -37,6 +38,7 @@ from bot.core.domain import (
     PostedMessage,
     PostedPrompt,
     ProgrammeStats,
+    ProposalResult,
     RunOutcome,
     Status,
     Subscription,
@@ -435,7 +437,46 @@ class HousekeepingStore(Protocol):
         """Drop held-back ideas nobody added; returns how many were dropped."""
 
 
+class ProposalStore(Protocol):
+    """Participants' proposals of who should act on an idea."""
+
+    async def propose(
+        self,
+        programme: str,
+        number: int,
+        who: Participant,
+        where: ConversationRef,
+        assignment: Assignment,
+    ) -> ProposalResult:
+        """Record `who`'s proposal for the idea, replacing their earlier one (one per person per
+        idea, by a unique key: concurrent proposals never count twice); counted for the audience
+        of `where`; recorded in the history. Refused for a merged or hidden idea."""
+
+    async def proposal_of(self, programme: str, number: int, who: Participant) -> Assignment | None:
+        """What `who` proposed for the idea, if anything."""
+
+
+class EmergingStore(Protocol):
+    """Emerging themes organisers add, and ideas tagged to emerging themes."""
+
+    async def added_emerging(self, programme: str) -> Sequence[Emerging]:
+        """The emerging themes organisers added, in the order added."""
+
+    async def add_emerging(
+        self, programme: str, emerging: Emerging, by: Participant
+    ) -> bool:
+        """Add an emerging theme; False (nothing added) when its key is taken."""
+
+    async def tag(
+        self, programme: str, number: int, key: str, tagged: bool, by: Participant
+    ) -> ModerationResult:
+        """Tag the idea to emerging theme `key` (or untag it); ALREADY when it was (not)
+        tagged; MERGED for an idea that is part of another. Recorded in the history."""
+
+
 class Repository(
+    ProposalStore,
+    EmergingStore,
     PeopleStore,
     PromptStore,
     IdeaStore,

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 
-from bot.core import grammar, names
+from bot.core import grammar, names, proposed
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
     CONFIRM,
+    CONFIRM_PROPOSAL,
     FORGET,
     HIDE,
     KEEP,
     POST_PROMPT,
+    PROPOSE,
     SEE_IDEAS,
     VOTE,
     VOTE_FOR,
@@ -57,6 +59,10 @@ def command_for(element: Button | Select) -> str | None:
         return f"assign {number} <actor> [style] [stage]"
     if element.action_id == FORGET:
         return f"forget {element.value or 'me'} confirm"
+    if element.action_id == PROPOSE:
+        return f"propose {proposed.words(element.value)}"
+    if element.action_id == CONFIRM_PROPOSAL:
+        return f"assign {proposed.words(element.value)}"
     template = _BY_ACTION.get(element.action_id)
     return template.format(value=element.value) if template else None
 

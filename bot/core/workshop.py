@@ -19,6 +19,7 @@ from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import (
     Clock,
     DigestStore,
+    EmergingStore,
     HousekeepingStore,
     IdeaStore,
     ModerationStore,
@@ -27,6 +28,7 @@ from bot.core.ports import (
     PersonalDataStore,
     PlanStore,
     PromptStore,
+    ProposalStore,
     Repository,
     TurnStore,
     Unheard,
@@ -62,6 +64,8 @@ class Workshop:
     digests: DigestStore
     turns: TurnStore
     housekeeping: HousekeepingStore
+    proposals: ProposalStore
+    emerging: EmergingStore
     env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
@@ -94,6 +98,8 @@ class Workshop:
             digests=repo,
             turns=repo,
             housekeeping=repo,
+            proposals=repo,
+            emerging=repo,
             env_organisers=env_organisers or NamedOrganisers(),
             links=links,
         )

@@ -91,6 +91,8 @@ def test_every_button_action_has_a_command_the_grammar_reads() -> None:
     for action in actions:
         if action == interaction.ASSIGN:
             element: Button | Select = Select(action, "Assign…", (Option("A", "4:actor:x"),))
+        elif action in (interaction.PROPOSE, interaction.CONFIRM_PROPOSAL):
+            element = Button("Label", action, "4:authority:funder:")
         else:
             element = Button("Label", action, "4")
         command = command_for(element)
