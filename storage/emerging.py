@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from bot.core import domain
 from storage import models as m
@@ -85,3 +85,20 @@ class SqlEmerging(Store):
             return domain.ModerationResult(domain.Outcome.DONE, idea)
 
         return await self._write(tx)
+
+    async def tag_counts(self, programme: str) -> dict[str, int]:
+        def tx(conn: Connection) -> dict[str, int]:
+            pid = self._programme_id(conn, programme)
+            rows = conn.execute(
+                select(m.IdeaTag.emerging_key, func.count())
+                .join(m.Idea, m.Idea.id == m.IdeaTag.idea_id)
+                .where(
+                    m.Idea.programme_id == pid,
+                    m.Idea.merged_into.is_(None),
+                    m.Idea.hidden.is_(False),
+                )
+                .group_by(m.IdeaTag.emerging_key)
+            )
+            return {key: int(count) for key, count in rows}
+
+        return await self._read(tx)

@@ -7,12 +7,13 @@ gets a short card that says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import clip, plural
 from bot.core.digest import DigestFigures, DigestIdea, ThemeFigures
+from bot.core.domain import Emerging
 from bot.core.interaction import Block, Bullets, Card, Facts, Heading, Link, Text, Tone
 from bot.core.playbook import Playbook, Theme
 
@@ -25,7 +26,9 @@ def digest_card(
     figures: DigestFigures,
     timezone: str,
     link: str | None = None,
+    emerging: Sequence[tuple[Emerging, int]] = (),
 ) -> Card:
+    """`emerging`: the emerging themes with ideas tagged to them, and how many."""
     period = period_text(figures.since, figures.until, timezone)
     title = f"Digest — {playbook.name}"
     blocks: list[Block] = [Text(period, Tone.MUTED)]
@@ -37,10 +40,18 @@ def digest_card(
         for theme in playbook.themes_for(figures.themes):
             blocks += _theme_news(playbook, theme, figures.themes[theme.key])
         blocks += _plan(playbook, figures)
+        blocks += _emerging(emerging)
         blocks += _for_organisers(figures)
     if link:
         blocks.append(Link("Open the whole plan", link))
     return Card(title, tuple(blocks))
+
+
+def _emerging(emerging: Sequence[tuple[Emerging, int]]) -> list[Block]:
+    if not emerging:
+        return []
+    counts = " · ".join(f"{e.name} {plural(n, 'idea')}" for e, n in emerging)
+    return [Heading("Emerging themes from across the day"), Text(counts)]
 
 
 def period_text(since: datetime, until: datetime, timezone: str) -> str:

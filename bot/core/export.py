@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core import cards
 from bot.core.by_actor import by_actor
+from bot.core.emerging import gather
 from bot.core.domain import Idea
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
@@ -43,7 +44,10 @@ IDEA_FIELDS = (
     "hidden",
     "challenge",
     "challenge_text",
+    "proposals",
+    "emerging",
 )
+JSON_CELLS = ("votes_by_audience", "proposals", "emerging")  # CSV cells holding JSON
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,6 +81,16 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
         "hidden": idea.hidden,
         "challenge": None if idea.challenge is None else idea.challenge + 1,
         "challenge_text": cards.challenge_question(playbook, idea),
+        "proposals": [
+            {
+                "actor": p.assignment.actor_key,
+                "style": p.assignment.style_key,
+                "stage": p.assignment.stage_key,
+                "count": p.count,
+            }
+            for p in idea.proposals
+        ],
+        "emerging": list(idea.emerging),
     }
 
 
@@ -107,6 +121,16 @@ def to_data(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> dict
                 "ideas": [idea_record(playbook, i, tp.consensus(i)) for i in tp.recorded],
             }
             for tp in plan.themes
+        ],
+        "emerging_themes": [
+            {
+                "key": found.emerging.key,
+                "title": found.emerging.name,
+                "text": found.emerging.text,
+                "added": found.emerging.added,
+                "ideas": [i.number for i in found.ideas],
+            }
+            for found in gather(plan.emerging, plan.ideas)
         ],
         "by_actor": [
             {
@@ -146,7 +170,7 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
             record = idea_record(playbook, idea, theme_plan.consensus(idea))
             by_audience = record["votes_by_audience"]
             row = [
-                json.dumps(by_audience) if name == "votes_by_audience" else record[name]
+                json.dumps(record[name]) if name in JSON_CELLS else record[name]
                 for name in IDEA_FIELDS
             ]
             writer.writerow([_cell(v) for v in [*row, *(by_audience.get(a, 0) for a in audiences)]])
@@ -174,6 +198,14 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
         if tp.unassigned:
             lines += ["", "### Not yet assigned", ""]
             lines += [_md_idea(playbook, i) for i in tp.unassigned]
+    gathered = gather(plan.emerging, plan.ideas)
+    if gathered:
+        lines += ["", "## Emerging themes from across the day"]
+    for found in gathered:
+        lines += ["", f"### {_md(found.emerging.name)}", "", _md(found.emerging.text), ""]
+        lines += [_md_idea(playbook, i, with_theme=True) for i in found.ideas] or [
+            "_No ideas tagged yet._"
+        ]
     lines += ["", "## By actor"]
     for ap in by_actor(plan):
         lines += ["", f"### {_md(ap.actor.question)}", ""]

@@ -473,6 +473,10 @@ class EmergingStore(Protocol):
         """Tag the idea to emerging theme `key` (or untag it); ALREADY when it was (not)
         tagged; MERGED for an idea that is part of another. Recorded in the history."""
 
+    async def tag_counts(self, programme: str) -> dict[str, int]:
+        """How many ideas on the plan (not merged or hidden) each emerging theme has, by key:
+        a digest's figure, counted without loading the ideas."""
+
 
 class Repository(
     ProposalStore,

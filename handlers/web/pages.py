@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.core.by_actor import by_actor
+from bot.core.emerging import gather
 from bot.core.engine import Engine
 from handlers.web import charts, downloads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
@@ -171,6 +172,7 @@ def _plan(engine: Callable[[], Engine]) -> Page:
                 "page": "plan",
                 "plan": plan,
                 "grid": views.styles_grid(core.playbook, plan),
+                "emerging": gather(plan.emerging, plan.ideas),
             },
         )
 

@@ -160,3 +160,49 @@ def test_every_format_has_the_plan_by_actor() -> None:
     # CSV: one row per idea, its actor in its own column, to sort or filter by.
     rows = list(csv.DictReader(io.StringIO(export.to_csv(BOOK, plan))))
     assert sorted(r["id"] for r in rows if r["actor"] == "authority") == ["1", "3"]
+
+
+def test_every_format_has_the_emerging_themes_and_proposals() -> None:
+    from dataclasses import replace
+
+    from bot.core.domain import Emerging, Proposal
+    from bot.core.emerging import of_playbook
+
+    plan = _filed_plan()
+    ideas = {i.number: i for i in plan.ideas}
+    tagged = replace(
+        ideas[3],
+        emerging=("be-bold",),
+        proposals=(Proposal(Assignment("authority", "funder"), 2),),
+    )
+    bold = Emerging("be-bold", "Be bold", "take good risks", added=True)
+    plan = build_plan(
+        BOOK,
+        [tagged, *(i for n, i in ideas.items() if n != 3)],
+        plan.stats,
+        emerging=(*of_playbook(BOOK), bold),
+    )
+    data = export.to_data(BOOK, plan, WHEN)
+    themes = {e["key"]: e for e in data["emerging_themes"]}
+    assert list(themes)[:2] == ["branding-matters", "have-a-learner-in-every-office"]
+    assert themes["be-bold"] == {
+        "key": "be-bold",
+        "title": "Be bold",
+        "text": "take good risks",
+        "added": True,
+        "ideas": [3],
+    }
+    assert themes["branding-matters"]["added"] is False
+    records = {i["id"]: i for t in data["themes"] for i in t["ideas"]}
+    assert records[3]["emerging"] == ["be-bold"]
+    assert records[3]["proposals"] == [
+        {"actor": "authority", "style": "funder", "stage": None, "count": 2}
+    ]
+    assert records[1]["proposals"] == [] and records[1]["emerging"] == []
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(BOOK, plan)))}
+    assert json.loads(rows["3"]["emerging"]) == ["be-bold"]
+    assert json.loads(rows["3"]["proposals"])[0]["count"] == 2
+    markdown = export.to_markdown(BOOK, plan)
+    bold_section = markdown.split("### Be bold", 1)[1].split("###", 1)[0]
+    assert "take good risks" in bold_section and "**#3** idea 3" in bold_section
+    assert "_No ideas tagged yet._" in markdown.split("### Branding matters", 1)[1]

@@ -44,3 +44,11 @@ class MemoryEmerging(Memory):
         action = "idea.tagged" if tagged else "idea.untagged"
         self._log(programme, number, by.key, action, emerging=key)
         return domain.ModerationResult(domain.Outcome.DONE, self._idea(row))
+
+    async def tag_counts(self, programme: str) -> dict[str, int]:
+        live = {r.id for r in self._idea_rows(programme) if r.merged_into is None and not r.hidden}
+        counts: dict[str, int] = {}
+        for idea_id, key in self._tags:
+            if idea_id in live:
+                counts[key] = counts.get(key, 0) + 1
+        return counts

@@ -60,3 +60,19 @@ async def test_plan_by_actor_in_chat_links_organisers_to_the_page(web: Web) -> N
     await web.script()
     said = await web.ok(ORGANISER, TOWN, "plan by actor")
     assert "/actors?programme=default&t=" in said
+
+
+async def test_the_plan_page_shows_the_emerging_themes_with_their_ideas(web: Web) -> None:
+    await web.script()
+    await web.ok(ORGANISER, TOWN, "emerging add Be bold: take good risks")
+    await web.ok(ORGANISER, TOWN, "tag 1 bring people")
+    await web.ok(ORGANISER, TOWN, "tag 2 be bold")
+    _, html, _ = await get(web, web.link("/plan"))
+    section = html.split("Emerging themes from across the day", 1)[1]
+    assert re.findall(r"<h3>(.*?)</h3>", section)[:1] == ["Branding matters"]
+    together = between(section, 'data-emerging="bring-people-together">', "</section>")
+    assert texts(together) == ["Community hubs that offer business mentoring"]
+    bold = between(section, 'data-emerging="be-bold">', "</section>")
+    assert "take good risks" in bold
+    assert texts(bold) == ["Paid apprenticeships with local employers"]
+    assert "No ideas yet" in between(section, 'data-emerging="branding-matters">', "</section>")
