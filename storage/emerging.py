@@ -73,7 +73,9 @@ class SqlEmerging(Store):
                 changed = conn.execute(stmt.on_conflict_do_nothing()).rowcount
             else:
                 changed = conn.execute(
-                    delete(m.IdeaTag).where(m.IdeaTag.idea_id == row.id, m.IdeaTag.emerging_key == key)
+                    delete(m.IdeaTag).where(
+                        m.IdeaTag.idea_id == row.id, m.IdeaTag.emerging_key == key
+                    )
                 ).rowcount
             if not changed:
                 return domain.ModerationResult(

@@ -39,7 +39,9 @@ class SqlProposals(Store):
                 return domain.ProposalResult(outcome, self._one_idea(conn, pid, number))
             person = self._participant_id(conn, who)
             before = conn.execute(
-                select(m.ActorProposal.actor_key, m.ActorProposal.style_key, m.ActorProposal.stage_key)
+                select(
+                    m.ActorProposal.actor_key, m.ActorProposal.style_key, m.ActorProposal.stage_key
+                )
                 .where(m.ActorProposal.idea_id == row.id, m.ActorProposal.participant_id == person)
                 .with_for_update()
             ).first()
@@ -85,7 +87,9 @@ class SqlProposals(Store):
         def tx(conn: Connection) -> domain.Assignment | None:
             pid = self._programme_id(conn, programme)
             row = conn.execute(
-                select(m.ActorProposal.actor_key, m.ActorProposal.style_key, m.ActorProposal.stage_key)
+                select(
+                    m.ActorProposal.actor_key, m.ActorProposal.style_key, m.ActorProposal.stage_key
+                )
                 .join(m.Idea, m.Idea.id == m.ActorProposal.idea_id)
                 .join(m.Participant, m.Participant.id == m.ActorProposal.participant_id)
                 .where(

@@ -19,6 +19,7 @@ from bot.core.playbook import Playbook, Theme
 
 CLIP = 140  # characters of an idea's text in a digest line
 MERGES_SHOWN = 10  # a busy week's merges are summed up beyond these
+EMERGING_SHOWN = 10  # emerging themes named with their counts
 
 
 def digest_card(
@@ -48,9 +49,14 @@ def digest_card(
 
 
 def _emerging(emerging: Sequence[tuple[Emerging, int]]) -> list[Block]:
+    """The emerging themes with the most ideas tagged, most first (the rest counted)."""
     if not emerging:
         return []
-    counts = " · ".join(f"{e.name} {plural(n, 'idea')}" for e, n in emerging)
+    leading = sorted(emerging, key=lambda found: -found[1])[:EMERGING_SHOWN]
+    counts = " · ".join(f"{e.name} {plural(n, 'idea')}" for e, n in leading)
+    rest = len(emerging) - len(leading)
+    if rest:
+        counts += f" · and {plural(rest, 'other')}"
     return [Heading("Emerging themes from across the day"), Text(counts)]
 
 

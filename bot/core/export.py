@@ -13,8 +13,8 @@ from typing import Any
 
 from bot.core import cards
 from bot.core.by_actor import by_actor
-from bot.core.emerging import gather
 from bot.core.domain import Idea
+from bot.core.emerging import gather
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 

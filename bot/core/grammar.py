@@ -640,9 +640,7 @@ def _tag(word: str, rest: str) -> Tag:
 
 
 EMERGING_SHOW = Form("emerging", "the emerging themes from across the day, with their ideas")
-EMERGING_ADD = Form(
-    "emerging add <title>: <text>", "add an emerging theme", "add emerging themes"
-)
+EMERGING_ADD = Form("emerging add <title>: <text>", "add an emerging theme", "add emerging themes")
 TAG = Form("tag <id> <emerging theme>", "tag an idea to an emerging theme", "tag ideas")
 UNTAG = Form("untag <id> <emerging theme>", "take an idea's emerging-theme tag off", "tag ideas")
 

@@ -462,9 +462,7 @@ class EmergingStore(Protocol):
     async def added_emerging(self, programme: str) -> Sequence[Emerging]:
         """The emerging themes organisers added, in the order added."""
 
-    async def add_emerging(
-        self, programme: str, emerging: Emerging, by: Participant
-    ) -> bool:
+    async def add_emerging(self, programme: str, emerging: Emerging, by: Participant) -> bool:
         """Add an emerging theme; False (nothing added) when its key is taken."""
 
     async def tag(

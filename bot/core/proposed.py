@@ -19,5 +19,5 @@ def decode(value: str) -> tuple[int, Assignment] | None:
 
 
 def words(value: str) -> str:
-    """ "12:authority:funder:" → "12 authority funder": the arguments `propose` and `assign` take."""
+    """ "12:authority:funder:" → "12 authority funder": what `propose` and `assign` take."""
     return " ".join(part for part in value.split(":") if part)

@@ -56,9 +56,7 @@ async def test_proposals_are_tallied_replaced_and_confirmed_by_an_organiser(room
     await room.cmd("bob", "propose 1 authority funder scaling")
     changed = said(await room.cmd("ann", "propose 1 combined funder scaling"))
     assert "It replaces your earlier one (Organisations and businesses)." in changed
-    assert (
-        "Proposed: Combined authority · as Funder · Scaling: Grants and subsidies (2)" in changed
-    )
+    assert "Proposed: Combined authority · as Funder · Scaling: Grants and subsidies (2)" in changed
     assert "nothing changed" in said(await room.cmd("ann", "propose 1 authority funder scaling"))
     card = await room.cmd("cy", "propose 1 individuals")
     buttons = _buttons(card)
@@ -126,7 +124,10 @@ async def test_emerging_themes_are_listed_added_and_tagged(room: Room) -> None:
     assert added.startswith("New emerging theme: Be bold — take good risks together.")
     await room.cmd("olive", "tag 1 be-bold")
     listed = said(await room.cmd("ann", "emerging"))
-    assert f"Bring people together (1 idea)\n  • through community hubs and co-creation.\n  • #1 {MENTORING}" in listed
+    assert (
+        f"Bring people together (1 idea)\n  • through community hubs and co-creation.\n  • #1 {MENTORING}"
+        in listed
+    )
     assert "Be bold (1 idea)" in listed
     plan = said(await room.cmd("ann", "plan"))
     assert "Emerging themes from across the day" in plan and "Be bold (1 idea)" in plan

@@ -16,11 +16,11 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.core.digest_cards import digest_card, moment_text, since_text
-from bot.core.usecases.planning import emerging_themes
 from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription, SubscriptionState
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
 from bot.core.ports import Sent
 from bot.core.schedule import Cadence, Schedule, ScheduleError, parse
+from bot.core.usecases.planning import emerging_themes
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)

@@ -81,7 +81,9 @@ def upgrade() -> None:
             name=op.f("fk_emerging_themes_added_by_participants"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_emerging_themes")),
-        sa.UniqueConstraint("programme_id", "key", name=op.f("uq_emerging_themes_programme_id_key")),
+        sa.UniqueConstraint(
+            "programme_id", "key", name=op.f("uq_emerging_themes_programme_id_key")
+        ),
     )
     with op.batch_alter_table("emerging_themes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_emerging_themes_added_by"), ["added_by"])
