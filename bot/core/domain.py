@@ -336,6 +336,7 @@ class PersonalData:
     ideas: tuple[dict[str, object], ...]
     votes: tuple[dict[str, object], ...]
     flags: tuple[dict[str, object], ...]
+    proposals: tuple[dict[str, object], ...] = ()  # who they said should act, per idea
 
 
 @dataclass(frozen=True, slots=True)

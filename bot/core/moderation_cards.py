@@ -82,11 +82,17 @@ def data_card(data: PersonalData, yours: bool) -> Card:
     ideas = tuple(f"#{i['id']} ({i['theme']}, {i['created_at']}): {i['text']}" for i in data.ideas)
     votes = tuple(f"#{v['idea']} ({v['audience']}, {v['cast_at']})" for v in data.votes)
     flags = tuple(f"#{f['idea']} ({f['flagged_at']}): {f['reason'] or '—'}" for f in data.flags)
+    said = tuple(
+        f"#{p['idea']} ({p['proposed_at']}): "
+        + " · ".join(str(p[k]) for k in ("actor", "style", "stage") if p[k])
+        for p in data.proposals
+    )
     record = {
         "participant": {"platform": who.platform, "user_id": who.user_id, "name": who.name},
         "ideas": list(data.ideas),
         "votes": list(data.votes),
         "flags": list(data.flags),
+        "proposals": list(data.proposals),
     }
     return Card(
         "Everything stored about you" if yours else f"Everything stored about {who.key}",
@@ -95,6 +101,7 @@ def data_card(data: PersonalData, yours: bool) -> Card:
             *_section(f"Ideas ({len(ideas)})", ideas),
             *_section(f"Votes ({len(votes)})", votes),
             *_section(f"Flags ({len(flags)})", flags),
+            *_section(f"Actor proposals ({len(said)})", said),
             Heading("As JSON"),
             Text(json.dumps(record, ensure_ascii=False, indent=1)),
         ),

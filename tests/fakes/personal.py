@@ -56,6 +56,20 @@ class MemoryPersonalData(Memory):
                 for f in self._flags
                 if f.person_id == person and f.idea_id in ideas
             ),
+            tuple(
+                {
+                    "idea": ideas[idea_id].number,
+                    "actor": p.said.actor_key,
+                    "style": p.said.style_key,
+                    "stage": p.said.stage_key,
+                    "proposed_at": p.proposed_at.isoformat(),
+                }
+                for (idea_id, who), p in sorted(
+                    self._proposals.items(),
+                    key=lambda item: ideas[item[0][0]].number if item[0][0] in ideas else 0,
+                )
+                if who == person and idea_id in ideas
+            ),
         )
 
     async def forget(
