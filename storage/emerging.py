@@ -52,17 +52,9 @@ class SqlEmerging(Store):
     ) -> domain.ModerationResult:
         def tx(conn: Connection) -> domain.ModerationResult:
             pid = self._programme_id(conn, programme)
-            row = conn.execute(
-                select(m.Idea.id, m.Idea.merged_into)
-                .where(m.Idea.programme_id == pid, m.Idea.number == number)
-                .with_for_update(read=True)
-            ).first()
-            if row is None:
-                return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
-            if row.merged_into is not None:
-                return domain.ModerationResult(
-                    domain.Outcome.MERGED, self._one_idea(conn, pid, number)
-                )
+            row, refused = self._changeable(conn, pid, number, shared=True)
+            if refused is not None:
+                return refused
             if tagged:
                 stmt = self._insert(m.IdeaTag).values(
                     idea_id=row.id,

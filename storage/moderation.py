@@ -106,17 +106,9 @@ class SqlModeration(Store):
 
         def tx(conn: Connection) -> domain.ModerationResult:
             pid = self._programme_id(conn, programme)
-            row = conn.execute(
-                select(m.Idea.id, m.Idea.theme_key, m.Idea.hidden, m.Idea.merged_into)
-                .where(m.Idea.programme_id == pid, m.Idea.number == number)
-                .with_for_update()
-            ).first()
-            if row is None:
-                return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
-            if row.merged_into is not None:
-                return domain.ModerationResult(
-                    domain.Outcome.MERGED, self._one_idea(conn, pid, number)
-                )
+            row, refused = self._changeable(conn, pid, number)
+            if refused is not None:
+                return refused
             if bool(row.hidden) == hidden:
                 return domain.ModerationResult(
                     domain.Outcome.ALREADY, self._one_idea(conn, pid, number)
@@ -151,23 +143,9 @@ class SqlModeration(Store):
     ) -> domain.ModerationResult:
         def tx(conn: Connection) -> domain.ModerationResult:
             pid = self._programme_id(conn, programme)
-            row = conn.execute(
-                select(
-                    m.Idea.id,
-                    m.Idea.theme_key,
-                    m.Idea.challenge_index,
-                    m.Idea.hidden,
-                    m.Idea.merged_into,
-                )
-                .where(m.Idea.programme_id == pid, m.Idea.number == number)
-                .with_for_update()
-            ).first()
-            if row is None:
-                return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
-            if row.merged_into is not None:
-                return domain.ModerationResult(
-                    domain.Outcome.MERGED, self._one_idea(conn, pid, number)
-                )
+            row, refused = self._changeable(conn, pid, number)
+            if refused is not None:
+                return refused
             moving = row.theme_key != theme_key
             voters = sorted(
                 conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == row.id))

@@ -222,6 +222,30 @@ class Store:
             )
         )
 
+    def _changeable(
+        self, conn: Connection, pid: int, number: int, shared: bool = False
+    ) -> tuple[Any, domain.ModerationResult | None]:
+        """The idea's row (id, theme, challenge, hidden, merged_into) locked for a change (or,
+        `shared`, against one), or the result that refuses the change: no such idea, or one
+        merged into another (act on that one)."""
+        row = conn.execute(
+            select(
+                m.Idea.id,
+                m.Idea.theme_key,
+                m.Idea.challenge_index,
+                m.Idea.hidden,
+                m.Idea.merged_into,
+            )
+            .where(m.Idea.programme_id == pid, m.Idea.number == number)
+            .with_for_update(read=shared)
+        ).first()
+        if row is None:
+            return None, domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
+        if row.merged_into is not None:
+            merged = self._one_idea(conn, pid, number)
+            return None, domain.ModerationResult(domain.Outcome.MERGED, merged)
+        return row, None
+
     def _one_idea(self, conn: Connection, pid: int, number: int) -> domain.Idea:
         return (self._ideas(conn, pid, numbers=[number]))[0]
 

@@ -3,23 +3,14 @@ activities, the idea card's copies updated on both platforms, refusals private."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from tests.handlers.slack.conftest import Bot
 from tests.handlers.slack.test_flows import add_idea
 from tests.handlers.slack.test_moderation import in_teams, said
+from tests.handlers.teams import conftest as teams_harness
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import FakeConnector
 
-
-@pytest.fixture
-async def connector() -> AsyncIterator[FakeConnector]:
-    server = FakeConnector()
-    await server.start()
-    yield server
-    await server.close()
+connector = teams_harness.connector  # the fake Bot Connector, for the test that uses Teams too
 
 
 async def test_an_organiser_moves_an_idea_in_slack_and_its_card_names_the_new_challenge(
