@@ -7,7 +7,8 @@ from bot.core.domain import Anchor, AnchorKind, Emerging, Outcome
 from bot.core.emerging import gather, key_of
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
 from bot.core.usecases import planning
-from bot.core.workshop import Refusal, Workshop, no_such_idea
+from bot.core.usecases.moderation import refuse_missing_or_merged
+from bot.core.workshop import Refusal, Workshop
 
 MAX_TITLE_CHARS = 100
 MAX_TEXT_CHARS = 500
@@ -53,11 +54,7 @@ async def tag(ws: Workshop, ctx: Context, number: int, typed: str, tagged: bool)
     if idea.hidden and tagged:
         raise Refusal(f"#{number} is off the plan, so it is not tagged. Nothing changed.")
     result = await ws.emerging.tag(ctx.programme_key, number, theme.key, tagged, ctx.who)
-    if result.outcome is Outcome.NO_SUCH_IDEA:
-        raise no_such_idea(number)
-    if result.outcome is Outcome.MERGED:
-        into = result.idea.merged_into if result.idea else None
-        raise Refusal(f"#{number} is part of #{into}; tag #{into} instead.")
+    refuse_missing_or_merged(result, number, "tag" if tagged else "untag")
     if result.outcome is Outcome.ALREADY:
         state = "already tagged" if tagged else "not tagged"
         raise Refusal(f"#{number} is {state} “{theme.name}”. Nothing changed.")

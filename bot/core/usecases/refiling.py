@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core import cards
-from bot.core.domain import Anchor, AnchorKind, Idea, Outcome, Phase
+from bot.core.domain import Anchor, AnchorKind, Idea, Phase
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.playbook import Theme
-from bot.core.workshop import Refusal, Workshop, no_such_idea
+from bot.core.usecases.moderation import refuse_missing_or_merged
+from bot.core.workshop import Refusal, Workshop
 
 
 async def move(
@@ -18,7 +19,9 @@ async def move(
     index = _challenge_index(theme, challenge)
     idea = await ws.idea(ctx, number)
     if idea.merged_into is not None:
-        raise Refusal(f"#{number} is part of #{idea.merged_into}; move #{idea.merged_into}.")
+        raise Refusal(
+            f"#{number} is part of #{idea.merged_into}; move #{idea.merged_into} instead."
+        )
     if idea.theme_key == theme.key and idea.challenge == index:
         raise Refusal(f"#{number} is already filed there ({_where(ws, idea)}). Nothing moved.")
     phases = await ws.plan.phases(ctx.programme_key)
@@ -30,11 +33,7 @@ async def move(
             )
     budget = ws.playbook.votes_per_theme
     result = await ws.moderation.move(ctx.programme_key, number, theme.key, index, ctx.who, budget)
-    if result.outcome is Outcome.NO_SUCH_IDEA:
-        raise no_such_idea(number)
-    if result.outcome is Outcome.MERGED:
-        into = result.idea.merged_into if result.idea else None
-        raise Refusal(f"#{number} is part of #{into}; move #{into}.")
+    refuse_missing_or_merged(result, number, "move")
     assert result.idea is not None  # DONE always carries the idea
     moved = result.idea
     said = f"#{number} moved from {_where(ws, idea)} to {_where(ws, moved)}."
