@@ -46,6 +46,10 @@ class ConsoleChat:
         if not text:
             return []
         intent: Intent
+        # Every line is said in the thread of the channel's latest prompt, wherever it was
+        # posted from, as a reply in Slack or Teams would be (`idea` and the rest read it too).
+        thread = await self.engine.latest_thread(self.programme_key, self.where)
+        self.where = replace(self.where, thread_id=thread)
         if text.startswith("/"):
             command = text[1:]
             if command.split(" ", 1)[0].lower() == "howcanwe":
@@ -53,11 +57,9 @@ class ConsoleChat:
             intent = Command(command.strip())
         elif self.engine.reads_as_command(text):
             return [DID_YOU_MEAN.format(text=clean(text))]
+        elif thread is None:
+            return ["(No prompt to reply to yet. Commands start with /, e.g. /help.)"]
         else:
-            thread = await self.engine.latest_thread(self.programme_key, self.where)
-            if thread is None:
-                return ["(No prompt to reply to yet. Commands start with /, e.g. /help.)"]
-            self.where = replace(self.where, thread_id=thread)
             intent = MessagePosted(text)
         replies = await self.engine.handle(self.context(), intent)
         out = []

@@ -76,3 +76,12 @@ async def test_the_plan_page_shows_the_emerging_themes_with_their_ideas(web: Web
     assert "take good risks" in bold
     assert texts(bold) == ["Paid apprenticeships with local employers"]
     assert "No ideas yet" in between(section, 'data-emerging="branding-matters">', "</section>")
+
+
+async def test_a_theme_page_names_the_challenge_each_idea_answers(web: Web) -> None:
+    await web.script()
+    await web.ok(ORGANISER, TOWN, "move 3 inclusive 2")
+    _, html, _ = await get(web, web.link("/themes/inclusive-growth"))
+    row = between(html, '<tr data-idea="3">', "</tr>")
+    assert '<span title="Empower communities to deliver change?">challenge 2</span>' in row
+    assert '<td class="challenge">—</td>' in between(html, '<tr data-idea="1">', "</tr>")
