@@ -24,6 +24,7 @@ IDEA_COLUMNS = (
     m.Idea.audience,
     m.Idea.created_at,
     m.Idea.prompt_id,
+    m.Idea.challenge_index,
     m.Idea.actor_key,
     m.Idea.style_key,
     m.Idea.stage_key,
@@ -46,6 +47,8 @@ class IdeaStatements:
     votes: Executable
     credits: Executable
     notes: Executable
+    proposals: Executable
+    tags: Executable
 
 
 @cache
@@ -90,7 +93,33 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         .where(m.Idea.programme_id == pid)
         .group_by(m.ActionNote.idea_id)
     )
+    proposals = (
+        select(
+            m.ActorProposal.idea_id,
+            m.ActorProposal.actor_key,
+            m.ActorProposal.style_key,
+            m.ActorProposal.stage_key,
+            func.count().label("tally"),
+        )
+        .join(m.Idea, m.Idea.id == m.ActorProposal.idea_id)
+        .where(m.Idea.programme_id == pid)
+        .group_by(
+            m.ActorProposal.idea_id,
+            m.ActorProposal.actor_key,
+            m.ActorProposal.style_key,
+            m.ActorProposal.stage_key,
+        )
+        .order_by(m.ActorProposal.idea_id, func.count().desc(), func.min(m.ActorProposal.id))
+    )
+    tags = (
+        select(m.IdeaTag.idea_id, m.IdeaTag.emerging_key)
+        .join(m.Idea, m.Idea.id == m.IdeaTag.idea_id)
+        .where(m.Idea.programme_id == pid)
+        .order_by(m.IdeaTag.idea_id, m.IdeaTag.tagged_at, m.IdeaTag.emerging_key)
+    )
     if by_numbers:
+        proposals = proposals.where(one_of(m.Idea.number, "numbers", dialect))
+        tags = tags.where(one_of(m.Idea.number, "numbers", dialect))
         ideas = ideas.where(one_of(m.Idea.number, "numbers", dialect))
         votes = votes.where(one_of(m.Idea.number, "numbers", dialect))
         target = select(m.Idea.id).where(
@@ -102,7 +131,9 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         theme: BindParameter[str] = bindparam("theme")
         ideas = ideas.where(m.Idea.theme_key == theme)
         votes = votes.where(m.Idea.theme_key == theme)
+        proposals = proposals.where(m.Idea.theme_key == theme)
+        tags = tags.where(m.Idea.theme_key == theme)
     notes = select(
         m.ActionNote.idea_id, m.ActionNote.text, m.ActionNote.author, m.ActionNote.created_at
     ).where(m.ActionNote.id.in_(latest.scalar_subquery()))
-    return IdeaStatements(ideas, votes, credits, notes)
+    return IdeaStatements(ideas, votes, credits, notes, proposals, tags)

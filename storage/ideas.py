@@ -48,6 +48,7 @@ class SqlIdeas(Store):
                     number=number,
                     theme_key=new.theme_key,
                     prompt_id=new.prompt_id,
+                    challenge_index=self._challenge_of(new.prompt_id),
                     text=new.text,
                     author_id=author_id,
                     platform=new.where.platform,
@@ -64,6 +65,13 @@ class SqlIdeas(Store):
             return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._one_idea(conn, pid, number))
 
         return await self._write(tx)
+
+    @staticmethod
+    def _challenge_of(prompt_id: int | None) -> Any:
+        """The challenge an idea answers is its prompt's, read in the insert itself."""
+        if prompt_id is None:
+            return None
+        return select(m.Prompt.challenge_index).where(m.Prompt.id == prompt_id).scalar_subquery()
 
     def _requested(self, conn: Connection, pid: int, request_key: str) -> domain.Idea | None:
         number = conn.scalar(

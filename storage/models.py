@@ -126,6 +126,8 @@ class Idea(Base):
     number: Mapped[int] = mapped_column(Integer)
     theme_key: Mapped[str] = mapped_column(String(100))
     prompt_id: Mapped[int | None] = mapped_column(ForeignKey("prompts.id", ondelete="SET NULL"))
+    # The challenge it answers (its index in the theme): its prompt's, or where it was re-filed.
+    challenge_index: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     platform: Mapped[str] = mapped_column(String(20))
@@ -256,6 +258,48 @@ class Flag(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     open: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     flagged_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class ActorProposal(Base):
+    """A participant's say in who should act on an idea: one per person per idea (a later
+    proposal replaces the earlier, by the unique key, so two processes never count one twice)."""
+
+    __tablename__ = "actor_proposals"
+    __table_args__ = (UniqueConstraint("idea_id", "participant_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    actor_key: Mapped[str] = mapped_column(String(100))
+    style_key: Mapped[str | None] = mapped_column(String(100))
+    stage_key: Mapped[str | None] = mapped_column(String(100))
+    audience: Mapped[str] = mapped_column(String(50))
+    proposed_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class EmergingTheme(Base):
+    """An emerging theme organisers added to a programme (the playbook's come from the playbook)."""
+
+    __tablename__ = "emerging_themes"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    added_by: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class IdeaTag(Base):
+    """An idea tagged (by an organiser) to an emerging theme, by the theme's key."""
+
+    __tablename__ = "idea_tags"
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    emerging_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tagged_by: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    tagged_at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
 class History(Base):

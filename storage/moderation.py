@@ -106,17 +106,9 @@ class SqlModeration(Store):
 
         def tx(conn: Connection) -> domain.ModerationResult:
             pid = self._programme_id(conn, programme)
-            row = conn.execute(
-                select(m.Idea.id, m.Idea.theme_key, m.Idea.hidden, m.Idea.merged_into)
-                .where(m.Idea.programme_id == pid, m.Idea.number == number)
-                .with_for_update()
-            ).first()
-            if row is None:
-                return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
-            if row.merged_into is not None:
-                return domain.ModerationResult(
-                    domain.Outcome.MERGED, self._one_idea(conn, pid, number)
-                )
+            row, refused = self._changeable(conn, pid, number)
+            if refused is not None:
+                return refused
             if bool(row.hidden) == hidden:
                 return domain.ModerationResult(
                     domain.Outcome.ALREADY, self._one_idea(conn, pid, number)
@@ -135,6 +127,53 @@ class SqlModeration(Store):
             conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(hidden=hidden))
             action = "idea.hidden" if hidden else "idea.unhidden"
             self._log(conn, pid, number, by.key, action, voters=len(voters), uncharged=uncharged)
+            idea = self._one_idea(conn, pid, number)
+            return domain.ModerationResult(domain.Outcome.DONE, idea, len(voters), uncharged)
+
+        return await self._write(tx)
+
+    async def move(
+        self,
+        programme: str,
+        number: int,
+        theme_key: str,
+        challenge: int | None,
+        by: domain.Participant,
+        budget: int,
+    ) -> domain.ModerationResult:
+        def tx(conn: Connection) -> domain.ModerationResult:
+            pid = self._programme_id(conn, programme)
+            row, refused = self._changeable(conn, pid, number)
+            if refused is not None:
+                return refused
+            moving = row.theme_key != theme_key
+            voters = sorted(
+                conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == row.id))
+            )
+            uncharged = 0
+            if moving and not row.hidden:
+                self._refund(conn, pid, voters, row.theme_key)
+                for voter_id in voters:
+                    if self._spend(conn, pid, voter_id, theme_key, budget) is None:
+                        uncharged += 1
+            refiled: dict[str, object] = {"theme_key": theme_key, "challenge_index": challenge}
+            if moving:
+                refiled["prompt_id"] = None  # the prompt it replied to is another theme's
+            conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(**refiled))
+            conn.execute(update(m.Idea).where(m.Idea.merged_into == row.id).values(**refiled))
+            self._log(
+                conn,
+                pid,
+                number,
+                by.key,
+                "idea.moved",
+                from_theme=row.theme_key,
+                from_challenge=_shown(row.challenge_index),
+                to_theme=theme_key,
+                to_challenge=_shown(challenge),
+                voters=len(voters),
+                uncharged=uncharged,
+            )
             idea = self._one_idea(conn, pid, number)
             return domain.ModerationResult(domain.Outcome.DONE, idea, len(voters), uncharged)
 
@@ -160,3 +199,8 @@ class SqlModeration(Store):
             ]
 
         return await self._read(tx)
+
+
+def _shown(challenge: int | None) -> int | None:
+    """A challenge as people number it (1, 2, …) in the history."""
+    return None if challenge is None else challenge + 1

@@ -54,6 +54,18 @@ class SqlPersonalData(Store):
                 .where(m.Idea.programme_id == pid, m.Flag.participant_id == person.id)
                 .order_by(m.Flag.id)
             )
+            said = conn.execute(
+                select(
+                    m.Idea.number,
+                    m.ActorProposal.actor_key,
+                    m.ActorProposal.style_key,
+                    m.ActorProposal.stage_key,
+                    m.ActorProposal.proposed_at,
+                )
+                .join(m.Idea, m.Idea.id == m.ActorProposal.idea_id)
+                .where(m.Idea.programme_id == pid, m.ActorProposal.participant_id == person.id)
+                .order_by(m.Idea.number)
+            )
             return domain.PersonalData(
                 domain.Participant(platform, user_id, person.display_name),
                 tuple(
@@ -82,6 +94,16 @@ class SqlPersonalData(Store):
                     for r in flags
                 ),
                 own_entries(conn, pid, person.id),
+                tuple(
+                    {
+                        "idea": r.number,
+                        "actor": r.actor_key,
+                        "style": r.style_key,
+                        "stage": r.stage_key,
+                        "proposed_at": _utc(r.proposed_at).isoformat(),
+                    }
+                    for r in said
+                ),
             )
 
         return await self._read(tx)

@@ -11,6 +11,7 @@ from storage.agenda import SqlAgenda
 from storage.clock_ticks import SqlClockTicks
 from storage.contributions import SqlContributions
 from storage.digest_records import SqlDigests
+from storage.emerging import SqlEmerging
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
@@ -18,6 +19,7 @@ from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
 from storage.planning import SqlPlanning
 from storage.prompts import SqlPrompts
+from storage.proposals import SqlProposals
 from storage.turns import SqlTurns
 from storage.votes import SqlVotes
 
@@ -36,6 +38,8 @@ class SqlRepository(
     SqlTurns,
     SqlHousekeeping,
     SqlClockTicks,
+    SqlProposals,
+    SqlEmerging,
 ):
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL: one runner, one set of
     caches and one batcher per kind of batch, shared by every role."""

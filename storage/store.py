@@ -30,6 +30,8 @@ def idea_of_row(
     votes: dict[str, int],
     merged: tuple[domain.MergedIdea, ...],
     note: domain.ActionNote | None,
+    proposals: tuple[domain.Proposal, ...] = (),
+    emerging: tuple[str, ...] = (),
 ) -> domain.Idea:
     return domain.Idea(
         number=row.number,
@@ -41,6 +43,7 @@ def idea_of_row(
         audience=row.audience,
         created_at=_utc(row.created_at),
         prompt_id=row.prompt_id,
+        challenge=row.challenge_index,
         assignment=(
             domain.Assignment(row.actor_key, row.style_key, row.stage_key)
             if row.actor_key
@@ -58,6 +61,8 @@ def idea_of_row(
         owner=row.owner,
         latest_note=note,
         hidden=bool(row.hidden),
+        proposals=proposals,
+        emerging=emerging,
     )
 
 
@@ -217,6 +222,30 @@ class Store:
             )
         )
 
+    def _changeable(
+        self, conn: Connection, pid: int, number: int, shared: bool = False
+    ) -> tuple[Any, domain.ModerationResult | None]:
+        """The idea's row (id, theme, challenge, hidden, merged_into) locked for a change (or,
+        `shared`, against one), or the result that refuses the change: no such idea, or one
+        merged into another (act on that one)."""
+        row = conn.execute(
+            select(
+                m.Idea.id,
+                m.Idea.theme_key,
+                m.Idea.challenge_index,
+                m.Idea.hidden,
+                m.Idea.merged_into,
+            )
+            .where(m.Idea.programme_id == pid, m.Idea.number == number)
+            .with_for_update(read=shared)
+        ).first()
+        if row is None:
+            return None, domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
+        if row.merged_into is not None:
+            merged = self._one_idea(conn, pid, number)
+            return None, domain.ModerationResult(domain.Outcome.MERGED, merged)
+        return row, None
+
     def _one_idea(self, conn: Connection, pid: int, number: int) -> domain.Idea:
         return (self._ideas(conn, pid, numbers=[number]))[0]
 
@@ -228,7 +257,8 @@ class Store:
         theme_key: str | None = None,
     ) -> list[domain.Idea]:
         """Ideas with authors and channels, their votes by audience, the ideas merged into
-        them and their latest progress notes: four indexed queries, built once."""
+        them, their latest progress notes, actor proposals and emerging-theme tags: six
+        indexed queries, built once."""
         q = idea_statements(numbers is not None, theme_key is not None, self._dialect)
         params = {"pid": pid, "numbers": list(numbers or ()), "theme": theme_key}
         tallies: dict[int, dict[str, int]] = {}
@@ -242,9 +272,21 @@ class Store:
             r.idea_id: domain.ActionNote(r.text, r.author, _utc(r.created_at))
             for r in conn.execute(q.notes, params)
         }
+        proposals: dict[int, list[domain.Proposal]] = {}
+        for p in conn.execute(q.proposals, params):
+            said = domain.Assignment(p.actor_key, p.style_key, p.stage_key)
+            proposals.setdefault(p.idea_id, []).append(domain.Proposal(said, int(p.tally)))
+        tags: dict[int, list[str]] = {}
+        for idea_id, key in conn.execute(q.tags, params):
+            tags.setdefault(idea_id, []).append(key)
         return [
             idea_of_row(
-                row, tallies.get(row.id, {}), tuple(merged.get(row.id, ())), notes.get(row.id)
+                row,
+                tallies.get(row.id, {}),
+                tuple(merged.get(row.id, ())),
+                notes.get(row.id),
+                tuple(proposals.get(row.id, ())),
+                tuple(tags.get(row.id, ())),
             )
             for row in conn.execute(q.ideas, params)
         ]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
+from bot.core import proposed
 from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase
+from bot.core.emerging import key_of
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
     ASSIGN,
     CONFIRM,
+    CONFIRM_PROPOSAL,
+    PROPOSE,
     SEE_IDEAS,
     VOTE,
     VOTE_FOR,
@@ -43,6 +47,8 @@ CELL_LIMIT = 5
 MERGED_NAMED = 5  # co-authors named on an idea card
 NAME_CHARS = 80  # of a person's name in a list line
 NONE = "none"
+PROPOSALS_SHOWN = 3  # proposals named on an idea card; the rest are counted
+PROPOSALS_CONFIRMABLE = 2  # leading proposals an organiser can confirm with one click
 
 
 def prompt_card(playbook: Playbook, theme: Theme, index: int, prompt_id: int, phase: str) -> Card:
@@ -177,17 +183,22 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
             Text(idea.text),
             Facts(
                 (
+                    ("Challenge", challenge_text(playbook, idea)),
                     ("By", by),
                     ("Votes", votes_text(playbook, idea)),
                     ("Actor", assignment_text(playbook, current)),
                     *((("Action", action_text(idea)),) if idea.status else ()),
                     *_suggested_fact(playbook, idea),
+                    *((("Proposed", proposals_text(playbook, idea)),) if idea.proposals else ()),
+                    *((("Emerging", emerging_text(playbook, idea)),) if idea.emerging else ()),
                 )
             ),
             Actions(
                 (
                     Button(f"Vote ({idea.votes})", VOTE, str(idea.number), primary=True),
                     *_confirm_button(playbook, idea),
+                    *_propose_button(playbook, idea),
+                    *_confirm_proposal_buttons(playbook, idea),
                 )
             ),
             Actions(_assign_menus(playbook, idea.number, current)),
@@ -195,9 +206,81 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
     )
 
 
-def _confirm_button(playbook: Playbook, idea: Idea) -> tuple[Button, ...]:
-    """Organisers' one click to accept the bot's suggestion (never applied silently)."""
+def challenge_question(playbook: Playbook, idea: Idea) -> str | None:
+    """The question of the challenge an idea answers; None when it answers none in particular."""
+    theme = next((t for t in playbook.themes if t.key == idea.theme_key), None)
+    if theme is None or idea.challenge is None or idea.challenge >= len(theme.challenges):
+        return None
+    return theme.challenges[idea.challenge]
+
+
+def challenge_text(playbook: Playbook, idea: Idea) -> str:
+    """The challenge an idea answers, numbered as `themes` lists them."""
+    question = challenge_question(playbook, idea)
+    if question is None or idea.challenge is None:
+        return "none in particular"
+    return f"{idea.challenge + 1}. {question}"
+
+
+def filed_text(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
+    """ "challenge 3" (or "Inclusive growth, challenge 3"): where a plan line's idea is filed."""
+    parts = [playbook.theme_title(idea.theme_key)] if with_theme else []
+    if idea.challenge is not None:
+        parts.append(f"challenge {idea.challenge + 1}")
+    return ", ".join(parts)
+
+
+def plan_line(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
+    """One idea of the plan: text, votes, where it is filed, then its style and action."""
+    filed = filed_text(playbook, idea, with_theme)
+    return (
+        _idea_line(playbook, idea)
+        + (f" · {filed}" if filed else "")
+        + _style_suffix(playbook, idea)
+    )
+
+
+def emerging_text(playbook: Playbook, idea: Idea) -> str:
+    """The emerging themes an idea is tagged to, by title (an added one's from its key)."""
+    titles = {key_of(e.title): e.title for e in playbook.emerging_themes}
+    return ", ".join(titles.get(k, k.replace("-", " ").capitalize()) for k in idea.emerging)
+
+
+def proposals_text(playbook: Playbook, idea: Idea) -> str:
+    """ "Combined authority · as Funder (3), Organisations and businesses (1)": most first."""
+    shown = [
+        f"{assignment_text(playbook, p.assignment)} ({p.count})"
+        for p in idea.proposals[:PROPOSALS_SHOWN]
+    ]
+    rest = len(idea.proposals) - len(shown)
+    return ", ".join(shown) + (f" and {plural(rest, 'other')}" if rest > 0 else "")
+
+
+def _propose_button(playbook: Playbook, idea: Idea) -> tuple[Button, ...]:
+    """Anyone's one click to propose the bot's suggestion, while the idea waits for an actor."""
     if idea.assignment is not None or idea.suggestion is None:
+        return ()
+    label = f"Propose: {assignment_text(playbook, idea.suggestion)}"
+    return (Button(label, PROPOSE, proposed.encode(idea.number, idea.suggestion)),)
+
+
+def _confirm_proposal_buttons(playbook: Playbook, idea: Idea) -> tuple[Button, ...]:
+    """Organisers' one click to make one of the leading proposals the assignment."""
+    return tuple(
+        Button(
+            f"Confirm: {assignment_text(playbook, p.assignment)} ({p.count})",
+            CONFIRM_PROPOSAL,
+            proposed.encode(idea.number, p.assignment),
+        )
+        for p in idea.proposals[:PROPOSALS_CONFIRMABLE]
+        if p.assignment != idea.assignment
+    )
+
+
+def _confirm_button(playbook: Playbook, idea: Idea) -> tuple[Button, ...]:
+    """Organisers' one click to accept the bot's suggestion (never applied silently); once
+    participants have proposed, their proposals are what organisers confirm."""
+    if idea.assignment is not None or idea.suggestion is None or idea.proposals:
         return ()
     return (
         Button(f"Confirm: {_actor_name(playbook, idea.suggestion)}", CONFIRM, str(idea.number)),
@@ -347,13 +430,13 @@ def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> 
             )
         rest = _rest_of(theme_plan.theme, link)
         for cell in theme_plan.cells:
-            lines = [_idea_line(playbook, i) + _style_suffix(playbook, i) for i in cell.ideas]
+            lines = [plan_line(playbook, i) for i in cell.ideas]
             blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
             blocks.append(_shortened(lines[:CELL_LIMIT] or ["—"], len(lines), rest))
         if theme_plan.unassigned:
             unassigned = theme_plan.unassigned
             blocks.append(Text(f"Not yet assigned ({len(unassigned)})", Tone.STRONG))
-            lines = [_idea_line(playbook, i) for i in unassigned[:CELL_LIMIT]]
+            lines = [plan_line(playbook, i) for i in unassigned[:CELL_LIMIT]]
             blocks.append(_shortened(lines, len(unassigned), rest))
     return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
 

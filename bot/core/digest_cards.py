@@ -7,17 +7,19 @@ gets a short card that says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import clip, plural
 from bot.core.digest import DigestFigures, DigestIdea, ThemeFigures
+from bot.core.domain import Emerging
 from bot.core.interaction import Block, Bullets, Card, Facts, Heading, Link, Text, Tone
 from bot.core.playbook import Playbook, Theme
 
 CLIP = 140  # characters of an idea's text in a digest line
 MERGES_SHOWN = 10  # a busy week's merges are summed up beyond these
+EMERGING_SHOWN = 10  # emerging themes named with their counts
 
 
 def digest_card(
@@ -25,7 +27,9 @@ def digest_card(
     figures: DigestFigures,
     timezone: str,
     link: str | None = None,
+    emerging: Sequence[tuple[Emerging, int]] = (),
 ) -> Card:
+    """`emerging`: the emerging themes with ideas tagged to them, and how many."""
     period = period_text(figures.since, figures.until, timezone)
     title = f"Digest — {playbook.name}"
     blocks: list[Block] = [Text(period, Tone.MUTED)]
@@ -37,10 +41,23 @@ def digest_card(
         for theme in playbook.themes_for(figures.themes):
             blocks += _theme_news(playbook, theme, figures.themes[theme.key])
         blocks += _plan(playbook, figures)
+        blocks += _emerging(emerging)
         blocks += _for_organisers(figures)
     if link:
         blocks.append(Link("Open the whole plan", link))
     return Card(title, tuple(blocks))
+
+
+def _emerging(emerging: Sequence[tuple[Emerging, int]]) -> list[Block]:
+    """The emerging themes with the most ideas tagged, most first (the rest counted)."""
+    if not emerging:
+        return []
+    leading = sorted(emerging, key=lambda found: -found[1])[:EMERGING_SHOWN]
+    counts = " · ".join(f"{e.name} {plural(n, 'idea')}" for e, n in leading)
+    rest = len(emerging) - len(leading)
+    if rest:
+        counts += f" · and {plural(rest, 'other')}"
+    return [Heading("Emerging themes from across the day"), Text(counts)]
 
 
 def period_text(since: datetime, until: datetime, timezone: str) -> str:

@@ -120,6 +120,7 @@ class Idea:
     audience: str
     created_at: datetime
     prompt_id: int | None = None
+    challenge: int | None = None  # the challenge it answers: its index in the theme's challenges
     assignment: Assignment | None = None
     votes_by_audience: dict[str, int] = field(default_factory=dict)
     merged_into: int | None = None  # the number of the idea this one became part of
@@ -129,6 +130,8 @@ class Idea:
     owner: str | None = None
     latest_note: ActionNote | None = None
     hidden: bool = False  # by organisers: off the plan and the budgets, kept for the record
+    proposals: tuple[Proposal, ...] = ()  # participants' say in who should act, most first
+    emerging: tuple[str, ...] = ()  # keys of the emerging themes organisers tagged it to
 
     @property
     def votes(self) -> int:
@@ -137,6 +140,40 @@ class Idea:
     @property
     def label(self) -> str:
         return f"#{self.number}"
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """How many participants proposed one actor (with style and stage) for an idea."""
+
+    assignment: Assignment
+    count: int
+
+
+class ProposalOutcome(StrEnum):
+    PROPOSED = "proposed"
+    REPLACED = "replaced"  # the person's earlier proposal for the idea was replaced
+    SAME = "same"  # they had proposed exactly this already: nothing changed
+    NO_SUCH_IDEA = "no_such_idea"
+    MERGED = "merged"  # the idea is part of another: propose for that one
+    HIDDEN = "hidden"  # hidden by organisers: off the plan, so no proposals
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalResult:
+    outcome: ProposalOutcome
+    idea: Idea | None = None
+    earlier: Assignment | None = None  # REPLACED: what they had proposed before
+
+
+@dataclass(frozen=True, slots=True)
+class Emerging:
+    """An emerging theme from across the day: the playbook's, or one organisers added."""
+
+    key: str
+    name: str
+    text: str
+    added: bool = False  # by organisers during the programme, not from the playbook
 
 
 class Status(StrEnum):
@@ -300,6 +337,7 @@ class PersonalData:
     votes: tuple[dict[str, object], ...]
     flags: tuple[dict[str, object], ...]
     day: tuple[dict[str, object], ...] = ()  # hopes, risks, challenges, backings, reactions
+    proposals: tuple[dict[str, object], ...] = ()  # who they said should act, per idea
 
 
 @dataclass(frozen=True, slots=True)

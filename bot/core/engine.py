@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from bot.core import agenda_cards, cards, grammar
+from bot.core import agenda_cards, cards, grammar, typed
 from bot.core.agenda import Day
 from bot.core.domain import (
     Anchor,
@@ -26,10 +26,12 @@ from bot.core.interaction import (
     ADD_IDEA,
     ASSIGN,
     CONFIRM,
+    CONFIRM_PROPOSAL,
     FORGET,
     HIDE,
     KEEP,
     POST_PROMPT,
+    PROPOSE,
     SEE_IDEAS,
     VOTE,
     VOTE_FOR,
@@ -65,6 +67,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    proposals,
     synthesis,
     votes,
 )
@@ -199,6 +202,22 @@ class Engine:
                 },
             )
 
+    async def latest_thread(self, programme_key: str, where: ConversationRef) -> str | None:
+        """The message id of the latest prompt's copy in `where` (the thread a plain console
+        line replies in), from the database: any session may reply to a prompt another posted."""
+        await self.workshop.ready(programme_key)
+        prompt = await self.workshop.prompts.latest_prompt(programme_key, where)
+        if prompt is None:
+            return None
+        copies = await self.copies(programme_key, Anchor(AnchorKind.PROMPT, prompt.id))
+        place = (where.platform, where.workspace_id, where.channel_id)
+        here = [c for c in copies if (c.platform, c.workspace_id, c.channel_id) == place]
+        return here[-1].message_id if here else None
+
+    def reads_as_command(self, text: str) -> bool:
+        """A plain line that is a command typed without its `/` (see `bot.core.typed`)."""
+        return typed.reads_as_command(text, self.playbook)
+
     async def posted(self, ctx: Context, anchor: Anchor, message_id: str) -> None:
         """A handler reports where it posted an anchored card (a prompt's thread, an idea card)."""
         where = ctx.where
@@ -282,6 +301,10 @@ class Engine:
             return await ideas.add_anyway(ws, ctx, value)
         if action == CONFIRM:
             return await assignment.confirm(ws, ctx, grammar.idea_number(value, "confirm"))
+        if action == PROPOSE:
+            return await proposals.propose_button(ws, ctx, value)
+        if action == CONFIRM_PROPOSAL:
+            return await assignment.confirm_proposal(ws, ctx, value)
         if action == ASSIGN:
             return await assignment.menu_choice(ws, ctx, value)
         if action == ADD_IDEA:

@@ -13,8 +13,10 @@ from typing import Any
 
 from bot.core import cards
 from bot.core.agenda import Day
+from bot.core.by_actor import by_actor
 from bot.core.day_export import day_data
 from bot.core.domain import Idea
+from bot.core.emerging import gather
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 
@@ -42,7 +44,12 @@ IDEA_FIELDS = (
     "suggested_actor",
     "suggested_style",
     "hidden",
+    "challenge",
+    "challenge_text",
+    "proposals",
+    "emerging",
 )
+JSON_CELLS = ("votes_by_audience", "proposals", "emerging")  # CSV cells holding JSON
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,6 +81,18 @@ def idea_record(playbook: Playbook, idea: Idea, consensus: float | None = None) 
         "suggested_actor": idea.suggestion.actor_key if idea.suggestion else None,
         "suggested_style": idea.suggestion.style_key if idea.suggestion else None,
         "hidden": idea.hidden,
+        "challenge": None if idea.challenge is None else idea.challenge + 1,
+        "challenge_text": cards.challenge_question(playbook, idea),
+        "proposals": [
+            {
+                "actor": p.assignment.actor_key,
+                "style": p.assignment.style_key,
+                "stage": p.assignment.stage_key,
+                "count": p.count,
+            }
+            for p in idea.proposals
+        ],
+        "emerging": list(idea.emerging),
     }
 
 
@@ -107,6 +126,25 @@ def to_data(
                 "ideas": [idea_record(playbook, i, tp.consensus(i)) for i in tp.recorded],
             }
             for tp in plan.themes
+        ],
+        "emerging_themes": [
+            {
+                "key": found.emerging.key,
+                "title": found.emerging.name,
+                "text": found.emerging.text,
+                "added": found.emerging.added,
+                "ideas": [i.number for i in found.ideas],
+            }
+            for found in gather(plan.emerging, plan.ideas)
+        ],
+        "by_actor": [
+            {
+                "key": ap.actor.key,
+                "name": ap.actor.name,
+                "question": ap.actor.question,
+                "ideas": [i.number for i in ap.ideas],
+            }
+            for ap in by_actor(plan)
         ],
     } | ({"day": day_data(playbook, day)} if day is not None else {})
 
@@ -142,7 +180,7 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
             record = idea_record(playbook, idea, theme_plan.consensus(idea))
             by_audience = record["votes_by_audience"]
             row = [
-                json.dumps(by_audience) if name == "votes_by_audience" else record[name]
+                json.dumps(record[name]) if name in JSON_CELLS else record[name]
                 for name in IDEA_FIELDS
             ]
             writer.writerow([_cell(v) for v in [*row, *(by_audience.get(a, 0) for a in audiences)]])
@@ -170,15 +208,29 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
         if tp.unassigned:
             lines += ["", "### Not yet assigned", ""]
             lines += [_md_idea(playbook, i) for i in tp.unassigned]
+    gathered = gather(plan.emerging, plan.ideas)
+    if gathered:
+        lines += ["", "## Emerging themes from across the day"]
+    for found in gathered:
+        lines += ["", f"### {_md(found.emerging.name)}", "", _md(found.emerging.text), ""]
+        lines += [_md_idea(playbook, i, with_theme=True) for i in found.ideas] or [
+            "_No ideas tagged yet._"
+        ]
+    lines += ["", "## By actor"]
+    for ap in by_actor(plan):
+        lines += ["", f"### {_md(ap.actor.question)}", ""]
+        lines += [_md_idea(playbook, i, with_theme=True) for i in ap.ideas] or ["_No ideas yet._"]
     return "\n".join(lines) + "\n"
 
 
-def _md_idea(playbook: Playbook, idea: Idea) -> str:
+def _md_idea(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
     style = cards.style_text(playbook, idea.assignment)
     extra = f" — {_md(style)}" if style else ""
     by = _md(cards.author_text(playbook, idea))
     votes = cards.votes_text(playbook, idea)
-    return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}){extra}"
+    filed = cards.filed_text(playbook, idea, with_theme)
+    where = f"; {_md(filed)}" if filed else ""
+    return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}{where}){extra}"
 
 
 def _md(text: str) -> str:

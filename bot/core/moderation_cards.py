@@ -83,12 +83,18 @@ def data_card(data: PersonalData, yours: bool) -> Card:
     votes = tuple(f"#{v['idea']} ({v['audience']}, {v['cast_at']})" for v in data.votes)
     flags = tuple(f"#{f['idea']} ({f['flagged_at']}): {f['reason'] or '—'}" for f in data.flags)
     day = tuple(_day_line(d) for d in data.day)
+    said = tuple(
+        f"#{p['idea']} ({p['proposed_at']}): "
+        + " · ".join(str(p[k]) for k in ("actor", "style", "stage") if p[k])
+        for p in data.proposals
+    )
     record = {
         "participant": {"platform": who.platform, "user_id": who.user_id, "name": who.name},
         "ideas": list(data.ideas),
         "votes": list(data.votes),
         "flags": list(data.flags),
         "day": list(data.day),
+        "proposals": list(data.proposals),
     }
     return Card(
         "Everything stored about you" if yours else f"Everything stored about {who.key}",
@@ -98,6 +104,7 @@ def data_card(data: PersonalData, yours: bool) -> Card:
             *_section(f"Votes ({len(votes)})", votes),
             *_section(f"Flags ({len(flags)})", flags),
             *_section(f"The day's steps ({len(day)})", day),
+            *_section(f"Actor proposals ({len(said)})", said),
             Heading("As JSON"),
             Text(json.dumps(record, ensure_ascii=False, indent=1)),
         ),

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from bot.core.domain import Idea, Phase, ProgrammeStats
+from bot.core.domain import Emerging, Idea, Phase, ProgrammeStats
 from bot.core.playbook import Actor, Playbook, Theme
 
 
@@ -60,6 +60,12 @@ class ActionPlan:
     programme_name: str
     themes: tuple[ThemePlan, ...]
     stats: ProgrammeStats
+    emerging: tuple[Emerging, ...] = ()  # the emerging themes from across the day
+
+    @property
+    def ideas(self) -> tuple[Idea, ...]:
+        """Every idea on the grid, across themes (not merged or hidden ones)."""
+        return tuple(i for tp in self.themes for i in tp.ideas)
 
 
 class Ranked(Protocol):
@@ -88,6 +94,7 @@ def build_plan(
     theme_key: str | None = None,
     phases: Mapping[str, Phase] | None = None,
     voters: Mapping[str, Mapping[str, int]] | None = None,
+    emerging: tuple[Emerging, ...] = (),
 ) -> ActionPlan:
     """Lay ideas on the grid. Ideas of a theme or actor the playbook no longer has stay visible."""
     by_theme: dict[str, list[Idea]] = {}
@@ -119,4 +126,4 @@ def build_plan(
         theme_voters = dict((voters or {}).get(theme.key, {}))
         gone = tuple(sorted(hidden.get(theme.key, []), key=lambda i: i.number))
         plans.append(ThemePlan(theme, cells, unassigned, old, phase, theme_voters, gone))
-    return ActionPlan(playbook.name, tuple(plans), stats)
+    return ActionPlan(playbook.name, tuple(plans), stats, emerging)

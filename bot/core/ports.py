@@ -24,6 +24,7 @@ from bot.core.domain import (
     Claim,
     ConversationRef,
     DigestRun,
+    Emerging,
     Flag,
     Forgotten,
     HistoryEntry,
@@ -38,6 +39,7 @@ from bot.core.domain import (
     PostedMessage,
     PostedPrompt,
     ProgrammeStats,
+    ProposalResult,
     RunOutcome,
     Status,
     Subscription,
@@ -316,6 +318,21 @@ class ModerationStore(Protocol):
         """Hide an idea (its voters refunded, its flags closed) or unhide it (its voters charged
         again up to `budget`); atomic."""
 
+    async def move(
+        self,
+        programme: str,
+        number: int,
+        theme_key: str,
+        challenge: int | None,
+        by: Participant,
+        budget: int,
+    ) -> ModerationResult:
+        """Re-file an idea (and the ideas merged into it) under `theme_key`, answering challenge
+        index `challenge` (None: no particular one). Its votes follow it: each voter's charge
+        leaves the old theme's budget and is taken from the new one's, up to `budget` (a voter
+        already at the limit keeps the vote without a charge; `uncharged` counts them); a hidden
+        idea holds no charges. Recorded in the history; atomic. MERGED: move the other idea."""
+
     async def history(self, programme: str, number: int) -> Sequence[HistoryEntry]:
         """The idea's recorded state changes, oldest first."""
 
@@ -421,8 +438,49 @@ class HousekeepingStore(Protocol):
         """Drop held-back ideas nobody added; returns how many were dropped."""
 
 
+class ProposalStore(Protocol):
+    """Participants' proposals of who should act on an idea."""
+
+    async def propose(
+        self,
+        programme: str,
+        number: int,
+        who: Participant,
+        where: ConversationRef,
+        assignment: Assignment,
+    ) -> ProposalResult:
+        """Record `who`'s proposal for the idea, replacing their earlier one (one per person per
+        idea, by a unique key: concurrent proposals never count twice); counted for the audience
+        of `where`; recorded in the history. Refused for a merged or hidden idea."""
+
+    async def proposal_of(self, programme: str, number: int, who: Participant) -> Assignment | None:
+        """What `who` proposed for the idea, if anything."""
+
+
+class EmergingStore(Protocol):
+    """Emerging themes organisers add, and ideas tagged to emerging themes."""
+
+    async def added_emerging(self, programme: str) -> Sequence[Emerging]:
+        """The emerging themes organisers added, in the order added."""
+
+    async def add_emerging(self, programme: str, emerging: Emerging, by: Participant) -> bool:
+        """Add an emerging theme; False (nothing added) when its key is taken."""
+
+    async def tag(
+        self, programme: str, number: int, key: str, tagged: bool, by: Participant
+    ) -> ModerationResult:
+        """Tag the idea to emerging theme `key` (or untag it); ALREADY when it was (not)
+        tagged; MERGED for an idea that is part of another. Recorded in the history."""
+
+    async def tag_counts(self, programme: str) -> dict[str, int]:
+        """How many ideas on the plan (not merged or hidden) each emerging theme has, by key:
+        a digest's figure, counted without loading the ideas."""
+
+
 class Repository(
     AgendaStore,
+    ProposalStore,
+    EmergingStore,
     PeopleStore,
     PromptStore,
     IdeaStore,

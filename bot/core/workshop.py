@@ -20,6 +20,7 @@ from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import (
     Clock,
     DigestStore,
+    EmergingStore,
     HousekeepingStore,
     IdeaStore,
     ModerationStore,
@@ -28,6 +29,7 @@ from bot.core.ports import (
     PersonalDataStore,
     PlanStore,
     PromptStore,
+    ProposalStore,
     Repository,
     TurnStore,
     Unheard,
@@ -64,6 +66,8 @@ class Workshop:
     turns: TurnStore
     housekeeping: HousekeepingStore
     agenda: AgendaStore
+    proposals: ProposalStore
+    emerging: EmergingStore
     env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
@@ -97,6 +101,8 @@ class Workshop:
             turns=repo,
             housekeeping=repo,
             agenda=repo,
+            proposals=repo,
+            emerging=repo,
             env_organisers=env_organisers or NamedOrganisers(),
             links=links,
         )

@@ -1,36 +1,41 @@
 """The console listeners, for `howcanwe chat`: a console conversation. `/command` lines are
-commands; other lines reply to the latest prompt, as a thread reply would in Slack or Teams."""
+commands; other lines reply to the channel's latest prompt (whichever session posted it: the
+thread is read from the database), as a thread reply would in Slack or Teams."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import sys
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TextIO
 
-from bot.core.domain import AnchorKind, ConversationRef, Participant
+from bot.core.domain import ConversationRef, Participant
 from bot.core.engine import Engine
 from bot.core.interaction import Command, Context, Intent, MessagePosted, Refresh, Reply, Say
-from handlers.console.codec import render
+from handlers.console.codec import clean, render
 
 PLATFORM = "console"
 WORKSPACE = "local"
 QUIT = {"/quit", "/exit"}
 
+DID_YOU_MEAN = (
+    "Did you mean /{text}? Commands start with /; nothing was added. "
+    "To add this line as an idea, type /idea {text}"
+)
+
 ReadLine = Callable[[], Awaitable[str | None]]
 
 
 class ConsoleChat:
-    """One person in one console channel; remembers which prompt thread they are replying in."""
+    """One person in one console channel."""
 
     def __init__(self, engine: Engine, user: str, channel: str, programme_key: str) -> None:
         self.engine = engine
         self.who = Participant(PLATFORM, user, user)
         self.where = ConversationRef(PLATFORM, WORKSPACE, channel, channel)
         self.programme_key = programme_key
-        self._message_ids = itertools.count(1)
 
     def context(self) -> Context:
         return Context(self.who, self.where, self.programme_key)
@@ -41,14 +46,20 @@ class ConsoleChat:
         if not text:
             return []
         intent: Intent
+        # Every line is said in the thread of the channel's latest prompt, wherever it was
+        # posted from, as a reply in Slack or Teams would be (`idea` and the rest read it too).
+        thread = await self.engine.latest_thread(self.programme_key, self.where)
+        self.where = replace(self.where, thread_id=thread)
         if text.startswith("/"):
             command = text[1:]
             if command.split(" ", 1)[0].lower() == "howcanwe":
                 command = command[len("howcanwe") :]
             intent = Command(command.strip())
+        elif self.engine.reads_as_command(text):
+            return [DID_YOU_MEAN.format(text=clean(text))]
+        elif thread is None:
+            return ["(No prompt to reply to yet. Commands start with /, e.g. /help.)"]
         else:
-            if self.where.thread_id is None:
-                return ["(No prompt to reply to yet. Commands start with /, e.g. /help.)"]
             intent = MessagePosted(text)
         replies = await self.engine.handle(self.context(), intent)
         out = []
@@ -65,13 +76,11 @@ class ConsoleChat:
         return reply
 
     async def _anchor(self, reply: Reply) -> None:
-        """Give posted cards a message id; a new prompt becomes the thread later lines reply in."""
-        if not isinstance(reply, Say) or reply.anchor is None:
-            return
-        message_id = f"m{next(self._message_ids)}"
-        await self.engine.posted(self.context(), reply.anchor, message_id)
-        if reply.anchor.kind is AnchorKind.PROMPT:
-            self.where = replace(self.where, thread_id=message_id)
+        """Give posted cards a message id, unique across console sessions, and record it: the
+        channel's latest prompt is the thread later plain lines reply in, in any session."""
+        if isinstance(reply, Say) and reply.anchor is not None:
+            message_id = f"m-{uuid.uuid4().hex}"
+            await self.engine.posted(self.context(), reply.anchor, message_id)
 
 
 async def stdin_line() -> str | None:

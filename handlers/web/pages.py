@@ -19,6 +19,8 @@ import jinja2
 from aiohttp import web
 
 from bot.config import Settings
+from bot.core.by_actor import by_actor
+from bot.core.emerging import gather
 from bot.core.engine import Engine
 from handlers.web import charts, day_views, downloads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 TEMPLATES = (
     "home.html",
     "plan.html",
+    "actors.html",
     "theme.html",
     "day.html",
     "refused.html",
@@ -66,6 +69,7 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
 
     route("/", _home(engine))
     route("/plan", _plan(engine))
+    route("/actors", _actors(engine))
     route("/themes/{key}", _theme(engine))
     route("/day", _day(engine))
     for path, download in downloads.handlers(engine).items():
@@ -172,10 +176,21 @@ def _plan(engine: Callable[[], Engine]) -> Page:
                 "plan": plan,
                 "day": await core.day(access.programme),
                 "grid": views.styles_grid(core.playbook, plan),
+                "emerging": gather(plan.emerging, plan.ideas),
             },
         )
 
     return plan_page
+
+
+def _actors(engine: Callable[[], Engine]) -> Page:
+    async def actors_page(request: web.Request, access: Access) -> web.Response:
+        core = engine()
+        plan = await core.plan(access.programme)
+        context = {"access": access, "page": "actors", "plan": plan, "actors": by_actor(plan)}
+        return _render("actors.html", request, core, context)
+
+    return actors_page
 
 
 def _theme(engine: Callable[[], Engine]) -> Page:

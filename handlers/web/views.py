@@ -44,6 +44,13 @@ class Words:
     def theme(self, key: str) -> str:
         return self.playbook.theme_title(key)
 
+    def challenge(self, idea: Idea) -> str:
+        """ "challenge 2" when the idea answers one of its theme's challenges, else ""."""
+        return cards.filed_text(self.playbook, idea)
+
+    def question(self, idea: Idea) -> str:
+        return cards.challenge_question(self.playbook, idea) or ""
+
     def consensus(self, theme_plan: ThemePlan, idea: Idea) -> str:
         return cards.consensus_text(theme_plan.consensus(idea))
 

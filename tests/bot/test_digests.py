@@ -98,6 +98,23 @@ async def test_digest_now_posts_here_and_the_schedule_carries_on_from_then(servi
     assert "No new ideas or votes since Mon 2 Mar 11:00" in scheduled.as_text()
 
 
+async def test_a_digest_counts_the_ideas_tagged_to_each_emerging_theme(services, clock) -> None:
+    await say(services, ORGANISER, slack("news"), "prompt inclusive")
+    ann = Participant("slack", "U1", "Ann")
+    await say(services, ann, slack("news"), "idea Hubs in every ward")
+    await say(services, ann, slack("news"), "idea Night buses to the science park")
+    await say(services, ORGANISER, slack("news"), "emerging add Be bold: take good risks")
+    for line in ("tag 1 bring people", "tag 2 bring people", "tag 2 be-bold"):
+        await say(services, ORGANISER, slack("news"), line)
+    await say(services, ORGANISER, slack("news"), "hide 2")
+    clock.advance(hours=1)
+    (now,) = await say(services, ORGANISER, slack("news"), "digest now")
+    text = now.card.as_text()
+    assert "Emerging themes from across the day\nBring people together 1 idea" in text
+    assert "Be bold" not in text  # its one idea is hidden: off the plan
+    assert "Branding matters" not in text  # nothing tagged yet
+
+
 # ---- on time, once ---------------------------------------------------------------------------
 
 

@@ -79,3 +79,130 @@ def test_anonymous_playbooks_hide_authors() -> None:
     anonymous = replace(BOOK, anonymous=True)
     data = export.to_data(anonymous, _plan("an idea"), WHEN)
     assert data["themes"][0]["ideas"][0]["author"] == "a participant"
+
+
+def _filed_plan():
+    """#1 answers challenge 2 of inclusive growth, for the authority; #2 infra, for individuals;
+    #3 infra, for the authority with more votes; #4 unassigned."""
+
+    def idea(n: int, theme: str, actor: str | None, challenge: int | None, votes: int) -> Idea:
+        return Idea(
+            number=n,
+            text=f"idea {n}",
+            theme_key=theme,
+            author=Participant("slack", f"U{n}", f"Person {n}"),
+            platform="slack",
+            channel_name="town",
+            audience="community",
+            created_at=WHEN,
+            challenge=challenge,
+            assignment=Assignment(actor) if actor else None,
+            votes_by_audience={"community": votes},
+        )
+
+    infra = "investing-in-infrastructure"
+    ideas = [
+        idea(1, "inclusive-growth", "authority", 1, 1),
+        idea(2, infra, "individuals", None, 0),
+        idea(3, infra, "authority", 0, 4),
+        idea(4, infra, None, 0, 9),
+    ]
+    return build_plan(BOOK, ideas, ProgrammeStats(len(ideas), 14, 3))
+
+
+def test_every_format_names_the_challenge_each_idea_answers() -> None:
+    plan = _filed_plan()
+    data = export.to_data(BOOK, plan, WHEN)
+    records = {i["id"]: i for t in data["themes"] for i in t["ideas"]}
+    assert (records[1]["challenge"], records[1]["challenge_text"]) == (
+        2,
+        "Empower communities to deliver change?",
+    )
+    assert (records[2]["challenge"], records[2]["challenge_text"]) == (None, None)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(BOOK, plan)))}
+    assert (rows["1"]["challenge"], rows["1"]["challenge_text"]) == (
+        "2",
+        "Empower communities to deliver change?",
+    )
+    assert rows["2"]["challenge"] == ""
+    assert "- **#1** idea 1 (1 vote — community 1; by Person 1; challenge 2)" in (
+        export.to_markdown(BOOK, plan)
+    )
+
+
+def test_every_format_has_the_plan_by_actor() -> None:
+    plan = _filed_plan()
+    data = export.to_data(BOOK, plan, WHEN)
+    assert data["by_actor"] == [
+        {
+            "key": "individuals",
+            "name": "Individuals and groups",
+            "question": "What can individuals and groups do?",
+            "ideas": [2],
+        },
+        {
+            "key": "organisations",
+            "name": "Organisations and businesses",
+            "question": "What can organisations and businesses do?",
+            "ideas": [],
+        },
+        {
+            "key": "authority",
+            "name": "Combined authority",
+            "question": "What can the combined authority do?",
+            "ideas": [3, 1],
+        },
+    ]
+    markdown = export.to_markdown(BOOK, plan)
+    authority = markdown.split("### What can the combined authority do?", 1)[1]
+    assert authority.index("**#3** idea 3") < authority.index("**#1** idea 1")
+    assert "by Person 3; Investing in infrastructure, challenge 1)" in authority
+    # CSV: one row per idea, its actor in its own column, to sort or filter by.
+    rows = list(csv.DictReader(io.StringIO(export.to_csv(BOOK, plan))))
+    assert sorted(r["id"] for r in rows if r["actor"] == "authority") == ["1", "3"]
+
+
+def test_every_format_has_the_emerging_themes_and_proposals() -> None:
+    from dataclasses import replace
+
+    from bot.core.domain import Emerging, Proposal
+    from bot.core.emerging import of_playbook
+
+    plan = _filed_plan()
+    ideas = {i.number: i for i in plan.ideas}
+    tagged = replace(
+        ideas[3],
+        emerging=("be-bold",),
+        proposals=(Proposal(Assignment("authority", "funder"), 2),),
+    )
+    bold = Emerging("be-bold", "Be bold", "take good risks", added=True)
+    plan = build_plan(
+        BOOK,
+        [tagged, *(i for n, i in ideas.items() if n != 3)],
+        plan.stats,
+        emerging=(*of_playbook(BOOK), bold),
+    )
+    data = export.to_data(BOOK, plan, WHEN)
+    themes = {e["key"]: e for e in data["emerging_themes"]}
+    assert list(themes)[:2] == ["branding-matters", "have-a-learner-in-every-office"]
+    assert themes["be-bold"] == {
+        "key": "be-bold",
+        "title": "Be bold",
+        "text": "take good risks",
+        "added": True,
+        "ideas": [3],
+    }
+    assert themes["branding-matters"]["added"] is False
+    records = {i["id"]: i for t in data["themes"] for i in t["ideas"]}
+    assert records[3]["emerging"] == ["be-bold"]
+    assert records[3]["proposals"] == [
+        {"actor": "authority", "style": "funder", "stage": None, "count": 2}
+    ]
+    assert records[1]["proposals"] == [] and records[1]["emerging"] == []
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(BOOK, plan)))}
+    assert json.loads(rows["3"]["emerging"]) == ["be-bold"]
+    assert json.loads(rows["3"]["proposals"])[0]["count"] == 2
+    markdown = export.to_markdown(BOOK, plan)
+    bold_section = markdown.split("### Be bold", 1)[1].split("###", 1)[0]
+    assert "take good risks" in bold_section and "**#3** idea 3" in bold_section
+    assert "_No ideas tagged yet._" in markdown.split("### Branding matters", 1)[1]

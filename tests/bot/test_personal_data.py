@@ -27,6 +27,7 @@ async def _workshop(room: Room) -> None:
     await room.cmd("bob", "vote 1")
     await room.cmd("carol", "vote 1")
     await room.cmd("ann", "flag 3 <b>too vague</b>")
+    await room.cmd("ann", "propose 3 authority funder")
 
 
 async def test_my_data_lists_ideas_votes_and_flags_with_json(room: Room) -> None:
@@ -43,6 +44,10 @@ async def test_my_data_lists_ideas_votes_and_flags_with_json(room: Room) -> None
     assert [i["id"] for i in record["ideas"]] == [1, 2]
     assert [v["idea"] for v in record["votes"]] == [3]
     assert record["flags"][0]["reason"] == "<b>too vague</b>"
+    assert "Actor proposals (1)" in text and "#3 (" in text
+    assert [(p["idea"], p["actor"], p["style"]) for p in record["proposals"]] == [
+        (3, "authority", "funder")
+    ]
     assert "Nothing is stored about you" in said(await room.cmd("zed", "my data"))
 
 
@@ -65,6 +70,7 @@ async def test_forget_me_asks_first_then_says_exactly_what_it_did(room: Room) ->
     assert "erased the reasons of 1 flag" in done
     (left,) = await room.repo.ideas("default")
     assert left.number == 3 and left.votes == 1  # Ann's vote stays, anonymously
+    assert [p.count for p in left.proposals] == [1]  # and her proposal, anonymously
     assert "Nothing is stored about you" in said(await room.cmd("ann", "my data"))
     history = said(await room.cmd("olive", "history 3"))
     assert "console:ann" not in history

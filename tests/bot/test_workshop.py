@@ -324,9 +324,10 @@ async def test_participants_cannot_assign(room: Room) -> None:
     assert "Only organisers can assign ideas" in refused(
         await room.cmd("ann", "assign 1 individuals")
     )
-    assert "Only organisers" in refused(
-        await room.send("ann", ButtonPressed(ASSIGN, "1:actor:individuals"))
-    )
+    # The card's menus make a participant's choice a proposal, never the assignment.
+    chose = said(await room.send("ann", ButtonPressed(ASSIGN, "1:actor:individuals")))
+    assert "Your proposal for #1 is in: Individuals and groups." in chose
+    assert all(i.assignment is None for i in await ideas_of(room))
 
 
 async def test_the_card_menus_assign_part_by_part(room: Room) -> None:

@@ -31,6 +31,8 @@ class MemoryIdeas(Memory):
         audience = self._channel(programme, new.where).audience
         now = self._clock.now()
         row = IdeaRow(self._next_id(), programme, number, new, author_id, audience, now, new.text)
+        prompt = self._prompts.get(new.prompt_id) if new.prompt_id is not None else None
+        row.challenge = prompt.prompt.challenge_index if prompt else None
         self._ideas[row.id] = row
         self._log(programme, number, new.author.key, "idea.added", theme=new.theme_key)
         return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._idea(row))

@@ -48,6 +48,28 @@ class IdeaRow:
     owner: str | None = None
     merged_into: int | None = None  # the id of the idea it became part of
     hidden: bool = False
+    challenge: int | None = None  # its prompt's challenge, or where it was re-filed
+
+
+@dataclass
+class ProposalRow:
+    said: domain.Assignment
+    audience: str
+    proposed_at: datetime
+    seq: int  # the order first proposed, which breaks ties between equal counts
+
+
+@dataclass
+class EmergingRow:
+    emerging: domain.Emerging
+    added_by: int
+
+
+@dataclass
+class TagRow:
+    tagged_by: int
+    tagged_at: datetime
+    seq: int
 
 
 @dataclass(frozen=True)
@@ -137,6 +159,9 @@ class Memory:
         self._history: dict[str, list[domain.HistoryEntry]] = {}  # programme → entries
         self._done: dict[tuple[str, str], datetime] = {}  # (platform, event id) → handled at
         self._held: dict[tuple[str, str], datetime] = {}  # … → claimed at
+        self._proposals: dict[tuple[int, int], ProposalRow] = {}  # (idea id, person id) → …
+        self._emerging: dict[str, list[EmergingRow]] = {}  # programme → added, in order
+        self._tags: dict[tuple[int, str], TagRow] = {}  # (idea id, emerging key) → …
 
     async def close(self) -> None:
         """Nothing to release: here so a test can close either store the same way."""
@@ -207,6 +232,7 @@ class Memory:
             audience=row.audience,
             created_at=row.created_at,
             prompt_id=row.new.prompt_id,
+            challenge=row.challenge,
             assignment=row.assignment,
             votes_by_audience=votes,
             merged_into=self._ideas[row.merged_into].number if row.merged_into else None,
@@ -220,7 +246,25 @@ class Memory:
             owner=row.owner,
             latest_note=notes[-1] if notes else None,
             hidden=row.hidden,
+            proposals=self._proposals_of(row.id),
+            emerging=tuple(
+                key
+                for (idea_id, key), tag in sorted(
+                    self._tags.items(), key=lambda item: (item[1].tagged_at, item[0][1])
+                )
+                if idea_id == row.id
+            ),
         )
+
+    def _proposals_of(self, idea_id: int) -> tuple[domain.Proposal, ...]:
+        """Proposals tallied by what was proposed: most first, then the first proposed."""
+        counts: dict[domain.Assignment, tuple[int, int]] = {}
+        for (proposed_for, _), p in self._proposals.items():
+            if proposed_for == idea_id:
+                count, first = counts.get(p.said, (0, p.seq))
+                counts[p.said] = (count + 1, min(first, p.seq))
+        ranked = sorted(counts.items(), key=lambda item: (-item[1][0], item[1][1]))
+        return tuple(domain.Proposal(said, count) for said, (count, _) in ranked)
 
     def _author_id(self, row: IdeaRow) -> int:
         return row.author_id

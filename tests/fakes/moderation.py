@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.core import domain
 from tests.fakes.memory import FlagRow, Memory
@@ -71,6 +72,47 @@ class MemoryModeration(Memory):
         row.hidden = hidden
         action = "idea.hidden" if hidden else "idea.unhidden"
         self._log(programme, number, by.key, action, voters=len(voters), uncharged=uncharged)
+        return domain.ModerationResult(domain.Outcome.DONE, self._idea(row), len(voters), uncharged)
+
+    async def move(
+        self,
+        programme: str,
+        number: int,
+        theme_key: str,
+        challenge: int | None,
+        by: domain.Participant,
+        budget: int,
+    ) -> domain.ModerationResult:
+        row = self._idea_row(programme, number)
+        if row is None:
+            return domain.ModerationResult(domain.Outcome.NO_SUCH_IDEA)
+        if row.merged_into is not None:
+            return domain.ModerationResult(domain.Outcome.MERGED, self._idea(row))
+        old_theme, old_challenge = row.new.theme_key, row.challenge
+        moving = old_theme != theme_key
+        voters = sorted(voter for idea_id, voter in self._votes if idea_id == row.id)
+        uncharged = 0
+        if moving and not row.hidden:
+            self._refund(programme, voters, old_theme)
+            for voter in voters:
+                if self._spend(programme, voter, theme_key, budget) is None:
+                    uncharged += 1
+        for moved in [row, *(r for r in self._ideas.values() if r.merged_into == row.id)]:
+            prompt_id = None if moving else moved.new.prompt_id
+            moved.new = replace(moved.new, theme_key=theme_key, prompt_id=prompt_id)
+            moved.challenge = challenge
+        self._log(
+            programme,
+            number,
+            by.key,
+            "idea.moved",
+            from_theme=old_theme,
+            from_challenge=None if old_challenge is None else old_challenge + 1,
+            to_theme=theme_key,
+            to_challenge=None if challenge is None else challenge + 1,
+            voters=len(voters),
+            uncharged=uncharged,
+        )
         return domain.ModerationResult(domain.Outcome.DONE, self._idea(row), len(voters), uncharged)
 
     async def history(self, programme: str, number: int) -> Sequence[domain.HistoryEntry]:

@@ -57,6 +57,20 @@ class MemoryPersonalData(Memory):
                 if f.person_id == person and f.idea_id in ideas
             ),
             self._own_entries(programme, person),  # tests.fakes.agenda
+            tuple(
+                {
+                    "idea": ideas[idea_id].number,
+                    "actor": p.said.actor_key,
+                    "style": p.said.style_key,
+                    "stage": p.said.stage_key,
+                    "proposed_at": p.proposed_at.isoformat(),
+                }
+                for (idea_id, who), p in sorted(
+                    self._proposals.items(),
+                    key=lambda item: ideas[item[0][0]].number if item[0][0] in ideas else 0,
+                )
+                if who == person and idea_id in ideas
+            ),
         )
 
     async def forget(
@@ -119,6 +133,8 @@ class MemoryPersonalData(Memory):
         self._votes = {k: v for k, v in self._votes.items() if k[0] not in gone}
         self._flags = [f for f in self._flags if f.idea_id not in gone]
         self._notes = [n for n in self._notes if n.idea_id not in gone]
+        self._proposals = {k: v for k, v in self._proposals.items() if k[0] not in gone}
+        self._tags = {k: v for k, v in self._tags.items() if k[0] not in gone}
         for idea_id in gone:
             del self._ideas[idea_id]
         numbers = {r.number for r in own}
@@ -177,6 +193,15 @@ class MemoryPersonalData(Memory):
         for f in self._flags:
             if f.person_id == old and f.idea_id in ideas:
                 f.person_id, moved = new, moved + 1
+        for key in [k for k in self._proposals if k[1] == old and k[0] in ideas]:
+            self._proposals[(key[0], new)] = self._proposals.pop(key)
+            moved += 1
+        for tag in self._tags.values():
+            if tag.tagged_by == old:
+                tag.tagged_by, moved = new, moved + 1
+        for added in self._emerging.get(programme, []):
+            if added.added_by == old:
+                added.added_by, moved = new, moved + 1
         if moved:
             self._people[(platform, new_id)] = (new, domain.FORGOTTEN)
         return moved
@@ -247,6 +272,9 @@ class MemoryPersonalData(Memory):
             or any(v == person for _, v, _ in self._used)
             or any(d.author_id == person for d in self._drafts.values())
             or any(f.person_id == person for f in self._flags)
+            or any(p == person for _, p in self._proposals)
+            or any(t.tagged_by == person for t in self._tags.values())
+            or any(e.added_by == person for found in self._emerging.values() for e in found)
         )
 
     def _names(self, key: str, user_id: str, platform: str) -> list[bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.fakes.agenda import MemoryAgenda
 from tests.fakes.digests import MemoryDigests
+from tests.fakes.emerging import MemoryEmerging
 from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
 from tests.fakes.moderation import MemoryModeration
@@ -11,6 +12,7 @@ from tests.fakes.people import MemoryPeople
 from tests.fakes.personal import MemoryPersonalData
 from tests.fakes.planning import MemoryPlanning
 from tests.fakes.prompts import MemoryPrompts
+from tests.fakes.proposals import MemoryProposals
 from tests.fakes.turns import MemoryTurns
 from tests.fakes.votes import MemoryVotes
 
@@ -27,5 +29,7 @@ class MemoryRepository(
     MemoryDigests,
     MemoryTurns,
     MemoryHousekeeping,
+    MemoryProposals,
+    MemoryEmerging,
 ):
     """Implements `bot.core.ports.Repository` in memory: every role over one set of tables."""

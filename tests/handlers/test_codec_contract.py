@@ -26,7 +26,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from bot.core import agenda_cards, cards, digest_cards, grammar, moderation_cards
+from bot.core import (
+    actor_cards,
+    agenda_cards,
+    cards,
+    digest_cards,
+    emerging_cards,
+    grammar,
+    moderation_cards,
+)
 from bot.core.agenda import (
     MAX_COMMENT_CHARS,
     MAX_CONTRIBUTION_CHARS,
@@ -37,10 +45,12 @@ from bot.core.agenda import (
     Synthesis,
     Tally,
 )
+from bot.core.by_actor import by_actor
 from bot.core.digest import DigestFigures, DigestIdea, Participation, ThemeFigures
 from bot.core.domain import (
     ActionNote,
     Assignment,
+    Emerging,
     Flag,
     HistoryEntry,
     Idea,
@@ -49,8 +59,10 @@ from bot.core.domain import (
     PersonalData,
     Phase,
     ProgrammeStats,
+    Proposal,
     Status,
 )
+from bot.core.emerging import gather
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Form
 from bot.core.plan import build_plan
 from bot.core.playbook import Playbook, load_default
@@ -127,9 +139,28 @@ def ideas(playbook: Playbook, flavour: str, count: int = 300) -> list[Idea]:
                 latest_note=ActionNote(longest(flavour, 1000), "teams:29:1", NOW)
                 if assigned
                 else None,
+                challenge=len(theme.challenges) - 1,
+                proposals=tuple(
+                    Proposal(Assignment(a.key, s.key, g.key), 10**5 - k)
+                    for k, (a, s, g) in enumerate(
+                        (a, s, g)
+                        for a in playbook.actors
+                        for s in playbook.styles
+                        for g in playbook.stages
+                    )
+                ),
+                emerging=tuple(e.key for e in emerging_themes(flavour)),
             )
         )
     return made
+
+
+def emerging_themes(flavour: str) -> tuple[Emerging, ...]:
+    """More emerging themes than a card shows, each at its longest title and text."""
+    return tuple(
+        Emerging(f"added-{n}", longest(flavour, 100), longest(flavour, 500), added=True)
+        for n in range(40)
+    )
 
 
 def plan_of(playbook: Playbook, flavour: str) -> Any:
@@ -137,7 +168,7 @@ def plan_of(playbook: Playbook, flavour: str) -> Any:
     stats = ProgrammeStats(len(made), 10**6, 10**5)
     voters = {t.key: {a.key: 5000 for a in playbook.audiences} for t in playbook.themes}
     phases = {t.key: Phase.VOTING for t in playbook.themes}
-    return build_plan(playbook, made, stats, None, phases, voters)
+    return build_plan(playbook, made, stats, None, phases, voters, emerging_themes(flavour))
 
 
 def flags(flavour: str) -> list[Flag]:
@@ -292,7 +323,22 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
         cards.help_card(p, grammar.help_lines(who), who) for who in (True, False)
     ],
     "digest_cards.digest_card": lambda p, f: [
-        digest_cards.digest_card(p, digest_figures(p, f), "Europe/London", LINK)
+        digest_cards.digest_card(
+            p,
+            digest_figures(p, f),
+            "Europe/London",
+            LINK,
+            [(e, 10**5) for e in emerging_themes(f)],
+        )
+    ],
+    "actor_cards.by_actor_card": lambda p, f: [
+        actor_cards.by_actor_card(p, plan_of(p, f), by_actor(plan_of(p, f))),
+        actor_cards.by_actor_card(p, plan_of(p, f), by_actor(plan_of(p, f)), LINK),
+    ],
+    "emerging_cards.emerging_card": lambda p, f: [
+        emerging_cards.emerging_card(
+            gather(plan_of(p, f).emerging, plan_of(p, f).ideas), longest(f, 200)
+        )
     ],
     "moderation_cards.flag_card": lambda p, f: [
         moderation_cards.flag_card(ideas(p, f, 1)[0], person(f, 1), longest(f, 500))
@@ -358,16 +404,28 @@ IDS = [f"{flavour}-{name}" for flavour, name, _ in CASES]
 
 def test_every_card_builder_is_covered() -> None:
     public = set()
-    for module in (agenda_cards, cards, digest_cards, moderation_cards):
+    for module in (
+        actor_cards,
+        agenda_cards,
+        cards,
+        digest_cards,
+        emerging_cards,
+        moderation_cards,
+    ):
         short = module.__name__.rsplit(".", 1)[1]
         for name, function in inspect.getmembers(module, inspect.isfunction):
             returns = inspect.signature(function).return_annotation
             if function.__module__ == module.__name__ and returns in ("Card", "Form", Card, Form):
                 public.add(f"{short}.{name}")
     found = {p.stem for p in Path(cards.__file__).parent.glob("*cards*.py")}
-    assert found == {"agenda_cards", "cards", "digest_cards", "moderation_cards"}, (
-        "a new card module: add it"
-    )
+    assert found == {
+        "actor_cards",
+        "agenda_cards",
+        "cards",
+        "digest_cards",
+        "emerging_cards",
+        "moderation_cards",
+    }, "a new card module: add it"
     assert public == set(BUILDERS), "every card builder needs its largest input in BUILDERS"
 
 

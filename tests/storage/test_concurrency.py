@@ -10,7 +10,7 @@ import asyncio
 import pytest
 
 from bot.core.agenda import Backed, Kind, Reaction
-from bot.core.domain import Claim, NewIdea, VoteOutcome
+from bot.core.domain import Assignment, Claim, NewIdea, Proposal, VoteOutcome
 from handlers.turns import LEASE
 from storage.database import create_engine
 from storage.repository import SqlRepository
@@ -183,3 +183,21 @@ async def test_hopes_written_at_once_get_distinct_numbers(repos) -> None:
         )
     )
     assert sorted(c.number for c in added) == list(range(1, 13))
+
+
+async def test_one_persons_proposals_racing_from_four_processes_count_once(repos) -> None:
+    await _ideas(repos[0], 1)
+    said = [Assignment("authority"), Assignment("organisations")]
+    people = [person("ann"), person("ben")]
+    await asyncio.gather(
+        *(
+            repos[n % len(repos)].propose("default", 1, people[n % 2], in_channel(), said[n % 2])
+            for n in range(16)
+        )
+    )
+    idea = await repos[0].idea("default", 1)
+    assert idea is not None
+    assert sorted(idea.proposals, key=lambda p: p.assignment.actor_key) == [
+        Proposal(Assignment("authority"), 1),
+        Proposal(Assignment("organisations"), 1),
+    ]

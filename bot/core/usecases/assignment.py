@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from bot.core import cards
+from bot.core import cards, proposed
 from bot.core.domain import Anchor, AnchorKind, Assignment
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
-from bot.core.usecases import suggesting
+from bot.core.usecases import proposals, suggesting
+from bot.core.usecases.actors import chosen
 from bot.core.workshop import Refusal, Workshop, no_such_idea
+
+MENU_PARTS = ("actor", "style", "stage")
 
 
 async def assign(
     ws: Workshop, ctx: Context, number: int, actor: str, style: str | None, stage: str | None
 ) -> list[Reply]:
-    chosen = ws.actor(actor)
-    style_key = ws.style(style).key if style else None
-    stage_key = ws.stage(stage).key if stage else None
-    if (style_key or stage_key) and not chosen.government:
-        raise Refusal(
-            f"Styles of government action and stages apply to the {_government(ws)} only; "
-            f"assign #{number} to {chosen.name} without them."
-        )
-    return await save(ws, ctx, number, Assignment(chosen.key, style_key, stage_key))
+    return await save(ws, ctx, number, chosen(ws, number, actor, style, stage))
 
 
 async def unassign(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
@@ -28,39 +23,45 @@ async def unassign(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
 
 
 async def menu_choice(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
-    """One of the idea card's menus: `<number>:<actor|style|stage>:<key or none>`."""
-    await ws.require_organiser(ctx, "assign ideas")
+    """One of the idea card's menus: `<number>:<actor|style|stage>:<key or none>`. An
+    organiser's choice changes the assignment; anyone else's changes their own proposal."""
     number_text, _, rest = value.partition(":")
     part, _, key = rest.partition(":")
-    if not number_text.isdigit() or part not in ("actor", "style", "stage"):
+    if not number_text.isdigit() or part not in MENU_PARTS:
         raise Refusal("That menu is out of date; please use `assign <id> <actor>` instead.")
     number = int(number_text)
     idea = await ws.idea(ctx, number)
-    current = idea.assignment
-    if part == "actor":
+    if not await ws.is_organiser(ctx):
         if key == cards.NONE:
-            return await save(ws, ctx, number, None)
+            raise Refusal(f"To change your proposal for #{number}, choose an actor.")
+        mine = await ws.proposals.proposal_of(ctx.programme_key, number, ctx.who)
+        return await proposals.record(ws, ctx, number, _changed(ws, mine, part, key))
+    if part == "actor" and key == cards.NONE:
+        return await save(ws, ctx, number, None)
+    return await save(ws, ctx, number, _changed(ws, idea.assignment, part, key))
+
+
+def _changed(ws: Workshop, current: Assignment | None, part: str, key: str) -> Assignment:
+    """`current` with one menu's choice applied: a new actor keeps the style and stage only for
+    government; a style or stage makes it government's."""
+    if part == "actor":
         actor = ws.actor(key)
         keep = current if current and actor.government else None
-        new = Assignment(
+        return Assignment(
             actor.key, keep.style_key if keep else None, keep.stage_key if keep else None
         )
-        return await save(ws, ctx, number, new)
     government = next((a for a in ws.playbook.actors if a.government), None)
     if government is None:
         raise Refusal("This programme has no styles of government action.")
     base = (
         current if current and current.actor_key == government.key else Assignment(government.key)
     )
-    chosen = (
+    picked = (
         None if key == cards.NONE else (ws.style(key) if part == "style" else ws.stage(key)).key
     )
-    new = (
-        Assignment(base.actor_key, chosen, base.stage_key)
-        if part == "style"
-        else Assignment(base.actor_key, base.style_key, chosen)
-    )
-    return await save(ws, ctx, number, new)
+    if part == "style":
+        return Assignment(base.actor_key, picked, base.stage_key)
+    return Assignment(base.actor_key, base.style_key, picked)
 
 
 async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
@@ -70,6 +71,20 @@ async def confirm(ws: Workshop, ctx: Context, number: int) -> list[Reply]:
     if idea is None or idea.suggestion is None:
         raise Refusal(f"#{number} has no suggestion to confirm; use `assign {number} <actor>`.")
     return await save(ws, ctx, number, idea.suggestion)
+
+
+async def confirm_proposal(ws: Workshop, ctx: Context, value: str) -> list[Reply]:
+    """A Confirm button under participants' proposals: that proposal becomes the assignment."""
+    await ws.require_organiser(ctx, "assign ideas")
+    decoded = proposed.decode(value)
+    if decoded is None:
+        raise Refusal("That button is out of date; please use `assign <id> <actor>` instead.")
+    number, said = decoded
+    return await save(ws, ctx, number, chosen(ws, number, *_keys(said)))
+
+
+def _keys(said: Assignment) -> tuple[str, str | None, str | None]:
+    return said.actor_key, said.style_key, said.stage_key
 
 
 async def save(
@@ -85,7 +100,3 @@ async def save(
         Refresh(Anchor(AnchorKind.IDEA, number), cards.idea_card(ws.playbook, idea)),
         note(said, Delivery.THREAD),
     ]
-
-
-def _government(ws: Workshop) -> str:
-    return next((a.name for a in ws.playbook.actors if a.government), "government")

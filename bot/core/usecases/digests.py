@@ -20,6 +20,7 @@ from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
 from bot.core.ports import Sent
 from bot.core.schedule import Cadence, Schedule, ScheduleError, parse
+from bot.core.usecases.planning import emerging_themes
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,9 @@ async def build(
     ws: Workshop, programme: str, since: datetime, until: datetime, timezone: str
 ) -> Card:
     figures = await ws.digests.digest_figures(programme, since, until)
-    return digest_card(ws.playbook, figures, timezone, ws.plan_link(programme))
+    counts = await ws.emerging.tag_counts(programme)
+    emerging = [(e, counts[e.key]) for e in await emerging_themes(ws, programme) if e.key in counts]
+    return digest_card(ws.playbook, figures, timezone, ws.plan_link(programme), emerging)
 
 
 def schedule_of(subscription: Subscription) -> Schedule:

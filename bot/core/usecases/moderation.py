@@ -86,12 +86,18 @@ async def hide(
     return [refresh, note(said, delivery)]
 
 
-def _refuse(result: ModerationResult, number: int, hidden: bool) -> None:
+def refuse_missing_or_merged(result: ModerationResult, number: int, doing: str) -> None:
+    """The refusals every change to one idea shares: no such idea, or one that became part of
+    another (`doing` is what to do to that one instead, e.g. "hide or unhide")."""
     if result.outcome is Outcome.NO_SUCH_IDEA:
         raise no_such_idea(number)
     if result.outcome is Outcome.MERGED:
         into = result.idea.merged_into if result.idea else None
-        raise Refusal(f"#{number} is part of #{into}; hide or unhide #{into} instead.")
+        raise Refusal(f"#{number} is part of #{into}; {doing} #{into} instead.")
+
+
+def _refuse(result: ModerationResult, number: int, hidden: bool) -> None:
+    refuse_missing_or_merged(result, number, "hide or unhide")
     if result.outcome is Outcome.ALREADY:
         raise Refusal(
             f"#{number} is already hidden. `unhide {number}` brings it back."

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from bot.core import cards
+from bot.core.domain import Emerging
+from bot.core.emerging import gather, of_playbook
+from bot.core.emerging_cards import section
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Context, Delivery, Reply, Say
 from bot.core.participation import Series, running_totals
 from bot.core.plan import ActionPlan, build_plan
@@ -18,7 +21,13 @@ async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None
     stats = await ws.plan.stats(programme)
     phases = await ws.plan.phases(programme)
     voters = await ws.plan.theme_voters(programme)
-    return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters)
+    emerging = await emerging_themes(ws, programme)
+    return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters, emerging)
+
+
+async def emerging_themes(ws: Workshop, programme: str) -> tuple[Emerging, ...]:
+    """The playbook's emerging themes, then those organisers added, in the order added."""
+    return (*of_playbook(ws.playbook), *await ws.emerging.added_emerging(programme))
 
 
 async def participation(ws: Workshop, programme: str) -> Series:
@@ -30,11 +39,14 @@ async def participation(ws: Workshop, programme: str) -> Series:
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
     theme_key = ws.theme(typed_theme).key if typed_theme else None
     plan = await action_plan(ws, ctx.programme_key, theme_key)
-    link = await _web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
-    return [Say(cards.plan_card(ws.playbook, plan, link), Delivery.PRIVATE)]
+    link = await web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
+    card = cards.plan_card(ws.playbook, plan, link)
+    if theme_key is None:  # emerging themes cut across themes: the whole plan shows them
+        card = Card(card.title, (*card.blocks, *section(gather(plan.emerging, plan.ideas))))
+    return [Say(card, Delivery.PRIVATE)]
 
 
-async def _web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
+async def web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
     """A signed link to the web view for organisers, and for anyone in a stakeholders channel
     (when the playbook has that audience); the plan card is private, so nobody else sees it."""
     if ws.links is None:

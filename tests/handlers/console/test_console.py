@@ -23,13 +23,16 @@ async def test_plain_lines_reply_to_the_latest_prompt_in_this_channel(services) 
     assert out.startswith("#2 · Investing in infrastructure")
 
 
-async def test_another_console_user_in_the_same_channel_has_no_thread_until_a_prompt(services):
-    await _chat(services).say("/prompt inclusive")
+async def test_a_channel_has_no_thread_until_a_prompt_is_posted_there(services):
     ann = _chat(services, "ann")
-    assert await ann.say("hello") == [
+    assert await ann.say("Community hubs") == [
         "(No prompt to reply to yet. Commands start with /, e.g. /help.)"
     ]
-    assert "#1 · Inclusive growth" in "\n".join(await ann.say("/idea Hubs"))
+    await _chat(services, channel="elsewhere").say("/prompt inclusive")
+    assert await ann.say("Community hubs") == [
+        "(No prompt to reply to yet. Commands start with /, e.g. /help.)"
+    ]
+    assert await services.repo.ideas("default") == []
 
 
 async def test_private_replies_and_refusals_are_marked(services) -> None:

@@ -53,7 +53,9 @@ async def test_thread_reply_becomes_an_idea_card_in_the_thread(bot: Bot) -> None
     assert elements[0]["text"]["text"] == "Vote (0)"
     assert elements[1]["action_id"] == "idea.confirm"  # the suggested actor, one click away
     assert elements[1]["text"]["text"].startswith("Confirm: ")
-    assert [e["type"] for e in elements[2:]] == ["static_select"] * (len(elements) - 2)
+    assert elements[2]["action_id"] == "idea.propose"  # anyone: the suggestion, pre-filled
+    assert elements[2]["text"]["text"].startswith("Propose: ")
+    assert [e["type"] for e in elements[3:]] == ["static_select"] * (len(elements) - 3)
     assert "Suggested" in card["text"]
 
 
@@ -155,7 +157,7 @@ async def test_over_budget_vote_is_refused_privately(bot: Bot) -> None:
     assert sum(i.votes for i in await bot.services.repo.ideas("default")) == 5
 
 
-async def test_organiser_assigns_with_the_menus_and_a_participant_cannot(bot: Bot) -> None:
+async def test_organiser_assigns_with_the_menus_and_a_participant_proposes(bot: Bot) -> None:
     ts = await bot.prompt()
     card_ts = await add_idea(bot, ts, "Skills hubs")
     await bot.ok(
@@ -168,8 +170,11 @@ async def test_organiser_assigns_with_the_menus_and_a_participant_cannot(bot: Bo
         )
     )
     await bot.settle()
-    assert "Only organisers" in bot.fake.of("chat.postEphemeral")[-1]["text"]
-    assert not bot.fake.of("chat.update")
+    # A participant's choice in the menus is their proposal, tallied on the card.
+    assert "Your proposal for #1 is in" in bot.fake.of("chat.postEphemeral")[-1]["text"]
+    assert "Proposed: Individuals and groups (1)" in bot.fake.of("chat.update")[-1]["text"]
+    (idea,) = await bot.services.repo.ideas("default")
+    assert idea.assignment is None
     await bot.ok(
         rq.action(
             "idea.assign#2",

@@ -84,7 +84,10 @@ async def test_forget_me_leaves_no_trace_of_the_person_in_any_table_or_file(
     await reply(bot, prompt_ts, DRAFT, user=ZELDA)  # held back: it looks like #1
     assert "is in" in await said(bot, "vote 1")
     assert "Thank you" in await said(bot, f"flag 1 {REASON}")
+    assert "Your proposal for #1 is in" in await said(bot, "propose 1 organisations")
     for command in (  # what she does as an organiser names her too
+        "emerging add Be bold: take good risks",
+        "tag 1 be-bold",
         "assign 1 authority",
         'action 1 note "pilot funded"',
         "voting inclusive-growth",
@@ -107,6 +110,8 @@ async def test_forget_me_leaves_no_trace_of_the_person_in_any_table_or_file(
     assert await stored(database_url, needles) == []
     idea = await bot.services.repo.idea(PROGRAMME, 1)
     assert idea is not None and idea.votes == 1  # her vote, counted anonymously
+    assert [p.count for p in idea.proposals] == [1]  # her proposal too
+    assert idea.emerging == ("be-bold",)  # and her tag
     assert "slack:U7" in await said(bot, "organisers", user="U2")  # whom she added stays
     assert "Nothing is stored about you" in await said(bot, "my data")
     await said(bot, "prompt infra", user="UORG")  # the workspace she installed still works

@@ -164,17 +164,19 @@ async def test_an_organiser_assigns_through_the_cards_form_one_change_per_menu(
     assert (idea.assignment.actor_key, idea.assignment.style_key) == ("authority", "funder")
 
 
-async def test_a_participant_using_the_assign_form_is_told_they_cannot(teams: Teams) -> None:
+async def test_a_participant_using_the_assign_form_proposes_instead(teams: Teams) -> None:
     prompt_id, _ = await teams.prompt()
     card_id, reply = await teams.idea(prompt_id)
     [save] = [a for a in actions(reply.card) if a.get("title") == "Save"]
     value = dict(save["data"]) | {"choice.0": "1:actor:authority"}
 
-    [refusal] = await teams.ok(ta.submit(value, card_id, teams.url, user=ta.BOB, thread=prompt_id))
+    calls = await teams.ok(ta.submit(value, card_id, teams.url, user=ta.BOB, thread=prompt_id))
 
-    assert "Only organisers can assign ideas" in refusal.text
+    assert any("Your proposal for #1 is in: Combined authority" in c.text for c in calls)
+    assert any(c.method == "update" and "Proposed" in c.text for c in calls)
     idea = await teams.services.repo.idea("default", 1)
     assert idea is not None and idea.assignment is None
+    assert [p.assignment.actor_key for p in idea.proposals] == ["authority"]
 
 
 async def test_in_a_one_to_one_chat_no_mention_is_needed(teams: Teams) -> None:
