@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from bot.core import domain
-from bot.core.agenda import Backed, Contribution, Kind, Reaction, Tally
+from bot.core.agenda import Backed, Contribution, Kind, Reaction, Tally, promotion_order
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.store import Store
@@ -69,7 +69,7 @@ class SqlContributions(Store):
                 m.Contribution.theme_key,
                 m.Contribution.audience,
                 m.Contribution.created_at,
-                m.Contribution.promoted_at,
+                m.Contribution.challenge_index,
                 m.Participant.platform,
                 m.Participant.user_id,
                 m.Participant.display_name,
@@ -103,7 +103,7 @@ class SqlContributions(Store):
                 audience=r.audience,
                 created_at=_utc(r.created_at),
                 backers=backers.get(r.id, {}),
-                promoted=r.promoted_at is not None,
+                challenge_index=r.challenge_index,
             )
             for r in rows
         ]
@@ -157,53 +157,48 @@ class SqlContributions(Store):
 
         return await self._write(tx)
 
-    async def promote(self, programme: str, number: int, by: domain.Participant) -> int | None:
+    async def promote(
+        self, programme: str, number: int, by: domain.Participant, first_index: int
+    ) -> int | None:
         def tx(conn: Connection) -> int | None:
             pid = self._programme_id(conn, programme)
-            done = conn.execute(
+            # One place at a time per programme, as numbers are handed out (`contribute`).
+            conn.execute(select(m.Programme.id).where(m.Programme.id == pid).with_for_update())
+            theme = conn.scalar(
+                select(m.Contribution.theme_key).where(
+                    m.Contribution.programme_id == pid,
+                    m.Contribution.kind == Kind.CHALLENGE.value,
+                    m.Contribution.number == number,
+                    m.Contribution.challenge_index.is_(None),
+                )
+            )
+            if theme is None:
+                return None
+            taken = conn.scalar(
+                select(func.max(m.Contribution.challenge_index)).where(
+                    m.Contribution.programme_id == pid, m.Contribution.theme_key == theme
+                )
+            )
+            index = first_index if taken is None else max(first_index, taken + 1)
+            conn.execute(
                 update(m.Contribution)
                 .where(
                     m.Contribution.programme_id == pid,
                     m.Contribution.kind == Kind.CHALLENGE.value,
                     m.Contribution.number == number,
-                    m.Contribution.promoted_at.is_(None),
                 )
-                .values(promoted_at=self._clock.now())
+                .values(promoted_at=self._clock.now(), challenge_index=index)
             )
-            if not done.rowcount:
-                return None
             self._log(conn, pid, None, by.key, "challenge.promoted", challenge=f"c{number}")
-            before = conn.scalar(
-                select(func.count()).where(
-                    m.Contribution.programme_id == pid,
-                    m.Contribution.kind == Kind.CHALLENGE.value,
-                    m.Contribution.promoted_at.is_not(None),
-                    m.Contribution.number != number,
-                )
-            )
-            return int(before or 0)
+            return index
 
         return await self._write(tx)
 
     async def promoted(self, programme: str) -> Sequence[Contribution]:
         def tx(conn: Connection) -> list[Contribution]:
             pid = self._programme_id(conn, programme)
-            order = {
-                n: i
-                for i, n in enumerate(
-                    conn.scalars(
-                        select(m.Contribution.number)
-                        .where(
-                            m.Contribution.programme_id == pid,
-                            m.Contribution.kind == Kind.CHALLENGE.value,
-                            m.Contribution.promoted_at.is_not(None),
-                        )
-                        .order_by(m.Contribution.promoted_at, m.Contribution.number)
-                    )
-                )
-            }
             found = self._contributions(conn, pid, Kind.CHALLENGE)
-            return sorted((c for c in found if c.number in order), key=lambda c: order[c.number])
+            return sorted((c for c in found if c.promoted), key=promotion_order)
 
         return await self._read(tx)
 

@@ -36,6 +36,7 @@ IDEA_COLUMNS = (
     m.Idea.hidden,
 )
 _MERGED_INTO = aliased(m.Idea, name="merged_into_idea")
+_PROPOSED = aliased(m.Contribution, name="proposed_challenge")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +64,17 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
             m.Channel.name.label("channel_name"),
             m.Channel.channel_id.label("channel_key"),
             _MERGED_INTO.number.label("merged_into_number"),
+            _PROPOSED.text.label("proposed_challenge"),
         )
         .join(m.Participant, m.Participant.id == m.Idea.author_id)
         .join(m.Channel, m.Channel.id == m.Idea.channel_id)
         .outerjoin(_MERGED_INTO, _MERGED_INTO.id == m.Idea.merged_into)
+        .outerjoin(  # a challenge participants proposed, promoted to a prompt
+            _PROPOSED,
+            (_PROPOSED.programme_id == m.Idea.programme_id)
+            & (_PROPOSED.theme_key == m.Idea.theme_key)
+            & (_PROPOSED.challenge_index == m.Idea.challenge_index),
+        )
         .where(m.Idea.programme_id == pid)
     )
     votes = (

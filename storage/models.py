@@ -403,7 +403,11 @@ class Contribution(Base):
     """A hope, risk or proposed challenge, numbered per programme and kind (h1, r1, c1)."""
 
     __tablename__ = "contributions"
-    __table_args__ = (UniqueConstraint("programme_id", "kind", "number"),)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "kind", "number"),
+        # a promoted challenge's place among its theme's challenges, taken once
+        UniqueConstraint("programme_id", "theme_key", "challenge_index"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
@@ -414,6 +418,7 @@ class Contribution(Base):
     audience: Mapped[str] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     promoted_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    challenge_index: Mapped[int | None] = mapped_column(Integer)
 
 
 class Backing(Base):

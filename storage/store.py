@@ -44,6 +44,7 @@ def idea_of_row(
         created_at=_utc(row.created_at),
         prompt_id=row.prompt_id,
         challenge=row.challenge_index,
+        proposed_challenge=row.proposed_challenge,
         assignment=(
             domain.Assignment(row.actor_key, row.style_key, row.stage_key)
             if row.actor_key

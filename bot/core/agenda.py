@@ -95,7 +95,11 @@ class Contribution:
     audience: str
     created_at: datetime
     backers: Mapping[str, int] = field(default_factory=dict)  # audience → people backing
-    promoted: bool = False
+    challenge_index: int | None = None  # once promoted: its place among its theme's challenges
+
+    @property
+    def promoted(self) -> bool:
+        return self.challenge_index is not None
 
     @property
     def ref(self) -> str:
@@ -109,6 +113,11 @@ class Contribution:
 def ranked(items: list[Contribution]) -> list[Contribution]:
     """Most backed first, then the earlier one: the plan's own ranking rule."""
     return sorted(items, key=lambda c: (-c.total, c.number))
+
+
+def promotion_order(challenge: Contribution) -> tuple[str, int]:
+    """Promoted challenges by theme, each theme's in the order of their places."""
+    return (challenge.theme_key or "", challenge.challenge_index or 0)
 
 
 class Backed(StrEnum):

@@ -52,12 +52,15 @@ class AgendaStore(Protocol):
     ) -> Backed:
         """Back a contribution once; ALREADY when this person backs it already."""
 
-    async def promote(self, programme: str, number: int, by: Participant) -> int | None:
-        """Mark challenge `number` promoted; its place among promoted challenges (0 first), or
-        None if it was promoted before."""
+    async def promote(
+        self, programme: str, number: int, by: Participant, first_index: int
+    ) -> int | None:
+        """Promote challenge `number` to the next place among its theme's challenges, counting
+        from `first_index` (the playbook's own come first); that place, or None if it was
+        promoted before."""
 
     async def promoted(self, programme: str) -> Sequence[Contribution]:
-        """Promoted challenges, in the order they were promoted."""
+        """Promoted challenges, by theme, in the order of their places among its challenges."""
 
     async def react(
         self,

@@ -208,6 +208,8 @@ def idea_card(playbook: Playbook, idea: Idea) -> Card:
 
 def challenge_question(playbook: Playbook, idea: Idea) -> str | None:
     """The question of the challenge an idea answers; None when it answers none in particular."""
+    if idea.proposed_challenge is not None:
+        return idea.proposed_challenge
     theme = next((t for t in playbook.themes if t.key == idea.theme_key), None)
     if theme is None or idea.challenge is None or idea.challenge >= len(theme.challenges):
         return None

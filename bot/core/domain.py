@@ -121,6 +121,7 @@ class Idea:
     created_at: datetime
     prompt_id: int | None = None
     challenge: int | None = None  # the challenge it answers: its index in the theme's challenges
+    proposed_challenge: str | None = None  # its question, when participants proposed it
     assignment: Assignment | None = None
     votes_by_audience: dict[str, int] = field(default_factory=dict)
     merged_into: int | None = None  # the number of the idea this one became part of

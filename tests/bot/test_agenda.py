@@ -139,13 +139,24 @@ async def test_participants_propose_and_back_challenges_and_organisers_promote_t
     promoted = await room.cmd("olive", "promote c1")
     card = said(promoted)
     assert "How can we make buses run at night?" in card and "challenge 9 of 9" in card
-    assert "Night buses from the park and ride" in said(
-        await room.reply("dan", "Night buses from the park and ride")
-    )
+    answered = said(await room.reply("dan", "Night buses from the park and ride"))
+    assert "Challenge: 9. How can we make buses run at night?" in answered
     (idea,) = await room.repo.ideas("default")
     assert idea.theme_key == "investing-in-infrastructure"
     (c1,) = await room.repo.promoted("default")
     assert c1.promoted and c1.total == 1
+
+
+async def test_an_idea_moves_to_a_promoted_challenge_and_names_it(room: Room) -> None:
+    await room.cmd("ann", "challenge infra How can we make buses run at night?")
+    await room.cmd("olive", "promote c1")
+    await room.cmd("olive", "prompt inclusive")
+    await room.reply("dan", "Night buses from the park and ride")
+    moved = said(await room.cmd("olive", "move 1 infra 9"))
+    assert "Challenge: 9. How can we make buses run at night?" in moved
+    assert "Investing in infrastructure has challenges 1 to 9" in refused(
+        await room.cmd("olive", "move 1 infra 10")
+    )
 
 
 async def test_bad_challenges_are_refused(room: Room) -> None:

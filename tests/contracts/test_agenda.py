@@ -56,15 +56,26 @@ async def test_backings_from_many_at_once_count_once_each(store) -> None:
     assert found is not None and found.total == 2
 
 
-async def test_challenges_are_promoted_once_in_order(store, clock) -> None:
-    for text in ("first?", "second?"):
-        await store.contribute(PROGRAMME, Kind.CHALLENGE, text, "health", ADA, in_channel())
-    assert await store.promote(PROGRAMME, 2, OLIVE) == 0
-    clock.advance(seconds=1)
-    assert await store.promote(PROGRAMME, 1, OLIVE) == 1
-    assert await store.promote(PROGRAMME, 1, OLIVE) is None
-    assert [c.ref for c in await store.promoted(PROGRAMME)] == ["c2", "c1"]
+async def test_challenges_are_promoted_once_to_the_next_places_of_their_theme(store) -> None:
+    for text, theme in (("first?", "health"), ("second?", "health"), ("third?", "wealth")):
+        await store.contribute(PROGRAMME, Kind.CHALLENGE, text, theme, ADA, in_channel())
+    assert await store.promote(PROGRAMME, 2, OLIVE, 3) == 3  # after the playbook's three
+    assert await store.promote(PROGRAMME, 3, OLIVE, 2) == 2  # another theme: its own places
+    assert await store.promote(PROGRAMME, 1, OLIVE, 3) == 4
+    assert await store.promote(PROGRAMME, 1, OLIVE, 3) is None
+    assert [(c.ref, c.challenge_index) for c in await store.promoted(PROGRAMME)] == [
+        ("c2", 3),
+        ("c1", 4),
+        ("c3", 2),
+    ]
     assert all(c.promoted for c in await store.contributions(PROGRAMME, Kind.CHALLENGE))
+
+
+async def test_promotions_at_once_take_distinct_places(store) -> None:
+    for n in range(4):
+        await store.contribute(PROGRAMME, Kind.CHALLENGE, f"q{n}?", "health", ADA, in_channel())
+    places = await asyncio.gather(*(store.promote(PROGRAMME, n, OLIVE, 8) for n in range(1, 5)))
+    assert sorted(places) == [8, 9, 10, 11]
 
 
 async def test_reactions_count_once_per_person_and_kind_and_keep_the_latest_comment(
@@ -110,7 +121,7 @@ async def test_my_data_lists_the_day_and_forgetting_deletes_what_was_written(sto
     await store.contribute(PROGRAMME, Kind.HOPE, "a brand", None, ADA, in_channel())
     await store.contribute(PROGRAMME, Kind.CHALLENGE, "How?", "health", ADA, in_channel())
     await store.contribute(PROGRAMME, Kind.CHALLENGE, "Why not?", "health", ADA, in_channel())
-    await store.promote(PROGRAMME, 2, OLIVE)
+    await store.promote(PROGRAMME, 2, OLIVE, 3)
     await store.contribute(PROGRAMME, Kind.RISK, "talk only", None, BO, in_channel())
     clock.advance(seconds=1)
     await store.back(PROGRAMME, Kind.RISK, 1, ADA, in_channel())

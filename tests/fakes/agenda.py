@@ -8,7 +8,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.core import domain
-from bot.core.agenda import Backed, Contribution, Kind, Reaction, Standing, Synthesis, Tally
+from bot.core.agenda import (
+    Backed,
+    Contribution,
+    Kind,
+    Reaction,
+    Standing,
+    Synthesis,
+    Tally,
+    promotion_order,
+)
 from bot.core.ports import Clock
 from tests.fakes.memory import Memory, place
 
@@ -22,7 +31,7 @@ class DayRow:
     contributions: list[Contribution] = field(default_factory=list)
     # (kind, number, person) → (audience, when)
     backings: dict[tuple[Kind, int, int], tuple[str, datetime]] = field(default_factory=dict)
-    promoted: dict[int, datetime] = field(default_factory=dict)  # challenge number → when
+    promoted: dict[int, int] = field(default_factory=dict)  # challenge number → its place
     # (evidence, reaction, person) → (audience, comment, when)
     reactions: dict[tuple[str, str, int], tuple[str, str | None, datetime]] = field(
         default_factory=dict
@@ -104,7 +113,7 @@ class MemoryAgenda(Memory):
         for (kind, number, _), (audience, _when) in day.backings.items():
             if kind is found.kind and number == found.number:
                 backers[audience] = backers.get(audience, 0) + 1
-        return replace(found, backers=backers, promoted=found.number in day.promoted)
+        return replace(found, backers=backers, challenge_index=day.promoted.get(found.number))
 
     async def contribution(self, programme: str, kind: Kind, number: int) -> Contribution | None:
         found = next(
@@ -137,20 +146,27 @@ class MemoryAgenda(Memory):
         day.backings[key] = (self._channel(programme, where).audience, self._clock.now())
         return Backed.COUNTED
 
-    async def promote(self, programme: str, number: int, by: domain.Participant) -> int | None:
+    async def promote(
+        self, programme: str, number: int, by: domain.Participant, first_index: int
+    ) -> int | None:
         day = self._day(programme)
         found = await self.contribution(programme, Kind.CHALLENGE, number)
-        if found is None or number in day.promoted:
+        if found is None or found.promoted:
             return None
-        day.promoted[number] = self._clock.now()
+        places = [
+            c.challenge_index or 0
+            for c in await self.promoted(programme)
+            if c.theme_key == found.theme_key
+        ]
+        index = max([first_index, *(i + 1 for i in places)])
+        day.promoted[number] = index
+        self._proposed_challenges[(programme, found.theme_key or "", index)] = found.text
         self._log(programme, None, by.key, "challenge.promoted", challenge=f"c{number}")
-        return len(day.promoted) - 1
+        return index
 
     async def promoted(self, programme: str) -> Sequence[Contribution]:
-        day = self._day(programme)
-        order = sorted(day.promoted, key=lambda n: (day.promoted[n], n))  # as SQL orders them
-        found = [await self.contribution(programme, Kind.CHALLENGE, n) for n in order]
-        return [c for c in found if c is not None]
+        found = await self.contributions(programme, Kind.CHALLENGE)
+        return sorted((c for c in found if c.promoted), key=promotion_order)
 
     async def react(
         self,

@@ -162,6 +162,8 @@ class Memory:
         self._proposals: dict[tuple[int, int], ProposalRow] = {}  # (idea id, person id) → …
         self._emerging: dict[str, list[EmergingRow]] = {}  # programme → added, in order
         self._tags: dict[tuple[int, str], TagRow] = {}  # (idea id, emerging key) → …
+        # (programme, theme, challenge index) → the question of a promoted proposed challenge
+        self._proposed_challenges: dict[tuple[str, str, int], str] = {}
 
     async def close(self) -> None:
         """Nothing to release: here so a test can close either store the same way."""
@@ -233,6 +235,13 @@ class Memory:
             created_at=row.created_at,
             prompt_id=row.new.prompt_id,
             challenge=row.challenge,
+            proposed_challenge=(
+                None
+                if row.challenge is None
+                else self._proposed_challenges.get(
+                    (row.programme, row.new.theme_key, row.challenge)
+                )
+            ),
             assignment=row.assignment,
             votes_by_audience=votes,
             merged_into=self._ideas[row.merged_into].number if row.merged_into else None,

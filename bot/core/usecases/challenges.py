@@ -54,9 +54,10 @@ async def promote(ws: Workshop, ctx: Context, typed: str) -> list[Reply]:
     theme = ws.playbook.theme(proposal.theme_key)
     if await phases.phase_of(ws, programme, theme.key) is Phase.CLOSED:
         raise Refusal(f"{theme.title} is closed; `open {theme.key}` reopens it first.")
-    await ws.agenda.promote(programme, number, ctx.who)
-    same_theme = [c.number for c in await ws.agenda.promoted(programme) if c.theme_key == theme.key]
-    index = len(theme.challenges) + same_theme.index(number)
+    index = await ws.agenda.promote(programme, number, ctx.who, len(theme.challenges))
+    if index is None:  # promoted before: post the same prompt here too
+        index = proposal.challenge_index
+        assert index is not None
     prompt = await ws.prompts.record_prompt(programme, ctx.where, theme.key, index, ctx.who)
     card = await phases.prompt_card(ws, programme, prompt)
     return [Say(card, Delivery.CHANNEL, Anchor(AnchorKind.PROMPT, prompt.id))]

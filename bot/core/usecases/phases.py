@@ -48,6 +48,7 @@ async def with_promoted(ws: Workshop, programme: str, theme_key: str) -> Theme:
     playbook's own: a promoted challenge's prompt has the index past the playbook's."""
     theme = ws.playbook.theme(theme_key)
     promoted = [c.text for c in await ws.agenda.promoted(programme) if c.theme_key == theme_key]
+    # places are handed out one after another from the playbook's count, so the list lines up
     return replace(theme, challenges=(*theme.challenges, *promoted)) if promoted else theme
 
 

@@ -7,6 +7,7 @@ from bot.core.domain import Anchor, AnchorKind, Idea, Phase
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.playbook import Theme
 from bot.core.usecases.moderation import refuse_missing_or_merged
+from bot.core.usecases.phases import with_promoted
 from bot.core.workshop import Refusal, Workshop
 
 
@@ -14,8 +15,9 @@ async def move(
     ws: Workshop, ctx: Context, number: int, typed_theme: str, challenge: int | None
 ) -> list[Reply]:
     """`move <id> <theme> [challenge]`. Votes follow the idea (see `ModerationStore.move`); a
-    closed theme's plan is final, so nothing moves into or out of one."""
-    theme = ws.theme(typed_theme)
+    closed theme's plan is final, so nothing moves into or out of one. Challenges participants
+    proposed and organisers promoted count after the playbook's own."""
+    theme = await with_promoted(ws, ctx.programme_key, ws.theme(typed_theme).key)
     index = _challenge_index(theme, challenge)
     idea = await ws.idea(ctx, number)
     if idea.merged_into is not None:

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("audience", sa.String(length=50), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("promoted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("challenge_index", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participants.id"],
@@ -46,6 +47,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_contributions")),
         sa.UniqueConstraint(
             "programme_id", "kind", "number", name=op.f("uq_contributions_programme_id_kind_number")
+        ),
+        sa.UniqueConstraint(
+            "programme_id",
+            "theme_key",
+            "challenge_index",
+            name=op.f("uq_contributions_programme_id_theme_key_challenge_index"),
         ),
     )
     with op.batch_alter_table("contributions", schema=None) as batch_op:
