@@ -178,6 +178,16 @@ def challenges_card(
     return Card(title, tuple(blocks))
 
 
+def framing_head(hopes: Sequence[Contribution], risks: Sequence[Contribution]) -> list[Block]:
+    """The framing round's top hopes and risks, as they head the plan; nothing before it ran."""
+    blocks: list[Block] = []
+    for title, items in (("What good looks like", hopes), ("What could get in the way", risks)):
+        if items:
+            lines = [f"{c.ref} {c.text} — backed by {c.total}" for c in items]
+            blocks += [Heading(title), Bullets(tuple(lines))]
+    return blocks
+
+
 def step_text_card(step: AgendaStep, extra: Sequence[str] = ()) -> Card:
     """A step whose card is its text (ideas, actors), with what to type."""
     blocks: list[Block] = [Text(step.text)] if step.text else []

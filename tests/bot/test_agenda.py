@@ -265,4 +265,16 @@ async def test_the_plan_step_is_headed_by_the_top_hopes_and_risks(room: Room) ->
         "Action plan — Local Industrial Strategy Lab",
     ]
     head = cards_posted[0].as_text()
-    assert "Hope h1: A world-class brand" in head and "Risk r1: Nothing happens" in head
+    assert "What good looks like" in head and "h1 A world-class brand — backed by 0" in head
+    assert "What could get in the way" in head and "r1 Nothing happens — backed by 0" in head
+
+
+async def test_the_whole_plan_in_chat_is_headed_by_the_top_hopes_and_risks(room: Room) -> None:
+    assert "What good looks like" not in said(await room.cmd("ann", "plan"))
+    for n in range(4):
+        await room.cmd("ann", f"hope Hope number {n}")
+    await room.cmd("bob", "back h4")
+    plan = said(await room.cmd("ann", "plan"))
+    assert plan.index("What good looks like") < plan.index("Inclusive growth")
+    assert "h4 Hope number 3 — backed by 1" in plan and "h3 Hope number 2" not in plan
+    assert "What good looks like" not in said(await room.cmd("ann", "plan infra"))

@@ -118,11 +118,9 @@ async def step_cards(ws: Workshop, programme: str, step: AgendaStep) -> list[Car
             ]
         case StepKind.PLAN:  # headed by the framing round's top hopes and risks
             plan = await planning.action_plan(ws, programme)
-            hopes = ranked(list(await ws.agenda.contributions(programme, Kind.HOPE)))[:3]
-            risks = ranked(list(await ws.agenda.contributions(programme, Kind.RISK)))[:3]
-            head = [f"Hope {c.ref}: {c.text}" for c in hopes]
-            head += [f"Risk {c.ref}: {c.text}" for c in risks]
-            return [agenda_cards.step_text_card(step, head), cards.plan_card(book, plan)]
+            head = agenda_cards.framing_head(*await planning.top_framing(ws, programme))
+            intro = agenda_cards.step_text_card(step)
+            return [Card(intro.title, (*intro.blocks, *head)), cards.plan_card(book, plan)]
         case StepKind.SYNTHESIS:
             synthesis = await ws.agenda.synthesis(programme)
             if synthesis and synthesis.published:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core import cards
+from bot.core import agenda_cards, cards
+from bot.core.agenda import Contribution, Kind, ranked
 from bot.core.domain import Emerging
 from bot.core.emerging import gather, of_playbook
 from bot.core.emerging_cards import section
@@ -10,6 +11,8 @@ from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Context, De
 from bot.core.participation import Series, running_totals
 from bot.core.plan import ActionPlan, build_plan
 from bot.core.workshop import Workshop
+
+FRAMING_SHOWN = 3  # hopes and risks each, heading the plan
 
 STAKEHOLDERS = "stakeholders"  # an audience whose channels may have the web view's link too
 
@@ -41,9 +44,20 @@ async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list
     plan = await action_plan(ws, ctx.programme_key, theme_key)
     link = await web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
     card = cards.plan_card(ws.playbook, plan, link)
-    if theme_key is None:  # emerging themes cut across themes: the whole plan shows them
-        card = Card(card.title, (*card.blocks, *section(gather(plan.emerging, plan.ideas))))
+    if theme_key is None:  # the day's framing heads the whole plan; emerging themes close it
+        head = agenda_cards.framing_head(*await top_framing(ws, ctx.programme_key))
+        tail = section(gather(plan.emerging, plan.ideas))
+        card = Card(card.title, (*head, *card.blocks, *tail))
     return [Say(card, Delivery.PRIVATE)]
+
+
+async def top_framing(
+    ws: Workshop, programme: str, shown: int = FRAMING_SHOWN
+) -> tuple[list[Contribution], list[Contribution]]:
+    """The most backed hopes and risks of the framing round, which head the plan."""
+    hopes = ranked(list(await ws.agenda.contributions(programme, Kind.HOPE)))
+    risks = ranked(list(await ws.agenda.contributions(programme, Kind.RISK)))
+    return hopes[:shown], risks[:shown]
 
 
 async def web_link(ws: Workshop, ctx: Context, path: str) -> str | None:
