@@ -12,6 +12,7 @@ from storage.digest_records import SqlDigests
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
+from storage.nudges import SqlNudges
 from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
 from storage.planning import SqlPlanning
@@ -31,6 +32,7 @@ class SqlRepository(
     SqlDigests,
     SqlTurns,
     SqlHousekeeping,
+    SqlNudges,
     SqlClockTicks,
 ):
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL: one runner, one set of

@@ -30,6 +30,7 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
+    reminders,
     votes,
 )
 from bot.core.workshop import Workshop
@@ -184,6 +185,22 @@ class Action(Parsed):
 class ChangePhase(Parsed):
     theme: str
     phase: str  # "open", "voting" or "close", as typed
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePhase(Parsed):
+    """`voting <theme> at <time>` / `close <theme> at <time>`."""
+
+    theme: str
+    phase: str  # "voting" or "close", as typed
+    when: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mute(Parsed):
+    """`mute` / `unmute`: this channel's nudges."""
+
+    muted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +381,21 @@ def _phase(word: str, rest: str) -> ChangePhase:
     return ChangePhase(rest, word)
 
 
+AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+
+
+def _later(word: str, rest: str) -> bool:
+    """`voting`/`close` with ` at <time>`: a phase change for later."""
+    return word in ("voting", "close") and AT.search(rest) is not None
+
+
+def _schedule_phase(word: str, rest: str) -> SchedulePhase:
+    *theme, when = AT.split(rest)
+    if not theme or not theme[0].strip() or not when.strip():
+        raise GrammarError(f"Usage: `{word} <theme> at <time>`, e.g. `{word} infra at 17:00`.")
+    return SchedulePhase(" at ".join(theme).strip(), word, tuple(when.split()))
+
+
 def _organiser(word: str, rest: str) -> ChangeOrganiser:
     parts = tokens(rest)
     if len(parts) != 2 or parts[0].lower() not in ("add", "remove"):
@@ -467,6 +499,21 @@ ACTION_NOTE = Form(
     "add a dated progress note to an assigned idea",
     "add progress notes",
 )
+LATER_PHASES = (
+    Form(
+        "voting <theme> at <time>",
+        "stop new ideas at a time (17:00, fri 17:00, 2026-03-12 17:00); its channels are "
+        "reminded an hour before",
+        "schedule a phase change",
+    ),
+    Form(
+        "close <theme> at <time>",
+        "close a theme at a time; its channels are reminded an hour before to use their votes",
+        "schedule a phase change",
+    ),
+)
+MUTE = Form("mute", 'no reminders or "you said, we did" notes in this channel', "mute a channel")
+UNMUTE = Form("unmute", "reminders and notes in this channel again", "unmute a channel")
 PHASES = (
     Form("open <theme>", "take ideas and votes for a theme", "change a theme's phase"),
     Form("voting <theme>", "stop new ideas for a theme; votes go on", "change a theme's phase"),
@@ -612,6 +659,25 @@ COMMANDS: tuple[Declared[Any], ...] = (
         _phase,
         lambda ws, ctx, cmd: phases.change(ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase]),
         form_of=lambda cmd, ctx: next(f for f in PHASES if f.word == cmd.phase),
+        claims=lambda word, rest: not _later(word, rest),
+    ),
+    # The participation loop (bot/core/usecases/reminders.py).
+    Declared(
+        ("voting", "close"),
+        LATER_PHASES,
+        _schedule_phase,
+        lambda ws, ctx, cmd: reminders.schedule(
+            ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase], cmd.when
+        ),
+        form_of=lambda cmd, ctx: next(f for f in LATER_PHASES if f.word == cmd.phase),
+        claims=_later,
+    ),
+    Declared(
+        ("mute", "unmute"),
+        (MUTE, UNMUTE),
+        lambda word, rest: Mute(word == "mute"),
+        lambda ws, ctx, cmd: reminders.mute(ws, ctx, cmd.muted),
+        form_of=lambda cmd, ctx: MUTE if cmd.muted else UNMUTE,
     ),
     Declared(
         ("plan",),

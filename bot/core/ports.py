@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.core.digest import DigestFigures
 from bot.core.domain import (
@@ -43,6 +43,7 @@ from bot.core.domain import (
     VoteResult,
 )
 from bot.core.interaction import Card
+from bot.core.nudges import NewNudge, Nudge, NudgeOutcome, PhaseSchedule
 from bot.core.participation import DayCount
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -420,6 +421,50 @@ class HousekeepingStore(Protocol):
         """Drop held-back ideas nobody added; returns how many were dropped."""
 
 
+class NudgeStore(Protocol):
+    """Nudges queued and claimed once, phase changes set for later, channels that muted nudges."""
+
+    async def schedule_phase(
+        self,
+        programme: str,
+        theme_key: str,
+        phase: Phase,
+        due_at: datetime,
+        remind_at: datetime,
+        by: Participant,
+    ) -> PhaseSchedule:
+        """Set a theme's phase change for `due_at` (replacing one set before and not yet made),
+        with its reminder at `remind_at`."""
+
+    async def due_phase_steps(self, now: datetime) -> Sequence[PhaseSchedule]:
+        """Scheduled phase changes, in every programme, whose reminder or change is due."""
+
+    async def claim_phase_step(self, schedule_id: int, step: Literal["remind", "apply"]) -> bool:
+        """Claim a schedule's reminder or its change; False when it was claimed before. Claiming
+        the change also claims a reminder not yet sent (it would come too late)."""
+
+    async def queue_nudges(self, nudges: Sequence[NewNudge]) -> int:
+        """Queue nudges; one whose key its programme has queued before adds nothing. Returns
+        how many were new."""
+
+    async def claim_nudges(self, now: datetime, limit: int) -> Sequence[Nudge]:
+        """Claim up to `limit` queued nudges due at `now`, oldest first, each for one caller."""
+
+    async def finish_nudge(
+        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
+    ) -> None:
+        """Record how a claimed nudge ended; with `retry_at` it goes back in the queue until
+        then (deferred by quiet hours, or failed for now)."""
+
+    async def set_muted(
+        self, programme: str, where: ConversationRef, muted: bool, by: Participant
+    ) -> bool:
+        """Mute or unmute nudges in a channel; False when that changed nothing."""
+
+    async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
+        """(platform, workspace, channel) of the programme's channels that muted nudges."""
+
+
 class Repository(
     PeopleStore,
     PromptStore,
@@ -431,6 +476,7 @@ class Repository(
     DigestStore,
     TurnStore,
     HousekeepingStore,
+    NudgeStore,
     Protocol,
 ):
     """Every role at once: what the composition root builds (`storage.repository`). Use

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import domain
+from bot.core.nudges import NewNudge, PhaseSchedule
 from bot.core.ports import Clock
 
 
@@ -106,6 +107,23 @@ class PostRow:
     message: domain.PostedMessage
 
 
+@dataclass
+class PhaseScheduleRow:
+    schedule: PhaseSchedule
+    reminded: bool = False
+    applied: bool = False
+
+
+@dataclass
+class NudgeRow:
+    new: NewNudge
+    id: int
+    state: str = "queued"
+    not_before: datetime | None = None  # a retry's; else the nudge's own
+    attempts: int = 0
+    outcome: str | None = None
+
+
 def place(where: domain.ConversationRef | domain.PostedMessage) -> tuple[str, str, str]:
     """A channel's identity on its platform, whatever its name or thread."""
     return where.platform, where.workspace_id, where.channel_id
@@ -137,6 +155,9 @@ class Memory:
         self._history: dict[str, list[domain.HistoryEntry]] = {}  # programme → entries
         self._done: dict[tuple[str, str], datetime] = {}  # (platform, event id) → handled at
         self._held: dict[tuple[str, str], datetime] = {}  # … → claimed at
+        self._schedules: dict[int, PhaseScheduleRow] = {}  # phase changes set for later
+        self._nudges: dict[int, NudgeRow] = {}  # by id, in the order queued
+        self._muted: dict[tuple[str, tuple[str, str, str]], str] = {}  # channel → muted by
 
     async def close(self) -> None:
         """Nothing to release: here so a test can close either store the same way."""

@@ -6,6 +6,7 @@ from tests.fakes.digests import MemoryDigests
 from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
 from tests.fakes.moderation import MemoryModeration
+from tests.fakes.nudges import MemoryNudges
 from tests.fakes.people import MemoryPeople
 from tests.fakes.personal import MemoryPersonalData
 from tests.fakes.planning import MemoryPlanning
@@ -25,5 +26,6 @@ class MemoryRepository(
     MemoryDigests,
     MemoryTurns,
     MemoryHousekeeping,
+    MemoryNudges,
 ):
     """Implements `bot.core.ports.Repository` in memory: every role over one set of tables."""

@@ -1,0 +1,264 @@
+"""Nudges queued and claimed once, phase changes set for later, and channels that muted nudges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, and_, delete, or_, select, update
+
+from bot.core import domain
+from bot.core.nudges import NewNudge, Nudge, NudgeKind, NudgeOutcome, PhaseSchedule
+from bot.metrics import NUDGES
+from storage import models as m
+from storage.database import as_utc as utc
+from storage.store import Store
+
+QUEUED, CLAIMED, DONE = "queued", "claimed", "done"
+SCHEDULE_COLUMNS = (m.PhaseSchedule, m.Programme.key.label("programme"))
+NUDGE_COLUMNS = (
+    m.Nudge.id,
+    m.Nudge.kind,
+    m.Nudge.title,
+    m.Nudge.text,
+    m.Nudge.expires_at,
+    m.Nudge.attempts,
+    m.Programme.key.label("programme"),
+    m.Channel.platform,
+    m.Channel.workspace_id,
+    m.Channel.channel_id.label("channel_key"),
+    m.Channel.name.label("channel_name"),
+)
+
+
+def _schedule(row: Any) -> PhaseSchedule:
+    s = row.PhaseSchedule
+    return PhaseSchedule(
+        id=s.id,
+        programme=row.programme,
+        theme_key=s.theme_key,
+        phase=domain.Phase(s.phase),
+        due_at=utc(s.due_at),
+        remind_at=utc(s.remind_at),
+        by=domain.Participant(s.by_platform, s.by_user_id),
+        reminded=s.reminded_at is not None,
+        applied=s.applied_at is not None,
+    )
+
+
+def _nudge(row: Any) -> Nudge:
+    return Nudge(
+        id=row.id,
+        programme=row.programme,
+        kind=NudgeKind(row.kind),
+        where=domain.ConversationRef(
+            row.platform, row.workspace_id, row.channel_key, row.channel_name or ""
+        ),
+        title=row.title,
+        text=row.text,
+        expires_at=utc(row.expires_at) if row.expires_at is not None else None,
+        attempts=row.attempts,
+    )
+
+
+class SqlNudges(Store):
+    """Implements `bot.core.ports.NudgeStore`."""
+
+    async def schedule_phase(
+        self,
+        programme: str,
+        theme_key: str,
+        phase: domain.Phase,
+        due_at: datetime,
+        remind_at: datetime,
+        by: domain.Participant,
+    ) -> PhaseSchedule:
+        def tx(conn: Connection) -> PhaseSchedule:
+            pid = self._programme_id(conn, programme)
+            conn.execute(
+                delete(m.PhaseSchedule).where(
+                    m.PhaseSchedule.programme_id == pid,
+                    m.PhaseSchedule.theme_key == theme_key,
+                    m.PhaseSchedule.applied_at.is_(None),
+                )
+            )
+            new_id = conn.execute(
+                self._insert(m.PhaseSchedule)
+                .values(
+                    programme_id=pid,
+                    theme_key=theme_key,
+                    phase=phase.value,
+                    due_at=due_at,
+                    remind_at=remind_at,
+                    by_platform=by.platform,
+                    by_user_id=by.user_id,
+                    created_at=self._clock.now(),
+                )
+                .returning(m.PhaseSchedule.id)
+            ).scalar_one()
+            self._log(
+                conn,
+                pid,
+                None,
+                by.key,
+                "phase.scheduled",
+                theme=theme_key,
+                phase=phase.value,
+                due_at=due_at.isoformat(),
+            )
+            return PhaseSchedule(
+                new_id, programme, theme_key, phase, due_at, remind_at, by, False, False
+            )
+
+        return await self._write(tx)
+
+    async def due_phase_steps(self, now: datetime) -> Sequence[PhaseSchedule]:
+        def tx(conn: Connection) -> list[PhaseSchedule]:
+            rows = conn.execute(
+                select(*SCHEDULE_COLUMNS)
+                .join(m.Programme, m.Programme.id == m.PhaseSchedule.programme_id)
+                .where(
+                    m.PhaseSchedule.applied_at.is_(None),
+                    or_(
+                        m.PhaseSchedule.due_at <= now,
+                        and_(
+                            m.PhaseSchedule.reminded_at.is_(None),
+                            m.PhaseSchedule.remind_at <= now,
+                        ),
+                    ),
+                )
+                .order_by(m.PhaseSchedule.due_at, m.PhaseSchedule.id)
+            )
+            return [_schedule(row) for row in rows]
+
+        return await self._read(tx)
+
+    async def claim_phase_step(self, schedule_id: int, step: Literal["remind", "apply"]) -> bool:
+        def tx(conn: Connection) -> bool:
+            now = self._clock.now()
+            mine = [m.PhaseSchedule.id == schedule_id]
+            if step == "remind":
+                column, values = m.PhaseSchedule.reminded_at, {"reminded_at": now}
+            else:
+                column, values = m.PhaseSchedule.applied_at, {"applied_at": now}
+                conn.execute(  # a reminder after the change would come too late
+                    update(m.PhaseSchedule)
+                    .where(*mine, m.PhaseSchedule.reminded_at.is_(None))
+                    .values(reminded_at=now)
+                )
+            moved = conn.execute(
+                update(m.PhaseSchedule).where(*mine, column.is_(None)).values(values)
+            )
+            return moved.rowcount == 1
+
+        return await self._write(tx)
+
+    async def queue_nudges(self, nudges: Sequence[NewNudge]) -> int:
+        if not nudges:
+            return 0
+
+        def tx(conn: Connection) -> int:
+            now = self._clock.now()
+            rows = []
+            for nudge in nudges:
+                pid = self._programme_id(conn, nudge.programme)
+                rows.append(
+                    {
+                        "programme_id": pid,
+                        "channel_id": self._channel_row(conn, pid, nudge.where)[0],
+                        "key": nudge.key,
+                        "kind": nudge.kind.value,
+                        "title": nudge.title,
+                        "text": nudge.text,
+                        "not_before": nudge.not_before,
+                        "expires_at": nudge.expires_at,
+                        "state": QUEUED,
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                )
+            stmt = self._insert(m.Nudge).on_conflict_do_nothing(
+                index_elements=["programme_id", "key"]
+            )
+            return int(conn.execute(stmt, rows).rowcount)
+
+        return await self._write(tx)
+
+    async def claim_nudges(self, now: datetime, limit: int) -> Sequence[Nudge]:
+        def tx(conn: Connection) -> list[Nudge]:
+            due = conn.execute(
+                select(m.Nudge.id)
+                .where(m.Nudge.state == QUEUED, m.Nudge.not_before <= now)
+                .order_by(m.Nudge.id)
+                .limit(limit)
+            ).scalars()
+            taken = conn.execute(
+                update(m.Nudge)
+                .where(m.Nudge.id.in_(list(due)), m.Nudge.state == QUEUED)
+                .values(state=CLAIMED, attempts=m.Nudge.attempts + 1)
+                .returning(m.Nudge.id)
+            ).scalars()
+            ids = list(taken)
+            if not ids:
+                return []
+            rows = conn.execute(
+                select(*NUDGE_COLUMNS)
+                .join(m.Programme, m.Programme.id == m.Nudge.programme_id)
+                .join(m.Channel, m.Channel.id == m.Nudge.channel_id)
+                .where(m.Nudge.id.in_(ids))
+                .order_by(m.Nudge.id)
+            )
+            return [_nudge(row) for row in rows]
+
+        return await self._write(tx)
+
+    async def finish_nudge(
+        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            again = {"state": QUEUED, "not_before": retry_at}
+            conn.execute(
+                update(m.Nudge)
+                .where(m.Nudge.id == nudge.id)
+                .values(
+                    outcome=outcome.value,
+                    finished_at=self._clock.now(),
+                    **(again if retry_at is not None else {"state": DONE}),
+                )
+            )
+
+        await self._write(tx)
+        NUDGES.labels(nudge.kind.value, outcome.value).inc()
+
+    async def set_muted(
+        self, programme: str, where: domain.ConversationRef, muted: bool, by: domain.Participant
+    ) -> bool:
+        def tx(conn: Connection) -> bool:
+            pid = self._programme_id(conn, programme)
+            channel = self._channel_row(conn, pid, where)[0]
+            if not muted:
+                gone = conn.execute(delete(m.NudgeMute).where(m.NudgeMute.channel_id == channel))
+                changed = gone.rowcount == 1
+            else:
+                stmt = self._insert(m.NudgeMute).values(
+                    channel_id=channel, muted_by=by.key, muted_at=self._clock.now()
+                )
+                changed = conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+            if changed:
+                action = "nudges.muted" if muted else "nudges.unmuted"
+                self._log(conn, pid, None, by.key, action, channel=where.channel_id)
+            return changed
+
+        return await self._write(tx)
+
+    async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
+        def tx(conn: Connection) -> frozenset[tuple[str, str, str]]:
+            rows = conn.execute(
+                select(m.Channel.platform, m.Channel.workspace_id, m.Channel.channel_id)
+                .join(m.NudgeMute, m.NudgeMute.channel_id == m.Channel.id)
+                .where(m.Channel.programme_id == self._programme_id(conn, programme))
+            )
+            return frozenset((r.platform, r.workspace_id, r.channel_id) for r in rows)
+
+        return await self._read(tx)

@@ -1,0 +1,242 @@
+"""The participation loop on in-memory storage with a fake clock: phase changes set for later and
+the reminder before them, "you said, we did", muting and quiet hours."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core import grammar as g
+from bot.core.domain import ConversationRef, Phase, PostedMessage
+from bot.core.interaction import Card
+from bot.core.ports import Sent
+from bot.core.usecases import phases, reminders
+from tests.bot.test_workshop import Room, refused, said
+from tests.conftest import FakeClock
+
+
+class Recorder:
+    """A Notifier that keeps what was sent, by channel; `answer` says how each send ends."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Card]] = []
+        self.updated: list[tuple[PostedMessage, Card]] = []
+        self.answer = Sent.POSTED
+
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
+        if self.answer is Sent.POSTED:
+            self.sent.append((where.channel_id, card))
+        return self.answer
+
+    async def update(self, message: PostedMessage, card: Card) -> bool:
+        self.updated.append((message, card))
+        return True
+
+    def to(self, channel: str) -> list[str]:
+        return [card.as_text() for where, card in self.sent if where == channel]
+
+
+@pytest.fixture
+def room(services) -> Room:
+    return Room(services)
+
+
+@pytest.fixture
+def heard(services) -> Recorder:
+    recorder = Recorder()
+    services.engine.workshop.notifier = recorder
+    return recorder
+
+
+async def tick(room: Room) -> int:
+    return await reminders.send_due(room.engine.workshop)
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("close infra at 17:00", g.SchedulePhase("infra", "close", ("17:00",))),
+        (
+            "VOTING inclusive growth AT fri 17:00",
+            g.SchedulePhase("inclusive growth", "voting", ("fri", "17:00")),
+        ),
+        (
+            "close infra at 2026-03-12 17:00",
+            g.SchedulePhase("infra", "close", ("2026-03-12", "17:00")),
+        ),
+        ("mute", g.Mute(True)),
+        ("unmute", g.Mute(False)),
+    ],
+)
+def test_the_reminder_grammar(text: str, parsed: g.Parsed) -> None:
+    assert g.parse(text) == parsed
+
+
+def test_a_phase_change_without_a_time_is_still_made_at_once() -> None:
+    assert g.parse("close infra") == g.ChangePhase("infra", "close")
+    assert g.parse("open infra at 17:00") == g.ChangePhase("infra at 17:00", "open")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("close infra at 25:00", "'25:00' is not a 24-hour time"),
+        ("close infra at 2026-02-30 17:00", "'2026-02-30' is not a date"),
+        ("close infra at 2026-03-01 17:00", "That time has passed"),
+        ("close infra at someday 17:00", "'someday' is not a day"),
+        ("close infra at fri 17:00 please", "Say when"),
+        ("close nowhere at 17:00", "nowhere"),
+    ],
+)
+async def test_a_bad_time_or_theme_is_refused_and_nothing_is_scheduled(
+    room: Room, text: str, reason: str
+) -> None:
+    assert reason in refused(await room.cmd("olive", text))
+    assert await room.repo.due_phase_steps(datetime(2030, 1, 1, tzinfo=UTC)) == []
+
+
+async def test_channels_are_reminded_once_an_hour_before_and_the_theme_closes_on_time(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra", channel="general")
+    await room.cmd("olive", "prompt infra", channel="business")
+    await room.cmd("olive", "prompt inclusive", channel="elsewhere")
+    answer = said(await room.cmd("olive", "close infra at 17:00"))
+    assert "Investing in infrastructure closes Mon 2 Mar 17:00" in answer
+    assert "reminded Mon 2 Mar 16:00" in answer
+
+    clock.advance(hours=6, minutes=59)  # 15:59
+    assert await tick(room) == 0
+    clock.advance(minutes=1)
+    assert await tick(room) == 2
+    [general] = heard.to("general")
+    assert general == heard.to("business")[0]
+    assert "Reminder: Investing in infrastructure" in general
+    assert (
+        "closes for votes at 17:00" in general and "`ideas investing-in-infrastructure`" in general
+    )
+    assert heard.to("elsewhere") == []
+    clock.advance(minutes=30)
+    assert await tick(room) == 0  # once per channel per phase change
+
+    clock.advance(minutes=30)  # 17:00
+    await tick(room)
+    workshop = room.engine.workshop
+    infra = workshop.theme("infra").key
+    assert await phases.phase_of(workshop, "default", infra) is Phase.CLOSED
+    assert {m.channel_id for m, _ in heard.updated} == {"general", "business"}
+    assert all("closed: the plan is final" in card.as_text() for _, card in heard.updated)
+    assert len(heard.sent) == 2
+    assert await tick(room) == 0 and heard.sent[2:] == []
+
+
+async def test_setting_the_time_again_replaces_the_schedule(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra")
+    await room.cmd("olive", "voting infra at 17:00")
+    await room.cmd("olive", "voting infra at 19:00")
+    clock.advance(hours=7)  # 16:00: the first time's reminder is gone with it
+    assert await tick(room) == 0
+    clock.advance(hours=2)
+    assert await tick(room) == 1
+    assert "stops taking new ideas at 19:00" in heard.to("general")[0]
+
+
+async def test_a_muted_channel_gets_no_reminder_and_unmuting_brings_them_back(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra", channel="general")
+    await room.cmd("olive", "prompt infra", channel="quiet")
+    assert "won't post reminders" in said(await room.cmd("olive", "mute", channel="quiet"))
+    assert "already muted" in said(await room.cmd("olive", "mute", channel="quiet"))
+    assert "Only organisers can mute a channel" in refused(await room.cmd("ann", "mute"))
+    await room.cmd("olive", "close infra at 12:00")
+    clock.advance(hours=2)
+    assert await tick(room) == 1
+    assert heard.to("quiet") == [] and len(heard.to("general")) == 1
+
+    assert "back on" in said(await room.cmd("olive", "unmute", channel="quiet"))
+    assert "wasn't muted" in said(await room.cmd("olive", "unmute", channel="quiet"))
+    await room.cmd("olive", "voting inclusive at 15:00")
+    await room.cmd("olive", "prompt inclusive", channel="quiet")
+    clock.advance(hours=3)
+    assert await tick(room) == 1
+    assert "Inclusive growth" in heard.to("quiet")[0]
+
+
+async def test_a_reminder_due_in_quiet_hours_comes_before_they_begin(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra")
+    answer = said(await room.cmd("olive", "close infra at 22:00"))
+    assert "reminded Mon 2 Mar 20:59" in answer  # quiet hours start at 21:00
+    clock.advance(hours=11, minutes=58)
+    assert await tick(room) == 0
+    clock.advance(minutes=1)
+    assert await tick(room) == 1
+
+
+async def test_a_reminder_that_quiet_hours_would_delay_past_its_moment_is_dropped(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra")
+    clock.advance(hours=13)  # 22:00: quiet
+    await room.cmd("olive", "close infra at 23:00")
+    assert await tick(room) == 0
+    clock.advance(hours=12)
+    assert await tick(room) == 0 and heard.sent == []
+
+
+async def test_you_said_we_did_goes_to_the_channel_once_per_status_after_quiet_hours(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra", channel="town")
+    await room.reply("ann", "A night bus to the hospital", channel="town")
+    await room.cmd("olive", "assign 1 authority", channel="organisers")
+    await room.cmd("olive", "action 1 proposed", channel="organisers")
+    assert await tick(room) == 0  # proposed is not news
+    clock.advance(hours=13)  # 22:00: quiet hours
+    await room.cmd("olive", 'action 1 agreed owner "WECA transport"', channel="organisers")
+    await room.cmd("olive", "action 1 agreed", channel="organisers")
+    assert await tick(room) == 0
+    clock.advance(hours=10)  # 08:00
+    assert await tick(room) == 1
+    [note] = heard.to("town")
+    assert "You said, we did" in note
+    assert "“A night bus to the hospital”" in note
+    assert "#1 is now an agreed action (owner: WECA transport)" in note
+    await room.cmd("olive", "action 1 done", channel="organisers")
+    assert await tick(room) == 1
+    assert "#1 is done" in heard.to("town")[1]
+    assert heard.to("organisers") == []
+
+
+async def test_a_failed_send_is_tried_again_at_later_ticks_then_given_up(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra", channel="town")
+    await room.cmd("olive", "prompt inclusive", channel="hall")
+    await room.cmd("olive", "close infra at 12:00")
+    await room.cmd("olive", "close inclusive at 12:00")
+    heard.answer = Sent.FAILED
+    clock.advance(hours=2)
+    assert await tick(room) == 0  # both fail: first attempts
+    assert await tick(room) == 0  # not tried again before a minute has passed
+    clock.advance(minutes=1)
+    heard.answer = Sent.POSTED
+    await room.cmd("olive", "mute", channel="hall")  # hall's reminder ends without a send
+    assert await tick(room) == 1
+    assert len(heard.to("town")) == 1
+
+    await room.cmd("olive", "unmute", channel="hall")
+    await room.cmd("olive", "voting inclusive at 14:00")
+    heard.answer = Sent.FAILED
+    clock.advance(hours=2)  # 13:01: the reminder is due
+    for _ in range(3):
+        assert await tick(room) == 0
+        clock.advance(minutes=1)
+    heard.answer = Sent.POSTED
+    assert await tick(room) == 0  # three attempts, then given up
+    assert heard.to("hall") == []

@@ -1,0 +1,122 @@
+"""Nudges queued and claimed once, phase changes set for later and muted channels, in memory
+(`storage.nudges`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Literal
+
+from bot.core import domain
+from bot.core.nudges import NewNudge, Nudge, NudgeOutcome, PhaseSchedule
+from tests.fakes.memory import Memory, NudgeRow, PhaseScheduleRow, place
+
+
+class MemoryNudges(Memory):
+    """Implements `bot.core.ports.NudgeStore`."""
+
+    async def schedule_phase(
+        self,
+        programme: str,
+        theme_key: str,
+        phase: domain.Phase,
+        due_at: datetime,
+        remind_at: datetime,
+        by: domain.Participant,
+    ) -> PhaseSchedule:
+        self._programme(programme)
+        for sid, row in list(self._schedules.items()):
+            same = (row.schedule.programme, row.schedule.theme_key) == (programme, theme_key)
+            if same and not row.applied:
+                del self._schedules[sid]
+        by = domain.Participant(by.platform, by.user_id)  # storage keeps the id, not the name
+        made = PhaseSchedule(
+            self._next_id(), programme, theme_key, phase, due_at, remind_at, by, False, False
+        )
+        self._schedules[made.id] = PhaseScheduleRow(made)
+        self._log(programme, None, by.key, "phase.scheduled", theme=theme_key, phase=phase.value)
+        return made
+
+    async def due_phase_steps(self, now: datetime) -> Sequence[PhaseSchedule]:
+        due = [
+            replace(r.schedule, reminded=r.reminded)
+            for r in self._schedules.values()
+            if not r.applied
+            and (r.schedule.due_at <= now or (not r.reminded and r.schedule.remind_at <= now))
+        ]
+        return sorted(due, key=lambda s: (s.due_at, s.id))
+
+    async def claim_phase_step(self, schedule_id: int, step: Literal["remind", "apply"]) -> bool:
+        row = self._schedules.get(schedule_id)
+        if row is None:
+            return False
+        if step == "remind":
+            claimed, row.reminded = not row.reminded, True
+            return claimed
+        claimed, row.applied, row.reminded = not row.applied, True, True
+        return claimed
+
+    async def queue_nudges(self, nudges: Sequence[NewNudge]) -> int:
+        known = {(r.new.programme, r.new.key) for r in self._nudges.values()}
+        added = 0
+        for nudge in nudges:
+            self._channel_row(nudge.programme, nudge.where)
+            if (nudge.programme, nudge.key) in known:
+                continue
+            known.add((nudge.programme, nudge.key))
+            row = NudgeRow(nudge, self._next_id())
+            self._nudges[row.id] = row
+            added += 1
+        return added
+
+    async def claim_nudges(self, now: datetime, limit: int) -> Sequence[Nudge]:
+        claimed = []
+        for row in self._nudges.values():
+            if len(claimed) == limit:
+                break
+            if row.state == "queued" and (row.not_before or row.new.not_before) <= now:
+                row.state, row.attempts = "claimed", row.attempts + 1
+                claimed.append(self._nudge(row))
+        return claimed
+
+    def _nudge(self, row: NudgeRow) -> Nudge:
+        new = row.new
+        channel = self._channel_row(new.programme, replace(new.where, channel_name=""))
+        where = replace(new.where, channel_name=channel.name, thread_id=None)
+        return Nudge(
+            row.id,
+            new.programme,
+            new.kind,
+            where,
+            new.title,
+            new.text,
+            new.expires_at,
+            row.attempts,
+        )
+
+    async def finish_nudge(
+        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
+    ) -> None:
+        row = self._nudges[nudge.id]
+        row.outcome = outcome.value
+        row.state = "queued" if retry_at is not None else "done"
+        row.not_before = retry_at
+
+    async def set_muted(
+        self, programme: str, where: domain.ConversationRef, muted: bool, by: domain.Participant
+    ) -> bool:
+        self._channel_row(programme, where)
+        key = (programme, place(where))
+        if muted == (key in self._muted):
+            return False
+        if muted:
+            self._muted[key] = by.key
+        else:
+            del self._muted[key]
+        action = "nudges.muted" if muted else "nudges.unmuted"
+        self._log(programme, None, by.key, action, channel=where.channel_id)
+        return True
+
+    async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
+        return frozenset(p for (prog, p), _ in self._muted.items() if prog == programme)
