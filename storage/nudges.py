@@ -16,7 +16,19 @@ from storage.database import as_utc as utc
 from storage.store import Store
 
 QUEUED, CLAIMED, DONE = "queued", "claimed", "done"
-SCHEDULE_COLUMNS = (m.PhaseSchedule, m.Programme.key.label("programme"))
+QUEUE_CHUNK = 500  # rows per INSERT: well within SQLite's limit on bound parameters
+SCHEDULE_COLUMNS = (
+    m.PhaseSchedule.id,
+    m.PhaseSchedule.theme_key,
+    m.PhaseSchedule.phase,
+    m.PhaseSchedule.due_at,
+    m.PhaseSchedule.remind_at,
+    m.PhaseSchedule.by_platform,
+    m.PhaseSchedule.by_user_id,
+    m.PhaseSchedule.reminded_at,
+    m.PhaseSchedule.applied_at,
+    m.Programme.key.label("programme"),
+)
 NUDGE_COLUMNS = (
     m.Nudge.id,
     m.Nudge.kind,
@@ -32,11 +44,10 @@ NUDGE_COLUMNS = (
 )
 
 
-def _schedule(row: Any) -> PhaseSchedule:
-    s = row.PhaseSchedule
+def _schedule(s: Any) -> PhaseSchedule:
     return PhaseSchedule(
         id=s.id,
-        programme=row.programme,
+        programme=s.programme,
         theme_key=s.theme_key,
         phase=domain.Phase(s.phase),
         due_at=utc(s.due_at),
@@ -107,8 +118,9 @@ class SqlNudges(Store):
                 phase=phase.value,
                 due_at=due_at.isoformat(),
             )
+            who = domain.Participant(by.platform, by.user_id)  # the id is kept, not the name
             return PhaseSchedule(
-                new_id, programme, theme_key, phase, due_at, remind_at, by, False, False
+                new_id, programme, theme_key, phase, due_at, remind_at, who, False, False
             )
 
         return await self._write(tx)
@@ -178,10 +190,16 @@ class SqlNudges(Store):
                         "created_at": now,
                     }
                 )
-            stmt = self._insert(m.Nudge).on_conflict_do_nothing(
-                index_elements=["programme_id", "key"]
-            )
-            return int(conn.execute(stmt, rows).rowcount)
+            added = 0
+            for start in range(0, len(rows), QUEUE_CHUNK):
+                stmt = (
+                    self._insert(m.Nudge)
+                    .values(rows[start : start + QUEUE_CHUNK])
+                    .on_conflict_do_nothing(index_elements=["programme_id", "key"])
+                    .returning(m.Nudge.id)
+                )
+                added += len(conn.execute(stmt).all())
+            return added
 
         return await self._write(tx)
 

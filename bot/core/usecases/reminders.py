@@ -150,6 +150,7 @@ async def _queue_reminders(ws: Workshop, step: PhaseSchedule) -> None:
         ws, step.programme, [Anchor(AnchorKind.PROMPT, p.id) for p in posted]
     )
     when = _local_time(step.due_at, ws.playbook.timezone)
+    change = f"{theme.key}:{step.phase.value}:{step.due_at.isoformat()}"  # set again: no repeat
     text = (
         f"{theme.title} {REMINDED[step.phase]} at {when}. If you have votes left there, now is "
         f"the time: `ideas {theme.key}` lists its ideas."
@@ -158,7 +159,7 @@ async def _queue_reminders(ws: Workshop, step: PhaseSchedule) -> None:
         [
             NewNudge(
                 step.programme,
-                f"reminder:{step.id}:{_place(where)}",
+                f"reminder:{change}:{_place(where)}",
                 NudgeKind.REMINDER,
                 where,
                 f"Reminder: {theme.title}",
