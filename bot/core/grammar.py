@@ -381,7 +381,7 @@ def _phase(word: str, rest: str) -> ChangePhase:
     return ChangePhase(rest, word)
 
 
-AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+AT = re.compile(r"\s+at(?:\s+|$)", re.IGNORECASE)
 
 
 def _later(word: str, rest: str) -> bool:
