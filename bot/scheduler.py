@@ -75,6 +75,20 @@ def _every(
 
 
 @asynccontextmanager
+async def nudging(workshop: Workshop, platforms: frozenset[str]) -> AsyncIterator[None]:
+    """A clock for nudges to channels on `platforms` only (`howcanwe chat` prints the console's;
+    the platforms' are left to the clock process)."""
+    scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
+    nudge = lambda: reminders.send_due(workshop, platforms)  # noqa: E731
+    _every(scheduler, NUDGE_JOB, nudge, DIGEST_TICK_SECONDS, None)
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@asynccontextmanager
 async def running(workshop: Workshop, beat: Beat | None = None) -> AsyncIterator[AsyncIOScheduler]:
     """Start the jobs on the running event loop; stop them on exit."""
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")

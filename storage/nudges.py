@@ -203,13 +203,16 @@ class SqlNudges(Store):
 
         return await self._write(tx)
 
-    async def claim_nudges(self, now: datetime, limit: int) -> Sequence[Nudge]:
+    async def claim_nudges(
+        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+    ) -> Sequence[Nudge]:
         def tx(conn: Connection) -> list[Nudge]:
+            due_now = [m.Nudge.state == QUEUED, m.Nudge.not_before <= now]
+            if platforms is not None:
+                on = select(m.Channel.id).where(m.Channel.platform.in_(sorted(platforms)))
+                due_now.append(m.Nudge.channel_id.in_(on.scalar_subquery()))
             due = conn.execute(
-                select(m.Nudge.id)
-                .where(m.Nudge.state == QUEUED, m.Nudge.not_before <= now)
-                .order_by(m.Nudge.id)
-                .limit(limit)
+                select(m.Nudge.id).where(*due_now).order_by(m.Nudge.id).limit(limit)
             ).scalars()
             taken = conn.execute(
                 update(m.Nudge)

@@ -447,8 +447,11 @@ class NudgeStore(Protocol):
         """Queue nudges; one whose key its programme has queued before adds nothing. Returns
         how many were new."""
 
-    async def claim_nudges(self, now: datetime, limit: int) -> Sequence[Nudge]:
-        """Claim up to `limit` queued nudges due at `now`, oldest first, each for one caller."""
+    async def claim_nudges(
+        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+    ) -> Sequence[Nudge]:
+        """Claim up to `limit` queued nudges due at `now` (to channels on `platforms`, or on
+        any), oldest first, each for one caller."""
 
     async def finish_nudge(
         self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None

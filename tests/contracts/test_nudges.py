@@ -33,7 +33,7 @@ def nudge(key: str, where: ConversationRef, clock, **extra) -> NewNudge:
 async def test_a_phase_change_set_again_replaces_the_one_before(store, clock) -> None:
     now = clock.now()
     due, remind = now + timedelta(hours=8), now + timedelta(hours=7)
-    first = await store.schedule_phase(PROGRAMME, "infra", Phase.VOTING, due, remind, OLIVE)
+    await store.schedule_phase(PROGRAMME, "infra", Phase.VOTING, due, remind, OLIVE)
     second = await store.schedule_phase(
         PROGRAMME, "infra", Phase.CLOSED, due + timedelta(hours=1), remind, OLIVE
     )

@@ -70,11 +70,15 @@ class MemoryNudges(Memory):
             added += 1
         return added
 
-    async def claim_nudges(self, now: datetime, limit: int) -> Sequence[Nudge]:
+    async def claim_nudges(
+        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+    ) -> Sequence[Nudge]:
         claimed = []
         for row in self._nudges.values():
             if len(claimed) == limit:
                 break
+            if platforms is not None and row.new.where.platform not in platforms:
+                continue
             if row.state == "queued" and (row.not_before or row.new.not_before) <= now:
                 row.state, row.attempts = "claimed", row.attempts + 1
                 claimed.append(self._nudge(row))

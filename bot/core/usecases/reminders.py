@@ -109,12 +109,13 @@ async def you_said(ws: Workshop, programme: str, before: Idea, after: Idea) -> N
     )
 
 
-async def send_due(ws: Workshop) -> int:
+async def send_due(ws: Workshop, platforms: frozenset[str] | None = None) -> int:
     """The clock's tick: make the scheduled phase changes and queue the reminders that are due,
-    then claim and send every queued nudge that is due; returns how many were posted."""
+    then claim and send every queued nudge that is due (to channels on `platforms`, or on any:
+    the console's own clock sends only the console's); returns how many were posted."""
     await _phase_steps(ws)
     posted = 0
-    while claimed := await ws.nudges.claim_nudges(ws.clock.now(), CLAIM_BATCH):
+    while claimed := await ws.nudges.claim_nudges(ws.clock.now(), CLAIM_BATCH, platforms):
         posted += await _deliver(ws, claimed)
     return posted
 

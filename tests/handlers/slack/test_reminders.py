@@ -18,7 +18,6 @@ from tests.conftest import FakeClock
 from tests.handlers.slack.conftest import Bot
 from tests.handlers.slack.fake_slack import shown
 from tests.handlers.slack.test_digests import (
-    connector,  # noqa: F401  (the fake Bot Connector fixture, for the Teams half)
     in_teams,
     posts_to,
     teams_added,
@@ -26,10 +25,12 @@ from tests.handlers.slack.test_digests import (
 )
 from tests.handlers.slack.test_facilitation import command
 from tests.handlers.slack.test_flows import add_idea
+from tests.handlers.teams import conftest as teams_harness
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import FakeConnector
 
 REMINDER = "Reminder: Inclusive growth"
+connector = teams_harness.connector  # the fake Bot Connector, for the Teams half
 
 
 @pytest.fixture
