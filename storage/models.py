@@ -354,6 +354,25 @@ class Nudge(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 
+class AudienceAsk(Base):
+    """When a channel is offered the ideas other audiences back (`nudge daily 10:00`): one per
+    channel; the compare-and-set on `next_run_at` hands each offer to one clock process."""
+
+    __tablename__ = "audience_asks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), unique=True
+    )
+    cadence: Mapped[str] = mapped_column(String(10))
+    day: Mapped[str | None] = mapped_column(String(3))
+    at: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    next_run_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
+    created_by: Mapped[str] = mapped_column(String(250))
+    created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
 class NudgeMute(Base):
     """A channel that asked for no nudges (`mute`)."""
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from bot.core import domain
-from bot.core.nudges import NewNudge, Nudge, NudgeKind, NudgeOutcome, PhaseSchedule
+from bot.core.nudges import AskSchedule, NewNudge, Nudge, NudgeKind, NudgeOutcome, PhaseSchedule
+from bot.core.schedule import Cadence, Schedule
 from bot.metrics import NUDGES
 from storage import models as m
 from storage.database import as_utc as utc
@@ -283,3 +284,122 @@ class SqlNudges(Store):
             return frozenset((r.platform, r.workspace_id, r.channel_id) for r in rows)
 
         return await self._read(tx)
+
+    async def set_asks(
+        self,
+        programme: str,
+        where: domain.ConversationRef,
+        schedule: Schedule | None,
+        next_run_at: datetime,
+        by: domain.Participant,
+    ) -> bool:
+        def tx(conn: Connection) -> bool:
+            pid = self._programme_id(conn, programme)
+            channel = self._channel_row(conn, pid, where)[0]
+            if schedule is None:
+                gone = conn.execute(
+                    delete(m.AudienceAsk).where(m.AudienceAsk.channel_id == channel)
+                )
+                if gone.rowcount != 1:
+                    return False
+                self._log(conn, pid, None, by.key, "nudge.off", channel=where.channel_id)
+                return True
+            plan = {
+                "cadence": schedule.cadence.value,
+                "day": schedule.day,
+                "at": f"{schedule.at:%H:%M}",
+                "timezone": schedule.timezone,
+                "next_run_at": next_run_at,
+            }
+            stmt = self._insert(m.AudienceAsk).values(
+                programme_id=pid,
+                channel_id=channel,
+                created_by=by.key,
+                created_at=self._clock.now(),
+                **plan,
+            )
+            conn.execute(stmt.on_conflict_do_update(index_elements=["channel_id"], set_=plan))
+            self._log(
+                conn,
+                pid,
+                None,
+                by.key,
+                "nudge.scheduled",
+                channel=where.channel_id,
+                schedule=schedule.describe(),
+            )
+            return True
+
+        return await self._write(tx)
+
+    async def asks(self, programme: str, where: domain.ConversationRef) -> AskSchedule | None:
+        def tx(conn: Connection) -> AskSchedule | None:
+            row = conn.execute(
+                _asks().where(
+                    m.AudienceAsk.programme_id == self._programme_id(conn, programme),
+                    m.Channel.platform == where.platform,
+                    m.Channel.workspace_id == where.workspace_id,
+                    m.Channel.channel_id == where.channel_id,
+                )
+            ).first()
+            return _ask(row) if row else None
+
+        return await self._read(tx)
+
+    async def due_asks(self, now: datetime) -> Sequence[AskSchedule]:
+        def tx(conn: Connection) -> list[AskSchedule]:
+            rows = conn.execute(
+                _asks()
+                .where(m.AudienceAsk.next_run_at <= now)
+                .order_by(m.AudienceAsk.next_run_at, m.AudienceAsk.id)
+            )
+            return [_ask(row) for row in rows]
+
+        return await self._read(tx)
+
+    async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
+        def tx(conn: Connection) -> bool:
+            moved = conn.execute(
+                update(m.AudienceAsk)
+                .where(m.AudienceAsk.id == ask.id, m.AudienceAsk.next_run_at == ask.next_run_at)
+                .values(next_run_at=next_run_at)
+            )
+            return moved.rowcount == 1
+
+        return await self._write(tx)
+
+
+def _asks() -> Any:
+    """Offer schedules with their programme and channel, for `where` clauses to narrow."""
+    return (
+        select(
+            m.AudienceAsk.id,
+            m.AudienceAsk.cadence,
+            m.AudienceAsk.day,
+            m.AudienceAsk.at,
+            m.AudienceAsk.timezone,
+            m.AudienceAsk.next_run_at,
+            m.Programme.key.label("programme"),
+            m.Channel.platform,
+            m.Channel.workspace_id,
+            m.Channel.channel_id.label("channel_key"),
+            m.Channel.name.label("channel_name"),
+        )
+        .join(m.Programme, m.Programme.id == m.AudienceAsk.programme_id)
+        .join(m.Channel, m.Channel.id == m.AudienceAsk.channel_id)
+    )
+
+
+def _ask(row: Any) -> AskSchedule:
+    hours, minutes = row.at.split(":")
+    return AskSchedule(
+        id=row.id,
+        programme=row.programme,
+        where=domain.ConversationRef(
+            row.platform, row.workspace_id, row.channel_key, row.channel_name or ""
+        ),
+        schedule=Schedule(
+            Cadence(row.cadence), time(int(hours), int(minutes)), row.timezone, row.day
+        ),
+        next_run_at=utc(row.next_run_at),
+    )

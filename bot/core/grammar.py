@@ -19,6 +19,7 @@ from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say
 from bot.core.usecases import (
     actions,
+    asks,
     assignment,
     digests,
     duplicates,
@@ -201,6 +202,14 @@ class Mute(Parsed):
     """`mute` / `unmute`: this channel's nudges."""
 
     muted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge(Parsed):
+    """`nudge`, `nudge daily|weekly …`, `nudge off`: offers of other audiences' ideas."""
+
+    action: str  # "show", "set" or "off"
+    schedule: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +405,26 @@ def _schedule_phase(word: str, rest: str) -> SchedulePhase:
     return SchedulePhase(" at ".join(theme).strip(), word, tuple(when.split()))
 
 
+def _nudge(word: str, rest: str) -> Nudge:
+    words = rest.split()
+    if not words:
+        return Nudge("show")
+    if words[0].lower() == "off" and len(words) == 1:
+        return Nudge("off")
+    if words[0].lower() in ("daily", "weekly"):
+        return Nudge("set", tuple(words))
+    raise GrammarError(
+        "Usage: `nudge daily 10:00`, `nudge weekly mon 10:00`, `nudge off`, or `nudge` to see "
+        "this channel's schedule."
+    )
+
+
+def _nudge_form(cmd: Nudge, ctx: Context) -> Form:
+    if cmd.action == "set":
+        return NUDGE_WEEKLY if cmd.schedule[0].lower() == "weekly" else NUDGE_DAILY
+    return NUDGE_SHOW if cmd.action == "show" else NUDGE_OFF
+
+
 def _organiser(word: str, rest: str) -> ChangeOrganiser:
     parts = tokens(rest)
     if len(parts) != 2 or parts[0].lower() not in ("add", "remove"):
@@ -514,6 +543,18 @@ LATER_PHASES = (
 )
 MUTE = Form("mute", 'no reminders or "you said, we did" notes in this channel', "mute a channel")
 UNMUTE = Form("unmute", "reminders and notes in this channel again", "unmute a channel")
+NUDGE_SHOW = Form("nudge", "when this channel is offered ideas other audiences back")
+NUDGE_DAILY = Form(
+    "nudge daily <HH:MM> [zone]",
+    "offer this channel, each day, ideas other audiences back and it hasn't voted on",
+    "schedule nudges",
+)
+NUDGE_WEEKLY = Form(
+    "nudge weekly <day> <HH:MM> [zone]",
+    "the same, once a week",
+    "schedule nudges",
+)
+NUDGE_OFF = Form("nudge off", "stop this channel's offers", "schedule nudges")
 PHASES = (
     Form("open <theme>", "take ideas and votes for a theme", "change a theme's phase"),
     Form("voting <theme>", "stop new ideas for a theme; votes go on", "change a theme's phase"),
@@ -678,6 +719,13 @@ COMMANDS: tuple[Declared[Any], ...] = (
         lambda word, rest: Mute(word == "mute"),
         lambda ws, ctx, cmd: reminders.mute(ws, ctx, cmd.muted),
         form_of=lambda cmd, ctx: MUTE if cmd.muted else UNMUTE,
+    ),
+    Declared(
+        ("nudge",),
+        (NUDGE_SHOW, NUDGE_DAILY, NUDGE_WEEKLY, NUDGE_OFF),
+        _nudge,
+        lambda ws, ctx, cmd: asks.command(ws, ctx, cmd.action, cmd.schedule),
+        form_of=_nudge_form,
     ),
     Declared(
         ("plan",),

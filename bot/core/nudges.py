@@ -19,6 +19,7 @@ from bot.core.schedule import Cadence, Schedule, ScheduleError, parse_day, parse
 
 class NudgeKind(StrEnum):
     REMINDER = "reminder"  # votes left before a theme moves to voting or closes
+    QUIET_AUDIENCE = "audience"  # ideas other audiences back, offered to one that hasn't voted
     YOU_SAID = "you-said"  # "you said, we did": an idea's action moved on
 
 
@@ -77,6 +78,17 @@ class PhaseSchedule:
 
 
 @dataclass(frozen=True, slots=True)
+class AskSchedule:
+    """When a channel is offered the ideas other audiences back and it has not voted on."""
+
+    id: int
+    programme: str
+    where: ConversationRef
+    schedule: Schedule
+    next_run_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class QuietHours:
     """A daily span of local time (it may cross midnight) in which no nudge is sent."""
 
@@ -112,6 +124,11 @@ class QuietHours:
 
     def describe(self) -> str:
         return f"{self.start:%H:%M}–{self.end:%H:%M} ({self.timezone})"
+
+
+def shorten(text: str, limit: int) -> str:
+    """An idea's text cut to `limit` characters for a one-line nudge."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def quiet_hours(text: str, timezone: str) -> QuietHours | None:

@@ -43,7 +43,7 @@ from bot.core.domain import (
     VoteResult,
 )
 from bot.core.interaction import Card
-from bot.core.nudges import NewNudge, Nudge, NudgeOutcome, PhaseSchedule
+from bot.core.nudges import AskSchedule, NewNudge, Nudge, NudgeOutcome, PhaseSchedule
 from bot.core.participation import DayCount
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -466,6 +466,26 @@ class NudgeStore(Protocol):
 
     async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
         """(platform, workspace, channel) of the programme's channels that muted nudges."""
+
+    async def set_asks(
+        self,
+        programme: str,
+        where: ConversationRef,
+        schedule: Schedule | None,
+        next_run_at: datetime,
+        by: Participant,
+    ) -> bool:
+        """Set (or, with None, stop) when the channel is offered what other audiences back;
+        False when stopping changed nothing."""
+
+    async def asks(self, programme: str, where: ConversationRef) -> AskSchedule | None: ...
+
+    async def due_asks(self, now: datetime) -> Sequence[AskSchedule]:
+        """Channels of every programme whose offer is due at `now`."""
+
+    async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
+        """Move the schedule on from its due time to `next_run_at`; False when another process
+        or tick did first (then it is not this caller's to send)."""
 
 
 class Repository(

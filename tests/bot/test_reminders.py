@@ -240,3 +240,71 @@ async def test_a_failed_send_is_tried_again_at_later_ticks_then_given_up(
     heard.answer = Sent.POSTED
     assert await tick(room) == 0  # three attempts, then given up
     assert heard.to("hall") == []
+
+
+async def test_a_quiet_audience_is_offered_what_others_back_once_per_scheduled_time(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "channel business", channel="biz")
+    await room.cmd("olive", "prompt infra", channel="biz")
+    await room.reply("bob", "A freight consolidation centre for the city", channel="biz")
+    await room.cmd("olive", "prompt infra", channel="town")
+    await room.reply("ann", "Safer cycle lanes to every school gate", channel="town")
+    await room.cmd("bob", "vote 1", channel="biz")
+    await room.cmd("ann", "vote 2", channel="town")
+    await room.cmd("cat", "vote 2", channel="biz")
+    assert "isn't offered" in said(await room.cmd("ann", "nudge", channel="town"))
+    answer = said(await room.cmd("olive", "nudge daily 10:00", channel="town"))
+    assert "Every day at 10:00 (Europe/London), this channel is offered" in answer
+    assert "The first comes Mon 2 Mar 10:00" in answer
+    assert "Only organisers can schedule nudges" in refused(
+        await room.cmd("ann", "nudge daily 10:00", channel="town")
+    )
+    assert "'25:00' is not a 24-hour time" in refused(
+        await room.cmd("olive", "nudge daily 25:00", channel="town")
+    )
+    assert "next offer comes Mon 2 Mar 10:00" in said(
+        await room.cmd("ann", "nudge", channel="town")
+    )
+
+    clock.advance(minutes=59)
+    assert await tick(room) == 0
+    clock.advance(minutes=1)  # 10:00
+    assert await tick(room) == 1
+    [offer] = heard.to("town")
+    assert offer.startswith("Other audiences are backing these")
+    assert (
+        "Business backs #1 “A freight consolidation centre for the city”; community hasn't "
+        "weighed in." in offer
+    )
+    assert "#2" not in offer  # the community has voted on it
+    clock.advance(minutes=30)
+    assert await tick(room) == 0  # one offer per scheduled time
+
+    await room.cmd("dan", "vote 1", channel="town")
+    clock.advance(days=1)
+    assert await tick(room) == 0  # nothing left to offer: no message
+    assert len(heard.to("town")) == 1
+    assert "won't be offered" in said(await room.cmd("olive", "nudge off", channel="town"))
+    assert "nothing changed" in said(await room.cmd("olive", "nudge off", channel="town"))
+
+
+async def test_an_offer_skips_closed_themes_and_respects_mute(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "channel business", channel="biz")
+    await room.cmd("olive", "prompt infra", channel="biz")
+    await room.reply("bob", "A freight consolidation centre for the city", channel="biz")
+    await room.cmd("olive", "prompt inclusive", channel="biz")
+    await room.reply("bob", "Paid placements for care leavers", channel="biz")
+    await room.cmd("bob", "vote 1", channel="biz")
+    await room.cmd("bob", "vote 2", channel="biz")
+    await room.cmd("olive", "close infra", channel="biz")
+    await room.cmd("olive", "nudge weekly mon 12:00", channel="town")
+    await room.cmd("olive", "nudge weekly mon 12:00", channel="hall")
+    await room.cmd("olive", "mute", channel="hall")
+    clock.advance(hours=3)
+    assert await tick(room) == 1
+    [offer] = heard.to("town")
+    assert "#2 “Paid placements for care leavers”" in offer and "#1" not in offer
+    assert heard.to("hall") == []

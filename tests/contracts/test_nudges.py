@@ -5,10 +5,11 @@ when told; muting is per channel."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import time, timedelta
 
 from bot.core.domain import ConversationRef, Participant, Phase
 from bot.core.nudges import NewNudge, NudgeKind, NudgeOutcome
+from bot.core.schedule import Cadence, Schedule
 from tests.conftest import person
 from tests.contracts.conftest import PROGRAMME
 
@@ -110,3 +111,35 @@ async def test_muting_is_per_channel_and_says_when_it_changed_nothing(store) -> 
     assert not await store.set_muted(PROGRAMME, TOWN, False, OLIVE)
     assert await store.set_muted(PROGRAMME, HALL, False, OLIVE)
     assert await store.muted_channels(PROGRAMME) == frozenset()
+
+
+async def test_a_channel_has_one_offer_schedule_moved_on_by_one_claim(store, clock) -> None:
+    daily = Schedule(Cadence.DAILY, time(10, 0), "Europe/London")
+    weekly = Schedule(Cadence.WEEKLY, time(12, 30), "UTC", "fri")
+    due = clock.now() + timedelta(hours=1)
+    assert await store.asks(PROGRAMME, HALL) is None
+    assert not await store.set_asks(PROGRAMME, HALL, None, due, OLIVE)
+    assert await store.set_asks(PROGRAMME, HALL, daily, due, OLIVE)
+    assert await store.set_asks(PROGRAMME, TOWN, daily, due + timedelta(hours=1), OLIVE)
+    first = await store.asks(PROGRAMME, HALL)
+    assert first is not None
+    assert (first.where, first.schedule, first.next_run_at, first.programme) == (
+        ConversationRef("slack", "T1", "C1", "hall"),
+        daily,
+        due,
+        PROGRAMME,
+    )
+    assert await store.set_asks(PROGRAMME, HALL, weekly, due, OLIVE)
+    changed = await store.asks(PROGRAMME, HALL)
+    assert changed is not None and changed.id == first.id and changed.schedule == weekly
+    assert await store.due_asks(clock.now()) == []
+    assert await store.due_asks(due) == [changed]
+
+    later = due + timedelta(days=1)
+    claims = await asyncio.gather(*(store.claim_ask(changed, later) for _ in range(3)))
+    assert sorted(claims) == [False, False, True]
+    assert [a.where.channel_id for a in await store.due_asks(due + timedelta(hours=1))] == [
+        "19:town"
+    ]
+    assert await store.set_asks(PROGRAMME, HALL, None, due, OLIVE)
+    assert await store.asks(PROGRAMME, HALL) is None

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Literal
 
 from bot.core import domain
-from bot.core.nudges import NewNudge, Nudge, NudgeOutcome, PhaseSchedule
+from bot.core.nudges import AskSchedule, NewNudge, Nudge, NudgeOutcome, PhaseSchedule
+from bot.core.schedule import Schedule
 from tests.fakes.memory import Memory, NudgeRow, PhaseScheduleRow, place
 
 
@@ -124,3 +125,45 @@ class MemoryNudges(Memory):
 
     async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
         return frozenset(p for (prog, p), _ in self._muted.items() if prog == programme)
+
+    async def set_asks(
+        self,
+        programme: str,
+        where: domain.ConversationRef,
+        schedule: Schedule | None,
+        next_run_at: datetime,
+        by: domain.Participant,
+    ) -> bool:
+        self._channel_row(programme, where)
+        key = (programme, place(where))
+        if schedule is None:
+            if self._asks.pop(key, None) is None:
+                return False
+            self._log(programme, None, by.key, "nudge.off", channel=where.channel_id)
+            return True
+        known = self._asks.get(key)
+        ask_id = known.id if known else self._next_id()
+        plain = domain.ConversationRef(where.platform, where.workspace_id, where.channel_id)
+        self._asks[key] = AskSchedule(ask_id, programme, plain, schedule, next_run_at)
+        self._log(programme, None, by.key, "nudge.scheduled", channel=where.channel_id)
+        return True
+
+    async def asks(self, programme: str, where: domain.ConversationRef) -> AskSchedule | None:
+        found = self._asks.get((programme, place(where)))
+        return self._named(found) if found else None
+
+    def _named(self, ask: AskSchedule) -> AskSchedule:
+        channel = self._channel_row(ask.programme, ask.where)
+        return replace(ask, where=replace(ask.where, channel_name=channel.name))
+
+    async def due_asks(self, now: datetime) -> Sequence[AskSchedule]:
+        due = [self._named(a) for a in self._asks.values() if a.next_run_at <= now]
+        return sorted(due, key=lambda a: (a.next_run_at, a.id))
+
+    async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
+        key = (ask.programme, place(ask.where))
+        found = self._asks.get(key)
+        if found is None or found.next_run_at != ask.next_run_at:
+            return False
+        self._asks[key] = replace(found, next_run_at=next_run_at)
+        return True

@@ -1,5 +1,6 @@
 """The participation loop: phase changes set for later with a reminder first, "you said, we did"
-notes when an action moves on, muting, and the clock's tick that sends what is queued.
+notes when an action moves on, muting, and the clock's tick that sends what is queued (these and
+the quiet audiences' offers, `bot.core.usecases.asks`).
 
 Every nudge is queued under a key and claimed by one clock process before it is sent
 (`bot.core.nudges`), so two clocks, a restart or a retried tick never send it twice. A muted
@@ -17,10 +18,18 @@ from zoneinfo import ZoneInfo
 from bot.core.digest_cards import moment_text
 from bot.core.domain import Anchor, AnchorKind, ConversationRef, Idea, Phase, Status
 from bot.core.interaction import Card, Context, Delivery, Reply, Text, note
-from bot.core.nudges import NewNudge, Nudge, NudgeKind, NudgeOutcome, PhaseSchedule, moment
+from bot.core.nudges import (
+    NewNudge,
+    Nudge,
+    NudgeKind,
+    NudgeOutcome,
+    PhaseSchedule,
+    moment,
+    shorten,
+)
 from bot.core.ports import Sent
 from bot.core.schedule import ScheduleError
-from bot.core.usecases import phases
+from bot.core.usecases import asks, phases
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -90,7 +99,7 @@ async def you_said(ws: Workshop, programme: str, before: Idea, after: Idea) -> N
     if status is None or status is before.status or status not in WORTH_TELLING:
         return
     channels = await _channels_of(ws, programme, [Anchor(AnchorKind.IDEA, after.number)])
-    text = f"You said: “{_short(after.text)}”. We did: #{after.number} {YOU_SAID[status]}"
+    text = f"You said: “{shorten(after.text, 120)}”. We did: #{after.number} {YOU_SAID[status]}"
     owner = f" (owner: {after.owner})." if after.owner else "."
     now = ws.clock.now()
     await ws.nudges.queue_nudges(
@@ -114,6 +123,7 @@ async def send_due(ws: Workshop, platforms: frozenset[str] | None = None) -> int
     then claim and send every queued nudge that is due (to channels on `platforms`, or on any:
     the console's own clock sends only the console's); returns how many were posted."""
     await _phase_steps(ws)
+    await asks.queue_due(ws)
     posted = 0
     while claimed := await ws.nudges.claim_nudges(ws.clock.now(), CLAIM_BATCH, platforms):
         posted += await _deliver(ws, claimed)
@@ -227,7 +237,3 @@ def _place(where: ConversationRef) -> str:
 
 def _local_time(at: datetime, timezone: str) -> str:
     return f"{at.astimezone(ZoneInfo(timezone)):%H:%M}"
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,4 +1,5 @@
-"""nudges: phase changes set for later, queued reminders and notes, muted channels
+"""nudges: phase changes set for later, queued reminders and notes, quiet audiences' offers,
+muted channels
 
 Revision ID: 0009
 Revises: 0008
@@ -81,6 +82,36 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_nudges_state"), "nudges", ["state", "not_before"], unique=False)
     op.create_table(
+        "audience_asks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("cadence", sa.String(length=10), nullable=False),
+        sa.Column("day", sa.String(length=3), nullable=True),
+        sa.Column("at", sa.String(length=5), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("next_run_at", UTC_TIME, nullable=False),
+        sa.Column("created_by", sa.String(length=250), nullable=False),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["channel_id"],
+            ["channels.id"],
+            name=op.f("fk_audience_asks_channel_id_channels"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_audience_asks_programme_id_programmes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audience_asks")),
+        sa.UniqueConstraint("channel_id", name=op.f("uq_audience_asks_channel_id")),
+    )
+    op.create_index(
+        op.f("ix_audience_asks_next_run_at"), "audience_asks", ["next_run_at"], unique=False
+    )
+    op.create_table(
         "nudge_mutes",
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("muted_by", sa.String(length=250), nullable=False),
@@ -97,6 +128,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("nudge_mutes")
+    op.drop_index(op.f("ix_audience_asks_next_run_at"), table_name="audience_asks")
+    op.drop_table("audience_asks")
     op.drop_index(op.f("ix_nudges_state"), table_name="nudges")
     op.drop_table("nudges")
     op.drop_index(op.f("ix_phase_schedules_applied_at"), table_name="phase_schedules")
