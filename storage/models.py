@@ -354,16 +354,16 @@ class Nudge(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 
-class AudienceAsk(Base):
-    """When a channel is offered the ideas other audiences back (`nudge daily 10:00`): one per
-    channel; the compare-and-set on `next_run_at` hands each offer to one clock process."""
+class NudgeSchedule(Base):
+    """When a channel is sent one kind of scheduled nudge (`nudge daily 10:00`, `follow-up
+    weekly mon 10:00`); the compare-and-set on `next_run_at` hands each to one clock process."""
 
-    __tablename__ = "audience_asks"
+    __tablename__ = "nudge_schedules"
+    __table_args__ = (UniqueConstraint("channel_id", "kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
-    channel_id: Mapped[int] = mapped_column(
-        ForeignKey("channels.id", ondelete="CASCADE"), unique=True
-    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
     cadence: Mapped[str] = mapped_column(String(10))
     day: Mapped[str | None] = mapped_column(String(3))
     at: Mapped[str] = mapped_column(String(5))
@@ -371,6 +371,19 @@ class AudienceAsk(Base):
     next_run_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)
     created_by: Mapped[str] = mapped_column(String(250))
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class FollowUpAsk(Base):
+    """An action's owner asked for an update in one round; `answered_at` once they gave one."""
+
+    __tablename__ = "follow_up_asks"
+    __table_args__ = (UniqueConstraint("programme_id", "round_at", "idea_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    round_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    idea_number: Mapped[int] = mapped_column(Integer)
+    owner_key: Mapped[str] = mapped_column(String(250))
+    answered_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 
 class NudgeMute(Base):

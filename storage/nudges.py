@@ -6,10 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, delete, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
 
 from bot.core import domain
-from bot.core.nudges import AskSchedule, NewNudge, Nudge, NudgeKind, NudgeOutcome, PhaseSchedule
+from bot.core.nudges import (
+    AskKind,
+    AskSchedule,
+    FollowUp,
+    NewNudge,
+    Nudge,
+    NudgeKind,
+    NudgeOutcome,
+    PhaseSchedule,
+)
 from bot.core.schedule import Cadence, Schedule
 from bot.metrics import NUDGES
 from storage import models as m
@@ -289,6 +298,7 @@ class SqlNudges(Store):
         self,
         programme: str,
         where: domain.ConversationRef,
+        kind: AskKind,
         schedule: Schedule | None,
         next_run_at: datetime,
         by: domain.Participant,
@@ -296,13 +306,11 @@ class SqlNudges(Store):
         def tx(conn: Connection) -> bool:
             pid = self._programme_id(conn, programme)
             channel = self._channel_row(conn, pid, where)[0]
+            mine = [m.NudgeSchedule.channel_id == channel, m.NudgeSchedule.kind == kind.value]
             if schedule is None:
-                gone = conn.execute(
-                    delete(m.AudienceAsk).where(m.AudienceAsk.channel_id == channel)
-                )
-                if gone.rowcount != 1:
+                if conn.execute(delete(m.NudgeSchedule).where(*mine)).rowcount != 1:
                     return False
-                self._log(conn, pid, None, by.key, "nudge.off", channel=where.channel_id)
+                self._log(conn, pid, None, by.key, f"{kind}.off", channel=where.channel_id)
                 return True
             plan = {
                 "cadence": schedule.cadence.value,
@@ -311,20 +319,22 @@ class SqlNudges(Store):
                 "timezone": schedule.timezone,
                 "next_run_at": next_run_at,
             }
-            stmt = self._insert(m.AudienceAsk).values(
+            stmt = self._insert(m.NudgeSchedule).values(
                 programme_id=pid,
                 channel_id=channel,
+                kind=kind.value,
                 created_by=by.key,
                 created_at=self._clock.now(),
                 **plan,
             )
-            conn.execute(stmt.on_conflict_do_update(index_elements=["channel_id"], set_=plan))
+            conflict = ["channel_id", "kind"]
+            conn.execute(stmt.on_conflict_do_update(index_elements=conflict, set_=plan))
             self._log(
                 conn,
                 pid,
                 None,
                 by.key,
-                "nudge.scheduled",
+                f"{kind}.scheduled",
                 channel=where.channel_id,
                 schedule=schedule.describe(),
             )
@@ -332,17 +342,22 @@ class SqlNudges(Store):
 
         return await self._write(tx)
 
-    async def asks(self, programme: str, where: domain.ConversationRef) -> AskSchedule | None:
-        def tx(conn: Connection) -> AskSchedule | None:
-            row = conn.execute(
-                _asks().where(
-                    m.AudienceAsk.programme_id == self._programme_id(conn, programme),
+    async def asks(
+        self, programme: str, kind: AskKind, where: domain.ConversationRef | None = None
+    ) -> Sequence[AskSchedule]:
+        def tx(conn: Connection) -> list[AskSchedule]:
+            narrow = [
+                m.NudgeSchedule.programme_id == self._programme_id(conn, programme),
+                m.NudgeSchedule.kind == kind.value,
+            ]
+            if where is not None:
+                narrow += [
                     m.Channel.platform == where.platform,
                     m.Channel.workspace_id == where.workspace_id,
                     m.Channel.channel_id == where.channel_id,
-                )
-            ).first()
-            return _ask(row) if row else None
+                ]
+            rows = conn.execute(_asks().where(*narrow).order_by(m.NudgeSchedule.id))
+            return [_ask(row) for row in rows]
 
         return await self._read(tx)
 
@@ -350,8 +365,8 @@ class SqlNudges(Store):
         def tx(conn: Connection) -> list[AskSchedule]:
             rows = conn.execute(
                 _asks()
-                .where(m.AudienceAsk.next_run_at <= now)
-                .order_by(m.AudienceAsk.next_run_at, m.AudienceAsk.id)
+                .where(m.NudgeSchedule.next_run_at <= now)
+                .order_by(m.NudgeSchedule.next_run_at, m.NudgeSchedule.id)
             )
             return [_ask(row) for row in rows]
 
@@ -360,33 +375,88 @@ class SqlNudges(Store):
     async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
         def tx(conn: Connection) -> bool:
             moved = conn.execute(
-                update(m.AudienceAsk)
-                .where(m.AudienceAsk.id == ask.id, m.AudienceAsk.next_run_at == ask.next_run_at)
+                update(m.NudgeSchedule)
+                .where(m.NudgeSchedule.id == ask.id, m.NudgeSchedule.next_run_at == ask.next_run_at)
                 .values(next_run_at=next_run_at)
             )
             return moved.rowcount == 1
 
         return await self._write(tx)
 
+    async def record_follow_ups(
+        self, programme: str, round_at: datetime, asked: Sequence[FollowUp]
+    ) -> None:
+        if not asked:
+            return
+
+        def tx(conn: Connection) -> None:
+            pid = self._programme_id(conn, programme)
+            rows = [
+                {"programme_id": pid, "round_at": round_at, "idea_number": f.number,
+                 "owner_key": f.owner}
+                for f in asked
+            ]  # fmt: skip
+            stmt = self._insert(m.FollowUpAsk).values(rows).on_conflict_do_nothing()
+            conn.execute(stmt)
+
+        await self._write(tx)
+
+    async def answer_follow_up(self, programme: str, number: int, at: datetime) -> bool:
+        def tx(conn: Connection) -> bool:
+            answered = conn.execute(
+                update(m.FollowUpAsk)
+                .where(
+                    m.FollowUpAsk.programme_id == self._programme_id(conn, programme),
+                    m.FollowUpAsk.idea_number == number,
+                    m.FollowUpAsk.answered_at.is_(None),
+                )
+                .values(answered_at=at)
+            )
+            return bool(answered.rowcount)
+
+        return await self._write(tx)
+
+    async def unanswered(self, programme: str) -> tuple[datetime, Sequence[FollowUp]] | None:
+        def tx(conn: Connection) -> tuple[datetime, list[FollowUp]] | None:
+            pid = self._programme_id(conn, programme)
+            latest = conn.execute(
+                select(func.max(m.FollowUpAsk.round_at)).where(m.FollowUpAsk.programme_id == pid)
+            ).scalar()
+            if latest is None:
+                return None
+            rows = conn.execute(
+                select(m.FollowUpAsk.owner_key, m.FollowUpAsk.idea_number)
+                .where(
+                    m.FollowUpAsk.programme_id == pid,
+                    m.FollowUpAsk.round_at == latest,
+                    m.FollowUpAsk.answered_at.is_(None),
+                )
+                .order_by(m.FollowUpAsk.owner_key, m.FollowUpAsk.idea_number)
+            )
+            return utc(latest), [FollowUp(r.owner_key, r.idea_number) for r in rows]
+
+        return await self._read(tx)
+
 
 def _asks() -> Any:
-    """Offer schedules with their programme and channel, for `where` clauses to narrow."""
+    """Schedules with their programme and channel, for `where` clauses to narrow."""
     return (
         select(
-            m.AudienceAsk.id,
-            m.AudienceAsk.cadence,
-            m.AudienceAsk.day,
-            m.AudienceAsk.at,
-            m.AudienceAsk.timezone,
-            m.AudienceAsk.next_run_at,
+            m.NudgeSchedule.id,
+            m.NudgeSchedule.kind,
+            m.NudgeSchedule.cadence,
+            m.NudgeSchedule.day,
+            m.NudgeSchedule.at,
+            m.NudgeSchedule.timezone,
+            m.NudgeSchedule.next_run_at,
             m.Programme.key.label("programme"),
             m.Channel.platform,
             m.Channel.workspace_id,
             m.Channel.channel_id.label("channel_key"),
             m.Channel.name.label("channel_name"),
         )
-        .join(m.Programme, m.Programme.id == m.AudienceAsk.programme_id)
-        .join(m.Channel, m.Channel.id == m.AudienceAsk.channel_id)
+        .join(m.Programme, m.Programme.id == m.NudgeSchedule.programme_id)
+        .join(m.Channel, m.Channel.id == m.NudgeSchedule.channel_id)
     )
 
 
@@ -395,6 +465,7 @@ def _ask(row: Any) -> AskSchedule:
     return AskSchedule(
         id=row.id,
         programme=row.programme,
+        kind=AskKind(row.kind),
         where=domain.ConversationRef(
             row.platform, row.workspace_id, row.channel_key, row.channel_name or ""
         ),

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 from bot.core import cards
 from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.nudges import AskKind
 from bot.core.usecases import (
     actions,
     asks,
@@ -24,6 +25,7 @@ from bot.core.usecases import (
     digests,
     duplicates,
     editing,
+    follow_ups,
     ideas,
     moderation,
     people,
@@ -210,6 +212,14 @@ class Nudge(Parsed):
 
     action: str  # "show", "set" or "off"
     schedule: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Progress(Parsed):
+    """`progress <id> <text>`: an action owner's update."""
+
+    number: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +416,7 @@ def _schedule_phase(word: str, rest: str) -> SchedulePhase:
 
 
 def _nudge(word: str, rest: str) -> Nudge:
+    """`nudge …` and `follow-up …`: show, `off`, or a daily or weekly schedule."""
     words = rest.split()
     if not words:
         return Nudge("show")
@@ -414,8 +425,8 @@ def _nudge(word: str, rest: str) -> Nudge:
     if words[0].lower() in ("daily", "weekly"):
         return Nudge("set", tuple(words))
     raise GrammarError(
-        "Usage: `nudge daily 10:00`, `nudge weekly mon 10:00`, `nudge off`, or `nudge` to see "
-        "this channel's schedule."
+        f"Usage: `{word} daily 10:00`, `{word} weekly mon 10:00`, `{word} off`, or `{word}` "
+        "to see this channel's schedule."
     )
 
 
@@ -423,6 +434,20 @@ def _nudge_form(cmd: Nudge, ctx: Context) -> Form:
     if cmd.action == "set":
         return NUDGE_WEEKLY if cmd.schedule[0].lower() == "weekly" else NUDGE_DAILY
     return NUDGE_SHOW if cmd.action == "show" else NUDGE_OFF
+
+
+def _follow_up_form(cmd: Nudge, ctx: Context) -> Form:
+    if cmd.action == "set":
+        return FOLLOW_UP_WEEKLY if cmd.schedule[0].lower() == "weekly" else FOLLOW_UP_DAILY
+    return FOLLOW_UP_SHOW if cmd.action == "show" else FOLLOW_UP_OFF
+
+
+def _progress(word: str, rest: str) -> Progress:
+    number = idea_number(rest, word)
+    text = _unquote(rest.split(None, 1)[1]) if len(rest.split(None, 1)) > 1 else ""
+    if not text.strip():
+        raise GrammarError(f'What happened? e.g. `progress {number} "pilot funded"`.')
+    return Progress(number, text)
 
 
 def _organiser(word: str, rest: str) -> ChangeOrganiser:
@@ -555,6 +580,24 @@ NUDGE_WEEKLY = Form(
     "schedule nudges",
 )
 NUDGE_OFF = Form("nudge off", "stop this channel's offers", "schedule nudges")
+FOLLOW_UP_SHOW = Form(
+    "follow-up",
+    "when action owners are asked for updates, and who has not answered",
+    "follow up actions",
+)
+FOLLOW_UP_DAILY = Form(
+    "follow-up daily <HH:MM> [zone]",
+    'ask owners of open actions here for an update each day (owners named `owner "slack:U123"`)',
+    "follow up actions",
+)
+FOLLOW_UP_WEEKLY = Form(
+    "follow-up weekly <day> <HH:MM> [zone]", "the same, once a week", "follow up actions"
+)
+FOLLOW_UP_OFF = Form("follow-up off", "stop asking owners for updates", "follow up actions")
+PROGRESS = Form(
+    'progress <id> "<text>"',
+    "an action owner's update: a dated progress note that answers the follow-up",
+)
 PHASES = (
     Form("open <theme>", "take ideas and votes for a theme", "change a theme's phase"),
     Form("voting <theme>", "stop new ideas for a theme; votes go on", "change a theme's phase"),
@@ -724,8 +767,21 @@ COMMANDS: tuple[Declared[Any], ...] = (
         ("nudge",),
         (NUDGE_SHOW, NUDGE_DAILY, NUDGE_WEEKLY, NUDGE_OFF),
         _nudge,
-        lambda ws, ctx, cmd: asks.command(ws, ctx, cmd.action, cmd.schedule),
+        lambda ws, ctx, cmd: asks.command(ws, ctx, AskKind.AUDIENCE, cmd.action, cmd.schedule),
         form_of=_nudge_form,
+    ),
+    Declared(
+        ("follow-up",),
+        (FOLLOW_UP_SHOW, FOLLOW_UP_DAILY, FOLLOW_UP_WEEKLY, FOLLOW_UP_OFF),
+        _nudge,
+        lambda ws, ctx, cmd: asks.command(ws, ctx, AskKind.FOLLOW_UP, cmd.action, cmd.schedule),
+        form_of=_follow_up_form,
+    ),
+    Declared(
+        ("progress",),
+        (PROGRESS,),
+        _progress,
+        lambda ws, ctx, cmd: follow_ups.progress(ws, ctx, cmd.number, cmd.text),
     ),
     Declared(
         ("plan",),

@@ -21,6 +21,7 @@ class NudgeKind(StrEnum):
     REMINDER = "reminder"  # votes left before a theme moves to voting or closes
     QUIET_AUDIENCE = "audience"  # ideas other audiences back, offered to one that hasn't voted
     YOU_SAID = "you-said"  # "you said, we did": an idea's action moved on
+    FOLLOW_UP = "follow-up"  # an action owner asked for an update
 
 
 class NudgeOutcome(StrEnum):
@@ -77,15 +78,41 @@ class PhaseSchedule:
     applied: bool
 
 
+class AskKind(StrEnum):
+    """What a channel is sent on a schedule organisers set."""
+
+    AUDIENCE = "audience"  # the ideas other audiences back and it has not voted on
+    FOLLOW_UP = "follow-up"  # action owners asked for an update (one channel per programme)
+
+
 @dataclass(frozen=True, slots=True)
 class AskSchedule:
-    """When a channel is offered the ideas other audiences back and it has not voted on."""
+    """When a channel is sent one kind of scheduled nudge."""
 
     id: int
     programme: str
+    kind: AskKind
     where: ConversationRef
     schedule: Schedule
     next_run_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """An owner asked about one of their actions in a round of follow-ups."""
+
+    owner: str  # platform:user_id
+    number: int
+
+
+OWNER_KEY = re.compile(r"(slack|teams|console):\S+")
+
+
+def owner_key(owner: str | None) -> str | None:
+    """The owner as a participant (`slack:U123`), when the action's owner was named that way;
+    None for an organisation or a name."""
+    text = (owner or "").strip().lstrip("@")
+    return text if OWNER_KEY.fullmatch(text) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,15 @@ from bot.core.domain import (
     VoteResult,
 )
 from bot.core.interaction import Card
-from bot.core.nudges import AskSchedule, NewNudge, Nudge, NudgeOutcome, PhaseSchedule
+from bot.core.nudges import (
+    AskKind,
+    AskSchedule,
+    FollowUp,
+    NewNudge,
+    Nudge,
+    NudgeOutcome,
+    PhaseSchedule,
+)
 from bot.core.participation import DayCount
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -471,21 +479,36 @@ class NudgeStore(Protocol):
         self,
         programme: str,
         where: ConversationRef,
+        kind: AskKind,
         schedule: Schedule | None,
         next_run_at: datetime,
         by: Participant,
     ) -> bool:
-        """Set (or, with None, stop) when the channel is offered what other audiences back;
-        False when stopping changed nothing."""
+        """Set (or, with None, stop) when the channel is sent this kind of nudge; False when
+        stopping changed nothing."""
 
-    async def asks(self, programme: str, where: ConversationRef) -> AskSchedule | None: ...
+    async def asks(
+        self, programme: str, kind: AskKind, where: ConversationRef | None = None
+    ) -> Sequence[AskSchedule]:
+        """The programme's schedules of this kind (in `where` only, when given)."""
 
     async def due_asks(self, now: datetime) -> Sequence[AskSchedule]:
-        """Channels of every programme whose offer is due at `now`."""
+        """Schedules of every kind and programme that are due at `now`."""
 
     async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
         """Move the schedule on from its due time to `next_run_at`; False when another process
         or tick did first (then it is not this caller's to send)."""
+
+    async def record_follow_ups(
+        self, programme: str, round_at: datetime, asked: Sequence[FollowUp]
+    ) -> None:
+        """Remember who was asked about which action in the round due at `round_at`."""
+
+    async def answer_follow_up(self, programme: str, number: int, at: datetime) -> bool:
+        """The action's owner answered: its open asks are answered; False if none was open."""
+
+    async def unanswered(self, programme: str) -> tuple[datetime, Sequence[FollowUp]] | None:
+        """The latest round's time and the asks in it not answered yet; None before any."""
 
 
 class Repository(

@@ -285,7 +285,7 @@ async def test_a_quiet_audience_is_offered_what_others_back_once_per_scheduled_t
     clock.advance(days=1)
     assert await tick(room) == 0  # nothing left to offer: no message
     assert len(heard.to("town")) == 1
-    assert "won't be offered" in said(await room.cmd("olive", "nudge off", channel="town"))
+    assert "`nudge` is off here" in said(await room.cmd("olive", "nudge off", channel="town"))
     assert "nothing changed" in said(await room.cmd("olive", "nudge off", channel="town"))
 
 
@@ -308,3 +308,59 @@ async def test_an_offer_skips_closed_themes_and_respects_mute(
     [offer] = heard.to("town")
     assert "#2 “Paid placements for care leavers”" in offer and "#1" not in offer
     assert heard.to("hall") == []
+
+
+async def test_owners_are_asked_for_updates_and_their_answer_becomes_a_note(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra", channel="town")
+    for text in ("A night bus to the hospital", "Bike hangars on every street", "A tram"):
+        await room.reply("ann", text, channel="town")
+    for number in (1, 2, 3):
+        await room.cmd("olive", f"assign {number} authority", channel="organisers")
+    await room.cmd("olive", 'action 1 in-progress owner "console:bob"', channel="organisers")
+    await room.cmd("olive", 'action 2 agreed owner "console:bob"', channel="organisers")
+    await room.cmd("olive", 'action 3 agreed owner "WECA transport"', channel="organisers")
+    assert "No owner has been asked" in said(await room.cmd("olive", "follow-up"))
+    answer = said(await room.cmd("olive", "follow-up weekly mon 10:00", channel="actions"))
+    assert "Every Monday at 10:00 (Europe/London), the owners of open actions" in answer
+    await room.cmd("olive", "follow-up weekly mon 11:00", channel="elsewhere")
+    await room.cmd("olive", "follow-up weekly mon 10:00", channel="actions")  # one channel
+    await tick(room)  # the you-said notes for the actions agreed
+    heard.sent.clear()
+
+    clock.advance(hours=1)  # 10:00
+    assert await tick(room) == 1
+    assert heard.to("elsewhere") == []
+    [asked] = heard.to("actions")
+    assert asked.startswith("How are your actions going?\nconsole:bob, what's new on your actions?")
+    assert "#1 “A night bus to the hospital” — in-progress · owner console:bob" in asked
+    assert "#2 “Bike hangars on every street” — agreed" in asked
+    assert "#3" not in asked  # owned by an organisation, not a participant
+    assert 'Answer with `progress 1 "what happened"`' in asked
+    waiting = said(await room.cmd("olive", "follow-up"))
+    assert "Action owners are asked for updates in actions every Monday at 10:00" in waiting
+    assert "Asked Mon 2 Mar 10:00, not answered yet: console:bob (#1, #2)." in waiting
+
+    assert "Only #1's owner or an organiser" in refused(
+        await room.cmd("ann", 'progress 1 "done, I think"', channel="actions")
+    )
+    assert "Noted on #1" in said(
+        await room.cmd("bob", 'progress 1 "Route agreed with the operator"', channel="actions")
+    )
+    notes = await room.repo.notes("default", 1)
+    assert [(n.text, n.author, n.created_at) for n in notes] == [
+        ("Route agreed with the operator", "console:bob", clock.now())
+    ]
+    assert "not answered yet: console:bob (#2)." in said(await room.cmd("olive", "follow-up"))
+    await room.cmd("bob", "progress 2 Funding bid in", channel="actions")
+    assert "Every owner asked Mon 2 Mar 10:00 has answered." in said(
+        await room.cmd("olive", "follow-up")
+    )
+    clock.advance(minutes=30)
+    assert await tick(room) == 0  # one round per scheduled time
+    assert "Only organisers can follow up actions" in refused(await room.cmd("ann", "follow-up"))
+    assert "What happened?" in refused(await room.cmd("bob", "progress 1"))
+    assert "`follow-up` is off here" in said(
+        await room.cmd("olive", "follow-up off", channel="actions")
+    )

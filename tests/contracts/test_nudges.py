@@ -8,12 +8,13 @@ import asyncio
 from datetime import time, timedelta
 
 from bot.core.domain import ConversationRef, Participant, Phase
-from bot.core.nudges import NewNudge, NudgeKind, NudgeOutcome
+from bot.core.nudges import AskKind, FollowUp, NewNudge, NudgeKind, NudgeOutcome
 from bot.core.schedule import Cadence, Schedule
 from tests.conftest import person
 from tests.contracts.conftest import PROGRAMME
 
 OLIVE = person("olive")
+AUDIENCE, FOLLOW_UP = AskKind.AUDIENCE, AskKind.FOLLOW_UP
 HALL = ConversationRef("slack", "T1", "C1", "hall", "thread-1")
 TOWN = ConversationRef("teams", "tenant", "19:town", "town")
 
@@ -117,21 +118,25 @@ async def test_a_channel_has_one_offer_schedule_moved_on_by_one_claim(store, clo
     daily = Schedule(Cadence.DAILY, time(10, 0), "Europe/London")
     weekly = Schedule(Cadence.WEEKLY, time(12, 30), "UTC", "fri")
     due = clock.now() + timedelta(hours=1)
-    assert await store.asks(PROGRAMME, HALL) is None
-    assert not await store.set_asks(PROGRAMME, HALL, None, due, OLIVE)
-    assert await store.set_asks(PROGRAMME, HALL, daily, due, OLIVE)
-    assert await store.set_asks(PROGRAMME, TOWN, daily, due + timedelta(hours=1), OLIVE)
-    first = await store.asks(PROGRAMME, HALL)
-    assert first is not None
-    assert (first.where, first.schedule, first.next_run_at, first.programme) == (
+    assert await store.asks(PROGRAMME, AUDIENCE, HALL) == []
+    assert not await store.set_asks(PROGRAMME, HALL, AUDIENCE, None, due, OLIVE)
+    assert await store.set_asks(PROGRAMME, HALL, AUDIENCE, daily, due, OLIVE)
+    assert await store.set_asks(PROGRAMME, TOWN, AUDIENCE, daily, due + timedelta(hours=1), OLIVE)
+    assert await store.set_asks(PROGRAMME, HALL, FOLLOW_UP, weekly, due + timedelta(days=3), OLIVE)
+    [first] = await store.asks(PROGRAMME, AUDIENCE, HALL)
+    assert (first.where, first.kind, first.schedule, first.next_run_at, first.programme) == (
         ConversationRef("slack", "T1", "C1", "hall"),
+        AUDIENCE,
         daily,
         due,
         PROGRAMME,
     )
-    assert await store.set_asks(PROGRAMME, HALL, weekly, due, OLIVE)
-    changed = await store.asks(PROGRAMME, HALL)
-    assert changed is not None and changed.id == first.id and changed.schedule == weekly
+    assert await store.set_asks(PROGRAMME, HALL, AUDIENCE, weekly, due, OLIVE)
+    [changed] = await store.asks(PROGRAMME, AUDIENCE, HALL)
+    assert changed.id == first.id and changed.schedule == weekly
+    assert [a.where.channel_id for a in await store.asks(PROGRAMME, AUDIENCE)] == ["C1", "19:town"]
+    [follow_up] = await store.asks(PROGRAMME, FOLLOW_UP)
+    assert follow_up.kind is FOLLOW_UP and follow_up.where.channel_id == "C1"
     assert await store.due_asks(clock.now()) == []
     assert await store.due_asks(due) == [changed]
 
@@ -141,5 +146,26 @@ async def test_a_channel_has_one_offer_schedule_moved_on_by_one_claim(store, clo
     assert [a.where.channel_id for a in await store.due_asks(due + timedelta(hours=1))] == [
         "19:town"
     ]
-    assert await store.set_asks(PROGRAMME, HALL, None, due, OLIVE)
-    assert await store.asks(PROGRAMME, HALL) is None
+    assert await store.set_asks(PROGRAMME, HALL, AUDIENCE, None, due, OLIVE)
+    assert await store.asks(PROGRAMME, AUDIENCE, HALL) == []
+    assert await store.asks(PROGRAMME, FOLLOW_UP, HALL) == [follow_up]
+
+
+async def test_a_follow_up_round_is_recorded_and_answers_close_its_asks(store, clock) -> None:
+    assert await store.unanswered(PROGRAMME) is None
+    first, second = clock.now(), clock.now() + timedelta(days=7)
+    await store.record_follow_ups(PROGRAMME, first, [FollowUp("slack:U1", 3)])
+    await store.record_follow_ups(PROGRAMME, first, [FollowUp("slack:U1", 3)])  # a retried tick
+    assert await store.unanswered(PROGRAMME) == (first, [FollowUp("slack:U1", 3)])
+    await store.record_follow_ups(
+        PROGRAMME,
+        second,
+        [FollowUp("teams:29:b", 5), FollowUp("slack:U1", 3), FollowUp("slack:U1", 4)],
+    )
+    assert await store.answer_follow_up(PROGRAMME, 3, second)
+    assert not await store.answer_follow_up(PROGRAMME, 3, second)
+    assert not await store.answer_follow_up(PROGRAMME, 9, second)
+    assert await store.unanswered(PROGRAMME) == (
+        second,
+        [FollowUp("slack:U1", 4), FollowUp("teams:29:b", 5)],
+    )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import domain
-from bot.core.nudges import AskSchedule, NewNudge, PhaseSchedule
+from bot.core.nudges import AskKind, AskSchedule, NewNudge, PhaseSchedule
 from bot.core.ports import Clock
 
 
@@ -158,7 +158,9 @@ class Memory:
         self._schedules: dict[int, PhaseScheduleRow] = {}  # phase changes set for later
         self._nudges: dict[int, NudgeRow] = {}  # by id, in the order queued
         self._muted: dict[tuple[str, tuple[str, str, str]], str] = {}  # channel → muted by
-        self._asks: dict[tuple[str, tuple[str, str, str]], AskSchedule] = {}  # by channel
+        self._asks: dict[tuple[str, tuple[str, str, str], AskKind], AskSchedule] = {}
+        # (programme, round, idea number) → [who was asked, when they answered]
+        self._follow_ups: dict[tuple[str, datetime, int], list[Any]] = {}
 
     async def close(self) -> None:
         """Nothing to release: here so a test can close either store the same way."""

@@ -9,7 +9,15 @@ from datetime import datetime
 from typing import Literal
 
 from bot.core import domain
-from bot.core.nudges import AskSchedule, NewNudge, Nudge, NudgeOutcome, PhaseSchedule
+from bot.core.nudges import (
+    AskKind,
+    AskSchedule,
+    FollowUp,
+    NewNudge,
+    Nudge,
+    NudgeOutcome,
+    PhaseSchedule,
+)
 from bot.core.schedule import Schedule
 from tests.fakes.memory import Memory, NudgeRow, PhaseScheduleRow, place
 
@@ -130,27 +138,34 @@ class MemoryNudges(Memory):
         self,
         programme: str,
         where: domain.ConversationRef,
+        kind: AskKind,
         schedule: Schedule | None,
         next_run_at: datetime,
         by: domain.Participant,
     ) -> bool:
         self._channel_row(programme, where)
-        key = (programme, place(where))
+        key = (programme, place(where), kind)
         if schedule is None:
             if self._asks.pop(key, None) is None:
                 return False
-            self._log(programme, None, by.key, "nudge.off", channel=where.channel_id)
+            self._log(programme, None, by.key, f"{kind}.off", channel=where.channel_id)
             return True
         known = self._asks.get(key)
         ask_id = known.id if known else self._next_id()
         plain = domain.ConversationRef(where.platform, where.workspace_id, where.channel_id)
-        self._asks[key] = AskSchedule(ask_id, programme, plain, schedule, next_run_at)
-        self._log(programme, None, by.key, "nudge.scheduled", channel=where.channel_id)
+        self._asks[key] = AskSchedule(ask_id, programme, kind, plain, schedule, next_run_at)
+        self._log(programme, None, by.key, f"{kind}.scheduled", channel=where.channel_id)
         return True
 
-    async def asks(self, programme: str, where: domain.ConversationRef) -> AskSchedule | None:
-        found = self._asks.get((programme, place(where)))
-        return self._named(found) if found else None
+    async def asks(
+        self, programme: str, kind: AskKind, where: domain.ConversationRef | None = None
+    ) -> Sequence[AskSchedule]:
+        found = [
+            self._named(a)
+            for (prog, spot, k), a in self._asks.items()
+            if prog == programme and k == kind and (where is None or spot == place(where))
+        ]
+        return sorted(found, key=lambda a: a.id)
 
     def _named(self, ask: AskSchedule) -> AskSchedule:
         channel = self._channel_row(ask.programme, ask.where)
@@ -161,9 +176,34 @@ class MemoryNudges(Memory):
         return sorted(due, key=lambda a: (a.next_run_at, a.id))
 
     async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
-        key = (ask.programme, place(ask.where))
+        key = (ask.programme, place(ask.where), ask.kind)
         found = self._asks.get(key)
         if found is None or found.next_run_at != ask.next_run_at:
             return False
         self._asks[key] = replace(found, next_run_at=next_run_at)
         return True
+
+    async def record_follow_ups(
+        self, programme: str, round_at: datetime, asked: Sequence[FollowUp]
+    ) -> None:
+        for follow_up in asked:
+            self._follow_ups.setdefault((programme, round_at, follow_up.number), [follow_up, None])
+
+    async def answer_follow_up(self, programme: str, number: int, at: datetime) -> bool:
+        answered = False
+        for (prog, _, asked_number), row in self._follow_ups.items():
+            if (prog, asked_number) == (programme, number) and row[1] is None:
+                row[1], answered = at, True
+        return answered
+
+    async def unanswered(self, programme: str) -> tuple[datetime, Sequence[FollowUp]] | None:
+        rounds = [at for (prog, at, _) in self._follow_ups if prog == programme]
+        if not rounds:
+            return None
+        latest = max(rounds)
+        waiting = [
+            row[0]
+            for (prog, at, _), row in self._follow_ups.items()
+            if (prog, at) == (programme, latest) and row[1] is None
+        ]
+        return latest, sorted(waiting, key=lambda f: (f.owner, f.number))

@@ -1,8 +1,9 @@
-"""Quiet audiences: on a schedule organisers set, a channel is offered the ideas other audiences
-back and its own audience has not voted on ("Business backs #20; community hasn't weighed in").
+"""Nudges on a schedule organisers set. Quiet audiences: a channel is offered the ideas other
+audiences back and its own audience has not voted on ("Business backs #20; community hasn't
+weighed in"). Follow-ups: action owners are asked for an update (`bot.core.usecases.follow_ups`).
 
-The schedule is the rate limit: at most one offer per channel per day or week, claimed once by
-compare-and-set on its due time; the offer itself goes through the nudge queue, so muting and
+The schedule is the rate limit: at most one per channel and kind per day or week, claimed once
+by compare-and-set on its due time; what is sent goes through the nudge queue, so muting and
 quiet hours apply to it as to every nudge.
 """
 
@@ -13,58 +14,97 @@ from collections.abc import Sequence
 from bot.core.digest_cards import moment_text
 from bot.core.domain import Idea, Phase
 from bot.core.interaction import Context, Delivery, Reply, note
-from bot.core.nudges import AskSchedule, NewNudge, NudgeKind, shorten
+from bot.core.nudges import AskKind, AskSchedule, NewNudge, NudgeKind, shorten
 from bot.core.plan import rank
 from bot.core.schedule import ScheduleError, parse
+from bot.core.usecases import follow_ups
 from bot.core.workshop import Refusal, Workshop
 
 OFFERED = 3  # ideas per offer: enough to choose from, short enough to read
 TITLE = "Other audiences are backing these"
+COMMAND = {AskKind.AUDIENCE: "nudge", AskKind.FOLLOW_UP: "follow-up"}
+WHAT = {
+    AskKind.AUDIENCE: "offers of other audiences' ideas",
+    AskKind.FOLLOW_UP: "requests for action owners' updates",
+}
+SET = {
+    AskKind.AUDIENCE: (
+        "this channel is offered the ideas other audiences back and its own has not voted on "
+        "(when there are any)"
+    ),
+    AskKind.FOLLOW_UP: (
+        'the owners of open actions (`action <id> owner "slack:U123"`) are asked here for an '
+        "update; `follow-up` shows who has not answered"
+    ),
+}
 
 
-async def command(ws: Workshop, ctx: Context, action: str, words: tuple[str, ...]) -> list[Reply]:
-    """`nudge` with `action` "show", "off", or "set" on a schedule of `words`."""
+async def command(
+    ws: Workshop, ctx: Context, kind: AskKind, action: str, words: tuple[str, ...]
+) -> list[Reply]:
+    """`nudge …` (AUDIENCE) or `follow-up …` (FOLLOW_UP) with `action` "show", "off", or "set"
+    on a schedule of `words`."""
     await ws.ready(ctx.programme_key)
+    word = COMMAND[kind]
     if action == "show":
+        if kind is AskKind.FOLLOW_UP:
+            return [note(await _follow_up_state(ws, ctx), Delivery.PRIVATE)]
         return [note(await _describe(ws, ctx), Delivery.PRIVATE)]
     now = ws.clock.now()
     if action == "off":
-        if await ws.nudges.set_asks(ctx.programme_key, ctx.where, None, now, ctx.who):
-            return [note("This channel won't be offered other audiences' ideas any more.")]
-        return [note("This channel had no such schedule; nothing changed.")]
+        if await ws.nudges.set_asks(ctx.programme_key, ctx.where, kind, None, now, ctx.who):
+            return [note(f"`{word}` is off here: {WHAT[kind]} stop.", Delivery.CHANNEL)]
+        return [note(f"This channel had no `{word}` schedule; nothing changed.")]
     try:
         schedule = parse(list(words), ws.playbook.timezone)
     except ScheduleError as error:
-        raise Refusal(f"{error.args[0].replace('digest', 'nudge')} Nothing was changed.") from error
+        hint = error.args[0].replace("digest", word)
+        raise Refusal(f"{hint} Nothing was changed.") from error
+    if kind is AskKind.FOLLOW_UP:  # one channel per programme hears the follow-ups
+        for elsewhere in await ws.nudges.asks(ctx.programme_key, kind):
+            await ws.nudges.set_asks(ctx.programme_key, elsewhere.where, kind, None, now, ctx.who)
     next_run = schedule.next_after(now)
-    await ws.nudges.set_asks(ctx.programme_key, ctx.where, schedule, next_run, ctx.who)
+    await ws.nudges.set_asks(ctx.programme_key, ctx.where, kind, schedule, next_run, ctx.who)
     return [
         note(
-            f"{_sentence(schedule.describe())}, this channel is offered the ideas other "
-            "audiences back and its own has not voted on (when there are any). The first "
-            f"comes {moment_text(next_run, schedule.timezone)}.",
+            f"{_sentence(schedule.describe())}, {SET[kind]}. The first comes "
+            f"{moment_text(next_run, schedule.timezone)}.",
             Delivery.CHANNEL,
         )
     ]
 
 
 async def _describe(ws: Workshop, ctx: Context) -> str:
-    found = await ws.nudges.asks(ctx.programme_key, ctx.where)
-    if found is None:
+    found = await ws.nudges.asks(ctx.programme_key, AskKind.AUDIENCE, ctx.where)
+    if not found:
         return (
             "This channel isn't offered other audiences' ideas. Organisers can start it with "
             "`nudge daily 10:00` or `nudge weekly mon 10:00`."
         )
     return (
-        f"This channel is offered other audiences' ideas {found.schedule.describe()}; the next "
-        f"offer comes {moment_text(found.next_run_at, found.schedule.timezone)}."
+        f"This channel is offered other audiences' ideas {found[0].schedule.describe()}; the "
+        f"next offer comes {moment_text(found[0].next_run_at, found[0].schedule.timezone)}."
     )
 
 
+async def _follow_up_state(ws: Workshop, ctx: Context) -> str:
+    found = await ws.nudges.asks(ctx.programme_key, AskKind.FOLLOW_UP)
+    if not found:
+        when = "Action owners aren't asked for updates; `follow-up weekly mon 10:00` starts it."
+    else:
+        ask = found[0]
+        following = moment_text(ask.next_run_at, ask.schedule.timezone)
+        when = (
+            f"Action owners are asked for updates in {ask.where.name} "
+            f"{ask.schedule.describe()}; next {following}."
+        )
+    return f"{when} {await follow_ups.waiting(ws, ctx)}"
+
+
 async def queue_due(ws: Workshop) -> int:
-    """The clock's part: claim each due schedule and queue its channel's offer; how many."""
+    """The clock's part: claim each due schedule and queue what its channel is sent; how many."""
     now = ws.clock.now()
-    offers: list[NewNudge] = []
+    queued: list[NewNudge] = []
     ideas: dict[str, Sequence[Idea]] = {}  # per programme, read once per tick
     phases: dict[str, dict[str, Phase]] = {}
     for ask in await ws.nudges.due_asks(now):
@@ -73,10 +113,13 @@ async def queue_due(ws: Workshop) -> int:
         if ask.programme not in ideas:
             ideas[ask.programme] = await ws.ideas.ideas(ask.programme)
             phases[ask.programme] = await ws.plan.phases(ask.programme)
-        offer = await _offer(ws, ask, ideas[ask.programme], phases[ask.programme])
-        if offer is not None:
-            offers.append(offer)
-    return await ws.nudges.queue_nudges(offers)
+        if ask.kind is AskKind.FOLLOW_UP:
+            queued += await follow_ups.ask_round(ws, ask, ideas[ask.programme])
+        elif (
+            offer := await _offer(ws, ask, ideas[ask.programme], phases[ask.programme])
+        ) is not None:
+            queued.append(offer)
+    return await ws.nudges.queue_nudges(queued)
 
 
 async def _offer(

@@ -1,5 +1,5 @@
-"""nudges: phase changes set for later, queued reminders and notes, quiet audiences' offers,
-muted channels
+"""nudges: phase changes set for later, queued reminders and notes, scheduled offers and
+follow-ups (and who answered), muted channels
 
 Revision ID: 0009
 Revises: 0008
@@ -82,10 +82,11 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_nudges_state"), "nudges", ["state", "not_before"], unique=False)
     op.create_table(
-        "audience_asks",
+        "nudge_schedules",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("cadence", sa.String(length=10), nullable=False),
         sa.Column("day", sa.String(length=3), nullable=True),
         sa.Column("at", sa.String(length=5), nullable=False),
@@ -96,20 +97,42 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["channel_id"],
             ["channels.id"],
-            name=op.f("fk_audience_asks_channel_id_channels"),
+            name=op.f("fk_nudge_schedules_channel_id_channels"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["programme_id"],
             ["programmes.id"],
-            name=op.f("fk_audience_asks_programme_id_programmes"),
+            name=op.f("fk_nudge_schedules_programme_id_programmes"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audience_asks")),
-        sa.UniqueConstraint("channel_id", name=op.f("uq_audience_asks_channel_id")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_nudge_schedules")),
+        sa.UniqueConstraint("channel_id", "kind", name=op.f("uq_nudge_schedules_channel_id_kind")),
     )
     op.create_index(
-        op.f("ix_audience_asks_next_run_at"), "audience_asks", ["next_run_at"], unique=False
+        op.f("ix_nudge_schedules_next_run_at"), "nudge_schedules", ["next_run_at"], unique=False
+    )
+    op.create_table(
+        "follow_up_asks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("round_at", UTC_TIME, nullable=False),
+        sa.Column("idea_number", sa.Integer(), nullable=False),
+        sa.Column("owner_key", sa.String(length=250), nullable=False),
+        sa.Column("answered_at", UTC_TIME, nullable=True),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_follow_up_asks_programme_id_programmes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_follow_up_asks")),
+        sa.UniqueConstraint(
+            "programme_id",
+            "round_at",
+            "idea_number",
+            name=op.f("uq_follow_up_asks_programme_id_round_at_idea_number"),
+        ),
     )
     op.create_table(
         "nudge_mutes",
@@ -128,8 +151,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("nudge_mutes")
-    op.drop_index(op.f("ix_audience_asks_next_run_at"), table_name="audience_asks")
-    op.drop_table("audience_asks")
+    op.drop_table("follow_up_asks")
+    op.drop_index(op.f("ix_nudge_schedules_next_run_at"), table_name="nudge_schedules")
+    op.drop_table("nudge_schedules")
     op.drop_index(op.f("ix_nudges_state"), table_name="nudges")
     op.drop_table("nudges")
     op.drop_index(op.f("ix_phase_schedules_applied_at"), table_name="phase_schedules")
