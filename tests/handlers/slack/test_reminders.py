@@ -155,3 +155,59 @@ async def test_bad_times_get_a_private_reply_and_change_nothing(bot: Bot, clock:
     assert len(bot.fake.of("chat.postMessage")) == posted
     clock.advance(days=30)
     assert await tick(bot) == 0
+
+
+async def test_a_quiet_slack_audience_is_offered_what_a_teams_audience_backs(
+    bot: Bot, connector: FakeConnector, clock: FakeClock
+) -> None:
+    await in_teams(bot, connector, teams_added(connector, ta.CHANNEL))
+    await in_teams(bot, connector, teams_command(connector, "channel business", ta.CHANNEL))
+    [prompt] = await in_teams(
+        bot, connector, teams_command(connector, "prompt inclusive", ta.CHANNEL)
+    )
+    idea = ta.message(
+        "A supplier portal for small firms", connector.service_url, thread=prompt.returned
+    )
+    await in_teams(bot, connector, idea)
+    await in_teams(bot, connector, teams_command(connector, "vote 1", ta.CHANNEL, user=ta.BOB))
+    await bot.prompt(channel="C1")
+    await command(bot, "nudge daily 10:00", channel="C1")
+    assert "this channel is offered the ideas other audiences back" in shown(
+        posts_to(bot, "C1")[-1]["text"]
+    )
+    clock.advance(hours=1)
+    assert await tick(bot) == 1
+    [offer] = [p for p in posts_to(bot, "C1") if p["text"].startswith("Other audiences")]
+    assert (
+        "Business backs #1 “A supplier portal for small firms”; community hasn't weighed in."
+        in shown(offer["text"])
+    )
+    assert counted("audience", "sent") >= 1
+
+
+async def test_a_slack_owner_answers_the_follow_up_and_organisers_see_who_has_not(
+    bot: Bot, clock: FakeClock
+) -> None:
+    ts = await bot.prompt(channel="C1")
+    await add_idea(bot, ts, "Community hubs in every ward", user="U1")
+    await add_idea(bot, ts, "Apprenticeships with local firms", user="U2")
+    for number, owner in ((1, "slack:U7"), (2, "slack:U8")):
+        await command(bot, f"assign {number} authority", channel="C9")
+        await command(bot, f'action {number} agreed owner "{owner}"', channel="C9")
+    await command(bot, "follow-up daily 10:00", channel="C9")
+    clock.advance(hours=1)
+    await tick(bot)
+    asks = [p for p in posts_to(bot, "C9") if p["text"].startswith("How are your actions")]
+    assert len(asks) == 2 and "slack:U7, what's new on your actions?" in shown(asks[0]["text"])
+    said = await command(
+        bot, 'progress 1 "Two hubs open in Lawrence Hill"', user="U7", channel="C9"
+    )
+    assert "Noted on #1" in shown(said) or said == ""
+    notes = await bot.services.repo.notes("default", 1)
+    assert [n.text for n in notes] == ["Two hubs open in Lawrence Hill"]
+    assert "Only #2's owner or an organiser" in shown(
+        await command(bot, 'progress 2 "not mine"', user="U7", channel="C9")
+    )
+    assert "not answered yet: slack:U8 (#2)." in shown(
+        await command(bot, "follow-up", channel="C9")
+    )
