@@ -36,6 +36,10 @@ PERSON_KEYS: tuple[Any, ...] = (
     m.ThemePhase.changed_by,
     m.ActionNote.author,
     m.DigestSubscription.created_by,
+    m.PhaseSchedule.by_key,
+    m.NudgeSchedule.created_by,
+    m.NudgeMute.muted_by,
+    m.FollowUpAsk.owner_key,
 )
 
 # Every column that points at a participant row, read from the schema so none is missed.

@@ -325,8 +325,7 @@ class PhaseSchedule(Base):
     phase: Mapped[str] = mapped_column(String(20))
     due_at: Mapped[datetime] = mapped_column(UTC_TIME)
     remind_at: Mapped[datetime] = mapped_column(UTC_TIME)
-    by_platform: Mapped[str] = mapped_column(String(20))
-    by_user_id: Mapped[str] = mapped_column(String(200))
+    by_key: Mapped[str] = mapped_column(String(250))  # platform:user_id of who set it
     reminded_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     applied_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
@@ -390,6 +389,7 @@ class NudgeMute(Base):
     """A channel that asked for no nudges (`mute`)."""
 
     __tablename__ = "nudge_mutes"
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     channel_id: Mapped[int] = mapped_column(
         ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
     )

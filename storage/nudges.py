@@ -33,8 +33,7 @@ SCHEDULE_COLUMNS = (
     m.PhaseSchedule.phase,
     m.PhaseSchedule.due_at,
     m.PhaseSchedule.remind_at,
-    m.PhaseSchedule.by_platform,
-    m.PhaseSchedule.by_user_id,
+    m.PhaseSchedule.by_key,
     m.PhaseSchedule.reminded_at,
     m.PhaseSchedule.applied_at,
     m.Programme.key.label("programme"),
@@ -62,7 +61,7 @@ def _schedule(s: Any) -> PhaseSchedule:
         phase=domain.Phase(s.phase),
         due_at=utc(s.due_at),
         remind_at=utc(s.remind_at),
-        by=domain.Participant(s.by_platform, s.by_user_id),
+        by=domain.Participant(*s.by_key.split(":", 1)),
         reminded=s.reminded_at is not None,
         applied=s.applied_at is not None,
     )
@@ -112,8 +111,7 @@ class SqlNudges(Store):
                     phase=phase.value,
                     due_at=due_at,
                     remind_at=remind_at,
-                    by_platform=by.platform,
-                    by_user_id=by.user_id,
+                    by_key=by.key,
                     created_at=self._clock.now(),
                 )
                 .returning(m.PhaseSchedule.id)
@@ -273,7 +271,10 @@ class SqlNudges(Store):
                 changed = gone.rowcount == 1
             else:
                 stmt = self._insert(m.NudgeMute).values(
-                    channel_id=channel, muted_by=by.key, muted_at=self._clock.now()
+                    programme_id=pid,
+                    channel_id=channel,
+                    muted_by=by.key,
+                    muted_at=self._clock.now(),
                 )
                 changed = conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
             if changed:

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.config import ConfigError, Settings
 from bot.core import grammar as g
 from bot.core.domain import ConversationRef, Phase, PostedMessage
 from bot.core.interaction import Card
+from bot.core.nudges import quiet_hours
 from bot.core.ports import Sent
 from bot.core.usecases import phases, reminders
 from tests.bot.test_workshop import Room, refused, said
@@ -364,3 +366,24 @@ async def test_owners_are_asked_for_updates_and_their_answer_becomes_a_note(
     assert "`follow-up` is off here" in said(
         await room.cmd("olive", "follow-up off", channel="actions")
     )
+
+
+def test_quiet_hours_come_from_the_environment_and_a_bad_span_stops_start_up() -> None:
+    assert Settings.from_env({}).quiet_hours == "21:00-08:00"
+    assert Settings.from_env({"HOWCANWE_QUIET_HOURS": " 22:30 - 07:00 "}).quiet_hours == (
+        "22:30 - 07:00"
+    )
+    assert Settings.from_env({"HOWCANWE_QUIET_HOURS": ""}).quiet_hours == ""
+    for bad in ("late", "22:00-22:00", "25:00-07:00"):
+        with pytest.raises(ConfigError, match="HOWCANWE_QUIET_HOURS"):
+            Settings.from_env({"HOWCANWE_QUIET_HOURS": bad})
+
+
+def test_quiet_hours_across_midnight_and_a_daylight_saving_change() -> None:
+    quiet = quiet_hours("21:00-08:00", "Europe/London")
+    assert quiet is not None
+    evening = datetime(2026, 3, 28, 20, 59, tzinfo=UTC)  # Saturday, GMT
+    assert quiet.opens(evening) == evening
+    assert quiet.opens(evening.replace(hour=21)) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # BST
+    assert quiet.closes_before(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)) == evening
+    assert quiet_hours("", "UTC") is None

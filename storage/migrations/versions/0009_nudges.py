@@ -30,8 +30,7 @@ def upgrade() -> None:
         sa.Column("phase", sa.String(length=20), nullable=False),
         sa.Column("due_at", UTC_TIME, nullable=False),
         sa.Column("remind_at", UTC_TIME, nullable=False),
-        sa.Column("by_platform", sa.String(length=20), nullable=False),
-        sa.Column("by_user_id", sa.String(length=200), nullable=False),
+        sa.Column("by_key", sa.String(length=250), nullable=False),
         sa.Column("reminded_at", UTC_TIME, nullable=True),
         sa.Column("applied_at", UTC_TIME, nullable=True),
         sa.Column("created_at", UTC_TIME, nullable=False),
@@ -136,6 +135,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "nudge_mutes",
+        sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("muted_by", sa.String(length=250), nullable=False),
         sa.Column("muted_at", UTC_TIME, nullable=False),
@@ -143,6 +143,12 @@ def upgrade() -> None:
             ["channel_id"],
             ["channels.id"],
             name=op.f("fk_nudge_mutes_channel_id_channels"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_nudge_mutes_programme_id_programmes"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_nudge_mutes")),
