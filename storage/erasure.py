@@ -25,6 +25,7 @@ from sqlalchemy import (
 
 from bot.core import domain
 from storage import models as m
+from storage import nudge_tables as t
 
 SLACK = "slack"  # the platform whose installations slack_sdk keeps in our database
 SLACK_PROGRAMME = "slack-"  # a Slack workspace's (or org-wide install's) programme key prefix
@@ -36,10 +37,10 @@ PERSON_KEYS: tuple[Any, ...] = (
     m.ThemePhase.changed_by,
     m.ActionNote.author,
     m.DigestSubscription.created_by,
-    m.PhaseSchedule.by_key,
-    m.NudgeSchedule.created_by,
-    m.NudgeMute.muted_by,
-    m.FollowUpAsk.owner_key,
+    t.PhaseSchedule.by_key,
+    t.NudgeSchedule.created_by,
+    t.NudgeMute.muted_by,
+    t.FollowUpAsk.owner_key,
 )
 
 # Every column that points at a participant row, read from the schema so none is missed.

@@ -12,6 +12,7 @@ from storage.digest_records import SqlDigests
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
+from storage.nudge_schedules import SqlNudgeSchedules
 from storage.nudges import SqlNudges
 from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
@@ -33,6 +34,7 @@ class SqlRepository(
     SqlTurns,
     SqlHousekeeping,
     SqlNudges,
+    SqlNudgeSchedules,
     SqlClockTicks,
 ):
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL: one runner, one set of
