@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -27,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.digest_build import peak_mb
+from bench.digest_build import child_figures, peak_mb
 from bench.near_duplicates import synthetic_ideas
 from bot.app import open_services
 from bot.config import Settings
@@ -132,15 +131,8 @@ async def measure(url: str, job: str, latency: float) -> dict[str, Any]:
 
 
 async def measured(url: str, job: str, latency: float) -> dict[str, Any]:
-    child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.reminders", "--measure", url, "--job", job,
-        "--latency-ms", str(latency * 1000), cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, _ = await child.communicate()
-    if child.returncode:
-        raise RuntimeError(f"the measuring process failed ({child.returncode})")
-    result: dict[str, Any] = json.loads(out.decode().splitlines()[-1])
-    return result
+    args = ("--measure", url, "--job", job, "--latency-ms", str(latency * 1000))
+    return await child_figures("bench.reminders", *args)
 
 
 async def main() -> None:

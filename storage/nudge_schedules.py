@@ -4,7 +4,7 @@ schedules the clock claims once each (`storage.nudges` holds the queue they feed
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import Connection, and_, delete, func, or_, select, update
@@ -16,7 +16,7 @@ from bot.core.nudges import (
     FollowUp,
     PhaseSchedule,
 )
-from bot.core.schedule import Cadence, Schedule
+from bot.core.schedule import Schedule
 from storage import models as m
 from storage import nudge_tables as t
 from storage.database import as_utc as utc
@@ -159,13 +159,7 @@ class SqlNudgeSchedules(Store):
                     return False
                 self._log(conn, pid, None, by.key, f"{kind}.off", channel=where.channel_id)
                 return True
-            plan = {
-                "cadence": schedule.cadence.value,
-                "day": schedule.day,
-                "at": f"{schedule.at:%H:%M}",
-                "timezone": schedule.timezone,
-                "next_run_at": next_run_at,
-            }
+            plan = {**schedule.columns(), "next_run_at": next_run_at}
             stmt = self._insert(t.NudgeSchedule).values(
                 programme_id=pid,
                 channel_id=channel,
@@ -308,7 +302,6 @@ def _asks() -> Any:
 
 
 def _ask(row: Any) -> AskSchedule:
-    hours, minutes = row.at.split(":")
     return AskSchedule(
         id=row.id,
         programme=row.programme,
@@ -316,8 +309,6 @@ def _ask(row: Any) -> AskSchedule:
         where=domain.ConversationRef(
             row.platform, row.workspace_id, row.channel_key, row.channel_name or ""
         ),
-        schedule=Schedule(
-            Cadence(row.cadence), time(int(hours), int(minutes)), row.timezone, row.day
-        ),
+        schedule=Schedule.stored(row.cadence, row.day, row.at, row.timezone),
         next_run_at=utc(row.next_run_at),
     )
