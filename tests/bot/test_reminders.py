@@ -185,7 +185,7 @@ async def test_a_reminder_that_quiet_hours_would_delay_past_its_moment_is_droppe
 ) -> None:
     await room.cmd("olive", "prompt infra")
     clock.advance(hours=13)  # 22:00: quiet
-    await room.cmd("olive", "close infra at 23:00")
+    assert "reminded now" in said(await room.cmd("olive", "close infra at 23:00"))
     assert await tick(room) == 0
     clock.advance(hours=12)
     assert await tick(room) == 0 and heard.sent == []

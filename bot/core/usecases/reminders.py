@@ -67,11 +67,11 @@ async def schedule(
     await ws.ready(ctx.programme_key)
     await ws.nudges.schedule_phase(ctx.programme_key, theme.key, phase, due, remind_at, ctx.who)
     zone = ws.playbook.timezone
+    when = "now" if remind_at <= now else moment_text(remind_at, zone)
     return [
         note(
             f"{theme.title} {SCHEDULED[phase]} {moment_text(due, zone)}. Every channel it was "
-            f"posted in is reminded {moment_text(remind_at, zone)} to use the votes people "
-            "have left.",
+            f"posted in is reminded {when} to use the votes people have left.",
             Delivery.CHANNEL,
         )
     ]
@@ -82,11 +82,11 @@ async def mute(ws: Workshop, ctx: Context, muted: bool) -> list[Reply]:
     await ws.ready(ctx.programme_key)
     changed = await ws.nudges.set_muted(ctx.programme_key, ctx.where, muted, ctx.who)
     if muted:
-        said = "I won't post reminders or follow-up notes here. `unmute` brings them back."
+        said = "I won't post reminders, offers or follow-up notes here. `unmute` brings them back."
         if not changed:
             said = "This channel was already muted; nothing changed."
     else:
-        said = "Reminders and follow-up notes are back on here."
+        said = "Reminders, offers and follow-up notes are back on here."
         if not changed:
             said = "This channel wasn't muted; nothing changed."
     return [note(said, Delivery.CHANNEL)]
