@@ -387,3 +387,22 @@ def test_quiet_hours_across_midnight_and_a_daylight_saving_change() -> None:
     assert quiet.opens(evening.replace(hour=21)) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # BST
     assert quiet.closes_before(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)) == evening
     assert quiet_hours("", "UTC") is None
+
+
+async def test_a_theme_closed_by_hand_gets_no_reminder_and_no_second_change(
+    room: Room, heard: Recorder, clock: FakeClock
+) -> None:
+    await room.cmd("olive", "prompt infra")
+    await room.cmd("olive", "close infra at 17:00")
+    await room.cmd("olive", "voting inclusive at 17:00")
+    await room.cmd("olive", "prompt inclusive")
+    await room.cmd("olive", "close infra")
+    await room.cmd("olive", "close inclusive")
+    clock.advance(hours=7)
+    assert await tick(room) == 0
+    clock.advance(hours=1)
+    assert await tick(room) == 0
+    assert heard.sent == [] and heard.updated == []
+    workshop = room.engine.workshop
+    inclusive = workshop.theme("inclusive").key
+    assert await phases.phase_of(workshop, "default", inclusive) is Phase.CLOSED  # not reopened

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.digest_cards import moment_text
@@ -48,6 +49,7 @@ YOU_SAID = {
     Status.DONE: "is done",
 }
 OUTCOMES = {Sent.POSTED: NudgeOutcome.SENT, Sent.GONE: NudgeOutcome.GONE}
+ORDER = (Phase.COLLECTING, Phase.VOTING, Phase.CLOSED)  # a theme's phases, in their usual order
 
 
 async def schedule(
@@ -131,12 +133,19 @@ async def send_due(ws: Workshop, platforms: frozenset[str] | None = None) -> int
 
 
 async def _phase_steps(ws: Workshop) -> None:
+    """Each due step once; a theme an organiser already moved that far by hand is left alone
+    (no reminder for a change already made, no second announcement)."""
     now = ws.clock.now()
     for step in await ws.nudges.due_phase_steps(now):
-        if step.due_at <= now:
-            if await ws.nudges.claim_phase_step(step.id, "apply"):
-                await _apply(ws, step)
-        elif await ws.nudges.claim_phase_step(step.id, "remind"):
+        step_name: Literal["apply", "remind"] = "apply" if step.due_at <= now else "remind"
+        if not await ws.nudges.claim_phase_step(step.id, step_name):
+            continue
+        current = await phases.phase_of(ws, step.programme, step.theme_key)
+        if ORDER.index(current) >= ORDER.index(step.phase):
+            log.info("scheduled phase change already made", extra={"theme": step.theme_key})
+        elif step_name == "apply":
+            await _apply(ws, step)
+        else:
             await _queue_reminders(ws, step)
 
 
