@@ -433,10 +433,15 @@ async def measure(url: str) -> dict[str, Any]:
 
 async def measured(url: str) -> dict[str, Any]:
     """The figures from a fresh child process (`--measure URL`), printed there as JSON."""
+    return await child_figures("bench.digest_build", "--measure", url)
+
+
+async def child_figures(module: str, *args: str) -> dict[str, Any]:
+    """What a fresh child process (`python -m module args…`) prints as JSON on its last line:
+    its peak memory is then its own, not the seeding parent's."""
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.digest_build", "--measure", url,
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        sys.executable, "-m", module, *args, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
     out, _ = await child.communicate()
     if child.returncode:
         raise RuntimeError(f"the measuring process failed ({child.returncode})")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import scheduler
 from bot.config import Settings
+from bot.core import nudges
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
 from bot.core.organisers import NamedOrganisers
@@ -62,7 +63,10 @@ def build_engine(
         settings.programme_key,
         lambda team: tenancy.programme_for(team, settings.slack.programmes),
     )
-    return Engine(Workshop.over(book, repo, clock, organisers, links=settings.web.links()))
+    quiet = nudges.quiet_hours(settings.quiet_hours, book.timezone)
+    return Engine(
+        Workshop.over(book, repo, clock, organisers, links=settings.web.links(), quiet=quiet)
+    )
 
 
 @asynccontextmanager

@@ -22,8 +22,10 @@ from bot.core import export, organisers
 from bot.core.playbook import PlaybookError
 from bot.core.usecases import personal
 from bot.core.usecases.planning import action_plan
+from bot.notifiers import Notifiers
 from bot.operators import UnknownProgramme
 from handlers.console import listeners
+from handlers.console.notifier import ConsoleNotifier
 from handlers.teams import package
 from handlers.web import metrics
 from storage import programmes
@@ -140,7 +142,12 @@ async def console(settings: Settings, args: argparse.Namespace) -> None:
         conversation = listeners.ConsoleChat(
             services.engine, args.user, args.channel, settings.programme_key
         )
-        await listeners.run(conversation, listeners.stdin_line, sys.stdout, sys.stdin.isatty())
+        workshop = services.engine.workshop
+        notifiers = Notifiers()  # reminders and notes for console channels are printed here
+        notifiers.register(listeners.PLATFORM, ConsoleNotifier(sys.stdout))
+        workshop.notifier = notifiers
+        async with scheduler.nudging(workshop, frozenset({listeners.PLATFORM})):
+            await listeners.run(conversation, listeners.stdin_line, sys.stdout, sys.stdin.isatty())
 
 
 async def export_plan(

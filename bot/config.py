@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from bot.core import organisers
+from bot.core import nudges, organisers
 from bot.core.links import Links
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///howcanwe.db"
@@ -25,6 +25,7 @@ TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 DEFAULT_APP_NAME = "howcanwe"
 DEFAULT_APP_DESCRIPTION = "Collect, vote on and assign ideas in a participatory policy workshop."
 DEFAULT_CLOCK_METRICS_PORT = 9464  # Prometheus's conventional range; 0 turns it off
+DEFAULT_QUIET_HOURS = "21:00-08:00"  # nudges wait for the morning
 
 
 class ConfigError(ValueError):
@@ -188,6 +189,7 @@ class Settings:
     log_format: str = "text"
     db_wait_seconds: float | None = None  # None: the command's own default (the CLI decides)
     clock_metrics_port: int = DEFAULT_CLOCK_METRICS_PORT  # 0: the clock serves no metrics
+    quiet_hours: str = DEFAULT_QUIET_HOURS  # no nudges then, in the playbook's time zone
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
     web: WebSettings = WebSettings()
@@ -213,10 +215,20 @@ class Settings:
                 DEFAULT_CLOCK_METRICS_PORT,
                 allow_off=True,
             ),
+            quiet_hours=_quiet_hours(env.get("HOWCANWE_QUIET_HOURS", DEFAULT_QUIET_HOURS)),
             slack=SlackSettings.from_env(env),
             teams=TeamsSettings.from_env(env),
             web=WebSettings.from_env(env),
         )
+
+
+def _quiet_hours(text: str) -> str:
+    """`21:00-08:00`, or empty for none; checked now, read in the playbook's zone later."""
+    try:
+        nudges.quiet_hours(text, "UTC")
+    except ValueError as exc:
+        raise ConfigError(f"HOWCANWE_QUIET_HOURS: {exc}") from exc
+    return text.strip()
 
 
 def parse_organisers(text: str) -> frozenset[str]:

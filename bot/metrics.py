@@ -53,6 +53,12 @@ DIGESTS = Counter(
     "Scheduled digests finished, by outcome: sent, failed (tried again), gone (stopped)",
     ["outcome"],
 )
+NUDGES = Counter(
+    "howcanwe_nudges",
+    "Reminders and notes finished, by kind and outcome: sent, failed (tried again), gone, "
+    "muted, expired (quiet hours outlasted them), deferred (quiet hours)",
+    ["kind", "outcome"],
+)
 CLOCK_TICKS = Counter(
     "howcanwe_clock_ticks", "Clock jobs run, by job and result", ["job", "result"]
 )

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.core.usecases import digests, housekeeping
+from bot.core.usecases import digests, housekeeping, reminders
 from bot.core.workshop import Workshop
 from bot.metrics import CLOCK_LAST_TICK, CLOCK_TICKS
 
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 3600
 DIGEST_TICK_SECONDS = 60  # digests are due on the minute: sent within a minute of their time
 TICK_JOB = "digests"  # the job whose runs `howcanwe doctor` checks (every minute)
+NUDGE_JOB = "nudges"  # reminders, phase changes set for later, "you said, we did" (every minute)
 
 Beat = Callable[[str, datetime], Awaitable[None]]  # records a job's run (storage.clock_ticks)
 
@@ -74,12 +75,28 @@ def _every(
 
 
 @asynccontextmanager
+async def nudging(workshop: Workshop, platforms: frozenset[str]) -> AsyncIterator[None]:
+    """A clock for nudges to channels on `platforms` only (`howcanwe chat` prints the console's;
+    the platforms' are left to the clock process)."""
+    scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
+    nudge = lambda: reminders.send_due(workshop, platforms)  # noqa: E731
+    _every(scheduler, NUDGE_JOB, nudge, DIGEST_TICK_SECONDS, None)
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+@asynccontextmanager
 async def running(workshop: Workshop, beat: Beat | None = None) -> AsyncIterator[AsyncIOScheduler]:
     """Start the jobs on the running event loop; stop them on exit."""
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
     tidy = lambda: housekeeping.tidy(workshop)  # noqa: E731
     _every(scheduler, "housekeeping", tidy, HOUSEKEEPING_SECONDS, beat)
     _every(scheduler, TICK_JOB, lambda: digests.send_due(workshop), DIGEST_TICK_SECONDS, beat)
+    nudge = lambda: reminders.send_due(workshop)  # noqa: E731
+    _every(scheduler, NUDGE_JOB, nudge, DIGEST_TICK_SECONDS, beat)
     scheduler.start()
     log.info("clock started", extra={"jobs": [job.id for job in scheduler.get_jobs()]})
     try:

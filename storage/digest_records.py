@@ -34,10 +34,7 @@ class SqlDigests(Store):
             pid = self._programme_id(conn, programme)
             channel_id = self._channel_row(conn, pid, where)[0]
             plan = {
-                "cadence": schedule.cadence.value,
-                "day": schedule.day,
-                "at": f"{schedule.at:%H:%M}",
-                "timezone": schedule.timezone,
+                **schedule.columns(),
                 "next_run_at": next_run_at,
                 "state": domain.SubscriptionState.ACTIVE.value,
                 "problem": None,

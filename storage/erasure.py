@@ -25,6 +25,7 @@ from sqlalchemy import (
 
 from bot.core import domain
 from storage import models as m
+from storage import nudge_tables as t
 
 SLACK = "slack"  # the platform whose installations slack_sdk keeps in our database
 SLACK_PROGRAMME = "slack-"  # a Slack workspace's (or org-wide install's) programme key prefix
@@ -37,6 +38,10 @@ PERSON_KEYS: tuple[Any, ...] = (
     m.ActionNote.author,
     m.DigestSubscription.created_by,
     m.ProgrammeDay.synthesis_by,
+    t.PhaseSchedule.by_key,
+    t.NudgeSchedule.created_by,
+    t.NudgeMute.muted_by,
+    t.FollowUpAsk.owner_key,
 )
 
 # Every column that points at a participant row, read from the schema so none is missed.

@@ -451,3 +451,7 @@ class EvidenceReaction(Base):
     audience: Mapped[str] = mapped_column(String(50))
     comment: Mapped[str | None] = mapped_column(Text)
     reacted_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+# The participation loop's tables, on the same metadata (storage/nudge_tables.py).
+from storage import nudge_tables  # noqa: E402, F401

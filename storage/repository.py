@@ -15,6 +15,8 @@ from storage.emerging import SqlEmerging
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
+from storage.nudge_schedules import SqlNudgeSchedules
+from storage.nudges import SqlNudges
 from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
 from storage.planning import SqlPlanning
@@ -37,6 +39,8 @@ class SqlRepository(
     SqlDigests,
     SqlTurns,
     SqlHousekeeping,
+    SqlNudges,
+    SqlNudgeSchedules,
     SqlClockTicks,
     SqlProposals,
     SqlEmerging,

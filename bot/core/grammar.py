@@ -26,14 +26,17 @@ from bot.core.declaring import Parsed as Parsed
 from bot.core.declaring import tokens as tokens
 from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say
+from bot.core.nudges import AskKind
 from bot.core.usecases import (
     actions,
+    asks,
     assignment,
     by_actor,
     digests,
     duplicates,
     editing,
     emerging,
+    follow_ups,
     ideas,
     moderation,
     people,
@@ -43,6 +46,7 @@ from bot.core.usecases import (
     prompts,
     proposals,
     refiling,
+    reminders,
     votes,
 )
 from bot.core.workshop import Workshop
@@ -139,6 +143,38 @@ class Action(Parsed):
 class ChangePhase(Parsed):
     theme: str
     phase: str  # "open", "voting" or "close", as typed
+
+
+@dataclass(frozen=True, slots=True)
+class SchedulePhase(Parsed):
+    """`voting <theme> at <time>` / `close <theme> at <time>`."""
+
+    theme: str
+    phase: str  # "voting" or "close", as typed
+    when: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mute(Parsed):
+    """`mute` / `unmute`: this channel's nudges."""
+
+    muted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge(Parsed):
+    """`nudge`, `nudge daily|weekly …`, `nudge off`: offers of other audiences' ideas."""
+
+    action: str  # "show", "set" or "off"
+    schedule: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Progress(Parsed):
+    """`progress <id> <text>`: an action owner's update."""
+
+    number: int
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,6 +347,56 @@ def _phase(word: str, rest: str) -> ChangePhase:
     return ChangePhase(rest, word)
 
 
+AT = re.compile(r"\s+at(?:\s+|$)", re.IGNORECASE)
+
+
+def _later(word: str, rest: str) -> bool:
+    """`voting`/`close` with ` at <time>`: a phase change for later."""
+    return word in ("voting", "close") and AT.search(rest) is not None
+
+
+def _schedule_phase(word: str, rest: str) -> SchedulePhase:
+    *theme, when = AT.split(rest)
+    if not theme or not theme[0].strip() or not when.strip():
+        raise GrammarError(f"Usage: `{word} <theme> at <time>`, e.g. `{word} infra at 17:00`.")
+    return SchedulePhase(" at ".join(theme).strip(), word, tuple(when.split()))
+
+
+def _nudge(word: str, rest: str) -> Nudge:
+    """`nudge …` and `follow-up …`: show, `off`, or a daily or weekly schedule."""
+    words = rest.split()
+    if not words:
+        return Nudge("show")
+    if words[0].lower() == "off" and len(words) == 1:
+        return Nudge("off")
+    if words[0].lower() in ("daily", "weekly"):
+        return Nudge("set", tuple(words))
+    raise GrammarError(
+        f"Usage: `{word} daily 10:00`, `{word} weekly mon 10:00`, `{word} off`, or `{word}` "
+        "to see this channel's schedule."
+    )
+
+
+def _nudge_form(cmd: Nudge, ctx: Context) -> Form:
+    if cmd.action == "set":
+        return NUDGE_WEEKLY if cmd.schedule[0].lower() == "weekly" else NUDGE_DAILY
+    return NUDGE_SHOW if cmd.action == "show" else NUDGE_OFF
+
+
+def _follow_up_form(cmd: Nudge, ctx: Context) -> Form:
+    if cmd.action == "set":
+        return FOLLOW_UP_WEEKLY if cmd.schedule[0].lower() == "weekly" else FOLLOW_UP_DAILY
+    return FOLLOW_UP_SHOW if cmd.action == "show" else FOLLOW_UP_OFF
+
+
+def _progress(word: str, rest: str) -> Progress:
+    number = idea_number(rest, word)
+    text = _unquote(rest.split(None, 1)[1]) if len(rest.split(None, 1)) > 1 else ""
+    if not text.strip():
+        raise GrammarError(f'What happened? e.g. `progress {number} "pilot funded"`.')
+    return Progress(number, text)
+
+
 def _organiser(word: str, rest: str) -> ChangeOrganiser:
     parts = tokens(rest)
     if len(parts) != 2 or parts[0].lower() not in ("add", "remove"):
@@ -413,6 +499,51 @@ ACTION_NOTE = Form(
     'action <id> note "<text>"',
     "add a dated progress note to an assigned idea",
     "add progress notes",
+)
+LATER_PHASES = (
+    Form(
+        "voting <theme> at <time>",
+        "stop new ideas at a time (17:00, fri 17:00, 2026-03-12 17:00); its channels are "
+        "reminded an hour before",
+        "schedule a phase change",
+    ),
+    Form(
+        "close <theme> at <time>",
+        "close a theme at a time; its channels are reminded an hour before to use their votes",
+        "schedule a phase change",
+    ),
+)
+MUTE = Form("mute", 'no reminders or "you said, we did" notes in this channel', "mute a channel")
+UNMUTE = Form("unmute", "reminders and notes in this channel again", "unmute a channel")
+NUDGE_SHOW = Form("nudge", "when this channel is offered ideas other audiences back")
+NUDGE_DAILY = Form(
+    "nudge daily <HH:MM> [zone]",
+    "offer this channel, each day, ideas other audiences back and it hasn't voted on",
+    "schedule nudges",
+)
+NUDGE_WEEKLY = Form(
+    "nudge weekly <day> <HH:MM> [zone]",
+    "the same, once a week",
+    "schedule nudges",
+)
+NUDGE_OFF = Form("nudge off", "stop this channel's offers", "schedule nudges")
+FOLLOW_UP_SHOW = Form(
+    "follow-up",
+    "when action owners are asked for updates, and who has not answered",
+    "follow up actions",
+)
+FOLLOW_UP_DAILY = Form(
+    "follow-up daily <HH:MM> [zone]",
+    'ask owners of open actions here for an update each day (owners named `owner "slack:U123"`)',
+    "follow up actions",
+)
+FOLLOW_UP_WEEKLY = Form(
+    "follow-up weekly <day> <HH:MM> [zone]", "the same, once a week", "follow up actions"
+)
+FOLLOW_UP_OFF = Form("follow-up off", "stop asking owners for updates", "follow up actions")
+PROGRESS = Form(
+    'progress <id> "<text>"',
+    "an action owner's update: a dated progress note that answers the follow-up",
 )
 PHASES = (
     Form("open <theme>", "take ideas and votes for a theme", "change a theme's phase"),
@@ -766,6 +897,45 @@ COMMANDS: tuple[Declared[Any], ...] = (
         _phase,
         lambda ws, ctx, cmd: phases.change(ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase]),
         form_of=lambda cmd, ctx: next(f for f in PHASES if f.word == cmd.phase),
+        claims=lambda word, rest: not _later(word, rest),
+    ),
+    # The participation loop (bot/core/usecases/reminders.py).
+    Declared(
+        ("voting", "close"),
+        LATER_PHASES,
+        _schedule_phase,
+        lambda ws, ctx, cmd: reminders.schedule(
+            ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase], cmd.when
+        ),
+        form_of=lambda cmd, ctx: next(f for f in LATER_PHASES if f.word == cmd.phase),
+        claims=_later,
+    ),
+    Declared(
+        ("mute", "unmute"),
+        (MUTE, UNMUTE),
+        lambda word, rest: Mute(word == "mute"),
+        lambda ws, ctx, cmd: reminders.mute(ws, ctx, cmd.muted),
+        form_of=lambda cmd, ctx: MUTE if cmd.muted else UNMUTE,
+    ),
+    Declared(
+        ("nudge",),
+        (NUDGE_SHOW, NUDGE_DAILY, NUDGE_WEEKLY, NUDGE_OFF),
+        _nudge,
+        lambda ws, ctx, cmd: asks.command(ws, ctx, AskKind.AUDIENCE, cmd.action, cmd.schedule),
+        form_of=_nudge_form,
+    ),
+    Declared(
+        ("follow-up",),
+        (FOLLOW_UP_SHOW, FOLLOW_UP_DAILY, FOLLOW_UP_WEEKLY, FOLLOW_UP_OFF),
+        _nudge,
+        lambda ws, ctx, cmd: asks.command(ws, ctx, AskKind.FOLLOW_UP, cmd.action, cmd.schedule),
+        form_of=_follow_up_form,
+    ),
+    Declared(
+        ("progress",),
+        (PROGRESS,),
+        _progress,
+        lambda ws, ctx, cmd: follow_ups.progress(ws, ctx, cmd.number, cmd.text),
     ),
     Declared(
         ("plan",),

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.core.agenda_store import AgendaStore
 from bot.core.digest import DigestFigures
@@ -46,6 +46,15 @@ from bot.core.domain import (
     VoteResult,
 )
 from bot.core.interaction import Card
+from bot.core.nudges import (
+    AskKind,
+    AskSchedule,
+    FollowUp,
+    NewNudge,
+    Nudge,
+    NudgeOutcome,
+    PhaseSchedule,
+)
 from bot.core.participation import DayCount
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -477,6 +486,88 @@ class EmergingStore(Protocol):
         a digest's figure, counted without loading the ideas."""
 
 
+class NudgeStore(Protocol):
+    """Nudges queued and claimed once, phase changes set for later, channels that muted nudges."""
+
+    async def schedule_phase(
+        self,
+        programme: str,
+        theme_key: str,
+        phase: Phase,
+        due_at: datetime,
+        remind_at: datetime,
+        by: Participant,
+    ) -> PhaseSchedule:
+        """Set a theme's phase change for `due_at` (replacing one set before and not yet made),
+        with its reminder at `remind_at`."""
+
+    async def due_phase_steps(self, now: datetime) -> Sequence[PhaseSchedule]:
+        """Scheduled phase changes, in every programme, whose reminder or change is due."""
+
+    async def claim_phase_step(self, schedule_id: int, step: Literal["remind", "apply"]) -> bool:
+        """Claim a schedule's reminder or its change; False when it was claimed before. Claiming
+        the change also claims a reminder not yet sent (it would come too late)."""
+
+    async def queue_nudges(self, nudges: Sequence[NewNudge]) -> int:
+        """Queue nudges; one whose key its programme has queued before adds nothing. Returns
+        how many were new."""
+
+    async def claim_nudges(
+        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+    ) -> Sequence[Nudge]:
+        """Claim up to `limit` queued nudges due at `now` (to channels on `platforms`, or on
+        any), oldest first, each for one caller."""
+
+    async def finish_nudge(
+        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
+    ) -> None:
+        """Record how a claimed nudge ended; with `retry_at` it goes back in the queue until
+        then (deferred by quiet hours, or failed for now)."""
+
+    async def set_muted(
+        self, programme: str, where: ConversationRef, muted: bool, by: Participant
+    ) -> bool:
+        """Mute or unmute nudges in a channel; False when that changed nothing."""
+
+    async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
+        """(platform, workspace, channel) of the programme's channels that muted nudges."""
+
+    async def set_asks(
+        self,
+        programme: str,
+        where: ConversationRef,
+        kind: AskKind,
+        schedule: Schedule | None,
+        next_run_at: datetime,
+        by: Participant,
+    ) -> bool:
+        """Set (or, with None, stop) when the channel is sent this kind of nudge; False when
+        stopping changed nothing."""
+
+    async def asks(
+        self, programme: str, kind: AskKind, where: ConversationRef | None = None
+    ) -> Sequence[AskSchedule]:
+        """The programme's schedules of this kind (in `where` only, when given)."""
+
+    async def due_asks(self, now: datetime) -> Sequence[AskSchedule]:
+        """Schedules of every kind and programme that are due at `now`."""
+
+    async def claim_ask(self, ask: AskSchedule, next_run_at: datetime) -> bool:
+        """Move the schedule on from its due time to `next_run_at`; False when another process
+        or tick did first (then it is not this caller's to send)."""
+
+    async def record_follow_ups(
+        self, programme: str, round_at: datetime, asked: Sequence[FollowUp]
+    ) -> None:
+        """Remember who was asked about which action in the round due at `round_at`."""
+
+    async def answer_follow_up(self, programme: str, number: int, at: datetime) -> bool:
+        """The action's owner answered: its open asks are answered; False if none was open."""
+
+    async def unanswered(self, programme: str) -> tuple[datetime, Sequence[FollowUp]] | None:
+        """The latest round's time and the asks in it not answered yet; None before any."""
+
+
 class Repository(
     AgendaStore,
     ProposalStore,
@@ -491,6 +582,7 @@ class Repository(
     DigestStore,
     TurnStore,
     HousekeepingStore,
+    NudgeStore,
     Protocol,
 ):
     """Every role at once: what the composition root builds (`storage.repository`). Use

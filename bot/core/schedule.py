@@ -56,6 +56,21 @@ class Schedule:
             latest = following
         return latest
 
+    @classmethod
+    def stored(cls, cadence: str, day: str | None, at: str, timezone: str) -> Schedule:
+        """A schedule as storage keeps it (`at` as "HH:MM")."""
+        hours, minutes = at.split(":")
+        return cls(Cadence(cadence), time(int(hours), int(minutes)), timezone, day)
+
+    def columns(self) -> dict[str, str | None]:
+        """How storage keeps it: the inverse of `stored`."""
+        return {
+            "cadence": self.cadence.value,
+            "day": self.day,
+            "at": f"{self.at:%H:%M}",
+            "timezone": self.timezone,
+        }
+
     def _runs_on(self, day: date) -> bool:
         return self.cadence is Cadence.DAILY or DAYS[day.weekday()] == self.day
 

@@ -15,6 +15,7 @@ from bot.core.agenda_store import AgendaStore
 from bot.core.domain import Idea
 from bot.core.interaction import Context
 from bot.core.links import Links
+from bot.core.nudges import QuietHours
 from bot.core.organisers import NamedOrganisers
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import (
@@ -25,6 +26,7 @@ from bot.core.ports import (
     IdeaStore,
     ModerationStore,
     Notifier,
+    NudgeStore,
     PeopleStore,
     PersonalDataStore,
     PlanStore,
@@ -68,9 +70,11 @@ class Workshop:
     agenda: AgendaStore
     proposals: ProposalStore
     emerging: EmergingStore
+    nudges: NudgeStore
     env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
+    quiet: QuietHours | None = None  # no nudges in these hours (HOWCANWE_QUIET_HOURS)
     indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
     index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     idea_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one new idea at a time
@@ -85,6 +89,7 @@ class Workshop:
         clock: Clock,
         env_organisers: NamedOrganisers | None = None,
         links: Links | None = None,
+        quiet: QuietHours | None = None,
     ) -> Workshop:
         """Every role played by one store: the composition root's database."""
         return cls(
@@ -103,8 +108,10 @@ class Workshop:
             agenda=repo,
             proposals=repo,
             emerging=repo,
+            nudges=repo,
             env_organisers=env_organisers or NamedOrganisers(),
             links=links,
+            quiet=quiet,
         )
 
     def plan_link(self, programme: str, path: str = "/plan") -> str | None:

@@ -39,7 +39,7 @@ async def test_the_clock_runs_housekeeping_as_soon_as_it_starts(services, clock)
     await _first_sighting(repo, "slack", "old")
     clock.advance(days=8)
     async with scheduler.running(services.engine.workshop) as running:
-        assert [job.id for job in running.get_jobs()] == ["housekeeping", "digests"]
+        assert [job.id for job in running.get_jobs()] == ["housekeeping", "digests", "nudges"]
         forgotten = False
         for _ in range(200):  # bounded wait: the first run is due at once
             await asyncio.sleep(0.05)

@@ -13,8 +13,10 @@ from bot.core.domain import (
     Forgotten,
     NewIdea,
     Participant,
+    Phase,
     VoteOutcome,
 )
+from bot.core.nudges import FollowUp
 from tests.conftest import in_channel, person
 from tests.contracts.conftest import PROGRAMME
 from tests.contracts.helpers import add, new_idea
@@ -148,3 +150,20 @@ async def test_forgetting_in_one_programme_leaves_another_untouched(store, clock
     assert list(everywhere) == ["q"] and everywhere["q"].deleted == (1,)
     assert await store.personal_data("q", "console", "ann") is None
     assert await store.ideas("q") == []
+
+
+async def test_forgetting_rekeys_who_set_a_phase_change_muted_or_owns_a_follow_up(
+    store, clock
+) -> None:
+    await add(store, "Ann's", author=ANN)
+    now = clock.now()
+    await store.schedule_phase(PROGRAMME, "infra", Phase.CLOSED, now, now, ANN)
+    await store.set_muted(PROGRAMME, ConversationRef("console", "local", "town"), True, ANN)
+    await store.record_follow_ups(PROGRAMME, now, [FollowUp(ANN.key, 1), FollowUp(BOB.key, 2)])
+    assert await store.forget(PROGRAMME, "console", "ann", OLIVE, "anon-1") is not None
+    [step] = await store.due_phase_steps(now)
+    assert step.by == Participant("console", "anon-1")
+    assert await store.unanswered(PROGRAMME) == (
+        now,
+        [FollowUp("console:anon-1", 1), FollowUp(BOB.key, 2)],
+    )

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import domain
+from bot.core.nudges import AskKind, AskSchedule, NewNudge, PhaseSchedule
 from bot.core.ports import Clock
 
 
@@ -128,6 +129,23 @@ class PostRow:
     message: domain.PostedMessage
 
 
+@dataclass
+class PhaseScheduleRow:
+    schedule: PhaseSchedule
+    reminded: bool = False
+    applied: bool = False
+
+
+@dataclass
+class NudgeRow:
+    new: NewNudge
+    id: int
+    state: str = "queued"
+    not_before: datetime | None = None  # a retry's; else the nudge's own
+    attempts: int = 0
+    outcome: str | None = None
+
+
 def place(where: domain.ConversationRef | domain.PostedMessage) -> tuple[str, str, str]:
     """A channel's identity on its platform, whatever its name or thread."""
     return where.platform, where.workspace_id, where.channel_id
@@ -164,6 +182,12 @@ class Memory:
         self._tags: dict[tuple[int, str], TagRow] = {}  # (idea id, emerging key) → …
         # (programme, theme, challenge index) → the question of a promoted proposed challenge
         self._proposed_challenges: dict[tuple[str, str, int], str] = {}
+        self._schedules: dict[int, PhaseScheduleRow] = {}  # phase changes set for later
+        self._nudges: dict[int, NudgeRow] = {}  # by id, in the order queued
+        self._muted: dict[tuple[str, tuple[str, str, str]], str] = {}  # channel → muted by
+        self._asks: dict[tuple[str, tuple[str, str, str], AskKind], AskSchedule] = {}
+        # (programme, round, idea number) → [who was asked, when they answered]
+        self._follow_ups: dict[tuple[str, datetime, int], list[Any]] = {}
 
     async def close(self) -> None:
         """Nothing to release: here so a test can close either store the same way."""

@@ -233,6 +233,21 @@ class MemoryPersonalData(Memory):
         for sid, sub in self._subscriptions.items():
             if sub.programme == programme and self._subscribed_by[sid] == old_key:
                 self._subscribed_by[sid], changed = new_key, changed + 1
+        return changed + self._rekey_nudges(programme, old_key, new_key)
+
+    def _rekey_nudges(self, programme: str, old_key: str, new_key: str) -> int:
+        """Who set a phase change, muted a channel or owns an action asked about."""
+        changed = 0
+        new_by = domain.Participant(*new_key.split(":", 1))
+        for row in self._schedules.values():
+            if row.schedule.programme == programme and row.schedule.by.key == old_key:
+                row.schedule, changed = replace(row.schedule, by=new_by), changed + 1
+        for key, muted_by in self._muted.items():
+            if key[0] == programme and muted_by == old_key:
+                self._muted[key], changed = new_key, changed + 1
+        for (prog, _, _), asked in self._follow_ups.items():
+            if prog == programme and asked[0].owner == old_key:
+                asked[0], changed = replace(asked[0], owner=new_key), changed + 1
         return changed
 
     def _forget_references(self, programme: str, platform: str, user_id: str) -> int:

@@ -29,4 +29,5 @@ def test_only_notifier_modules_define_notifiers_and_none_is_called_plain_notifie
     assert found == {
         ("slack/notifier.py", "SlackNotifier"),
         ("teams/notifier.py", "TeamsNotifier"),
+        ("console/notifier.py", "ConsoleNotifier"),
     }

@@ -6,6 +6,7 @@ from bot.core import cards
 from bot.core.domain import Anchor, AnchorKind, Idea, Status
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
 from bot.core.names import normalise
+from bot.core.usecases import reminders
 from bot.core.workshop import Refusal, Workshop
 
 MAX_OWNER_CHARS = 200
@@ -29,9 +30,10 @@ async def update(
         owner = owner.strip()
         if not owner or len(owner) > MAX_OWNER_CHARS:
             raise Refusal(f"An owner is a name of 1 to {MAX_OWNER_CHARS} characters.")
-    await _action(ws, ctx, number)
+    before = await _action(ws, ctx, number)
     idea = await ws.plan.update_action(ctx.programme_key, number, status, owner, ctx.who)
     assert idea is not None  # checked just above; ideas are never deleted
+    await reminders.you_said(ws, ctx.programme_key, before, idea)
     return _changed(ws, idea, f"#{number} is now {cards.action_text(idea)}.")
 
 

@@ -13,13 +13,13 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from bot.core.digest_cards import digest_card, moment_text, since_text
 from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription, SubscriptionState
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
 from bot.core.ports import Sent
-from bot.core.schedule import Cadence, Schedule, ScheduleError, parse
+from bot.core.schedule import Schedule, ScheduleError, parse
 from bot.core.usecases.planning import emerging_themes
 from bot.core.workshop import Refusal, Workshop
 
@@ -115,13 +115,8 @@ async def build(
 
 
 def schedule_of(subscription: Subscription) -> Schedule:
-    hours, minutes = subscription.at.split(":")
-    return Schedule(
-        Cadence(subscription.cadence),
-        time(int(hours), int(minutes)),
-        subscription.timezone,
-        subscription.day,
-    )
+    s = subscription
+    return Schedule.stored(s.cadence, s.day, s.at, s.timezone)
 
 
 async def send_due(ws: Workshop) -> int:

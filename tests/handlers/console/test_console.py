@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
+from bot.core.domain import ConversationRef
+from bot.core.nudges import NewNudge, NudgeKind
+from bot.core.usecases import reminders
 from handlers.console import listeners
 from handlers.console.codec import clean
+from handlers.console.notifier import ConsoleNotifier
 
 
 def _chat(services, user: str = "olive", channel: str = "town") -> listeners.ConsoleChat:
@@ -69,3 +73,52 @@ async def test_run_stops_at_quit_and_prints_each_reply(services) -> None:
     await listeners.run(_chat(services), read, out, interactive=False)
     assert "Themes — Local Industrial Strategy Lab" in out.getvalue()
     assert "`help`" not in out.getvalue()
+
+
+async def test_the_console_prints_reminders_and_notes_for_its_channels_only(
+    services, clock
+) -> None:
+    """The console's own clock sends only console nudges, printed for the person at the
+    terminal: a reminder once, a muted channel skipped, "you said, we did" after quiet hours."""
+    out = io.StringIO()
+    workshop = services.engine.workshop
+    workshop.notifier = ConsoleNotifier(out)
+    olive, hall = _chat(services), _chat(services, channel="hall")
+    await olive.say("/prompt infra")
+    await olive.say("More buses at night")
+    await hall.say("/prompt infra")
+    await hall.say("/mute")
+    await olive.say("/assign 1 authority")
+    (scheduled,) = await olive.say("/close infra at 17:00")
+    assert "closes Mon 2 Mar 17:00" in scheduled
+    await services.repo.queue_nudges(
+        [
+            NewNudge(
+                "default",
+                "elsewhere",
+                NudgeKind.YOU_SAID,
+                ConversationRef("slack", "T1", "C1"),
+                "For Slack",
+                "not the console's",
+                clock.now(),
+            )
+        ]
+    )
+    clock.advance(hours=7)
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 1
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 0
+    printed = out.getvalue()
+    assert printed.startswith("[town] Reminder: Investing in infrastructure\n")
+    assert "[hall]" not in printed and "For Slack" not in printed
+
+    clock.advance(hours=6)  # 22:00: quiet hours
+    await olive.say("/action 1 done")
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 0
+    clock.advance(hours=10)
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 1
+    assert "[town] You said, we did\nYou said: “More buses at night”. We did: #1 is done." in (
+        out.getvalue()
+    )
+    assert [n.text for n in await services.repo.claim_nudges(clock.now(), 10)] == [
+        "not the console's"
+    ]  # left for the clock process

@@ -1,0 +1,248 @@
+"""The participation loop: phase changes set for later with a reminder first, "you said, we did"
+notes when an action moves on, muting, and the clock's tick that sends what is queued (these and
+the quiet audiences' offers, `bot.core.usecases.asks`).
+
+Every nudge is queued under a key and claimed by one clock process before it is sent
+(`bot.core.nudges`), so two clocks, a restart or a retried tick never send it twice. A muted
+channel gets none; in quiet hours a nudge waits for them to end, unless its moment has passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.core.digest_cards import moment_text
+from bot.core.domain import Anchor, AnchorKind, ConversationRef, Idea, Phase, Status
+from bot.core.interaction import Card, Context, Delivery, Reply, Text, note
+from bot.core.nudges import (
+    NewNudge,
+    Nudge,
+    NudgeKind,
+    NudgeOutcome,
+    PhaseSchedule,
+    moment,
+    shorten,
+)
+from bot.core.ports import Sent
+from bot.core.schedule import ScheduleError
+from bot.core.usecases import asks, phases
+from bot.core.workshop import Refusal, Workshop
+
+log = logging.getLogger(__name__)
+
+REMINDER_LEAD = timedelta(hours=1)  # how long before a scheduled phase change people are told
+MAX_ATTEMPTS = 3  # a nudge that failed for now is tried at this many ticks in all
+RETRY_AFTER = timedelta(minutes=1)
+CLAIM_BATCH = 500  # nudges claimed per round of a tick
+CONCURRENT_SENDS = 8  # channels posted to at once; each platform paces its own calls
+SCHEDULED = {Phase.VOTING: "moves to voting (no new ideas)", Phase.CLOSED: "closes"}
+REMINDED = {Phase.VOTING: "stops taking new ideas", Phase.CLOSED: "closes for votes"}
+WORTH_TELLING = {Status.AGREED, Status.IN_PROGRESS, Status.DONE}
+YOU_SAID = {
+    Status.AGREED: "is now an agreed action",
+    Status.IN_PROGRESS: "is in progress",
+    Status.DONE: "is done",
+}
+OUTCOMES = {Sent.POSTED: NudgeOutcome.SENT, Sent.GONE: NudgeOutcome.GONE}
+ORDER = (Phase.COLLECTING, Phase.VOTING, Phase.CLOSED)  # a theme's phases, in their usual order
+
+
+async def schedule(
+    ws: Workshop, ctx: Context, typed_theme: str, phase: Phase, when: Sequence[str]
+) -> list[Reply]:
+    """`voting <theme> at <time>` / `close <theme> at <time>`: the change is made by the clock
+    at that time, and the channels where the theme was posted are reminded an hour before."""
+    theme = ws.theme(typed_theme)
+    now = ws.clock.now()
+    try:
+        due = moment(list(when), ws.playbook.timezone, now)
+    except ScheduleError as error:
+        raise Refusal(f"{error} Nothing was changed.") from error
+    remind_at = max(now, due - REMINDER_LEAD)
+    if ws.quiet is not None:  # said before quiet hours begin rather than after the change
+        remind_at = max(now, ws.quiet.closes_before(remind_at))
+    await ws.ready(ctx.programme_key)
+    await ws.nudges.schedule_phase(ctx.programme_key, theme.key, phase, due, remind_at, ctx.who)
+    zone = ws.playbook.timezone
+    when = "now" if remind_at <= now else moment_text(remind_at, zone)
+    return [
+        note(
+            f"{theme.title} {SCHEDULED[phase]} {moment_text(due, zone)}. Every channel it was "
+            f"posted in is reminded {when} to use the votes people have left.",
+            Delivery.CHANNEL,
+        )
+    ]
+
+
+async def mute(ws: Workshop, ctx: Context, muted: bool) -> list[Reply]:
+    """`mute` / `unmute`: this channel's reminders and "you said, we did" notes."""
+    await ws.ready(ctx.programme_key)
+    changed = await ws.nudges.set_muted(ctx.programme_key, ctx.where, muted, ctx.who)
+    if muted:
+        said = "I won't post reminders, offers or follow-up notes here. `unmute` brings them back."
+        if not changed:
+            said = "This channel was already muted; nothing changed."
+    else:
+        said = "Reminders, offers and follow-up notes are back on here."
+        if not changed:
+            said = "This channel wasn't muted; nothing changed."
+    return [note(said, Delivery.CHANNEL)]
+
+
+async def you_said(ws: Workshop, programme: str, before: Idea, after: Idea) -> None:
+    """Queue "you said, we did" for the channels an action's idea was posted in, when its
+    status has just become agreed, in progress or done (once per channel and status)."""
+    status = after.status
+    if status is None or status is before.status or status not in WORTH_TELLING:
+        return
+    channels = await _channels_of(ws, programme, [Anchor(AnchorKind.IDEA, after.number)])
+    text = f"You said: “{shorten(after.text, 120)}”. We did: #{after.number} {YOU_SAID[status]}"
+    owner = f" (owner: {after.owner})." if after.owner else "."
+    now = ws.clock.now()
+    await ws.nudges.queue_nudges(
+        [
+            NewNudge(
+                programme,
+                f"you-said:{after.number}:{status.value}:{_place(where)}",
+                NudgeKind.YOU_SAID,
+                where,
+                "You said, we did",
+                text + owner + f" `action {after.number}` shows its notes.",
+                now,
+            )
+            for where in channels
+        ]
+    )
+
+
+async def send_due(ws: Workshop, platforms: frozenset[str] | None = None) -> int:
+    """The clock's tick: make the scheduled phase changes and queue the reminders that are due,
+    then claim and send every queued nudge that is due (to channels on `platforms`, or on any:
+    the console's own clock sends only the console's); returns how many were posted."""
+    await _phase_steps(ws)
+    await asks.queue_due(ws)
+    posted = 0
+    while claimed := await ws.nudges.claim_nudges(ws.clock.now(), CLAIM_BATCH, platforms):
+        posted += await _deliver(ws, claimed)
+    return posted
+
+
+async def _phase_steps(ws: Workshop) -> None:
+    """Each due step once; a theme an organiser already moved that far by hand is left alone
+    (no reminder for a change already made, no second announcement)."""
+    now = ws.clock.now()
+    for step in await ws.nudges.due_phase_steps(now):
+        step_name: Literal["apply", "remind"] = "apply" if step.due_at <= now else "remind"
+        if not await ws.nudges.claim_phase_step(step.id, step_name):
+            continue
+        current = await phases.phase_of(ws, step.programme, step.theme_key)
+        if ORDER.index(current) >= ORDER.index(step.phase):
+            log.info("scheduled phase change already made", extra={"theme": step.theme_key})
+        elif step_name == "apply":
+            await _apply(ws, step)
+        else:
+            await _queue_reminders(ws, step)
+
+
+async def _apply(ws: Workshop, step: PhaseSchedule) -> None:
+    """Make the change as the organiser who set it, and rewrite the theme's posted prompts."""
+    await ws.plan.set_phase(step.programme, step.theme_key, step.phase, step.by)
+    for prompt in await ws.prompts.prompts_of_theme(step.programme, step.theme_key):
+        card = await phases.prompt_card(ws, step.programme, prompt)
+        for message in await ws.prompts.posts(step.programme, Anchor(AnchorKind.PROMPT, prompt.id)):
+            await ws.notifier.update(message, card)
+    log.info(
+        "scheduled phase change made",
+        extra={"programme": step.programme, "theme": step.theme_key, "phase": step.phase.value},
+    )
+
+
+async def _queue_reminders(ws: Workshop, step: PhaseSchedule) -> None:
+    """One reminder per channel the theme was posted in; it names no one."""
+    theme = ws.playbook.theme(step.theme_key)
+    posted = await ws.prompts.prompts_of_theme(step.programme, theme.key)
+    channels = await _channels_of(
+        ws, step.programme, [Anchor(AnchorKind.PROMPT, p.id) for p in posted]
+    )
+    when = _local_time(step.due_at, ws.playbook.timezone)
+    change = f"{theme.key}:{step.phase.value}:{step.due_at.isoformat()}"  # set again: no repeat
+    text = (
+        f"{theme.title} {REMINDED[step.phase]} at {when}. If you have votes left there, now is "
+        f"the time: `ideas {theme.key}` lists its ideas."
+    )
+    queued = await ws.nudges.queue_nudges(
+        [
+            NewNudge(
+                step.programme,
+                f"reminder:{change}:{_place(where)}",
+                NudgeKind.REMINDER,
+                where,
+                f"Reminder: {theme.title}",
+                text,
+                ws.clock.now(),
+                step.due_at,
+            )
+            for where in channels
+        ]
+    )
+    log.info("reminders queued", extra={"programme": step.programme, "queued": queued})
+
+
+async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
+    muted = {p: await ws.nudges.muted_channels(p) for p in {n.programme for n in claimed}}
+    slots = asyncio.Semaphore(CONCURRENT_SENDS)
+
+    async def one(nudge: Nudge) -> bool:
+        async with slots:
+            return await _send(ws, nudge, muted[nudge.programme])
+
+    return sum(await asyncio.gather(*(one(n) for n in claimed)))
+
+
+async def _send(ws: Workshop, nudge: Nudge, muted: frozenset[tuple[str, str, str]]) -> bool:
+    now = ws.clock.now()
+    where = nudge.where
+    opens = ws.quiet.opens(now) if ws.quiet is not None else now
+    if (where.platform, where.workspace_id, where.channel_id) in muted:
+        await ws.nudges.finish_nudge(nudge, NudgeOutcome.MUTED)
+    elif nudge.expires_at is not None and opens >= nudge.expires_at:
+        await ws.nudges.finish_nudge(nudge, NudgeOutcome.EXPIRED)
+    elif opens > now:
+        await ws.nudges.finish_nudge(nudge, NudgeOutcome.DEFERRED, opens)
+    else:
+        sent = await ws.notifier.send(where, Card(nudge.title, (Text(nudge.text),)))
+        outcome = OUTCOMES.get(sent, NudgeOutcome.FAILED)
+        retry = outcome is NudgeOutcome.FAILED and nudge.attempts < MAX_ATTEMPTS
+        await ws.nudges.finish_nudge(nudge, outcome, now + RETRY_AFTER if retry else None)
+        if outcome is not NudgeOutcome.SENT:
+            log.warning(
+                "nudge not sent",
+                extra={"nudge": nudge.id, "platform": where.platform, "outcome": outcome.value},
+            )
+        return outcome is NudgeOutcome.SENT
+    return False
+
+
+async def _channels_of(
+    ws: Workshop, programme: str, anchors: Sequence[Anchor]
+) -> list[ConversationRef]:
+    """The distinct channels copies of these cards were posted in."""
+    seen: dict[str, ConversationRef] = {}
+    for anchor in anchors:
+        for m in await ws.prompts.posts(programme, anchor):
+            where = ConversationRef(m.platform, m.workspace_id, m.channel_id)
+            seen.setdefault(_place(where), where)
+    return list(seen.values())
+
+
+def _place(where: ConversationRef) -> str:
+    return f"{where.platform}/{where.workspace_id}/{where.channel_id}"
+
+
+def _local_time(at: datetime, timezone: str) -> str:
+    return f"{at.astimezone(ZoneInfo(timezone)):%H:%M}"

@@ -1,0 +1,179 @@
+"""The queue of nudges, each claimed once by one clock process, and channels that muted them
+(`storage.nudge_schedules` holds what feeds the queue)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, select, update
+
+from bot.core import domain
+from bot.core.nudges import (
+    NewNudge,
+    Nudge,
+    NudgeKind,
+    NudgeOutcome,
+)
+from bot.metrics import NUDGES
+from storage import models as m
+from storage import nudge_tables as t
+from storage.database import as_utc as utc
+from storage.store import Store
+
+QUEUED, CLAIMED, DONE = "queued", "claimed", "done"
+QUEUE_CHUNK = 500  # rows per INSERT: well within SQLite's limit on bound parameters
+NUDGE_COLUMNS = (
+    t.Nudge.id,
+    t.Nudge.kind,
+    t.Nudge.title,
+    t.Nudge.text,
+    t.Nudge.expires_at,
+    t.Nudge.attempts,
+    m.Programme.key.label("programme"),
+    m.Channel.platform,
+    m.Channel.workspace_id,
+    m.Channel.channel_id.label("channel_key"),
+    m.Channel.name.label("channel_name"),
+)
+
+
+def _nudge(row: Any) -> Nudge:
+    return Nudge(
+        id=row.id,
+        programme=row.programme,
+        kind=NudgeKind(row.kind),
+        where=domain.ConversationRef(
+            row.platform, row.workspace_id, row.channel_key, row.channel_name or ""
+        ),
+        title=row.title,
+        text=row.text,
+        expires_at=utc(row.expires_at) if row.expires_at is not None else None,
+        attempts=row.attempts,
+    )
+
+
+class SqlNudges(Store):
+    """Implements the queue half of `bot.core.ports.NudgeStore`."""
+
+    async def queue_nudges(self, nudges: Sequence[NewNudge]) -> int:
+        if not nudges:
+            return 0
+
+        def tx(conn: Connection) -> int:
+            now = self._clock.now()
+            rows = []
+            for nudge in nudges:
+                pid = self._programme_id(conn, nudge.programme)
+                rows.append(
+                    {
+                        "programme_id": pid,
+                        "channel_id": self._channel_row(conn, pid, nudge.where)[0],
+                        "key": nudge.key,
+                        "kind": nudge.kind.value,
+                        "title": nudge.title,
+                        "text": nudge.text,
+                        "not_before": nudge.not_before,
+                        "expires_at": nudge.expires_at,
+                        "state": QUEUED,
+                        "attempts": 0,
+                        "created_at": now,
+                    }
+                )
+            added = 0
+            for start in range(0, len(rows), QUEUE_CHUNK):
+                stmt = (
+                    self._insert(t.Nudge)
+                    .values(rows[start : start + QUEUE_CHUNK])
+                    .on_conflict_do_nothing(index_elements=["programme_id", "key"])
+                    .returning(t.Nudge.id)
+                )
+                added += len(conn.execute(stmt).all())
+            return added
+
+        return await self._write(tx)
+
+    async def claim_nudges(
+        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+    ) -> Sequence[Nudge]:
+        def tx(conn: Connection) -> list[Nudge]:
+            due_now = [t.Nudge.state == QUEUED, t.Nudge.not_before <= now]
+            if platforms is not None:
+                on = select(m.Channel.id).where(m.Channel.platform.in_(sorted(platforms)))
+                due_now.append(t.Nudge.channel_id.in_(on.scalar_subquery()))
+            due = conn.execute(
+                select(t.Nudge.id).where(*due_now).order_by(t.Nudge.id).limit(limit)
+            ).scalars()
+            taken = conn.execute(
+                update(t.Nudge)
+                .where(t.Nudge.id.in_(list(due)), t.Nudge.state == QUEUED)
+                .values(state=CLAIMED, attempts=t.Nudge.attempts + 1)
+                .returning(t.Nudge.id)
+            ).scalars()
+            ids = list(taken)
+            if not ids:
+                return []
+            rows = conn.execute(
+                select(*NUDGE_COLUMNS)
+                .join(m.Programme, m.Programme.id == t.Nudge.programme_id)
+                .join(m.Channel, m.Channel.id == t.Nudge.channel_id)
+                .where(t.Nudge.id.in_(ids))
+                .order_by(t.Nudge.id)
+            )
+            return [_nudge(row) for row in rows]
+
+        return await self._write(tx)
+
+    async def finish_nudge(
+        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
+    ) -> None:
+        def tx(conn: Connection) -> None:
+            again = {"state": QUEUED, "not_before": retry_at}
+            conn.execute(
+                update(t.Nudge)
+                .where(t.Nudge.id == nudge.id)
+                .values(
+                    outcome=outcome.value,
+                    finished_at=self._clock.now(),
+                    **(again if retry_at is not None else {"state": DONE}),
+                )
+            )
+
+        await self._write(tx)
+        NUDGES.labels(nudge.kind.value, outcome.value).inc()
+
+    async def set_muted(
+        self, programme: str, where: domain.ConversationRef, muted: bool, by: domain.Participant
+    ) -> bool:
+        def tx(conn: Connection) -> bool:
+            pid = self._programme_id(conn, programme)
+            channel = self._channel_row(conn, pid, where)[0]
+            if not muted:
+                gone = conn.execute(delete(t.NudgeMute).where(t.NudgeMute.channel_id == channel))
+                changed = gone.rowcount == 1
+            else:
+                stmt = self._insert(t.NudgeMute).values(
+                    programme_id=pid,
+                    channel_id=channel,
+                    muted_by=by.key,
+                    muted_at=self._clock.now(),
+                )
+                changed = conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+            if changed:
+                action = "nudges.muted" if muted else "nudges.unmuted"
+                self._log(conn, pid, None, by.key, action, channel=where.channel_id)
+            return changed
+
+        return await self._write(tx)
+
+    async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
+        def tx(conn: Connection) -> frozenset[tuple[str, str, str]]:
+            rows = conn.execute(
+                select(m.Channel.platform, m.Channel.workspace_id, m.Channel.channel_id)
+                .join(t.NudgeMute, t.NudgeMute.channel_id == m.Channel.id)
+                .where(m.Channel.programme_id == self._programme_id(conn, programme))
+            )
+            return frozenset((r.platform, r.workspace_id, r.channel_id) for r in rows)
+
+        return await self._read(tx)
