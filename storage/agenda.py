@@ -10,6 +10,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from bot.core import domain
 from bot.core.agenda import Standing, Synthesis
+from storage import day_tables as d
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.store import Store
@@ -20,14 +21,14 @@ class SqlAgenda(Store):
 
     def _day(self, conn: Connection, pid: int) -> None:
         """Make sure the programme's day row exists (an upsert: two processes may race)."""
-        conn.execute(self._insert(m.ProgrammeDay).values(programme_id=pid).on_conflict_do_nothing())
+        conn.execute(self._insert(d.ProgrammeDay).values(programme_id=pid).on_conflict_do_nothing())
 
     async def standing(self, programme: str) -> Standing:
         def tx(conn: Connection) -> Standing:
             pid = self._programme_id(conn, programme)
             day = conn.execute(
-                select(m.ProgrammeDay.step_key, m.ProgrammeDay.closed_at).where(
-                    m.ProgrammeDay.programme_id == pid
+                select(d.ProgrammeDay.step_key, d.ProgrammeDay.closed_at).where(
+                    d.ProgrammeDay.programme_id == pid
                 )
             ).first()
             rows = conn.execute(
@@ -36,9 +37,9 @@ class SqlAgenda(Store):
                     m.Channel.workspace_id,
                     m.Channel.channel_id,
                     m.Channel.name,
-                    m.ChannelStep.step_key,
+                    d.ChannelStep.step_key,
                 )
-                .join(m.ChannelStep, m.ChannelStep.channel_id == m.Channel.id)
+                .join(d.ChannelStep, d.ChannelStep.channel_id == m.Channel.id)
                 .where(m.Channel.programme_id == pid)
                 .order_by(m.Channel.id)
             )
@@ -66,16 +67,16 @@ class SqlAgenda(Store):
             if where is None:
                 self._day(conn, pid)
                 conn.execute(
-                    update(m.ProgrammeDay)
-                    .where(m.ProgrammeDay.programme_id == pid)
+                    update(d.ProgrammeDay)
+                    .where(d.ProgrammeDay.programme_id == pid)
                     .values(step_key=step)
                 )
                 channels = select(m.Channel.id).where(m.Channel.programme_id == pid)
-                conn.execute(delete(m.ChannelStep).where(m.ChannelStep.channel_id.in_(channels)))
+                conn.execute(delete(d.ChannelStep).where(d.ChannelStep.channel_id.in_(channels)))
                 self._log(conn, pid, None, by.key, "agenda.moved", step=step, scope="programme")
                 return
             channel_id = self._channel_row(conn, pid, where)[0]
-            stmt = self._insert(m.ChannelStep).values(
+            stmt = self._insert(d.ChannelStep).values(
                 channel_id=channel_id, step_key=step, moved_at=now
             )
             conn.execute(
@@ -108,12 +109,12 @@ class SqlAgenda(Store):
         def tx(conn: Connection) -> bool:
             pid = self._programme_id(conn, programme)
             self._day(conn, pid)
-            is_closed = m.ProgrammeDay.closed_at.is_(None)
+            is_closed = d.ProgrammeDay.closed_at.is_(None)
             done = conn.execute(
-                update(m.ProgrammeDay)
+                update(d.ProgrammeDay)
                 .where(
-                    m.ProgrammeDay.programme_id == pid,
-                    is_closed if closed else m.ProgrammeDay.closed_at.is_not(None),
+                    d.ProgrammeDay.programme_id == pid,
+                    is_closed if closed else d.ProgrammeDay.closed_at.is_not(None),
                 )
                 .values(closed_at=self._clock.now() if closed else None)
             )
@@ -140,13 +141,13 @@ class SqlAgenda(Store):
             if publish:
                 values |= {"published": text, "published_at": now}
             conn.execute(
-                update(m.ProgrammeDay).where(m.ProgrammeDay.programme_id == pid).values(**values)
+                update(d.ProgrammeDay).where(d.ProgrammeDay.programme_id == pid).values(**values)
             )
             if publish:
                 self._log(conn, pid, None, by.key, "synthesis.published")
             row = conn.execute(
-                select(m.ProgrammeDay.published, m.ProgrammeDay.published_at).where(
-                    m.ProgrammeDay.programme_id == pid
+                select(d.ProgrammeDay.published, d.ProgrammeDay.published_at).where(
+                    d.ProgrammeDay.programme_id == pid
                 )
             ).one()
             at = _utc(row.published_at) if row.published_at else None
@@ -159,12 +160,12 @@ class SqlAgenda(Store):
             pid = self._programme_id(conn, programme)
             row = conn.execute(
                 select(
-                    m.ProgrammeDay.synthesis,
-                    m.ProgrammeDay.synthesis_by,
-                    m.ProgrammeDay.synthesis_at,
-                    m.ProgrammeDay.published_at,
-                    m.ProgrammeDay.published,
-                ).where(m.ProgrammeDay.programme_id == pid)
+                    d.ProgrammeDay.synthesis,
+                    d.ProgrammeDay.synthesis_by,
+                    d.ProgrammeDay.synthesis_at,
+                    d.ProgrammeDay.published_at,
+                    d.ProgrammeDay.published,
+                ).where(d.ProgrammeDay.programme_id == pid)
             ).first()
             if row is None or row.synthesis is None:
                 return None

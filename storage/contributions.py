@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select, update
 
 from bot.core import domain
 from bot.core.agenda import Backed, Contribution, Kind, Reaction, Tally, promotion_order
+from storage import day_tables as d
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.store import Store
@@ -36,13 +37,13 @@ class SqlContributions(Store):
             # (as a new idea's number locks it); SQLite has one writer.
             conn.execute(select(m.Programme.id).where(m.Programme.id == pid).with_for_update())
             number = conn.scalar(
-                select(func.coalesce(func.max(m.Contribution.number), 0) + 1).where(
-                    m.Contribution.programme_id == pid, m.Contribution.kind == kind.value
+                select(func.coalesce(func.max(d.Contribution.number), 0) + 1).where(
+                    d.Contribution.programme_id == pid, d.Contribution.kind == kind.value
                 )
             )
             now = self._clock.now()
             conn.execute(
-                self._insert(m.Contribution).values(
+                self._insert(d.Contribution).values(
                     programme_id=pid,
                     kind=kind.value,
                     number=number,
@@ -62,34 +63,34 @@ class SqlContributions(Store):
     ) -> list[Contribution]:
         query = (
             select(
-                m.Contribution.id,
-                m.Contribution.kind,
-                m.Contribution.number,
-                m.Contribution.text,
-                m.Contribution.theme_key,
-                m.Contribution.audience,
-                m.Contribution.created_at,
-                m.Contribution.challenge_index,
+                d.Contribution.id,
+                d.Contribution.kind,
+                d.Contribution.number,
+                d.Contribution.text,
+                d.Contribution.theme_key,
+                d.Contribution.audience,
+                d.Contribution.created_at,
+                d.Contribution.challenge_index,
                 m.Participant.platform,
                 m.Participant.user_id,
                 m.Participant.display_name,
             )
-            .join(m.Participant, m.Participant.id == m.Contribution.participant_id)
-            .where(m.Contribution.programme_id == pid)
-            .order_by(m.Contribution.kind, m.Contribution.number)
+            .join(m.Participant, m.Participant.id == d.Contribution.participant_id)
+            .where(d.Contribution.programme_id == pid)
+            .order_by(d.Contribution.kind, d.Contribution.number)
         )
         if kind is not None:
-            query = query.where(m.Contribution.kind == kind.value)
+            query = query.where(d.Contribution.kind == kind.value)
         if number is not None:
-            query = query.where(m.Contribution.number == number)
+            query = query.where(d.Contribution.number == number)
         rows = conn.execute(query).all()
         backers: dict[int, dict[str, int]] = {}
         ids = [r.id for r in rows]
         if ids:
             counted = conn.execute(
-                select(m.Backing.contribution_id, m.Backing.audience, func.count())
-                .where(m.Backing.contribution_id.in_(ids))
-                .group_by(m.Backing.contribution_id, m.Backing.audience)
+                select(d.Backing.contribution_id, d.Backing.audience, func.count())
+                .where(d.Backing.contribution_id.in_(ids))
+                .group_by(d.Backing.contribution_id, d.Backing.audience)
             )
             for contribution_id, audience, count in counted:
                 backers.setdefault(contribution_id, {})[audience] = int(count)
@@ -132,10 +133,10 @@ class SqlContributions(Store):
         def tx(conn: Connection) -> Backed:
             pid = self._programme_id(conn, programme)
             found = conn.scalar(
-                select(m.Contribution.id).where(
-                    m.Contribution.programme_id == pid,
-                    m.Contribution.kind == kind.value,
-                    m.Contribution.number == number,
+                select(d.Contribution.id).where(
+                    d.Contribution.programme_id == pid,
+                    d.Contribution.kind == kind.value,
+                    d.Contribution.number == number,
                 )
             )
             if found is None:
@@ -143,7 +144,7 @@ class SqlContributions(Store):
             person = self._participant_id(conn, who)
             audience = self._channel_row(conn, pid, where)[2]
             added = conn.execute(
-                self._insert(m.Backing)
+                self._insert(d.Backing)
                 .values(
                     programme_id=pid,
                     contribution_id=found,
@@ -165,27 +166,27 @@ class SqlContributions(Store):
             # One place at a time per programme, as numbers are handed out (`contribute`).
             conn.execute(select(m.Programme.id).where(m.Programme.id == pid).with_for_update())
             theme = conn.scalar(
-                select(m.Contribution.theme_key).where(
-                    m.Contribution.programme_id == pid,
-                    m.Contribution.kind == Kind.CHALLENGE.value,
-                    m.Contribution.number == number,
-                    m.Contribution.challenge_index.is_(None),
+                select(d.Contribution.theme_key).where(
+                    d.Contribution.programme_id == pid,
+                    d.Contribution.kind == Kind.CHALLENGE.value,
+                    d.Contribution.number == number,
+                    d.Contribution.challenge_index.is_(None),
                 )
             )
             if theme is None:
                 return None
             taken = conn.scalar(
-                select(func.max(m.Contribution.challenge_index)).where(
-                    m.Contribution.programme_id == pid, m.Contribution.theme_key == theme
+                select(func.max(d.Contribution.challenge_index)).where(
+                    d.Contribution.programme_id == pid, d.Contribution.theme_key == theme
                 )
             )
             index = first_index if taken is None else max(first_index, taken + 1)
             conn.execute(
-                update(m.Contribution)
+                update(d.Contribution)
                 .where(
-                    m.Contribution.programme_id == pid,
-                    m.Contribution.kind == Kind.CHALLENGE.value,
-                    m.Contribution.number == number,
+                    d.Contribution.programme_id == pid,
+                    d.Contribution.kind == Kind.CHALLENGE.value,
+                    d.Contribution.number == number,
                 )
                 .values(promoted_at=self._clock.now(), challenge_index=index)
             )
@@ -222,14 +223,14 @@ class SqlContributions(Store):
                 "participant_id": person,
             }
             added = conn.execute(
-                self._insert(m.EvidenceReaction)
+                self._insert(d.EvidenceReaction)
                 .values(**key, audience=audience, comment=comment, reacted_at=self._clock.now())
                 .on_conflict_do_nothing()
             )
             if added.rowcount != 1 and comment:
                 conn.execute(
-                    update(m.EvidenceReaction)
-                    .where(*(getattr(m.EvidenceReaction, k) == v for k, v in key.items()))
+                    update(d.EvidenceReaction)
+                    .where(*(getattr(d.EvidenceReaction, k) == v for k, v in key.items()))
                     .values(comment=comment)
                 )
             return added.rowcount == 1
@@ -242,31 +243,31 @@ class SqlContributions(Store):
             counts: dict[str, dict[str, dict[str, int]]] = {}
             for key, reaction, audience, count in conn.execute(
                 select(
-                    m.EvidenceReaction.evidence_key,
-                    m.EvidenceReaction.reaction,
-                    m.EvidenceReaction.audience,
+                    d.EvidenceReaction.evidence_key,
+                    d.EvidenceReaction.reaction,
+                    d.EvidenceReaction.audience,
                     func.count(),
                 )
-                .where(m.EvidenceReaction.programme_id == pid)
+                .where(d.EvidenceReaction.programme_id == pid)
                 .group_by(
-                    m.EvidenceReaction.evidence_key,
-                    m.EvidenceReaction.reaction,
-                    m.EvidenceReaction.audience,
+                    d.EvidenceReaction.evidence_key,
+                    d.EvidenceReaction.reaction,
+                    d.EvidenceReaction.audience,
                 )
             ):
                 counts.setdefault(key, {}).setdefault(reaction, {})[audience] = int(count)
             comments: dict[str, list[tuple[str, str]]] = {}
             for key, audience, comment in conn.execute(
                 select(
-                    m.EvidenceReaction.evidence_key,
-                    m.EvidenceReaction.audience,
-                    m.EvidenceReaction.comment,
+                    d.EvidenceReaction.evidence_key,
+                    d.EvidenceReaction.audience,
+                    d.EvidenceReaction.comment,
                 )
                 .where(
-                    m.EvidenceReaction.programme_id == pid,
-                    m.EvidenceReaction.comment.is_not(None),
+                    d.EvidenceReaction.programme_id == pid,
+                    d.EvidenceReaction.comment.is_not(None),
                 )
-                .order_by(m.EvidenceReaction.reacted_at)
+                .order_by(d.EvidenceReaction.reacted_at)
             ):
                 comments.setdefault(key, []).append((audience, comment or ""))
             return {

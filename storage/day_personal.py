@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, delete, select, update
 
 from bot.core.agenda import Kind
-from storage import models as m
+from storage import day_tables as d
 from storage.database import as_utc as _utc
 
 
@@ -13,33 +13,33 @@ def own_entries(conn: Connection, pid: int, person_id: int) -> tuple[dict[str, o
     """What the person wrote (hopes, risks, challenges), backed and reacted in the programme."""
     written = conn.execute(
         select(
-            m.Contribution.kind,
-            m.Contribution.number,
-            m.Contribution.text,
-            m.Contribution.theme_key,
-            m.Contribution.created_at,
+            d.Contribution.kind,
+            d.Contribution.number,
+            d.Contribution.text,
+            d.Contribution.theme_key,
+            d.Contribution.created_at,
         )
-        .where(m.Contribution.programme_id == pid, m.Contribution.participant_id == person_id)
-        .order_by(m.Contribution.created_at, m.Contribution.id)
+        .where(d.Contribution.programme_id == pid, d.Contribution.participant_id == person_id)
+        .order_by(d.Contribution.created_at, d.Contribution.id)
     )
     backed = conn.execute(
-        select(m.Contribution.kind, m.Contribution.number, m.Backing.backed_at)
-        .join(m.Contribution, m.Contribution.id == m.Backing.contribution_id)
-        .where(m.Backing.programme_id == pid, m.Backing.participant_id == person_id)
-        .order_by(m.Backing.backed_at, m.Contribution.id)
+        select(d.Contribution.kind, d.Contribution.number, d.Backing.backed_at)
+        .join(d.Contribution, d.Contribution.id == d.Backing.contribution_id)
+        .where(d.Backing.programme_id == pid, d.Backing.participant_id == person_id)
+        .order_by(d.Backing.backed_at, d.Contribution.id)
     )
     reacted = conn.execute(
         select(
-            m.EvidenceReaction.evidence_key,
-            m.EvidenceReaction.reaction,
-            m.EvidenceReaction.comment,
-            m.EvidenceReaction.reacted_at,
+            d.EvidenceReaction.evidence_key,
+            d.EvidenceReaction.reaction,
+            d.EvidenceReaction.comment,
+            d.EvidenceReaction.reacted_at,
         )
         .where(
-            m.EvidenceReaction.programme_id == pid,
-            m.EvidenceReaction.participant_id == person_id,
+            d.EvidenceReaction.programme_id == pid,
+            d.EvidenceReaction.participant_id == person_id,
         )
-        .order_by(m.EvidenceReaction.reacted_at, m.EvidenceReaction.evidence_key)
+        .order_by(d.EvidenceReaction.reacted_at, d.EvidenceReaction.evidence_key)
     )
     return (
         *(
@@ -77,19 +77,19 @@ def erase_own(conn: Connection, pid: int, person_id: int) -> tuple[int, int]:
     """Delete what the person wrote in the programme — a challenge already promoted to a prompt
     stays, as the programme's own — and erase their evidence comments; their backings and
     reactions stay, moved with the rest to the forgotten participant. (deleted, rows touched)"""
-    mine = select(m.Contribution.id).where(
-        m.Contribution.programme_id == pid,
-        m.Contribution.participant_id == person_id,
-        m.Contribution.promoted_at.is_(None),
+    mine = select(d.Contribution.id).where(
+        d.Contribution.programme_id == pid,
+        d.Contribution.participant_id == person_id,
+        d.Contribution.promoted_at.is_(None),
     )
-    conn.execute(delete(m.Backing).where(m.Backing.contribution_id.in_(mine)))
-    deleted = conn.execute(delete(m.Contribution).where(m.Contribution.id.in_(mine)))
+    conn.execute(delete(d.Backing).where(d.Backing.contribution_id.in_(mine)))
+    deleted = conn.execute(delete(d.Contribution).where(d.Contribution.id.in_(mine)))
     comments = conn.execute(
-        update(m.EvidenceReaction)
+        update(d.EvidenceReaction)
         .where(
-            m.EvidenceReaction.programme_id == pid,
-            m.EvidenceReaction.participant_id == person_id,
-            m.EvidenceReaction.comment.is_not(None),
+            d.EvidenceReaction.programme_id == pid,
+            d.EvidenceReaction.participant_id == person_id,
+            d.EvidenceReaction.comment.is_not(None),
         )
         .values(comment=None)
     )

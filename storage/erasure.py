@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from bot.core import domain
+from storage import day_tables as d
 from storage import models as m
 from storage import nudge_tables as t
 
@@ -37,7 +38,7 @@ PERSON_KEYS: tuple[Any, ...] = (
     m.ThemePhase.changed_by,
     m.ActionNote.author,
     m.DigestSubscription.created_by,
-    m.ProgrammeDay.synthesis_by,
+    d.ProgrammeDay.synthesis_by,
     t.PhaseSchedule.by_key,
     t.NudgeSchedule.created_by,
     t.NudgeMute.muted_by,

@@ -12,6 +12,7 @@ from functools import cache
 from sqlalchemy import BindParameter, Executable, bindparam, func, select
 from sqlalchemy.orm import aliased
 
+from storage import day_tables as d
 from storage import models as m
 from storage.vote_queries import one_of
 
@@ -36,7 +37,7 @@ IDEA_COLUMNS = (
     m.Idea.hidden,
 )
 _MERGED_INTO = aliased(m.Idea, name="merged_into_idea")
-_PROPOSED = aliased(m.Contribution, name="proposed_challenge")
+_PROPOSED = aliased(d.Contribution, name="proposed_challenge")
 
 
 @dataclass(frozen=True, slots=True)
