@@ -3,6 +3,8 @@ consensus, through activities over HTTP and the calls the bot makes to a fake co
 
 from __future__ import annotations
 
+from bot.core.cards import BACKED_MEASURE
+
 from typing import Any
 
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
@@ -230,5 +232,5 @@ async def test_plan_shows_consensus_once_two_teams_channels_audiences_voted(team
     backed = plan.text.split("Backed across audiences", 1)[1].split("Individuals", 1)[0]
     # community: 1 of 1 voter, business: 1 of 1, smoothed: min(2/3, 2/3).
     assert backed.strip() == (
-        "• #1 Community energy co-ops — 2 votes — business 1, community 1 · consensus 67%"
+        f"Consensus: {BACKED_MEASURE}.\n• #1 Community energy co-ops — 2 votes — business 1, community 1 · consensus 67%"
     )
