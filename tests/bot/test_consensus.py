@@ -50,7 +50,7 @@ def test_consensus_is_the_least_backed_audiences_smoothed_share() -> None:
 
 
 def test_backed_across_audiences_is_one_threshold_on_consensus() -> None:
-    assert BACKED_SHARE == pytest.approx(1 / 3)
+    assert pytest.approx(1 / 3) == BACKED_SHARE
     theme = _plan(
         [_idea(n, community=c, business=b) for n, (c, b) in enumerate([(4, 2), (9, 1), (1, 3)], 1)],
         {"community": 10, "business": 4},

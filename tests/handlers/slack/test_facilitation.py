@@ -3,12 +3,11 @@ consensus, through signed requests in and recorded Web API calls out."""
 
 from __future__ import annotations
 
-from bot.core.cards import BACKED_MEASURE
-
 import json
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.core.cards import BACKED_MEASURE
 from handlers.teams.mount import TEAMS
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
 from tests.conftest import FakeClock

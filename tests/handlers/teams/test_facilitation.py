@@ -3,10 +3,9 @@ consensus, through activities over HTTP and the calls the bot makes to a fake co
 
 from __future__ import annotations
 
-from bot.core.cards import BACKED_MEASURE
-
 from typing import Any
 
+from bot.core.cards import BACKED_MEASURE
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import Teams, actions
