@@ -13,8 +13,9 @@ ACTIONS_SHEET = "Actions"
 ID, STATUS, OWNER, NOTE = "id", "status", "owner", "latest_note"
 EDITABLE = (STATUS, OWNER, NOTE)
 COLUMNS = (ID, "theme", "idea", "actor", "style", "stage", STATUS, OWNER, NOTE, "noted_on")
-MAX_BYTES = 5 * 1024 * 1024  # a workbook of every action of a big programme is well under 1 MB
-MAX_ROWS = 20_000
+# The exported workbook comes back whole, Ideas sheet and all: 100,000 ideas make about 15 MB.
+MAX_BYTES = 32 * 1024 * 1024
+MAX_ROWS = 100_000  # an Actions sheet as long as the biggest programme measured has ideas
 MAX_OWNER_CHARS = 200  # as `action 12 owner "…"` takes
 MAX_NOTE_CHARS = 1000  # as `action 12 note "…"` takes
 

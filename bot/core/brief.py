@@ -17,6 +17,7 @@ PERIOD = timedelta(days=7)  # "what changed": the week before the brief was made
 ACTIONS_SHOWN = 10  # live actions named on the page, most votes first
 BACKED_SHOWN = 2  # per theme
 CHANGES_SHOWN = 4
+EMERGING_SHOWN = 6
 TEXT_CHARS = 110  # an idea's text on the page: one line of the table
 LIVE = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS)
 
@@ -98,10 +99,7 @@ def brief(playbook: Playbook, plan: ActionPlan, now: datetime) -> Brief:
             for tp in plan.themes
             for i in tp.broadly_backed(BACKED_SHOWN)
         ),
-        emerging=tuple(
-            f"{found.emerging.name}: {cards.plural(len(found.ideas), 'idea')}"
-            for found in gather(plan.emerging, ideas)
-        ),
+        emerging=_emerging(plan),
         chart=tuple(Bar(tp.theme.title, sum(i.votes for i in tp.ideas)) for tp in plan.themes),
     )
 
@@ -121,6 +119,20 @@ def _changed(ideas: tuple[Idea, ...], actions: list[Idea], since: datetime) -> t
         f"#{i.number} {cards.clip(i.text, 60)}: {cards.action_text(i)}"
         for i in noted[:CHANGES_SHOWN]
     ]
+    return tuple(lines)
+
+
+def _emerging(plan: ActionPlan) -> tuple[str, ...]:
+    """Themes with tagged ideas, most first; those still without any named in one line."""
+    found = sorted(gather(plan.emerging, plan.ideas), key=lambda f: -len(f.ideas))
+    lines = [
+        f"{f.emerging.name}: {cards.plural(len(f.ideas), 'idea')}"
+        for f in found[:EMERGING_SHOWN]
+        if f.ideas
+    ]
+    waiting = [f.emerging.name for f in found if not f.ideas]
+    if waiting:
+        lines.append("No ideas tagged yet: " + ", ".join(waiting))
     return tuple(lines)
 
 

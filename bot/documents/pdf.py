@@ -85,13 +85,15 @@ class _Page:
 
     def heading(self, value: str, size: float) -> None:
         self.font(size, bold=True, colour=ACCENT)
-        self.pdf.multi_cell(WIDTH, 7, self.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.multi_cell(
+            WIDTH, 7, self.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
+        )
 
     def section(self, value: str) -> None:
         self.pdf.ln(2)
         self.pdf.start_section(self.text(value))
         self.font(10.5, bold=True, colour=ACCENT)
-        self.pdf.cell(WIDTH, 5.5, self.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.cell(WIDTH, 5.5, self.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
         y = self.pdf.get_y()
         self.pdf.set_draw_color(*ACCENT)
         self.pdf.line(15, y, 15 + WIDTH, y)
@@ -99,13 +101,20 @@ class _Page:
 
     def muted(self, value: str) -> None:
         self.font(8, colour=MUTED)
-        self.pdf.multi_cell(WIDTH, 4, self.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.pdf.multi_cell(
+            WIDTH, 4, self.text(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L"
+        )
 
     def lines(self, values: tuple[str, ...]) -> None:
         self.font(8.5)
         for value in values:
             self.pdf.multi_cell(
-                WIDTH, 4.2, self.text(f"• {value}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+                WIDTH,
+                4.2,
+                self.text(f"• {value}"),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+                align="L",
             )
 
     def figures(self, figures: tuple[tuple[str, str], ...]) -> None:
@@ -148,6 +157,7 @@ class _Page:
         with self.pdf.table(
             col_widths=(9, 83, 30, 18, 40),
             width=WIDTH,
+            text_align="LEFT",
             line_height=3.6,
             headings_style=_heading_style(self.family),
             borders_layout="HORIZONTAL_LINES",
@@ -173,7 +183,7 @@ class _Page:
             if width > 0:
                 self.pdf.rect(15 + label_w, y + 0.8, width, 2.8, style="F")
             self.pdf.set_xy(15 + label_w + width + 1.5, y)
-            self.pdf.cell(12, 4.4, f"{bar.value:,}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.pdf.cell(12, 4.4, f"{bar.value:,}", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
 def _heading_style(family: str) -> object:

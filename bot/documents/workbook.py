@@ -3,8 +3,8 @@
 Sheets: Ideas (every field of the CSV export), Actions (one row per assigned idea: the sheet
 organisers edit and bring back), Votes by audience (voters and votes per theme and audience) and
 Grid (themes × actors). Written in openpyxl's write-only mode so that 100,000 ideas stream
-rather than sit in memory; every text cell is typed as text, so an idea that starts with `=`
-reads as typed and never runs as a formula.
+rather than sit in memory; text that starts with `=` is typed as text, so such an idea reads as
+typed and never runs as a formula.
 """
 
 from __future__ import annotations
@@ -110,10 +110,12 @@ def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[list[Any]], header: bool = F
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any, header: bool) -> Any:
-    if not isinstance(value, str):
+    """A plain value as it is; a header, or text openpyxl would take for a formula (it starts
+    with `=`), as a cell typed as text: "=1+1" is an idea, not a formula."""
+    if not isinstance(value, str) or not (header or value.startswith("=")):
         return value
     cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # text stays text: "=1+1" is an idea, not a formula
+    cell.data_type = "s"
     if header:
         cell.font = BOLD
     return cell
