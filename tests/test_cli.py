@@ -483,7 +483,8 @@ def test_export_writes_the_workbook_and_the_brief_and_imports_actions_back(
     done = run(["import", "actions", str(tmp_path / "bad.xlsx")], env, tmp_path)
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        "Nothing was changed: 2 rows could not be taken. Correct them and bring the sheet back.",
+        "Nothing was changed: 2 rows could not be taken. Correct the rows listed and bring the "
+        "sheet back.",
         "Row 2: owner holds a formula; type the value itself.",
         "Row 3: there is no status 'finished'; use one of: proposed, agreed, in-progress, done, "
         "dropped.",

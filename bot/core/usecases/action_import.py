@@ -39,7 +39,7 @@ class ImportReport:
         rest = len(self.rejected) - len(shown)
         return [
             f"Nothing was changed: {cards.plural(len(self.rejected), 'row')} "
-            "could not be taken. Correct them and bring the sheet back.",
+            "could not be taken. Correct the rows listed and bring the sheet back.",
             *shown,
             *([f"…and {cards.plural(rest, 'more row')}."] if rest > 0 else []),
         ]
