@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from bot.core.brief import Brief
 
@@ -186,9 +187,7 @@ class _Page:
             self.pdf.cell(12, 4.4, f"{bar.value:,}", new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
-def _heading_style(family: str) -> object:
-    from fpdf.fonts import FontFace
-
+def _heading_style(family: str) -> FontFace:
     return FontFace(family=family, emphasis="BOLD", color=ACCENT)
 
 
