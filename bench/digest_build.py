@@ -7,8 +7,9 @@ same run: the action plan, which loads every idea.
 
 Each database is migrated, then seeded with bulk SQL (timed apart). The digest of the last week
 is measured in a fresh child process per database (`--measure URL`), so its peak memory is the
-digest's and not the seeding's: a warm-up, then the median of five builds; then the plan.
-Target (issue 6): under 2 s and under 300 MB.
+digest's and not the seeding's: a warm-up, then the median of five builds; then the plan, and
+from it the one-page brief (PDF) and the workbook (XLSX), each timed with the peak it reaches.
+Target (issue 6): the digest under 2 s and under 300 MB.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.config import Settings
 from bot.core.domain import Status
 from bot.core.playbook import Playbook
 from bot.core.usecases import digests, planning
+from bot.documents import files
 from storage import models as m
 from storage.database import create_engine, upgrade
 
@@ -417,15 +419,22 @@ async def measure(url: str) -> dict[str, Any]:
             times.append(time.perf_counter() - start)
         digest_peak = await peak_mb()
         start = time.perf_counter()
-        await planning.action_plan(ws, key)
+        plan = await planning.action_plan(ws, key)
         plan_s = time.perf_counter() - start
+        plan_peak = await peak_mb()
+        documents = {}
+        for fmt in files.FORMATS:  # the brief and the workbook, from the plan just loaded
+            start = time.perf_counter()
+            data = await files.rendered(fmt, ws.playbook, plan, UNTIL)
+            documents[fmt] = (time.perf_counter() - start, len(data), await peak_mb())
         return {
             "opened_mb": opened,
             "build_s": statistics.median(times),
             "build_max_s": max(times),
             "peak_mb": digest_peak,
             "plan_s": plan_s,
-            "plan_peak_mb": await peak_mb(),
+            "plan_peak_mb": plan_peak,
+            "documents": documents,
             "digest_lines": len(card.as_text().splitlines()),
             "digest_head": card.as_text().splitlines()[:4],
         }
@@ -480,6 +489,15 @@ def table(results: dict[str, dict[str, Any]]) -> None:
             f"{r['peak_mb']:8.0f} {r['opened_mb']:10.0f} {r['plan_s']:7.2f} "
             f"{r['plan_peak_mb'] - r['peak_mb']:9.0f} {r['plan_s'] / r['build_s']:10.1f}x"
         )
+    print()
+    print(f"{'database':<11} {'document':<9} {'s':>7} {'size KB':>9} {'peak MB':>8}")
+    for label, r in results.items():
+        for fmt, (seconds, size, peak) in r["documents"].items():
+            print(f"{label:<11} {fmt:<9} {seconds:7.2f} {size / 1024:9.0f} {peak:8.0f}")
+    print(
+        "documents: the one-page brief (pdf) and the workbook (xlsx) rendered from the plan "
+        "loaded above (in a worker thread, as the web view and the CLI do); peak MB as above."
+    )
     print(
         f"digest of the last week, median of {BUILDS} builds after a warm-up; peak MB: the "
         "measuring process's peak RSS (VmHWM), 'at open' before the first build; plan = "

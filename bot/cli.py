@@ -1,4 +1,4 @@
-"""The `howcanwe` command line: serve, clock, doctor, chat, export, db upgrade, forget."""
+"""The `howcanwe` command line: serve, clock, doctor, chat, export, import, db upgrade, forget."""
 
 from __future__ import annotations
 
@@ -18,10 +18,12 @@ from dotenv import load_dotenv
 from bot import doctor, logs, operators, scheduler
 from bot.app import create_app, open_services, outbound_notifiers, tune_garbage_collector
 from bot.config import DEFAULT_DB_WAIT_SECONDS, ConfigError, Settings
-from bot.core import export, organisers
+from bot.core import action_sheet, export, organisers
+from bot.core.domain import Participant
 from bot.core.playbook import PlaybookError
 from bot.core.usecases import personal
 from bot.core.usecases.planning import action_plan
+from bot.documents import files, workbook
 from bot.notifiers import Notifiers
 from bot.operators import UnknownProgramme
 from handlers.console import listeners
@@ -38,6 +40,7 @@ LONG_RUNNING = ("serve", "clock")  # restarted in a loop by process managers: th
 # Exit statuses (README: The command line).
 CONFIG_PROBLEM, DATABASE_UNAVAILABLE, INTERRUPTED = 2, 3, 130
 NOT_CONFIRMED = 1  # `programme delete` without --confirm: nothing was deleted
+SHEET_REFUSED = 1  # `import actions`: a row or the file was refused, so nothing was changed
 
 
 def parser() -> argparse.ArgumentParser:
@@ -58,8 +61,10 @@ def parser() -> argparse.ArgumentParser:
     )
     talk.add_argument("--user", default=_default_user(), help="who you are (default: your login)")
     talk.add_argument("--channel", default="general", help="which channel you are in")
-    out = sub.add_parser("export", help="write the action plan as JSON, CSV or Markdown")
-    out.add_argument("--format", choices=export.FORMATS, default="json")
+    out = sub.add_parser(
+        "export", help="write the action plan as JSON, CSV, Markdown, a workbook or the brief"
+    )
+    out.add_argument("--format", choices=(*export.FORMATS, *files.FORMATS), default="json")
     out.add_argument("--output", help="file to write (default: standard output)")
     out.add_argument("--programme", help="the programme to export (default: $HOWCANWE_PROGRAMME)")
     listing = sub.add_parser(
@@ -76,6 +81,11 @@ def parser() -> argparse.ArgumentParser:
     pack.add_argument(
         "--output", default=TEAMS_PACKAGE, help=f"zip to write (default {TEAMS_PACKAGE})"
     )
+    bring = sub.add_parser("import", help="bring back organisers' updates from the workbook")
+    bring.add_argument("what", choices=("actions",), help="actions: the workbook's Actions sheet")
+    bring.add_argument("file", help="the workbook (.xlsx) exported with --format xlsx")
+    bring.add_argument("--programme", help="the programme to update (default: $HOWCANWE_PROGRAMME)")
+    bring.add_argument("--user", default=_default_user(), help="who made the changes (history)")
     erase = sub.add_parser(
         "forget", help="erase a person in every programme (organisers can only in their own)"
     )
@@ -161,12 +171,23 @@ async def export_plan(
         key = programme or settings.programme_key
         plan = await action_plan(workshop, key)
         day = await services.engine.day(key) if fmt == "json" else None
-        text = export.render(fmt, workshop.playbook, plan, workshop.clock.now(), day)
+        now = workshop.clock.now()
+        data: str | bytes
+        if fmt in files.FORMATS:
+            data = await files.rendered(fmt, workshop.playbook, plan, now)
+        else:
+            data = export.render(fmt, workshop.playbook, plan, now, day)
     if output:
-        await asyncio.to_thread(Path(output).write_text, text, encoding="utf-8", newline="")
+        if isinstance(data, bytes):
+            await asyncio.to_thread(Path(output).write_bytes, data)
+        else:
+            await asyncio.to_thread(Path(output).write_text, data, encoding="utf-8", newline="")
         log.info("exported", extra={"format": fmt, "file": output, "ideas": plan.stats.ideas})
+    elif isinstance(data, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(data)
 
 
 def teams_package(settings: Settings, output: str) -> None:
@@ -220,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
                 teams_package(settings, args.output)
             case "forget":
                 return asyncio.run(forget_everywhere(settings, args.user, args.confirm))
+            case "import":
+                return asyncio.run(import_actions(settings, args.file, args.programme, args.user))
     except (PlaybookError, SchemaOutOfDate, package.PackageError, UnknownProgramme) as exc:
         print(f"howcanwe: {exc}", file=sys.stderr)
         return CONFIG_PROBLEM
@@ -229,6 +252,33 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return INTERRUPTED
     return 0
+
+
+async def import_actions(settings: Settings, file: str, programme: str | None, user: str) -> int:
+    """The Actions sheet of a workbook, applied all together or not at all; the report (or
+    every rejected row with its reason) on standard output."""
+    try:
+        data = await asyncio.to_thread(_read_upto, Path(file), action_sheet.MAX_BYTES)
+        rows = await asyncio.to_thread(workbook.read_actions, data)
+    except OSError as exc:
+        print(f"howcanwe import: {file}: {exc.strerror or exc}", file=sys.stderr)
+        return SHEET_REFUSED
+    except action_sheet.SheetRefused as exc:
+        print(f"howcanwe import: {exc} Nothing was changed.", file=sys.stderr)
+        return SHEET_REFUSED
+    async with open_services(settings) as services:
+        if programme is not None and not await programmes.exists(services.db, programme):
+            raise UnknownProgramme(programme)
+        by = Participant(listeners.PLATFORM, user, user)
+        report = await services.engine.import_actions(programme or settings.programme_key, rows, by)
+    print("\n".join(report.lines()))
+    return 0 if report.ok else SHEET_REFUSED
+
+
+def _read_upto(path: Path, limit: int) -> bytes:
+    """The file, or one byte more than `limit`: enough to refuse it without reading it all."""
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
 
 
 async def forget_everywhere(settings: Settings, user: str, confirmed: bool) -> int:

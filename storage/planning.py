@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, insert, select, union, update
 from sqlalchemy.orm import aliased
 
 from bot.core import domain
+from bot.core.action_sheet import ActionChange
 from bot.core.participation import DayCount
 from bot.core.suggestions import Confirmed
 from storage import models as m
@@ -43,21 +44,9 @@ class SqlPlanning(Store):
     ) -> domain.Idea | None:
         def tx(conn: Connection) -> domain.Idea | None:
             pid = self._programme_id(conn, programme)
-            changes: dict[str, Any] = {}
-            if status is not None:
-                changes["status"] = status.value
-            if owner is not None:
-                changes["owner"] = owner
-            changed = conn.scalar(
-                update(m.Idea)
-                .where(m.Idea.programme_id == pid, m.Idea.number == number)
-                .values(**changes)
-                .returning(m.Idea.id)
-            )
             self._participant_id(conn, by)
-            if not changed:
+            if not self._set_action(conn, pid, number, status, owner, by):
                 return None
-            self._log(conn, pid, number, by.key, "action.status", status=status, owner=owner)
             return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
@@ -67,20 +56,71 @@ class SqlPlanning(Store):
     ) -> domain.Idea | None:
         def tx(conn: Connection) -> domain.Idea | None:
             pid = self._programme_id(conn, programme)
-            idea_id = conn.scalar(
-                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
-            )
-            if idea_id is None:
+            if not self._add_note(conn, pid, number, text, by):
                 return None
-            conn.execute(
-                insert(m.ActionNote).values(
-                    idea_id=idea_id, text=text, author=by.key, created_at=self._clock.now()
-                )
-            )
-            self._log(conn, pid, number, by.key, "action.note")
             return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
+
+    async def apply_actions(
+        self, programme: str, changes: Sequence[ActionChange], by: domain.Participant
+    ) -> int:
+        def tx(conn: Connection) -> int:
+            pid = self._programme_id(conn, programme)
+            self._participant_id(conn, by)
+            applied = 0
+            for change in changes:
+                found = True
+                if change.status is not None or change.owner is not None:
+                    found = self._set_action(
+                        conn, pid, change.number, change.status, change.owner, by
+                    )
+                if found and change.note is not None:
+                    found = self._add_note(conn, pid, change.number, change.note, by)
+                applied += found
+            return applied
+
+        return await self._write(tx)
+
+    def _set_action(
+        self,
+        conn: Connection,
+        pid: int,
+        number: int,
+        status: domain.Status | None,
+        owner: str | None,
+        by: domain.Participant,
+    ) -> bool:
+        changes: dict[str, Any] = {}
+        if status is not None:
+            changes["status"] = status.value
+        if owner is not None:
+            changes["owner"] = owner
+        changed = conn.scalar(
+            update(m.Idea)
+            .where(m.Idea.programme_id == pid, m.Idea.number == number)
+            .values(**changes)
+            .returning(m.Idea.id)
+        )
+        if changed:
+            self._log(conn, pid, number, by.key, "action.status", status=status, owner=owner)
+        return bool(changed)
+
+    def _add_note(
+        self, conn: Connection, pid: int, number: int, text: str, by: domain.Participant
+    ) -> bool:
+        idea_id = conn.scalar(
+            select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.number == number)
+        )
+        if idea_id is None:
+            return False
+        conn.execute(
+            insert(m.ActionNote).values(
+                idea_id=idea_id, text=text, author=by.key, created_at=self._clock.now()
+            )
+        )
+        self._log(conn, pid, number, by.key, "action.note")
+        return True
 
     async def notes(self, programme: str, number: int) -> Sequence[domain.ActionNote]:
         def tx(conn: Connection) -> list[domain.ActionNote]:

@@ -441,3 +441,55 @@ async def _relay(
     await asyncio.gather(
         pipe(reader, upstream_writer), pipe(upstream_reader, writer), return_exceptions=True
     )
+
+
+def test_export_writes_the_workbook_and_the_brief_and_imports_actions_back(
+    env, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    assert (
+        run(["chat", "--as", "organiser", "--user", "olive"], env, tmp_path, SCRIPT).returncode == 0
+    )
+    for fmt in ("xlsx", "pdf"):
+        done = run(
+            ["export", "--format", fmt, "--output", str(tmp_path / f"plan.{fmt}")], env, tmp_path
+        )
+        assert done.returncode == 0, done.stderr
+    text = PdfReader(tmp_path / "plan.pdf").pages[0].extract_text()
+    assert "Local Industrial Strategy Lab: the action plan" in text
+    assert "Community hubs that offer business mentoring" in text
+
+    book = load_workbook(tmp_path / "plan.xlsx")
+    sheet = book["Actions"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    assert sorted(rows) == [1, 2]
+    rows[1][header.index("status")].value = "in-progress"
+    rows[1][header.index("owner")].value = "Bath Spa University"
+    rows[2][header.index("latest_note")].value = "first meeting held"
+    book.save(tmp_path / "back.xlsx")
+    done = run(["import", "actions", str(tmp_path / "back.xlsx"), "--user", "olive"], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "2 actions updated, 0 rows unchanged.\n"
+    md = run(["export", "--format", "md"], env, tmp_path).stdout
+    assert "  - Action: in-progress · owner Bath Spa University" in md
+    assert "first meeting held" in md
+
+    rows[2][header.index("status")].value = "finished"
+    rows[1][header.index("owner")].value = '=HYPERLINK("http://evil.example")'
+    book.save(tmp_path / "bad.xlsx")
+    done = run(["import", "actions", str(tmp_path / "bad.xlsx")], env, tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "Nothing was changed: 2 rows could not be taken. Correct the rows listed and bring the "
+        "sheet back.",
+        "Row 2: owner holds a formula; type the value itself.",
+        "Row 3: there is no status 'finished'; use one of: proposed, agreed, in-progress, done, "
+        "dropped.",
+    ]
+    (tmp_path / "notes.txt").write_text("not a workbook", encoding="utf-8")
+    done = run(["import", "actions", str(tmp_path / "notes.txt")], env, tmp_path)
+    assert done.returncode == 1 and "not an Excel workbook" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -33,7 +33,7 @@ from bot.core.interaction import (
     Tone,
 )
 from bot.core.names import Named
-from bot.core.plan import ActionPlan
+from bot.core.plan import BACKED_SHARE, ActionPlan
 from bot.core.playbook import Playbook, Theme
 
 PHASE_NAMES = {
@@ -101,6 +101,12 @@ def stats_text(plan: ActionPlan) -> str:
         f"{plural(stats.ideas, 'idea')}, {plural(stats.votes, 'vote')} from "
         f"{plural(stats.participants, 'participant')}."
     )
+
+
+BACKED_HEADING = "Backed across audiences"
+BACKED_MEASURE = (
+    f"at least {round(BACKED_SHARE * 100)}% of every audience that voted in the theme backs it"
+)
 
 
 def consensus_text(consensus: float | None) -> str:
@@ -420,7 +426,8 @@ def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> 
         blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
         backed = theme_plan.broadly_backed()
         if backed:
-            blocks.append(Text("Backed across audiences", Tone.STRONG))
+            blocks.append(Text(BACKED_HEADING, Tone.STRONG))
+            blocks.append(Text(f"Consensus: {BACKED_MEASURE}.", Tone.MUTED))
             blocks.append(
                 Bullets(
                     tuple(

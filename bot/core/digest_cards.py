@@ -20,6 +20,7 @@ from bot.core.playbook import Playbook, Theme
 CLIP = 140  # characters of an idea's text in a digest line
 MERGES_SHOWN = 10  # a busy week's merges are summed up beyond these
 EMERGING_SHOWN = 10  # emerging themes named with their counts
+BRIEF_TITLE = "The one-page brief (PDF)"
 
 
 def digest_card(
@@ -28,8 +29,10 @@ def digest_card(
     timezone: str,
     link: str | None = None,
     emerging: Sequence[tuple[Emerging, int]] = (),
+    brief_link: str | None = None,
 ) -> Card:
-    """`emerging`: the emerging themes with ideas tagged to them, and how many."""
+    """`emerging`: the emerging themes with ideas tagged to them, and how many; `brief_link`:
+    the one-page brief (PDF), what a stakeholder forwards to a board."""
     period = period_text(figures.since, figures.until, timezone)
     title = f"Digest — {playbook.name}"
     blocks: list[Block] = [Text(period, Tone.MUTED)]
@@ -43,6 +46,8 @@ def digest_card(
         blocks += _plan(playbook, figures)
         blocks += _emerging(emerging)
         blocks += _for_organisers(figures)
+    if brief_link:
+        blocks.append(Link(BRIEF_TITLE, brief_link))
     if link:
         blocks.append(Link("Open the whole plan", link))
     return Card(title, tuple(blocks))

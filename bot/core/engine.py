@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core import agenda_cards, cards, grammar, typed
+from bot.core.action_sheet import SheetRow
 from bot.core.agenda import Day
 from bot.core.domain import (
     Anchor,
@@ -54,6 +55,7 @@ from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable, TurnStore
 from bot.core.usecases import (
+    action_import,
     agenda,
     assignment,
     contributions,
@@ -71,6 +73,7 @@ from bot.core.usecases import (
     synthesis,
     votes,
 )
+from bot.core.usecases.action_import import ImportReport
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -182,6 +185,13 @@ class Engine:
         """Each audience's ideas and votes so far, day by day (the web view's chart)."""
         await self.workshop.ready(programme_key)
         return await planning.participation(self.workshop, programme_key)
+
+    async def import_actions(
+        self, programme_key: str, rows: Sequence[SheetRow], by: Participant
+    ) -> ImportReport:
+        """Organisers' action updates from the workbook (the CLI and the web view's upload):
+        every row checked, then all applied in one transaction, or none."""
+        return await action_import.import_actions(self.workshop, programme_key, rows, by)
 
     async def lost_access(
         self, programme_key: str, where: ConversationRef, whole_workspace: bool = False

@@ -15,7 +15,7 @@ from bot.core import cards
 from bot.core.agenda import Day
 from bot.core.by_actor import by_actor
 from bot.core.day_export import day_data
-from bot.core.domain import Idea
+from bot.core.domain import Idea, Status
 from bot.core.emerging import gather
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
@@ -188,7 +188,19 @@ def to_csv(playbook: Playbook, plan: ActionPlan) -> str:
 
 
 def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
-    """The action grid for people: one section per theme, one list per actor."""
+    """The action grid for people (what a policy team pastes into a report): one section per
+    theme, one list per actor; each idea carries its action (status, owner, latest note), its
+    consensus, style and stage and the challenge it answers, so a dropped idea never reads as a
+    live action."""
+    consensus = {i.number: tp.consensus(i) for tp in plan.themes for i in tp.ideas}
+
+    def items(ideas: tuple[Idea, ...], with_theme: bool = False) -> list[str]:
+        return [
+            line
+            for i in ideas
+            for line in _md_idea(playbook, i, consensus.get(i.number), with_theme)
+        ]
+
     lines = [
         f"# Action plan — {plan.programme_name}",
         "",
@@ -202,35 +214,58 @@ def to_markdown(playbook: Playbook, plan: ActionPlan) -> str:
         lines.append(f"| {_md(tp.theme.title)} | " + " | ".join(counts) + " |")
     for tp in plan.themes:
         lines += ["", f"## {_md(tp.theme.title)} ({tp.phase.value})"]
+        backed = tp.broadly_backed(None)
+        if backed:
+            lines += ["", f"### {cards.BACKED_HEADING}", ""]
+            lines += [f"_Consensus: {cards.BACKED_MEASURE}._"]
+            lines += [""] + [
+                f"- **#{i.number}** {_md(i.text)} (consensus "
+                f"{cards.consensus_text(tp.consensus(i))})"
+                for i in backed
+            ]
         for cell in tp.cells:
             lines += ["", f"### {_md(cell.actor.name)}", ""]
-            lines += [_md_idea(playbook, i) for i in cell.ideas] or ["_No ideas yet._"]
+            lines += items(cell.ideas) or ["_No ideas yet._"]
         if tp.unassigned:
             lines += ["", "### Not yet assigned", ""]
-            lines += [_md_idea(playbook, i) for i in tp.unassigned]
+            lines += items(tp.unassigned)
     gathered = gather(plan.emerging, plan.ideas)
     if gathered:
         lines += ["", "## Emerging themes from across the day"]
     for found in gathered:
         lines += ["", f"### {_md(found.emerging.name)}", "", _md(found.emerging.text), ""]
-        lines += [_md_idea(playbook, i, with_theme=True) for i in found.ideas] or [
-            "_No ideas tagged yet._"
-        ]
+        lines += items(found.ideas, with_theme=True) or ["_No ideas tagged yet._"]
     lines += ["", "## By actor"]
     for ap in by_actor(plan):
         lines += ["", f"### {_md(ap.actor.question)}", ""]
-        lines += [_md_idea(playbook, i, with_theme=True) for i in ap.ideas] or ["_No ideas yet._"]
+        lines += items(ap.ideas, with_theme=True) or ["_No ideas yet._"]
     return "\n".join(lines) + "\n"
 
 
-def _md_idea(playbook: Playbook, idea: Idea, with_theme: bool = False) -> str:
-    style = cards.style_text(playbook, idea.assignment)
-    extra = f" — {_md(style)}" if style else ""
+# How a closed action is marked, so that it never reads as a live one.
+CLOSED_MARKS = {Status.DROPPED: "DROPPED", Status.DONE: "DONE"}
+
+
+def _md_idea(
+    playbook: Playbook, idea: Idea, consensus: float | None, with_theme: bool = False
+) -> list[str]:
+    """An idea's line, then its action, style and stage, and challenge as sub-items."""
     by = _md(cards.author_text(playbook, idea))
     votes = cards.votes_text(playbook, idea)
     filed = cards.filed_text(playbook, idea, with_theme)
     where = f"; {_md(filed)}" if filed else ""
-    return f"- **#{idea.number}** {_md(idea.text)} ({votes}; by {by}{where}){extra}"
+    text = _md(idea.text)
+    mark = CLOSED_MARKS.get(idea.status) if idea.status else None
+    if idea.status is Status.DROPPED:
+        text = f"~~{text}~~"
+    head = f"- **#{idea.number}**" + (f" **[{mark}]**" if mark else "") + f" {text}"
+    lines = [f"{head} ({votes}; consensus {cards.consensus_text(consensus)}; by {by}{where})"]
+    if idea.assignment is not None:
+        lines.append(f"  - Actor: {_md(cards.assignment_text(playbook, idea.assignment))}")
+    if idea.status is not None:
+        lines.append(f"  - Action: {_md(cards.action_text(idea))}")
+    lines.append(f"  - Challenge: {_md(cards.challenge_text(playbook, idea))}")
+    return lines
 
 
 def _md(text: str) -> str:

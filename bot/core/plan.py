@@ -16,6 +16,11 @@ class Cell:
     ideas: tuple[Idea, ...]
 
 
+# The one measure behind "backed across audiences", wherever the phrase appears: at least this
+# share of every audience that voted in the theme backs the idea (the consensus, smoothed).
+BACKED_SHARE = 1 / 3
+
+
 @dataclass(frozen=True, slots=True)
 class ThemePlan:
     theme: Theme
@@ -40,14 +45,21 @@ class ThemePlan:
             return None
         return min((idea.votes_by_audience.get(a, 0) + 1) / (self.voters[a] + 2) for a in audiences)
 
-    def broadly_backed(self, limit: int = 3) -> tuple[Idea, ...]:
-        """Ideas with votes from every audience that voted, highest consensus first."""
-        audiences = {a for a, n in self.voters.items() if n > 0}
-        backed = [
-            i for i in self.ideas if len(audiences) > 1 and audiences <= set(i.votes_by_audience)
-        ]
+    def backed_across(self, idea: Idea) -> bool:
+        """The one measure of "backed across audiences": two audiences or more voted in the
+        theme, each of them gave the idea a vote, and its consensus is at least BACKED_SHARE.
+        One business vote out of five business voters (2/7, 29 %) is not, however many
+        community votes the idea has: a token vote must not read as agreement."""
+        consensus = self.consensus(idea)
+        if consensus is None or consensus < BACKED_SHARE - 1e-9:
+            return False
+        return all(idea.votes_by_audience.get(a, 0) for a, n in self.voters.items() if n > 0)
+
+    def broadly_backed(self, limit: int | None = 3) -> tuple[Idea, ...]:
+        """Ideas backed across audiences (`backed_across`), highest consensus first."""
+        backed = [i for i in self.ideas if self.backed_across(i)]
         backed.sort(key=lambda i: (-(self.consensus(i) or 0.0), i.number))
-        return tuple(backed[:limit])
+        return tuple(backed if limit is None else backed[:limit])
 
     @property
     def ideas(self) -> tuple[Idea, ...]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Literal, Protocol
 
+from bot.core.action_sheet import ActionChange
 from bot.core.agenda_store import AgendaStore
 from bot.core.digest import DigestFigures
 from bot.core.domain import (
@@ -293,6 +294,12 @@ class PlanStore(Protocol):
     async def add_note(
         self, programme: str, number: int, text: str, by: Participant
     ) -> Idea | None: ...
+
+    async def apply_actions(
+        self, programme: str, changes: Sequence[ActionChange], by: Participant
+    ) -> int:
+        """Every change (status, owner, a new note) in one transaction, each with its history
+        entry: all of them or none. The number of ideas changed."""
 
     async def notes(self, programme: str, number: int) -> Sequence[ActionNote]:
         """An action's progress notes, oldest first."""

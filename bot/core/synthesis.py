@@ -5,25 +5,16 @@ The draft is text organisers edit before publishing: `## ` opens a section, `- `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.core.agenda import Contribution, Reaction, Tally, ranked
-from bot.core.cards import plural
-from bot.core.domain import Idea, Status
+from bot.core.cards import consensus_text, plural
+from bot.core.domain import Status
+from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 
 TOP = 3  # hopes, risks and ideas per theme named
 AGREED = (Status.AGREED, Status.IN_PROGRESS, Status.DONE)
-
-
-def audiences_backing(idea: Idea) -> int:
-    return sum(1 for n in idea.votes_by_audience.values() if n)
-
-
-def cross_audience(ideas: Iterable[Idea]) -> list[Idea]:
-    """Voted ideas, those backed by the most audiences first, then most votes, then earliest."""
-    live = [i for i in ideas if i.votes and not i.hidden and i.merged_into is None]
-    return sorted(live, key=lambda i: (-audiences_backing(i), -i.votes, i.number))
 
 
 def draft(
@@ -31,7 +22,7 @@ def draft(
     hopes: Sequence[Contribution],
     risks: Sequence[Contribution],
     tallies: Mapping[str, Tally],
-    ideas: Sequence[Idea],
+    plan: ActionPlan,
 ) -> str:
     lines = [f"What we heard at {book.name}."]
     for heading, items in (("What good looks like", hopes), ("Our risks", risks)):
@@ -45,19 +36,19 @@ def draft(
         for item, tally in reacted:
             counts = ", ".join(f"{tally.total(r)} {r.value}" for r in Reaction if tally.total(r))
             lines.append(f"- {item.title}: {counts}")
-    for theme in book.themes:
-        top_ideas = cross_audience(i for i in ideas if i.theme_key == theme.key)[:TOP]
-        if top_ideas:
-            lines += ["", f"## {theme.title}: ideas backed across audiences"]
+    for tp in plan.themes:
+        backed = tp.broadly_backed(TOP)
+        if backed:
+            lines += ["", f"## {tp.theme.title}: ideas backed across audiences"]
             lines += [
-                f"- #{i.number} {i.text} ({plural(i.votes, 'vote')} from "
-                f"{plural(audiences_backing(i), 'audience')})"
-                for i in top_ideas
+                f"- #{i.number} {i.text} ({plural(i.votes, 'vote')}; consensus "
+                f"{consensus_text(tp.consensus(i))})"
+                for i in backed
             ]
     if book.emerging_themes:
         lines += ["", "## Emerging themes from across the day"]
         lines += [f"- {e.title}: {e.text}" for e in book.emerging_themes]
-    agreed = [i for i in ideas if i.assignment and i.status in AGREED and not i.hidden]
+    agreed = [i for i in plan.ideas if i.assignment and i.status in AGREED and not i.hidden]
     if agreed:
         lines += ["", "## Agreed actions"]
         for idea in sorted(agreed, key=lambda i: i.number):

@@ -28,11 +28,13 @@ BEARER = "Bearer "
 TOKEN_PARAM = "token"
 COOKIE = "howcanwe_view"
 COOKIE_PATH = "/"  # the pages and downloads share the site's root (/, /plan, /plan.csv, /themes/…)
+COOKIE_KEY_SUFFIX = "|view-cookie"
 COOKIE_LIFETIME = timedelta(hours=8)  # a working day; the dashboard token opens a new one
-# Pages are read-only HTML with inline SVG: no scripts, no frames, no forms, no outside hosts.
+# Pages are HTML with inline SVG: no scripts, no frames, no outside hosts; the one form (the
+# organisers' workbook upload) posts to this site only.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
+    "form-action 'self'; frame-ancestors 'none'"
 )
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
@@ -46,10 +48,13 @@ PRIVATE_HEADERS = {
 @dataclass(frozen=True, slots=True)
 class Access:
     """A request allowed to read `programme`; `query` is the credential its links carry (none
-    when the browser holds the cookie)."""
+    when the browser holds the cookie). `organiser`: it came with the dashboard token (or the
+    cookie only the token opens), not with a link handed out in chat, so it may also bring
+    action updates back."""
 
     programme: str
     query: str = ""
+    organiser: bool = False
 
     def href(self, path: str) -> str:
         return f"{path}?{self.query}" if self.query else path
@@ -103,15 +108,21 @@ class Gate:
             if not (ours and same(request.query[TOKEN_PARAM], signer.secret)):
                 return None
             if exchange:
-                cookie = replace(signer, lifetime=COOKIE_LIFETIME).sign(programme, now)
+                cookie = cookie_signer(signer).sign(programme, now)
                 return Exchange(cookie, _without_token(request), _secure(request, signer))
         if ours and (TOKEN_PARAM in request.query or same(bearer(request), signer.secret)):
             fresh = signer.sign(programme, now)
-            return Access(programme, urlencode({"programme": programme, "t": fresh}))
+            return Access(programme, urlencode({"programme": programme, "t": fresh}), True)
         held = request.cookies.get(COOKIE, "")
-        if held and signer.verify(held, now) == programme:
-            return Access(programme)
+        if held and cookie_signer(signer).verify(held, now) == programme:
+            return Access(programme, organiser=True)
         return None
+
+
+def cookie_signer(signer: Links) -> Links:
+    """The cookie's own key and lifetime: a link handed out in chat, set as the cookie by hand,
+    must not pass for the dashboard token's cookie (which may bring action updates back)."""
+    return replace(signer, lifetime=COOKIE_LIFETIME, secret=signer.secret + COOKIE_KEY_SUFFIX)
 
 
 def same(offered: str, secret: str) -> bool:

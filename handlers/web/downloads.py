@@ -1,6 +1,8 @@
-"""The plan to take away: CSV, JSON (the public export format) and Markdown, as attachments.
+"""The plan to take away: CSV, JSON (the public export format), Markdown, the workbook (XLSX)
+and the one-page brief (PDF), as attachments.
 
-The bytes are exactly what `howcanwe export` writes: the core's export module renders them.
+The bytes are exactly what `howcanwe export` writes: the core's export module renders the text
+formats, bot.documents the files (in a worker thread, so a big brief never stalls a request).
 """
 
 from __future__ import annotations
@@ -11,14 +13,31 @@ from aiohttp import web
 
 from bot.core import export
 from bot.core.engine import Engine
+from bot.documents import files
 from handlers.web.auth import Access, Page
 
 CONTENT_TYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
 
 
 def handlers(engine: Callable[[], Engine]) -> dict[str, Page]:
-    """`/plan.csv`, `/plan.json`, `/plan.md`."""
-    return {f"/plan.{fmt}": _download(engine, fmt) for fmt in export.FORMATS}
+    """`/plan.csv`, `/plan.json`, `/plan.md`, `/plan.xlsx`, `/plan.pdf`."""
+    pages = {f"/plan.{fmt}": _download(engine, fmt) for fmt in export.FORMATS}
+    return pages | {f"/plan.{fmt}": _document(engine, fmt) for fmt in files.FORMATS}
+
+
+def _document(engine: Callable[[], Engine], fmt: str) -> Page:
+    async def download(_request: web.Request, access: Access) -> web.Response:
+        core = engine()
+        plan = await core.plan(access.programme)
+        now = core.now()
+        name = f"{core.playbook.key}-{'brief' if fmt == 'pdf' else 'plan'}-{now:%Y-%m-%d}.{fmt}"
+        return web.Response(
+            body=await files.rendered(fmt, core.playbook, plan, now),
+            content_type=files.CONTENT_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    return download
 
 
 def _download(engine: Callable[[], Engine], fmt: str) -> Page:

@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.core.by_actor import by_actor
 from bot.core.emerging import gather
 from bot.core.engine import Engine
-from handlers.web import charts, day_views, downloads, views
+from handlers.web import charts, day_views, downloads, uploads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ TEMPLATES = (
     "refused.html",
     "missing.html",
     "forward.html",
+    "upload.html",
 )
 STYLESHEET = "/static/web.css"
 CSS = web.AppKey("web_css", bytes)
@@ -74,6 +75,10 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
     route("/day", _day(engine))
     for path, download in downloads.handlers(engine).items():
         route(path, download, moves_on=None)
+    route(uploads.PATH, uploads.form(engine, _render))
+    app.router.add_post(
+        uploads.PATH, guarded(gate, now, uploads.upload(engine, _render), refused, None)
+    )
     app.router.add_get(STYLESHEET, _stylesheet)
 
     async def load(app: web.Application) -> None:

@@ -186,7 +186,7 @@ async def test_the_synthesis_is_drafted_from_the_day_edited_and_published(room: 
     assert "What good looks like" in text and "A world-class brand (backed by 0 people)" in text
     assert "Our risks" in text and "Nothing happens" in text
     assert "A growing population - both at working age and among older people: 1 inspires" in text
-    assert "#1 Community hubs (2 votes from 2 audiences)" in text
+    assert "#1 Community hubs (2 votes; consensus 67%)" in text
     assert "Branding matters: Build a world-class brand" in text
     assert "Be more risk taking" in text
     assert await room.repo.synthesis("default") is None  # a draft is not stored until edited

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core import export
 from bot.core.domain import Idea, Participant, ProgrammeStats
-from bot.core.plan import build_plan
+from bot.core.plan import BACKED_SHARE, build_plan
 from bot.core.playbook import load_default
 from tests.bot.test_workshop import Room, said
 
@@ -45,7 +45,19 @@ def test_consensus_is_the_least_backed_audiences_smoothed_share() -> None:
     assert theme.consensus(big) == pytest.approx(min(9 / 12, 2 / 7))
     assert theme.consensus(broad) == pytest.approx(min(5 / 12, 5 / 7))
     assert theme.consensus(broad) > theme.consensus(big)  # fewer votes, broader support
-    assert [i.number for i in theme.broadly_backed()] == [2, 1]
+    # 1 business vote of 5 business voters (2/7, 29 %) is a token vote, not agreement
+    assert [i.number for i in theme.broadly_backed()] == [2]
+
+
+def test_backed_across_audiences_is_one_threshold_on_consensus() -> None:
+    assert pytest.approx(1 / 3) == BACKED_SHARE
+    theme = _plan(
+        [_idea(n, community=c, business=b) for n, (c, b) in enumerate([(4, 2), (9, 1), (1, 3)], 1)],
+        {"community": 10, "business": 4},
+    )
+    assert [i.number for i in theme.broadly_backed(None)] == [1, 2]  # 2 at the line: 2/6
+    for idea in theme.ideas:
+        assert (idea in theme.broadly_backed(None)) == theme.backed_across(idea)
 
 
 def test_no_consensus_until_two_audiences_have_voted() -> None:
@@ -56,7 +68,7 @@ def test_no_consensus_until_two_audiences_have_voted() -> None:
 
 def test_ideas_missing_an_audience_are_not_broadly_backed() -> None:
     theme = _plan(
-        [_idea(1, community=9), _idea(2, community=1, business=1)], {"community": 9, "business": 1}
+        [_idea(1, community=9), _idea(2, community=3, business=1)], {"community": 9, "business": 1}
     )
     assert [i.number for i in theme.broadly_backed()] == [2]
 

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.core import export, playbook
-from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats
+from bot.core.domain import ActionNote, Assignment, Idea, Participant, ProgrammeStats, Status
 from bot.core.plan import build_plan
 
 BOOK = playbook.load_default()
@@ -125,9 +125,12 @@ def test_every_format_names_the_challenge_each_idea_answers() -> None:
         "Empower communities to deliver change?",
     )
     assert rows["2"]["challenge"] == ""
-    assert "- **#1** idea 1 (1 vote — community 1; by Person 1; challenge 2)" in (
-        export.to_markdown(BOOK, plan)
+    markdown = export.to_markdown(BOOK, plan)
+    assert "- **#1** idea 1 (1 vote — community 1; consensus —; by Person 1; challenge 2)" in (
+        markdown
     )
+    assert "  - Challenge: 2. Empower communities to deliver change?" in markdown
+    assert "  - Challenge: none in particular" in markdown
 
 
 def test_every_format_has_the_plan_by_actor() -> None:
@@ -206,3 +209,50 @@ def test_every_format_has_the_emerging_themes_and_proposals() -> None:
     bold_section = markdown.split("### Be bold", 1)[1].split("###", 1)[0]
     assert "take good risks" in bold_section and "**#3** idea 3" in bold_section
     assert "_No ideas tagged yet._" in markdown.split("### Branding matters", 1)[1]
+
+
+def test_markdown_carries_each_action_and_marks_closed_ones() -> None:
+    def idea(n: int, status: Status, owner: str | None, note: str | None, **votes: int) -> Idea:
+        return Idea(
+            number=n,
+            text=f"idea {n}",
+            theme_key="inclusive-growth",
+            author=Participant("slack", f"U{n}", f"Person {n}"),
+            platform="slack",
+            channel_name="town",
+            audience="community",
+            created_at=WHEN,
+            challenge=0,
+            assignment=Assignment("authority", "funder", "scaling"),
+            votes_by_audience=votes,
+            status=status,
+            owner=owner,
+            latest_note=ActionNote(note, "slack:U9", WHEN) if note else None,
+        )
+
+    ideas = [
+        idea(1, Status.IN_PROGRESS, "Bath Spa University", "pilot funded", community=3, business=2),
+        idea(2, Status.DROPPED, None, "no budget", community=1),
+        idea(3, Status.DONE, "WECA", None, business=1),
+    ]
+    plan = build_plan(
+        BOOK,
+        ideas,
+        ProgrammeStats(3, 7, 5),
+        voters={"inclusive-growth": {"community": 3, "business": 2}},
+    )
+    markdown = export.to_markdown(BOOK, plan)
+    grid = markdown.split("### Combined authority", 1)[1]
+    one = grid.split("- **#1**", 1)[1].split("\n- ", 1)[0]
+    assert "consensus 75%" in one  # min((3+1)/(3+2), (2+1)/(2+2))
+    assert "  - Actor: Combined authority · as Funder · Scaling: Grants and subsidies" in one
+    assert "  - Action: in-progress · owner Bath Spa University · 2 Mar 2026: pilot funded" in one
+    question = BOOK.themes_for(["inclusive-growth"])[0].challenges[0]
+    assert f"  - Challenge: 1. {export._md(question)}" in one
+    assert "- **#2** **[DROPPED]** ~~idea 2~~ (1 vote" in markdown
+    assert "  - Action: dropped · 2 Mar 2026: no budget" in markdown
+    assert "- **#3** **[DONE]** idea 3" in markdown
+    assert "  - Action: done · owner WECA" in markdown
+    backed = markdown.split("### Backed across audiences", 1)[1].split("###", 1)[0]
+    assert "_Consensus: at least 33% of every audience that voted in the theme backs it._" in backed
+    assert "- **#1** idea 1 (consensus 75%)" in backed and "#2" not in backed

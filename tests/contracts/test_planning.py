@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.core.action_sheet import ActionChange
 from bot.core.domain import ActionNote, Assignment, Phase, ProgrammeStats, Status
 from bot.core.participation import DayCount
 from bot.core.suggestions import Confirmed
@@ -76,6 +77,31 @@ async def test_an_action_changes_status_and_owner_and_keeps_notes(store, clock) 
     actions = [(e.action, e.detail) for e in await store.history(PROGRAMME, 1)]
     assert ("action.status", {"status": "done", "owner": None}) in actions
     assert actions[-1] == ("action.note", {})
+
+
+async def test_action_changes_from_a_sheet_are_applied_together_with_history(store) -> None:
+    for text in ("a", "b", "c"):
+        await add(store, text)
+    for number in (1, 2):
+        await store.assign(PROGRAMME, number, Assignment("government"), OLIVE)
+    changes = [
+        ActionChange(1, Status.IN_PROGRESS, "Transport dept", "pilot funded"),
+        ActionChange(2, note="waiting for the budget"),
+        ActionChange(3, owner="nobody yet"),  # ideas stay as they are unless changed
+    ]
+    assert await store.apply_actions(PROGRAMME, changes, OLIVE) == 3
+    ideas = {i.number: i for i in await store.ideas(PROGRAMME)}
+    one, two = ideas[1], ideas[2]
+    assert (one.status, one.owner) == (Status.IN_PROGRESS, "Transport dept")
+    assert one.latest_note is not None and one.latest_note.text == "pilot funded"
+    assert (two.status, two.owner) == (Status.PROPOSED, None)
+    assert two.latest_note is not None and two.latest_note.author == OLIVE.key
+    actions = [(e.action, e.detail) for e in await store.history(PROGRAMME, 1)]
+    assert ("action.status", {"status": "in-progress", "owner": "Transport dept"}) in actions
+    assert actions[-1] == ("action.note", {})
+    assert [e.action for e in await store.history(PROGRAMME, 2)][-1] == "action.note"
+    assert await store.apply_actions(PROGRAMME, [ActionChange(9, Status.DONE)], OLIVE) == 0
+    assert await store.apply_actions(PROGRAMME, [], OLIVE) == 0
 
 
 async def test_phases_are_kept_per_theme(store) -> None:

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.core import domain
+from bot.core.action_sheet import ActionChange
 from bot.core.participation import DayCount
 from bot.core.suggestions import Confirmed
-from tests.fakes.memory import Memory, NoteRow, PhaseRow
+from tests.fakes.memory import IdeaRow, Memory, NoteRow, PhaseRow
 
 
 class MemoryPlanning(Memory):
@@ -32,8 +33,42 @@ class MemoryPlanning(Memory):
         owner: str | None,
         by: domain.Participant,
     ) -> domain.Idea | None:
-        row = self._idea_row(programme, number)
         self._person(by)
+        row = self._set_action(programme, number, status, owner, by)
+        return None if row is None else self._idea(row)
+
+    async def add_note(
+        self, programme: str, number: int, text: str, by: domain.Participant
+    ) -> domain.Idea | None:
+        row = self._add_note(programme, number, text, by)
+        return None if row is None else self._idea(row)
+
+    async def apply_actions(
+        self, programme: str, changes: Sequence[ActionChange], by: domain.Participant
+    ) -> int:
+        self._person(by)
+        applied = 0
+        for change in changes:
+            found = True
+            if change.status is not None or change.owner is not None:
+                found = (
+                    self._set_action(programme, change.number, change.status, change.owner, by)
+                    is not None
+                )
+            if found and change.note is not None:
+                found = self._add_note(programme, change.number, change.note, by) is not None
+            applied += found
+        return applied
+
+    def _set_action(
+        self,
+        programme: str,
+        number: int,
+        status: domain.Status | None,
+        owner: str | None,
+        by: domain.Participant,
+    ) -> IdeaRow | None:
+        row = self._idea_row(programme, number)
         if row is None:
             return None
         if status is not None:
@@ -41,17 +76,17 @@ class MemoryPlanning(Memory):
         if owner is not None:
             row.owner = owner
         self._log(programme, number, by.key, "action.status", status=status, owner=owner)
-        return self._idea(row)
+        return row
 
-    async def add_note(
+    def _add_note(
         self, programme: str, number: int, text: str, by: domain.Participant
-    ) -> domain.Idea | None:
+    ) -> IdeaRow | None:
         row = self._idea_row(programme, number)
         if row is None:
             return None
         self._notes.append(NoteRow(row.id, domain.ActionNote(text, by.key, self._clock.now())))
         self._log(programme, number, by.key, "action.note")
-        return self._idea(row)
+        return row
 
     async def notes(self, programme: str, number: int) -> Sequence[domain.ActionNote]:
         row = self._idea_row(programme, number)

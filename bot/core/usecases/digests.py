@@ -111,7 +111,8 @@ async def build(
     figures = await ws.digests.digest_figures(programme, since, until)
     counts = await ws.emerging.tag_counts(programme)
     emerging = [(e, counts[e.key]) for e in await emerging_themes(ws, programme) if e.key in counts]
-    return digest_card(ws.playbook, figures, timezone, ws.plan_link(programme), emerging)
+    brief = ws.plan_link(programme, "/plan.pdf")
+    return digest_card(ws.playbook, figures, timezone, ws.plan_link(programme), emerging, brief)
 
 
 def schedule_of(subscription: Subscription) -> Schedule:

@@ -10,6 +10,7 @@ from bot.core.agenda import MAX_SYNTHESIS_CHARS, Kind, Synthesis
 from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say, note
 from bot.core.usecases.agenda import send_elsewhere
+from bot.core.usecases.planning import action_plan
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ async def composed(ws: Workshop, programme: str) -> str:
         await ws.agenda.contributions(programme, Kind.HOPE),
         await ws.agenda.contributions(programme, Kind.RISK),
         await ws.agenda.tallies(programme),
-        await ws.ideas.ideas(programme),
+        await action_plan(ws, programme),
     )
 
 

@@ -293,6 +293,10 @@ async def test_a_digest_links_to_the_plan_with_a_token_that_verifies(
         r"<(https://howcanwe\.example\.org/plan\?[^|]+)\|Open the whole plan>", link
     )
     assert found is not None, link
+    brief = section_texts(digest)[-2]
+    assert re.fullmatch(
+        r"<https://howcanwe\.example\.org/plan\.pdf\?[^|]+\|The one-page brief \(PDF\)>", brief
+    ), brief
     [token] = parse_qs(urlsplit(html.unescape(found[1])).query)["t"]
     signer = web.signer()
     assert signer is not None and signer.verify(token, clock.now()) == "default"

@@ -7,6 +7,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.core.cards import BACKED_MEASURE
 from handlers.teams.mount import TEAMS
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
 from tests.conftest import FakeClock
@@ -323,7 +324,7 @@ async def test_plan_shows_consensus_once_slack_and_teams_audiences_voted(
     backed = plan.split("Backed across audiences", 1)[1].split("Individuals", 1)[0]
     # community: 2 of 2 voters, business: 1 of 1, smoothed: min(3/4, 2/3).
     assert backed.strip() == (
-        "• #1 Community energy co-ops — 3 votes — community 2, business 1 · consensus 67%"
+        f"Consensus: {BACKED_MEASURE}.\n  • #1 Community energy co-ops — 3 votes — community 2, business 1 · consensus 67%"
     )
     assert "consensus 67%" in (await in_teams(bot, connector, "plan")).split("Backed across", 1)[1]
 

@@ -147,7 +147,9 @@ async def test_a_digest_card_opens_the_plan_with_a_token_that_verifies(
     assert await tick(teams) == 1
 
     digest = teams.connector.to(ta.CHANNEL)[-1]
-    [link] = open_urls(digest)
+    brief, link = open_urls(digest)
+    assert brief["title"] == "The one-page brief (PDF)"
+    assert brief["url"].startswith("https://howcanwe.example.org/plan.pdf?programme=default&t=")
     assert link["title"] == "Open the whole plan"
     assert link["url"].startswith("https://howcanwe.example.org/plan?programme=default&t=")
     token = link["url"].rpartition("&t=")[2]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.cards import BACKED_MEASURE
 from tests.bot.test_duplicates import BRAND, BRAND_LONGER
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.conftest import Teams, actions
@@ -230,5 +231,5 @@ async def test_plan_shows_consensus_once_two_teams_channels_audiences_voted(team
     backed = plan.text.split("Backed across audiences", 1)[1].split("Individuals", 1)[0]
     # community: 1 of 1 voter, business: 1 of 1, smoothed: min(2/3, 2/3).
     assert backed.strip() == (
-        "• #1 Community energy co-ops — 2 votes — business 1, community 1 · consensus 67%"
+        f"Consensus: {BACKED_MEASURE}.\n• #1 Community energy co-ops — 2 votes — business 1, community 1 · consensus 67%"
     )

@@ -227,3 +227,45 @@ async def test_a_dropped_action_comes_last_in_its_cell_and_says_so(web: Web, chr
             "Dropped: #1 Community hubs that offer business mentoring\n3 votes — "
             "business 2, community 1 · as Funder · Scaling: Grants and subsidies · dropped",
         ]
+
+
+async def test_an_organiser_uploads_the_workbook_in_the_browser_and_reads_the_report(
+    web: Web, chromium: str, tmp_path: Path
+) -> None:
+    """The no-JavaScript form under the pages' CSP (form-action 'self'), at desktop and phone
+    widths: axe finds nothing on the form or on the report, and both are kept as screenshots."""
+    from openpyxl import load_workbook
+
+    await web.script()
+    for size in ({"width": 1280, "height": 900}, PHONE):
+        async with browsing(chromium, viewport=size) as page:
+            await page.goto(f"{web.base_url}/plan?token={TOKEN}")
+            await page.wait_for_url(f"{web.base_url}/plan")
+            async with page.expect_download() as started:
+                await page.get_by_role("link", name="Workbook (Excel)").click()
+            download = await started.value
+            assert download.suggested_filename == "lis-lab-plan-2026-03-02.xlsx"
+            await download.save_as(tmp_path / "plan.xlsx")
+            book = load_workbook(tmp_path / "plan.xlsx")
+            for row in book["Actions"].iter_rows(min_row=2):
+                row[6].value = "in-progress" if row[0].value == 1 else "recycled"
+            book.save(tmp_path / "back.xlsx")
+            await page.get_by_role("link", name="Update actions from the workbook").click()
+            await page.wait_for_url(f"{web.base_url}/plan/actions")
+            assert await axe(page, {"runOnly": {"type": "tag", "values": WCAG_21_AA}}) == []
+            await page.screenshot(path=tmp_path / f"upload-{size['width']}.png", full_page=True)
+            await page.get_by_label("Workbook (.xlsx, up to 32 MB)").set_input_files(
+                tmp_path / "back.xlsx"
+            )
+            await page.get_by_role("button", name="Update the actions").click()
+            await page.wait_for_load_state()
+            report = page.get_by_role("alert")
+            assert "Nothing was changed" in await report.inner_text()
+            assert "there is no status 'recycled'" in await report.inner_text()
+            assert await axe(page, {"runOnly": {"type": "tag", "values": WCAG_21_AA}}) == []
+            await page.screenshot(path=tmp_path / f"refused-{size['width']}.png", full_page=True)
+    plan = await web.services.engine.plan("default")
+    assert {i.number: i.status.value for i in plan.ideas if i.status} == {
+        1: "proposed",
+        2: "proposed",
+    }

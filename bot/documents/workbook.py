@@ -1,0 +1,171 @@
+"""The plan as a workbook (XLSX), and its Actions sheet read back.
+
+Sheets: Ideas (every field of the CSV export), Actions (one row per assigned idea: the sheet
+organisers edit and bring back), Votes by audience (voters and votes per theme and audience) and
+Grid (themes × actors). Written in openpyxl's write-only mode so that 100,000 ideas stream
+rather than sit in memory; text that starts with `=` is typed as text, so such an idea reads as
+typed and never runs as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from bot.core import action_sheet, export
+from bot.core.action_sheet import ACTIONS_SHEET, MAX_BYTES, MAX_ROWS, SheetRefused, SheetRow
+from bot.core.plan import ActionPlan
+from bot.core.playbook import Playbook
+
+SHEETS = ("Ideas", ACTIONS_SHEET, "Votes by audience", "Grid")
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BOLD = Font(bold=True)
+
+
+def to_xlsx(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> bytes:
+    """The workbook's bytes (CPU-bound: callers on the event loop run it in a worker thread)."""
+    book = Workbook(write_only=True)
+    ideas = book.create_sheet(SHEETS[0])
+    audiences = [a.key for a in playbook.audiences]
+    _rows(ideas, [[*export.IDEA_FIELDS, *(f"votes_{a}" for a in audiences)]], header=True)
+    _rows(ideas, _idea_rows(playbook, plan, audiences))
+    actions = book.create_sheet(SHEETS[1])
+    _rows(actions, [list(action_sheet.COLUMNS)], header=True)
+    _rows(actions, _action_rows(playbook, plan))
+    votes = book.create_sheet(SHEETS[2])
+    _rows(votes, [["theme", "audience", "voters", "votes"]], header=True)
+    _rows(votes, _vote_rows(playbook, plan))
+    grid = book.create_sheet(SHEETS[3])
+    names = [a.name for a in playbook.actors]
+    _rows(grid, [["Theme", *names, "Not yet assigned"]], header=True)
+    _rows(
+        grid,
+        (
+            [tp.theme.title, *(len(c.ideas) for c in tp.cells), len(tp.unassigned)]
+            for tp in plan.themes
+        ),
+    )
+    _rows(grid, [[], [f"{plan.programme_name}, exported {exported_at:%Y-%m-%d %H:%M} UTC"]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _idea_rows(playbook: Playbook, plan: ActionPlan, audiences: list[str]) -> Iterator[list[Any]]:
+    for tp in plan.themes:
+        for idea in tp.recorded:
+            record = export.idea_record(playbook, idea, tp.consensus(idea))
+            by_audience = record["votes_by_audience"]
+            yield [
+                *(
+                    json.dumps(record[f]) if f in export.JSON_CELLS else record[f]
+                    for f in export.IDEA_FIELDS
+                ),
+                *(by_audience.get(a, 0) for a in audiences),
+            ]
+
+
+def _action_rows(playbook: Playbook, plan: ActionPlan) -> Iterator[list[Any]]:
+    """One row per action (assigned idea on the grid), in the order the grid shows them."""
+    for tp in plan.themes:
+        for cell in tp.cells:
+            for idea in cell.ideas:
+                assignment = idea.assignment
+                if assignment is None:
+                    continue
+                note = idea.latest_note
+                yield [
+                    idea.number,
+                    tp.theme.title,
+                    idea.text,
+                    cell.actor.name,
+                    assignment.style_key,
+                    assignment.stage_key,
+                    idea.status.value if idea.status else None,
+                    idea.owner,
+                    note.text if note else None,
+                    f"{note.created_at:%Y-%m-%d}" if note else None,
+                ]
+
+
+def _vote_rows(playbook: Playbook, plan: ActionPlan) -> Iterator[list[Any]]:
+    for tp in plan.themes:
+        for audience in playbook.audiences:
+            votes = sum(i.votes_by_audience.get(audience.key, 0) for i in tp.ideas)
+            yield [tp.theme.title, audience.name, tp.voters.get(audience.key, 0), votes]
+
+
+def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[list[Any]], header: bool = False) -> None:
+    for row in rows:
+        sheet.append([_cell(sheet, v, header) for v in row])
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any, header: bool) -> Any:
+    """A plain value as it is; a header, or text openpyxl would take for a formula (it starts
+    with `=`), as a cell typed as text: "=1+1" is an idea, not a formula."""
+    if not isinstance(value, str) or not (header or value.startswith("=")):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    if header:
+        cell.font = BOLD
+    return cell
+
+
+def read_actions(data: bytes) -> list[SheetRow]:
+    """The Actions sheet's rows, refused as a whole when the file is not our workbook: too big,
+    not an XLSX, no Actions sheet, or a sheet without its id/status/owner/latest_note columns."""
+    if len(data) > MAX_BYTES:
+        raise SheetRefused(
+            f"The file is {len(data) / 1024 / 1024:.1f} MB; workbooks of up to "
+            f"{MAX_BYTES // 1024 // 1024} MB are taken."
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise SheetRefused("That is not an Excel workbook (.xlsx); export one with /plan.xlsx.")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SheetRefused("The workbook could not be read; export a fresh one.") from exc
+    try:
+        if ACTIONS_SHEET not in book.sheetnames:
+            found = ", ".join(book.sheetnames) or "none"
+            raise SheetRefused(
+                f"The workbook has no '{ACTIONS_SHEET}' sheet (it has: {found}); "
+                "bring back the workbook exported by howcanwe."
+            )
+        sheet = book[ACTIONS_SHEET]
+        return _sheet_rows(sheet.iter_rows())
+    finally:
+        book.close()
+
+
+def _sheet_rows(rows: Iterator[Any]) -> list[SheetRow]:
+    header = next(rows, None)
+    names = [str(c.value).strip() if c.value is not None else "" for c in header or ()]
+    missing = [c for c in (action_sheet.ID, *action_sheet.EDITABLE) if c not in names]
+    if missing:
+        raise SheetRefused(
+            f"The '{ACTIONS_SHEET}' sheet lacks the column(s) {', '.join(missing)} in its "
+            "first row; bring back the workbook exported by howcanwe."
+        )
+    wanted = {n: names.index(n) for n in (action_sheet.ID, *action_sheet.EDITABLE)}
+    read: list[SheetRow] = []
+    for line, row in enumerate(rows, 2):
+        if line - 1 > MAX_ROWS:
+            raise SheetRefused(f"The sheet has more than {MAX_ROWS:,} rows.")
+        cells = {n: (row[i] if i < len(row) else None) for n, i in wanted.items()}
+        values = {n: (c.value if c is not None else None) for n, c in cells.items()}
+        if all(v is None or str(v).strip() == "" for v in values.values()):
+            continue  # a blank row, as spreadsheets leave at the end
+        formulas = tuple(n for n, c in cells.items() if c is not None and c.data_type == "f")
+        read.append(SheetRow(line, values, formulas))
+    return read
