@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import scheduler
+from bot import meaning, scheduler
 from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
@@ -62,7 +62,10 @@ def build_engine(
         settings.programme_key,
         lambda team: tenancy.programme_for(team, settings.slack.programmes),
     )
-    return Engine(Workshop.over(book, repo, clock, organisers, links=settings.web.links()))
+    workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links())
+    if settings.suggester == "meaning":
+        workshop.learner = meaning.learner
+    return Engine(workshop)
 
 
 @asynccontextmanager
@@ -131,6 +134,8 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 duplicates.warm(opened.engine.workshop, settings.programme_key)
             )
             stack.callback(warming.cancel)
+            if settings.suggester == "meaning":
+                await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
             yield
 
     app.cleanup_ctx.append(lifecycle)
