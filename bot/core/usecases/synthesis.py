@@ -8,6 +8,7 @@ import logging
 from bot.core import agenda_cards, synthesis
 from bot.core.agenda import MAX_SYNTHESIS_CHARS, Kind, Synthesis
 from bot.core.domain import Phase
+from bot.core.emerging import gather, of_playbook
 from bot.core.interaction import Context, Delivery, Reply, Say, note
 from bot.core.usecases.agenda import send_elsewhere
 from bot.core.workshop import Refusal, Workshop
@@ -17,12 +18,16 @@ log = logging.getLogger(__name__)
 
 async def composed(ws: Workshop, programme: str) -> str:
     """A fresh draft from everything the day gathered so far."""
+    ideas = await ws.ideas.ideas(programme)
+    themes = (*of_playbook(ws.playbook), *await ws.emerging.added_emerging(programme))
+    live = [i for i in ideas if not i.hidden and i.merged_into is None]
     return synthesis.draft(
         ws.playbook,
         await ws.agenda.contributions(programme, Kind.HOPE),
         await ws.agenda.contributions(programme, Kind.RISK),
         await ws.agenda.tallies(programme),
-        await ws.ideas.ideas(programme),
+        ideas,
+        gather(themes, live),
     )
 
 
