@@ -69,7 +69,10 @@ def models() -> dict[str, Callable[[Sequence[Example]], Classifier]]:
     return found
 
 
-def scored(model: Classifier, cases: Sequence[tuple[str, str]]) -> tuple[Counter[str], Counter[str]]:
+def scored(
+    model: Classifier, cases: Sequence[tuple[str, str]]
+) -> tuple[Counter[str], Counter[str]]:
+    """(right, seen) per label."""
     right: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for text, label in cases:
@@ -85,8 +88,8 @@ def cross_validated(
     """(accuracy, majority-class baseline, accuracy per actor) over the write-up's lists; the
     styles grid, which teaches the government actor too, is always in training."""
     book = load_default()
-    grid = [e for e in actor_examples(book) if e not in set(_listed(book))]
-    examples = _listed(book)
+    examples = [(t, actor.key, 1.0) for actor in book.actors for t in actor.examples]
+    grid = [e for e in actor_examples(book) if e not in set(examples)]
     right: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     baseline_right = 0
@@ -120,10 +123,6 @@ def on_held_out(
     return sum(right.values()) / len(cases), per_actor, sum(style_right.values()) / len(styled)
 
 
-def _listed(book: object) -> list[Example]:
-    return [(t, a.key, 1.0) for a in load_default().actors for t in a.examples]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=10)
@@ -132,15 +131,19 @@ def main() -> None:
     majority = Counter(a for _, a, _ in cases).most_common(1)[0][1] / len(cases)
     styles = Counter(s for _, _, s in cases if s)
     print(f"held-out set: {len(cases)} ideas, {dict(Counter(a for _, a, _ in cases))}")
-    print(f"  baselines: most common actor {majority:.1%}, most common style "
-          f"{styles.most_common(1)[0][1] / sum(styles.values()):.1%}")
+    print(
+        f"  baselines: most common actor {majority:.1%}, most common style "
+        f"{styles.most_common(1)[0][1] / sum(styles.values()):.1%}"
+    )
     for name, learner in models().items():
         accuracy, per_actor, style = on_held_out(learner)
         cv, baseline, cv_per_actor = cross_validated(args.repeats, learner)
         print(f"\n{name}")
         print(f"  held-out  actor {accuracy:.1%}  style {style:.1%}  " + _per(per_actor))
-        print(f"  {FOLDS}-fold CV x {args.repeats}  actor {cv:.1%} (most common actor "
-              f"{baseline:.1%})  " + _per(cv_per_actor))
+        print(
+            f"  {FOLDS}-fold CV x {args.repeats}  actor {cv:.1%} (most common actor "
+            f"{baseline:.1%})  " + _per(cv_per_actor)
+        )
 
 
 def _per(shares: dict[str, float]) -> str:

@@ -79,7 +79,7 @@ def draft(
 
 
 def _emerging_point(theme: EmergingIdeas) -> str:
-    """"- Name: what it means — 4 ideas; most backed: #3 … (5 votes); #9 … (2 votes)"."""
+    """ "- Name: what it means — 4 ideas; most backed: #3 … (5 votes); #9 … (2 votes)"."""
     point = f"- {theme.emerging.name}"
     if theme.emerging.text:
         point += f": {theme.emerging.text}"

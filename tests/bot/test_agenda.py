@@ -199,7 +199,9 @@ async def test_the_synthesis_names_each_emerging_themes_ideas_and_their_backing(
         "backed: #1 Community hubs (1 vote); #2 Neighbourhood makerspaces (0 votes)"
     ) in text
     assert "• Be bold: take good risks together. — 1 idea; most backed: #2" in text
-    assert "• Branding matters: Build a world-class brand as an umbrella for all activity.\n" in text
+    assert (
+        "• Branding matters: Build a world-class brand as an umbrella for all activity.\n" in text
+    )
     assert "Hidden idea" not in text
     await room.cmd("olive", "synthesis edit ## What we heard\n- Hubs, everywhere")
     published = await room.send("olive", ButtonPressed(agenda_cards.PUBLISH, ""))

@@ -54,7 +54,9 @@ def test_rewordings_without_shared_words_find_the_right_actor() -> None:
 
 def test_organisers_assignments_outweigh_the_write_up() -> None:
     text = "Plant a community orchard on the estate"
-    confirmed = [Confirmed(f"Orchard number {n} on the estate", "authority", None) for n in range(6)]
+    confirmed = [
+        Confirmed(f"Orchard number {n} on the estate", "authority", None) for n in range(6)
+    ]
     after = Suggester.train(BOOK, confirmed, meaning.learner).suggest(text)
     assert after[0] == "authority"
 

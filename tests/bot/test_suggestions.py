@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.interaction import CONFIRM, ButtonPressed, Refresh
+from bot.core.interaction import CONFIRM, PROPOSE, ButtonPressed, Refresh
 from bot.core.playbook import load_default
 from bot.core.suggestions import Confirmed, Suggester
-from tests.bot.test_workshop import Room, refused
+from tests.bot.test_workshop import Room, refused, said
 
 BOOK = load_default()
 
@@ -94,10 +94,6 @@ async def test_the_export_has_the_suggestion(room: Room) -> None:
 
 
 async def test_the_card_and_the_proposal_reply_say_why(room: Room) -> None:
-    from bot.core.interaction import PROPOSE
-
-    from tests.bot.test_workshop import said
-
     card = (await room.reply("ann", "Ride bikes and walk to work more often"))[0].card
     (idea,) = await room.repo.ideas("default")
     assert idea.suggested_because and all(
@@ -116,7 +112,9 @@ async def test_the_card_and_the_proposal_reply_say_why(room: Room) -> None:
 
 
 def test_reasons_quote_the_write_up_never_an_assigned_idea() -> None:
-    confirmed = [Confirmed(f"Orchard volunteers meet on day {n}", "individuals", None) for n in range(6)]
+    confirmed = [
+        Confirmed(f"Orchard volunteers meet on day {n}", "individuals", None) for n in range(6)
+    ]
     suggested = Suggester.train(BOOK, confirmed).suggestion("Orchard volunteers for the estate")
     assert suggested is not None and suggested.assignment.actor_key == "individuals"
     assert not any("Orchard" in text for text in suggested.because)
