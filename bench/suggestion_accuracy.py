@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -144,6 +145,24 @@ def main() -> None:
             f"  {FOLDS}-fold CV x {args.repeats}  actor {cv:.1%} (most common actor "
             f"{baseline:.1%})  " + _per(cv_per_actor)
         )
+        print(f"  retraining on 5,000 assignments and the write-up: {retraining(learner):.2f} s")
+
+
+def retraining(learner: Callable[[Sequence[Example]], Classifier]) -> float:
+    """Seconds to retrain on the most assignments the bot reads (CONFIRMED_LIMIT) and the
+    write-up, as after an organiser's assignment (off the event loop)."""
+    from bench.near_duplicates import synthetic_ideas
+    from bot.core.suggestions import Confirmed, Suggester
+    from bot.core.usecases.suggesting import CONFIRMED_LIMIT
+
+    actors = [a.key for a in load_default().actors]
+    confirmed = [
+        Confirmed(text, actors[n % len(actors)], None)
+        for n, text in enumerate(synthetic_ideas(CONFIRMED_LIMIT))
+    ]
+    start = time.perf_counter()
+    Suggester.train(load_default(), confirmed, learner)
+    return time.perf_counter() - start
 
 
 def _per(shares: dict[str, float]) -> str:

@@ -19,7 +19,7 @@ from bot.core.engine import Engine
 from bot.core.organisers import NamedOrganisers
 from bot.core.playbook import Playbook
 from bot.core.ports import Clock, Notifier, Repository, SystemClock
-from bot.core.usecases import duplicates
+from bot.core.usecases import duplicates, suggesting
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
 from handlers.slack import mount as slack
@@ -136,6 +136,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             stack.callback(warming.cancel)
             if settings.suggester == "meaning":
                 await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
+            training = asyncio.create_task(
+                suggesting.warm(opened.engine.workshop, settings.programme_key)
+            )
+            stack.callback(training.cancel)
             yield
 
     app.cleanup_ctx.append(lifecycle)

@@ -118,3 +118,30 @@ def test_reasons_quote_the_write_up_never_an_assigned_idea() -> None:
     suggested = Suggester.train(BOOK, confirmed).suggestion("Orchard volunteers for the estate")
     assert suggested is not None and suggested.assignment.actor_key == "individuals"
     assert not any("Orchard" in text for text in suggested.because)
+
+
+async def test_warming_trains_the_programmes_model_from_its_assignments(room: Room) -> None:
+    from bot.core.usecases import suggesting
+
+    await room.reply("ann", "An allotment scheme for every estate")
+    await room.cmd("olive", "assign 1 organisations")
+    workshop = room.engine.workshop
+    workshop.suggesters.clear()
+    await suggesting.warm(workshop, "default")
+    model, _ = workshop.suggesters["default"]
+    assert model.suggest("An allotment scheme for every estate")[0] == "organisations"
+
+
+async def test_a_failed_warm_up_is_logged_not_raised(
+    room: Room, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.core.usecases import suggesting
+
+    async def broken(programme: str, limit: int) -> list[Confirmed]:
+        raise RuntimeError("database away")
+
+    workshop = room.engine.workshop
+    workshop.suggesters.clear()
+    workshop.plan = type("Broken", (), {"confirmed": staticmethod(broken)})()  # type: ignore[assignment]
+    await suggesting.warm(workshop, "default")
+    assert "suggestion model warm-up failed" in caplog.text and not workshop.suggesters

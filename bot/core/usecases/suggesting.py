@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -19,6 +20,8 @@ BULK = 500  # training on more confirmed assignments than this runs off the even
 
 _T = TypeVar("_T")
 
+log = logging.getLogger(__name__)
+
 
 async def suggest(ws: Workshop, programme: str, text: str) -> Suggestion | None:
     """The actor (and style) the bot suggests for `text`, and the examples it comes from."""
@@ -31,6 +34,15 @@ async def _off_loop(ws: Workshop, call: Callable[[str], _T], text: str) -> _T:
     if ws.learner is NaiveBayes:
         return call(text)
     return await asyncio.to_thread(call, text)
+
+
+async def warm(ws: Workshop, programme: str) -> None:
+    """Train the programme's model at start-up, so the first idea does not wait for it."""
+    try:
+        await ws.ready(programme)
+        await _model(ws, programme)
+    except Exception:
+        log.exception("suggestion model warm-up failed", extra={"programme": programme})
 
 
 def forget(ws: Workshop, programme: str) -> None:
