@@ -221,9 +221,9 @@ class NewIdea:
     where: ConversationRef
     prompt_id: int | None
     suggestion: Assignment | None = None
-    suggested_because: tuple[str, ...] = ()
     request_key: str | None = None  # the platform's id for the request that brought it
     source_message: str | None = None  # `<channel>/<message id>` of the message it came from
+    suggested_because: tuple[str, ...] = ()  # the write-up's examples the suggestion came from
 
 
 class IdeaOutcome(StrEnum):
