@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import meaning, scheduler
+from bot import scheduler
 from bot.config import Settings
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
@@ -64,6 +64,9 @@ def build_engine(
     )
     workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links())
     if settings.suggester == "meaning":
+        # Imported only when chosen: numpy and wordllama take half a second to import.
+        from bot import meaning
+
         workshop.learner = meaning.learner
     return Engine(workshop)
 
@@ -135,6 +138,8 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             )
             stack.callback(warming.cancel)
             if settings.suggester == "meaning":
+                from bot import meaning
+
                 await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
             training = asyncio.create_task(
                 suggesting.warm(opened.engine.workshop, settings.programme_key)
