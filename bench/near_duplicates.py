@@ -1,5 +1,8 @@
 """How long a near-duplicate check takes against 100,000 ideas, against a baseline that scores
-every idea in the same run; plus the index's build time and memory.
+every idea in the same run; plus the index's build time and memory. Then duplicates by meaning:
+recall on reworded pairs (bench/data/reworded_pairs.txt) and false flags among the write-up's
+distinct ideas, for the word index and for wordllama's embeddings at the lowest cosine that
+flags none of the distinct ideas, and the time of an embedding check against 100,000 ideas.
 
     .venv/bin/python -m bench.near_duplicates [--ideas 100000] [--checks 200]
 """
@@ -11,7 +14,11 @@ import random
 import statistics
 import time
 import tracemalloc
+from pathlib import Path
 
+import numpy as np
+
+from bench.ideas import distinct_ideas
 from bot.core.playbook import load_default
 from bot.core.similarity import Fingerprint, IdeaIndex, similarity
 
@@ -63,6 +70,60 @@ def main() -> None:
     )
     print(f"  baseline: scan  p50 {base * 1000:7.2f} ms (every idea scored)")
     print(f"  speed-up {base / p50:.0f}x")
+    by_meaning(ideas, probes)
+
+
+PAIRS = Path(__file__).parent / "data" / "reworded_pairs.txt"
+
+
+def reworded() -> list[tuple[str, str]]:
+    lines = PAIRS.read_text(encoding="utf-8").splitlines()
+    return [(a, b) for a, b in (line.split(" | ") for line in lines if " | " in line)]
+
+
+def by_meaning(ideas: list[str], probes: list[str]) -> None:
+    """Rewordings caught and distinct ideas flagged, by words and by meaning."""
+    from bot import meaning
+
+    pairs = reworded()
+    distinct = distinct_ideas(113)
+    words_caught = 0
+    for a, b in pairs:
+        index = IdeaIndex()
+        index.add(1, a)
+        words_caught += bool(index.nearest(b))
+    index = IdeaIndex()
+    flagged = 0
+    for n, text in enumerate(distinct, 1):
+        flagged += bool(index.nearest(text))
+        index.add(n, text)
+    print(f"reworded pairs ({len(pairs)}) and the write-up's {len(distinct)} distinct ideas:")
+    print(f"  words:   {words_caught}/{len(pairs)} rewordings caught, {flagged} false flags")
+    vectors = meaning.embed(distinct)
+    scores = vectors @ vectors.T
+    np.fill_diagonal(scores, -1.0)
+    threshold = float(scores.max()) + 1e-4  # the lowest cosine that flags no distinct idea
+    first, second = meaning.embed([a for a, _ in pairs]), meaning.embed([b for _, b in pairs])
+    cosines = (first * second).sum(axis=1)
+    caught = int((cosines >= threshold).sum())
+    print(
+        f"  meaning: {caught}/{len(pairs)} rewordings caught at cosine {threshold:.2f} "
+        f"(0 false flags); rewordings' cosines: median {float(np.median(cosines)):.2f}, "
+        f"max {float(cosines.max()):.2f}"
+    )
+    matrix = meaning.embed(ideas)
+    times = []
+    for probe in probes:
+        start = time.perf_counter()
+        vector = meaning.embed([probe])[0]
+        float((matrix @ vector).max())
+        times.append(time.perf_counter() - start)
+    p50, p99 = statistics.median(times), statistics.quantiles(times, n=100)[98]
+    print(
+        f"  meaning check against {len(ideas):,} ideas (every one scored, "
+        f"{matrix.nbytes / 2**20:.0f} MiB of vectors): p50 {p50 * 1000:.2f} ms  "
+        f"p99 {p99 * 1000:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from bot.core.engine import Engine
 from bot.core.organisers import NamedOrganisers
 from bot.core.playbook import Playbook
 from bot.core.ports import Clock, Notifier, Repository, SystemClock
-from bot.core.usecases import duplicates
+from bot.core.usecases import duplicates, suggesting
 from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
 from handlers.slack import mount as slack
@@ -64,9 +64,13 @@ def build_engine(
         lambda team: tenancy.programme_for(team, settings.slack.programmes),
     )
     quiet = nudges.quiet_hours(settings.quiet_hours, book.timezone)
-    return Engine(
-        Workshop.over(book, repo, clock, organisers, links=settings.web.links(), quiet=quiet)
-    )
+    workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links(), quiet=quiet)
+    if settings.suggester == "meaning":
+        # Imported only when chosen: numpy and wordllama take half a second to import.
+        from bot import meaning
+
+        workshop.learner = meaning.learner
+    return Engine(workshop)
 
 
 @asynccontextmanager
@@ -135,6 +139,14 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 duplicates.warm(opened.engine.workshop, settings.programme_key)
             )
             stack.callback(warming.cancel)
+            if settings.suggester == "meaning":
+                from bot import meaning
+
+                await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
+            training = asyncio.create_task(
+                suggesting.warm(opened.engine.workshop, settings.programme_key)
+            )
+            stack.callback(training.cancel)
             yield
 
     app.cleanup_ctx.append(lifecycle)

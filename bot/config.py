@@ -20,6 +20,7 @@ LOGIN_URL = "https://login.microsoftonline.com/"
 DEFAULT_LINK_DAYS = 30
 DEFAULT_DB_WAIT_SECONDS = 30.0  # serve and clock; one-shot commands do not wait
 MIN_DASHBOARD_TOKEN = 16
+SUGGESTERS = ("meaning", "words")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 DEFAULT_APP_NAME = "howcanwe"
@@ -190,6 +191,9 @@ class Settings:
     db_wait_seconds: float | None = None  # None: the command's own default (the CLI decides)
     clock_metrics_port: int = DEFAULT_CLOCK_METRICS_PORT  # 0: the clock serves no metrics
     quiet_hours: str = DEFAULT_QUIET_HOURS  # no nudges then, in the playbook's time zone
+    # HOWCANWE_SUGGESTER: "meaning" (wordllama, the environment's default) or "words" (the
+    # core's naive Bayes; settings built in code, as tests do, keep it unless they say so).
+    suggester: str = "words"
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()
     web: WebSettings = WebSettings()
@@ -208,6 +212,7 @@ class Settings:
             in_process_clock=_flag(env, "HOWCANWE_IN_PROCESS_CLOCK"),
             log_level=_choice(env, "HOWCANWE_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
             log_format=_choice(env, "HOWCANWE_LOG_FORMAT", ("text", "json"), "text"),
+            suggester=_choice(env, "HOWCANWE_SUGGESTER", SUGGESTERS, "meaning"),
             db_wait_seconds=_wait_seconds(env.get("HOWCANWE_DB_WAIT_SECONDS")),
             clock_metrics_port=_port(
                 env.get("HOWCANWE_CLOCK_METRICS_PORT"),

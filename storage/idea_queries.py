@@ -34,6 +34,7 @@ IDEA_COLUMNS = (
     m.Idea.owner,
     m.Idea.suggested_actor,
     m.Idea.suggested_style,
+    m.Idea.suggested_because,
     m.Idea.hidden,
 )
 _MERGED_INTO = aliased(m.Idea, name="merged_into_idea")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +58,9 @@ class SqlIdeas(Store):
                     created_at=self._clock.now(),
                     suggested_actor=new.suggestion.actor_key if new.suggestion else None,
                     suggested_style=new.suggestion.style_key if new.suggestion else None,
+                    suggested_because=(
+                        json.dumps(list(new.suggested_because)) if new.suggested_because else None
+                    ),
                     request_key=new.request_key,
                     source_message=new.source_message,
                 )

@@ -144,6 +144,8 @@ class Idea(Base):
     )
     suggested_actor: Mapped[str | None] = mapped_column(String(100))
     suggested_style: Mapped[str | None] = mapped_column(String(100))
+    # The write-up's examples the suggestion came from: a JSON list of strings.
+    suggested_because: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str | None] = mapped_column(String(20))  # set once assigned: an action
     owner: Mapped[str | None] = mapped_column(String(300))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -3,6 +3,7 @@ programme, participant, channel and idea reads that many transactions need."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
@@ -64,6 +65,7 @@ def idea_of_row(
         hidden=bool(row.hidden),
         proposals=proposals,
         emerging=emerging,
+        suggested_because=tuple(json.loads(row.suggested_because or "[]")),
     )
 
 

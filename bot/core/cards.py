@@ -304,7 +304,15 @@ def _actor_name(playbook: Playbook, assignment: Assignment) -> str:
 def _suggested_fact(playbook: Playbook, idea: Idea) -> tuple[tuple[str, str], ...]:
     if idea.assignment is not None or idea.suggestion is None:
         return ()
-    return (("Suggested", assignment_text(playbook, idea.suggestion)),)
+    suggested = (("Suggested", assignment_text(playbook, idea.suggestion)),)
+    if not idea.suggested_because:
+        return suggested
+    return (*suggested, ("Because it reads like", because_text(idea.suggested_because)))
+
+
+def because_text(examples: Sequence[str]) -> str:
+    """The write-up's examples a suggestion came from, quoted."""
+    return "; ".join(f"“{text}”" for text in examples)
 
 
 def action_text(idea: Idea) -> str:

@@ -108,6 +108,14 @@ class Assignment:
 
 
 @dataclass(frozen=True, slots=True)
+class Suggestion:
+    """The bot's guess at who should act, and why: the write-up's examples closest to it."""
+
+    assignment: Assignment
+    because: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Idea:
     """An idea as the plan shows it: its text exactly as typed, where it came from, its support."""
 
@@ -133,6 +141,7 @@ class Idea:
     hidden: bool = False  # by organisers: off the plan and the budgets, kept for the record
     proposals: tuple[Proposal, ...] = ()  # participants' say in who should act, most first
     emerging: tuple[str, ...] = ()  # keys of the emerging themes organisers tagged it to
+    suggested_because: tuple[str, ...] = ()  # the write-up's examples the suggestion came from
 
     @property
     def votes(self) -> int:
@@ -215,6 +224,7 @@ class NewIdea:
     suggestion: Assignment | None = None
     request_key: str | None = None  # the platform's id for the request that brought it
     source_message: str | None = None  # `<channel>/<message id>` of the message it came from
+    suggested_because: tuple[str, ...] = ()  # the write-up's examples the suggestion came from
 
 
 class IdeaOutcome(StrEnum):

@@ -1,6 +1,7 @@
-"""Who could act on an idea: a small naive Bayes classifier over word stems and stem pairs,
-trained on the playbook's "What can … do?" lists and styles grid, and on organisers' own
-assignments as the programme grows. It only ever suggests; an organiser confirms."""
+"""Who could act on an idea, and why: a classifier (the composition root's learner, or the small
+naive Bayes here) trained on the playbook's "What can … do?" lists and styles grid, and on
+organisers' own assignments as the programme grows. It only ever suggests; an organiser
+confirms."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.core.domain import Assignment, Suggestion
+from bot.core.learning import Classifier, Example, Guess, Learner
 from bot.core.playbook import Playbook
 from bot.core.similarity import stems
 
@@ -24,22 +27,23 @@ def features(text: str) -> list[str]:
     return words + [f"{a}_{b}" for a, b in pairwise(words)]
 
 
-@dataclass(frozen=True, slots=True)
-class Guess:
-    label: str
-    confidence: float  # the posterior probability of `label`, 0 to 1
+CLOSEST = 5  # a classifier's nearest examples, of which ...
+REASONS = 2  # ... this many of the write-up's own are quoted as the reason for a suggestion
 
 
 class NaiveBayes:
     """Multinomial naive Bayes with add-one smoothing; small, fast, and honest about it."""
 
-    def __init__(self, examples: Iterable[tuple[str, str, float]]) -> None:
+    def __init__(self, examples: Iterable[Example]) -> None:
         self._counts: dict[str, defaultdict[str, float]] = {}
         self._priors: defaultdict[str, float] = defaultdict(float)
+        self._examples: defaultdict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
         for text, label, weight in examples:
             self._priors[label] += weight
             counts = self._counts.setdefault(label, defaultdict(float))
-            for feature in features(text):
+            seen = features(text)
+            self._examples[label].append((text, frozenset(seen)))
+            for feature in seen:
                 counts[feature] += weight
         self._totals = {label: sum(c.values()) for label, c in self._counts.items()}
         self._vocabulary = len({f for c in self._counts.values() for f in c})
@@ -58,7 +62,13 @@ class NaiveBayes:
         best = max(scores, key=lambda label: (scores[label], label))
         top = scores[best]
         confidence = 1 / sum(math.exp(score - top) for score in scores.values())
-        return Guess(best, confidence)
+        return Guess(best, confidence, self._closest(best, frozenset(seen)))
+
+    def _closest(self, label: str, seen: frozenset[str]) -> tuple[str, ...]:
+        """The label's examples sharing the most features with the text (none if none do)."""
+        shared = [(len(seen & f), text) for text, f in self._examples[label] if seen & f]
+        shared.sort(key=lambda pair: -pair[0])
+        return tuple(text for _, text in shared[:CLOSEST])
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +80,17 @@ class Confirmed:
     style_key: str | None
 
 
-def actor_examples(playbook: Playbook) -> list[tuple[str, str, float]]:
-    return [(text, actor.key, 1.0) for actor in playbook.actors for text in actor.examples]
+def actor_examples(playbook: Playbook) -> list[Example]:
+    """Each actor's write-up list; the styles grid describes what government does, so its
+    cells teach the government actor too."""
+    listed = [(text, actor.key, 1.0) for actor in playbook.actors for text in actor.examples]
+    government = next((a.key for a in playbook.actors if a.government), None)
+    if government is None:
+        return listed
+    return listed + [(text, government, 1.0) for text, _, _ in style_examples(playbook)]
 
 
-def style_examples(playbook: Playbook) -> list[tuple[str, str, float]]:
+def style_examples(playbook: Playbook) -> list[Example]:
     """Each style described by its summary, lever, and its grid cells' names and descriptions."""
     examples = []
     for style in playbook.styles:
@@ -87,12 +103,17 @@ def style_examples(playbook: Playbook) -> list[tuple[str, str, float]]:
 class Suggester:
     """The programme's two models: actor for every idea; style for the government's ideas."""
 
-    actors: NaiveBayes
-    styles: NaiveBayes
+    actors: Classifier
+    styles: Classifier
     government: str | None
+    # The write-up's examples: the only ones quoted as reasons, since organisers' assignments
+    # are participants' ideas, which may be erased.
+    quotable: frozenset[str] = frozenset()
 
     @classmethod
-    def train(cls, playbook: Playbook, confirmed: Sequence[Confirmed]) -> Suggester:
+    def train(
+        cls, playbook: Playbook, confirmed: Sequence[Confirmed], learner: Learner = NaiveBayes
+    ) -> Suggester:
         known = {a.key for a in playbook.actors}
         actor_data = actor_examples(playbook) + [
             (c.text, c.actor_key, CONFIRMED_WEIGHT) for c in confirmed if c.actor_key in known
@@ -102,12 +123,27 @@ class Suggester:
             (c.text, c.style_key, CONFIRMED_WEIGHT) for c in confirmed if c.style_key in styles
         ]
         government = next((a.key for a in playbook.actors if a.government), None)
-        return cls(NaiveBayes(actor_data), NaiveBayes(style_data), government)
+        quotable = frozenset(text for text, _, _ in actor_examples(playbook))
+        return cls(learner(actor_data), learner(style_data), government, quotable)
 
     def suggest(self, text: str) -> tuple[str | None, str | None]:
         """(actor key, style key or None); (None, None) when the playbook gives no examples."""
-        actor = self.actors.guess(text)
-        if actor is None:
+        suggested = self.suggestion(text)
+        if suggested is None:
             return None, None
-        style = self.styles.guess(text) if actor.label == self.government else None
-        return actor.label, style.label if style else None
+        return suggested.assignment.actor_key, suggested.assignment.style_key
+
+    def suggestion(self, text: str) -> Suggestion | None:
+        """The suggestion with its reasons: the write-up's examples nearest the text."""
+        actor, style = self.guesses(text)
+        if actor is None:
+            return None
+        because = tuple(t for t in actor.closest if t in self.quotable)[:REASONS]
+        return Suggestion(Assignment(actor.label, style.label if style else None), because)
+
+    def guesses(self, text: str) -> tuple[Guess | None, Guess | None]:
+        """The actor guess and, for the government, the style guess, each with its reasons."""
+        actor = self.actors.guess(text)
+        if actor is None or actor.label != self.government:
+            return actor, None
+        return actor, self.styles.guess(text)

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from bot.core.agenda import Contribution, Reaction, Tally, ranked
 from bot.core.cards import consensus_text, plural
 from bot.core.domain import Status
+from bot.core.emerging import EmergingIdeas
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 
@@ -23,7 +24,10 @@ def draft(
     risks: Sequence[Contribution],
     tallies: Mapping[str, Tally],
     plan: ActionPlan,
+    emerging: Sequence[EmergingIdeas] = (),
 ) -> str:
+    """`emerging`: the programme's emerging themes (the playbook's and organisers' own), each
+    with the live ideas tagged to it."""
     lines = [f"What we heard at {book.name}."]
     for heading, items in (("What good looks like", hopes), ("Our risks", risks)):
         top = ranked(list(items))[:TOP]
@@ -45,9 +49,9 @@ def draft(
                 f"{consensus_text(tp.consensus(i))})"
                 for i in backed
             ]
-    if book.emerging_themes:
+    if emerging:
         lines += ["", "## Emerging themes from across the day"]
-        lines += [f"- {e.title}: {e.text}" for e in book.emerging_themes]
+        lines += [_emerging_point(e) for e in emerging]
     agreed = [i for i in plan.ideas if i.assignment and i.status in AGREED and not i.hidden]
     if agreed:
         lines += ["", "## Agreed actions"]
@@ -63,3 +67,14 @@ def draft(
             status = idea.status.value if idea.status else ""
             lines.append(f"- #{idea.number} {idea.text} — {actor} ({status})")
     return "\n".join(lines)
+
+
+def _emerging_point(theme: EmergingIdeas) -> str:
+    """ "- Name: what it means — 4 ideas; most backed: #3 … (5 votes); #9 … (2 votes)"."""
+    point = f"- {theme.emerging.name}"
+    if theme.emerging.text:
+        point += f": {theme.emerging.text}"
+    if not theme.ideas:
+        return point
+    top = "; ".join(f"#{i.number} {i.text} ({plural(i.votes, 'vote')})" for i in theme.ideas[:TOP])
+    return f"{point} — {plural(len(theme.ideas), 'idea')}; most backed: {top}"

@@ -14,6 +14,7 @@ from bot.core import names
 from bot.core.agenda_store import AgendaStore
 from bot.core.domain import Idea
 from bot.core.interaction import Context
+from bot.core.learning import Learner
 from bot.core.links import Links
 from bot.core.nudges import QuietHours
 from bot.core.organisers import NamedOrganisers
@@ -38,7 +39,7 @@ from bot.core.ports import (
     VoteStore,
 )
 from bot.core.similarity import IdeaIndex
-from bot.core.suggestions import Suggester
+from bot.core.suggestions import NaiveBayes, Suggester
 
 MAX_IDEA_CHARS = 3000
 
@@ -79,6 +80,7 @@ class Workshop:
     index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     idea_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one new idea at a time
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
+    learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning
     _ready: set[str] = field(default_factory=set)
 
     @classmethod

@@ -190,6 +190,30 @@ async def test_the_synthesis_is_drafted_from_the_day_edited_and_published(room: 
     assert "Branding matters: Build a world-class brand" in text
     assert "Be more risk taking" in text
     assert await room.repo.synthesis("default") is None  # a draft is not stored until edited
+
+
+async def test_the_synthesis_names_each_emerging_themes_ideas_and_their_backing(
+    room: Room,
+) -> None:
+    await room.cmd("olive", "prompt inclusive")
+    await room.reply("ann", "Community hubs")
+    await room.reply("bob", "Neighbourhood makerspaces")
+    await room.reply("cat", "Hidden idea")
+    await room.cmd("bob", "vote 1")
+    await room.cmd("olive", "emerging add Be bold: take good risks together.")
+    for typed in ("tag 1 bring people", "tag 2 bring people", "tag 2 be-bold", "tag 3 be-bold"):
+        await room.cmd("olive", typed)
+    await room.cmd("olive", "hide 3")
+    text = said(await room.cmd("olive", "synthesis"))
+    assert (
+        "• Bring people together: through community hubs and co-creation. — 2 ideas; most "
+        "backed: #1 Community hubs (1 vote); #2 Neighbourhood makerspaces (0 votes)"
+    ) in text
+    assert "• Be bold: take good risks together. — 1 idea; most backed: #2" in text
+    assert (
+        "• Branding matters: Build a world-class brand as an umbrella for all activity.\n" in text
+    )
+    assert "Hidden idea" not in text
     await room.cmd("olive", "synthesis edit ## What we heard\n- Hubs, everywhere")
     published = await room.send("olive", ButtonPressed(agenda_cards.PUBLISH, ""))
     assert "Published to every channel" in said(published)

@@ -95,6 +95,7 @@ def test_every_variable_read_is_documented_in_env_example_and_every_one_document
         ("SLACK_API_URL", "slack.com/api"),
         ("MICROSOFT_LOGIN_URL", "login"),
         ("HOWCANWE_PRIVACY_URL", "http://example.org/privacy"),
+        ("HOWCANWE_SUGGESTER", "gpt"),
     ],
 )
 def test_a_setting_that_cannot_work_stops_start_up_in_one_line_naming_it(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.interaction import CONFIRM, ButtonPressed, Refresh
+from bot.core.interaction import CONFIRM, PROPOSE, ButtonPressed, Refresh
 from bot.core.playbook import load_default
 from bot.core.suggestions import Confirmed, Suggester
-from tests.bot.test_workshop import Room, refused
+from tests.bot.test_workshop import Room, refused, said
 
 BOOK = load_default()
 
@@ -91,3 +91,57 @@ async def test_the_export_has_the_suggestion(room: Room) -> None:
     data = export.to_data(BOOK, plan, room.engine.workshop.clock.now())
     record = data["themes"][3]["ideas"][0]
     assert record["suggested_actor"] == "authority" and record["suggested_style"] is not None
+
+
+async def test_the_card_and_the_proposal_reply_say_why(room: Room) -> None:
+    card = (await room.reply("ann", "Ride bikes and walk to work more often"))[0].card
+    (idea,) = await room.repo.ideas("default")
+    assert idea.suggested_because and all(
+        any(text in actor.examples for actor in BOOK.actors) for text in idea.suggested_because
+    )
+    quoted = f"“{idea.suggested_because[0]}”"
+    assert f"Because it reads like: {quoted}" in card.as_text()
+    propose = next(
+        e
+        for b in card.blocks
+        for e in getattr(b, "elements", ())
+        if getattr(e, "action_id", None) == PROPOSE
+    )
+    reply = said(await room.send("bob", ButtonPressed(PROPOSE, propose.value)))
+    assert f"as #1 reads like {quoted}" in reply
+
+
+def test_reasons_quote_the_write_up_never_an_assigned_idea() -> None:
+    confirmed = [
+        Confirmed(f"Orchard volunteers meet on day {n}", "individuals", None) for n in range(6)
+    ]
+    suggested = Suggester.train(BOOK, confirmed).suggestion("Orchard volunteers for the estate")
+    assert suggested is not None and suggested.assignment.actor_key == "individuals"
+    assert not any("Orchard" in text for text in suggested.because)
+
+
+async def test_warming_trains_the_programmes_model_from_its_assignments(room: Room) -> None:
+    from bot.core.usecases import suggesting
+
+    await room.reply("ann", "An allotment scheme for every estate")
+    await room.cmd("olive", "assign 1 organisations")
+    workshop = room.engine.workshop
+    workshop.suggesters.clear()
+    await suggesting.warm(workshop, "default")
+    model, _ = workshop.suggesters["default"]
+    assert model.suggest("An allotment scheme for every estate")[0] == "organisations"
+
+
+async def test_a_failed_warm_up_is_logged_not_raised(
+    room: Room, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.core.usecases import suggesting
+
+    async def broken(programme: str, limit: int) -> list[Confirmed]:
+        raise RuntimeError("database away")
+
+    workshop = room.engine.workshop
+    workshop.suggesters.clear()
+    workshop.plan = type("Broken", (), {"confirmed": staticmethod(broken)})()  # type: ignore[assignment]
+    await suggesting.warm(workshop, "default")
+    assert "suggestion model warm-up failed" in caplog.text and not workshop.suggesters

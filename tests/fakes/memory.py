@@ -275,6 +275,7 @@ class Memory:
             suggestion=domain.Assignment(suggestion.actor_key, suggestion.style_key)
             if suggestion
             else None,
+            suggested_because=row.new.suggested_because,
             status=row.status,
             owner=row.owner,
             latest_note=notes[-1] if notes else None,

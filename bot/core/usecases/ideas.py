@@ -177,7 +177,10 @@ async def _repeated(ws: Workshop, programme: str, idea: Idea) -> list[Reply]:
 
 async def _suggested(ws: Workshop, new: NewIdea) -> NewIdea:
     """The idea with the actor the bot suggests for it (held-back ideas get theirs when added)."""
-    return replace(new, suggestion=await suggesting.suggest(ws, new.programme_key, new.text))
+    suggested = await suggesting.suggest(ws, new.programme_key, new.text)
+    if suggested is None:
+        return new
+    return replace(new, suggestion=suggested.assignment, suggested_because=suggested.because)
 
 
 def _posted(ws: Workshop, idea: Idea) -> list[Reply]:

@@ -4,7 +4,7 @@ the card, until an organiser confirms one as the assignment."""
 from __future__ import annotations
 
 from bot.core import cards, proposed
-from bot.core.domain import Anchor, AnchorKind, Assignment, Phase, ProposalOutcome
+from bot.core.domain import Anchor, AnchorKind, Assignment, Idea, Phase, ProposalOutcome
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.usecases.actors import chosen
 from bot.core.workshop import Refusal, Workshop, no_such_idea
@@ -50,5 +50,15 @@ async def record(ws: Workshop, ctx: Context, number: int, said: Assignment) -> l
         earlier = cards.assignment_text(ws.playbook, result.earlier)
         message += f" It replaces your earlier one ({earlier})."
     message += f" Proposals so far: {cards.proposals_text(ws.playbook, result.idea)}."
+    message += _why(ws, result.idea)
     card = cards.idea_card(ws.playbook, result.idea)
     return [Refresh(Anchor(AnchorKind.IDEA, number), card), note(message, Delivery.PRIVATE)]
+
+
+def _why(ws: Workshop, idea: Idea) -> str:
+    """The bot's suggestion for the idea and the write-up's examples it came from."""
+    if idea.suggestion is None or not idea.suggested_because:
+        return ""
+    suggested = cards.assignment_text(ws.playbook, idea.suggestion)
+    because = cards.because_text(idea.suggested_because)
+    return f" The bot suggested {suggested}, as #{idea.number} reads like {because}."

@@ -8,6 +8,7 @@ import logging
 from bot.core import agenda_cards, synthesis
 from bot.core.agenda import MAX_SYNTHESIS_CHARS, Kind, Synthesis
 from bot.core.domain import Phase
+from bot.core.emerging import gather
 from bot.core.interaction import Context, Delivery, Reply, Say, note
 from bot.core.usecases.agenda import send_elsewhere
 from bot.core.usecases.planning import action_plan
@@ -18,12 +19,14 @@ log = logging.getLogger(__name__)
 
 async def composed(ws: Workshop, programme: str) -> str:
     """A fresh draft from everything the day gathered so far."""
+    plan = await action_plan(ws, programme)
     return synthesis.draft(
         ws.playbook,
         await ws.agenda.contributions(programme, Kind.HOPE),
         await ws.agenda.contributions(programme, Kind.RISK),
         await ws.agenda.tallies(programme),
-        await action_plan(ws, programme),
+        plan,
+        gather(plan.emerging, plan.ideas),
     )
 
 

@@ -222,6 +222,7 @@ async def test_confirm_applies_the_suggestion_for_organisers_and_refuses_partici
     card_ts = await add_idea(bot, ts, "WECA to fund more frequent train services")
     card = bot.fake.of("chat.postMessage")[-1]
     assert "Suggested" in card["text"] and "Combined authority" in card["text"]
+    assert "Because it reads like*\\n“More frequent train services." in str(card["blocks"])
     confirm = next(b for label, b in buttons(card).items() if label.startswith("Confirm: "))
     assert confirm["action_id"] == "idea.confirm"
 

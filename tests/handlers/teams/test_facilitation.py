@@ -135,6 +135,7 @@ async def test_confirm_applies_the_suggestion_for_organisers_and_refuses_partici
     prompt_id, _ = await teams.prompt("infrastructure")
     card_id, card = await teams.idea(prompt_id, "WECA to fund more frequent train services")
     assert "Suggested" in card.text and "Combined authority" in card.text
+    assert "Because it reads like" in card.text and "“More frequent train services." in card.text
     [confirm] = [a for title, a in submits(card).items() if title.startswith("Confirm: ")]
     assert confirm["data"] == {"action_id": "idea.confirm", "value": "1"}
 

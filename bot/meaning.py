@@ -1,0 +1,77 @@
+"""Suggestions that read meaning, offline: wordllama's bundled 256-dimension `l2_supercat`
+token embeddings (in the wheel itself, no model hub) and a k-nearest-neighbours vote over the
+training examples, whose nearest ones are the suggestion's reasons.
+
+bench/suggestion_accuracy.py compares it with the core's naive Bayes and scikit-learn's TF-IDF
+logistic regression on the same data: it is the most accurate of the three, so the composition
+root hands it to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import wordllama
+from wordllama import WordLlama
+
+from bot.core.learning import Classifier, Example, Guess
+from bot.core.suggestions import CLOSEST
+
+log = logging.getLogger(__name__)
+
+NEIGHBOURS = 9  # best of 3, 5, 9 on the held-out set (bench.suggestion_accuracy)
+
+Vectors = npt.NDArray[np.float32]
+
+
+@cache
+def model() -> Any:
+    """The embedding model, loaded once per process from the package's own folder with
+    downloads disabled (the release looks for its tokenizer under another folder name)."""
+    folder = Path(wordllama.__file__).parent
+    loaded = WordLlama.load(config="l2_supercat", cache_dir=folder, disable_download=True)
+    log.info("meaning model loaded", extra={"model": "wordllama l2_supercat 256"})
+    return loaded
+
+
+def embed(texts: Sequence[str]) -> Vectors:
+    """Unit-length vectors, one row per text."""
+    if not texts:
+        return np.zeros((0, 256), dtype=np.float32)
+    vectors: Vectors = np.asarray(model().embed(list(texts), norm=True), dtype=np.float32)
+    return vectors
+
+
+class NearestExamples:
+    """Each label's vote is the summed similarity of the text's nearest examples that carry
+    it, weighted by the example's weight (organisers' assignments count double)."""
+
+    def __init__(self, examples: Sequence[Example]) -> None:
+        self._texts = [text for text, _, _ in examples]
+        self._labels = [label for _, label, _ in examples]
+        self._weights = np.array([weight for _, _, weight in examples], dtype=np.float32)
+        self._vectors = embed(self._texts)
+
+    def guess(self, text: str) -> Guess | None:
+        if not self._texts:
+            return None
+        scores = self._vectors @ embed([text])[0]
+        nearest = np.argsort(-scores)[:NEIGHBOURS]
+        votes: dict[str, float] = {}
+        for i in nearest:
+            weight = float(max(scores[i], 0.0) * self._weights[i])
+            votes[self._labels[i]] = votes.get(self._labels[i], 0.0) + weight
+        best = max(votes, key=lambda label: (votes[label], label))
+        total = sum(votes.values())
+        closest = tuple(self._texts[i] for i in nearest if self._labels[i] == best)[:CLOSEST]
+        return Guess(best, votes[best] / total if total else 0.0, closest)
+
+
+def learner(examples: Sequence[Example]) -> Classifier:
+    """The `Learner` the composition root hands to the core."""
+    return NearestExamples(examples)

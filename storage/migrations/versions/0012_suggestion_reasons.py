@@ -1,0 +1,28 @@
+"""suggestion reasons: the write-up's examples an idea's suggested actor came from
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("ideas", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("suggested_because", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("ideas", schema=None) as batch_op:
+        batch_op.drop_column("suggested_because")

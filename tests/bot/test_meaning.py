@@ -1,0 +1,71 @@
+"""The suggester that reads meaning (bot.meaning): wordllama's embeddings from its own wheel,
+never a download; more accurate than the word-counting model on the held-out ideas; wired by
+the composition root. The model is loaded once per test session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bench.suggestion_accuracy import on_held_out
+from bot import meaning
+from bot.app import build_engine
+from bot.config import Settings
+from bot.core.playbook import load_default
+from bot.core.suggestions import Confirmed, NaiveBayes, Suggester
+from tests.conftest import ORGANISERS, FakeClock
+from tests.fakes.repository import MemoryRepository
+
+BOOK = load_default()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def loaded() -> Iterator[None]:
+    """Loading must not touch the network: any download attempt fails the test."""
+    import requests
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"the model tried to download: {args}")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(requests, "get", refuse)
+        meaning.model()
+    yield
+
+
+def test_it_beats_counting_words_on_ideas_it_never_saw() -> None:
+    accuracy, per_actor, style = on_held_out(meaning.learner)
+    words, _, _ = on_held_out(NaiveBayes)
+    assert accuracy >= 0.65 and accuracy > words
+    assert min(per_actor.values()) >= 0.6  # no actor left behind
+    assert style >= 0.5
+
+
+def test_rewordings_without_shared_words_find_the_right_actor() -> None:
+    model = Suggester.train(BOOK, [], meaning.learner)
+    suggested = model.suggestion("Employers give staff paid days to volunteer")
+    assert suggested is not None and suggested.assignment.actor_key == "organisations"
+    assert suggested.because and all(t in BOOK.actors[1].examples for t in suggested.because)
+    bought = model.suggestion("Buy local food for school meals")
+    assert bought is not None and bought.assignment.actor_key == "authority"
+    assert bought.assignment.style_key == "customer"
+
+
+def test_organisers_assignments_outweigh_the_write_up() -> None:
+    text = "Plant a community orchard on the estate"
+    confirmed = [
+        Confirmed(f"Orchard number {n} on the estate", "authority", None) for n in range(6)
+    ]
+    after = Suggester.train(BOOK, confirmed, meaning.learner).suggest(text)
+    assert after[0] == "authority"
+
+
+async def test_the_composition_root_hands_the_model_to_the_core(clock: FakeClock) -> None:
+    repo = MemoryRepository(clock)
+    settings = Settings(organisers=ORGANISERS, suggester="meaning")
+    engine = build_engine(settings, BOOK, repo, clock)
+    assert engine.workshop.learner is meaning.learner
+    plain = build_engine(Settings(organisers=ORGANISERS), BOOK, repo, clock)
+    assert plain.workshop.learner is NaiveBayes
+    assert Settings.from_env({}).suggester == "meaning"
