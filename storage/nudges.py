@@ -31,6 +31,7 @@ NUDGE_COLUMNS = (
     t.Nudge.text,
     t.Nudge.expires_at,
     t.Nudge.attempts,
+    t.Nudge.person_key,
     m.Programme.key.label("programme"),
     m.Channel.platform,
     m.Channel.workspace_id,
@@ -51,6 +52,7 @@ def _nudge(row: Any) -> Nudge:
         text=row.text,
         expires_at=utc(row.expires_at) if row.expires_at is not None else None,
         attempts=row.attempts,
+        to=row.person_key,
     )
 
 
@@ -72,6 +74,7 @@ class SqlNudges(Store):
                         "channel_id": self._channel_row(conn, pid, nudge.where)[0],
                         "key": nudge.key,
                         "kind": nudge.kind.value,
+                        "person_key": nudge.to,
                         "title": nudge.title,
                         "text": nudge.text,
                         "not_before": nudge.not_before,

@@ -104,6 +104,7 @@ class SqlPersonalData(Store):
                     }
                     for r in said
                 ),
+                erasure.nudge_settings(conn, pid, f"{platform}:{user_id}"),
             )
 
         return await self._read(tx)
@@ -178,6 +179,7 @@ class SqlPersonalData(Store):
         )
         touched += erasure.rekey(conn, pid, old_key, new_key)
         touched += erasure.forget_platform_traces(conn, pid, programme, platform, user_id)
+        touched += erasure.forget_nudges(conn, pid, old_key)
         if not touched:
             return None
         self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")

@@ -106,6 +106,7 @@ class MemoryNudges(Memory):
             new.text,
             new.expires_at,
             row.attempts,
+            new.to,
         )
 
     async def finish_nudge(
