@@ -149,7 +149,7 @@ def nudge_settings(conn: Connection, pid: int, person_key: str) -> dict[str, boo
         select(t.NudgePerson).where(
             t.NudgePerson.programme_id == pid, t.NudgePerson.person_key == person_key
         )
-    ).scalar_one_or_none()
+    ).first()
     if row is None:
         return None
     return {

@@ -59,11 +59,10 @@ class SqlNudgePeople(Store):
             ).first()
             if row is None:
                 return PersonNudges()
-            kept = row.NudgePerson
             return PersonNudges(
-                muted=kept.muted_at is not None,
-                notified=kept.notified_at is not None,
-                personal=kept.personal_channel_id is not None,
+                muted=row.muted_at is not None,
+                notified=row.notified_at is not None,
+                personal=row.personal_channel_id is not None,
             )
 
         return await self._read(tx)
@@ -133,21 +132,24 @@ class SqlNudgePeople(Store):
 
     async def recipient(self, programme: str, person_key: str) -> Recipient | None:
         def tx(conn: Connection) -> Recipient | None:
-            pid = self._programme_id(conn, programme)
-            platform, _, user_id = person_key.partition(":")
-            found = self._recipients(
-                conn, pid, m.Participant.platform == platform, m.Participant.user_id == user_id
-            )
-            if found:
-                return found[0]
-            # named (an action's owner) but never seen by the bot: reachable unless muted
-            settings = conn.execute(
-                select(t.NudgePerson.muted_at).where(
-                    t.NudgePerson.programme_id == pid, t.NudgePerson.person_key == person_key
+            row = conn.execute(
+                select(
+                    t.NudgePerson.muted_at,
+                    t.NudgePerson.person_key.label("key"),
+                    m.Channel.platform,
+                    m.Channel.workspace_id,
+                    m.Channel.channel_id,
+                    m.Channel.name,
+                )
+                .outerjoin(m.Channel, m.Channel.id == t.NudgePerson.personal_channel_id)
+                .where(
+                    t.NudgePerson.programme_id == self._programme_id(conn, programme),
+                    t.NudgePerson.person_key == person_key,
                 )
             ).first()
-            muted = settings is not None and settings.muted_at is not None
-            return None if muted else Recipient(person_key)
+            if row is None:  # never set anything: reachable as their platform allows
+                return Recipient(person_key)
+            return None if row.muted_at is not None else _recipient(row)
 
         return await self._read(tx)
 
@@ -184,7 +186,7 @@ class SqlNudgePeople(Store):
             select(t.NudgePerson).where(
                 t.NudgePerson.programme_id == pid, t.NudgePerson.person_key == person_key
             )
-        ).scalar_one()
+        ).one()
 
 
 def _update(pid: int, person_key: str) -> Any:
