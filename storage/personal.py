@@ -35,8 +35,13 @@ class SqlPersonalData(Store):
         def tx(conn: Connection) -> domain.PersonalData | None:
             pid = self._programme_id(conn, programme)
             person = self._person(conn, platform, user_id)
-            if person is None:
-                return None
+            nudges = erasure.nudge_settings(conn, pid, f"{platform}:{user_id}")
+            if person is None:  # never took part, but may have set how they are nudged
+                if nudges is None:
+                    return None
+                return domain.PersonalData(
+                    domain.Participant(platform, user_id), (), (), (), nudges=nudges
+                )
             ideas = conn.execute(
                 select(m.Idea.number, m.Idea.text, m.Idea.theme_key, m.Idea.created_at)
                 .where(m.Idea.programme_id == pid, m.Idea.author_id == person.id)
@@ -104,7 +109,7 @@ class SqlPersonalData(Store):
                     }
                     for r in said
                 ),
-                erasure.nudge_settings(conn, pid, f"{platform}:{user_id}"),
+                nudges,
             )
 
         return await self._read(tx)

@@ -19,8 +19,13 @@ class MemoryPersonalData(Memory):
     ) -> domain.PersonalData | None:
         self._programme(programme)
         known = self._people.get((platform, user_id))
+        nudges = self._nudge_settings(programme, f"{platform}:{user_id}")
         if known is None:
-            return None
+            if nudges is None:
+                return None
+            return domain.PersonalData(
+                domain.Participant(platform, user_id), (), (), (), nudges=nudges
+            )
         person, name = known
         ideas = {r.id: r for r in self._idea_rows(programme)}
         own = sorted((r for r in ideas.values() if r.author_id == person), key=lambda r: r.number)
@@ -71,7 +76,7 @@ class MemoryPersonalData(Memory):
                 )
                 if who == person and idea_id in ideas
             ),
-            self._nudge_settings(programme, f"{platform}:{user_id}"),
+            nudges,
         )
 
     def _nudge_settings(self, programme: str, key: str) -> dict[str, bool] | None:
