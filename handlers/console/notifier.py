@@ -19,15 +19,15 @@ class ConsoleNotifier:
         self._out = out
 
     async def send(self, where: ConversationRef, card: Card) -> Sent:
-        text = render(Say(card, Delivery.CHANNEL))
-        print(f"[{where.channel_id}] {text}", file=self._out, flush=True)
-        print(file=self._out)
-        return Sent.POSTED
+        return self._print(where.channel_id, card)
 
     async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
         """The console has one person: a direct message is printed for them, marked as theirs."""
-        text = render(Say(card, Delivery.PRIVATE))
-        print(f"[to you, {user_id}] {text}", file=self._out, flush=True)
+        return self._print(f"to you, {user_id}", card)
+
+    def _print(self, label: str, card: Card) -> Sent:
+        text = render(Say(card, Delivery.CHANNEL))
+        print(f"[{label}] {text}", file=self._out, flush=True)
         print(file=self._out)
         return Sent.POSTED
 
