@@ -10,27 +10,12 @@ import pytest
 
 from bot.core import grammar as g
 from bot.core.nudges import PersonNudges
-from bot.core.usecases import reminders
-from tests.bot.test_reminders import Recorder
+from tests.bot import test_reminders as loop
+from tests.bot.test_reminders import Recorder, tick
 from tests.bot.test_workshop import Room, said
 from tests.conftest import FakeClock
 
-
-@pytest.fixture
-def room(services) -> Room:
-    return Room(services)
-
-
-@pytest.fixture
-def heard(services) -> Recorder:
-    recorder = Recorder()
-    services.engine.workshop.notifier = recorder
-    return recorder
-
-
-async def tick(room: Room) -> int:
-    return await reminders.send_due(room.engine.workshop)
-
+room, heard = loop.room, loop.heard  # the same fixtures: a room, and what the notifier heard
 
 IDEAS = (
     "A night bus to the hospital",
@@ -39,6 +24,11 @@ IDEAS = (
     "Solar panels on school roofs",
     "Free wifi in the central library",
 )
+
+
+async def one_idea(room: Room) -> None:
+    await room.cmd("olive", "prompt infra", channel="town")
+    await room.reply("ann", IDEAS[0], channel="town")
 
 
 async def five_ideas(room: Room) -> None:
@@ -95,8 +85,7 @@ async def test_people_with_votes_left_are_reminded_directly_once_and_muted_peopl
 async def test_a_person_muted_after_queuing_is_skipped_when_sent(
     room: Room, heard: Recorder, clock: FakeClock
 ) -> None:
-    await room.cmd("olive", "prompt infra", channel="town")
-    await room.reply("ann", "A night bus to the hospital", channel="town")
+    await one_idea(room)
     await room.cmd("carl", "vote 1", channel="town")
     await room.cmd("carl", "notify me")
     await room.cmd("olive", "assign 1 authority", channel="organisers")
@@ -115,8 +104,7 @@ async def test_a_person_muted_after_queuing_is_skipped_when_sent(
 async def test_a_backer_who_opted_in_is_told_directly_after_quiet_hours(
     room: Room, heard: Recorder, clock: FakeClock
 ) -> None:
-    await room.cmd("olive", "prompt infra", channel="town")
-    await room.reply("ann", "A night bus to the hospital", channel="town")
+    await one_idea(room)
     for voter in ("bob", "carl", "dan"):
         await room.cmd(voter, "vote 1", channel="town")
     assert "I'll message you" in said(await room.cmd("carl", "notify me"))
@@ -143,8 +131,7 @@ async def test_a_backer_who_opted_in_is_told_directly_after_quiet_hours(
 async def test_a_muted_owner_is_not_asked_for_an_update(
     room: Room, heard: Recorder, clock: FakeClock
 ) -> None:
-    await room.cmd("olive", "prompt infra", channel="town")
-    await room.reply("ann", "A night bus to the hospital", channel="town")
+    await one_idea(room)
     await room.cmd("olive", "assign 1 authority", channel="organisers")
     await room.cmd("olive", 'action 1 agreed owner "console:bob"', channel="organisers")
     await room.cmd("olive", "follow-up daily 10:00", channel="actions")
@@ -160,8 +147,7 @@ async def test_a_muted_owner_is_not_asked_for_an_update(
 async def test_my_data_lists_the_settings_and_forget_me_removes_them(
     room: Room, heard: Recorder, clock: FakeClock
 ) -> None:
-    await room.cmd("olive", "prompt infra", channel="town")
-    await room.reply("ann", "A night bus to the hospital", channel="town")
+    await one_idea(room)
     await room.cmd("carl", "vote 1", channel="town")
     await room.cmd("carl", "notify me")
     await room.cmd("carl", "mute me")

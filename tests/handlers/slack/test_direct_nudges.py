@@ -6,35 +6,24 @@ hours, two clocks and a restart send nothing twice; a throttled open is retried.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-
-import pytest
 
 from bot.app import open_services
 from bot.config import Settings
 from bot.core.usecases import reminders
 from tests.conftest import FakeClock
+from tests.handlers.slack import test_reminders as loop
 from tests.handlers.slack.conftest import Bot
 from tests.handlers.slack.fake_slack import shown
 from tests.handlers.slack.test_digests import in_teams, posts_to, teams_added, teams_command
 from tests.handlers.slack.test_facilitation import command
 from tests.handlers.slack.test_flows import add_idea
-from tests.handlers.slack.test_reminders import counted
+from tests.handlers.slack.test_reminders import counted, tick
 from tests.handlers.teams import conftest as teams_harness
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import FakeConnector
 
 connector = teams_harness.connector  # the fake Bot Connector, for the Teams half
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The test is the clock: no in-process scheduler ticks on real time alongside it."""
-    return replace(settings, in_process_clock=False)
-
-
-async def tick(bot: Bot) -> int:
-    return await reminders.send_due(bot.services.engine.workshop)
+settings = loop.settings  # the test is the clock: no scheduler ticking on real time
 
 
 def direct(bot: Bot, user: str, starting: str = "Reminder") -> list[str]:
