@@ -67,6 +67,16 @@ class Nudge:
 
 
 @dataclass(frozen=True, slots=True)
+class Finished:
+    """How a claimed nudge ended; with `retry_at` it goes back in the queue until then
+    (deferred by quiet hours, or failed for now)."""
+
+    nudge: Nudge
+    outcome: NudgeOutcome
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """A person a direct nudge may go to: `personal` is the 1:1 chat they have with the bot,
     when their platform needs one to be reached (Teams); Slack and the console need none."""

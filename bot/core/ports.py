@@ -49,10 +49,10 @@ from bot.core.interaction import Card
 from bot.core.nudges import (
     AskKind,
     AskSchedule,
+    Finished,
     FollowUp,
     NewNudge,
     Nudge,
-    NudgeOutcome,
     PersonNudges,
     PhaseSchedule,
     Recipient,
@@ -530,11 +530,9 @@ class NudgeStore(Protocol):
         """Claim up to `limit` queued nudges due at `now` (to channels on `platforms`, or on
         any), oldest first, each for one caller."""
 
-    async def finish_nudge(
-        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
-    ) -> None:
-        """Record how a claimed nudge ended; with `retry_at` it goes back in the queue until
-        then (deferred by quiet hours, or failed for now)."""
+    async def finish_nudges(self, finished: Sequence[Finished]) -> None:
+        """Record how claimed nudges ended, in one transaction (a tick's round of sends); one
+        with `retry_at` goes back in the queue until then."""
 
     async def set_muted(
         self, programme: str, where: ConversationRef, muted: bool, by: Participant

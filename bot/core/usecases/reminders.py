@@ -23,6 +23,7 @@ from bot.core.digest_cards import moment_text
 from bot.core.domain import Anchor, AnchorKind, ConversationRef, Idea, Phase, Status
 from bot.core.interaction import Card, Context, Delivery, Reply, Text, note
 from bot.core.nudges import (
+    Finished,
     NewNudge,
     Nudge,
     NudgeKind,
@@ -298,7 +299,7 @@ async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
     muted_people = {p: await ws.nudges.muted_people(p) for p in programmes}
     slots = asyncio.Semaphore(CONCURRENT_SENDS)
 
-    async def one(nudge: Nudge) -> bool:
+    async def one(nudge: Nudge) -> Finished:
         async with slots:
             if nudge.to is not None:
                 skip = nudge.to in muted_people[nudge.programme]
@@ -309,37 +310,36 @@ async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
                 ]
             return await _send(ws, nudge, skip)
 
-    return sum(await asyncio.gather(*(one(n) for n in claimed)))
+    finished = await asyncio.gather(*(one(n) for n in claimed))
+    await ws.nudges.finish_nudges(finished)  # the round's outcomes, in one transaction
+    return sum(done.outcome is NudgeOutcome.SENT for done in finished)
 
 
-async def _send(ws: Workshop, nudge: Nudge, muted: bool) -> bool:
-    """Send one claimed nudge unless muted or held by quiet hours; a direct message goes to
-    its person through `where`."""
+async def _send(ws: Workshop, nudge: Nudge, muted: bool) -> Finished:
+    """Send one claimed nudge unless muted or held by quiet hours (a direct message goes to
+    its person through `where`); how it ended, for the caller to record."""
     now = ws.clock.now()
     where = nudge.where
     opens = ws.quiet.opens(now) if ws.quiet is not None else now
     if muted:
-        await ws.nudges.finish_nudge(nudge, NudgeOutcome.MUTED)
-    elif nudge.expires_at is not None and opens >= nudge.expires_at:
-        await ws.nudges.finish_nudge(nudge, NudgeOutcome.EXPIRED)
-    elif opens > now:
-        await ws.nudges.finish_nudge(nudge, NudgeOutcome.DEFERRED, opens)
+        return Finished(nudge, NudgeOutcome.MUTED)
+    if nudge.expires_at is not None and opens >= nudge.expires_at:
+        return Finished(nudge, NudgeOutcome.EXPIRED)
+    if opens > now:
+        return Finished(nudge, NudgeOutcome.DEFERRED, opens)
+    card = Card(nudge.title, (Text(nudge.text),))
+    if nudge.to is None:
+        sent = await ws.notifier.send(where, card)
     else:
-        card = Card(nudge.title, (Text(nudge.text),))
-        if nudge.to is None:
-            sent = await ws.notifier.send(where, card)
-        else:
-            sent = await ws.notifier.direct(where, nudge.to.partition(":")[2], card)
-        outcome = OUTCOMES.get(sent, NudgeOutcome.FAILED)
-        retry = outcome is NudgeOutcome.FAILED and nudge.attempts < MAX_ATTEMPTS
-        await ws.nudges.finish_nudge(nudge, outcome, now + RETRY_AFTER if retry else None)
-        if outcome is not NudgeOutcome.SENT:
-            log.warning(
-                "nudge not sent",
-                extra={"nudge": nudge.id, "platform": where.platform, "outcome": outcome.value},
-            )
-        return outcome is NudgeOutcome.SENT
-    return False
+        sent = await ws.notifier.direct(where, nudge.to.partition(":")[2], card)
+    outcome = OUTCOMES.get(sent, NudgeOutcome.FAILED)
+    if outcome is not NudgeOutcome.SENT:
+        log.warning(
+            "nudge not sent",
+            extra={"nudge": nudge.id, "platform": where.platform, "outcome": outcome.value},
+        )
+    retry = outcome is NudgeOutcome.FAILED and nudge.attempts < MAX_ATTEMPTS
+    return Finished(nudge, outcome, now + RETRY_AFTER if retry else None)
 
 
 async def _channels_of(
