@@ -67,12 +67,17 @@ class SqlNudges(Store):
         def tx(conn: Connection) -> int:
             now = self._clock.now()
             rows = []
+            channels: dict[tuple[int, str, str, str], int] = {}  # many nudges, few channels
             for nudge in nudges:
                 pid = self._programme_id(conn, nudge.programme)
+                where = nudge.where
+                spot = (pid, where.platform, where.workspace_id, where.channel_id)
+                if spot not in channels:
+                    channels[spot] = self._channel_row(conn, pid, where)[0]
                 rows.append(
                     {
                         "programme_id": pid,
-                        "channel_id": self._channel_row(conn, pid, nudge.where)[0],
+                        "channel_id": channels[spot],
                         "key": nudge.key,
                         "kind": nudge.kind.value,
                         "person_key": nudge.to,
