@@ -10,8 +10,9 @@ channel, every participant's vote, a daily digest in every channel, then `close 
 17:00`. Each tick is measured in a fresh child process (`--measure`), so its peak memory is the
 clock's and not the seeding's. The notifier stands in for the platforms: it answers every post
 after `--latency-ms` (each platform's own pacing is measured in bench/slack_votes.py and
-bench/teams_votes.py). A reminder is one channel message that names no one, so 200 posts reach
-the 10,000 participants.
+bench/teams_votes.py). A reminder is one channel message that names no one, and a direct message
+to each participant with votes left (on Slack every participant can be reached): 200 channel
+posts and 10,000 direct messages, each queued, claimed and finished once.
 """
 
 from __future__ import annotations
@@ -52,10 +53,17 @@ class Platforms:
     def __init__(self, latency: float) -> None:
         self.latency = latency
         self.posted = 0
+        self.messaged = 0  # direct messages
 
     async def send(self, where: ConversationRef, card: Card) -> Sent:
         await asyncio.sleep(self.latency)
         self.posted += 1
+        return Sent.POSTED
+
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        """A direct message: as a Slack IM, a conversations.open and a post."""
+        await asyncio.sleep(2 * self.latency)
+        self.messaged += 1
         return Sent.POSTED
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
@@ -123,6 +131,7 @@ async def measure(url: str, job: str, latency: float) -> dict[str, Any]:
     return {
         "job": job,
         "posted": posted,
+        "direct": platforms.messaged,
         "seconds": round(seconds, 3),
         "peak_mb": round(await peak_mb(), 1),
         "opened_mb": round(opened, 1),
@@ -167,7 +176,8 @@ async def main() -> None:
                 result = await measured(url, job, latency)
                 label = "reminders" if job == "reminders" else "baseline: digests"
                 print(
-                    f"{label:18} {result['posted']:4} posts in {result['seconds']:6.3f} s, "
+                    f"{label:18} {result['posted']:6} posts ({result['direct']} direct) in "
+                    f"{result['seconds']:6.3f} s, "
                     f"peak {result['peak_mb']:6.1f} MB (opened at {result['opened_mb']:.1f} MB); "
                     f"a second tick sent {result['sent_again']}"
                 )

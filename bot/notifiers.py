@@ -39,6 +39,12 @@ class Notifiers:
             notifier.update(message, card), False, message.platform, message.channel_id
         )
 
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        notifier = self._for(where.platform)
+        return await self._safely(
+            notifier.direct(where, user_id, card), Sent.FAILED, where.platform, where.channel_id
+        )
+
     def _for(self, platform: str) -> Notifier:
         notifier = self._by_platform.get(platform)
         if notifier is None:

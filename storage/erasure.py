@@ -144,6 +144,42 @@ def forget_platform_traces(
     return changed
 
 
+def nudge_settings(conn: Connection, pid: int, person_key: str) -> dict[str, bool] | None:
+    """The person's own nudge settings in programme `pid` (`my data`); None if never set."""
+    row = conn.execute(
+        select(t.NudgePerson).where(
+            t.NudgePerson.programme_id == pid, t.NudgePerson.person_key == person_key
+        )
+    ).first()
+    if row is None:
+        return None
+    return {
+        "muted": row.muted_at is not None,
+        "notified": row.notified_at is not None,
+        "personal": row.personal_channel_id is not None,
+    }
+
+
+def forget_nudges(conn: Connection, pid: int, person_key: str) -> int:
+    """The person's nudge settings, the reference of their 1:1 chat with the bot, and the
+    direct nudges queued or sent to them in programme `pid`; returns how many rows changed."""
+    changed = 0
+    personal = conn.scalar(
+        select(t.NudgePerson.personal_channel_id).where(
+            t.NudgePerson.programme_id == pid, t.NudgePerson.person_key == person_key
+        )
+    )
+    if personal is not None:
+        gone = conn.execute(
+            update(m.Channel).where(m.Channel.id == personal).values(reference=None)
+        )
+        changed += gone.rowcount or 0
+    for table, column in ((t.NudgePerson, t.NudgePerson.person_key), (t.Nudge, t.Nudge.person_key)):
+        done = conn.execute(delete(table).where(table.programme_id == pid, column == person_key))
+        changed += done.rowcount or 0
+    return changed
+
+
 def forget_if_gone(conn: Connection, person_id: int | None, platform: str, user_id: str) -> bool:
     """Once nothing of the person is left in any programme, their participant row loses their
     platform id and name, and no Slack installation remembers them as its installer. True if

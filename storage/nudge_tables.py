@@ -31,7 +31,8 @@ class PhaseSchedule(Base):
 
 
 class Nudge(Base):
-    """A reminder or note queued for a channel: the unique (programme, key) makes queuing it
+    """A reminder or note queued for a channel (or, with `person_key`, for one person reached
+    through that channel's platform and workspace): the unique (programme, key) makes queuing it
     twice add nothing, and the guarded claim of `state` hands it to one clock process."""
 
     __tablename__ = "nudges"
@@ -41,6 +42,7 @@ class Nudge(Base):
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(400))
     kind: Mapped[str] = mapped_column(String(20))
+    person_key: Mapped[str | None] = mapped_column(String(250))  # a direct message to them
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     not_before: Mapped[datetime] = mapped_column(UTC_TIME)
@@ -94,3 +96,19 @@ class NudgeMute(Base):
     )
     muted_by: Mapped[str] = mapped_column(String(250))
     muted_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class NudgePerson(Base):
+    """One person's own nudge settings in a programme (`mute me`, `notify me`) and the 1:1 chat
+    with the bot that reaches them (a Teams personal chat), each set on its own."""
+
+    __tablename__ = "nudge_people"
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    muted_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    notified_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
+    personal_channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channels.id", ondelete="SET NULL")
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,10 +12,10 @@ from sqlalchemy import Connection, delete, select, update
 
 from bot.core import domain
 from bot.core.nudges import (
+    Finished,
     NewNudge,
     Nudge,
     NudgeKind,
-    NudgeOutcome,
 )
 from bot.metrics import NUDGES
 from storage import models as m
@@ -31,6 +32,7 @@ NUDGE_COLUMNS = (
     t.Nudge.text,
     t.Nudge.expires_at,
     t.Nudge.attempts,
+    t.Nudge.person_key,
     m.Programme.key.label("programme"),
     m.Channel.platform,
     m.Channel.workspace_id,
@@ -51,6 +53,7 @@ def _nudge(row: Any) -> Nudge:
         text=row.text,
         expires_at=utc(row.expires_at) if row.expires_at is not None else None,
         attempts=row.attempts,
+        to=row.person_key,
     )
 
 
@@ -64,14 +67,20 @@ class SqlNudges(Store):
         def tx(conn: Connection) -> int:
             now = self._clock.now()
             rows = []
+            channels: dict[tuple[int, str, str, str], int] = {}  # many nudges, few channels
             for nudge in nudges:
                 pid = self._programme_id(conn, nudge.programme)
+                where = nudge.where
+                spot = (pid, where.platform, where.workspace_id, where.channel_id)
+                if spot not in channels:
+                    channels[spot] = self._channel_row(conn, pid, where)[0]
                 rows.append(
                     {
                         "programme_id": pid,
-                        "channel_id": self._channel_row(conn, pid, nudge.where)[0],
+                        "channel_id": channels[spot],
                         "key": nudge.key,
                         "kind": nudge.kind.value,
+                        "person_key": nudge.to,
                         "title": nudge.title,
                         "text": nudge.text,
                         "not_before": nudge.not_before,
@@ -125,23 +134,28 @@ class SqlNudges(Store):
 
         return await self._write(tx)
 
-    async def finish_nudge(
-        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
-    ) -> None:
+    async def finish_nudges(self, finished: Sequence[Finished]) -> None:
+        if not finished:
+            return
+
         def tx(conn: Connection) -> None:
-            again = {"state": QUEUED, "not_before": retry_at}
-            conn.execute(
-                update(t.Nudge)
-                .where(t.Nudge.id == nudge.id)
-                .values(
-                    outcome=outcome.value,
-                    finished_at=self._clock.now(),
-                    **(again if retry_at is not None else {"state": DONE}),
-                )
-            )
+            now = self._clock.now()
+            alike: dict[tuple[str, datetime | None], list[int]] = defaultdict(list)
+            for done in finished:
+                alike[(done.outcome.value, done.retry_at)].append(done.nudge.id)
+            for (outcome, retry_at), ids in alike.items():
+                again = {"state": QUEUED, "not_before": retry_at}
+                ending = again if retry_at is not None else {"state": DONE}
+                for start in range(0, len(ids), QUEUE_CHUNK):
+                    conn.execute(
+                        update(t.Nudge)
+                        .where(t.Nudge.id.in_(ids[start : start + QUEUE_CHUNK]))
+                        .values(outcome=outcome, finished_at=now, **ending)
+                    )
 
         await self._write(tx)
-        NUDGES.labels(nudge.kind.value, outcome.value).inc()
+        for done in finished:
+            NUDGES.labels(done.nudge.kind.value, done.outcome.value).inc()
 
     async def set_muted(
         self, programme: str, where: domain.ConversationRef, muted: bool, by: domain.Participant

@@ -35,8 +35,13 @@ class SqlPersonalData(Store):
         def tx(conn: Connection) -> domain.PersonalData | None:
             pid = self._programme_id(conn, programme)
             person = self._person(conn, platform, user_id)
-            if person is None:
-                return None
+            nudges = erasure.nudge_settings(conn, pid, f"{platform}:{user_id}")
+            if person is None:  # never took part, but may have set how they are nudged
+                if nudges is None:
+                    return None
+                return domain.PersonalData(
+                    domain.Participant(platform, user_id), (), (), (), nudges=nudges
+                )
             ideas = conn.execute(
                 select(m.Idea.number, m.Idea.text, m.Idea.theme_key, m.Idea.created_at)
                 .where(m.Idea.programme_id == pid, m.Idea.author_id == person.id)
@@ -104,6 +109,7 @@ class SqlPersonalData(Store):
                     }
                     for r in said
                 ),
+                nudges,
             )
 
         return await self._read(tx)
@@ -178,6 +184,7 @@ class SqlPersonalData(Store):
         )
         touched += erasure.rekey(conn, pid, old_key, new_key)
         touched += erasure.forget_platform_traces(conn, pid, programme, platform, user_id)
+        touched += erasure.forget_nudges(conn, pid, old_key)
         if not touched:
             return None
         self._log(conn, pid, None, by.key if by.key != old_key else new_key, "person.forgotten")

@@ -15,6 +15,7 @@ from storage.emerging import SqlEmerging
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
+from storage.nudge_people import SqlNudgePeople
 from storage.nudge_schedules import SqlNudgeSchedules
 from storage.nudges import SqlNudges
 from storage.people import SqlPeople
@@ -41,6 +42,7 @@ class SqlRepository(
     SqlHousekeeping,
     SqlNudges,
     SqlNudgeSchedules,
+    SqlNudgePeople,
     SqlClockTicks,
     SqlProposals,
     SqlEmerging,

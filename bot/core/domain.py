@@ -349,6 +349,7 @@ class PersonalData:
     flags: tuple[dict[str, object], ...]
     day: tuple[dict[str, object], ...] = ()  # hopes, risks, challenges, backings, reactions
     proposals: tuple[dict[str, object], ...] = ()  # who they said should act, per idea
+    nudges: dict[str, bool] | None = None  # muted, notified, personal chat kept (None: never set)
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,6 +172,14 @@ class Engine:
         await self.workshop.people.save_reference(programme_key, where, reference)
         return known
 
+    async def keep_personal(
+        self, programme_key: str, who: Participant, where: ConversationRef
+    ) -> None:
+        """`where` is `who`'s 1:1 chat with the bot (a Teams personal chat, whose reference is
+        kept too): reminders and notes for them can go there."""
+        await self.workshop.ready(programme_key)
+        await self.workshop.nudges.keep_personal(programme_key, who, where)
+
     async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
         """The action plan as it stands (the web view's pages and downloads)."""
         return await planning.action_plan(self.workshop, programme_key, theme_key)

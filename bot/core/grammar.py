@@ -156,9 +156,17 @@ class SchedulePhase(Parsed):
 
 @dataclass(frozen=True, slots=True)
 class Mute(Parsed):
-    """`mute` / `unmute`: this channel's nudges."""
+    """`mute` / `unmute`: this channel's nudges; `mute me` / `unmute me`: one person's."""
 
     muted: bool
+    me: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Notify(Parsed):
+    """`notify me` / `notify off`: told one to one when an idea one voted for moves on."""
+
+    on: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +370,33 @@ def _schedule_phase(word: str, rest: str) -> SchedulePhase:
     return SchedulePhase(" at ".join(theme).strip(), word, tuple(when.split()))
 
 
+def _mute(word: str, rest: str) -> Mute:
+    """`mute` / `unmute` (this channel) or `mute me` / `unmute me` (the person typing)."""
+    said = rest.strip().lower()
+    if said not in ("", "me"):
+        raise GrammarError(
+            f"`{word}` {word}s this channel's nudges and `{word} me` yours; "
+            "nothing else follows it."
+        )
+    return Mute(word == "mute", said == "me")
+
+
+def _mute_form(cmd: Mute, ctx: Context) -> Form:
+    if cmd.me:
+        return MUTE_ME if cmd.muted else UNMUTE_ME
+    return MUTE if cmd.muted else UNMUTE
+
+
+def _notify(word: str, rest: str) -> Notify:
+    said = rest.strip().lower()
+    if said not in ("me", "off"):
+        raise GrammarError(
+            "`notify me` tells you when an idea you voted for becomes an action, is in progress "
+            "or is done; `notify off` stops it."
+        )
+    return Notify(said == "me")
+
+
 def _nudge(word: str, rest: str) -> Nudge:
     """`nudge …` and `follow-up …`: show, `off`, or a daily or weekly schedule."""
     words = rest.split()
@@ -515,6 +550,12 @@ LATER_PHASES = (
 )
 MUTE = Form("mute", 'no reminders or "you said, we did" notes in this channel', "mute a channel")
 UNMUTE = Form("unmute", "reminders and notes in this channel again", "unmute a channel")
+MUTE_ME = Form("mute me", "no reminders, follow-up questions or notes sent to you, anywhere")
+UNMUTE_ME = Form("unmute me", "your reminders, follow-up questions and notes again")
+NOTIFY_ME = Form(
+    "notify me", "a direct message when an idea you voted for becomes an action, moves or is done"
+)
+NOTIFY_OFF = Form("notify off", "no more messages about ideas you voted for")
 NUDGE_SHOW = Form("nudge", "when this channel is offered ideas other audiences back")
 NUDGE_DAILY = Form(
     "nudge daily <HH:MM> [zone]",
@@ -912,10 +953,17 @@ COMMANDS: tuple[Declared[Any], ...] = (
     ),
     Declared(
         ("mute", "unmute"),
-        (MUTE, UNMUTE),
-        lambda word, rest: Mute(word == "mute"),
-        lambda ws, ctx, cmd: reminders.mute(ws, ctx, cmd.muted),
-        form_of=lambda cmd, ctx: MUTE if cmd.muted else UNMUTE,
+        (MUTE, UNMUTE, MUTE_ME, UNMUTE_ME),
+        _mute,
+        lambda ws, ctx, cmd: reminders.mute(ws, ctx, cmd.muted, cmd.me),
+        form_of=_mute_form,
+    ),
+    Declared(
+        ("notify",),
+        (NOTIFY_ME, NOTIFY_OFF),
+        _notify,
+        lambda ws, ctx, cmd: reminders.notify(ws, ctx, cmd.on),
+        form_of=lambda cmd, ctx: NOTIFY_ME if cmd.on else NOTIFY_OFF,
     ),
     Declared(
         ("nudge",),

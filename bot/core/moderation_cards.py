@@ -95,6 +95,7 @@ def data_card(data: PersonalData, yours: bool) -> Card:
         "flags": list(data.flags),
         "day": list(data.day),
         "proposals": list(data.proposals),
+        "nudges": data.nudges,
     }
     return Card(
         "Everything stored about you" if yours else f"Everything stored about {who.key}",
@@ -105,9 +106,21 @@ def data_card(data: PersonalData, yours: bool) -> Card:
             *_section(f"Flags ({len(flags)})", flags),
             *_section(f"The day's steps ({len(day)})", day),
             *_section(f"Actor proposals ({len(said)})", said),
+            *_section("Nudges", _nudge_lines(data.nudges)),
             Heading("As JSON"),
             Text(json.dumps(record, ensure_ascii=False, indent=1)),
         ),
+    )
+
+
+def _nudge_lines(nudges: dict[str, bool] | None) -> tuple[str, ...]:
+    """`mute me`, `notify me` and the 1:1 chat kept to reach the person, when any was set."""
+    if nudges is None:
+        return ()
+    return (
+        "muted (`mute me`): " + ("yes" if nudges["muted"] else "no"),
+        "told about ideas you voted for (`notify me`): " + ("yes" if nudges["notified"] else "no"),
+        "a 1:1 chat with the bot kept to reach you: " + ("yes" if nudges["personal"] else "no"),
     )
 
 

@@ -8,6 +8,7 @@ and the claim are what make it go out once across clock processes, restarts and 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -47,6 +48,7 @@ class NewNudge:
     text: str
     not_before: datetime
     expires_at: datetime | None = None  # pointless after this (the phase has changed)
+    to: str | None = None  # a person (`slack:U123`): a direct message, reached through `where`
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,44 @@ class Nudge:
     text: str
     expires_at: datetime | None
     attempts: int
+    to: str | None = None  # a direct message to this person (`platform:user_id`)
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """How a claimed nudge ended; with `retry_at` it goes back in the queue until then
+    (deferred by quiet hours, or failed for now)."""
+
+    nudge: Nudge
+    outcome: NudgeOutcome
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A person a direct nudge may go to: `personal` is the 1:1 chat they have with the bot,
+    when their platform needs one to be reached (Teams); Slack and the console need none."""
+
+    key: str  # platform:user_id
+    personal: ConversationRef | None = None
+
+    @property
+    def platform(self) -> str:
+        return self.key.partition(":")[0]
+
+    @property
+    def user_id(self) -> str:
+        return self.key.partition(":")[2]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNudges:
+    """A person's own nudge settings in a programme (`mute me`, `notify me`) and whether a
+    1:1 chat with the bot is kept to reach them."""
+
+    muted: bool = False
+    notified: bool = False  # told when an idea they backed becomes an agreed, active or done action
+    personal: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +143,22 @@ class FollowUp:
 
     owner: str  # platform:user_id
     number: int
+
+
+# Platforms where the bot can open a direct message with a user id alone (Slack's
+# conversations.open, the console's one person); elsewhere (Teams) only a 1:1 chat the person
+# already has with the bot reaches them.
+OPENED_BY_ID = frozenset({"slack", "console"})
+
+
+def reach(person: Recipient, channels: Sequence[ConversationRef]) -> ConversationRef | None:
+    """How a direct nudge reaches `person`: their 1:1 chat with the bot, or, where a user id is
+    enough, one of `channels` on their platform (for its workspace); None when it can't."""
+    if person.personal is not None:
+        return person.personal
+    if person.platform not in OPENED_BY_ID:
+        return None
+    return next((c for c in channels if c.platform == person.platform), None)
 
 
 OWNER_KEY = re.compile(r"(slack|teams|console):\S+")

@@ -50,11 +50,13 @@ from bot.core.interaction import Card
 from bot.core.nudges import (
     AskKind,
     AskSchedule,
+    Finished,
     FollowUp,
     NewNudge,
     Nudge,
-    NudgeOutcome,
+    PersonNudges,
     PhaseSchedule,
+    Recipient,
 )
 from bot.core.participation import DayCount
 from bot.core.schedule import Schedule
@@ -98,6 +100,12 @@ class Notifier(Protocol):
         idea's card in Slack). True if updated; failures are logged, never raised."""
         ...
 
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        """Post a card to one person, unprompted, on `where`'s platform: `where` is how they
+        are reached (a channel of their Slack workspace; their 1:1 chat with the bot in Teams).
+        Retried and logged as `send`; never raised."""
+        ...
+
 
 class Unheard:
     """Delivers nothing (console, tests without platforms): the core then falls back on what
@@ -109,6 +117,10 @@ class Unheard:
 
     async def update(self, message: PostedMessage, card: Card) -> bool:
         return False
+
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        log.info("direct message not delivered", extra={"platform": where.platform})
+        return Sent.FAILED
 
 
 class PeopleStore(Protocol):
@@ -525,11 +537,9 @@ class NudgeStore(Protocol):
         """Claim up to `limit` queued nudges due at `now` (to channels on `platforms`, or on
         any), oldest first, each for one caller."""
 
-    async def finish_nudge(
-        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
-    ) -> None:
-        """Record how a claimed nudge ended; with `retry_at` it goes back in the queue until
-        then (deferred by quiet hours, or failed for now)."""
+    async def finish_nudges(self, finished: Sequence[Finished]) -> None:
+        """Record how claimed nudges ended, in one transaction (a tick's round of sends); one
+        with `retry_at` goes back in the queue until then."""
 
     async def set_muted(
         self, programme: str, where: ConversationRef, muted: bool, by: Participant
@@ -538,6 +548,41 @@ class NudgeStore(Protocol):
 
     async def muted_channels(self, programme: str) -> frozenset[tuple[str, str, str]]:
         """(platform, workspace, channel) of the programme's channels that muted nudges."""
+
+    async def set_person_nudges(
+        self,
+        programme: str,
+        person: Participant,
+        *,
+        muted: bool | None = None,
+        notified: bool | None = None,
+    ) -> bool:
+        """Mute or unmute nudges to one person, or opt them in or out of notes on ideas they
+        backed (None leaves a setting as it is); False when that changed nothing."""
+
+    async def person_nudges(self, programme: str, person_key: str) -> PersonNudges:
+        """A person's own settings (all off for someone never seen)."""
+
+    async def keep_personal(
+        self, programme: str, person: Participant, where: ConversationRef
+    ) -> None:
+        """Remember `where` as the person's 1:1 chat with the bot (a Teams personal chat)."""
+
+    async def muted_people(self, programme: str) -> frozenset[str]:
+        """`platform:user_id` of the people who muted nudges to themselves."""
+
+    async def with_votes_left(
+        self, programme: str, theme_key: str, budget: int
+    ) -> Sequence[Recipient]:
+        """Everyone who has taken part in the programme (voted or added an idea in any theme)
+        and has fewer than `budget` votes in use in `theme_key`, except people who muted."""
+
+    async def opted_in_backers(self, programme: str, number: int) -> Sequence[Recipient]:
+        """The people who voted for idea `number` and asked to be told (`notify me`), except
+        people who muted."""
+
+    async def recipient(self, programme: str, person_key: str) -> Recipient | None:
+        """The person as a recipient of direct nudges; None when they muted them."""
 
     async def set_asks(
         self,

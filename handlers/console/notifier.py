@@ -1,5 +1,6 @@
 """The core's `Notifier` port for the console: what the clock says unprompted (reminders, "you
-said, we did", digests) to a console channel is printed for the person at the terminal."""
+said, we did", digests) to a console channel, or to the console's person directly, is printed for
+the person at the terminal."""
 
 from __future__ import annotations
 
@@ -18,8 +19,15 @@ class ConsoleNotifier:
         self._out = out
 
     async def send(self, where: ConversationRef, card: Card) -> Sent:
+        return self._print(where.channel_id, card)
+
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        """The console has one person: a direct message is printed for them, marked as theirs."""
+        return self._print(f"to you, {user_id}", card)
+
+    def _print(self, label: str, card: Card) -> Sent:
         text = render(Say(card, Delivery.CHANNEL))
-        print(f"[{where.channel_id}] {text}", file=self._out, flush=True)
+        print(f"[{label}] {text}", file=self._out, flush=True)
         print(file=self._out)
         return Sent.POSTED
 

@@ -1,5 +1,6 @@
 """The core's `Notifier` port for Slack: notices the core sends unprompted (a flag for organisers,
-a digest) and cards rewritten from elsewhere, posted to a Slack channel."""
+a digest, a reminder to one person) and cards rewritten from elsewhere, posted to a Slack
+channel or a direct message."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ GONE = frozenset(
 )
 
 
+# conversations.open errors that mean this person can't be messaged (a deactivated or external
+# user, a bot): trying again will not help.
+CANNOT_DM = frozenset({"user_not_found", "user_disabled", "cannot_dm_bot", "not_allowed"})
+
+
 # Answers meaning the installation's token is dead for good: a reinstall brings a new one.
 DEAD_TOKEN = frozenset({"account_inactive", "invalid_auth", "token_revoked"})
 
@@ -58,6 +64,25 @@ class SlackNotifier:
             code = not_sent("chat.postMessage", error, channel=where.channel_id)
             await self._dead(installation, code)
             return Sent.GONE if code in GONE else Sent.FAILED
+        return Sent.POSTED
+
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        """conversations.open with the person's user id (the `im:write` scope), in the
+        workspace of `where`, then chat.postMessage to that IM; 429s are waited out by the
+        client, as for every call."""
+        found = await self._client(where.workspace_id)
+        if found is None:
+            _skipped("conversations.open", where.workspace_id, user_id)
+            return Sent.GONE
+        client, installation = found
+        try:
+            opened = await client.conversations_open(users=user_id)
+            channel = str((opened.get("channel") or {}).get("id") or "")
+            await client.chat_postMessage(channel=channel, **codec.message(card))
+        except FAILURES as error:
+            code = not_sent("direct message", error, user=user_id)
+            await self._dead(installation, code)
+            return Sent.GONE if code in GONE or code in CANNOT_DM else Sent.FAILED
         return Sent.POSTED
 
     async def update(self, message: PostedMessage, card: Card) -> bool:

@@ -11,5 +11,6 @@ BOT_SCOPES = (
     "commands",
     "groups:history",
     "groups:read",
+    "im:write",  # direct messages: reminders and notes to one person (conversations.open)
     "users:read",
 )

@@ -32,7 +32,9 @@ from handlers.pacing import QUICK, Patience, level, retry_after
 log = logging.getLogger(__name__)
 
 # Calls that carry what the core asked to post: waited out for up to pacing.PATIENCE.
-POSTS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update", "views.publish"})
+POSTS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "views.publish", "conversations.open"}
+)  # conversations.open: the first half of posting a direct message
 QUICK_TRIES = 3  # other calls (a name lookup, a modal whose trigger lives 3 s) give up sooner
 GATEWAY_ERRORS = frozenset({500, 502, 503, 504})
 GATEWAY_RETRIES = 2

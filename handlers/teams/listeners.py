@@ -207,6 +207,9 @@ class WorkshopBot(TeamsActivityHandler):  # type: ignore[misc]  # botbuilder has
         reference = TurnContext.get_conversation_reference(turn_context.activity)
         reference.conversation.id = where.conversation_id
         known = await self.engine.keep_reference(self.programme_key, place, reference.serialize())
+        if where.personal and where.user_id:  # a 1:1 chat: direct nudges reach them here
+            who = where.context(self.programme_key).who
+            await self.engine.keep_personal(self.programme_key, who, place)
         log.info("teams conversation remembered", extra={"conversation": place.channel_id})
         if len(self._remembered) >= REMEMBERED:
             self._remembered.clear()

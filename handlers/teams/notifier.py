@@ -70,6 +70,11 @@ class TeamsNotifier:
         await self._adapter.continue_conversation(reference, post, self._app_id)
         return outcome[0] if outcome else Sent.FAILED
 
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        """`where` is the person's personal chat with the bot (its reference was stored when
+        they wrote there): a direct message is a post to it."""
+        return await self.send(where, card)
+
     async def update(self, message: PostedMessage, card: Card) -> bool:
         """Rewrite a card the bot posted earlier (acted on from another platform)."""
         where = ConversationRef(PLATFORM, message.workspace_id, message.channel_id)

@@ -25,6 +25,7 @@ class Recorder:
         self.sent: list[tuple[str, Card]] = []
         self.updated: list[tuple[PostedMessage, Card]] = []
         self.answer = Sent.POSTED
+        self.through: list[str] = []
 
     async def send(self, where: ConversationRef, card: Card) -> Sent:
         if self.answer is Sent.POSTED:
@@ -34,6 +35,13 @@ class Recorder:
     async def update(self, message: PostedMessage, card: Card) -> bool:
         self.updated.append((message, card))
         return True
+
+    async def direct(self, where: ConversationRef, user_id: str, card: Card) -> Sent:
+        """Kept as sent to `@<user>` (reached through `where`, kept in `through`)."""
+        if self.answer is Sent.POSTED:
+            self.sent.append((f"@{user_id}", card))
+            self.through.append(where.channel_id)
+        return self.answer
 
     def to(self, channel: str) -> list[str]:
         return [card.as_text() for where, card in self.sent if where == channel]
@@ -333,8 +341,9 @@ async def test_owners_are_asked_for_updates_and_their_answer_becomes_a_note(
 
     clock.advance(hours=1)  # 10:00
     assert await tick(room) == 1
-    assert heard.to("elsewhere") == []
-    [asked] = heard.to("actions")
+    assert heard.to("elsewhere") == [] and heard.to("actions") == []
+    [asked] = heard.to("@bob")  # an owner the bot can reach is asked one to one
+    assert heard.through == ["actions"]
     assert asked.startswith("How are your actions going?\nconsole:bob, what's new on your actions?")
     assert "#1 “A night bus to the hospital” — in-progress · owner console:bob" in asked
     assert "#2 “Bike hangars on every street” — agreed" in asked

@@ -8,7 +8,7 @@ import asyncio
 from datetime import time, timedelta
 
 from bot.core.domain import ConversationRef, Participant, Phase
-from bot.core.nudges import AskKind, FollowUp, NewNudge, NudgeKind, NudgeOutcome
+from bot.core.nudges import AskKind, Finished, FollowUp, NewNudge, NudgeKind, NudgeOutcome
 from bot.core.schedule import Cadence, Schedule
 from tests.conftest import person
 from tests.contracts.conftest import PROGRAMME
@@ -95,12 +95,13 @@ async def test_a_nudge_waits_for_its_time_and_comes_back_when_deferred(store, cl
     [soon] = [n for n in claimed if n.text == "text of soon"]
     [due_later] = [n for n in claimed if n.text == "text of later"]
     assert due_later.expires_at == expires
-    await store.finish_nudge(soon, NudgeOutcome.SENT)
-    await store.finish_nudge(due_later, NudgeOutcome.DEFERRED, later)
+    await store.finish_nudges(
+        [Finished(soon, NudgeOutcome.SENT), Finished(due_later, NudgeOutcome.DEFERRED, later)]
+    )
     assert await store.claim_nudges(clock.now(), 10) == []
     [again] = await store.claim_nudges(later, 10)
     assert (again.id, again.attempts) == (due_later.id, 2)
-    await store.finish_nudge(again, NudgeOutcome.FAILED)
+    await store.finish_nudges([Finished(again, NudgeOutcome.FAILED)])
     assert await store.claim_nudges(later + timedelta(days=1), 10) == []
 
 

@@ -146,6 +146,13 @@ class NudgeRow:
     outcome: str | None = None
 
 
+@dataclass
+class PersonNudgeRow:
+    muted: bool = False
+    notified: bool = False
+    personal: domain.ConversationRef | None = None
+
+
 def place(where: domain.ConversationRef | domain.PostedMessage) -> tuple[str, str, str]:
     """A channel's identity on its platform, whatever its name or thread."""
     return where.platform, where.workspace_id, where.channel_id
@@ -185,6 +192,7 @@ class Memory:
         self._schedules: dict[int, PhaseScheduleRow] = {}  # phase changes set for later
         self._nudges: dict[int, NudgeRow] = {}  # by id, in the order queued
         self._muted: dict[tuple[str, tuple[str, str, str]], str] = {}  # channel → muted by
+        self._person_nudges: dict[tuple[str, str], PersonNudgeRow] = {}  # (programme, person)
         self._asks: dict[tuple[str, tuple[str, str, str], AskKind], AskSchedule] = {}
         # (programme, round, idea number) → [who was asked, when they answered]
         self._follow_ups: dict[tuple[str, datetime, int], list[Any]] = {}

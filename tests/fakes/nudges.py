@@ -12,10 +12,10 @@ from bot.core import domain
 from bot.core.nudges import (
     AskKind,
     AskSchedule,
+    Finished,
     FollowUp,
     NewNudge,
     Nudge,
-    NudgeOutcome,
     PhaseSchedule,
 )
 from bot.core.schedule import Schedule
@@ -106,15 +106,15 @@ class MemoryNudges(Memory):
             new.text,
             new.expires_at,
             row.attempts,
+            new.to,
         )
 
-    async def finish_nudge(
-        self, nudge: Nudge, outcome: NudgeOutcome, retry_at: datetime | None = None
-    ) -> None:
-        row = self._nudges[nudge.id]
-        row.outcome = outcome.value
-        row.state = "queued" if retry_at is not None else "done"
-        row.not_before = retry_at
+    async def finish_nudges(self, finished: Sequence[Finished]) -> None:
+        for done in finished:
+            row = self._nudges[done.nudge.id]
+            row.outcome = done.outcome.value
+            row.state = "queued" if done.retry_at is not None else "done"
+            row.not_before = done.retry_at
 
     async def set_muted(
         self, programme: str, where: domain.ConversationRef, muted: bool, by: domain.Participant

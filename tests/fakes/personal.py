@@ -8,7 +8,7 @@ from dataclasses import replace
 from bot.core import domain
 from storage.erasure import unlinked_id
 from tests.fakes.ideas import EDITED
-from tests.fakes.memory import Memory
+from tests.fakes.memory import Memory, place
 
 
 class MemoryPersonalData(Memory):
@@ -19,8 +19,13 @@ class MemoryPersonalData(Memory):
     ) -> domain.PersonalData | None:
         self._programme(programme)
         known = self._people.get((platform, user_id))
+        nudges = self._nudge_settings(programme, f"{platform}:{user_id}")
         if known is None:
-            return None
+            if nudges is None:
+                return None
+            return domain.PersonalData(
+                domain.Participant(platform, user_id), (), (), (), nudges=nudges
+            )
         person, name = known
         ideas = {r.id: r for r in self._idea_rows(programme)}
         own = sorted((r for r in ideas.values() if r.author_id == person), key=lambda r: r.number)
@@ -71,7 +76,30 @@ class MemoryPersonalData(Memory):
                 )
                 if who == person and idea_id in ideas
             ),
+            nudges,
         )
+
+    def _nudge_settings(self, programme: str, key: str) -> dict[str, bool] | None:
+        row = self._person_nudges.get((programme, key))
+        if row is None:
+            return None
+        return {"muted": row.muted, "notified": row.notified, "personal": row.personal is not None}
+
+    def _forget_nudges(self, programme: str, key: str) -> int:
+        """Their settings, their 1:1 chat's reference and the direct nudges to them."""
+        changed = 0
+        row = self._person_nudges.pop((programme, key), None)
+        if row is not None:
+            changed += 1
+            if row.personal is not None:
+                channel = self._channels.get((programme, place(row.personal)))
+                if channel is not None and channel.reference is not None:
+                    channel.reference, changed = None, changed + 1
+        for nudge_id, nudge in list(self._nudges.items()):
+            if nudge.new.programme == programme and nudge.new.to == key:
+                del self._nudges[nudge_id]
+                changed += 1
+        return changed
 
     async def forget(
         self, programme: str, platform: str, user_id: str, by: domain.Participant, new_id: str
@@ -106,6 +134,7 @@ class MemoryPersonalData(Memory):
         )
         touched += self._rekey(programme, old_key, new_key)
         touched += self._forget_references(programme, platform, user_id)
+        touched += self._forget_nudges(programme, old_key)
         if not touched:
             return None
         self._log(programme, None, by.key if by.key != old_key else new_key, "person.forgotten")

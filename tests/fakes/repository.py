@@ -8,6 +8,7 @@ from tests.fakes.emerging import MemoryEmerging
 from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
 from tests.fakes.moderation import MemoryModeration
+from tests.fakes.nudge_people import MemoryNudgePeople
 from tests.fakes.nudges import MemoryNudges
 from tests.fakes.people import MemoryPeople
 from tests.fakes.personal import MemoryPersonalData
@@ -33,5 +34,6 @@ class MemoryRepository(
     MemoryProposals,
     MemoryEmerging,
     MemoryNudges,
+    MemoryNudgePeople,
 ):
     """Implements `bot.core.ports.Repository` in memory: every role over one set of tables."""

@@ -1,6 +1,7 @@
 """Action follow-through: on a schedule organisers set, each action's owner (when the owner is a
-participant, `owner "slack:U123"`) is asked for an update on their open actions; their
-`progress <id> <text>` becomes a dated note, and organisers see who has not answered."""
+participant, `owner "slack:U123"`) is asked for an update on their open actions, directly where
+they can be reached; their `progress <id> <text>` becomes a dated note, and organisers see who
+has not answered."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from bot.core import cards
 from bot.core.digest_cards import moment_text
 from bot.core.domain import Idea, Status
 from bot.core.interaction import Context, Reply
-from bot.core.nudges import AskSchedule, FollowUp, NewNudge, NudgeKind, owner_key, shorten
+from bot.core.nudges import (
+    AskSchedule,
+    FollowUp,
+    NewNudge,
+    NudgeKind,
+    owner_key,
+    reach,
+    shorten,
+)
 from bot.core.usecases import actions
 from bot.core.workshop import Refusal, Workshop
 
@@ -51,27 +60,36 @@ async def waiting(ws: Workshop, ctx: Context) -> str:
 
 
 async def ask_round(ws: Workshop, ask: AskSchedule, ideas: Sequence[Idea]) -> list[NewNudge]:
-    """One message per owner with open actions, in the schedule's channel; the round is
-    recorded so that organisers can see who has not answered."""
+    """One message per owner with open actions: to them directly where they can be reached
+    (`bot.core.nudges.reach`), else in the schedule's channel; an owner who muted nudges is not
+    asked. The round is recorded so that organisers can see who has not answered."""
     by_owner: dict[str, list[Idea]] = defaultdict(list)
     for idea in ideas:
         owner = owner_key(idea.owner)
         if owner and idea.status in OPEN and not idea.hidden and idea.merged_into is None:
             by_owner[owner].append(idea)
+    asking: list[NewNudge] = []
+    for owner, own in sorted(by_owner.items()):
+        person = await ws.nudges.recipient(ask.programme, owner)
+        if person is None:
+            del by_owner[owner]
+            continue
+        direct = reach(person, [ask.where])
+        asking.append(
+            NewNudge(
+                ask.programme,
+                f"follow-up:{ask.next_run_at.isoformat()}:{owner}",
+                NudgeKind.FOLLOW_UP,
+                direct or ask.where,
+                TITLE,
+                _asking(owner, own),
+                ws.clock.now(),
+                to=owner if direct else None,
+            )
+        )
     asked = [FollowUp(owner, idea.number) for owner, own in by_owner.items() for idea in own]
     await ws.nudges.record_follow_ups(ask.programme, ask.next_run_at, asked)
-    return [
-        NewNudge(
-            ask.programme,
-            f"follow-up:{ask.next_run_at.isoformat()}:{owner}",
-            NudgeKind.FOLLOW_UP,
-            ask.where,
-            TITLE,
-            _asking(owner, own),
-            ws.clock.now(),
-        )
-        for owner, own in sorted(by_owner.items())
-    ]
+    return asking
 
 
 def _asking(owner: str, own: Sequence[Idea]) -> str:

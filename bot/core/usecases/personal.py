@@ -18,7 +18,7 @@ async def show_data(ws: Workshop, ctx: Context, typed_user: str | None) -> list[
     key = await _whose(ws, ctx, typed_user, "see someone else's data")
     platform, _, user_id = key.partition(":")
     data = await ws.personal.personal_data(ctx.programme_key, platform, user_id)
-    if data is None or not (data.ideas or data.votes or data.flags or data.day):
+    if data is None or not (data.ideas or data.votes or data.flags or data.day or data.nudges):
         return [note(f"Nothing is stored about {_you(ctx, key)}.", Delivery.PRIVATE)]
     return [Say(moderation_cards.data_card(data, key == ctx.who.key), Delivery.PRIVATE)]
 

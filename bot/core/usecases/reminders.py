@@ -1,10 +1,13 @@
 """The participation loop: phase changes set for later with a reminder first, "you said, we did"
-notes when an action moves on, muting, and the clock's tick that sends what is queued (these and
+notes when an action moves on, muting (a channel's, or one person's), opting in to hear of
+ideas one backed, and the clock's tick that sends what is queued (these and
 the quiet audiences' offers, `bot.core.usecases.asks`).
 
 Every nudge is queued under a key and claimed by one clock process before it is sent
-(`bot.core.nudges`), so two clocks, a restart or a retried tick never send it twice. A muted
-channel gets none; in quiet hours a nudge waits for them to end, unless its moment has passed.
+(`bot.core.nudges`), so two clocks, a restart or a retried tick never send it twice. Reminders and
+notes go to channels, naming no one, and also, one to one, to each person they concern who can
+be reached directly (`bot.core.nudges.reach`). A muted channel, or person, gets none; in quiet
+hours a nudge waits for them to end, unless its moment has passed.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from bot.core.digest_cards import moment_text
 from bot.core.domain import Anchor, AnchorKind, ConversationRef, Idea, Phase, Status
 from bot.core.interaction import Card, Context, Delivery, Reply, Text, note
 from bot.core.nudges import (
+    Finished,
     NewNudge,
     Nudge,
     NudgeKind,
     NudgeOutcome,
     PhaseSchedule,
+    Recipient,
     moment,
+    reach,
     shorten,
 )
 from bot.core.ports import Sent
@@ -48,6 +54,8 @@ YOU_SAID = {
     Status.IN_PROGRESS: "is in progress",
     Status.DONE: "is done",
 }
+YOU_SAID_TITLE = "You said, we did"
+YOU_BACKED = "An idea you voted for moved on"
 OUTCOMES = {Sent.POSTED: NudgeOutcome.SENT, Sent.GONE: NudgeOutcome.GONE}
 ORDER = (Phase.COLLECTING, Phase.VOTING, Phase.CLOSED)  # a theme's phases, in their usual order
 
@@ -79,9 +87,12 @@ async def schedule(
     ]
 
 
-async def mute(ws: Workshop, ctx: Context, muted: bool) -> list[Reply]:
-    """`mute` / `unmute`: this channel's reminders and "you said, we did" notes."""
+async def mute(ws: Workshop, ctx: Context, muted: bool, me: bool = False) -> list[Reply]:
+    """`mute` / `unmute`: this channel's nudges; `mute me` / `unmute me`: those sent to the
+    person who typed it, wherever they are."""
     await ws.ready(ctx.programme_key)
+    if me:
+        return [await _mute_me(ws, ctx, muted)]
     changed = await ws.nudges.set_muted(ctx.programme_key, ctx.where, muted, ctx.who)
     if muted:
         said = "I won't post reminders, offers or follow-up notes here. `unmute` brings them back."
@@ -94,6 +105,43 @@ async def mute(ws: Workshop, ctx: Context, muted: bool) -> list[Reply]:
     return [note(said, Delivery.CHANNEL)]
 
 
+async def _mute_me(ws: Workshop, ctx: Context, muted: bool) -> Reply:
+    changed = await ws.nudges.set_person_nudges(ctx.programme_key, ctx.who, muted=muted)
+    if muted:
+        said = (
+            "I won't send you reminders, follow-up questions or notes on ideas you backed. "
+            "Channels still get theirs; `unmute me` brings yours back."
+        )
+        if not changed:
+            said = "You had already muted my nudges; nothing changed."
+    else:
+        said = "Your reminders, follow-up questions and notes are back on."
+        if not changed:
+            said = "You hadn't muted my nudges; nothing changed."
+    return note(said, Delivery.PRIVATE)
+
+
+async def notify(ws: Workshop, ctx: Context, on: bool) -> list[Reply]:
+    """`notify me` / `notify off`: whether the person is told, one to one, when an idea they
+    voted for becomes an agreed, in-progress or done action."""
+    await ws.ready(ctx.programme_key)
+    changed = await ws.nudges.set_person_nudges(ctx.programme_key, ctx.who, notified=on)
+    if on:
+        said = (
+            "I'll message you when an idea you voted for becomes an agreed action, is in "
+            "progress or is done. `notify off` stops it."
+        )
+        if not changed:
+            said = "You are already told about ideas you voted for; nothing changed."
+        elif (await ws.nudges.person_nudges(ctx.programme_key, ctx.who.key)).muted:
+            said += " You have muted my nudges, though: `unmute me` to get these."
+    else:
+        said = "I won't message you about ideas you voted for."
+        if not changed:
+            said = "You weren't being told about ideas you voted for; nothing changed."
+    return [note(said, Delivery.PRIVATE)]
+
+
 async def you_said(ws: Workshop, programme: str, before: Idea, after: Idea) -> None:
     """Queue "you said, we did" for the channels an action's idea was posted in, when its
     status has just become agreed, in progress or done (once per channel and status)."""
@@ -103,20 +151,24 @@ async def you_said(ws: Workshop, programme: str, before: Idea, after: Idea) -> N
     channels = await _channels_of(ws, programme, [Anchor(AnchorKind.IDEA, after.number)])
     text = f"You said: “{shorten(after.text, 120)}”. We did: #{after.number} {YOU_SAID[status]}"
     owner = f" (owner: {after.owner})." if after.owner else "."
+    text += owner + f" `action {after.number}` shows its notes."
     now = ws.clock.now()
+    change = f"you-said:{after.number}:{status.value}"
+    backers = await ws.nudges.opted_in_backers(programme, after.number)
     await ws.nudges.queue_nudges(
         [
             NewNudge(
                 programme,
-                f"you-said:{after.number}:{status.value}:{_place(where)}",
+                f"{change}:{_place(where)}",
                 NudgeKind.YOU_SAID,
                 where,
-                "You said, we did",
-                text + owner + f" `action {after.number}` shows its notes.",
+                YOU_SAID_TITLE,
+                text,
                 now,
             )
             for where in channels
         ]
+        + _direct(programme, change, NudgeKind.YOU_SAID, backers, channels, YOU_BACKED, text, now)
     )
 
 
@@ -175,6 +227,12 @@ async def _queue_reminders(ws: Workshop, step: PhaseSchedule) -> None:
         f"{theme.title} {REMINDED[step.phase]} at {when}. If you have votes left there, now is "
         f"the time: `ideas {theme.key}` lists its ideas."
     )
+    title, now = f"Reminder: {theme.title}", ws.clock.now()
+    people = await ws.nudges.with_votes_left(step.programme, theme.key, ws.playbook.votes_per_theme)
+    personal = (
+        f"{theme.title} {REMINDED[step.phase]} at {when} and you have votes left there: "
+        f"`ideas {theme.key}` lists its ideas."
+    )
     queued = await ws.nudges.queue_nudges(
         [
             NewNudge(
@@ -182,50 +240,106 @@ async def _queue_reminders(ws: Workshop, step: PhaseSchedule) -> None:
                 f"reminder:{change}:{_place(where)}",
                 NudgeKind.REMINDER,
                 where,
-                f"Reminder: {theme.title}",
+                title,
                 text,
-                ws.clock.now(),
+                now,
                 step.due_at,
             )
             for where in channels
         ]
+        + _direct(
+            step.programme,
+            f"reminder:{change}",
+            NudgeKind.REMINDER,
+            people,
+            channels,
+            title,
+            personal,
+            now,
+            step.due_at,
+        )
     )
     log.info("reminders queued", extra={"programme": step.programme, "queued": queued})
 
 
+def _direct(
+    programme: str,
+    change: str,
+    kind: NudgeKind,
+    people: Sequence[Recipient],
+    channels: Sequence[ConversationRef],
+    title: str,
+    text: str,
+    now: datetime,
+    expires_at: datetime | None = None,
+) -> list[NewNudge]:
+    """One direct message per person who can be reached (`bot.core.nudges.reach`), keyed by
+    the change and the person, so that nobody hears of one change twice."""
+    found = [(person, reach(person, channels)) for person in people]
+    return [
+        NewNudge(
+            programme,
+            f"{change}:to:{person.key}",
+            kind,
+            where,
+            title,
+            text,
+            now,
+            expires_at,
+            person.key,
+        )
+        for person, where in found
+        if where is not None
+    ]
+
+
 async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
-    muted = {p: await ws.nudges.muted_channels(p) for p in {n.programme for n in claimed}}
+    programmes = {n.programme for n in claimed}
+    muted = {p: await ws.nudges.muted_channels(p) for p in programmes}
+    muted_people = {p: await ws.nudges.muted_people(p) for p in programmes}
     slots = asyncio.Semaphore(CONCURRENT_SENDS)
 
-    async def one(nudge: Nudge) -> bool:
+    async def one(nudge: Nudge) -> Finished:
         async with slots:
-            return await _send(ws, nudge, muted[nudge.programme])
+            if nudge.to is not None:
+                skip = nudge.to in muted_people[nudge.programme]
+            else:
+                where = nudge.where
+                skip = (where.platform, where.workspace_id, where.channel_id) in muted[
+                    nudge.programme
+                ]
+            return await _send(ws, nudge, skip)
 
-    return sum(await asyncio.gather(*(one(n) for n in claimed)))
+    finished = await asyncio.gather(*(one(n) for n in claimed))
+    await ws.nudges.finish_nudges(finished)  # the round's outcomes, in one transaction
+    return sum(done.outcome is NudgeOutcome.SENT for done in finished)
 
 
-async def _send(ws: Workshop, nudge: Nudge, muted: frozenset[tuple[str, str, str]]) -> bool:
+async def _send(ws: Workshop, nudge: Nudge, muted: bool) -> Finished:
+    """Send one claimed nudge unless muted or held by quiet hours (a direct message goes to
+    its person through `where`); how it ended, for the caller to record."""
     now = ws.clock.now()
     where = nudge.where
     opens = ws.quiet.opens(now) if ws.quiet is not None else now
-    if (where.platform, where.workspace_id, where.channel_id) in muted:
-        await ws.nudges.finish_nudge(nudge, NudgeOutcome.MUTED)
-    elif nudge.expires_at is not None and opens >= nudge.expires_at:
-        await ws.nudges.finish_nudge(nudge, NudgeOutcome.EXPIRED)
-    elif opens > now:
-        await ws.nudges.finish_nudge(nudge, NudgeOutcome.DEFERRED, opens)
+    if muted:
+        return Finished(nudge, NudgeOutcome.MUTED)
+    if nudge.expires_at is not None and opens >= nudge.expires_at:
+        return Finished(nudge, NudgeOutcome.EXPIRED)
+    if opens > now:
+        return Finished(nudge, NudgeOutcome.DEFERRED, opens)
+    card = Card(nudge.title, (Text(nudge.text),))
+    if nudge.to is None:
+        sent = await ws.notifier.send(where, card)
     else:
-        sent = await ws.notifier.send(where, Card(nudge.title, (Text(nudge.text),)))
-        outcome = OUTCOMES.get(sent, NudgeOutcome.FAILED)
-        retry = outcome is NudgeOutcome.FAILED and nudge.attempts < MAX_ATTEMPTS
-        await ws.nudges.finish_nudge(nudge, outcome, now + RETRY_AFTER if retry else None)
-        if outcome is not NudgeOutcome.SENT:
-            log.warning(
-                "nudge not sent",
-                extra={"nudge": nudge.id, "platform": where.platform, "outcome": outcome.value},
-            )
-        return outcome is NudgeOutcome.SENT
-    return False
+        sent = await ws.notifier.direct(where, nudge.to.partition(":")[2], card)
+    outcome = OUTCOMES.get(sent, NudgeOutcome.FAILED)
+    if outcome is not NudgeOutcome.SENT:
+        log.warning(
+            "nudge not sent",
+            extra={"nudge": nudge.id, "platform": where.platform, "outcome": outcome.value},
+        )
+    retry = outcome is NudgeOutcome.FAILED and nudge.attempts < MAX_ATTEMPTS
+    return Finished(nudge, outcome, now + RETRY_AFTER if retry else None)
 
 
 async def _channels_of(

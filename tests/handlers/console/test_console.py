@@ -105,10 +105,13 @@ async def test_the_console_prints_reminders_and_notes_for_its_channels_only(
         ]
     )
     clock.advance(hours=7)
-    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 1
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 2
     assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 0
     printed = out.getvalue()
     assert printed.startswith("[town] Reminder: Investing in infrastructure\n")
+    # olive added an idea and has votes left: told directly too, once
+    assert printed.count("[to you, olive] Reminder: Investing in infrastructure\n") == 1
+    assert "and you have votes left there" in printed
     assert "[hall]" not in printed and "For Slack" not in printed
 
     clock.advance(hours=6)  # 22:00: quiet hours
@@ -122,3 +125,26 @@ async def test_the_console_prints_reminders_and_notes_for_its_channels_only(
     assert [n.text for n in await services.repo.claim_nudges(clock.now(), 10)] == [
         "not the console's"
     ]  # left for the clock process
+
+
+async def test_the_console_person_is_told_directly_unless_they_muted(services, clock) -> None:
+    """`/notify me` brings "you said, we did" to the person at the terminal; `/mute me` stops
+    every nudge to them while the channel's still print."""
+    out = io.StringIO()
+    workshop = services.engine.workshop
+    workshop.notifier = ConsoleNotifier(out)
+    olive, bea = _chat(services), _chat(services, user="bea")
+    await olive.say("/prompt infra")
+    await olive.say("More buses at night")
+    await bea.say("/vote 1")
+    (opted,) = await bea.say("/notify me")
+    assert "I'll message you" in opted
+    await olive.say("/assign 1 authority")
+    await olive.say("/action 1 agreed")
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 2
+    assert "[to you, bea] An idea you voted for moved on\n" in out.getvalue()
+    (muted,) = await bea.say("/mute me")
+    assert "won't send you reminders" in muted
+    await olive.say("/action 1 done")
+    assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 1
+    assert out.getvalue().count("[to you, bea]") == 1 and "#1 is done" in out.getvalue()

@@ -207,6 +207,8 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "conversations.open":  # a bot's IM with one person: D + their user id
+            return {"ok": True, "channel": {"id": f"D{args.get('users', '')}"}}
         if method == "chat.update":
             return {"ok": True, "channel": channel, "ts": args.get("ts")}
         if method == "users.info":

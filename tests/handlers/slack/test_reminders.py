@@ -197,8 +197,10 @@ async def test_a_slack_owner_answers_the_follow_up_and_organisers_see_who_has_no
     await command(bot, "follow-up daily 10:00", channel="C9")
     clock.advance(hours=1)
     await tick(bot)
-    asks = [p for p in posts_to(bot, "C9") if p["text"].startswith("How are your actions")]
-    assert len(asks) == 2 and "slack:U7, what's new on your actions?" in shown(asks[0]["text"])
+    assert [p for p in posts_to(bot, "C9") if p["text"].startswith("How are your actions")] == []
+    assert [o["users"] for o in bot.fake.of("conversations.open")] == ["U7", "U8"]
+    asks = [p for p in posts_to(bot, "DU7") if p["text"].startswith("How are your actions")]
+    assert len(asks) == 1 and "slack:U7, what's new on your actions?" in shown(asks[0]["text"])
     said = await command(
         bot, 'progress 1 "Two hubs open in Lawrence Hill"', user="U7", channel="C9"
     )
