@@ -78,7 +78,7 @@ def check(rows: Sequence[SheetRow], ideas: Mapping[int, Idea]) -> Checked:
 
 
 class _Bad(Exception):
-    pass
+    """A row refused: its message is the reason the report gives for that row."""
 
 
 def _row(row: SheetRow, ideas: Mapping[int, Idea], seen: dict[int, int]) -> ActionChange | None:
