@@ -1,16 +1,21 @@
 """The shape of a command declaration, shared by `bot.core.grammar` and the modules that
-declare commands of their own (`bot.core.agenda_grammar`), so those need not import grammar."""
+declare commands of their own (`bot.core.agenda_grammar`, `bot.core.curating_grammar`,
+`bot.core.nudge_grammar`), so those need not import grammar."""
 
 from __future__ import annotations
 
+import re
 import shlex
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from bot.core.domain import Phase
 from bot.core.interaction import Context, Reply
 from bot.core.workshop import Workshop
 
+# The words that move a theme through its phases, now (grammar) or at a time (nudge_grammar).
+PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
 SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
@@ -77,3 +82,28 @@ def tokens(text: str) -> list[str]:
         return shlex.split(text.translate(SMART_QUOTES))
     except ValueError:
         return text.split()
+
+
+def usage(word: str, commands: Iterable[Declared[Any]]) -> str:
+    """`Usage: …` with every form `word` has among `commands`, for a reply that teaches."""
+    syntaxes = [f.syntax for d in commands for f in d.forms if f.word == word]
+    return f"Usage: `{' | '.join(syntaxes) or word + ' <id>'}`"
+
+
+def idea_number(text: str, word: str, commands: Iterable[Declared[Any]]) -> int:
+    """The idea number `text` opens with (`12` or `#12`); the refusal shows `word`'s usage."""
+    first = text.split()[0] if text.split() else ""
+    match = re.fullmatch(r"#?(\d{1,9})", first)
+    if not match:
+        if not first:
+            raise GrammarError(f"Which idea? {usage(word, commands)}, e.g. `{word} 12`.")
+        raise GrammarError(f"'{first}' is not an idea number; ideas are numbered like #12.")
+    return int(match.group(1))
+
+
+def unquote(text: str) -> str:
+    """ "Bath Spa University" → Bath Spa University; straight or curly quotes."""
+    stripped = text.strip().translate(SMART_QUOTES)
+    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
+        return stripped[1:-1]
+    return stripped

@@ -13,30 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core import agenda_grammar, cards
+from bot.core import agenda_grammar, cards, curating_grammar, nudge_grammar
+from bot.core.declaring import PHASE_WORDS, C, unquote, usage
 
-# Declared in bot.core.declaring so that bot.core.agenda_grammar can use them without a cycle;
+# Declared in bot.core.declaring so that the other grammar modules can use them without a cycle;
 # re-exported, so `grammar.Form` and friends go on working for everyone else.
 from bot.core.declaring import SMART_QUOTES as SMART_QUOTES
-from bot.core.declaring import C
 from bot.core.declaring import Declared as Declared
 from bot.core.declaring import Form as Form
 from bot.core.declaring import GrammarError as GrammarError
 from bot.core.declaring import Parsed as Parsed
+from bot.core.declaring import idea_number as _idea_number
 from bot.core.declaring import tokens as tokens
-from bot.core.domain import Phase
 from bot.core.interaction import Context, Delivery, Reply, Say
-from bot.core.nudges import AskKind
 from bot.core.usecases import (
     actions,
-    asks,
     assignment,
-    by_actor,
     digests,
     duplicates,
     editing,
-    emerging,
-    follow_ups,
     ideas,
     moderation,
     people,
@@ -44,9 +39,6 @@ from bot.core.usecases import (
     phases,
     planning,
     prompts,
-    proposals,
-    refiling,
-    reminders,
     votes,
 )
 from bot.core.workshop import Workshop
@@ -54,7 +46,6 @@ from bot.core.workshop import Workshop
 MAX_REASON_CHARS = 500
 
 ALIASES = {"organizer": "organiser", "organizers": "organisers", "?": "help"}
-PHASE_WORDS = {"open": Phase.COLLECTING, "voting": Phase.VOTING, "close": Phase.CLOSED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,46 +137,6 @@ class ChangePhase(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
-class SchedulePhase(Parsed):
-    """`voting <theme> at <time>` / `close <theme> at <time>`."""
-
-    theme: str
-    phase: str  # "voting" or "close", as typed
-    when: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Mute(Parsed):
-    """`mute` / `unmute`: this channel's nudges; `mute me` / `unmute me`: one person's."""
-
-    muted: bool
-    me: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Notify(Parsed):
-    """`notify me` / `notify off`: told one to one when an idea one voted for moves on."""
-
-    on: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Nudge(Parsed):
-    """`nudge`, `nudge daily|weekly …`, `nudge off`: offers of other audiences' ideas."""
-
-    action: str  # "show", "set" or "off"
-    schedule: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Progress(Parsed):
-    """`progress <id> <text>`: an action owner's update."""
-
-    number: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class ShowPlan(Parsed):
     theme: str | None = None
 
@@ -259,18 +210,12 @@ class Forget(Parsed):
 
 
 def _hint(word: str) -> str:
-    syntaxes = [f.syntax for d in COMMANDS for f in d.forms if f.word == word]
-    return f"Usage: `{' | '.join(syntaxes) or word + ' <id>'}`"
+    return usage(word, COMMANDS)
 
 
 def idea_number(text: str, word: str = "vote") -> int:
-    first = text.split()[0] if text.split() else ""
-    match = re.fullmatch(r"#?(\d{1,9})", first)
-    if not match:
-        if not first:
-            raise GrammarError(f"Which idea? {_hint(word)}, e.g. `{word} 12`.")
-        raise GrammarError(f"'{first}' is not an idea number; ideas are numbered like #12.")
-    return int(match.group(1))
+    """The idea number a command (or a button's value) opens with."""
+    return _idea_number(text, word, COMMANDS)
 
 
 def theme_tag(text: str) -> tuple[str | None, str]:
@@ -279,14 +224,6 @@ def theme_tag(text: str) -> tuple[str | None, str]:
     if match:
         return match.group(1).strip(), match.group(2).strip()
     return None, text
-
-
-def _unquote(text: str) -> str:
-    """ "Bath Spa University" → Bath Spa University; straight or curly quotes."""
-    stripped = text.strip().translate(SMART_QUOTES)
-    if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
-        return stripped[1:-1]
-    return stripped
 
 
 def _prompt(word: str, rest: str) -> PostPrompt:
@@ -335,14 +272,14 @@ def _action(word: str, rest: str) -> Action:
     after = rest.split(None, 1)[1].strip() if len(rest.split(None, 1)) > 1 else ""
     head, _, tail = after.partition(" ")
     if head.lower() == "note":
-        text = _unquote(tail)
+        text = unquote(tail)
         if not text:
             raise GrammarError(f'What happened? e.g. `action {number} note "pilot funded"`.')
         return Action(number, note=text)
     owner_word = re.search(r"(?i)(?:^|\s)owner(?:\s+|$)", after)
     owner = None
     if owner_word:
-        owner = _unquote(after[owner_word.end() :])
+        owner = unquote(after[owner_word.end() :])
         if not owner:
             raise GrammarError(f'Who owns it? e.g. `action {number} owner "Bath Spa University"`.')
         after = after[: owner_word.start()]
@@ -353,83 +290,6 @@ def _phase(word: str, rest: str) -> ChangePhase:
     if not rest:
         raise GrammarError(f"Which theme? {_hint(word)}. Type `themes` to see them.")
     return ChangePhase(rest, word)
-
-
-AT = re.compile(r"\s+at(?:\s+|$)", re.IGNORECASE)
-
-
-def _later(word: str, rest: str) -> bool:
-    """`voting`/`close` with ` at <time>`: a phase change for later."""
-    return word in ("voting", "close") and AT.search(rest) is not None
-
-
-def _schedule_phase(word: str, rest: str) -> SchedulePhase:
-    *theme, when = AT.split(rest)
-    if not theme or not theme[0].strip() or not when.strip():
-        raise GrammarError(f"Usage: `{word} <theme> at <time>`, e.g. `{word} infra at 17:00`.")
-    return SchedulePhase(" at ".join(theme).strip(), word, tuple(when.split()))
-
-
-def _mute(word: str, rest: str) -> Mute:
-    """`mute` / `unmute` (this channel) or `mute me` / `unmute me` (the person typing)."""
-    said = rest.strip().lower()
-    if said not in ("", "me"):
-        raise GrammarError(
-            f"`{word}` {word}s this channel's nudges and `{word} me` yours; "
-            "nothing else follows it."
-        )
-    return Mute(word == "mute", said == "me")
-
-
-def _mute_form(cmd: Mute, ctx: Context) -> Form:
-    if cmd.me:
-        return MUTE_ME if cmd.muted else UNMUTE_ME
-    return MUTE if cmd.muted else UNMUTE
-
-
-def _notify(word: str, rest: str) -> Notify:
-    said = rest.strip().lower()
-    if said not in ("me", "off"):
-        raise GrammarError(
-            "`notify me` tells you when an idea you voted for becomes an action, is in progress "
-            "or is done; `notify off` stops it."
-        )
-    return Notify(said == "me")
-
-
-def _nudge(word: str, rest: str) -> Nudge:
-    """`nudge …` and `follow-up …`: show, `off`, or a daily or weekly schedule."""
-    words = rest.split()
-    if not words:
-        return Nudge("show")
-    if words[0].lower() == "off" and len(words) == 1:
-        return Nudge("off")
-    if words[0].lower() in ("daily", "weekly"):
-        return Nudge("set", tuple(words))
-    raise GrammarError(
-        f"Usage: `{word} daily 10:00`, `{word} weekly mon 10:00`, `{word} off`, or `{word}` "
-        "to see this channel's schedule."
-    )
-
-
-def _nudge_form(cmd: Nudge, ctx: Context) -> Form:
-    if cmd.action == "set":
-        return NUDGE_WEEKLY if cmd.schedule[0].lower() == "weekly" else NUDGE_DAILY
-    return NUDGE_SHOW if cmd.action == "show" else NUDGE_OFF
-
-
-def _follow_up_form(cmd: Nudge, ctx: Context) -> Form:
-    if cmd.action == "set":
-        return FOLLOW_UP_WEEKLY if cmd.schedule[0].lower() == "weekly" else FOLLOW_UP_DAILY
-    return FOLLOW_UP_SHOW if cmd.action == "show" else FOLLOW_UP_OFF
-
-
-def _progress(word: str, rest: str) -> Progress:
-    number = idea_number(rest, word)
-    text = _unquote(rest.split(None, 1)[1]) if len(rest.split(None, 1)) > 1 else ""
-    if not text.strip():
-        raise GrammarError(f'What happened? e.g. `progress {number} "pilot funded"`.')
-    return Progress(number, text)
 
 
 def _organiser(word: str, rest: str) -> ChangeOrganiser:
@@ -535,57 +395,7 @@ ACTION_NOTE = Form(
     "add a dated progress note to an assigned idea",
     "add progress notes",
 )
-LATER_PHASES = (
-    Form(
-        "voting <theme> at <time>",
-        "stop new ideas at a time (17:00, fri 17:00, 2026-03-12 17:00); its channels are "
-        "reminded an hour before",
-        "schedule a phase change",
-    ),
-    Form(
-        "close <theme> at <time>",
-        "close a theme at a time; its channels are reminded an hour before to use their votes",
-        "schedule a phase change",
-    ),
-)
-MUTE = Form("mute", 'no reminders or "you said, we did" notes in this channel', "mute a channel")
-UNMUTE = Form("unmute", "reminders and notes in this channel again", "unmute a channel")
-MUTE_ME = Form("mute me", "no reminders, follow-up questions or notes sent to you, anywhere")
-UNMUTE_ME = Form("unmute me", "your reminders, follow-up questions and notes again")
-NOTIFY_ME = Form(
-    "notify me", "a direct message when an idea you voted for becomes an action, moves or is done"
-)
-NOTIFY_OFF = Form("notify off", "no more messages about ideas you voted for")
-NUDGE_SHOW = Form("nudge", "when this channel is offered ideas other audiences back")
-NUDGE_DAILY = Form(
-    "nudge daily <HH:MM> [zone]",
-    "offer this channel, each day, ideas other audiences back and it hasn't voted on",
-    "schedule nudges",
-)
-NUDGE_WEEKLY = Form(
-    "nudge weekly <day> <HH:MM> [zone]",
-    "the same, once a week",
-    "schedule nudges",
-)
-NUDGE_OFF = Form("nudge off", "stop this channel's offers", "schedule nudges")
-FOLLOW_UP_SHOW = Form(
-    "follow-up",
-    "when action owners are asked for updates, and who has not answered",
-    "follow up actions",
-)
-FOLLOW_UP_DAILY = Form(
-    "follow-up daily <HH:MM> [zone]",
-    'ask owners of open actions here for an update each day (owners named `owner "slack:U123"`)',
-    "follow up actions",
-)
-FOLLOW_UP_WEEKLY = Form(
-    "follow-up weekly <day> <HH:MM> [zone]", "the same, once a week", "follow up actions"
-)
-FOLLOW_UP_OFF = Form("follow-up off", "stop asking owners for updates", "follow up actions")
-PROGRESS = Form(
-    'progress <id> "<text>"',
-    "an action owner's update: a dated progress note that answers the follow-up",
-)
+
 PHASES = (
     Form("open <theme>", "take ideas and votes for a theme", "change a theme's phase"),
     Form("voting <theme>", "stop new ideas for a theme; votes go on", "change a theme's phase"),
@@ -623,212 +433,6 @@ DATA_OF = Form(
 FORGET_ME = Form("forget me [confirm]", "erase your identity and your ideas")
 FORGET_USER = Form(
     "forget <user> [confirm]", "forget a participant, on request", "forget someone else"
-)
-
-# ---- re-filing, the plan by actor, and a command for every button (issue 14, part B) ----------
-
-
-@dataclass(frozen=True, slots=True)
-class Move(Parsed):
-    """`move <id> <theme> [challenge]`: organisers re-file an idea."""
-
-    number: int
-    theme: str
-    challenge: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PlanByActor(Parsed):
-    """`plan by actor [actor]`: the plan grouped by actor across themes."""
-
-    actor: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AddMine(Parsed):
-    """`add mine <n>`: the Add mine anyway button, typed (n: the held-back idea's number)."""
-
-    draft: int
-
-
-@dataclass(frozen=True, slots=True)
-class Confirm(Parsed):
-    """`confirm <id>`: the Confirm button, typed."""
-
-    number: int
-
-
-@dataclass(frozen=True, slots=True)
-class Keep(Parsed):
-    """`keep <id>`: the Keep button on a flag, typed."""
-
-    number: int
-
-
-BY_ACTOR = re.compile(r"(?i)by\s+actors?\b\s*(.*)", re.DOTALL)
-
-
-def _move(word: str, rest: str) -> Move:
-    number = idea_number(rest, "move")
-    parts = tokens(rest)[1:]
-    if not parts:
-        raise GrammarError(f"Move #{number} where? {_hint('move')}, e.g. `move {number} infra 2`.")
-    if len(parts) > 1 and re.fullmatch(r"\d{1,4}", parts[-1]):
-        return Move(number, " ".join(parts[:-1]), int(parts[-1]))
-    return Move(number, " ".join(parts))
-
-
-def _plan_by_actor(word: str, rest: str) -> PlanByActor:
-    match = BY_ACTOR.fullmatch(rest.strip())
-    actor = match.group(1).strip() if match else ""
-    return PlanByActor(actor or None)
-
-
-def _add_mine(word: str, rest: str) -> AddMine:
-    parts = rest.split()
-    if len(parts) != 2 or parts[0].lower() != "mine" or not parts[1].isdigit():
-        raise GrammarError(f"{_hint('add')}: the number is in the note that held your idea back.")
-    return AddMine(int(parts[1]))
-
-
-@dataclass(frozen=True, slots=True)
-class Propose(Parsed):
-    """`propose <id> <actor> [style] [stage]`: a participant's say in who should act."""
-
-    number: int
-    actor: str
-    style: str | None = None
-    stage: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ShowEmerging(Parsed):
-    """`emerging`: the emerging themes and the ideas tagged to them."""
-
-
-@dataclass(frozen=True, slots=True)
-class AddEmerging(Parsed):
-    """`emerging add <title>: <text>`: organisers add an emerging theme."""
-
-    title: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Tag(Parsed):
-    """`tag <id> <emerging theme>` / `untag …`: organisers tag an idea to an emerging theme."""
-
-    number: int
-    emerging: str
-    tagged: bool
-
-
-def _propose(word: str, rest: str) -> Propose:
-    parts = tokens(rest)
-    number = idea_number(rest, "propose")
-    if len(parts) < 2:
-        raise GrammarError(f"Who should act on #{number}? {_hint('propose')}.")
-    style = parts[2] if len(parts) > 2 else None
-    stage = " ".join(parts[3:]) if len(parts) > 3 else None
-    return Propose(number, parts[1], style, stage)
-
-
-def _emerging(word: str, rest: str) -> ShowEmerging | AddEmerging:
-    if not rest:
-        return ShowEmerging()
-    head, _, after = rest.partition(" ")
-    title, colon, text = after.partition(":")
-    if head.lower() != "add" or not colon or not title.strip() or not text.strip():
-        raise GrammarError(
-            "Usage: `emerging` to see them, or `emerging add <title>: <what it means>`, "
-            "e.g. `emerging add Be bold: take good risks`."
-        )
-    return AddEmerging(_unquote(title), text.strip())
-
-
-def _tag(word: str, rest: str) -> Tag:
-    number = idea_number(rest, word)
-    parts = rest.split(None, 1)
-    if len(parts) < 2:
-        raise GrammarError(f"Which emerging theme? {_hint(word)}. `emerging` lists them.")
-    return Tag(number, parts[1].strip(), tagged=word == "tag")
-
-
-EMERGING_SHOW = Form("emerging", "the emerging themes from across the day, with their ideas")
-EMERGING_ADD = Form("emerging add <title>: <text>", "add an emerging theme", "add emerging themes")
-TAG = Form("tag <id> <emerging theme>", "tag an idea to an emerging theme", "tag ideas")
-UNTAG = Form("untag <id> <emerging theme>", "take an idea's emerging-theme tag off", "tag ideas")
-
-PART_B_COMMANDS: tuple[Declared[Any], ...] = (
-    Declared(
-        ("propose",),
-        (
-            Form(
-                "propose <id> <actor> [style] [stage]",
-                "say who you think should act on an idea (one proposal per idea; a new one "
-                "replaces it)",
-            ),
-        ),
-        _propose,
-        lambda ws, ctx, cmd: proposals.propose_typed(
-            ws, ctx, cmd.number, cmd.actor, cmd.style, cmd.stage
-        ),
-    ),
-    Declared(
-        ("emerging",),
-        (EMERGING_SHOW, EMERGING_ADD),
-        _emerging,
-        lambda ws, ctx, cmd: (
-            emerging.show(ws, ctx)
-            if isinstance(cmd, ShowEmerging)
-            else emerging.add(ws, ctx, cmd.title, cmd.text)
-        ),
-        form_of=lambda cmd, ctx: EMERGING_SHOW if isinstance(cmd, ShowEmerging) else EMERGING_ADD,
-    ),
-    Declared(
-        ("tag", "untag"),
-        (TAG, UNTAG),
-        _tag,
-        lambda ws, ctx, cmd: emerging.tag(ws, ctx, cmd.number, cmd.emerging, cmd.tagged),
-        form_of=lambda cmd, ctx: TAG if cmd.tagged else UNTAG,
-    ),
-    Declared(
-        ("move",),
-        (
-            Form(
-                "move <id> <theme> [challenge]",
-                "re-file an idea under another theme or challenge; its votes follow it",
-                "move ideas",
-            ),
-        ),
-        _move,
-        lambda ws, ctx, cmd: refiling.move(ws, ctx, cmd.number, cmd.theme, cmd.challenge),
-    ),
-    Declared(
-        ("plan",),
-        (Form("plan by actor [actor]", "what each actor can do, across themes"),),
-        _plan_by_actor,
-        lambda ws, ctx, cmd: by_actor.show(ws, ctx, cmd.actor),
-        claims=lambda word, rest: BY_ACTOR.fullmatch(rest.strip()) is not None,
-    ),
-    Declared(
-        ("add",),
-        (Form("add mine <n>", "add your idea held back as a near-duplicate (Add mine anyway)"),),
-        _add_mine,
-        lambda ws, ctx, cmd: ideas.add_anyway(ws, ctx, str(cmd.draft)),
-    ),
-    Declared(
-        ("confirm",),
-        (Form("confirm <id>", "accept the bot's suggested actor for an idea", "assign ideas"),),
-        _number(Confirm),
-        lambda ws, ctx, cmd: assignment.confirm(ws, ctx, cmd.number),
-    ),
-    Declared(
-        ("keep",),
-        (Form("keep <id>", "dismiss an idea's flags: it stays as it is", "dismiss flags"),),
-        _number(Keep),
-        lambda ws, ctx, cmd: moderation.keep(ws, ctx, cmd.number),
-    ),
 )
 
 
@@ -938,59 +542,15 @@ COMMANDS: tuple[Declared[Any], ...] = (
         _phase,
         lambda ws, ctx, cmd: phases.change(ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase]),
         form_of=lambda cmd, ctx: next(f for f in PHASES if f.word == cmd.phase),
-        claims=lambda word, rest: not _later(word, rest),
+        claims=lambda word, rest: not nudge_grammar.later(word, rest),
     ),
-    # The participation loop (bot/core/usecases/reminders.py).
-    Declared(
-        ("voting", "close"),
-        LATER_PHASES,
-        _schedule_phase,
-        lambda ws, ctx, cmd: reminders.schedule(
-            ws, ctx, cmd.theme, PHASE_WORDS[cmd.phase], cmd.when
-        ),
-        form_of=lambda cmd, ctx: next(f for f in LATER_PHASES if f.word == cmd.phase),
-        claims=_later,
-    ),
-    Declared(
-        ("mute", "unmute"),
-        (MUTE, UNMUTE, MUTE_ME, UNMUTE_ME),
-        _mute,
-        lambda ws, ctx, cmd: reminders.mute(ws, ctx, cmd.muted, cmd.me),
-        form_of=_mute_form,
-    ),
-    Declared(
-        ("notify",),
-        (NOTIFY_ME, NOTIFY_OFF),
-        _notify,
-        lambda ws, ctx, cmd: reminders.notify(ws, ctx, cmd.on),
-        form_of=lambda cmd, ctx: NOTIFY_ME if cmd.on else NOTIFY_OFF,
-    ),
-    Declared(
-        ("nudge",),
-        (NUDGE_SHOW, NUDGE_DAILY, NUDGE_WEEKLY, NUDGE_OFF),
-        _nudge,
-        lambda ws, ctx, cmd: asks.command(ws, ctx, AskKind.AUDIENCE, cmd.action, cmd.schedule),
-        form_of=_nudge_form,
-    ),
-    Declared(
-        ("follow-up",),
-        (FOLLOW_UP_SHOW, FOLLOW_UP_DAILY, FOLLOW_UP_WEEKLY, FOLLOW_UP_OFF),
-        _nudge,
-        lambda ws, ctx, cmd: asks.command(ws, ctx, AskKind.FOLLOW_UP, cmd.action, cmd.schedule),
-        form_of=_follow_up_form,
-    ),
-    Declared(
-        ("progress",),
-        (PROGRESS,),
-        _progress,
-        lambda ws, ctx, cmd: follow_ups.progress(ws, ctx, cmd.number, cmd.text),
-    ),
+    *nudge_grammar.COMMANDS,
     Declared(
         ("plan",),
         (Form("plan [theme]", "the action plan: themes × actors, ideas ranked by votes"),),
         lambda word, rest: ShowPlan(rest or None),
         lambda ws, ctx, cmd: planning.show_plan(ws, ctx, cmd.theme),
-        claims=lambda word, rest: BY_ACTOR.fullmatch(rest.strip()) is None,
+        claims=lambda word, rest: curating_grammar.BY_ACTOR.fullmatch(rest.strip()) is None,
     ),
     Declared(
         ("channel",),
@@ -1084,7 +644,7 @@ COMMANDS: tuple[Declared[Any], ...] = (
         lambda ws, ctx, cmd: personal.forget(ws, ctx, cmd.user, cmd.confirmed),
         form_of=lambda cmd, ctx: FORGET_ME if _yours(ctx, cmd.user) else FORGET_USER,
     ),
-    *PART_B_COMMANDS,
+    *curating_grammar.COMMANDS,
 )
 
 # The Lab day's steps (agenda, framing, evidence, challenges, synthesis) declare their own.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core import grammar, names, proposed
+from bot.core import curating_grammar, grammar, names, proposed
 from bot.core.interaction import (
     ADD_ANYWAY,
     ADD_IDEA,
@@ -31,8 +31,8 @@ PHRASES = (
     grammar.Forget,
     grammar.Digest,
     grammar.OrganisersHere,
-    grammar.PlanByActor,
-    grammar.AddMine,
+    curating_grammar.PlanByActor,
+    curating_grammar.AddMine,
 )
 NUMBER_FIRST = re.compile(r"#?\d{1,9}\b")
 

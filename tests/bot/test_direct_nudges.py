@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from bot.core import grammar as g
+from bot.core import nudge_grammar
 from bot.core.nudges import PersonNudges
 from tests.bot import test_reminders as loop
 from tests.bot.test_reminders import Recorder, tick
@@ -40,10 +41,10 @@ async def five_ideas(room: Room) -> None:
 @pytest.mark.parametrize(
     ("text", "parsed"),
     [
-        ("mute me", g.Mute(True, True)),
-        ("UNMUTE me", g.Mute(False, True)),
-        ("notify me", g.Notify(True)),
-        ("notify off", g.Notify(False)),
+        ("mute me", nudge_grammar.Mute(True, True)),
+        ("UNMUTE me", nudge_grammar.Mute(False, True)),
+        ("notify me", nudge_grammar.Notify(True)),
+        ("notify off", nudge_grammar.Notify(False)),
     ],
 )
 def test_the_per_person_grammar(text: str, parsed: g.Parsed) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.core import grammar as g
+from bot.core import nudge_grammar
 from bot.core.domain import ConversationRef, Phase, PostedMessage
 from bot.core.interaction import Card
 from bot.core.nudges import quiet_hours
@@ -66,17 +67,17 @@ async def tick(room: Room) -> int:
 @pytest.mark.parametrize(
     ("text", "parsed"),
     [
-        ("close infra at 17:00", g.SchedulePhase("infra", "close", ("17:00",))),
+        ("close infra at 17:00", nudge_grammar.SchedulePhase("infra", "close", ("17:00",))),
         (
             "VOTING inclusive growth AT fri 17:00",
-            g.SchedulePhase("inclusive growth", "voting", ("fri", "17:00")),
+            nudge_grammar.SchedulePhase("inclusive growth", "voting", ("fri", "17:00")),
         ),
         (
             "close infra at 2026-03-12 17:00",
-            g.SchedulePhase("infra", "close", ("2026-03-12", "17:00")),
+            nudge_grammar.SchedulePhase("infra", "close", ("2026-03-12", "17:00")),
         ),
-        ("mute", g.Mute(True)),
-        ("unmute", g.Mute(False)),
+        ("mute", nudge_grammar.Mute(True)),
+        ("unmute", nudge_grammar.Mute(False)),
     ],
 )
 def test_the_reminder_grammar(text: str, parsed: g.Parsed) -> None:
