@@ -21,10 +21,10 @@ import asyncpg
 from sqlalchemy import text
 
 from bench.ideas import distinct_ideas
-from bot.app import open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, Rejected
+from bot.services import open_services
 
 IDEAS = 100
 PARTICIPANTS = 400

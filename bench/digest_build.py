@@ -37,12 +37,12 @@ import asyncpg
 from sqlalchemy import JSON, Table, select
 
 from bench.near_duplicates import synthetic_ideas
-from bot.app import open_services
 from bot.config import Settings
 from bot.core.domain import Status
 from bot.core.playbook import Playbook
 from bot.core.usecases import digests, planning
 from bot.documents import files
+from bot.services import open_services
 from storage import models as m
 from storage.database import create_engine, upgrade
 

@@ -29,13 +29,13 @@ from typing import Any
 
 from bench.digest_build import child_figures, peak_mb
 from bench.near_duplicates import synthetic_ideas
-from bot.app import open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant, PostedMessage
 from bot.core.engine import Engine
 from bot.core.interaction import Card, Command, Context, MessagePosted, Say
 from bot.core.ports import Sent
 from bot.core.usecases import digests, reminders
+from bot.services import open_services
 from tests.conftest import FakeClock, create_postgres_database, drop_postgres_database, migrate
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday morning in London (GMT)

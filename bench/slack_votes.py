@@ -28,8 +28,9 @@ from slack_bolt.async_app import AsyncApp
 from sqlalchemy import func, select
 
 from bench.ideas import distinct_ideas
-from bot.app import create_app, open_services, tune_garbage_collector
+from bot.app import create_app, tune_garbage_collector
 from bot.config import Settings, SlackSettings
+from bot.services import open_services
 from handlers.slack.mount import EVENTS_PATH
 from handlers.slack.webapi import web_client
 from storage.database import READ_ONLY, create_engine

@@ -43,10 +43,11 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from sqlalchemy import text
 
 from bench.ideas import distinct_ideas
-from bot.app import create_app, open_services, tune_garbage_collector
+from bot.app import create_app, tune_garbage_collector
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, MessagePosted, Say
+from bot.services import open_services
 from storage.database import READ_ONLY
 
 IDEAS = 100

@@ -10,111 +10,22 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from dataclasses import dataclass
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import scheduler
 from bot.config import Settings
-from bot.core import nudges
-from bot.core import playbook as playbooks
 from bot.core.engine import Engine
-from bot.core.organisers import NamedOrganisers
-from bot.core.playbook import Playbook
-from bot.core.ports import Clock, Notifier, Repository, SystemClock
+from bot.core.ports import Notifier
 from bot.core.usecases import duplicates, suggesting
-from bot.core.workshop import Workshop
 from bot.notifiers import NOTIFIERS, Notifiers
+from bot.services import Services, clock_in_web, open_services
 from handlers.slack import mount as slack
-from handlers.slack import tenancy
 from handlers.teams import mount as teams
 from handlers.web import health, metrics, pages
-from storage.database import check_current, is_sqlite, normalise_url, upgrade
-from storage.reachability import reach
-from storage.repository import SqlRepository
 
 log = logging.getLogger(__name__)
 
 SETTINGS = web.AppKey("settings", Settings)
-
-
-@dataclass(frozen=True, slots=True)
-class Services:
-    """Everything a process needs, opened once and shared by every handler."""
-
-    settings: Settings
-    db: AsyncEngine
-    repo: SqlRepository
-    engine: Engine
-
-
 SERVICES = web.AppKey("services", Services)
-
-
-def build_engine(
-    settings: Settings,
-    book: Playbook,
-    repo: Repository,
-    clock: Clock,
-    extra_organisers: frozenset[str] = frozenset(),
-) -> Engine:
-    """The core over `repo`, with the organisers and links the settings name: one place, so a
-    test that stands in for storage (tests/fakes) gets the same core as a process does."""
-    organisers = NamedOrganisers.from_entries(
-        settings.organisers | extra_organisers,
-        settings.programme_key,
-        lambda team: tenancy.programme_for(team, settings.slack.programmes),
-    )
-    quiet = nudges.quiet_hours(settings.quiet_hours, book.timezone)
-    workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links(), quiet=quiet)
-    if settings.suggester == "meaning":
-        # Imported only when chosen: numpy and wordllama take half a second to import.
-        from bot import meaning
-
-        workshop.learner = meaning.learner
-    return Engine(workshop)
-
-
-@asynccontextmanager
-async def open_services(
-    settings: Settings, clock: Clock | None = None, extra_organisers: frozenset[str] = frozenset()
-) -> AsyncIterator[Services]:
-    """Load the playbook, open (and if embedded, migrate) the database, build the core. A
-    database that cannot be reached, after `settings.db_wait_seconds` of trying, raises
-    `DatabaseUnavailable`."""
-    book = await asyncio.to_thread(playbooks.load, settings.playbook_path)
-    clock = clock or SystemClock()
-    db = await reach(settings.database_url, settings.db_wait_seconds or 0.0)
-    try:
-        migrate = embedded(settings) if settings.auto_migrate is None else settings.auto_migrate
-        await (upgrade(db) if migrate else check_current(db))
-        repo = SqlRepository(db, clock)
-        try:
-            engine = build_engine(settings, book, repo, clock, extra_organisers)
-            log.info(
-                "ready",
-                extra={
-                    "playbook": book.key,
-                    "database": db.url.render_as_string(hide_password=True),
-                },
-            )
-            yield Services(settings, db, repo, engine)
-        finally:
-            await repo.close()
-    finally:
-        await db.dispose()
-
-
-def embedded(settings: Settings) -> bool:
-    """On the embedded SQLite database one process does everything: it migrates at start-up
-    and runs the clock itself."""
-    return is_sqlite(normalise_url(settings.database_url))
-
-
-def clock_in_web(settings: Settings) -> bool:
-    """A server database has a separate `clock` process (Procfile), so several web processes
-    never run jobs twice."""
-    if settings.in_process_clock is not None:
-        return settings.in_process_clock
-    return embedded(settings)
 
 
 def create_app(settings: Settings, services: Services | None = None) -> web.Application:

@@ -9,9 +9,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.app import open_services
 from bot.config import Settings
 from bot.core.cards import plural
+from bot.services import open_services
 from handlers.slack import tenancy
 from storage import programmes
 from storage.programmes import Install, Summary

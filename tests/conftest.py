@@ -18,10 +18,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.app import Services, open_services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Context
+from bot.services import Services, open_services
 from storage.database import create_engine, upgrade
 
 POSTGRES_URL = os.environ.get(
@@ -180,20 +180,50 @@ def empty_migrated_database(
     return postgres_session_database
 
 
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_available: bool
-) -> Iterator[str]:
-    """A new database with no tables at all, for migration tests."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+@pytest.fixture(scope="session")
+def postgres_bare_database(postgres_available: bool) -> Iterator[str | None]:
+    """One unmigrated PostgreSQL database for the run, emptied for each test that wants no tables.
+    Created once because DROP DATABASE waits for a checkpoint: seconds, tens of them on a busy
+    server, for every test that dropped its own."""
+    if not postgres_available:
+        yield None
         return
-    _require_postgres(postgres_available)
     url = asyncio.run(create_postgres_database())
     try:
         yield url
     finally:
         asyncio.run(drop_postgres_database(url))
+
+
+async def _drop_every_table(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    postgres_available: bool,
+    postgres_bare_database: str | None,
+) -> str:
+    """A database with no tables at all, for migration tests."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+    _require_postgres(postgres_available)
+    assert postgres_bare_database is not None
+    asyncio.run(_drop_every_table(postgres_bare_database))
+    return postgres_bare_database
+
+
+def process_environment() -> dict[str, str]:
+    """The environment of a `howcanwe` process a test starts: this one's, with the word-overlap
+    suggester, so the process starts without loading the meaning model (tests of suggestions
+    load it in-process)."""
+    return {**os.environ, "HOWCANWE_SUGGESTER": "words"}
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import asyncio
 import csv
 import io
 import json
-import os
 import re
 import socket
 import subprocess
@@ -22,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context
-from tests.conftest import POSTGRES_URL, _require_postgres
+from tests.conftest import POSTGRES_URL, _require_postgres, process_environment
 from tests.handlers.slack.fake_slack import FakeSlack
 
 SCRIPT = """\
@@ -45,7 +44,7 @@ def run(args: list[str], env: dict[str, str], cwd: Path, stdin: str = "", timeou
         input=stdin,
         capture_output=True,
         text=True,
-        env={**os.environ, **env},
+        env={**process_environment(), **env},
         cwd=cwd,
         timeout=timeout,
         check=False,
@@ -164,7 +163,7 @@ def test_db_upgrade_then_serve_answers_health_checks(empty_database_url, tmp_pat
         port = probe.getsockname()[1]
     with subprocess.Popen(
         [sys.executable, "-m", "bot", "serve"],
-        env={**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"},
+        env={**process_environment(), **env, "PORT": str(port), "HOST": "127.0.0.1"},
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -184,7 +183,11 @@ def test_the_clock_process_runs_until_told_to_stop(database_url, tmp_path) -> No
     lines = []
     with subprocess.Popen(
         [sys.executable, "-m", "bot", "clock"],
-        env={**os.environ, "DATABASE_URL": database_url, "HOWCANWE_AUTO_MIGRATE": "true"},
+        env={
+            **process_environment(),
+            "DATABASE_URL": database_url,
+            "HOWCANWE_AUTO_MIGRATE": "true",
+        },
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -219,7 +222,7 @@ async def test_the_clock_process_posts_due_digests_to_slack_itself(
         "bot",
         "clock",
         env={
-            **os.environ,
+            **process_environment(),
             "DATABASE_URL": database_url,
             "SLACK_SIGNING_SECRET": "secret",
             "SLACK_BOT_TOKEN": "xoxb-clock",
@@ -381,7 +384,7 @@ async def test_serve_waits_for_a_database_that_comes_up_late(
     real = make_url(postgres_session_database)
     late_port, web_port = _free_port(), _free_port()
     env = {
-        **os.environ,
+        **process_environment(),
         "DATABASE_URL": real.set(port=late_port).render_as_string(hide_password=False),
         "HOWCANWE_AUTO_MIGRATE": "false",
         "PORT": str(web_port),

@@ -14,10 +14,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from bot import doctor
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.cli import main
 from bot.config import Settings, SlackSettings, TeamsSettings, WebSettings
 from bot.scheduler import TICK_JOB
+from bot.services import Services
 from tests.handlers.slack.fake_slack import FakeSlack
 from tests.handlers.teams.fake_connector import FakeConnector
 

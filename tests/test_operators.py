@@ -11,8 +11,8 @@ from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from sqlalchemy import func, select
 
-from bot.app import Services
 from bot.core.interaction import Command, Context
+from bot.services import Services
 from storage import models as m
 from tests.conftest import in_channel, person
 from tests.test_cli import run

@@ -15,7 +15,6 @@ from fpdf.fonts import FontFace
 
 from bot.core.brief import Brief
 
-CONTENT_TYPE = "application/pdf"
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 FONT = "DejaVuSans"
 INK = (33, 37, 41)

@@ -27,7 +27,6 @@ from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 
 SHEETS = ("Ideas", ACTIONS_SHEET, "Votes by audience", "Grid")
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 
 

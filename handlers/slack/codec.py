@@ -109,8 +109,9 @@ def _literal(match: re.Match[str]) -> str:
 
 
 def units(text: str) -> int:
-    """A length as Slack counts it: UTF-16 code units (an emoji outside the BMP is two)."""
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    """A length as Slack counts it: UTF-16 code units (an emoji outside the BMP is two). Encoded
+    in C rather than counted per character: a big card measures thousands of texts."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def escaped(text: str, limit: int) -> str:
@@ -205,9 +206,10 @@ def _fit(blocks: list[Json], limit: int) -> list[Json]:
         return blocks
     more = {"type": "context", "elements": [mrkdwn(MORE)]}  # our own `code`
     kept = list(blocks)
+    total = text_units(kept)  # kept up to date as blocks go, not recounted: a card has hundreds
     reading = [i for i, b in enumerate(kept) if b["type"] not in KEPT_BLOCKS]
-    while reading and (len(kept) > limit - 1 or text_units(kept) + units(MORE) > TEXT_BUDGET):
-        del kept[reading.pop()]
+    while reading and (len(kept) > limit - 1 or total + units(MORE) > TEXT_BUDGET):
+        total -= text_units(kept.pop(reading.pop()))
     return [*kept, more]
 
 
@@ -252,12 +254,13 @@ def _bold(text: str, limit: int) -> str:
 def _sections(lines: Iterator[str] | list[str]) -> list[Json]:
     """Lines (each within the 3000-character limit) packed into as few sections as it allows."""
     sections: list[Json] = []
-    chunk = ""
+    chunk, used = "", 0  # `used`: units(chunk), kept as lines are added rather than recounted
     for line in lines:
-        if chunk and units(chunk) + 1 + units(line) > SECTION_CHARS:
+        size = units(line)
+        if chunk and used + 1 + size > SECTION_CHARS:
             sections.append({"type": "section", "text": mrkdwn(chunk)})
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line
+            chunk, used = "", 0
+        chunk, used = (f"{chunk}\n{line}", used + 1 + size) if chunk else (line, size)
     if chunk.strip():
         sections.append({"type": "section", "text": mrkdwn(chunk)})
     return sections

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.app import build_engine
 from bot.config import Settings
 from bot.core import playbook
 from bot.core.engine import Engine
+from bot.services import build_engine
 from tests.conftest import ORGANISERS, FakeClock
 from tests.fakes.repository import MemoryRepository
 
 
 @dataclass(frozen=True)
 class MemoryServices:
-    """What the use-case tests use of `bot.app.Services`: storage and the core."""
+    """What the use-case tests use of `bot.services.Services`: storage and the core."""
 
     settings: Settings
     repo: MemoryRepository

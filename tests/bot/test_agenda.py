@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from bot.app import build_engine
 from bot.core import agenda_cards
 from bot.core.agenda import Kind
 from bot.core.domain import Phase
 from bot.core.interaction import ButtonPressed, Delivery, Say
+from bot.services import build_engine
 from tests.bot.conftest import MemoryServices
 from tests.bot.test_workshop import Room, refused, said
 from tests.fakes.repository import MemoryRepository

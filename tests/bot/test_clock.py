@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from prometheus_client import REGISTRY
 
 from bot import scheduler
-from bot.app import Services, clock_in_web
 from bot.config import Settings
 from bot.core.domain import Claim
 from bot.core.usecases import housekeeping
+from bot.services import Services, clock_in_web
 from handlers.turns import LEASE
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from bot.app import open_services
 from bot.core.domain import ConversationRef, Participant, SubscriptionState
 from bot.core.interaction import Command, Context, Delivery, Rejected, Say
 from bot.core.ports import Sent
 from bot.core.usecases import digests
+from bot.services import open_services
 from tests.bot.platforms import Platforms
 from tests.bot.test_workshop import said
 

@@ -10,10 +10,10 @@ import pytest
 
 from bench.suggestion_accuracy import on_held_out
 from bot import meaning
-from bot.app import build_engine
 from bot.config import Settings
 from bot.core.playbook import load_default
 from bot.core.suggestions import Confirmed, NaiveBayes, Suggester
+from bot.services import build_engine
 from tests.conftest import ORGANISERS, FakeClock
 from tests.fakes.repository import MemoryRepository
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import Services
 from bot.config import ConfigError, Settings, parse_organisers
 from bot.core.domain import FORGOTTEN, ConversationRef, Participant
 from bot.core.interaction import Command, Context
 from bot.core.organisers import NamedOrganisers
+from bot.services import Services
 from tests.bot.test_workshop import refused, said
 from tests.storage.traces import stored
 from tests.test_cli import run

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 
-from bot.app import Services, open_services
 from bot.config import Settings
 from bot.core.engine import UNAVAILABLE
 from bot.core.interaction import Command, Rejected
+from bot.services import Services, open_services
 from storage.database import create_engine
 from storage.runners import AsyncServer
 from tests.conftest import FakeClock, ctx

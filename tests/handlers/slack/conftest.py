@@ -9,8 +9,9 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings, SlackSettings
+from bot.services import Services
 from handlers.slack.flows import SlackEdge
 from handlers.slack.mount import SLACK
 from tests.handlers.slack import slack_requests as rq

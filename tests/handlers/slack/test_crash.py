@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from bot.core.interaction import VOTE
 from storage import models as m
 from storage.database import create_engine
+from tests.conftest import process_environment
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack import test_exactly_once
 from tests.handlers.slack.fake_slack import FakeSlack
@@ -43,7 +43,7 @@ async def serving(
             "bot",
             "serve",
             env={
-                **os.environ,
+                **process_environment(),
                 "HOST": "127.0.0.1",
                 "PORT": str(port),
                 "DATABASE_URL": database_url,

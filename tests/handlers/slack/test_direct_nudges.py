@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.app import open_services
 from bot.config import Settings
 from bot.core.usecases import reminders
+from bot.services import open_services
 from tests.conftest import FakeClock
 from tests.handlers.slack import test_reminders as loop
 from tests.handlers.slack.conftest import Bot

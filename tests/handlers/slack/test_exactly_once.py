@@ -11,9 +11,10 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
 
-from bot.app import create_app, open_services
+from bot.app import create_app
 from bot.config import Settings
 from bot.core.interaction import VOTE
+from bot.services import open_services
 from storage import models as m
 from tests.conftest import FakeClock
 from tests.handlers.slack import slack_requests as rq

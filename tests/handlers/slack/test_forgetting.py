@@ -10,8 +10,9 @@ from dataclasses import replace
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings
+from bot.services import Services
 from storage.database import is_sqlite
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot, slack_settings

@@ -14,8 +14,9 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client import REGISTRY
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings, WebSettings
+from bot.services import Services
 from handlers.web import metrics
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.conftest import Bot, slack_settings

@@ -11,9 +11,9 @@ from dataclasses import replace
 import pytest
 from prometheus_client import REGISTRY
 
-from bot.app import open_services
 from bot.config import Settings
 from bot.core.usecases import reminders
+from bot.services import open_services
 from tests.conftest import FakeClock
 from tests.handlers.slack.conftest import Bot
 from tests.handlers.slack.fake_slack import shown

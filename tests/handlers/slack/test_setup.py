@@ -17,8 +17,9 @@ import yaml
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot import doctor
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings, SlackSettings
+from bot.services import Services
 from handlers.slack.mount import NOT_INSTALLED
 from handlers.slack.scopes import BOT_SCOPES
 from tests.handlers.slack import slack_requests as rq

@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import ConfigError, Settings, SlackSettings
+from bot.services import Services
 from handlers.slack.mount import SLACK
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack

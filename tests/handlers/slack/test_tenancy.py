@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -18,11 +17,11 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from bot.app import Services
 from bot.config import Settings
 from bot.core.domain import ConversationRef, SubscriptionState
 from bot.core.usecases import digests
-from tests.conftest import FakeClock
+from bot.services import Services
+from tests.conftest import FakeClock, process_environment
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack import test_oauth
 from tests.handlers.slack.conftest import Bot
@@ -256,7 +255,7 @@ async def test_the_clock_process_posts_each_workspaces_digest_with_its_own_token
         "bot",
         "clock",
         env={
-            **os.environ,
+            **process_environment(),
             "DATABASE_URL": database_url,
             "SLACK_SIGNING_SECRET": rq.SECRET,
             "SLACK_CLIENT_ID": "111.222",

@@ -10,8 +10,9 @@ import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings
+from bot.services import Services
 from handlers.teams.mount import TEAMS, TeamsEdge
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import Call, FakeConnector

@@ -16,8 +16,9 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings, TeamsSettings
+from bot.services import Services
 from handlers.teams.mount import TEAMS
 from tests.handlers.teams import teams_activities as ta
 from tests.handlers.teams.fake_connector import FakeConnector

@@ -18,11 +18,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings, TeamsSettings
 from bot.core.domain import ConversationRef, PostedMessage
 from bot.core.interaction import Card, Text
 from bot.core.ports import Sent
+from bot.services import Services
 from handlers.teams.auth import Access, Gate
 from handlers.teams.mount import TEAMS, TeamsEdge
 from handlers.teams.origin import PLATFORM

@@ -17,8 +17,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from botframework.connector.auth import ChannelValidation, MicrosoftAppCredentials
 
 from bot import doctor
-from bot.app import Services, create_app
+from bot.app import create_app
 from bot.config import Settings
+from bot.services import Services
 from handlers.teams import package
 from handlers.teams.mount import TEAMS
 from tests.handlers.teams import teams_activities as ta

@@ -12,10 +12,11 @@ from dataclasses import dataclass, replace
 import pytest
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
-from bot.app import Services, create_app, open_services
+from bot.app import create_app
 from bot.config import Settings, WebSettings
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context, Rejected, Reply, Say
+from bot.services import Services, open_services
 from tests.conftest import FakeClock
 
 TOKEN = "dashboard-secret-0123456789"
