@@ -12,6 +12,7 @@ import unicodedata
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil
 from typing import Any
 
@@ -91,12 +92,15 @@ SAME_LETTERS = 0.7  # Jaccard of character trigrams: typos and small edits ...
 TRIGRAM_MIN_WORDS = 3  # ... in ideas long enough ("Idea 1" and "Idea 2" are not duplicates)
 MIN_SHARED_WHEN_CONTAINED = ceil(CONTAINED * CONTAINED_MIN_WORDS)
 WORD = re.compile(r"\w+")
+STEMS_CACHED = 2**15  # words whose stems are remembered (a few MiB at most)
 Counts = npt.NDArray[np.integer[Any]]
 Bools = npt.NDArray[np.bool_]
 
 
+@lru_cache(maxsize=STEMS_CACHED)
 def _stem(word: str) -> str:
-    """A light English stemmer: enough to match "premises"/"premise", "hubs"/"hub"."""
+    """A light English stemmer: enough to match "premises"/"premise", "hubs"/"hub". Cached:
+    ideas repeat the same few thousand words, and stemming was most of building the index."""
     for suffix in ("ational", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ers", "es"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
