@@ -2,9 +2,9 @@
 token embeddings (in the wheel itself, no model hub) and a k-nearest-neighbours vote over the
 training examples, whose nearest ones are the suggestion's reasons.
 
-bench/suggestion_accuracy.py compares it with the core's naive Bayes and scikit-learn's TF-IDF
-logistic regression on the same data: it is the most accurate of the three, so the composition
-root hands it to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
+bench/suggestion_accuracy.py compares it with the core's naive Bayes, scikit-learn's TF-IDF
+logistic regression and the neighbours' vote joined by each actor's centre on the same data;
+the composition root hands it to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
 
 from __future__ import annotations
 
@@ -60,16 +60,24 @@ class NearestExamples:
     def guess(self, text: str) -> Guess | None:
         if not self._texts:
             return None
-        scores = self._vectors @ embed([text])[0]
-        nearest = np.argsort(-scores)[:NEIGHBOURS]
+        votes, nearest = self.votes(embed([text])[0])
+        best = max(votes, key=lambda label: (votes[label], label))
+        return Guess(best, votes[best], self.closest(best, nearest))
+
+    def votes(self, vector: Vectors) -> tuple[dict[str, float], Sequence[int]]:
+        """Each label's share of the nearest examples' vote, and those examples' rows."""
+        scores = self._vectors @ vector
+        nearest = [int(i) for i in np.argsort(-scores)[:NEIGHBOURS]]
         votes: dict[str, float] = {}
         for i in nearest:
             weight = float(max(scores[i], 0.0) * self._weights[i])
             votes[self._labels[i]] = votes.get(self._labels[i], 0.0) + weight
-        best = max(votes, key=lambda label: (votes[label], label))
         total = sum(votes.values())
-        closest = tuple(self._texts[i] for i in nearest if self._labels[i] == best)[:CLOSEST]
-        return Guess(best, votes[best] / total if total else 0.0, closest)
+        return {label: v / total if total else 0.0 for label, v in votes.items()}, nearest
+
+    def closest(self, label: str, nearest: Sequence[int]) -> tuple[str, ...]:
+        """The label's examples among the nearest, nearest first: the suggestion's why."""
+        return tuple(self._texts[i] for i in nearest if self._labels[i] == label)[:CLOSEST]
 
 
 def learner(examples: Sequence[Example]) -> Classifier:

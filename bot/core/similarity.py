@@ -1,8 +1,8 @@
 """Near-duplicate ideas: the same words in another order, small edits, or one idea inside another.
 
 Ideas are reduced to sets of word stems (stop words dropped) and of character trigrams; an
-inverted index over stems finds the few candidates worth scoring, so a check against 100,000
-ideas looks at dozens, not all of them (bench/near_duplicates.py measures it).
+inverted index over stems finds the few candidates worth scoring, so a check against 300,000
+ideas scores dozens, not all of them (bench/near_duplicates.py measures it).
 """
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ import unicodedata
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from math import ceil
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.letters import jaccards
 
 STOP_WORDS = frozenset(
     [
@@ -84,10 +91,16 @@ CONTAINED_MIN_WORDS = 5  # ... when the shorter one says at least this much
 SAME_LETTERS = 0.7  # Jaccard of character trigrams: typos and small edits ...
 TRIGRAM_MIN_WORDS = 3  # ... in ideas long enough ("Idea 1" and "Idea 2" are not duplicates)
 MIN_SHARED_WHEN_CONTAINED = ceil(CONTAINED * CONTAINED_MIN_WORDS)
+WORD = re.compile(r"\w+")
+STEMS_CACHED = 2**15  # words whose stems are remembered (a few MiB at most)
+Counts = npt.NDArray[np.integer[Any]]
+Bools = npt.NDArray[np.bool_]
 
 
+@lru_cache(maxsize=STEMS_CACHED)
 def _stem(word: str) -> str:
-    """A light English stemmer: enough to match "premises"/"premise", "hubs"/"hub"."""
+    """A light English stemmer: enough to match "premises"/"premise", "hubs"/"hub". Cached:
+    ideas repeat the same few thousand words, and stemming was most of building the index."""
     for suffix in ("ational", "ation", "ings", "ing", "ies", "ied", "ness", "ment", "ers", "es"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -100,9 +113,11 @@ def _stem(word: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower case, accents folded, punctuation as spaces."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", plain))
+    folded = text.casefold()
+    if not folded.isascii():  # plain ASCII has no accents to fold: most ideas skip this
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(WORD.findall(folded))
 
 
 def stems(text: str) -> list[str]:
@@ -127,9 +142,10 @@ class Fingerprint:
         return frozenset(self.plain[i : i + 3] for i in range(max(len(self.plain) - 2, 0)))
 
 
-def similarity(a: Fingerprint, b: Fingerprint) -> float:
+def similarity(a: Fingerprint, b: Fingerprint, a3: frozenset[str] | None = None) -> float:
     """How much two ideas say the same thing, 0 to 1; at or above 1.0 means a near-duplicate
-    (scores are scaled so that each test's threshold maps to 1.0)."""
+    (scores are scaled so that each test's threshold maps to 1.0). `a3`, `a`'s trigrams if
+    known, spares computing them again for every idea a probe is compared with."""
     if not a.stems or not b.stems:
         return 0.0
     shared = len(a.stems & b.stems)
@@ -139,9 +155,28 @@ def similarity(a: Fingerprint, b: Fingerprint) -> float:
     best = max(same_words, contained)
     if best >= 1.0 or shared == 0 or shorter < TRIGRAM_MIN_WORDS:
         return best
-    a3, b3 = a.trigrams(), b.trigrams()
+    a3, b3 = a.trigrams() if a3 is None else a3, b.trigrams()
     same_letters = len(a3 & b3) / len(a3 | b3) / SAME_LETTERS if a3 and b3 else 0.0
     return max(best, same_letters)
+
+
+COUNT_CAP = 65_535  # stems counted per idea (unsigned 16 bits)
+SLACK = 1e-9  # the bounds below are loosened by this, so rounding never drops a match
+
+
+def _by_words(shared: Counts, probe_stems: int, stem_counts: Counts) -> tuple[Bools, Bools]:
+    """For many candidates at once, from counts alone: whether the same-words or contained
+    test could reach 1.0 (the stems shared are at most `shared`: an edited idea's old postings
+    may count too), and whether the trigram test is tried at all."""
+    shorter = np.minimum(stem_counts, probe_stems)
+    union = np.maximum(probe_stems + stem_counts.astype(np.int64) - shared, 1)
+    same_words = shared / union >= SAME_WORDS - SLACK
+    contained = (shorter >= CONTAINED_MIN_WORDS) & (
+        shared / np.maximum(shorter, 1) >= CONTAINED - SLACK
+    )
+    words: Bools = same_words | contained
+    letters: Bools = ~words & (shorter >= TRIGRAM_MIN_WORDS)
+    return words, letters
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,27 +186,58 @@ class Match:
 
 
 class IdeaIndex:
-    """Fingerprints of a programme's ideas, with an inverted index from stem to idea numbers."""
+    """A programme's ideas as packed arrays, with an inverted index from stem to idea numbers.
+
+    Each idea keeps only its stems (as numbers into one shared list of stems) and its
+    normalised text (UTF-8, for the trigrams of the few candidates scored), packed into flat
+    arrays: about 120 bytes an idea, where a set and a string per idea took over 1 KiB
+    (bench/near_duplicates.py measures both)."""
 
     def __init__(self) -> None:
-        self._prints: dict[int, Fingerprint] = {}
-        self._postings: dict[str, array[int]] = {}
+        self._stem_ids: dict[str, int] = {}
+        self._stem_names: list[str] = []
+        self._postings: dict[int, array[int]] = {}
+        self._slot_of = array("i")  # idea number -> its slot, -1 when absent
+        self._stems = array("I")  # every slot's stem ids, one after another
+        self._stems_from = array("Q", [0])  # where each slot's stem ids start (and end)
+        self._text = bytearray()  # every slot's normalised text, one after another
+        self._text_from = array("Q", [0])
+        self._stem_counts = array("H")  # per slot: for a bound on all candidates at once
+        self._size = 0
         self.last_seen = 0  # highest storage id loaded, for incremental catch-up
 
     def __len__(self) -> int:
-        return len(self._prints)
+        return self._size
 
     def add(self, number: int, text: str) -> None:
-        if number in self._prints:
+        if number in self:
             self.remove(number)
         fingerprint = Fingerprint.of(text)
-        self._prints[number] = fingerprint
-        for stem in fingerprint.stems:
+        ids = [self._stem_id(stem) for stem in fingerprint.stems]
+        self._stems.extend(ids)
+        self._stems_from.append(len(self._stems))
+        self._text += fingerprint.plain.encode()
+        self._text_from.append(len(self._text))
+        self._stem_counts.append(min(len(ids), COUNT_CAP))
+        if number >= len(self._slot_of):
+            self._slot_of.extend([-1] * (number + 1 - len(self._slot_of)))
+        self._slot_of[number] = len(self._stems_from) - 2
+        self._size += 1
+        for stem in ids:
             self._postings.setdefault(stem, array("I")).append(number)
+
+    def __contains__(self, number: object) -> bool:
+        return (
+            isinstance(number, int)
+            and 0 <= number < len(self._slot_of)
+            and (self._slot_of[number] >= 0)
+        )
 
     def remove(self, number: int) -> None:
         """Forget an idea (hidden, merged, erased); its postings are skipped from now on."""
-        self._prints.pop(number, None)
+        if number in self:
+            self._slot_of[number] = -1
+            self._size -= 1
 
     def add_all(self, ideas: Iterable[tuple[int, str]]) -> None:
         for number, text in ideas:
@@ -180,24 +246,53 @@ class IdeaIndex:
     def nearest(self, text: str, limit: int = 3) -> list[Match]:
         """The closest near-duplicates of `text`, best first (empty when there are none).
 
-        Prefix filtering: a near-duplicate shares at least `needed` stems with the probe, so
-        it must hold one of the probe's (len - needed + 1) rarest stems; only those postings
-        are read, and every candidate is then scored exactly."""
+        A near-duplicate shares at least `needed` stems with the probe: the postings of the
+        probe's stems are counted at once (numpy, not a Python loop over hundreds of
+        thousands of numbers), and only ideas holding enough of them are scored exactly."""
         probe = Fingerprint.of(text)
         if not probe.stems:
             return []
         needed = max(1, min(ceil(SAME_WORDS * len(probe.stems)), MIN_SHARED_WHEN_CONTAINED))
-        rarest = sorted(probe.stems, key=lambda s: len(self._postings.get(s, ())))
-        candidates: set[int] = set()
-        for stem in rarest[: len(rarest) - needed + 1]:
-            candidates.update(self._postings.get(stem, ()))
+        known = {self._stem_ids[s] for s in probe.stems if s in self._stem_ids}
+        if len(known) < needed:
+            return []
+        # Copied out (tobytes), never viewed: a view would stop a catch-up thread's append.
+        postings = [np.frombuffer(self._postings[s].tobytes(), dtype=np.uintc) for s in known]
+        counts = np.bincount(np.concatenate(postings))
+        numbers = np.flatnonzero(counts >= needed)
+        slots = np.frombuffer(self._slot_of.tobytes(), dtype=np.intc)[numbers]
+        present = slots >= 0
+        numbers, slots, shared = numbers[present], slots[present], counts[numbers][present]
+        words, letters = _by_words(
+            shared, len(probe.stems), np.frombuffer(self._stem_counts.tobytes(), np.ushort)[slots]
+        )
+        worth = words
+        if letters.any():
+            texts = [self._text_bytes(slot) for slot in slots[letters].tolist()]
+            same = jaccards(probe.plain, texts)
+            worth[np.flatnonzero(letters)[~(same < SAME_LETTERS - SLACK)]] = True
+        trigrams = probe.trigrams()
         matches = []
-        for number in candidates:
-            fingerprint = self._prints.get(number)
-            if fingerprint is None or len(probe.stems & fingerprint.stems) < needed:
-                continue
-            score = similarity(probe, fingerprint)
+        for number, slot in zip(numbers[worth].tolist(), slots[worth].tolist(), strict=True):
+            ids = self._stems[self._stems_from[slot] : self._stems_from[slot + 1]]
+            if len(known.intersection(ids)) < needed:
+                continue  # an old text's postings counted (the idea was edited)
+            score = similarity(probe, self._fingerprint(slot, ids), trigrams)
             if score >= 1.0:
                 matches.append(Match(number, score))
         matches.sort(key=lambda m: (-m.score, m.number))
         return matches[:limit]
+
+    def _stem_id(self, stem: str) -> int:
+        found = self._stem_ids.get(stem)
+        if found is None:
+            found = self._stem_ids[stem] = len(self._stem_names)
+            self._stem_names.append(stem)
+        return found
+
+    def _text_bytes(self, slot: int) -> bytes:
+        return bytes(self._text[self._text_from[slot] : self._text_from[slot + 1]])
+
+    def _fingerprint(self, slot: int, ids: array[int]) -> Fingerprint:
+        plain = self._text_bytes(slot).decode()
+        return Fingerprint(frozenset(self._stem_names[i] for i in ids), plain)

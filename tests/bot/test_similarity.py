@@ -87,3 +87,16 @@ def test_the_index_forgets_removed_ideas_and_ranks_the_closest_first() -> None:
     index.remove(2)
     assert [m.number for m in index.nearest("community hubs offering business mentoring")] == [1]
     assert index.nearest("   ") == []
+
+
+def test_an_idea_edited_or_removed_and_added_back_is_matched_by_its_latest_text() -> None:
+    index = IdeaIndex()
+    index.add(2, "Free bus travel for apprentices")
+    index.add(2, "Open school playing fields to the public at weekends")
+    assert len(index) == 1 and 2 in index
+    assert not index.nearest("Free bus travel for apprentices")
+    assert [m.number for m in index.nearest("Open school playing fields to the public")] == [2]
+    index.remove(2)
+    assert len(index) == 0 and 2 not in index and not index.nearest("Open school playing fields")
+    index.add(9, "Open school playing fields to the public at weekends")
+    assert [m.number for m in index.nearest("open school playing-fields to the public")] == [9]
