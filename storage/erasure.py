@@ -43,6 +43,7 @@ PERSON_KEYS: tuple[Any, ...] = (
     t.NudgeSchedule.created_by,
     t.NudgeMute.muted_by,
     t.FollowUpAsk.owner_key,
+    m.Idea.owner,  # an action's owner, when named by platform id (`owner "slack:U123"`)
 )
 
 # Every column that points at a participant row, read from the schema so none is missed.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,17 +118,38 @@ def escaped(text: str, limit: int) -> str:
     """`escape(text)` in at most `limit` units: the text is shortened before it is escaped,
     so no escape (`&amp;`, a date literal) is ever cut in half, and at a character boundary
     that splits no emoji or accented letter."""
+    text = text[: limit + 1]  # escaping never shortens a text: nothing past `limit` can show
     rendered = escape(text)
-    if units(rendered) <= limit:
+    size = units(rendered)
+    if size <= limit:
         return rendered
-    fits, too_long = 0, len(text)  # the longest prefix whose escape (with …) fits
-    while too_long - fits > 1:
-        middle = (fits + too_long) // 2
-        if units(escape(_whole(text, middle) + "…")) <= limit:
-            fits = middle
+
+    def fits(cut: int) -> bool:
+        return units(escape(_whole(text, cut) + "…")) <= limit
+
+    # The longest prefix whose escape (with …) fits, searched from where it would be if the
+    # escapes were spread evenly: most texts' are, and a card can hold hundreds of long ones.
+    fit, too_long = _bracket(len(text) * limit // size, len(text), fits)
+    while too_long - fit > 1:
+        middle = (fit + too_long) // 2
+        if fits(middle):
+            fit = middle
         else:
             too_long = middle
-    return escape(_whole(text, fits) + "…")
+    return escape(_whole(text, fit) + "…")
+
+
+def _bracket(guess: int, length: int, fits: Callable[[int], bool]) -> tuple[int, int]:
+    """A cut that fits (or 0) and a longer one that does not (or `length`, known not to), found
+    by steps that double away from `guess`."""
+    step = 1
+    if fits(guess):
+        while guess + step < length and fits(guess + step):
+            guess, step = guess + step, step * 2
+        return guess, min(guess + step, length)
+    while guess - step > 0 and not fits(guess - step):
+        guess, step = guess - step, step * 2
+    return max(guess - step, 0), guess
 
 
 def clip(text: str, limit: int) -> str:

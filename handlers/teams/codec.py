@@ -63,14 +63,15 @@ IDEA_FIELD = TextField("idea", "Your idea", "What could we do? Who could do it?"
 # mention tag anywhere, an entity such as `&copy;`, list and heading markers at the start of a
 # line, and a line of `-` or `=` (a rule, or an underline that makes the line above a heading).
 # A backslash shows the character as typed.
-_INLINE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[0-9A-Za-z]+;))")
+_INLINE = str.maketrans({c: "\\" + c for c in "\\`*_[]<>~"})  # in C: a card holds thousands
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _LINE_START = re.compile(r"^([ \t]*)([-+]|\d+[.)]|#{1,6})(?=[ \t]|$)", re.MULTILINE)
 _RULE = re.compile(r"^([ \t]*)(?=[-=][-= \t]*$)", re.MULTILINE)
 
 
 def escape(text: str) -> str:
     """Plain text → TextBlock markdown that reads exactly as the plain text."""
-    inline = _INLINE.sub(r"\\\1", text.replace("\r", ""))
+    inline = _ENTITY.sub(r"\\&", text.replace("\r", "").translate(_INLINE))
     return _RULE.sub(r"\1\\", _LINE_START.sub(_escape_marker, inline))
 
 

@@ -107,16 +107,19 @@ async def test_forgetting_rekeys_what_the_person_did_and_frees_the_idea_merged_i
     await store.set_organiser(PROGRAMME, BOB.key, True, ANN)
     await store.add_note(PROGRAMME, 1, "on it", ANN)
     await store.edit_idea(PROGRAMME, 1, "Bob's, edited by Ann", ANN)
+    await store.update_action(PROGRAMME, 1, None, ANN.key, OLIVE)
     done = await store.forget(PROGRAMME, "console", "ann", OLIVE, "anon-1")
     assert done is not None and done.deleted == (2,)
     freed = await store.idea(PROGRAMME, 1)
     assert freed is not None and freed.merged_into is None
     assert freed.latest_note is not None and freed.latest_note.author == "console:anon-1"
+    assert freed.owner == "console:anon-1"  # the action Ann owned is owned by no one named
     assert [e.who for e in await store.history(PROGRAMME, 1)] == [
         BOB.key,
         OLIVE.key,
         "console:anon-1",
         "console:anon-1",
+        OLIVE.key,
     ]
     assert [(e.who, e.action) for e in await store.history(PROGRAMME, 2)] == [
         ("console:anon-1", "idea.added"),  # the idea is gone; its record stays, rekeyed

@@ -255,6 +255,9 @@ class MemoryPersonalData(Memory):
         for row in self._phases.get(programme, {}).values():
             if row.changed_by == old_key:
                 row.changed_by, changed = new_key, changed + 1
+        for row in self._idea_rows(programme):
+            if row.owner == old_key:
+                row.owner, changed = new_key, changed + 1
         ideas = {r.id for r in self._idea_rows(programme)}
         for note in self._notes:
             if note.idea_id in ideas and note.note.author == old_key:
