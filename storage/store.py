@@ -21,6 +21,7 @@ from storage.runners import AsyncServer, Runner, ThreadedSqlite
 SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a server database
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
+TOUCHED = "howcanwe_touched_programmes"  # connection.info key: programmes a write reached
 EDITED = "idea.edited"  # a history entry that keeps an idea's earlier text (`was`)
 
 T = TypeVar("T")
@@ -69,6 +70,18 @@ def idea_of_row(
     )
 
 
+def _next_revision(conn: Connection, programmes: set[int]) -> None:
+    """Move the plan revision of every programme a write reached, in the same transaction:
+    every process's cached pages (`bot.core.usecases.plan_views`) see the change at once.
+    Ids in one order, so two writes never wait on each other's programme rows."""
+    if programmes:
+        conn.execute(
+            update(m.Programme)
+            .where(m.Programme.id.in_(sorted(programmes)))
+            .values(plan_revision=m.Programme.plan_revision + 1)
+        )
+
+
 class Store:
     """The base of every storage role (`storage.people`, `storage.votes`, …): each public
     method of a role is one transaction, written once as synchronous SQLAlchemy code and run by
@@ -97,7 +110,10 @@ class Store:
     async def _write(self, work: Callable[[Connection], T]) -> T:
         def transaction(connection: Connection) -> tuple[T, dict[domain.Participant, int]]:
             connection.info[NEW_PARTICIPANTS] = {}  # info outlives a transaction: start afresh
-            return work(connection), connection.info.pop(NEW_PARTICIPANTS)
+            connection.info[TOUCHED] = set()
+            result = work(connection)
+            _next_revision(connection, connection.info.pop(TOUCHED))
+            return result, connection.info.pop(NEW_PARTICIPANTS)
 
         result, registered = await self._runner.run(transaction, write=True)
         if len(self._participants) + len(registered) > PARTICIPANT_CACHE:
@@ -117,9 +133,11 @@ class Store:
         return (self._programme(conn, key))[0]
 
     def _programme(self, conn: Connection, key: str) -> tuple[int, str]:
-        """(id, default audience), cached: both are fixed once the programme exists."""
+        """(id, default audience), cached: both are fixed once the programme exists. A write
+        that looks its programme up moves the programme's plan revision on (`_write`)."""
         cached = self._programmes.get(key)
         if cached is not None:
+            conn.info.get(TOUCHED, set()).add(cached[0])
             return cached
         found = (
             conn.execute(
@@ -129,6 +147,7 @@ class Store:
         if found is None:
             raise LookupError(f"programme {key!r} does not exist; call ensure_programme first")
         self._programmes[key] = (found.id, found.default_audience)
+        conn.info.get(TOUCHED, set()).add(found.id)
         return self._programmes[key]
 
     def _participant_id(self, conn: Connection, who: domain.Participant) -> int:
