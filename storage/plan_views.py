@@ -3,7 +3,7 @@ one cell a page at a time by keyset, and the plan's revision. Never every idea i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, literal, or_, select, true
@@ -92,7 +92,9 @@ class SqlPlanViews(Store):
                     key = CellKey(row.theme, row.actor, row.stage, row.emerging)
                     counted.setdefault(key, ([], int(row.n)))[0].append(row.number)
             numbers = {n for found, _ in counted.values() for n in found}
-            ideas = {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
+            ideas = (
+                {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
+            )
             tops = {
                 key: Top(tuple(ideas[n] for n in found), n_all)
                 for key, (found, n_all) in counted.items()
@@ -101,6 +103,10 @@ class SqlPlanViews(Store):
             return Tops(tops), frozenset(themes), int(revision or 0)
 
         return await self._read(tx)
+
+    def _by_number(self, conn: Connection, pid: int, numbers: Collection[int]) -> dict[int, Any]:
+        """The few ideas a view shows, read whole (votes by audience, credits, notes)."""
+        return {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
 
     def _ranked(self, pid: int, where: Any, names: tuple[Any, Any, Any, Any], top: int) -> Any:
         """Each cell's `top` ideas by the plan's ranking rule, with the cell's count."""
@@ -144,7 +150,9 @@ class SqlPlanViews(Store):
             numbers = list(
                 conn.scalars(page.order_by(ranked.c.votes.desc(), ranked.c.number).limit(limit))
             )
-            ideas = {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
+            ideas = (
+                {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
+            )
             return [ideas[n] for n in numbers]
 
         return await self._read(tx)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from bot.core import proposed
-from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase
+from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase, ProgrammeStats
 from bot.core.emerging import key_of
 from bot.core.interaction import (
     ADD_ANYWAY,
@@ -96,7 +96,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def stats_text(plan: ActionPlan) -> str:
-    stats = plan.stats
+    return figures_text(plan.stats)
+
+
+def figures_text(stats: ProgrammeStats) -> str:
+    """The programme's figures in a sentence: ideas, votes, participants."""
     return (
         f"{plural(stats.ideas, 'idea')}, {plural(stats.votes, 'vote')} from "
         f"{plural(stats.participants, 'participant')}."

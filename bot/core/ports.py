@@ -334,7 +334,9 @@ class PlanViewStore(Protocol):
         """A number every write to the programme moves on, in the write's own transaction:
         what was read at one revision stands while the revision does, in every process."""
 
-    async def plan_tops(self, programme: str, grid: Grid, top: int) -> tuple[Tops, frozenset[str], int]:
+    async def plan_tops(
+        self, programme: str, grid: Grid, top: int
+    ) -> tuple[Tops, frozenset[str], int]:
         """Every cell's `top` ideas (ranked as `bot.core.plan.rank`) and count; the themes
         ideas on the plan carry; the revision all of it was read at."""
 

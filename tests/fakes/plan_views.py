@@ -46,7 +46,11 @@ class MemoryPlanViews(Memory):
             for key in cells_of(idea, grid):
                 cells.setdefault(key, []).append(idea)
         tops = {key: Top(rank(found)[:top], len(found)) for key, found in cells.items()}
-        return Tops(tops), frozenset(i.theme_key for i in ideas), await self.plan_revision(programme)
+        return (
+            Tops(tops),
+            frozenset(i.theme_key for i in ideas),
+            await self.plan_revision(programme),
+        )
 
     async def plan_cell(
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int

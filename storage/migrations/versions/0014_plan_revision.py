@@ -24,9 +24,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("plan_revision", sa.Integer(), server_default="0", nullable=False)
         )
-    op.create_index(
-        "ix_ideas_programme_id_actor_key", "ideas", ["programme_id", "actor_key"]
-    )
+    op.create_index("ix_ideas_programme_id_actor_key", "ideas", ["programme_id", "actor_key"])
 
 
 def downgrade() -> None:
