@@ -46,6 +46,8 @@ def _groups(grid: Grid) -> list[tuple[Any, tuple[Any, Any, Any, Any]]]:
         (true(), (m.Idea.theme_key, actor, empty, empty)),
         (true(), (empty, empty, empty, m.IdeaTag.emerging_key)),
     ]
+    across = m.Idea.actor_key.in_(grid.actors)  # an actor's ideas from every theme
+    families.append((across, (empty, m.Idea.actor_key, empty, empty)))
     if grid.government and grid.styles:
         placed = _placed(grid)
         style = case((placed, m.Idea.style_key), else_=literal(UNPLACED))
@@ -62,6 +64,8 @@ def _cell_filter(pid: int, cell: CellKey, grid: Grid) -> list[Any]:
         where.append(m.Idea.theme_key == cell.theme)
         if cell.actor == UNASSIGNED:
             return [*where, or_(m.Idea.actor_key.is_(None), m.Idea.actor_key.not_in(grid.actors))]
+        return [*where, m.Idea.actor_key == cell.actor]
+    if not cell.stage and cell.actor != UNPLACED:
         return [*where, m.Idea.actor_key == cell.actor]
     where.append(m.Idea.actor_key == grid.government)
     if cell.actor == UNPLACED:

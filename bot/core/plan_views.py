@@ -57,8 +57,9 @@ class Top:
 
 @dataclass(frozen=True, slots=True)
 class CellKey:
-    """Which cell: a theme's actor (or UNASSIGNED), a style × stage of the government actor
-    (theme "", actor = style, stage set; or UNPLACED), or an emerging theme (emerging set)."""
+    """Which cell: a theme's actor (or UNASSIGNED); an actor across themes (theme ""); a
+    style × stage of the government actor (theme "", actor = style, stage set; or UNPLACED);
+    an emerging theme (emerging set)."""
 
     theme: str = ""
     actor: str = ""
@@ -125,6 +126,7 @@ class PlanSummary:
     programme_name: str
     stats: ProgrammeStats
     themes: tuple[ThemeRow, ...]
+    actors: tuple[tuple[Actor, Top], ...]  # each actor's ideas from every theme
     government: Actor | None
     stages: tuple[Stage, ...]
     styles: tuple[tuple[Style, tuple[tuple[Stage, Top], ...]], ...]
@@ -167,6 +169,7 @@ def summarise(
         playbook.name,
         stats,
         rows,
+        tuple((a, tops.of(CellKey("", a.key))) for a in playbook.actors),
         government if playbook.styles else None,
         playbook.stages,
         styles,

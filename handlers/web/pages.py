@@ -19,7 +19,6 @@ import jinja2
 from aiohttp import web
 
 from bot.config import Settings
-from bot.core.by_actor import by_actor
 from bot.core.engine import Engine
 from bot.core.plan_views import PAGE, TOP, CellKey, Cursor
 from handlers.web import caching, charts, day_views, downloads, uploads, views
@@ -234,11 +233,15 @@ async def _render_off_loop(
 
 
 def _actors(engine: Callable[[], Engine]) -> Page:
-    async def actors_page(request: web.Request, access: Access) -> web.Response:
+    async def actors_page(request: web.Request, access: Access) -> web.StreamResponse:
+        """Each actor's top ideas from every theme, with the count and "See all"."""
         core = engine()
-        plan = await core.plan(access.programme)
-        context = {"access": access, "page": "actors", "plan": plan, "actors": by_actor(plan)}
-        return _render("actors.html", request, core, context)
+        kept = await caching.unchanged(request, access, core)
+        if isinstance(kept, web.StreamResponse):
+            return kept
+        plan = await core.plan_summary(access.programme)
+        context = {"access": access, "page": "actors", "plan": plan, "cell": CellKey}
+        return kept.mark(await _render_off_loop("actors.html", request, core, context))
 
     return actors_page
 

@@ -206,6 +206,9 @@ def cell_title(playbook: Playbook, summary: PlanSummary, cell: CellKey) -> str |
         if cell.theme not in themes or cell.actor not in actors or cell.stage:
             return None
         return f"{themes[cell.theme]} · {actors[cell.actor]}"
+    actors = {a.key: a.name for a in playbook.actors}
+    if not cell.stage and cell.actor in actors:
+        return f"{actors[cell.actor]}: ideas from every theme"
     if summary.government is None:
         return None
     if cell.actor == UNPLACED and not cell.stage:

@@ -3,7 +3,8 @@ the plan lays them out and ranks them in Python (`bot.core.plan`), on a scripted
 
 from __future__ import annotations
 
-from bot.core.domain import Assignment
+from bot.core.by_actor import by_actor
+from bot.core.domain import Assignment, Emerging
 from bot.core.emerging import gather
 from bot.core.plan import Idea, build_plan, rank
 from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, Cursor, Grid
@@ -69,15 +70,11 @@ async def expected(store) -> dict[CellKey, tuple[Idea, ...]]:
         for square in squares:
             cells[CellKey("", style.key, square.stage.key)] = square.ideas
     cells[CellKey("", UNPLACED)] = grid.unplaced
-    for found in gather([e for e in plan.emerging] or _emerging(), plan.ideas):
+    for ap in by_actor(plan):
+        cells[CellKey("", ap.actor.key)] = ap.ideas
+    for found in gather([Emerging(key, key, key) for key in TAGS], plan.ideas):
         cells[CellKey(emerging=found.emerging.key)] = found.ideas
     return {key: ideas for key, ideas in cells.items() if ideas}
-
-
-def _emerging():
-    from bot.core.domain import Emerging
-
-    return [Emerging(key, key, key) for key in TAGS]
 
 
 async def test_each_cells_top_ideas_and_count_are_the_plans_ranking(store) -> None:

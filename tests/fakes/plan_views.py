@@ -12,11 +12,13 @@ from tests.fakes.memory import Memory
 
 
 def cells_of(idea: domain.Idea, grid: Grid) -> list[CellKey]:
-    """Every cell an idea on the plan shows in: its theme's actor, its emerging themes and, for
-    the government actor, its style × stage."""
+    """Every cell an idea on the plan shows in: its theme's actor, its emerging themes, its
+    actor across themes and, for the government actor, its style × stage."""
     actor = idea.assignment.actor_key if idea.assignment else None
     keys = [CellKey(idea.theme_key, actor if actor in grid.actors else UNASSIGNED)]
     keys += [CellKey(emerging=e) for e in idea.emerging]
+    if actor in grid.actors:
+        keys.append(CellKey("", str(actor)))
     if grid.government and grid.styles and idea.assignment and actor == grid.government:
         style, stage = idea.assignment.style_key, idea.assignment.stage_key
         placed = style in grid.styles and stage in grid.stages
