@@ -6,10 +6,20 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, literal, or_, select, true
+from sqlalchemy import Connection, Float, and_, case, cast, func, literal, or_, select, true
 
 from bot.core import domain
-from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, Cursor, Grid, Top, Tops
+from bot.core.plan import BACKED_SHARE
+from bot.core.plan_views import (
+    BACKED,
+    UNASSIGNED,
+    UNPLACED,
+    CellKey,
+    Cursor,
+    Grid,
+    Top,
+    Tops,
+)
 from storage import models as m
 from storage.store import Store
 
@@ -73,6 +83,66 @@ def _cell_filter(pid: int, cell: CellKey, grid: Grid) -> list[Any]:
     return [*where, m.Idea.style_key == cell.actor, m.Idea.stage_key == cell.stage]
 
 
+def _backed(pid: int) -> Any:
+    """Each theme's BACKED ideas backed across audiences (`ThemePlan.backed_across`): every
+    audience that voted in the theme gave the idea a vote, two audiences or more, and the
+    lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE; highest first."""
+    voters = (
+        select(
+            m.Idea.theme_key.label("theme"),
+            m.Vote.audience,
+            func.count(m.Vote.participant_id.distinct()).label("n"),
+        )
+        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+        .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
+        .group_by(m.Idea.theme_key, m.Vote.audience)
+        .subquery()
+    )
+    spread = select(voters.c.theme, func.count().label("k")).group_by(voters.c.theme).subquery()
+    per = (
+        select(
+            m.Idea.theme_key.label("theme"), m.Idea.number, m.Vote.audience, func.count().label("c")
+        )
+        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+        .where(_on_plan(pid))
+        .group_by(m.Idea.theme_key, m.Idea.number, m.Vote.audience)
+        .subquery()
+    )
+    share = cast(per.c.c + 1, Float) / cast(voters.c.n + 2, Float)
+    scored = (
+        select(
+            per.c.theme,
+            per.c.number,
+            func.min(share).label("consensus"),
+            func.count().label("audiences"),
+        )
+        .join(voters, and_(voters.c.theme == per.c.theme, voters.c.audience == per.c.audience))
+        .group_by(per.c.theme, per.c.number)
+        .subquery()
+    )
+    ranked = (
+        select(
+            scored.c.theme,
+            scored.c.number,
+            scored.c.consensus,
+            func.row_number()
+            .over(
+                partition_by=scored.c.theme,
+                order_by=(scored.c.consensus.desc(), scored.c.number),
+            )
+            .label("rn"),
+        )
+        .join(spread, spread.c.theme == scored.c.theme)
+        .where(
+            scored.c.audiences == spread.c.k,
+            spread.c.k >= 2,
+            scored.c.consensus >= BACKED_SHARE - 1e-9,
+        )
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.rn <= BACKED).order_by(ranked.c.theme, ranked.c.rn)
+
+
 class SqlPlanViews(Store):
     """Implements `bot.core.ports.PlanViewStore`."""
 
@@ -85,7 +155,7 @@ class SqlPlanViews(Store):
         return await self._read(tx)
 
     async def plan_tops(
-        self, programme: str, grid: Grid, top: int
+        self, programme: str, grid: Grid, top: int, backed: bool = False
     ) -> tuple[Tops, frozenset[str], int]:
         def tx(conn: Connection) -> tuple[Tops, frozenset[str], int]:
             pid = self._programme_id(conn, programme)
@@ -95,16 +165,19 @@ class SqlPlanViews(Store):
                 for row in conn.execute(self._ranked(pid, where, names, top)):
                     key = CellKey(row.theme, row.actor, row.stage, row.emerging)
                     counted.setdefault(key, ([], int(row.n)))[0].append(row.number)
+            shared = conn.execute(_backed(pid)).all() if backed else []
             numbers = {n for found, _ in counted.values() for n in found}
-            ideas = (
-                {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
-            )
+            ideas = self._by_number(conn, pid, numbers | {r.number for r in shared})
             tops = {
                 key: Top(tuple(ideas[n] for n in found), n_all)
                 for key, (found, n_all) in counted.items()
             }
+            by_theme: dict[str, list[tuple[domain.Idea, float]]] = {}
+            for row in shared:
+                by_theme.setdefault(row.theme, []).append((ideas[row.number], row.consensus))
             themes = conn.scalars(select(m.Idea.theme_key).where(_on_plan(pid)).distinct())
-            return Tops(tops), frozenset(themes), int(revision or 0)
+            most = {k: tuple(v) for k, v in by_theme.items()}
+            return Tops(tops, most), frozenset(themes), int(revision or 0)
 
         return await self._read(tx)
 
@@ -154,9 +227,7 @@ class SqlPlanViews(Store):
             numbers = list(
                 conn.scalars(page.order_by(ranked.c.votes.desc(), ranked.c.number).limit(limit))
             )
-            ideas = (
-                {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
-            )
+            ideas = self._by_number(conn, pid, numbers)
             return [ideas[n] for n in numbers]
 
         return await self._read(tx)

@@ -15,6 +15,7 @@ from bot.core.domain import Emerging, Idea, Phase, ProgrammeStats
 from bot.core.playbook import Actor, Playbook, Stage, Style, Theme
 
 TOP = 5  # ideas shown per cell; a link (web) or a command (chat) lists the rest
+BACKED = 3  # ideas backed across audiences shown per theme
 PAGE = 50  # ideas per page of a cell's "see all"
 UNASSIGNED = "unassigned"  # the cell of ideas no actor of the playbook has yet
 UNPLACED = "unplaced"  # the government actor's ideas without a style and stage yet
@@ -100,6 +101,8 @@ class Tops:
     """What the database counted: every cell's Top, by CellKey."""
 
     cells: Mapping[CellKey, Top] = field(default_factory=dict)
+    # Per theme: the ideas backed across audiences, highest consensus first, with it.
+    backed: Mapping[str, tuple[tuple[Idea, float], ...]] = field(default_factory=dict)
 
     def of(self, key: CellKey) -> Top:
         return self.cells.get(key, Top())
@@ -111,6 +114,7 @@ class ThemeRow:
     phase: Phase
     cells: tuple[tuple[Actor, Top], ...]
     unassigned: Top
+    backed: tuple[tuple[Idea, float], ...] = ()  # `ThemePlan.broadly_backed()`, with consensus
 
     @property
     def count(self) -> int:
@@ -133,6 +137,7 @@ class PlanSummary:
     unplaced: Top
     emerging: tuple[tuple[Emerging, Top], ...]
     revision: int
+    with_backed: bool = False  # each theme's `backed` was read (chat's card shows them)
 
 
 def summarise(
@@ -143,6 +148,7 @@ def summarise(
     phases: Mapping[str, Phase],
     emerging: tuple[Emerging, ...],
     revision: int,
+    with_backed: bool = False,
 ) -> PlanSummary:
     """Lay the counted cells out as the plan does: every theme of the playbook, and any theme
     ideas still carry that the playbook no longer has (`theme_keys`)."""
@@ -153,6 +159,7 @@ def summarise(
             phases.get(theme.key, Phase.COLLECTING),
             tuple((a, tops.of(CellKey(theme.key, a.key))) for a in playbook.actors),
             tops.of(CellKey(theme.key, UNASSIGNED)),
+            tuple(tops.backed.get(theme.key, ())),
         )
         for theme in themes
     )
@@ -176,4 +183,5 @@ def summarise(
         tops.of(CellKey("", UNPLACED)),
         tuple((e, tops.of(CellKey(emerging=e.key))) for e in emerging),
         revision,
+        with_backed,
     )

@@ -335,10 +335,11 @@ class PlanViewStore(Protocol):
         what was read at one revision stands while the revision does, in every process."""
 
     async def plan_tops(
-        self, programme: str, grid: Grid, top: int
+        self, programme: str, grid: Grid, top: int, backed: bool = False
     ) -> tuple[Tops, frozenset[str], int]:
-        """Every cell's `top` ideas (ranked as `bot.core.plan.rank`) and count; the themes
-        ideas on the plan carry; the revision all of it was read at."""
+        """Every cell's `top` ideas (ranked as `bot.core.plan.rank`) and count; with `backed`,
+        each theme's ideas backed across audiences (it counts every voter: asked for by chat's
+        card only); the themes ideas on the plan carry; the revision all of it was read at."""
 
     async def plan_cell(
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int

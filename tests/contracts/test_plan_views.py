@@ -3,11 +3,13 @@ the plan lays them out and ranks them in Python (`bot.core.plan`), on a scripted
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.by_actor import by_actor
 from bot.core.domain import Assignment, Emerging
 from bot.core.emerging import gather
-from bot.core.plan import Idea, build_plan, rank
-from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, Cursor, Grid
+from bot.core.plan import ActionPlan, Idea, build_plan, rank
+from bot.core.plan_views import BACKED, UNASSIGNED, UNPLACED, CellKey, Cursor, Grid
 from bot.core.playbook import load_default
 from handlers.web.views import styles_grid
 from tests.conftest import in_channel, person
@@ -43,6 +45,8 @@ def assignment(n: int) -> Assignment | None:
 async def script(store) -> None:
     """40 ideas in three themes and one the playbook no longer has, tied votes from two
     audiences, assignments of every shape, tags, a merge and a hidden idea."""
+    for channel, audience in (("town", "community"), ("biz", "business")):
+        await store.set_channel_audience(PROGRAMME, in_channel(channel), audience, ORG)
     for n in range(1, 41):
         theme = "retired-theme" if n == 40 else THEMES[n % 3]
         await add(store, f"idea {n}", theme=theme, author=person(f"a{n}"))
@@ -57,9 +61,14 @@ async def script(store) -> None:
     await store.set_hidden(PROGRAMME, 39, True, ORG, 100)
 
 
+async def whole_plan(store) -> ActionPlan:
+    ideas, stats = await store.ideas(PROGRAMME), await store.stats(PROGRAMME)
+    return build_plan(BOOK, ideas, stats, voters=await store.theme_voters(PROGRAMME))
+
+
 async def expected(store) -> dict[CellKey, tuple[Idea, ...]]:
     """Every non-empty cell, laid out and ranked by the plan's own Python."""
-    plan = build_plan(BOOK, await store.ideas(PROGRAMME), await store.stats(PROGRAMME))
+    plan = await whole_plan(store)
     cells: dict[CellKey, tuple[Idea, ...]] = {}
     for tp in plan.themes:
         for cell in tp.cells:
@@ -87,6 +96,24 @@ async def test_each_cells_top_ideas_and_count_are_the_plans_ranking(store) -> No
         assert tops.of(key).count == len(ideas), key
         assert tops.of(key).ideas == ideas[:TOP], key
     assert themes == {*THEMES, "retired-theme"}
+
+
+async def test_each_themes_broadly_backed_ideas_are_the_plans_with_their_consensus(store):
+    await script(store)
+    plan = await whole_plan(store)
+    tops, _, _ = await store.plan_tops(PROGRAMME, GRID, TOP, backed=True)
+    assert not (await store.plan_tops(PROGRAMME, GRID, TOP))[0].backed  # only when asked
+    want = {
+        tp.theme.key: [(i, tp.consensus(i)) for i in tp.broadly_backed(BACKED)]
+        for tp in plan.themes
+        if tp.broadly_backed(BACKED)
+    }
+    assert want  # the script backs some ideas across both audiences
+    assert {k: [i for i, _ in v] for k, v in tops.backed.items()} == {
+        k: [i for i, _ in v] for k, v in want.items()
+    }
+    for key, found in tops.backed.items():
+        assert [c for _, c in found] == pytest.approx([c for _, c in want[key]])
 
 
 async def test_a_cells_pages_follow_the_cursor_to_its_last_idea(store) -> None:

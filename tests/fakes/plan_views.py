@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import domain
-from bot.core.plan import rank
-from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, Cursor, Grid, Top, Tops
+from bot.core.plan import ThemePlan, rank
+from bot.core.plan_views import BACKED, UNASSIGNED, UNPLACED, CellKey, Cursor, Grid, Top, Tops
+from bot.core.playbook import Theme
 from tests.fakes.memory import Memory
 
 
@@ -40,7 +41,7 @@ class MemoryPlanViews(Memory):
         return hash(repr(tables))
 
     async def plan_tops(
-        self, programme: str, grid: Grid, top: int
+        self, programme: str, grid: Grid, top: int, backed: bool = False
     ) -> tuple[Tops, frozenset[str], int]:
         ideas = self._on_plan(programme)
         cells: dict[CellKey, list[domain.Idea]] = {}
@@ -48,11 +49,16 @@ class MemoryPlanViews(Memory):
             for key in cells_of(idea, grid):
                 cells.setdefault(key, []).append(idea)
         tops = {key: Top(rank(found)[:top], len(found)) for key, found in cells.items()}
-        return (
-            Tops(tops),
-            frozenset(i.theme_key for i in ideas),
-            await self.plan_revision(programme),
-        )
+        voters = await self.theme_voters(programme)
+        most = {}
+        for key in {i.theme_key for i in ideas} if backed else ():
+            of_theme = rank(i for i in ideas if i.theme_key == key)
+            theme = ThemePlan(Theme(key, key, "", (), ()), (), of_theme, voters=voters.get(key, {}))
+            found = theme.broadly_backed(BACKED)
+            if found:
+                most[key] = tuple((i, theme.consensus(i) or 0.0) for i in found)
+        themes = frozenset(i.theme_key for i in ideas)
+        return Tops(tops, most), themes, await self.plan_revision(programme)
 
     async def plan_cell(
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.domain import Idea
+from bot.core.domain import Emerging, Idea
+from bot.core.emerging import of_playbook
 from bot.core.plan_views import PAGE, TOP, CellKey, Cursor, Grid, PlanSummary, summarise
-from bot.core.usecases.planning import emerging_themes
 from bot.core.workshop import Workshop
 
 
@@ -19,14 +19,25 @@ class CellPage:
     next: Cursor | None
 
 
-async def plan_summary(ws: Workshop, programme: str) -> PlanSummary:
+async def emerging_themes(ws: Workshop, programme: str) -> tuple[Emerging, ...]:
+    """The playbook's emerging themes, then those organisers added, in the order added."""
+    return (*of_playbook(ws.playbook), *await ws.emerging.added_emerging(programme))
+
+
+async def plan_summary(ws: Workshop, programme: str, backed: bool = False) -> PlanSummary:
     """The summary read at the plan's current revision: one small read when nothing changed
-    since the last one, in this process or any other sharing the database."""
+    since the last one, in this process or any other sharing the database. `backed` (the
+    chat card's "Backed across audiences") counts every voter, so only chat asks for it."""
     await ws.ready(programme)
     kept = ws.summaries.get(programme)
-    if kept is not None and kept.revision == await ws.plan_views.plan_revision(programme):
+    if (
+        kept is not None
+        and (kept.with_backed or not backed)
+        and kept.revision == await ws.plan_views.plan_revision(programme)
+    ):
         return kept
-    tops, themes, revision = await ws.plan_views.plan_tops(programme, Grid.of(ws.playbook), TOP)
+    grid = Grid.of(ws.playbook)
+    tops, themes, revision = await ws.plan_views.plan_tops(programme, grid, TOP, backed)
     summary = summarise(
         ws.playbook,
         tops,
@@ -35,6 +46,7 @@ async def plan_summary(ws: Workshop, programme: str) -> PlanSummary:
         await ws.plan.phases(programme),
         await emerging_themes(ws, programme),
         revision,
+        backed,
     )
     ws.summaries[programme] = summary
     return summary
