@@ -9,12 +9,13 @@ again; shared caches (proxies) keep nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
 
 from bot.core.engine import Engine
-from handlers.web.auth import Access
+from handlers.web.auth import Access, Page
 
 KEPT_BY_BROWSER = "private, no-cache"
 
@@ -36,6 +37,24 @@ def tag(revision: int, access: Access, request: web.Request) -> Tag:
     who = f"{access.programme}\\n{access.query}\\n{access.organiser}\\n{request.path_qs}"
     digest = hashlib.sha256(who.encode()).hexdigest()[:20]
     return Tag(f'W/"{revision}-{digest}"')
+
+
+Render = Callable[[web.Request, Access, Engine], Awaitable[web.Response]]
+
+
+def revalidated(engine: Callable[[], Engine], render: Render) -> Page:
+    """A page answered with 304 while the browser holds it at the plan's current revision,
+    else rendered and tagged (a page that is not there, 404, carries no tag)."""
+
+    async def page(request: web.Request, access: Access) -> web.StreamResponse:
+        core = engine()
+        kept = await unchanged(request, access, core)
+        if isinstance(kept, web.StreamResponse):
+            return kept
+        response = await render(request, access, core)
+        return kept.mark(response) if response.status == 200 else response
+
+    return page
 
 
 async def unchanged(request: web.Request, access: Access, core: Engine) -> web.Response | Tag:

@@ -70,9 +70,9 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
         app.router.add_get(path, guarded(gate, now, page, refused, moves_on))
 
     route("/", _home(engine))
-    route("/plan", _plan(engine))
-    route(CELL_PATH, _cell(engine))
-    route("/actors", _actors(engine))
+    route("/plan", caching.revalidated(engine, _plan))
+    route(CELL_PATH, caching.revalidated(engine, _cell))
+    route("/actors", caching.revalidated(engine, _actors))
     route("/themes/{key}", _theme(engine))
     route("/day", _day(engine))
     for path, download in downloads.handlers(engine).items():
@@ -172,55 +172,48 @@ def _home(engine: Callable[[], Engine]) -> Page:
     return home
 
 
-def _plan(engine: Callable[[], Engine]) -> Page:
-    async def plan_page(request: web.Request, access: Access) -> web.StreamResponse:
-        """Each cell's top ideas and count, read by the database and kept while the plan's
-        revision stands; a browser asking again with the page's ETag gets a 304."""
-        core = engine()
-        kept = await caching.unchanged(request, access, core)
-        if isinstance(kept, web.StreamResponse):
-            return kept
-        context = {
-            "access": access,
-            "page": "plan",
-            "plan": await core.plan_summary(access.programme),
-            "day": await core.day(access.programme),
-            "top": TOP,
-            "cell": CellKey,
-        }
-        return kept.mark(await _render_off_loop("plan.html", request, core, context))
-
-    return plan_page
+async def _plan(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """Each cell's top ideas and count, read by the database and kept while the plan's
+    revision stands."""
+    context = {
+        "access": access,
+        "page": "plan",
+        "plan": await core.plan_summary(access.programme),
+        "day": await core.day(access.programme),
+        "top": TOP,
+        "cell": CellKey,
+    }
+    return await _render_off_loop("plan.html", request, core, context)
 
 
-def _cell(engine: Callable[[], Engine]) -> Page:
-    async def cell_page(request: web.Request, access: Access) -> web.StreamResponse:
-        """ "See all": one cell of the plan a page at a time, by the cursor `after`."""
-        core = engine()
-        kept = await caching.unchanged(request, access, core)
-        if isinstance(kept, web.StreamResponse):
-            return kept
-        query = request.query
-        cell = CellKey(*(query.get(k, "") for k in ("theme", "actor", "stage", "emerging")))
-        after = Cursor.parse(query["after"]) if "after" in query else None
-        title = views.cell_title(core.playbook, await core.plan_summary(access.programme), cell)
-        if title is None or ("after" in query and after is None):
-            context = {"access": access, "page": "plan", "key": query.get("theme", "")}
-            return _render("missing.html", request, core, context, status=404)
-        found = await core.plan_cell(access.programme, cell, after)
-        context = {
-            "access": access,
-            "page": "plan",
-            "title": title,
-            "cell": cell,
-            "found": found,
-            "after": after,
-            "page_size": PAGE,
-            "next_query": cell.query | {"after": str(found.next)},
-        }
-        return kept.mark(await _render_off_loop("cell.html", request, core, context))
+async def _cell(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """ "See all": one cell of the plan a page at a time, by the cursor `after`."""
+    query = request.query
+    cell = CellKey(*(query.get(k, "") for k in ("theme", "actor", "stage", "emerging")))
+    after = Cursor.parse(query["after"]) if "after" in query else None
+    title = views.cell_title(core.playbook, await core.plan_summary(access.programme), cell)
+    if title is None or ("after" in query and after is None):
+        context = {"access": access, "page": "plan", "key": query.get("theme", "")}
+        return _render("missing.html", request, core, context, status=404)
+    found = await core.plan_cell(access.programme, cell, after)
+    context = {
+        "access": access,
+        "page": "plan",
+        "title": title,
+        "cell": cell,
+        "found": found,
+        "after": after,
+        "page_size": PAGE,
+        "next_query": cell.query | {"after": str(found.next)},
+    }
+    return await _render_off_loop("cell.html", request, core, context)
 
-    return cell_page
+
+async def _actors(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """Each actor's top ideas from every theme, with the count and "See all"."""
+    plan = await core.plan_summary(access.programme)
+    context = {"access": access, "page": "actors", "plan": plan, "cell": CellKey}
+    return await _render_off_loop("actors.html", request, core, context)
 
 
 async def _render_off_loop(
@@ -230,20 +223,6 @@ async def _render_off_loop(
     full = _base(core) | context
     html = await asyncio.to_thread(aiohttp_jinja2.render_string, name, request, full)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
-
-
-def _actors(engine: Callable[[], Engine]) -> Page:
-    async def actors_page(request: web.Request, access: Access) -> web.StreamResponse:
-        """Each actor's top ideas from every theme, with the count and "See all"."""
-        core = engine()
-        kept = await caching.unchanged(request, access, core)
-        if isinstance(kept, web.StreamResponse):
-            return kept
-        plan = await core.plan_summary(access.programme)
-        context = {"access": access, "page": "actors", "plan": plan, "cell": CellKey}
-        return kept.mark(await _render_off_loop("actors.html", request, core, context))
-
-    return actors_page
 
 
 def _theme(engine: Callable[[], Engine]) -> Page:

@@ -121,3 +121,19 @@ async def test_the_loop_keeps_answering_while_the_biggest_pages_render(web: Web)
 
 def _vote(who, where, number):
     return Context(who, where), Command(f"vote {number}")
+
+
+async def test_an_actors_ideas_from_every_theme_show_their_top_and_see_all(web: Web) -> None:
+    await web.ok(ORGANISER, TOWN, "channel community")
+    await many_ideas(web, TOP + 2)
+    for n in range(1, TOP + 3):
+        await web.ok(ORGANISER, TOWN, f"assign {n} individuals")
+    await web.ok(BEN, BIZ, f"vote {TOP + 2}")
+    html = await (await web.http.get(web.link("/actors"))).text()
+    section = re.search(r'data-actor="individuals">(.*?)</section>', html, re.S)
+    assert section is not None
+    assert numbers(section.group(1)) == [TOP + 2, *range(1, TOP)]
+    assert f"See all {TOP + 2} ideas" in section.group(1)
+    page = await (await web.http.get(see_all(section.group(1)))).text()
+    assert "Individuals and groups: ideas from every theme" in page
+    assert numbers(page) == [TOP + 2, *range(1, TOP + 2)]
