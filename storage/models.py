@@ -48,6 +48,8 @@ class Programme(Base):
     name: Mapped[str] = mapped_column(String(200))
     default_audience: Mapped[str] = mapped_column(String(50))
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+    # Moved on by every write to the programme: cached plan pages are good while it stands.
+    plan_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
     # Where flags and other notices for organisers go (`organisers here`), on any platform.
     organisers_platform: Mapped[str | None] = mapped_column(String(20))
@@ -115,6 +117,8 @@ class Idea(Base):
     __table_args__ = (
         UniqueConstraint("programme_id", "number"),
         Index(None, "programme_id", "theme_key"),
+        # An actor's cells (the styles grid); named, as the convention names by first column.
+        Index("ix_ideas_programme_id_actor_key", "programme_id", "actor_key"),
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.
         UniqueConstraint("programme_id", "request_key"),
         # The platform message that created the idea (`<channel>/<message id>`): its edits and

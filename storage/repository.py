@@ -20,6 +20,7 @@ from storage.nudge_schedules import SqlNudgeSchedules
 from storage.nudges import SqlNudges
 from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
+from storage.plan_views import SqlPlanViews
 from storage.planning import SqlPlanning
 from storage.prompts import SqlPrompts
 from storage.proposals import SqlProposals
@@ -35,6 +36,7 @@ class SqlRepository(
     SqlIdeas,
     SqlVotes,
     SqlPlanning,
+    SqlPlanViews,
     SqlModeration,
     SqlPersonalData,
     SqlDigests,

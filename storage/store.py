@@ -4,7 +4,9 @@ programme, participant, channel and idea reads that many transactions need."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Collection
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -21,8 +23,10 @@ from storage.runners import AsyncServer, Runner, ThreadedSqlite
 SERVER_BATCHES = 4  # batches of votes (or of card-copy lookups) at once on a server database
 PARTICIPANT_CACHE = 10_000  # ids of recent participants, so a vote skips one upsert
 NEW_PARTICIPANTS = "howcanwe_new_participants"  # connection.info key: ids to cache on commit
+TOUCHED = "howcanwe_touched_programmes"  # connection.info key: programmes a write reached
 EDITED = "idea.edited"  # a history entry that keeps an idea's earlier text (`was`)
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -69,6 +73,18 @@ def idea_of_row(
     )
 
 
+def _next_revision(conn: Connection, programmes: set[int]) -> None:
+    """Move the plan revision of every programme a write reached: every process's cached pages
+    (`bot.core.usecases.plan_views`) see the change at their next request. Ids in one order, so
+    two writes never wait on each other's programme rows."""
+    if programmes:
+        conn.execute(
+            update(m.Programme)
+            .where(m.Programme.id.in_(sorted(programmes)))
+            .values(plan_revision=m.Programme.plan_revision + 1)
+        )
+
+
 class Store:
     """The base of every storage role (`storage.people`, `storage.votes`, …): each public
     method of a role is one transaction, written once as synchronous SQLAlchemy code and run by
@@ -95,11 +111,32 @@ class Store:
         await self._runner.close()
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        def transaction(connection: Connection) -> tuple[T, dict[domain.Participant, int]]:
+        def transaction(
+            connection: Connection,
+        ) -> tuple[T, dict[domain.Participant, int], set[int]]:
             connection.info[NEW_PARTICIPANTS] = {}  # info outlives a transaction: start afresh
-            return work(connection), connection.info.pop(NEW_PARTICIPANTS)
+            connection.info[TOUCHED] = set()
+            result = work(connection)
+            touched = connection.info.pop(TOUCHED)
+            if self._side_by_side == 1:  # SQLite's one writer: nothing waits on the row
+                _next_revision(connection, touched)
+                touched = set()
+            return result, connection.info.pop(NEW_PARTICIPANTS), touched
 
-        result, registered = await self._runner.run(transaction, write=True)
+        result, registered, touched = await self._runner.run(transaction, write=True)
+        if touched:
+            # A server database moves the revision just after the commit, in a transaction of
+            # its own: the programme's row is then locked for one statement, not for the whole of
+            # every write, so concurrent writes (a burst of votes) do not queue on it. A reader
+            # between the two caches newer data under the old revision and recomputes once.
+            try:
+                await self._runner.run(partial(_next_revision, programmes=touched), write=True)
+            except Exception:  # the write itself is committed: say so, not that it failed
+                log.warning(
+                    "plan revision not moved; cached plan pages catch up at the next write",
+                    exc_info=True,
+                    extra={"programmes": sorted(touched)},
+                )
         if len(self._participants) + len(registered) > PARTICIPANT_CACHE:
             self._participants.clear()
         self._participants.update(  # only what a committed transaction wrote
@@ -117,9 +154,11 @@ class Store:
         return (self._programme(conn, key))[0]
 
     def _programme(self, conn: Connection, key: str) -> tuple[int, str]:
-        """(id, default audience), cached: both are fixed once the programme exists."""
+        """(id, default audience), cached: both are fixed once the programme exists. A write
+        that looks its programme up moves the programme's plan revision on (`_write`)."""
         cached = self._programmes.get(key)
         if cached is not None:
+            conn.info.get(TOUCHED, set()).add(cached[0])
             return cached
         found = (
             conn.execute(
@@ -129,6 +168,7 @@ class Store:
         if found is None:
             raise LookupError(f"programme {key!r} does not exist; call ensure_programme first")
         self._programmes[key] = (found.id, found.default_audience)
+        conn.info.get(TOUCHED, set()).add(found.id)
         return self._programmes[key]
 
     def _participant_id(self, conn: Connection, who: domain.Participant) -> int:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core import proposed
-from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase
+from bot.core.domain import ActionNote, Assignment, Idea, Participant, Phase, ProgrammeStats
 from bot.core.emerging import key_of
 from bot.core.interaction import (
     ADD_ANYWAY,
@@ -34,6 +35,7 @@ from bot.core.interaction import (
 )
 from bot.core.names import Named
 from bot.core.plan import BACKED_SHARE, ActionPlan
+from bot.core.plan_views import PlanSummary
 from bot.core.playbook import Playbook, Theme
 
 PHASE_NAMES = {
@@ -96,7 +98,11 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def stats_text(plan: ActionPlan) -> str:
-    stats = plan.stats
+    return figures_text(plan.stats)
+
+
+def figures_text(stats: ProgrammeStats) -> str:
+    """The programme's figures in a sentence: ideas, votes, participants."""
     return (
         f"{plural(stats.ideas, 'idea')}, {plural(stats.votes, 'vote')} from "
         f"{plural(stats.participants, 'participant')}."
@@ -422,40 +428,89 @@ def clip(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """A theme's part of the plan card: its most backed ideas (with consensus), and per actor
+    (then "Not yet assigned") the ideas shown and how many the cell holds."""
+
+    theme: Theme
+    phase: Phase
+    backed: tuple[tuple[Idea, float | None], ...]
+    cells: tuple[tuple[str, tuple[Idea, ...], int], ...]
+    unassigned: tuple[tuple[Idea, ...], int]
+
+
 def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> Card:
-    blocks: list[Text | Heading | Bullets | Link] = [Text(stats_text(plan), Tone.MUTED)]
+    """The plan card from the whole plan (a small programme's, or one read for export)."""
+    rows = tuple(
+        PlanRow(
+            tp.theme,
+            tp.phase,
+            tuple((i, tp.consensus(i)) for i in tp.broadly_backed()),
+            tuple((c.actor.name, c.ideas[:CELL_LIMIT], len(c.ideas)) for c in tp.cells),
+            (tp.unassigned[:CELL_LIMIT], len(tp.unassigned)),
+        )
+        for tp in plan.themes
+    )
+    return Card(
+        f"Action plan — {plan.programme_name}", _plan_blocks(playbook, plan.stats, rows, link)
+    )
+
+
+def summary_card(
+    playbook: Playbook, summary: PlanSummary, theme_key: str | None = None, link: str | None = None
+) -> Card:
+    """The plan card from the plan at a glance (each cell's top ideas and count): what chat
+    shows, however big the programme."""
+    rows = tuple(
+        PlanRow(
+            row.theme,
+            row.phase,
+            row.backed,
+            tuple((a.name, t.ideas[:CELL_LIMIT], t.count) for a, t in row.cells),
+            (row.unassigned.ideas[:CELL_LIMIT], row.unassigned.count),
+        )
+        for row in summary.themes
+        if theme_key in (None, row.theme.key)
+    )
+    blocks = _plan_blocks(playbook, summary.stats, rows, link)
+    return Card(f"Action plan — {summary.programme_name}", blocks)
+
+
+def _plan_blocks(
+    playbook: Playbook, stats: ProgrammeStats, rows: tuple[PlanRow, ...], link: str | None
+) -> tuple[Text | Heading | Bullets | Link, ...]:
+    blocks: list[Text | Heading | Bullets | Link] = [Text(figures_text(stats), Tone.MUTED)]
     if link:
         # Handed out only to organisers and stakeholders: it opens the whole plan, names included.
         blocks.append(Link("Open the plan in the browser, to print or download", link))
         blocks.append(
             Text("The link expires; share it only with people who may see the plan.", Tone.MUTED)
         )
-    for theme_plan in plan.themes:
-        blocks.append(Heading(f"{theme_plan.theme.title} — {PHASE_NAMES[theme_plan.phase]}"))
-        backed = theme_plan.broadly_backed()
-        if backed:
+    for row in rows:
+        blocks.append(Heading(f"{row.theme.title} — {PHASE_NAMES[row.phase]}"))
+        if row.backed:
             blocks.append(Text(BACKED_HEADING, Tone.STRONG))
             blocks.append(Text(f"Consensus: {BACKED_MEASURE}.", Tone.MUTED))
             blocks.append(
                 Bullets(
                     tuple(
-                        f"{_idea_line(playbook, i)} · consensus "
-                        f"{consensus_text(theme_plan.consensus(i))}"
-                        for i in backed
+                        f"{_idea_line(playbook, i)} · consensus {consensus_text(consensus)}"
+                        for i, consensus in row.backed
                     )
                 )
             )
-        rest = _rest_of(theme_plan.theme, link)
-        for cell in theme_plan.cells:
-            lines = [plan_line(playbook, i) for i in cell.ideas]
-            blocks.append(Text(f"{cell.actor.name} ({len(lines)})", Tone.STRONG))
-            blocks.append(_shortened(lines[:CELL_LIMIT] or ["—"], len(lines), rest))
-        if theme_plan.unassigned:
-            unassigned = theme_plan.unassigned
-            blocks.append(Text(f"Not yet assigned ({len(unassigned)})", Tone.STRONG))
-            lines = [plan_line(playbook, i) for i in unassigned[:CELL_LIMIT]]
-            blocks.append(_shortened(lines, len(unassigned), rest))
-    return Card(f"Action plan — {plan.programme_name}", tuple(blocks))
+        rest = _rest_of(row.theme, link)
+        for actor_name, shown, count in row.cells:
+            lines = [plan_line(playbook, i) for i in shown]
+            blocks.append(Text(f"{actor_name} ({count})", Tone.STRONG))
+            blocks.append(_shortened(lines or ["—"], count, rest))
+        shown, count = row.unassigned
+        if count:
+            blocks.append(Text(f"Not yet assigned ({count})", Tone.STRONG))
+            lines = [plan_line(playbook, i) for i in shown]
+            blocks.append(_shortened(lines, count, rest))
+    return tuple(blocks)
 
 
 def _rest_of(theme: Theme, link: str | None) -> str:

@@ -18,6 +18,11 @@ class EmergingIdeas:
 
     emerging: Emerging
     ideas: tuple[Idea, ...]
+    more: int = 0  # tagged ideas beyond `ideas`, when only the leading ones were read
+
+    @property
+    def count(self) -> int:
+        return len(self.ideas) + self.more
 
 
 def key_of(title: str) -> str:

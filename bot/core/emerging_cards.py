@@ -21,14 +21,14 @@ def section(
     blocks: list[Text | Heading | Bullets] = [Heading("Emerging themes from across the day")]
     for found in gathered[:THEMES_SHOWN]:
         ideas = found.ideas
-        title = f"{found.emerging.name} ({cards.plural(len(ideas), 'idea')})"
+        title = f"{found.emerging.name} ({cards.plural(found.count, 'idea')})"
         blocks.append(Text(title, Tone.STRONG))
         lines = [cards.clip(found.emerging.text)] + [
             f"{i.label} {cards.clip(i.text, 120)} — {cards.plural(i.votes, 'vote')}"
             for i in ideas[:shown]
         ]
-        if len(ideas) > shown:
-            lines.append(cards.more_text(len(ideas) - shown, "type `emerging` to see them all"))
+        if found.count > shown:
+            lines.append(cards.more_text(found.count - shown, "type `emerging` to see them all"))
         blocks.append(Bullets(tuple(lines)))
     if len(gathered) > THEMES_SHOWN:
         rest = cards.more_text(len(gathered) - THEMES_SHOWN, "the web view's plan lists them all")

@@ -52,6 +52,7 @@ from bot.core.interaction import (
 )
 from bot.core.participation import Series
 from bot.core.plan import ActionPlan
+from bot.core.plan_views import CellKey, Cursor, PlanSummary
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable, TurnStore
 from bot.core.usecases import (
@@ -67,6 +68,7 @@ from bot.core.usecases import (
     people,
     personal,
     phases,
+    plan_views,
     planning,
     prompts,
     proposals,
@@ -74,6 +76,7 @@ from bot.core.usecases import (
     votes,
 )
 from bot.core.usecases.action_import import ImportReport
+from bot.core.usecases.plan_views import CellPage
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -183,6 +186,19 @@ class Engine:
     async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
         """The action plan as it stands (the web view's pages and downloads)."""
         return await planning.action_plan(self.workshop, programme_key, theme_key)
+
+    async def plan_summary(self, programme_key: str) -> PlanSummary:
+        """The plan at a glance, each cell's top ideas and count (the web view's /plan)."""
+        return await plan_views.plan_summary(self.workshop, programme_key)
+
+    async def plan_revision(self, programme_key: str) -> int:
+        """The plan's revision: pages made at it are still good (ETag)."""
+        await self.workshop.ready(programme_key)
+        return await self.workshop.plan_views.plan_revision(programme_key)
+
+    async def plan_cell(self, programme_key: str, cell: CellKey, after: Cursor | None) -> CellPage:
+        """A page of one cell's ideas (the web view's "see all")."""
+        return await plan_views.plan_cell(self.workshop, programme_key, cell, after)
 
     async def day(self, programme_key: str) -> Day:
         """The day's steps: framing, evidence reactions, challenges, the published synthesis."""

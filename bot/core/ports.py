@@ -59,6 +59,7 @@ from bot.core.nudges import (
     Recipient,
 )
 from bot.core.participation import DayCount
+from bot.core.plan_views import CellKey, Cursor, Grid, Tops
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
 
@@ -324,6 +325,26 @@ class PlanStore(Protocol):
     async def participation(self, programme: str) -> Sequence[DayCount]:
         """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
         database; hidden ideas and the votes on them are left out, as on the plan."""
+
+
+class PlanViewStore(Protocol):
+    """The plan at a glance for programmes of any size: counted and ranked by the database."""
+
+    async def plan_revision(self, programme: str) -> int:
+        """A number every write to the programme moves on, in the write's own transaction:
+        what was read at one revision stands while the revision does, in every process."""
+
+    async def plan_tops(
+        self, programme: str, grid: Grid, top: int, backed: bool = False
+    ) -> tuple[Tops, frozenset[str], int]:
+        """Every cell's `top` ideas (ranked as `bot.core.plan.rank`) and count; with `backed`,
+        each theme's ideas backed across audiences (it counts every voter: asked for by chat's
+        card only); the themes ideas on the plan carry; the revision all of it was read at."""
+
+    async def plan_cell(
+        self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
+    ) -> Sequence[Idea]:
+        """Up to `limit` of a cell's ideas, in rank order, those ranked after `after`."""
 
 
 class ModerationStore(Protocol):
@@ -629,6 +650,7 @@ class Repository(
     IdeaStore,
     VoteStore,
     PlanStore,
+    PlanViewStore,
     ModerationStore,
     PersonalDataStore,
     DigestStore,

@@ -18,6 +18,7 @@ from bot.core.learning import Learner
 from bot.core.links import Links
 from bot.core.nudges import QuietHours
 from bot.core.organisers import NamedOrganisers
+from bot.core.plan_views import PlanSummary
 from bot.core.playbook import Actor, Audience, Playbook, Stage, Style, Theme
 from bot.core.ports import (
     Clock,
@@ -31,6 +32,7 @@ from bot.core.ports import (
     PeopleStore,
     PersonalDataStore,
     PlanStore,
+    PlanViewStore,
     PromptStore,
     ProposalStore,
     Repository,
@@ -63,6 +65,7 @@ class Workshop:
     ideas: IdeaStore
     votes: VoteStore
     plan: PlanStore
+    plan_views: PlanViewStore
     moderation: ModerationStore
     personal: PersonalDataStore
     digests: DigestStore
@@ -81,6 +84,7 @@ class Workshop:
     idea_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one new idea at a time
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning
+    summaries: dict[str, PlanSummary] = field(default_factory=dict)  # per programme, latest
     _ready: set[str] = field(default_factory=set)
 
     @classmethod
@@ -102,6 +106,7 @@ class Workshop:
             ideas=repo,
             votes=repo,
             plan=repo,
+            plan_views=repo,
             moderation=repo,
             personal=repo,
             digests=repo,

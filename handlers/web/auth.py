@@ -15,7 +15,7 @@ credential at all. `Authorization: Bearer` (for scripts) needs neither. Response
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
@@ -56,8 +56,10 @@ class Access:
     query: str = ""
     organiser: bool = False
 
-    def href(self, path: str) -> str:
-        return f"{path}?{self.query}" if self.query else path
+    def href(self, path: str, params: Mapping[str, str] | None = None) -> str:
+        """The address of `path` (with `params`) that carries this access's credential."""
+        query = "&".join(q for q in (urlencode(params or {}), self.query) if q)
+        return f"{path}?{query}" if query else path
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +179,8 @@ def guarded(
             response = refuse(request)
         else:
             response = await page(request, verdict)
-        response.headers.update(PRIVATE_HEADERS)
+        for name, value in PRIVATE_HEADERS.items():  # a page may say how long it keeps
+            response.headers.setdefault(name, value)
         return response
 
     return handler

@@ -19,10 +19,9 @@ import jinja2
 from aiohttp import web
 
 from bot.config import Settings
-from bot.core.by_actor import by_actor
-from bot.core.emerging import gather
 from bot.core.engine import Engine
-from handlers.web import charts, day_views, downloads, uploads, views
+from bot.core.plan_views import PAGE, TOP, CellKey, Cursor
+from handlers.web import caching, charts, day_views, downloads, uploads, views
 from handlers.web.auth import Access, Forward, Gate, Page, Refuse, guarded
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,9 @@ TEMPLATES = (
     "missing.html",
     "forward.html",
     "upload.html",
+    "cell.html",
 )
+CELL_PATH = "/plan/cell"  # "see all" of one cell: ?theme=&actor= | ?actor=&stage= | ?emerging=
 STYLESHEET = "/static/web.css"
 CSS = web.AppKey("web_css", bytes)
 
@@ -69,8 +70,9 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
         app.router.add_get(path, guarded(gate, now, page, refused, moves_on))
 
     route("/", _home(engine))
-    route("/plan", _plan(engine))
-    route("/actors", _actors(engine))
+    route("/plan", caching.revalidated(engine, _plan))
+    route(CELL_PATH, caching.revalidated(engine, _cell))
+    route("/actors", caching.revalidated(engine, _actors))
     route("/themes/{key}", _theme(engine))
     route("/day", _day(engine))
     for path, download in downloads.handlers(engine).items():
@@ -106,7 +108,11 @@ async def _stylesheet(request: web.Request) -> web.Response:
 def _render(
     name: str, request: web.Request, core: Engine, context: dict[str, Any], status: int = 200
 ) -> web.Response:
-    base = {
+    return aiohttp_jinja2.render_template(name, request, _base(core) | context, status=status)
+
+
+def _base(core: Engine) -> dict[str, Any]:
+    return {
         "playbook": core.playbook,
         "words": views.Words(core.playbook),
         "dw": day_views.DayWords(core.playbook),
@@ -114,7 +120,6 @@ def _render(
         "stylesheet": STYLESHEET,
         "access": None,
     }
-    return aiohttp_jinja2.render_template(name, request, base | context, status=status)
 
 
 def _as_of(moment: datetime) -> str:
@@ -167,35 +172,57 @@ def _home(engine: Callable[[], Engine]) -> Page:
     return home
 
 
-def _plan(engine: Callable[[], Engine]) -> Page:
-    async def plan_page(request: web.Request, access: Access) -> web.Response:
-        core = engine()
-        plan = await core.plan(access.programme)
-        return _render(
-            "plan.html",
-            request,
-            core,
-            {
-                "access": access,
-                "page": "plan",
-                "plan": plan,
-                "day": await core.day(access.programme),
-                "grid": views.styles_grid(core.playbook, plan),
-                "emerging": gather(plan.emerging, plan.ideas),
-            },
-        )
-
-    return plan_page
+async def _plan(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """Each cell's top ideas and count, read by the database and kept while the plan's
+    revision stands."""
+    context = {
+        "access": access,
+        "page": "plan",
+        "plan": await core.plan_summary(access.programme),
+        "day": await core.day(access.programme),
+        "top": TOP,
+        "cell": CellKey,
+    }
+    return await _render_off_loop("plan.html", request, core, context)
 
 
-def _actors(engine: Callable[[], Engine]) -> Page:
-    async def actors_page(request: web.Request, access: Access) -> web.Response:
-        core = engine()
-        plan = await core.plan(access.programme)
-        context = {"access": access, "page": "actors", "plan": plan, "actors": by_actor(plan)}
-        return _render("actors.html", request, core, context)
+async def _cell(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """ "See all": one cell of the plan a page at a time, by the cursor `after`."""
+    query = request.query
+    cell = CellKey(*(query.get(k, "") for k in ("theme", "actor", "stage", "emerging")))
+    after = Cursor.parse(query["after"]) if "after" in query else None
+    title = views.cell_title(core.playbook, await core.plan_summary(access.programme), cell)
+    if title is None or ("after" in query and after is None):
+        context = {"access": access, "page": "plan", "key": query.get("theme", "")}
+        return _render("missing.html", request, core, context, status=404)
+    found = await core.plan_cell(access.programme, cell, after)
+    context = {
+        "access": access,
+        "page": "plan",
+        "title": title,
+        "cell": cell,
+        "found": found,
+        "after": after,
+        "page_size": PAGE,
+        "next_query": cell.query | {"after": str(found.next)},
+    }
+    return await _render_off_loop("cell.html", request, core, context)
 
-    return actors_page
+
+async def _actors(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """Each actor's top ideas from every theme, with the count and "See all"."""
+    plan = await core.plan_summary(access.programme)
+    context = {"access": access, "page": "actors", "plan": plan, "cell": CellKey}
+    return await _render_off_loop("actors.html", request, core, context)
+
+
+async def _render_off_loop(
+    name: str, request: web.Request, core: Engine, context: dict[str, Any]
+) -> web.Response:
+    """A page rendered on a worker thread: a big page never holds up other requests."""
+    full = _base(core) | context
+    html = await asyncio.to_thread(aiohttp_jinja2.render_string, name, request, full)
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
 def _theme(engine: Callable[[], Engine]) -> Page:

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import cards
-from bot.core.domain import Idea, Status
+from bot.core.domain import Idea, Phase, Status
 from bot.core.plan import ActionPlan, ThemePlan, rank
+from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, PlanSummary
 from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell
 
 NOT_ASSIGNED = "Not yet assigned"
@@ -57,8 +58,11 @@ class Words:
     def phase(self, theme_plan: ThemePlan) -> str:
         return cards.PHASE_NAMES[theme_plan.phase]
 
-    def stats(self, plan: ActionPlan) -> str:
-        return cards.stats_text(plan)
+    def stats(self, plan: ActionPlan | PlanSummary) -> str:
+        return cards.figures_text(plan.stats)
+
+    def phase_name(self, phase: Phase) -> str:
+        return cards.PHASE_NAMES[phase]
 
     def count(self, number: int, word: str) -> str:
         return cards.plural(number, word)
@@ -188,3 +192,29 @@ def theme_votes_by_audience(playbook: Playbook, ideas: Sequence[Idea]) -> list[t
         for key, count in idea.votes_by_audience.items():
             totals[key] = totals.get(key, 0) + count
     return [(names.get(k, k), n) for k, n in totals.items()]
+
+
+def cell_title(playbook: Playbook, summary: PlanSummary, cell: CellKey) -> str | None:
+    """What a "see all" page is about ("Inclusive growth · Individuals"), or None when the
+    address names no cell of the plan."""
+    if cell.emerging:
+        named = (e.name for e, _ in summary.emerging if e.key == cell.emerging)
+        return next(named, None) if not (cell.theme or cell.actor or cell.stage) else None
+    if cell.theme:
+        themes = {row.theme.key: row.theme.title for row in summary.themes}
+        actors = {a.key: a.name for a in playbook.actors} | {UNASSIGNED: NOT_ASSIGNED}
+        if cell.theme not in themes or cell.actor not in actors or cell.stage:
+            return None
+        return f"{themes[cell.theme]} · {actors[cell.actor]}"
+    actors = {a.key: a.name for a in playbook.actors}
+    if not cell.stage and cell.actor in actors:
+        return f"{actors[cell.actor]}: ideas from every theme"
+    if summary.government is None:
+        return None
+    if cell.actor == UNPLACED and not cell.stage:
+        return f"{summary.government.name}: not yet on the styles grid"
+    styles = {s.key: s.name for s in playbook.styles}
+    stages = {s.key: s.name for s in playbook.stages}
+    if cell.actor not in styles or cell.stage not in stages:
+        return None
+    return f"{summary.government.name} as a {styles[cell.actor]} · {stages[cell.stage]}"

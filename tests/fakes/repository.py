@@ -12,6 +12,7 @@ from tests.fakes.nudge_people import MemoryNudgePeople
 from tests.fakes.nudges import MemoryNudges
 from tests.fakes.people import MemoryPeople
 from tests.fakes.personal import MemoryPersonalData
+from tests.fakes.plan_views import MemoryPlanViews
 from tests.fakes.planning import MemoryPlanning
 from tests.fakes.prompts import MemoryPrompts
 from tests.fakes.proposals import MemoryProposals
@@ -26,6 +27,7 @@ class MemoryRepository(
     MemoryIdeas,
     MemoryVotes,
     MemoryPlanning,
+    MemoryPlanViews,
     MemoryModeration,
     MemoryPersonalData,
     MemoryDigests,

@@ -65,6 +65,7 @@ from bot.core.domain import (
 from bot.core.emerging import gather
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Form
 from bot.core.plan import build_plan
+from bot.core.plan_views import TOP, UNASSIGNED, CellKey, PlanSummary, Top, Tops, summarise
 from bot.core.playbook import Playbook, load_default
 from bot.core.workshop import MAX_IDEA_CHARS
 from handlers.slack import codec as slack_codec
@@ -169,6 +170,24 @@ def plan_of(playbook: Playbook, flavour: str) -> Any:
     voters = {t.key: {a.key: 5000 for a in playbook.audiences} for t in playbook.themes}
     phases = {t.key: Phase.VOTING for t in playbook.themes}
     return build_plan(playbook, made, stats, None, phases, voters, emerging_themes(flavour))
+
+
+def summary_of(playbook: Playbook, flavour: str) -> PlanSummary:
+    """The plan at a glance as the database would count `plan_of`: each cell's top and count."""
+    plan = plan_of(playbook, flavour)
+    cells = {}
+    for tp in plan.themes:
+        for cell in tp.cells:
+            cells[CellKey(tp.theme.key, cell.actor.key)] = Top(cell.ideas[:TOP], len(cell.ideas))
+        cells[CellKey(tp.theme.key, UNASSIGNED)] = Top(tp.unassigned[:TOP], len(tp.unassigned))
+    backed = {
+        tp.theme.key: tuple((i, tp.consensus(i) or 0.0) for i in tp.broadly_backed())
+        for tp in plan.themes
+    }
+    phases = {tp.theme.key: tp.phase for tp in plan.themes}
+    return summarise(
+        playbook, Tops(cells, backed), frozenset(), plan.stats, phases, plan.emerging, 1
+    )
 
 
 def flags(flavour: str) -> list[Flag]:
@@ -317,6 +336,11 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
     "cards.plan_card": lambda p, f: [
         cards.plan_card(p, plan_of(p, f)),
         cards.plan_card(p, plan_of(p, f), LINK),
+    ],
+    "cards.summary_card": lambda p, f: [
+        cards.summary_card(p, summary_of(p, f)),
+        cards.summary_card(p, summary_of(p, f), None, LINK),
+        cards.summary_card(p, summary_of(p, f), p.themes[0].key, LINK),
     ],
     "cards.themes_card": lambda p, f: [cards.themes_card(p, {})],
     "cards.help_card": lambda p, f: [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bot.core import agenda_cards, cards
 from bot.core.agenda import Contribution, Kind, ranked
-from bot.core.domain import Emerging
-from bot.core.emerging import gather, of_playbook
+from bot.core.emerging import EmergingIdeas
 from bot.core.emerging_cards import section
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Context, Delivery, Reply, Say
 from bot.core.participation import Series, running_totals
 from bot.core.plan import ActionPlan, build_plan
+from bot.core.usecases import plan_views
+from bot.core.usecases.plan_views import emerging_themes as emerging_themes  # shared
 from bot.core.workshop import Workshop
 
 FRAMING_SHOWN = 3  # hopes and risks each, heading the plan
@@ -28,11 +29,6 @@ async def action_plan(ws: Workshop, programme: str, theme_key: str | None = None
     return build_plan(ws.playbook, ideas, stats, theme_key, phases, voters, emerging)
 
 
-async def emerging_themes(ws: Workshop, programme: str) -> tuple[Emerging, ...]:
-    """The playbook's emerging themes, then those organisers added, in the order added."""
-    return (*of_playbook(ws.playbook), *await ws.emerging.added_emerging(programme))
-
-
 async def participation(ws: Workshop, programme: str) -> Series:
     """Each audience's ideas and votes so far, day by day: the web view's chart."""
     counts = await ws.plan.participation(programme)
@@ -40,14 +36,16 @@ async def participation(ws: Workshop, programme: str) -> Series:
 
 
 async def show_plan(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
+    """The plan at a glance (each cell's leading ideas and count, read by the database), so
+    the card costs the same at ten ideas or three hundred thousand."""
     theme_key = ws.theme(typed_theme).key if typed_theme else None
-    plan = await action_plan(ws, ctx.programme_key, theme_key)
+    summary = await plan_views.plan_summary(ws, ctx.programme_key, backed=True)
     link = await web_link(ws, ctx, f"/themes/{theme_key}" if theme_key else "/plan")
-    card = cards.plan_card(ws.playbook, plan, link)
+    card = cards.summary_card(ws.playbook, summary, theme_key, link)
     if theme_key is None:  # the day's framing heads the whole plan; emerging themes close it
         head = agenda_cards.framing_head(*await top_framing(ws, ctx.programme_key))
-        tail = section(gather(plan.emerging, plan.ideas))
-        card = Card(card.title, (*head, *card.blocks, *tail))
+        gathered = [EmergingIdeas(e, t.ideas, t.more) for e, t in summary.emerging]
+        card = Card(card.title, (*head, *card.blocks, *section(gathered)))
     return [Say(card, Delivery.PRIVATE)]
 
 
@@ -81,8 +79,8 @@ async def show_themes(ws: Workshop, ctx: Context) -> list[Reply]:
 
 
 async def home_card(ws: Workshop, ctx: Context) -> Card:
-    plan = await action_plan(ws, ctx.programme_key)
-    card = cards.plan_card(ws.playbook, plan)
+    summary = await plan_views.plan_summary(ws, ctx.programme_key, backed=True)
+    card = cards.summary_card(ws.playbook, summary)
     if not await ws.is_organiser(ctx):
         return card
     buttons = tuple(Button(f"Post next: {t.title}", POST_PROMPT, t.key) for t in ws.playbook.themes)

@@ -1,0 +1,69 @@
+"""The plan at a glance, in memory (`storage.plan_views`): every idea laid out and ranked in
+Python by `bot.core.plan.rank`, which is what the SQL's window functions are held to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core import domain
+from bot.core.plan import ThemePlan, rank
+from bot.core.plan_views import BACKED, UNASSIGNED, UNPLACED, CellKey, Cursor, Grid, Top, Tops
+from bot.core.playbook import Theme
+from tests.fakes.memory import Memory
+
+
+def cells_of(idea: domain.Idea, grid: Grid) -> list[CellKey]:
+    """Every cell an idea on the plan shows in: its theme's actor, its emerging themes, its
+    actor across themes and, for the government actor, its style × stage."""
+    actor = idea.assignment.actor_key if idea.assignment else None
+    keys = [CellKey(idea.theme_key, actor if actor in grid.actors else UNASSIGNED)]
+    keys += [CellKey(emerging=e) for e in idea.emerging]
+    if actor in grid.actors:
+        keys.append(CellKey("", str(actor)))
+    if grid.government and grid.styles and idea.assignment and actor == grid.government:
+        style, stage = idea.assignment.style_key, idea.assignment.stage_key
+        placed = style in grid.styles and stage in grid.stages
+        keys.append(CellKey("", str(style), str(stage)) if placed else CellKey("", UNPLACED))
+    return keys
+
+
+class MemoryPlanViews(Memory):
+    """Implements `bot.core.ports.PlanViewStore`. Its revision is a fingerprint of every table:
+    it stands while nothing is written and moves with any write, as the SQL counter does."""
+
+    def _on_plan(self, programme: str) -> list[domain.Idea]:
+        ideas = (self._idea(r) for r in self._idea_rows(programme))
+        return [i for i in ideas if i.merged_into is None and not i.hidden]
+
+    async def plan_revision(self, programme: str) -> int:
+        self._programme(programme)
+        tables = [v for k, v in sorted(vars(self).items()) if k not in ("_ids", "_clock")]
+        return hash(repr(tables))
+
+    async def plan_tops(
+        self, programme: str, grid: Grid, top: int, backed: bool = False
+    ) -> tuple[Tops, frozenset[str], int]:
+        ideas = self._on_plan(programme)
+        cells: dict[CellKey, list[domain.Idea]] = {}
+        for idea in ideas:
+            for key in cells_of(idea, grid):
+                cells.setdefault(key, []).append(idea)
+        tops = {key: Top(rank(found)[:top], len(found)) for key, found in cells.items()}
+        voters = await self.theme_voters(programme)
+        most = {}
+        for key in {i.theme_key for i in ideas} if backed else ():
+            of_theme = rank(i for i in ideas if i.theme_key == key)
+            theme = ThemePlan(Theme(key, key, "", (), ()), (), of_theme, voters=voters.get(key, {}))
+            found = theme.broadly_backed(BACKED)
+            if found:
+                most[key] = tuple((i, theme.consensus(i) or 0.0) for i in found)
+        themes = frozenset(i.theme_key for i in ideas)
+        return Tops(tops, most), themes, await self.plan_revision(programme)
+
+    async def plan_cell(
+        self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
+    ) -> Sequence[domain.Idea]:
+        found = rank(i for i in self._on_plan(programme) if cell in cells_of(i, grid))
+        if after is not None:
+            found = tuple(i for i in found if (-i.votes, i.number) > (-after.votes, after.number))
+        return found[:limit]
