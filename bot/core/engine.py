@@ -15,6 +15,7 @@ from typing import Any
 from bot.core import agenda_cards, cards, grammar, typed
 from bot.core.action_sheet import SheetRow
 from bot.core.agenda import Day
+from bot.core.brief import Brief
 from bot.core.domain import (
     Anchor,
     AnchorKind,
@@ -58,6 +59,7 @@ from bot.core.usecases import (
     action_import,
     agenda,
     assignment,
+    briefs,
     contributions,
     digests,
     editing,
@@ -183,6 +185,10 @@ class Engine:
     async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
         """The action plan as it stands (the web view's pages and downloads)."""
         return await planning.action_plan(self.workshop, programme_key, theme_key)
+
+    async def brief(self, programme_key: str, route: str, via: str) -> Brief:
+        """The one-page brief, recorded as made (`briefs.make`)."""
+        return await briefs.make(self.workshop, programme_key, route, via)
 
     async def day(self, programme_key: str) -> Day:
         """The day's steps: framing, evidence reactions, challenges, the published synthesis."""
