@@ -15,7 +15,7 @@ from enum import StrEnum
 from bot.core.domain import Status
 from bot.core.plan import backed_across, consensus, rank
 
-NEW_IDEAS = 3  # per theme, of the period's new ideas, most votes first
+NEW_IDEAS = 2  # per theme, of the period's new ideas, most votes first
 BACKED_IDEAS = 3  # across the programme, highest consensus first
 
 

@@ -20,8 +20,11 @@ from bot.core.domain import Emerging, Status
 from bot.core.interaction import Block, Bullets, Card, Heading, Link, Text, Tone
 from bot.core.playbook import Playbook, Theme
 
-CLIP = 90  # characters of an idea's text in a digest line
-DECISIONS_SHOWN = 6  # named under "Decided this period"; the rest counted
+CLIP = 60  # characters of an idea's text in a digest line
+DECISIONS_SHOWN = 5  # ideas decided on named under "Decided this period"; the rest counted
+MERGES_SHOWN = 5
+HEADLINE_CLIP = 50
+ORDER = (Decided.ASSIGNED, Decided.STATUS, Decided.NOTE)  # within an idea's line
 EMERGING_SHOWN = 5  # emerging themes named with their counts
 BRIEF_TITLE = "The one-page brief (PDF)"
 PLAN_TITLE = "Open the whole plan"
@@ -104,7 +107,7 @@ def _change(playbook: Playbook, figures: DigestFigures) -> str:
     if figures.decisions:
         top = min(figures.decisions, key=lambda x: (_weight(x), -x.at.timestamp()))
         if top.kind is not Decided.MERGED:
-            return f"Above all: {decision_text(playbook, top)}."
+            return f"Above all: {decision_text(playbook, top, HEADLINE_CLIP)}."
     if figures.backed:
         best = figures.backed[0]
         return f"Above all: #{best.idea.number} is backed across audiences."
@@ -142,14 +145,40 @@ def _shares(counts: Mapping[str, int], label: Callable[[str], str]) -> str:
 
 
 def _decided(playbook: Playbook, decisions: tuple[Decision, ...]) -> list[Block]:
+    """One line per idea decided on (what it became, its status, its note), most weighty first,
+    then the merges in one line."""
     if not decisions:
         return []
-    ordered = sorted(decisions, key=lambda x: (_weight(x), x.at))
-    lines = [decision_text(playbook, x) for x in ordered[:DECISIONS_SHOWN]]
-    more = len(ordered) - DECISIONS_SHOWN
+    per_idea: dict[int, list[Decision]] = {}
+    for found in sorted(decisions, key=lambda x: (_weight(x), x.at)):
+        if found.kind is not Decided.MERGED:
+            per_idea.setdefault(found.number, []).append(found)
+    lines = [_idea_decided(playbook, found) for found in list(per_idea.values())[:DECISIONS_SHOWN]]
+    more = len(per_idea) - DECISIONS_SHOWN
     if more > 0:
-        lines.append(f"and {plural(more, 'more decision')} (`history <id>` tells each)")
+        lines.append(f"and {plural(more, 'more idea')} decided on (`history <id>` tells each)")
+    merges = [x for x in decisions if x.kind is Decided.MERGED]
+    if merges:
+        named = ", ".join(f"#{x.number} into #{x.into}" for x in merges[:MERGES_SHOWN])
+        rest = len(merges) - MERGES_SHOWN
+        lines.append(f"Merged: {named}" + (f" and {rest:,} more" if rest > 0 else ""))
     return [Heading("Decided this period"), Bullets(tuple(lines))]
+
+
+def _idea_decided(playbook: Playbook, found: list[Decision]) -> str:
+    parts = []
+    for x in sorted(found, key=lambda x: ORDER.index(x.kind)):
+        match x.kind:
+            case Decided.ASSIGNED:
+                parts.append(f"new action for {_assignment(playbook, x)}")
+            case Decided.STATUS if x.status is not None:
+                owner = f" (owner: {x.owner})" if x.owner else ""
+                parts.append(f"now {x.status.value.replace('-', ' ')}{owner}")
+            case Decided.STATUS:
+                parts.append(f"new owner: {x.owner or 'none'}")
+            case Decided.NOTE:
+                parts.append(f"note “{clip(x.note or '', CLIP)}”")
+    return f"#{found[0].number} {clip(found[0].text, CLIP)} — {'; '.join(parts)}"
 
 
 def decision_text(playbook: Playbook, found: Decision, chars: int = CLIP) -> str:

@@ -270,9 +270,9 @@ async def test_a_digest_reports_the_week_across_platforms_and_audiences(services
     assert "Who took part: community 2, business 1 · ideas and votes via Slack 4, Teams 4" in text
     decided = text[text.index("Decided this period") : text.index("Backed across audiences")]
     assert decided.splitlines()[1:] == [
-        "  • #1 Community hubs in every ward is a new action for Combined authority "
+        "  • #1 Community hubs in every ward — new action for Combined authority "
         "(Funder · Scaling)",
-        "  • #4 merged into #1",
+        "  • Merged: #4 into #1",
         "",
     ]
     assert "#1 Community hubs in every ward — consensus 67% (community 2, business 1)" in text

@@ -159,14 +159,14 @@ async def test_a_week_from_slack_and_teams_is_digested_in_both_platforms(
     assert shown == [
         f"*{headline}*",
         "*Decided this period*",
-        "• #1 Community hubs in every ward is a new action for Combined authority "
-        "(Funder · Scaling)\n• #4 merged into #1",
+        "• #1 Community hubs in every ward — new action for Combined authority "
+        "(Funder · Scaling)\n• Merged: #4 into #1",
         "*Backed across audiences*",
         "• #1 Community hubs in every ward — consensus 50% (community 2, business 1)",
         "*What changed by theme*",
         "*Inclusive growth: 3 new ideas, challenge 1 asked*",
         "• #1 Community hubs in every ward (3 votes)\n• #3 A supplier portal for small "
-        "businesses (1 vote)\n• #2 Apprenticeships with local firms (0 votes)",
+        "businesses (1 vote)\n• and 1 more",
     ]
     fallback = digest["text"]
     assert fallback.startswith(f"{TITLE}\nFrom Mon 2 Mar 09:00 to Mon 9 Mar 09:00 (Europe/London)")
@@ -180,8 +180,8 @@ async def test_a_week_from_slack_and_teams_is_digested_in_both_platforms(
     body = card.card["body"]
     assert body[0]["text"] == TITLE and body[0]["weight"] == "bolder"
     assert body[2] == {"type": "TextBlock", "text": headline, "wrap": True, "weight": "bolder"}
-    assert "• #1 Community hubs in every ward is a new action for Combined authority" in card.text
-    assert "• #4 merged into #1" in card.text
+    assert "• #1 Community hubs in every ward — new action for Combined authority" in card.text
+    assert "• Merged: #4 into #1" in card.text
     assert card.body["summary"].startswith(f"{TITLE}\nFrom Mon 2 Mar 09:00")
     assert not any(b["type"] == "ActionSet" for b in body)
 
