@@ -29,7 +29,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -533,40 +534,42 @@ async def drop_postgres_database(admin_url: str, url: str) -> None:
         await admin.close()
 
 
+@asynccontextmanager
+async def temporary(database: str, args: argparse.Namespace) -> AsyncIterator[str | None]:
+    """A fresh database of the kind named (None: PostgreSQL cannot be reached), removed after
+    unless `--keep`."""
+    if database == "sqlite":
+        folder = await asyncio.to_thread(tempfile.mkdtemp, prefix="howcanwe-bench-")
+        url: str | None = f"sqlite:///{folder}/bench.db"
+    else:
+        url = await postgres_database(args.postgres)
+    try:
+        yield url
+    finally:
+        if url is not None and args.keep:
+            print(f"  kept {url}")
+        elif url is not None and database == "sqlite":
+            await asyncio.to_thread(shutil.rmtree, folder)
+        elif url is not None:
+            await drop_postgres_database(args.postgres, url)
+
+
 async def on_database(
     database: str, args: argparse.Namespace, results: dict[str, dict[str, Any]]
 ) -> None:
     """Seed and measure one temporary database of each size (`--url`: the database named)."""
     for size in args.sizes:
         sized = argparse.Namespace(**vars(args) | {"ideas": size, "votes": size * args.per_idea})
+        kind = "PostgreSQL" if (args.url or database).startswith("postgres") else "SQLite"
+        label = f"{kind} {size:,}"
         if args.url:
-            label = f"{'PostgreSQL' if args.url.startswith('postgres') else 'SQLite'} {size:,}"
             results[label] = await run(label, args.url, sized)
             continue
-        if database == "sqlite":
-            label = f"SQLite {size:,}"
-            folder = await asyncio.to_thread(tempfile.mkdtemp, prefix="howcanwe-bench-")
-            url = f"sqlite:///{folder}/bench.db"
-            try:
-                results[label] = await run(label, url, sized)
-            finally:
-                if args.keep:
-                    print(f"  kept {url}")
-                else:
-                    await asyncio.to_thread(shutil.rmtree, folder)
-            continue
-        label = f"PostgreSQL {size:,}"
-        found = await postgres_database(args.postgres)
-        if found is None:
-            print(f"PostgreSQL: not reachable at {args.postgres}, skipped")
-            return
-        try:
-            results[label] = await run(label, found, sized)
-        finally:
-            if args.keep:
-                print(f"  kept {found}")
-            else:
-                await drop_postgres_database(args.postgres, found)
+        async with temporary(database, args) as url:
+            if url is None:
+                print(f"PostgreSQL: not reachable at {args.postgres}, skipped")
+                return
+            results[label] = await run(label, url, sized)
 
 
 async def main() -> None:
