@@ -166,35 +166,30 @@ def _decided(playbook: Playbook, decisions: tuple[Decision, ...]) -> list[Block]
 
 
 def _idea_decided(playbook: Playbook, found: list[Decision]) -> str:
-    parts = []
-    for x in sorted(found, key=lambda x: ORDER.index(x.kind)):
-        match x.kind:
-            case Decided.ASSIGNED:
-                parts.append(f"new action for {_assignment(playbook, x)}")
-            case Decided.STATUS if x.status is not None:
-                owner = f" (owner: {x.owner})" if x.owner else ""
-                parts.append(f"now {x.status.value.replace('-', ' ')}{owner}")
-            case Decided.STATUS:
-                parts.append(f"new owner: {x.owner or 'none'}")
-            case Decided.NOTE:
-                parts.append(f"note “{clip(x.note or '', CLIP)}”")
+    parts = [_part(playbook, x) for x in sorted(found, key=lambda x: ORDER.index(x.kind))]
     return f"#{found[0].number} {clip(found[0].text, CLIP)} — {'; '.join(parts)}"
 
 
 def decision_text(playbook: Playbook, found: Decision, chars: int = CLIP) -> str:
-    """One decision in words (the digest's and the brief's): "#4 … is now agreed"."""
-    idea = f"#{found.number} {clip(found.text, chars)}"
+    """One decision in words (the digest's headline and the brief's): "#4 … — now agreed"."""
+    if found.kind is Decided.MERGED:
+        return f"#{found.number} merged into #{found.into}"
+    return f"#{found.number} {clip(found.text, chars)} — {_part(playbook, found, chars)}"
+
+
+def _part(playbook: Playbook, found: Decision, chars: int = CLIP) -> str:
+    """What was decided about an idea, without the idea."""
     match found.kind:
         case Decided.ASSIGNED:
-            return f"{idea} is a new action for {_assignment(playbook, found)}"
+            return f"new action for {_assignment(playbook, found)}"
         case Decided.STATUS if found.status is not None:
             owner = f" (owner: {found.owner})" if found.owner else ""
-            return f"{idea} is now {found.status.value.replace('-', ' ')}{owner}"
+            return f"now {found.status.value.replace('-', ' ')}{owner}"
         case Decided.STATUS:
-            return f"{idea} has a new owner: {found.owner or 'none'}"
+            return f"new owner: {found.owner or 'none'}"
         case Decided.NOTE:
-            return f"{idea}: progress note “{clip(found.note or '', chars)}”"
-    return f"#{found.number} merged into #{found.into}"
+            return f"note “{clip(found.note or '', chars)}”"
+    return f"merged into #{found.into}"
 
 
 def _assignment(playbook: Playbook, found: Decision) -> str:

@@ -264,7 +264,7 @@ async def test_a_digest_reports_the_week_across_platforms_and_audiences(services
     # Every idea contributed counts for participation, #4 too (merged since); the theme names
     # the three still on the plan.
     assert text.splitlines()[2] == (
-        "4 new ideas, 4 votes, 3 participants. Above all: #1 Community hubs in every ward is a "
+        "4 new ideas, 4 votes, 3 participants. Above all: #1 Community hubs in every ward — "
         "new action for Combined authority (Funder · Scaling)."
     )
     assert "Who took part: community 2, business 1 · ideas and votes via Slack 4, Teams 4" in text

@@ -153,7 +153,7 @@ async def test_a_week_from_slack_and_teams_is_digested_in_both_platforms(
     }
     shown = section_texts(digest)
     headline = (
-        "4 new ideas, 4 votes, 5 participants. Above all: #1 Community hubs in every ward is a "
+        "4 new ideas, 4 votes, 5 participants. Above all: #1 Community hubs in every ward — "
         "new action for Combined authority (Funder · Scaling)."
     )
     assert shown == [

@@ -59,9 +59,7 @@ async def test_the_brief_is_a_one_page_pdf_with_the_grid_and_figures(web: Web) -
     assert "Votes per theme" in lines and "Inclusive growth 4" in lines
     assert "What changed in the last week (since 23 Feb 2026)" in lines  # the first brief
     assert "• 4 new ideas, 6 decisions (1 progress note)" in lines
-    assert "• #1 Community hubs that offer business mentoring: progress note “pilot funded”" in (
-        lines
-    )
+    assert "• #1 Community hubs that offer business mentoring — note “pilot funded”" in lines
 
 
 async def test_the_next_brief_says_what_changed_since_the_last_one(web: Web) -> None:
@@ -74,7 +72,7 @@ async def test_the_next_brief_says_what_changed_since_the_last_one(web: Web) -> 
     lines = PdfReader(io.BytesIO(body)).pages[0].extract_text().splitlines()
     assert "What changed since the last brief (02 Mar 2026, 09:00 UTC)" in lines
     assert "• 1 new idea, 1 decision (0 progress notes)" in lines
-    assert "• #1 Community hubs that offer business mentoring is now done" in lines
+    assert "• #1 Community hubs that offer business mentoring — now done" in lines
     assert "Actions by status: done 1, dropped 1" in lines
     made = await web.services.engine.workshop.digests.record_brief(
         "default", web.clock.now(), "/plan.pdf", "token"
