@@ -23,7 +23,7 @@ from bot.config import DEFAULT_DB_WAIT_SECONDS, ConfigError, Settings
 from bot.core import action_sheet, export, organisers
 from bot.core.domain import Participant
 from bot.core.playbook import PlaybookError
-from bot.core.usecases import personal
+from bot.core.usecases import briefs, personal
 from bot.core.usecases.planning import action_plan
 from bot.documents import files
 from bot.notifiers import Notifiers
@@ -180,20 +180,23 @@ async def export_plan(
             raise UnknownProgramme(programme)
         workshop = services.engine.workshop
         key = programme or settings.programme_key
-        plan = await action_plan(workshop, key)
-        day = await services.engine.day(key) if fmt == "json" else None
         now = workshop.clock.now()
         data: str | bytes
-        if fmt in files.FORMATS:
-            data = await files.rendered(fmt, workshop.playbook, plan, now)
+        if fmt == "pdf":  # from aggregates: the brief never needs the whole plan
+            data = await files.brief_bytes(await briefs.make(workshop, key, "export", "cli"))
         else:
-            data = export.render(fmt, workshop.playbook, plan, now, day)
+            plan = await action_plan(workshop, key)
+            day = await services.engine.day(key) if fmt == "json" else None
+            if fmt in files.FORMATS:
+                data = await files.workbook_bytes(workshop.playbook, plan, now)
+            else:
+                data = export.render(fmt, workshop.playbook, plan, now, day)
     if output:
         if isinstance(data, bytes):
             await asyncio.to_thread(Path(output).write_bytes, data)
         else:
             await asyncio.to_thread(Path(output).write_text, data, encoding="utf-8", newline="")
-        log.info("exported", extra={"format": fmt, "file": output, "ideas": plan.stats.ideas})
+        log.info("exported", extra={"format": fmt, "file": output, "bytes": len(data)})
     elif isinstance(data, bytes):
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

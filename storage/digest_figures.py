@@ -1,7 +1,7 @@
-"""A digest's figures for a period, from aggregate queries (GROUP BY and window functions): one
-sort of narrow rows shortlists the first few ideas of every theme, actor and newness, and only
-that shortlist comes back to Python, where the core picks the ideas the digest names from it
-(`bot.core.digest.choose`, by the plan's one ranking rule).
+"""A digest's figures for a period, from aggregate queries: what the period added (its ideas
+and votes, found by when they were made, through indexes on those times), what organisers decided
+in it (the history of the period) and the ideas backed across audiences (shortlisted by counts,
+then held to the one rule in the core). Only the few ideas the digest names come back to Python.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
-    case,
     false,
     func,
     literal_column,
@@ -23,64 +22,63 @@ from sqlalchemy import (
 )
 
 from bot.core import digest as d
-from bot.core import domain
+from bot.core.plan import least_backers
 from storage import models as m
 from storage.database import as_utc as utc
 
 
 def figures(conn: Connection, pid: int, since: datetime, until: datetime) -> d.DigestFigures:
-    """Everything a digest reports about [since, until), in eight aggregate queries."""
-    in_period = _between(m.Idea.created_at, since, until)
+    """Everything a digest reports about [since, until)."""
     participation, participants = _participation(conn, pid, since, until)
-    shortlist = _shortlist(conn, pid, since, until)
     by_theme: dict[str, dict[str, Any]] = {}
-    for row in conn.execute(
-        select(
-            m.Idea.theme_key,
-            func.count(),
-            func.sum(case((in_period, 1), else_=0)),
-            func.sum(case((m.Idea.actor_key.is_(None), 1), else_=0)),
-        )
-        .where(*_live(pid))
+    for theme_key, ideas, actions in conn.execute(
+        select(m.Idea.theme_key, func.count(), func.count(m.Idea.actor_key))
+        .where(*live(pid))
         .group_by(m.Idea.theme_key)
     ):
-        by_theme[row[0]] = {"ideas": row[1], "new_ideas": row[2] or 0, "unassigned": row[3] or 0}
-    for theme_key, actor_key, count in conn.execute(
-        select(m.Idea.theme_key, m.Idea.actor_key, func.count())
-        .where(*_live(pid), m.Idea.actor_key.is_not(None))
-        .group_by(m.Idea.theme_key, m.Idea.actor_key)
+        by_theme[theme_key] = {"ideas": ideas, "actions": actions}
+    for theme_key, count in conn.execute(
+        select(m.Idea.theme_key, func.count())
+        .where(*live(pid), between(m.Idea.created_at, since, until))
+        .group_by(m.Idea.theme_key)
     ):
-        by_theme.setdefault(theme_key, {}).setdefault("cell_sizes", {})[actor_key] = count
+        by_theme.setdefault(theme_key, {})["new_ideas"] = count
     for theme_key, index in conn.execute(
         select(m.Prompt.theme_key, m.Prompt.challenge_index)
-        .where(m.Prompt.programme_id == pid, _between(m.Prompt.posted_at, since, until))
+        .where(m.Prompt.programme_id == pid, between(m.Prompt.posted_at, since, until))
         .distinct()
         .order_by(m.Prompt.theme_key, m.Prompt.challenge_index)
     ):
         by_theme.setdefault(theme_key, {}).setdefault("challenges_posted", []).append(index)
-    chosen = d.choose(shortlist, by_theme)
-    ideas = _digest_ideas(conn, chosen.named())
+    newest = _newest(conn, pid, since, until)
+    voters = theme_voters(conn, pid)
     themes = {
-        key: _theme(key, by_theme.get(key, {}), picks, ideas)
-        for key, picks in chosen.themes.items()
+        key: d.ThemeFigures(
+            theme_key=key,
+            challenges_posted=tuple(counts.get("challenges_posted", ())),
+            new_ideas=int(counts.get("new_ideas", 0)),
+            ideas=int(counts.get("ideas", 0)),
+            actions=int(counts.get("actions", 0)),
+            newest=d.newest([i for i in newest if i.theme_key == key]),
+        )
+        for key, counts in by_theme.items()
     }
-    unassigned = tuple(ideas[row.id] for row in chosen.unassigned)
     return d.DigestFigures(
         since=since,
         until=until,
         participation=participation,
         participants=participants,
         themes=themes,
-        merged=_merges(conn, pid, since, until),
-        unassigned=unassigned,
+        decisions=decisions(conn, pid, since, until),
+        backed=d.most_backed(backed_candidates(conn, pid, voters), voters),
     )
 
 
-def _between(column: Any, since: datetime, until: datetime) -> Any:
+def between(column: Any, since: datetime, until: datetime) -> Any:
     return and_(column >= since, column < until)
 
 
-def _live(pid: int) -> tuple[Any, ...]:
+def live(pid: int) -> tuple[Any, ...]:
     """Ideas on the plan: not merged into another, not hidden."""
     return (m.Idea.programme_id == pid, m.Idea.merged_into.is_(None), m.Idea.hidden == false())
 
@@ -100,7 +98,7 @@ def _participation(
             literal_column("0").label("vote"),
         )
         .where(m.Idea.programme_id == pid, m.Idea.hidden == false())
-        .where(_between(m.Idea.created_at, since, until))
+        .where(between(m.Idea.created_at, since, until))
     )
     new_votes: Select[*tuple[Any, ...]] = (
         select(
@@ -113,7 +111,7 @@ def _participation(
         # EXISTS, not a join: SQLite then reads the period's votes by `cast_at` instead of
         # every vote of every idea in the programme.
         .where(
-            _between(m.Vote.cast_at, since, until),
+            between(m.Vote.cast_at, since, until),
             select(m.Idea.id)
             .where(m.Idea.id == m.Vote.idea_id, m.Idea.programme_id == pid)
             .where(m.Idea.hidden == false())  # hidden ideas are off the record, votes too
@@ -141,118 +139,145 @@ def _participation(
     return found, len(people)
 
 
-SHORTLIST = max(d.TOP_IDEAS, d.CELL_IDEAS, d.NEW_IDEAS, d.UNASSIGNED_IDEAS)
-
-
-def _shortlist(conn: Connection, pid: int, since: datetime, until: datetime) -> list[Any]:
-    """The ideas a digest may name: the first SHORTLIST by votes of each theme × actor × newness.
-
-    Every list a digest shows (a theme's top ideas, its newest, a cell's best, the programme's
-    unassigned) is the head of a union of these groups, and an idea in the first k of a union is
-    in the first k of its own group; so one sort of narrow rows ranks them all, and only the
-    shortlist's texts are read.
-    """
+def _newest(conn: Connection, pid: int, since: datetime, until: datetime) -> list[d.DigestIdea]:
+    """The period's new ideas worth naming: the first NEW_IDEAS by votes of each theme, ranked in
+    SQL over the period's ideas only (found by their creation time)."""
     votes = select(func.count()).where(m.Vote.idea_id == m.Idea.id).scalar_subquery()
-    is_new = _between(m.Idea.created_at, since, until)
-    group = (m.Idea.theme_key, m.Idea.actor_key, is_new)
     ranked = (
         select(
             m.Idea.id,
             func.row_number()
-            .over(partition_by=group, order_by=(votes.desc(), m.Idea.number))
+            .over(partition_by=m.Idea.theme_key, order_by=(votes.desc(), m.Idea.number))
             .label("rank"),
         )
-        .where(*_live(pid))
+        .where(*live(pid), between(m.Idea.created_at, since, until))
         .subquery()
     )
-    ids = conn.scalars(select(ranked.c.id).where(ranked.c.rank <= SHORTLIST)).all()
-    return list(
-        conn.execute(
-            select(
-                m.Idea.id,
-                m.Idea.number,
-                m.Idea.text,
-                m.Idea.theme_key,
-                m.Idea.created_at,
-                m.Idea.actor_key,
-                m.Idea.style_key,
-                m.Idea.stage_key,
-                m.Idea.assigned_at,
-                m.Idea.status,
-                is_new.label("is_new"),
-                votes.label("votes"),
-            ).where(m.Idea.id.in_(ids))
-        )
+    ids = conn.scalars(select(ranked.c.id).where(ranked.c.rank <= d.NEW_IDEAS)).all()
+    return _named(conn, pid, ids)
+
+
+def backed_candidates(
+    conn: Connection, pid: int, voters: Mapping[str, Mapping[str, int]]
+) -> list[d.DigestIdea]:
+    """Ideas that may be backed across audiences: each needs, from every audience that voted in
+    its theme, at least `least_backers` of that audience's voters, so ideas short of the
+    smallest such count anywhere are never read (the core then applies the rule itself)."""
+    needs = [least_backers(n) for per in voters.values() if len(per) > 1 for n in per.values()]
+    if not needs:
+        return []
+    # The votes' (idea, audience, participant) index alone, without a join: ideas of other
+    # programmes, merged or hidden ones are dropped when the few found are read.
+    counted = (
+        select(m.Vote.idea_id)
+        .group_by(m.Vote.idea_id, m.Vote.audience)
+        .having(func.count() >= min(needs))
     )
+    return _named(conn, pid, set(conn.scalars(counted)))
 
 
-def _digest_ideas(conn: Connection, rows: Iterable[Any]) -> dict[int, d.DigestIdea]:
-    """The named ideas, with their votes by audience."""
-    named = {row.id: row for row in rows}
-    votes_of = _votes_by_audience(conn, list(named))
-    return {
-        idea.id: d.DigestIdea(
-            number=idea.number,
-            text=idea.text,
-            theme_key=idea.theme_key,
-            created_at=utc(idea.created_at),
-            votes=idea.votes,
-            votes_by_audience=votes_of.get(idea.id, {}),
-            assignment=domain.Assignment(idea.actor_key, idea.style_key, idea.stage_key)
-            if idea.actor_key
-            else None,
-            assigned_at=utc(idea.assigned_at) if idea.assigned_at else None,
-            status=domain.Status(idea.status) if idea.status else None,
-        )
-        for idea in named.values()
-    }
-
-
-def _votes_by_audience(conn: Connection, idea_ids: list[int]) -> dict[int, dict[str, int]]:
-    found: dict[int, dict[str, int]] = {}
-    if not idea_ids:
-        return found
+def _named(conn: Connection, pid: int, ids: Iterable[int]) -> list[d.DigestIdea]:
+    """The live ideas of the programme among `ids`, with their votes by audience."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    votes: dict[int, dict[str, int]] = {}
     for idea_id, audience, count in conn.execute(
         select(m.Vote.idea_id, m.Vote.audience, func.count())
-        .where(m.Vote.idea_id.in_(idea_ids))
+        .where(m.Vote.idea_id.in_(wanted))
         .group_by(m.Vote.idea_id, m.Vote.audience)
     ):
-        found.setdefault(idea_id, {})[audience] = count
-    return found
+        votes.setdefault(idea_id, {})[audience] = count
+    return [
+        d.DigestIdea(
+            number=row.number,
+            text=row.text,
+            theme_key=row.theme_key,
+            votes=sum(votes.get(row.id, {}).values()),
+            votes_by_audience=votes.get(row.id, {}),
+        )
+        for row in conn.execute(
+            select(m.Idea.id, m.Idea.number, m.Idea.text, m.Idea.theme_key).where(
+                *live(pid), m.Idea.id.in_(wanted)
+            )
+        )
+    ]
 
 
-def _theme(
-    key: str, counts: Mapping[str, Any], picks: d.Picks[Any], ideas: Mapping[int, d.DigestIdea]
-) -> d.ThemeFigures:
-    return d.ThemeFigures(
-        theme_key=key,
-        challenges_posted=tuple(counts.get("challenges_posted", ())),
-        new_ideas=int(counts.get("new_ideas", 0)),
-        ideas=int(counts.get("ideas", 0)),
-        unassigned=int(counts.get("unassigned", 0)),
-        cell_sizes=dict(counts.get("cell_sizes", {})),
-        top=tuple(ideas[row.id] for row in picks.top),
-        newest=tuple(ideas[row.id] for row in picks.newest),
-        cells={
-            actor: tuple(ideas[row.id] for row in found) for actor, found in picks.cells.items()
-        },
-    )
-
-
-def _merges(
+def decisions(
     conn: Connection, pid: int, since: datetime, until: datetime
-) -> tuple[tuple[int, int], ...]:
-    rows = conn.execute(
-        select(m.History.idea_number, m.History.detail)
+) -> tuple[d.Decision, ...]:
+    """What organisers decided in the period, from its history (read by time), with each idea's
+    text and each progress note's."""
+    entries = conn.execute(
+        select(m.History.idea_number, m.History.action, m.History.detail, m.History.at)
         .where(
             m.History.programme_id == pid,
-            m.History.action == "idea.merged",
-            _between(m.History.at, since, until),
+            between(m.History.at, since, until),
+            m.History.action.in_(d.HISTORY),
+            m.History.idea_number.is_not(None),
         )
         .order_by(m.History.id)
+    ).all()
+    numbers = {number for number, *_ in entries}
+    if not numbers:
+        return ()
+    texts: dict[int, str] = {}
+    notes: dict[int, str] = {}
+    for number, text in conn.execute(
+        select(m.Idea.number, m.Idea.text).where(
+            m.Idea.programme_id == pid, m.Idea.number.in_(numbers)
+        )
+    ):
+        texts[number] = text
+    for number, text in conn.execute(
+        select(m.Idea.number, m.ActionNote.text)
+        .join(m.Idea, m.Idea.id == m.ActionNote.idea_id)
+        .where(
+            m.Idea.programme_id == pid,
+            m.Idea.number.in_(numbers),
+            between(m.ActionNote.created_at, since, until),
+        )
+        .order_by(m.ActionNote.created_at, m.ActionNote.id)
+    ):
+        notes[number] = text  # the period's latest
+    found = [
+        d.decision(action, number, detail, utc(at), texts[number], notes.get(number))
+        for number, action, detail, at in entries
+        if number in texts
+    ]
+    return d.latest_each([x for x in found if x is not None])
+
+
+def theme_voters(conn: Connection, pid: int) -> dict[str, dict[str, int]]:
+    """Distinct voters per theme and audience, the consensus's denominators: the distinct
+    (theme, audience, voter) first, from the votes' covering index, then counted (one small set,
+    where COUNT(DISTINCT) per group would sort every vote)."""
+    voted = (
+        select(m.Idea.theme_key, m.Vote.audience, m.Vote.participant_id)
+        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+        .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
+        .distinct()
+        .subquery()
     )
-    return tuple(
-        (number, int(detail["into"]))
-        for number, detail in rows
-        if number is not None and "into" in detail
-    )
+    voters: dict[str, dict[str, int]] = {}
+    for theme_key, audience, people in conn.execute(
+        select(voted.c.theme_key, voted.c.audience, func.count()).group_by(
+            voted.c.theme_key, voted.c.audience
+        )
+    ):
+        voters.setdefault(theme_key, {})[audience] = people
+    return voters
+
+
+def votes_per_theme(conn: Connection, pid: int) -> dict[str, int]:
+    """Votes per theme (hidden ideas' not counted): a brief's chart."""
+    return {
+        theme_key: count
+        for theme_key, count in conn.execute(
+            select(m.Idea.theme_key, func.count())
+            .join(m.Vote, m.Vote.idea_id == m.Idea.id)
+            .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
+            .group_by(m.Idea.theme_key)
+        )
+    }

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import Connection, delete, select, update
 
 from bot.core import domain
+from bot.core.brief import BriefFigures
 from bot.core.digest import DigestFigures
 from bot.core.schedule import Schedule
 from bot.metrics import DIGESTS
-from storage import digest_figures, digests
+from storage import brief_figures, digest_figures, digests
 from storage import models as m
 from storage.store import Store
 
@@ -174,5 +175,20 @@ class SqlDigests(Store):
     ) -> DigestFigures:
         def tx(conn: Connection) -> DigestFigures:
             return digest_figures.figures(conn, self._programme_id(conn, programme), since, until)
+
+        return await self._read(tx)
+
+    async def record_brief(
+        self, programme: str, at: datetime, route: str, via: str
+    ) -> datetime | None:
+        def tx(conn: Connection) -> datetime | None:
+            return brief_figures.record(conn, self._programme_id(conn, programme), at, route, via)
+
+        return await self._write(tx)
+
+    async def brief_figures(self, programme: str, since: datetime, until: datetime) -> BriefFigures:
+        def tx(conn: Connection) -> BriefFigures:
+            pid = self._programme_id(conn, programme)
+            return brief_figures.figures(conn, pid, since, until)
 
         return await self._read(tx)

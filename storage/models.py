@@ -119,6 +119,7 @@ class Idea(Base):
         Index(None, "programme_id", "theme_key"),
         # An actor's cells (the styles grid); named, as the convention names by first column.
         Index("ix_ideas_programme_id_actor_key", "programme_id", "actor_key"),
+        Index("ix_ideas_created_at", "programme_id", "created_at"),  # a digest's new ideas
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.
         UniqueConstraint("programme_id", "request_key"),
         # The platform message that created the idea (`<channel>/<message id>`): its edits and
@@ -163,7 +164,9 @@ class Vote(Base):
     __tablename__ = "votes"
     __table_args__ = (
         UniqueConstraint("idea_id", "participant_id"),
-        Index(None, "idea_id", "audience"),  # votes by audience, counted from the index alone
+        # Votes by audience, and voters per audience (the consensus's denominators), counted
+        # from the index alone.
+        Index(None, "idea_id", "audience", "participant_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
@@ -312,7 +315,10 @@ class History(Base):
     """Every state change, who made it and when: an idea's history for organisers."""
 
     __tablename__ = "history"
-    __table_args__ = (Index(None, "programme_id", "idea_number"),)
+    __table_args__ = (
+        Index(None, "programme_id", "idea_number"),
+        Index("ix_history_at", "programme_id", "at"),  # a digest's decisions, by period
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
     idea_number: Mapped[int | None] = mapped_column(Integer)
@@ -376,4 +382,4 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 
 
 # The Lab day's and the participation loop's tables, on the same metadata.
-from storage import day_tables, nudge_tables  # noqa: E402, F401
+from storage import brief_tables, day_tables, nudge_tables  # noqa: E402, F401

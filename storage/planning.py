@@ -10,11 +10,12 @@ from sqlalchemy.orm import aliased
 
 from bot.core import domain
 from bot.core.action_sheet import ActionChange
-from bot.core.participation import DayCount
+from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage import participation_queries as participation_sql
 from storage.database import as_utc as _utc
+from storage.digest_figures import theme_voters
 from storage.store import Store
 
 
@@ -234,27 +235,13 @@ class SqlPlanning(Store):
 
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         def tx(conn: Connection) -> dict[str, dict[str, int]]:
-            pid = self._programme_id(conn, programme)
-            rows = conn.execute(
-                select(
-                    m.Idea.theme_key,
-                    m.Vote.audience,
-                    func.count(func.distinct(m.Vote.participant_id)),
-                )
-                .join(m.Idea, m.Idea.id == m.Vote.idea_id)
-                .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
-                .group_by(m.Idea.theme_key, m.Vote.audience)
-            )
-            voters: dict[str, dict[str, int]] = {}
-            for theme_key, audience, count in rows:
-                voters.setdefault(theme_key, {})[audience] = count
-            return voters
+            return theme_voters(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 
-    async def participation(self, programme: str) -> Sequence[DayCount]:
-        def tx(conn: Connection) -> list[DayCount]:
+    async def participation(self, programme: str) -> Sequence[HourCount]:
+        def tx(conn: Connection) -> list[HourCount]:
             pid = self._programme_id(conn, programme)
-            return participation_sql.daily_counts(conn, pid, self._dialect)
+            return participation_sql.hourly_counts(conn, pid, self._dialect)
 
         return await self._read(tx)

@@ -1,25 +1,55 @@
-"""What the one-page brief says, as data: the headline figures, what changed in the period, the
-action grid with status, the ideas backed across audiences, the emerging themes and a chart of
-votes per theme. Kept apart from the PDF so the rule of what a board reads is tested without it."""
+"""What the one-page brief says, as data: the headline figures, what changed since the last brief,
+the action grid with status, the live actions, the ideas backed across audiences, the emerging
+themes and a chart of votes per theme. Kept apart from the PDF so the rule of what a board reads
+is tested without it, and built from aggregate figures (a page never needs every idea)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core import cards
-from bot.core.domain import Idea, Status
-from bot.core.emerging import gather
-from bot.core.plan import ActionPlan
+from bot.core.digest import Backed, Decision
+from bot.core.digest_cards import decision_text
+from bot.core.domain import Emerging, ProgrammeStats, Status
 from bot.core.playbook import Playbook
 
-PERIOD = timedelta(days=7)  # "what changed": the week before the brief was made
+FIRST_PERIOD = timedelta(days=7)  # "what changed" of a programme's first brief
 ACTIONS_SHOWN = 10  # live actions named on the page, most votes first
-BACKED_SHOWN = 2  # per theme
+BACKED_SHOWN = 6  # across the programme
 CHANGES_SHOWN = 4
 EMERGING_SHOWN = 6
 TEXT_CHARS = 110  # an idea's text on the page: one line of the table
 LIVE = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveAction:
+    """An action still to do, as storage ranks them (most votes first)."""
+
+    number: int
+    text: str
+    actor_key: str
+    status: Status | None
+    owner: str | None
+    note: str | None
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class BriefFigures:
+    """What storage counts for a brief: every figure an aggregate, every list a few rows."""
+
+    since: datetime
+    new_ideas: int  # since the last brief
+    decisions: tuple[Decision, ...]  # since the last brief, oldest first
+    grid: Mapping[str, Mapping[str, int]]  # theme → actor key ("" unassigned) → live ideas
+    statuses: Mapping[str, int]  # action status → live actions
+    live: tuple[LiveAction, ...]  # the first ACTIONS_SHOWN
+    live_total: int
+    backed: tuple[Backed, ...]
+    votes_per_theme: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +80,7 @@ class Brief:
     made_at: datetime
     figures: tuple[tuple[str, str], ...]  # (figure, what it counts)
     since: datetime
+    first: bool  # no brief was made before: "what changed" covers FIRST_PERIOD
     changed: tuple[str, ...]
     actors: tuple[str, ...]
     grid: tuple[GridRow, ...]
@@ -61,93 +92,85 @@ class Brief:
     chart: tuple[Bar, ...]
 
 
-def brief(playbook: Playbook, plan: ActionPlan, now: datetime) -> Brief:
-    since = now - PERIOD
-    ideas = plan.ideas
-    actions = [i for i in ideas if i.assignment is not None]
-    live = sorted(
-        (i for i in actions if i.status in LIVE or i.status is None),
-        key=lambda i: (-i.votes, i.number),
-    )
+def brief(
+    playbook: Playbook,
+    found: BriefFigures,
+    stats: ProgrammeStats,
+    now: datetime,
+    first: bool,
+    emerging: Sequence[tuple[Emerging, int]] = (),
+) -> Brief:
+    """`emerging`: every emerging theme with how many live ideas are tagged to it."""
+    actions = sum(found.statuses.values())
+    themes = {t.key: t.title for t in playbook.themes}
     return Brief(
-        title=f"{plan.programme_name}: the action plan",
+        title=f"{playbook.name}: the action plan",
         made_at=now,
         figures=(
-            (f"{plan.stats.ideas:,}", "ideas"),
-            (f"{plan.stats.votes:,}", "votes"),
-            (f"{plan.stats.participants:,}", "participants"),
-            (f"{len(actions):,}", "actions"),
+            (f"{stats.ideas:,}", "ideas"),
+            (f"{stats.votes:,}", "votes"),
+            (f"{stats.participants:,}", "participants"),
+            (f"{actions:,}", "actions"),
         ),
-        since=since,
-        changed=_changed(ideas, actions, since),
+        since=found.since,
+        first=first,
+        changed=_changed(playbook, found),
         actors=(*(a.name for a in playbook.actors), "Not yet assigned"),
         grid=tuple(
             GridRow(
-                tp.theme.title,
-                (*(len(c.ideas) for c in tp.cells), len(tp.unassigned)),
+                theme.title,
+                (
+                    *(found.grid.get(theme.key, {}).get(a.key, 0) for a in playbook.actors),
+                    found.grid.get(theme.key, {}).get("", 0),
+                ),
             )
-            for tp in plan.themes
+            for theme in playbook.themes_for(found.grid)
         ),
-        actions=tuple(_action(playbook, i) for i in live[:ACTIONS_SHOWN]),
-        actions_total=len(live),
-        statuses=tuple(
-            (s.value, n) for s in Status if (n := sum(1 for i in actions if i.status is s))
-        ),
+        actions=tuple(_action(playbook, a) for a in found.live[:ACTIONS_SHOWN]),
+        actions_total=found.live_total,
+        statuses=tuple((s.value, n) for s in Status if (n := found.statuses.get(s.value, 0))),
         backed=tuple(
-            f"#{i.number} {cards.clip(i.text, TEXT_CHARS)} ({tp.theme.title}; consensus "
-            f"{cards.consensus_text(tp.consensus(i))})"
-            for tp in plan.themes
-            for i in tp.broadly_backed(BACKED_SHOWN)
+            f"#{b.idea.number} {cards.clip(b.idea.text, TEXT_CHARS)} "
+            f"({themes.get(b.idea.theme_key, b.idea.theme_key)}; consensus "
+            f"{cards.consensus_text(b.consensus)})"
+            for b in found.backed[:BACKED_SHOWN]
         ),
-        emerging=_emerging(plan),
-        chart=tuple(Bar(tp.theme.title, sum(i.votes for i in tp.ideas)) for tp in plan.themes),
+        emerging=_emerging(emerging),
+        chart=tuple(
+            Bar(theme.title, found.votes_per_theme.get(theme.key, 0))
+            for theme in playbook.themes_for(found.grid)
+        ),
     )
 
 
-def _changed(ideas: tuple[Idea, ...], actions: list[Idea], since: datetime) -> tuple[str, ...]:
-    new = [i for i in ideas if i.created_at >= since]
-    noted = sorted(
-        (i for i in actions if i.latest_note and i.latest_note.created_at >= since),
-        key=lambda i: i.latest_note.created_at if i.latest_note else since,
-        reverse=True,
-    )
+def _changed(playbook: Playbook, found: BriefFigures) -> tuple[str, ...]:
+    notes = sum(1 for x in found.decisions if x.note)
     lines = [
-        f"{cards.plural(len(new), 'new idea')}, "
-        f"{cards.plural(len(noted), 'action')} with a progress note"
+        f"{cards.plural(found.new_ideas, 'new idea')}, "
+        f"{cards.plural(len(found.decisions), 'decision')} "
+        f"({cards.plural(notes, 'progress note')})"
     ]
-    lines += [
-        f"#{i.number} {cards.clip(i.text, 60)}: {cards.action_text(i)}"
-        for i in noted[:CHANGES_SHOWN]
-    ]
+    lines += [decision_text(playbook, x, 60) for x in found.decisions[-CHANGES_SHOWN:][::-1]]
     return tuple(lines)
 
 
-def _emerging(plan: ActionPlan) -> tuple[str, ...]:
+def _emerging(emerging: Sequence[tuple[Emerging, int]]) -> tuple[str, ...]:
     """Themes with tagged ideas, most first; those still without any named in one line."""
-    found = sorted(gather(plan.emerging, plan.ideas), key=lambda f: -len(f.ideas))
-    lines = [
-        f"{f.emerging.name}: {cards.plural(len(f.ideas), 'idea')}"
-        for f in found[:EMERGING_SHOWN]
-        if f.ideas
-    ]
-    waiting = [f.emerging.name for f in found if not f.ideas]
+    found = sorted(emerging, key=lambda e: -e[1])
+    lines = [f"{e.name}: {cards.plural(n, 'idea')}" for e, n in found[:EMERGING_SHOWN] if n]
+    waiting = [e.name for e, n in found if not n]
     if waiting:
         lines.append("No ideas tagged yet: " + ", ".join(waiting))
     return tuple(lines)
 
 
-def _action(playbook: Playbook, idea: Idea) -> ActionLine:
-    assignment = idea.assignment
-    actor = next(
-        (a.name for a in playbook.actors if assignment and a.key == assignment.actor_key),
-        assignment.actor_key if assignment else "",
-    )
-    note = idea.latest_note
+def _action(playbook: Playbook, action: LiveAction) -> ActionLine:
+    actor = next((a.name for a in playbook.actors if a.key == action.actor_key), action.actor_key)
     return ActionLine(
-        idea.number,
-        cards.clip(idea.text, TEXT_CHARS),
+        action.number,
+        cards.clip(action.text, TEXT_CHARS),
         actor,
-        idea.status.value if idea.status else "proposed",
-        idea.owner or "",
-        cards.clip(note.text, 60) if note else "",
+        action.status.value if action.status else "proposed",
+        action.owner or "",
+        cards.clip(action.note, 60) if action.note else "",
     )

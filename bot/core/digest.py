@@ -1,24 +1,22 @@
 """What a digest reports, as storage hands it over: a period's figures, read by aggregate queries.
 
-Storage fills these with a handful of GROUP BY and window-function queries, so a digest of a
-programme with a hundred thousand ideas never loads them all: only a shortlist, from which
-`choose` picks the few ideas it names by the plan's own ranking (`plan.rank`).
+A digest tells what changed, not the whole plan again, so every list here is bounded by the
+period (its new ideas, its decisions) or by the one backed-across rule: storage reads them with a
+handful of GROUP BY queries over the period's rows and indexes, and never loads every idea.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from enum import StrEnum
 
-from bot.core.domain import Assignment, Status
-from bot.core.plan import Ranked, rank
+from bot.core.domain import Status
+from bot.core.plan import backed_across, consensus, rank
 
-TOP_IDEAS = 3  # per theme, by votes
-CELL_IDEAS = 3  # per theme × actor cell of the plan
-NEW_IDEAS = 5  # per theme, of the period's new ideas
-UNASSIGNED_IDEAS = 3  # across the programme: the most-voted ideas nobody has assigned
+NEW_IDEAS = 2  # per theme, of the period's new ideas, most votes first
+BACKED_IDEAS = 3  # across the programme, highest consensus first
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +37,58 @@ class DigestIdea:
     number: int
     text: str
     theme_key: str
-    created_at: datetime
     votes: int
     votes_by_audience: Mapping[str, int] = field(default_factory=dict)
-    assignment: Assignment | None = None
-    assigned_at: datetime | None = None
-    status: Status | None = None
+
+
+class Decided(StrEnum):
+    """Kinds of decision a digest calls out, in the order that matters to a stakeholder."""
+
+    STATUS = "status"  # an action moved on (agreed, in progress, done, dropped)
+    ASSIGNED = "assigned"  # a new action: an idea given to an actor
+    NOTE = "note"  # a progress note on an action
+    MERGED = "merged"  # a near-duplicate merged into another idea
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One thing organisers decided in the period, as the history recorded it."""
+
+    kind: Decided
+    number: int
+    text: str  # the idea's text now
+    at: datetime
+    actor_key: str | None = None  # ASSIGNED
+    style_key: str | None = None
+    stage_key: str | None = None
+    status: Status | None = None  # STATUS
+    owner: str | None = None
+    note: str | None = None  # NOTE
+    into: int | None = None  # MERGED: the idea it became part of
+
+
+@dataclass(frozen=True, slots=True)
+class Backed:
+    """An idea backed across audiences, with its consensus (the measure shown)."""
+
+    idea: DigestIdea
+    consensus: float
 
 
 @dataclass(frozen=True, slots=True)
 class ThemeFigures:
-    """One theme's period and standing: counts, plus the few ideas worth naming."""
+    """One theme's period: what was asked and added; its size for the headline."""
 
     theme_key: str
     challenges_posted: tuple[int, ...] = ()  # challenge indices posted in the period
     new_ideas: int = 0
     ideas: int = 0  # on the plan now (not merged, not hidden)
-    unassigned: int = 0
-    cell_sizes: Mapping[str, int] = field(default_factory=dict)  # actor key → assigned ideas
-    top: tuple[DigestIdea, ...] = ()  # most votes first
+    actions: int = 0  # of those, assigned to an actor
     newest: tuple[DigestIdea, ...] = ()  # the period's new ideas, most votes first
-    cells: Mapping[str, tuple[DigestIdea, ...]] = field(default_factory=dict)  # most votes first
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new_ideas or self.challenges_posted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +98,8 @@ class DigestFigures:
     participation: tuple[Participation, ...]
     participants: int  # distinct people who added or voted in the period, on any platform
     themes: Mapping[str, ThemeFigures]
-    merged: tuple[tuple[int, int], ...] = ()  # (idea, into) merged in the period
-    unassigned: tuple[DigestIdea, ...] = ()  # the most-voted ideas still without an actor
+    decisions: tuple[Decision, ...] = ()  # the period's, oldest first
+    backed: tuple[Backed, ...] = ()  # highest consensus first
 
     @property
     def new_ideas(self) -> int:
@@ -81,73 +110,87 @@ class DigestFigures:
         return sum(p.votes for p in self.participation)
 
     @property
+    def ideas(self) -> int:
+        return sum(t.ideas for t in self.themes.values())
+
+    @property
+    def actions(self) -> int:
+        return sum(t.actions for t in self.themes.values())
+
+    @property
     def quiet(self) -> bool:
-        """Nothing new to report: the digest says so in a line instead of a full card."""
-        return self.new_ideas == 0 and self.new_votes == 0 and not self.merged
-
-    def is_new(self, idea: DigestIdea) -> bool:
-        """Added or assigned in the period: marked as new on the plan."""
-        return idea.created_at >= self.since or (
-            idea.assigned_at is not None and idea.assigned_at >= self.since
-        )
+        """Nothing new to report: the digest says so in two lines instead of a full card."""
+        return self.new_ideas == 0 and self.new_votes == 0 and not self.decisions
 
 
-class Candidate(Ranked, Protocol):
-    """An idea the digest may name, as storage's shortlist holds it."""
-
-    @property
-    def theme_key(self) -> str: ...
-
-    @property
-    def actor_key(self) -> str | None: ...
-
-    @property
-    def is_new(self) -> bool: ...  # added in the period
+def newest(ideas: list[DigestIdea]) -> tuple[DigestIdea, ...]:
+    """A theme's new ideas to name, by the plan's one ranking rule."""
+    return rank(ideas)[:NEW_IDEAS]
 
 
-C = TypeVar("C", bound=Candidate)
+def most_backed(
+    candidates: list[DigestIdea],
+    voters: Mapping[str, Mapping[str, int]],
+    limit: int = BACKED_IDEAS,
+) -> tuple[Backed, ...]:
+    """The ideas backed across audiences (`plan.backed_across`, with `voters` per theme and
+    audience as its denominators), highest consensus first, then most votes."""
+    found = []
+    for idea in candidates:
+        theme_voters = voters.get(idea.theme_key, {})
+        if backed_across(idea.votes_by_audience, theme_voters):
+            found.append(Backed(idea, consensus(idea.votes_by_audience, theme_voters) or 0.0))
+    found.sort(key=lambda b: (-b.consensus, -b.idea.votes, b.idea.number))
+    return tuple(found[:limit])
 
 
-@dataclass(frozen=True, slots=True)
-class Picks(Generic[C]):
-    """A theme's ideas that the digest names, each list most votes first."""
-
-    top: tuple[C, ...] = ()
-    newest: tuple[C, ...] = ()
-    cells: Mapping[str, tuple[C, ...]] = field(default_factory=dict)  # actor key → ideas
-
-    def named(self) -> Iterable[C]:
-        yield from self.top
-        yield from self.newest
-        for found in self.cells.values():
-            yield from found
+HISTORY: Mapping[str, Decided] = {  # the history's actions a digest calls out
+    "action.status": Decided.STATUS,
+    "idea.assigned": Decided.ASSIGNED,
+    "action.note": Decided.NOTE,
+    "idea.merged": Decided.MERGED,
+}
 
 
-@dataclass(frozen=True, slots=True)
-class Choice(Generic[C]):
-    themes: Mapping[str, Picks[C]]
-    unassigned: tuple[C, ...]  # across the programme
+def decision(
+    action: str,
+    number: int,
+    detail: Mapping[str, object],
+    at: datetime,
+    text: str,
+    note: str | None = None,
+) -> Decision | None:
+    """A history entry as a decision (None for actions a digest does not call out); `note`:
+    the progress note's text, which the history entry does not repeat."""
+    kind = HISTORY.get(action)
 
-    def named(self) -> Iterable[C]:
-        yield from self.unassigned
-        for picks in self.themes.values():
-            yield from picks.named()
+    def word(key: str) -> str | None:
+        value = detail.get(key)
+        return str(value) if value is not None else None
+
+    if kind is None or (kind is Decided.MERGED and not str(detail.get("into", "")).isdigit()):
+        return None  # the merge's other entry (on the idea merged into) says it again
+    status = word("status")
+    into = word("into")
+    return Decision(
+        kind,
+        number,
+        text,
+        at,
+        actor_key=word("actor"),
+        style_key=word("style"),
+        stage_key=word("stage"),
+        status=next((s for s in Status if s.value == status), None),
+        owner=word("owner"),
+        note=note if kind is Decided.NOTE else None,
+        into=int(into) if into is not None and into.isdigit() else None,
+    )
 
 
-def choose(candidates: Iterable[C], theme_keys: Iterable[str]) -> Choice[C]:
-    """The ideas a digest names, from candidates holding at least each list's first few."""
-    ranked = rank(candidates)
-    themes: dict[str, Picks[C]] = {}
-    for key in {*theme_keys, *(c.theme_key for c in ranked)}:
-        mine = [c for c in ranked if c.theme_key == key]
-        cells: dict[str, list[C]] = {}
-        for c in mine:
-            if c.actor_key is not None:
-                cells.setdefault(c.actor_key, []).append(c)
-        themes[key] = Picks(
-            top=tuple(mine[:TOP_IDEAS]),
-            newest=tuple(c for c in mine if c.is_new)[:NEW_IDEAS],
-            cells={actor: tuple(found[:CELL_IDEAS]) for actor, found in cells.items()},
-        )
-    waiting = tuple(c for c in ranked if c.actor_key is None)[:UNASSIGNED_IDEAS]
-    return Choice(themes, waiting)
+def latest_each(decisions: list[Decision]) -> tuple[Decision, ...]:
+    """One decision per idea and kind, the latest (a status moved twice in a week reads as where
+    it ended), oldest first."""
+    last: dict[tuple[int, Decided], Decision] = {}
+    for found in sorted(decisions, key=lambda x: x.at):
+        last[(found.number, found.kind)] = found
+    return tuple(sorted(last.values(), key=lambda x: x.at))

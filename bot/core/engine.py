@@ -15,6 +15,7 @@ from typing import Any
 from bot.core import agenda_cards, cards, grammar, typed
 from bot.core.action_sheet import SheetRow
 from bot.core.agenda import Day
+from bot.core.brief import Brief
 from bot.core.domain import (
     Anchor,
     AnchorKind,
@@ -59,6 +60,7 @@ from bot.core.usecases import (
     action_import,
     agenda,
     assignment,
+    briefs,
     contributions,
     digests,
     editing,
@@ -199,6 +201,9 @@ class Engine:
     async def plan_cell(self, programme_key: str, cell: CellKey, after: Cursor | None) -> CellPage:
         """A page of one cell's ideas (the web view's "see all")."""
         return await plan_views.plan_cell(self.workshop, programme_key, cell, after)
+    async def brief(self, programme_key: str, route: str, via: str) -> Brief:
+        """The one-page brief, recorded as made (`briefs.make`)."""
+        return await briefs.make(self.workshop, programme_key, route, via)
 
     async def day(self, programme_key: str) -> Day:
         """The day's steps: framing, evidence reactions, challenges, the published synthesis."""

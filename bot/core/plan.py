@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -37,23 +38,10 @@ class ThemePlan:
         return (*self.ideas, *self.merged, *self.hidden)
 
     def consensus(self, idea: Idea) -> float | None:
-        """How broadly an idea is backed: the lowest share of any audience's voters in this
-        theme who voted for it, each share smoothed as (backers + 1) / (voters + 2) so that a
-        handful of votes says little. None until two audiences have voted in the theme."""
-        audiences = [a for a, n in self.voters.items() if n > 0]
-        if len(audiences) < 2:
-            return None
-        return min((idea.votes_by_audience.get(a, 0) + 1) / (self.voters[a] + 2) for a in audiences)
+        return consensus(idea.votes_by_audience, self.voters)
 
     def backed_across(self, idea: Idea) -> bool:
-        """The one measure of "backed across audiences": two audiences or more voted in the
-        theme, each of them gave the idea a vote, and its consensus is at least BACKED_SHARE.
-        One business vote out of five business voters (2/7, 29 %) is not, however many
-        community votes the idea has: a token vote must not read as agreement."""
-        consensus = self.consensus(idea)
-        if consensus is None or consensus < BACKED_SHARE - 1e-9:
-            return False
-        return all(idea.votes_by_audience.get(a, 0) for a, n in self.voters.items() if n > 0)
+        return backed_across(idea.votes_by_audience, self.voters)
 
     def broadly_backed(self, limit: int | None = 3) -> tuple[Idea, ...]:
         """Ideas backed across audiences (`backed_across`), highest consensus first."""
@@ -91,6 +79,33 @@ class Ranked(Protocol):
 
 
 R = TypeVar("R", bound=Ranked)
+
+
+def consensus(votes: Mapping[str, int], voters: Mapping[str, int]) -> float | None:
+    """How broadly an idea is backed: the lowest share of any audience's voters in its theme
+    who voted for it (`votes` by audience), each share smoothed as (backers + 1) / (voters + 2)
+    so that a handful of votes says little. None until two audiences have voted in the theme."""
+    audiences = [a for a, n in voters.items() if n > 0]
+    if len(audiences) < 2:
+        return None
+    return min((votes.get(a, 0) + 1) / (voters[a] + 2) for a in audiences)
+
+
+def backed_across(votes: Mapping[str, int], voters: Mapping[str, int]) -> bool:
+    """The one measure of "backed across audiences" (the plan, the digest, the brief): two
+    audiences or more voted in the theme, each of them gave the idea a vote, and its consensus
+    is at least BACKED_SHARE. One business vote out of five business voters (2/7, 29 %) is not,
+    however many community votes the idea has: a token vote must not read as agreement."""
+    found = consensus(votes, voters)
+    if found is None or found < BACKED_SHARE - 1e-9:
+        return False
+    return all(votes.get(a, 0) for a, n in voters.items() if n > 0)
+
+
+def least_backers(voters: int) -> int:
+    """The fewest votes from an audience of `voters` that can reach BACKED_SHARE: a bound that
+    lets storage shortlist candidates by counts before the measure is applied."""
+    return max(1, math.ceil(BACKED_SHARE * (voters + 2) - 1 - 1e-9))
 
 
 def rank(ideas: Iterable[R]) -> tuple[R, ...]:

@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from bot.core.action_sheet import ActionChange
 from bot.core.agenda_store import AgendaStore
+from bot.core.brief import BriefFigures
 from bot.core.digest import DigestFigures
 from bot.core.domain import (
     ActionNote,
@@ -58,7 +59,7 @@ from bot.core.nudges import (
     PhaseSchedule,
     Recipient,
 )
-from bot.core.participation import DayCount
+from bot.core.participation import HourCount
 from bot.core.plan_views import CellKey, Cursor, Grid, Tops
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -322,7 +323,7 @@ class PlanStore(Protocol):
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         """Distinct voters per theme and audience: the denominators of consensus."""
 
-    async def participation(self, programme: str) -> Sequence[DayCount]:
+    async def participation(self, programme: str) -> Sequence[HourCount]:
         """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
         database; hidden ideas and the votes on them are left out, as on the plan."""
 
@@ -457,6 +458,15 @@ class DigestStore(Protocol):
         self, programme: str, since: datetime, until: datetime
     ) -> DigestFigures:
         """A digest's figures for [since, until), by aggregate queries."""
+
+    async def record_brief(
+        self, programme: str, at: datetime, route: str, via: str
+    ) -> datetime | None:
+        """Record a brief made at `at` through `route` on credential `via`; when the one
+        before it was made (None for the programme's first)."""
+
+    async def brief_figures(self, programme: str, since: datetime, until: datetime) -> BriefFigures:
+        """A one-page brief's figures: the plan's counts now, what changed in [since, until)."""
 
 
 class TurnStore(Protocol):

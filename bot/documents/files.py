@@ -1,13 +1,14 @@
 """The binary downloads by format: what `howcanwe export --format xlsx|pdf` writes and the web
-view's /plan.xlsx and /plan.pdf serve, the same bytes from the same call. The document libraries
-are imported when a document is made, not when a process starts (fpdf alone takes 0.4 s)."""
+view's /plan.xlsx and /plan.pdf serve, the same bytes from the same calls, each made in a worker
+thread so a big workbook or brief never stalls other requests. The document libraries are
+imported when a document is made, not when a process starts (fpdf alone takes 0.4 s)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
 
-from bot.core.brief import brief
+from bot.core.brief import Brief
 from bot.core.plan import ActionPlan
 from bot.core.playbook import Playbook
 
@@ -18,16 +19,13 @@ CONTENT_TYPES = {
 }
 
 
-def render(fmt: str, playbook: Playbook, plan: ActionPlan, now: datetime) -> bytes:
-    from bot.documents import pdf, workbook
+async def workbook_bytes(playbook: Playbook, plan: ActionPlan, now: datetime) -> bytes:
+    from bot.documents import workbook
 
-    if fmt == "xlsx":
-        return workbook.to_xlsx(playbook, plan, now)
-    if fmt == "pdf":
-        return pdf.to_pdf(brief(playbook, plan, now))
-    raise ValueError(f"unknown document format {fmt!r}; one of {', '.join(FORMATS)}")
+    return await asyncio.to_thread(workbook.to_xlsx, playbook, plan, now)
 
 
-async def rendered(fmt: str, playbook: Playbook, plan: ActionPlan, now: datetime) -> bytes:
-    """`render` in a worker thread: a big workbook or brief never stalls other requests."""
-    return await asyncio.to_thread(render, fmt, playbook, plan, now)
+async def brief_bytes(made: Brief) -> bytes:
+    from bot.documents import pdf
+
+    return await asyncio.to_thread(pdf.to_pdf, made)

@@ -39,7 +39,10 @@ def to_pdf(brief: Brief) -> bytes:
     page.heading(brief.title, 16)
     page.muted(f"Made {brief.made_at:%d %b %Y, %H:%M} UTC")
     page.figures(brief.figures)
-    page.section(f"What changed since {brief.since:%d %b %Y}")
+    if brief.first:
+        page.section(f"What changed in the last week (since {brief.since:%d %b %Y})")
+    else:
+        page.section(f"What changed since the last brief ({brief.since:%d %b %Y, %H:%M} UTC)")
     page.lines(brief.changed)
     page.section("The action grid: ideas per theme and actor")
     page.grid(brief)

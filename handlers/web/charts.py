@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import datetime
 
-from bot.core.participation import Series
+from bot.core.participation import Series, Step
 
 WIDTH = 520  # the stylesheet's minimum chart widths (in em) are these over 16
 ROW = 32  # a bar chart row: the bar and the gap below it
@@ -21,9 +21,9 @@ BAR = 22
 LABEL_WIDTH = 230  # room for the labels left of the bars
 LABEL_CHARS = 30
 VALUE_ROOM = 48  # right of the longest bar, for its value
-LINE_WIDTH = 640
+LINE_WIDTH = 700
 LINE_HEIGHT = 300
-END_LABEL_ROOM = 150  # right of the plot, for each line's name and last total
+END_LABEL_ROOM = 210  # right of the plot, for each line's name and last total
 END_LABEL_CHARS = 18
 END_LABEL_GAP = 16  # the least distance between two lines' end labels
 PLOT = (48, 36, LINE_WIDTH - END_LABEL_ROOM, LINE_HEIGHT - 36)  # left, top, right, bottom
@@ -32,6 +32,7 @@ PALETTE = ("#0072b2", "#b35900", "#007a5a", "#a6527d", "#1b1b1b")
 DASHES = ("", "8 4", "2 4", "10 4 2 4")
 SHAPES = ("circle", "square", "triangle", "diamond")
 MARK = 5  # a marker's half width
+MARKED_POINTS = 40  # up to this many points per line each get a marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,9 @@ class Line:
     dash: str
     shape: str
     dots: tuple[tuple[float, float], ...]
-    last: int  # the running total on the last day
+    last: int  # the running total at the end of the last bucket
     end_y: float = 0.0  # baseline of the label at the line's end, clear of the other labels
+    marked: bool = True  # a marker on every point (few enough to tell apart)
 
     @property
     def points(self) -> str:
@@ -104,8 +106,10 @@ class Line:
 
     @property
     def marks(self) -> str:
-        """Path data for a marker of the line's shape on every day."""
-        return "".join(marker(self.shape, x, y) for x, y in self.dots)
+        """Path data for a marker of the line's shape on every point, or (too many points to
+        tell apart) on its last, so the line keeps its own shape in the chart."""
+        shown = self.dots if self.marked else self.dots[-1:]
+        return "".join(marker(self.shape, x, y) for x, y in shown)
 
     @property
     def end_x(self) -> float:
@@ -150,23 +154,33 @@ class LineChart:
     right: int = PLOT[2]
     bottom: int = PLOT[3]
     unit: str = Y_UNIT
+    step: Step = Step.DAY
+
+    @property
+    def per(self) -> str:
+        """What a point stands for: "hour (UTC)", "day (UTC)", "week (UTC, from Monday)"."""
+        return {Step.HOUR: "hour (UTC)", Step.DAY: "day (UTC)"}.get(
+            self.step, "week (UTC, from Monday)"
+        )
 
 
 def line_chart(series: Series, names: Mapping[str, str]) -> LineChart:
-    """One line per audience that took part, running totals against even days."""
+    """One line per audience that took part, running totals against even buckets (hours, days
+    or weeks, whichever suits the span: `running_totals`)."""
     left, top, right, bottom = PLOT
-    days = series.days
+    buckets = series.buckets
     highest = max((v[-1] for v in series.totals.values() if v), default=0) or 1
 
     def x(n: int) -> float:
-        return round(
-            (left + right) / 2 if len(days) == 1 else left + (right - left) * n / (len(days) - 1), 1
-        )
+        if len(buckets) == 1:
+            return round((left + right) / 2, 1)
+        return round(left + (right - left) * n / (len(buckets) - 1), 1)
 
     def y(value: int) -> float:
         return round(bottom - (bottom - top) * value / highest, 1)
 
     taking_part = [(k, v) for k, v in series.totals.items() if v and v[-1]]
+    marked = len(buckets) <= MARKED_POINTS  # beyond, markers would merge into a thick line
     lines = _labelled(
         Line(
             key=key,
@@ -176,13 +190,14 @@ def line_chart(series: Series, names: Mapping[str, str]) -> LineChart:
             shape=SHAPES[n % len(SHAPES)],
             dots=tuple((x(i), y(v)) for i, v in enumerate(values)),
             last=values[-1],
+            marked=marked,
         )
         for n, (key, values) in enumerate(taking_part)
     )
-    marks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
-    x_ticks = tuple(Tick(x(i), day_label(days[i])) for i in marks)
+    marks = sorted({0, len(buckets) // 2, len(buckets) - 1}) if buckets else []
+    x_ticks = tuple(Tick(x(i), bucket_label(buckets[i], series.step)) for i in marks)
     y_ticks = tuple(Tick(y(v), str(v)) for v in sorted({0, highest // 2, highest}))
-    return LineChart(lines, x_ticks, y_ticks)
+    return LineChart(lines, x_ticks, y_ticks, step=series.step)
 
 
 def _labelled(lines: Iterable[Line]) -> tuple[Line, ...]:
@@ -199,6 +214,9 @@ def _labelled(lines: Iterable[Line]) -> tuple[Line, ...]:
     return tuple(replace(line, end_y=round(placed[line.key] - lift, 1)) for line in drawn)
 
 
-def day_label(day: date) -> str:
-    """ "2 Mar"."""
-    return f"{day.day} {day:%b}"
+def bucket_label(start: datetime, step: Step) -> str:
+    """ "2 Mar 14:00" for an hour, "2 Mar" for a day, "w/c 2 Mar" for a week (commencing)."""
+    day = f"{start.day} {start:%b}"
+    if step is Step.HOUR:
+        return f"{day} {start:%H:%M}"
+    return f"w/c {day}" if step is Step.WEEK else day

@@ -28,11 +28,16 @@ def handlers(engine: Callable[[], Engine]) -> dict[str, Page]:
 def _document(engine: Callable[[], Engine], fmt: str) -> Page:
     async def download(_request: web.Request, access: Access) -> web.Response:
         core = engine()
-        plan = await core.plan(access.programme)
         now = core.now()
+        if fmt == "pdf":
+            via = "token" if access.organiser else "link"
+            body = await files.brief_bytes(await core.brief(access.programme, "/plan.pdf", via))
+        else:
+            plan = await core.plan(access.programme)
+            body = await files.workbook_bytes(core.playbook, plan, now)
         name = f"{core.playbook.key}-{'brief' if fmt == 'pdf' else 'plan'}-{now:%Y-%m-%d}.{fmt}"
         return web.Response(
-            body=await files.rendered(fmt, core.playbook, plan, now),
+            body=body,
             content_type=files.CONTENT_TYPES[fmt],
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )

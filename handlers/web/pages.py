@@ -164,7 +164,7 @@ def _home(engine: Callable[[], Engine]) -> Page:
                 "series": series,
                 "series_chart": charts.line_chart(series, names),
                 "audience_names": names,
-                "day_label": charts.day_label,
+                "bucket_label": charts.bucket_label,
                 "marker": charts.marker,
             },
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
+from bot.core.digest import Decided
 from bot.core.domain import (
     Assignment,
     ConversationRef,
     Phase,
     RunOutcome,
+    Status,
     Subscription,
     SubscriptionState,
 )
@@ -155,8 +157,11 @@ async def test_the_figures_of_a_period(store, clock) -> None:
         for v in range(voters):
             await store.vote(PROGRAMME, n, person(f"v{v}"), in_channel(), 9)
     await store.vote(PROGRAMME, 8, person("s", "slack"), lab, 9)
+    await store.vote(PROGRAMME, 3, person("s", "slack"), lab, 9)
     await store.assign(PROGRAMME, 6, Assignment("government"), OLIVE)
     await store.assign(PROGRAMME, 2, Assignment("business"), OLIVE)
+    await store.update_action(PROGRAMME, 6, Status.AGREED, "WECA", OLIVE)
+    await store.add_note(PROGRAMME, 6, "pilot funded", OLIVE)
     await store.merge(PROGRAMME, 7, 1, OLIVE)
     await store.set_hidden(PROGRAMME, 4, True, OLIVE, 9)
     await store.set_phase(PROGRAMME, "health", Phase.VOTING, OLIVE)
@@ -164,42 +169,44 @@ async def test_the_figures_of_a_period(store, clock) -> None:
     until = clock.now()
     await add(store, "after the period")
     await store.vote(PROGRAMME, 2, person("late"), in_channel(), 9)
+    await store.update_action(PROGRAMME, 2, Status.DONE, None, OLIVE)  # after the period
     figures = await store.digest_figures(PROGRAMME, since, until)
-    assert (figures.since, figures.until, figures.merged) == (since, until, ((7, 1),))
+    assert (figures.since, figures.until) == (since, until)
+    assert [(x.kind, x.number) for x in figures.decisions] == [
+        (Decided.ASSIGNED, 6),
+        (Decided.ASSIGNED, 2),
+        (Decided.STATUS, 6),
+        (Decided.NOTE, 6),
+        (Decided.MERGED, 7),
+    ]
+    assigned, _, agreed, noted, merged = figures.decisions
+    assert (assigned.actor_key, assigned.text) == ("government", "health 6")
+    assert (agreed.status, agreed.owner) == (Status.AGREED, "WECA")
+    assert (noted.note, merged.into) == ("pilot funded", 1)
     assert [
         (p.audience, p.platform, p.ideas, p.votes, p.participants) for p in figures.participation
     ] == [
-        ("experts", "slack", 1, 1, 2),
+        ("experts", "slack", 1, 2, 2),
         ("public", "console", 6, 9, 7),
     ]
     assert figures.participants == 9  # a0-a2, v0-v3, t, s
     health = figures.themes["health"]
-    assert (health.challenges_posted, health.new_ideas, health.ideas, health.unassigned) == (
+    assert (health.challenges_posted, health.new_ideas, health.ideas, health.actions) == (
         (0, 2),
         5,  # 7 merged, 4 hidden
         6,  # with the one added after the period
-        4,
+        2,
     )
-    assert health.cell_sizes == {"government": 1, "business": 1}
-    assert [i.number for i in health.top] == [3, 5, 6]
-    assert [i.number for i in health.newest] == [3, 5, 6, 1, 2]
-    assert {a: [i.number for i in found] for a, found in health.cells.items()} == {
-        "government": [6],
-        "business": [2],
-    }
-    top = health.top[0]
-    assert (top.votes, top.votes_by_audience, top.assignment, top.created_at) == (
-        4,
-        {"public": 4},
-        None,
-        since,
-    )
-    assigned = health.cells["government"][0]
-    assert assigned.assignment == Assignment("government") and assigned.assigned_at == since
-    assert [i.number for i in figures.unassigned] == [3, 5, 1]
-    assert figures.themes["transport"].top[0].votes_by_audience == {"experts": 1}
+    assert [i.number for i in health.newest] == [3, 5]
+    top = health.newest[0]
+    assert (top.votes, top.votes_by_audience) == (5, {"public": 4, "experts": 1})
+    # Backed across audiences, as the plan measures it: #3 has 4 of public's 5 voters (the late
+    # one counts: the measure is the plan's as it stands) and experts' only one.
+    [backed] = figures.backed
+    assert backed.idea.number == 3 and round(backed.consensus, 3) == round(2 / 3, 3)
+    assert figures.themes["transport"].newest[0].votes_by_audience == {"experts": 1}
     quiet = await store.digest_figures(
         PROGRAMME, until + timedelta(days=1), until + timedelta(days=2)
     )
     assert quiet.quiet and quiet.participants == 0
-    assert quiet.themes["health"].new_ideas == 0 and quiet.themes["health"].newest == ()
+    assert quiet.decisions == () and quiet.themes["health"].ideas == 6

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from bot.core.action_sheet import ActionChange
 from bot.core.domain import ActionNote, Assignment, Phase, ProgrammeStats, Status
-from bot.core.participation import DayCount
+from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from tests.conftest import in_channel, person
 from tests.contracts.conftest import PROGRAMME
@@ -135,7 +135,7 @@ async def test_the_figures_count_ideas_votes_and_people(store) -> None:
     assert await store.stats(PROGRAMME) == ProgrammeStats(3, 1 + 3, 4)  # hidden still counted
 
 
-async def test_participation_is_counted_per_utc_day_and_audience(store, clock) -> None:
+async def test_participation_is_counted_per_utc_hour_and_audience(store, clock) -> None:
     assert await store.participation(PROGRAMME) == []
     lab = in_channel("lab")
     await store.set_channel_audience(PROGRAMME, lab, "experts", OLIVE)
@@ -149,10 +149,10 @@ async def test_participation_is_counted_per_utc_day_and_audience(store, clock) -
     await add(store, "hidden")
     await store.vote(PROGRAMME, 4, person("cy"), in_channel(), 3)
     await store.set_hidden(PROGRAMME, 4, True, OLIVE, 3)
-    first = clock.now().date() - timedelta(days=1)
+    first = clock.now().replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
     assert await store.participation(PROGRAMME) == [
-        DayCount(first, "experts", 1, 1),
-        DayCount(first, "public", 1, 0),
-        DayCount(first + timedelta(days=1), "public", 1, 2),
+        HourCount(first, "experts", 1, 1),
+        HourCount(first, "public", 1, 0),
+        HourCount(first + timedelta(days=1), "public", 1, 2),
     ]
     assert isinstance(first, date)

@@ -9,30 +9,10 @@ from datetime import datetime
 
 from bot.core import digest as d
 from bot.core import domain
+from bot.core.brief import ACTIONS_SHOWN, BACKED_SHOWN, LIVE, BriefFigures, LiveAction
 from bot.core.domain import RunOutcome, SubscriptionState
 from bot.core.schedule import Schedule
-from tests.fakes.memory import IdeaRow, Memory, RunRow, place
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    """An idea the digest may name (`bot.core.digest.Candidate`)."""
-
-    row: IdeaRow
-    votes: int
-    is_new: bool
-
-    @property
-    def number(self) -> int:
-        return self.row.number
-
-    @property
-    def theme_key(self) -> str:
-        return self.row.new.theme_key
-
-    @property
-    def actor_key(self) -> str | None:
-        return self.row.assignment.actor_key if self.row.assignment else None
+from tests.fakes.memory import Memory, RunRow, place
 
 
 class MemoryDigests(Memory):
@@ -216,40 +196,101 @@ class MemoryDigests(Memory):
             return since <= moment < until
 
         live = [r for r in self._idea_rows(programme) if r.merged_into is None and not r.hidden]
-        ideas = {r.id: self._idea(r) for r in live}
+        ideas = {r.id: _digest_idea(self._idea(r)) for r in live}
         counts: dict[str, _Counts] = {}
         for r in live:
             theme = counts.setdefault(r.new.theme_key, _Counts())
             theme.ideas += 1
-            theme.new_ideas += between(r.created_at)
-            if r.assignment is None:
-                theme.unassigned += 1
-            else:
-                actor = r.assignment.actor_key
-                theme.cell_sizes[actor] = theme.cell_sizes.get(actor, 0) + 1
+            theme.actions += r.assignment is not None
+            if between(r.created_at):
+                theme.new.append(ideas[r.id])
         for prompt in self._prompts.values():
             if prompt.programme == programme and between(prompt.prompt.posted_at):
                 posted = counts.setdefault(prompt.prompt.theme_key, _Counts()).challenges
                 posted.add(prompt.prompt.challenge_index)
-        candidates = [_Candidate(r, ideas[r.id].votes, between(r.created_at)) for r in live]
-        chosen = d.choose(candidates, counts)
-
-        def named(found: Sequence[_Candidate]) -> tuple[d.DigestIdea, ...]:
-            return tuple(_digest_idea(c.row, ideas[c.row.id]) for c in found)
-
-        themes = {
-            key: counts.get(key, _Counts()).figures(key, picks, named)
-            for key, picks in chosen.themes.items()
-        }
         participation, participants = self._participation(programme, between)
-        merges = tuple(
-            (e.number, int(str(e.detail["into"])))
-            for e in self._history.get(programme, [])
-            if e.action == "idea.merged" and between(e.at) and e.number and "into" in e.detail
-        )
+        voters = await self.theme_voters(programme)  # type: ignore[attr-defined]
         return d.DigestFigures(
-            since, until, participation, participants, themes, merges, named(chosen.unassigned)
+            since,
+            until,
+            participation,
+            participants,
+            {key: found.figures(key) for key, found in counts.items()},
+            self._decisions(programme, between),
+            d.most_backed(list(ideas.values()), voters),
         )
+
+    async def record_brief(
+        self, programme: str, at: datetime, route: str, via: str
+    ) -> datetime | None:
+        self._programme(programme)
+        made = self._briefs.setdefault(programme, [])
+        last = max((when for when, _, _ in made), default=None)
+        made.append((at, route, via))
+        return last
+
+    async def brief_figures(self, programme: str, since: datetime, until: datetime) -> BriefFigures:
+        def between(moment: datetime) -> bool:
+            return since <= moment < until
+
+        live = [r for r in self._idea_rows(programme) if r.merged_into is None and not r.hidden]
+        grid: dict[str, dict[str, int]] = {}
+        statuses: dict[str, int] = {}
+        actions = []
+        for r in live:
+            actor = r.assignment.actor_key if r.assignment else ""
+            cell = grid.setdefault(r.new.theme_key, {})
+            cell[actor] = cell.get(actor, 0) + 1
+            if r.assignment:
+                status = r.status or domain.Status.PROPOSED
+                statuses[status.value] = statuses.get(status.value, 0) + 1
+                if status in LIVE:
+                    actions.append(self._idea(r))
+        actions.sort(key=lambda i: (-i.votes, i.number))
+        voters = await self.theme_voters(programme)  # type: ignore[attr-defined]
+        votes: dict[str, int] = {}
+        for idea_id, _, _ in self._votes_of(programme, shown_only=True):  # type: ignore[attr-defined]
+            theme = self._ideas[idea_id].new.theme_key
+            votes[theme] = votes.get(theme, 0) + 1
+        ideas = [_digest_idea(self._idea(r)) for r in live]
+        return BriefFigures(
+            since=since,
+            new_ideas=sum(1 for r in live if between(r.created_at)),
+            decisions=self._decisions(programme, between),
+            grid=grid,
+            statuses=statuses,
+            live=tuple(
+                LiveAction(
+                    i.number,
+                    i.text,
+                    i.assignment.actor_key if i.assignment else "",
+                    i.status,
+                    i.owner,
+                    i.latest_note.text if i.latest_note else None,
+                    i.votes,
+                )
+                for i in actions[:ACTIONS_SHOWN]
+            ),
+            live_total=len(actions),
+            backed=d.most_backed(ideas, voters, BACKED_SHOWN),
+            votes_per_theme=votes,
+        )
+
+    def _decisions(
+        self, programme: str, between: Callable[[datetime], bool]
+    ) -> tuple[d.Decision, ...]:
+        rows = {r.number: r for r in self._idea_rows(programme)}
+        found = []
+        for e in self._history.get(programme, []):
+            row = rows.get(e.number or 0)
+            if row is None or not between(e.at):
+                continue
+            notes = [
+                n.note for n in self._notes if n.idea_id == row.id and between(n.note.created_at)
+            ]
+            note = notes[-1].text if notes else None
+            found.append(d.decision(e.action, row.number, e.detail, e.at, row.text, note))
+        return d.latest_each([x for x in found if x is not None])
 
     def _participation(
         self, programme: str, between: Callable[[datetime], bool]
@@ -282,39 +323,26 @@ class _Counts:
     """One theme's counts for a digest."""
 
     ideas: int = 0
-    new_ideas: int = 0
-    unassigned: int = 0
-    cell_sizes: dict[str, int] = field(default_factory=dict)
+    actions: int = 0
+    new: list[d.DigestIdea] = field(default_factory=list)
     challenges: set[int] = field(default_factory=set)
 
-    def figures(
-        self,
-        key: str,
-        picks: d.Picks[_Candidate],
-        named: Callable[[Sequence[_Candidate]], tuple[d.DigestIdea, ...]],
-    ) -> d.ThemeFigures:
+    def figures(self, key: str) -> d.ThemeFigures:
         return d.ThemeFigures(
             theme_key=key,
             challenges_posted=tuple(sorted(self.challenges)),
-            new_ideas=self.new_ideas,
+            new_ideas=len(self.new),
             ideas=self.ideas,
-            unassigned=self.unassigned,
-            cell_sizes=dict(self.cell_sizes),
-            top=named(picks.top),
-            newest=named(picks.newest),
-            cells={actor: named(found) for actor, found in picks.cells.items()},
+            actions=self.actions,
+            newest=d.newest(self.new),
         )
 
 
-def _digest_idea(row: IdeaRow, idea: domain.Idea) -> d.DigestIdea:
+def _digest_idea(idea: domain.Idea) -> d.DigestIdea:
     return d.DigestIdea(
         number=idea.number,
         text=idea.text,
         theme_key=idea.theme_key,
-        created_at=idea.created_at,
         votes=idea.votes,
         votes_by_audience=idea.votes_by_audience,
-        assignment=idea.assignment,
-        assigned_at=row.assigned_at,
-        status=idea.status,
     )

@@ -181,6 +181,7 @@ class Memory:
         self._subscriptions: dict[int, domain.Subscription] = {}  # by id; one per channel
         self._subscribed_by: dict[int, str] = {}  # subscription id → who set it up
         self._runs: dict[int, RunRow] = {}  # by id, in the order claimed
+        self._briefs: dict[str, list[tuple[datetime, str, str]]] = {}  # (made at, route, via)
         self._history: dict[str, list[domain.HistoryEntry]] = {}  # programme → entries
         self._done: dict[tuple[str, str], datetime] = {}  # (platform, event id) → handled at
         self._held: dict[tuple[str, str], datetime] = {}  # … → claimed at

@@ -4,11 +4,11 @@ notes, the programme's figures."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, datetime
 
 from bot.core import domain
 from bot.core.action_sheet import ActionChange
-from bot.core.participation import DayCount
+from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from tests.fakes.memory import IdeaRow, Memory, NoteRow, PhaseRow
 
@@ -149,12 +149,16 @@ class MemoryPlanning(Memory):
             seen.setdefault(themes[idea_id], {}).setdefault(audience, set()).add(voter)
         return {t: {a: len(v) for a, v in by.items()} for t, by in seen.items()}
 
-    async def participation(self, programme: str) -> Sequence[DayCount]:
-        counts: dict[tuple[date, str], list[int]] = {}
+    async def participation(self, programme: str) -> Sequence[HourCount]:
+        counts: dict[tuple[datetime, str], list[int]] = {}
         shown = {r.id: r for r in self._idea_rows(programme) if not r.hidden}
         for row in shown.values():
-            counts.setdefault((row.created_at.date(), row.audience), [0, 0])[0] += 1
+            counts.setdefault((_hour(row.created_at), row.audience), [0, 0])[0] += 1
         for (idea_id, _), vote in self._votes.items():
             if idea_id in shown:
-                counts.setdefault((vote.cast_at.date(), vote.audience), [0, 0])[1] += 1
-        return [DayCount(d, a, i, v) for (d, a), (i, v) in sorted(counts.items())]
+                counts.setdefault((_hour(vote.cast_at), vote.audience), [0, 0])[1] += 1
+        return [HourCount(d, a, i, v) for (d, a), (i, v) in sorted(counts.items())]
+
+
+def _hour(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)

@@ -46,7 +46,17 @@ from bot.core.agenda import (
     Tally,
 )
 from bot.core.by_actor import by_actor
-from bot.core.digest import DigestFigures, DigestIdea, Participation, ThemeFigures
+from bot.core.digest import (
+    BACKED_IDEAS,
+    NEW_IDEAS,
+    Backed,
+    Decided,
+    Decision,
+    DigestFigures,
+    DigestIdea,
+    Participation,
+    ThemeFigures,
+)
 from bot.core.domain import (
     ActionNote,
     Assignment,
@@ -272,11 +282,8 @@ def digest_figures(playbook: Playbook, flavour: str) -> DigestFigures:
     text = longest(flavour, MAX_IDEA_CHARS)
     audiences = {a.key: 10**4 for a in playbook.audiences}
 
-    def idea(n: int, theme: str, actor: str | None = None) -> DigestIdea:
-        assignment = Assignment(actor, playbook.styles[0].key, playbook.stages[0].key)
-        return DigestIdea(
-            n, text, theme, NOW, 10**5, audiences, assignment if actor else None, NOW, Status.AGREED
-        )
+    def idea(n: int, theme: str) -> DigestIdea:
+        return DigestIdea(n, text, theme, 10**5, audiences)
 
     themes = {
         t.key: ThemeFigures(
@@ -285,21 +292,24 @@ def digest_figures(playbook: Playbook, flavour: str) -> DigestFigures:
             10**4,
             10**4,
             10**3,
-            {a.key: 10**3 for a in playbook.actors},
-            tuple(idea(n, t.key) for n in range(3)),
-            tuple(idea(n, t.key) for n in range(5)),
-            {a.key: tuple(idea(n, t.key, a.key) for n in range(3)) for a in playbook.actors},
+            tuple(idea(n, t.key) for n in range(NEW_IDEAS)),
         )
         for t in playbook.themes
     }
+    actor, style, stage = playbook.actors[0], playbook.styles[0], playbook.stages[0]
+    decisions = [
+        Decision(kind, n, text, NOW, actor.key, style.key, stage.key, Status.AGREED, text, text, n)
+        for n in range(100)
+        for kind in Decided
+    ]
     return DigestFigures(
         NOW - timedelta(days=7),
         NOW,
         tuple(Participation(a.key, "teams", 10**4, 10**5, 10**3) for a in playbook.audiences),
         10**5,
         themes,
-        tuple((n, n + 1) for n in range(100)),
-        tuple(idea(n, playbook.themes[0].key) for n in range(3)),
+        tuple(decisions),
+        tuple(Backed(idea(n, playbook.themes[0].key), 0.5) for n in range(BACKED_IDEAS)),
     )
 
 

@@ -1,15 +1,15 @@
-"""Participation by day and audience, counted by the database on SQLite and PostgreSQL."""
+"""Participation by hour and audience, counted by the database on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 from bot.core.interaction import Command
-from bot.core.participation import DayCount
+from bot.core.participation import HourCount
 from tests.conftest import FakeClock, ctx
 
 
-async def test_ideas_and_votes_are_counted_per_utc_day_and_audience(services, clock: FakeClock):
+async def test_ideas_and_votes_are_counted_per_utc_hour_and_audience(services, clock: FakeClock):
     engine = services.engine
 
     async def say(user: str, channel: str, text: str) -> None:
@@ -29,10 +29,10 @@ async def test_ideas_and_votes_are_counted_per_utc_day_and_audience(services, cl
     await say("olive", "general", "hide 3")  # hidden ideas and their votes are left out
 
     assert await services.repo.participation("default") == [
-        DayCount(date(2026, 3, 2), "business", 1, 1),
-        DayCount(date(2026, 3, 2), "community", 1, 0),
-        DayCount(date(2026, 3, 3), "business", 0, 1),
-        DayCount(date(2026, 3, 3), "community", 0, 1),
+        HourCount(datetime(2026, 3, 2, 23, tzinfo=UTC), "business", 1, 1),
+        HourCount(datetime(2026, 3, 2, 23, tzinfo=UTC), "community", 1, 0),
+        HourCount(datetime(2026, 3, 3, 0, tzinfo=UTC), "business", 0, 1),
+        HourCount(datetime(2026, 3, 3, 0, tzinfo=UTC), "community", 0, 1),
     ]
 
 

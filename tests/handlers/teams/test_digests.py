@@ -48,10 +48,6 @@ async def say(
     return await teams.ok(teams_command(teams.connector, text, conversation, user))
 
 
-def facts(call: Call) -> dict[str, str]:
-    return {f["title"]: f["value"] for b in call.card["body"] for f in b.get("facts", [])}
-
-
 def open_urls(call: Call) -> list[dict[str, Any]]:
     return [a for a in actions(call.card) if a["type"] == "Action.OpenUrl"]
 
@@ -81,11 +77,8 @@ async def test_digest_commands_in_a_teams_channel(teams: Teams, clock: FakeClock
 
     assert digest.method == "post" and digest.conversation == ta.CHANNEL
     assert digest.card["body"][0]["text"] == TITLE
-    assert facts(digest) == {
-        "New ideas": "1 — community 1 · Teams 1",
-        "Votes": "0",
-        "Participants": "1 — community 1",
-    }
+    assert digest.card["body"][2]["text"] == "1 new idea, 0 votes, 1 participant."
+    assert "Who took part: community 1 · ideas and votes via Teams 1" in digest.text
     assert "• #1 Community hubs in every ward (0 votes)" in digest.text
     assert digest.body["summary"].startswith(TITLE)
     assert open_urls(digest) == []  # no public URL: no link

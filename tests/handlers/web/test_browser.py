@@ -1,5 +1,6 @@
 """End to end in real headless Chromium: a workshop in Slack and Teams, the organiser's `plan`
-link opened in a browser, the grid read cell by cell, the CSV downloaded, a screenshot kept."""
+link opened in a browser, the grid read cell by cell, the CSV downloaded, a screenshot kept; and
+the plan, the day and the overview on a phone's width without sideways scrolling."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.handlers.web.conftest import LAUNCH_ARGS, ORGANISER, TOWN, Web
+
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -61,5 +64,13 @@ async def test_the_plan_in_a_real_browser(web: Web, chromium: str, tmp_path: Pat
             shot = tmp_path / "plan.png"
             await page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 10_000
+
+            phone = await browser.new_page(viewport=PHONE)
+            for path in ("/plan", "/day", "/"):  # wide tables and charts scroll in their boxes
+                await phone.goto(link.replace("/plan?", f"{path}?"))
+                overflow = await phone.evaluate(
+                    "document.documentElement.scrollWidth - window.innerWidth"
+                )
+                assert overflow <= 0, f"{path} scrolls sideways on a phone by {overflow}px"
         finally:
             await browser.close()

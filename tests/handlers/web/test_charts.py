@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from bot.core import playbook
 from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats, Status
-from bot.core.participation import DayCount, running_totals
+from bot.core.participation import HourCount, Step, running_totals
 from bot.core.plan import build_plan
 from handlers.web import charts, views
 
 BOOK = playbook.load_default()
-MAR = [date(2026, 3, d) for d in range(1, 8)]
+MAR = [datetime(2026, 3, d, tzinfo=UTC) for d in range(1, 8)]
 
 
 def idea(number: int, votes: int = 0, **extra: object) -> Idea:
@@ -32,20 +32,20 @@ def idea(number: int, votes: int = 0, **extra: object) -> Idea:
 
 def test_running_totals_fill_quiet_days_and_keep_every_audience() -> None:
     counts = [
-        DayCount(MAR[0], "community", 2, 3),
-        DayCount(MAR[0], "business", 1, 0),
-        DayCount(MAR[3], "community", 0, 4),
-        DayCount(MAR[3], "retired-audience", 1, 0),
+        HourCount(MAR[0], "community", 2, 3),
+        HourCount(MAR[0], "business", 1, 0),
+        HourCount(MAR[3], "community", 0, 4),
+        HourCount(MAR[3], "retired-audience", 1, 0),
     ]
     series = running_totals(counts, ["community", "business", "authority"])
-    assert series.days == tuple(MAR[:4])
+    assert series.buckets == tuple(MAR[:4]) and series.step is Step.DAY
     assert series.totals == {
         "community": (5, 5, 5, 9),
         "business": (1, 1, 1, 1),
         "authority": (0, 0, 0, 0),
         "retired-audience": (0, 0, 0, 1),
     }
-    assert running_totals([], ["community"]).days == ()
+    assert running_totals([], ["community"]).buckets == ()
 
 
 def test_bar_chart_scales_to_the_largest_value_and_words_the_figures() -> None:
@@ -65,7 +65,7 @@ def test_bar_chart_scales_to_the_largest_value_and_words_the_figures() -> None:
 
 def test_line_chart_spreads_days_evenly_and_scales_to_the_highest_total() -> None:
     series = running_totals(
-        [DayCount(MAR[0], "community", 1, 1), DayCount(MAR[2], "business", 4, 0)],
+        [HourCount(MAR[0], "community", 1, 1), HourCount(MAR[2], "business", 4, 0)],
         ["community", "business", "authority"],
     )
     chart = charts.line_chart(series, {"community": "Community", "business": "Business"})
@@ -84,13 +84,36 @@ def test_line_chart_spreads_days_evenly_and_scales_to_the_highest_total() -> Non
     assert [t.label for t in chart.y_ticks] == ["0", "2", "4"]
 
 
-def test_a_single_day_sits_in_the_middle() -> None:
-    series = running_totals([DayCount(MAR[0], "community", 1, 0)], ["community"])
+def test_a_day_s_workshop_is_drawn_hour_by_hour_and_three_months_week_by_week() -> None:
+    day = MAR[1].replace(hour=9)
+    workshop = [HourCount(day + timedelta(hours=h), "community", 2, h) for h in range(0, 8)]
+    series = running_totals(workshop, ["community"])
+    assert series.step is Step.HOUR and len(series.buckets) == 8
+    assert series.totals["community"][-1] == sum(2 + h for h in range(8))
+    chart = charts.line_chart(series, {})
+    assert [t.label for t in chart.x_ticks] == ["2 Mar 09:00", "2 Mar 13:00", "2 Mar 16:00"]
+    assert chart.per == "hour (UTC)" and chart.lines[0].marks.count("M") == 8
+    months = [HourCount(MAR[1] + timedelta(days=d), "community", 1, 0) for d in range(0, 92, 3)]
+    series = running_totals(months, ["community"])
+    assert series.step is Step.WEEK and len(series.buckets) == 13  # Mondays, 2 Mar to 25 May
+    assert all(b.weekday() == 0 for b in series.buckets) and series.totals["community"][-1] == 31
+    chart = charts.line_chart(series, {})
+    assert [t.label for t in chart.x_ticks] == ["w/c 2 Mar", "w/c 13 Apr", "w/c 25 May"]
+    assert chart.per == "week (UTC, from Monday)"
+    busy = running_totals(
+        [HourCount(day + timedelta(hours=h), "community", 1, 0) for h in range(48)], ["community"]
+    )
+    assert busy.step is Step.HOUR and len(busy.buckets) == 48
+    assert charts.line_chart(busy, {}).lines[0].marks.count("M") == 1  # too many to mark each
+
+
+def test_a_single_hour_sits_in_the_middle() -> None:
+    series = running_totals([HourCount(MAR[0], "community", 1, 0)], ["community"])
     chart = charts.line_chart(series, {})
     [line] = chart.lines
     left, _, right, _ = charts.PLOT
     assert line.dots == (((left + right) / 2, charts.PLOT[1]),)
-    assert [t.label for t in chart.x_ticks] == ["1 Mar"]
+    assert [t.label for t in chart.x_ticks] == ["1 Mar 00:00"]
 
 
 def test_the_styles_grid_places_the_combined_authoritys_ideas_by_style_and_stage() -> None:
@@ -162,7 +185,7 @@ def test_figures_for_the_overview_charts() -> None:
 
 
 def test_lines_that_end_level_get_labels_apart_and_every_audience_a_marker_of_its_own() -> None:
-    counts = [DayCount(MAR[0], key, 2, 1) for key in ("community", "business", "authority")]
+    counts = [HourCount(MAR[0], key, 2, 1) for key in ("community", "business", "authority")]
     series = running_totals(counts, ["community", "business", "authority"])
     chart = charts.line_chart(series, {"community": "A very long audience name indeed"})
     ends = sorted(line.end_y for line in chart.lines)
@@ -171,8 +194,8 @@ def test_lines_that_end_level_get_labels_apart_and_every_audience_a_marker_of_it
     assert chart.lines[0].end_label == "A very long audie… 3"
     assert chart.unit == "Ideas and votes so far"
     low = running_totals(
-        [DayCount(MAR[0], "community", 40, 0)]
-        + [DayCount(MAR[0], key, 1, 0) for key in ("business", "authority", "stakeholders")],
+        [HourCount(MAR[0], "community", 40, 0)]
+        + [HourCount(MAR[0], key, 1, 0) for key in ("business", "authority", "stakeholders")],
         ["community", "business", "authority", "stakeholders"],
     )
     ends = sorted(line.end_y for line in charts.line_chart(low, {}).lines)

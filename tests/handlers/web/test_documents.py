@@ -57,8 +57,27 @@ async def test_the_brief_is_a_one_page_pdf_with_the_grid_and_figures(web: Web) -
     ) in lines
     assert "• No ideas tagged yet: Branding matters, Have a learner in every office" in text
     assert "Votes per theme" in lines and "Inclusive growth 4" in lines
-    assert "What changed since 23 Feb 2026" in lines
-    assert "• 4 new ideas, 1 action with a progress note" in lines
+    assert "What changed in the last week (since 23 Feb 2026)" in lines  # the first brief
+    assert "• 4 new ideas, 6 decisions (1 progress note)" in lines
+    assert "• #1 Community hubs that offer business mentoring — note “pilot funded”" in lines
+
+
+async def test_the_next_brief_says_what_changed_since_the_last_one(web: Web) -> None:
+    await _scripted(web)
+    await _download(web, "/plan.pdf")
+    web.clock.advance(days=2, hours=3)
+    await web.ok(ORGANISER, TOWN, "action 1 done")
+    await web.ok(ANN, TOWN, "idea inclusive: Night buses to the science park")
+    body, _ = await _download(web, "/plan.pdf")
+    lines = PdfReader(io.BytesIO(body)).pages[0].extract_text().splitlines()
+    assert "What changed since the last brief (02 Mar 2026, 09:00 UTC)" in lines
+    assert "• 1 new idea, 1 decision (0 progress notes)" in lines
+    assert "• #1 Community hubs that offer business mentoring — now done" in lines
+    assert "Actions by status: done 1, dropped 1" in lines
+    made = await web.services.engine.workshop.digests.record_brief(
+        "default", web.clock.now(), "/plan.pdf", "token"
+    )
+    assert made == web.clock.now()  # the second brief was recorded when it was made
 
 
 async def test_the_workbook_has_ideas_actions_votes_and_grid_sheets(web: Web) -> None:

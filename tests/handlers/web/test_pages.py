@@ -164,7 +164,8 @@ async def test_the_overview_has_the_figures_prompts_and_charts_with_text_alterna
     # Participation: day 1 community 2 ideas + 2 votes, business 2 ideas + 2 votes; two quiet
     # days later community votes once more.
     assert (
-        "Ideas and votes so far by audience, from 2 Mar to 4 Mar: Community 5, Business 4."
+        "Ideas and votes so far by audience, per day (UTC), from 2 Mar to 4 Mar: Community 5, "
+        "Business 4."
     ) in html
     figures = between(html, "Participation by day", "</table>")
     assert re.findall(r'<th scope="row">([\d-]+)</th>', figures) == [
