@@ -149,14 +149,16 @@ class SqlIdeas(Store):
 
         return await self._read(tx)
 
-    async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
+    async def idea_texts(
+        self, programme: str, after: int, newest: int | None = None
+    ) -> Sequence[tuple[int, int, str]]:
         def tx(conn: Connection) -> list[tuple[int, int, str]]:
             pid = self._programme_id(conn, programme)
-            rows = conn.execute(
-                _checkable(select(m.Idea.id, m.Idea.number, m.Idea.text), pid, after).order_by(
-                    m.Idea.id
-                )
-            )
+            query = _checkable(select(m.Idea.id, m.Idea.number, m.Idea.text), pid, after)
+            if newest is None:
+                rows = list(conn.execute(query.order_by(m.Idea.id)))
+            else:
+                rows = list(conn.execute(query.order_by(m.Idea.id.desc()).limit(newest)))[::-1]
             return [(row.id, row.number, row.text) for row in rows]
 
         return await self._read(tx)

@@ -201,6 +201,7 @@ class Engine:
     async def plan_cell(self, programme_key: str, cell: CellKey, after: Cursor | None) -> CellPage:
         """A page of one cell's ideas (the web view's "see all")."""
         return await plan_views.plan_cell(self.workshop, programme_key, cell, after)
+
     async def brief(self, programme_key: str, route: str, via: str) -> Brief:
         """The one-page brief, recorded as made (`briefs.make`)."""
         return await briefs.make(self.workshop, programme_key, route, via)

@@ -220,9 +220,12 @@ class IdeaStore(Protocol):
         """Replace the idea's text, keeping the old one in its history; None if there is no
         such idea."""
 
-    async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
+    async def idea_texts(
+        self, programme: str, after: int, newest: int | None = None
+    ) -> Sequence[tuple[int, int, str]]:
         """(storage id, number, text) of ideas stored after storage id `after`, oldest first:
-        the near-duplicate index catches up with other processes' ideas from it."""
+        the near-duplicate index catches up with other processes' ideas from it. With
+        `newest`, only that many of the most recent: a check while the index is being built."""
 
     async def save_draft(self, new: NewIdea) -> int:
         """Hold an idea back (it looks like another); returns the draft's id."""

@@ -78,8 +78,11 @@ class MemoryIdeas(Memory):
         rows = self._idea_rows(programme)
         return list(rank(self._idea(r) for r in rows if theme_key in (None, r.new.theme_key)))
 
-    async def idea_texts(self, programme: str, after: int) -> Sequence[tuple[int, int, str]]:
-        return [(row.id, row.number, row.text) for row in self._checkable(programme, after)]
+    async def idea_texts(
+        self, programme: str, after: int, newest: int | None = None
+    ) -> Sequence[tuple[int, int, str]]:
+        rows = [(row.id, row.number, row.text) for row in self._checkable(programme, after)]
+        return rows if newest is None else rows[len(rows) - min(newest, len(rows)) :]
 
     async def save_draft(self, new: domain.NewIdea) -> int:
         self._programme(new.programme_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.core import cards, moderation_cards
-from bot.core.domain import Anchor, AnchorKind, ModerationResult, Outcome
+from bot.core.domain import Anchor, AnchorKind, Idea, ModerationResult, Outcome, Participant
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
 from bot.core.ports import Sent
 from bot.core.workshop import Refusal, Workshop, no_such_idea
@@ -33,12 +33,30 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
     if result.outcome is Outcome.ALREADY:
         raise Refusal(f"You have already flagged #{number}; organisers have it.")
     assert result.idea is not None  # DONE always carries the idea
-    where = await ws.people.organisers_channel(ctx.programme_key)
-    card = moderation_cards.flag_card(result.idea, ctx.who, reason)
-    if where is not None and await ws.notifier.send(where, card) is Sent.POSTED:
+    if await _post_flag(ws, ctx.programme_key, result.idea, ctx.who, reason):
         return [note(f"Thank you: organisers have been told about #{number}.")]
-    log.info("flag kept for `flags`", extra={"idea": number, "programme": ctx.programme_key})
     return [note(f"Thank you: organisers will see your flag on #{number} with `flags`.")]
+
+
+async def tell_organisers(
+    ws: Workshop, programme: str, number: int, by: Participant, reason: str
+) -> None:
+    """A flag raised by the bot itself (a near-duplicate found late), as anyone's would be."""
+    result = await ws.moderation.flag(programme, number, by, reason)
+    if result.outcome is Outcome.DONE and result.idea is not None:
+        await _post_flag(ws, programme, result.idea, by, reason)
+
+
+async def _post_flag(
+    ws: Workshop, programme: str, idea: Idea, by: Participant, reason: str
+) -> bool:
+    """Post the flag to the organisers' channel; False when it waits for `flags` instead."""
+    where = await ws.people.organisers_channel(programme)
+    card = moderation_cards.flag_card(idea, by, reason)
+    if where is not None and await ws.notifier.send(where, card) is Sent.POSTED:
+        return True
+    log.info("flag kept for `flags`", extra={"idea": idea.number, "programme": programme})
+    return False
 
 
 async def list_flags(ws: Workshop, ctx: Context) -> list[Reply]:

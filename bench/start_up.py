@@ -1,0 +1,103 @@
+"""Start-up to serving with a big programme: a real `howcanwe serve` on a seeded SQLite database
+(bench.digest_build's seeding), timed to its first `/healthz` and to its first answered idea (a
+signed Slack thread reply, answered with the idea's card at the fake Web API), with the server's
+resident memory; the same on a database of 100 ideas as the baseline. Run by bench.near_duplicates,
+since the near-duplicate index is what a big programme used to make the first idea wait for."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aiohttp import ClientSession
+
+from bench.digest_build import seed
+from bench.slack_votes import free_port, post
+from tests.handlers.slack import slack_requests as rq
+from tests.handlers.slack.fake_slack import FakeSlack
+
+IDEA = "Free secure bike parking at every railway station"
+
+
+async def start_up(ideas: int) -> None:
+    """Seed `ideas` (one vote each), then time a fresh server on it and on an empty database."""
+    with tempfile.TemporaryDirectory(prefix="howcanwe-start-") as folder:
+        small, big = f"sqlite:///{folder}/small.db", f"sqlite:///{folder}/big.db"
+        started = time.perf_counter()
+        await seed(big, argparse.Namespace(ideas=ideas, votes=ideas, participants=5000))
+        await seed(small, argparse.Namespace(ideas=100, votes=100, participants=100))
+        print(f"seeded {ideas:,} ideas in {time.perf_counter() - started:.0f} s")
+        for label, url in ((f"{ideas:,} ideas", big), ("baseline: 100 ideas", small)):
+            print(f"  {label:26} " + await _served(url))
+
+
+async def _served(url: str) -> str:
+    fake = FakeSlack()
+    await fake.start()
+    port = free_port()
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "PORT": str(port),
+        "SLACK_SIGNING_SECRET": rq.SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_API_URL": fake.api_url,
+        "HOWCANWE_ORGANISERS": "slack:UORG",
+        "HOWCANWE_LOG_LEVEL": "WARNING",
+    }
+    started = time.perf_counter()
+    server = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with ClientSession() as session:
+            await _healthy(session, base)
+            serving, at_serving = time.perf_counter() - started, _rss(server.pid)
+            await post(session, base, rq.command("prompt inclusive-growth", user="UORG"))
+            await fake.until("chat.postMessage", 1)
+            reply = rq.thread_reply(IDEA, fake.last_ts(), user="UA1")
+            acked = await post(session, base, rq.event(reply, "EvStart1"))
+            await fake.until("chat.postMessage", 2)
+            answered = time.perf_counter() - started
+        peak = max(at_serving, await _peak(server.pid, seconds=15))
+    finally:
+        server.terminate()
+        await server.wait()
+        await fake.close()
+    return (
+        f"/healthz after {serving:.2f} s, first idea answered after {answered:.2f} s "
+        f"(its request {acked * 1000:.0f} ms); RSS at serving {at_serving:.0f} MB, "
+        f"peak in 15 s {peak:.0f} MB"
+    )
+
+
+async def _healthy(session: ClientSession, base: str) -> None:
+    for _ in range(3000):
+        with contextlib.suppress(OSError):
+            async with session.get(base + "/healthz") as response:
+                if response.status == 200:
+                    return
+        await asyncio.sleep(0.01)
+    raise RuntimeError("the server did not start")
+
+
+async def _peak(pid: int, seconds: float) -> float:
+    """The most resident memory seen over `seconds` (the index builds meanwhile)."""
+    peak, deadline = 0.0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        peak = max(peak, _rss(pid))
+        await asyncio.sleep(0.1)
+    return peak
+
+
+def _rss(pid: int) -> float:
+    """A process's resident memory, MB (Linux; 0 elsewhere)."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
