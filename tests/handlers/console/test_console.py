@@ -148,3 +148,22 @@ async def test_the_console_person_is_told_directly_unless_they_muted(services, c
     await olive.say("/action 1 done")
     assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 1
     assert out.getvalue().count("[to you, bea]") == 1 and "#1 is done" in out.getvalue()
+
+
+async def test_themes_emerging_in_the_console_proposes_then_a_new_idea_joins(services) -> None:
+    olive = _chat(services)
+    await olive.say("/prompt inclusive")
+    for text in (
+        "Affordable homes for key workers near the new business parks",
+        "Build social housing on empty brownfield sites owned by the council",
+        "Community land trusts so local people can own homes they can afford",
+    ):
+        await olive.say(text)
+    out = "\n".join(await olive.say("/themes emerging"))
+    assert out.startswith("(only you see this)") and "t1 · new: " in out
+    assert "`themes confirm t1`" in out  # the buttons' typed twins
+    await olive.say("/themes rename t1 Homes people can afford")
+    confirmed = "\n".join(await olive.say("/themes confirm t1"))
+    assert "Emerging theme “Homes people can afford” confirmed (t1): #1, #2, #3 tagged" in confirmed
+    joined = "\n".join(await olive.say("Cheaper rented homes and houses for young families"))
+    assert "#4 joined emerging theme “Homes people can afford”" in joined
