@@ -21,8 +21,8 @@ from bot.core.similarity import STOP_WORDS
 
 Matrix = npt.NDArray[np.float32]
 
-SEEDED = 0.40  # cosine to a seed's centre that puts an idea in that emerging theme
-JOINS = 0.50  # stricter for a new idea joining a confirmed theme with nobody looking
+SEEDED = 0.35  # cosine to a seed's centre that puts an idea in that emerging theme
+JOINS = 0.45  # stricter for a new idea joining a confirmed theme with nobody looking
 PER_GROUP = 4  # ideas per proposed group, on average: k for k-means
 MAX_GROUPS = 12  # new groups proposed at once (a card stays readable)
 MIN_MEMBERS = 2  # a group of one is not a theme
@@ -55,11 +55,11 @@ def words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower()) if w not in STOP_WORDS]
 
 
-def label(members: Sequence[str], everything: Sequence[str]) -> str:
-    """The group's key words: most frequent in it, weighted by how rare across all ideas."""
-    seen_in = Counter(w for text in everything for w in set(words(text)))
-    inside = Counter(w for text in members for w in set(words(text)))
-    score = {w: n * log((1 + len(everything)) / (1 + seen_in[w])) for w, n in inside.items()}
+def label(members: Sequence[set[str]], seen_in: Counter[str], total: int) -> str:
+    """The group's key words: most frequent in it, weighted by how rare across all `total`
+    ideas (`seen_in`: how many ideas each word is in)."""
+    inside = Counter(w for found in members for w in found)
+    score = {w: n * log((1 + total) / (1 + seen_in[w])) for w, n in inside.items()}
     top: list[str] = []
     for word in sorted(score, key=lambda w: (-score[w], w)):
         if not any(word[:5] == kept[:5] for kept in top):  # "afford" and "affordable": once
@@ -97,13 +97,23 @@ class MeaningGrouper:
             taken = {i for g in found for i in g.members}
             left = [i for i in left if i not in taken]
         if len(left) >= MIN_MEMBERS:
-            k = min(MAX_GROUPS, max(1, round(len(left) / PER_GROUP)))
-            assigned = kmeans(vectors[left], k)
-            for g in sorted(set(assigned)):
-                members = tuple(i for i, a in zip(left, assigned, strict=True) if a == g)
-                if len(members) >= MIN_MEMBERS:
-                    found.append(Group(members, label([texts[i] for i in members], texts)))
+            found.extend(self._new_groups(texts, vectors, left))
         return found
+
+    @staticmethod
+    def _new_groups(texts: Sequence[str], vectors: Matrix, left: list[int]) -> list[Group]:
+        """k-means over the ideas no seed took, each group of two or more labelled."""
+        k = min(MAX_GROUPS, max(1, round(len(left) / PER_GROUP)))
+        assigned = kmeans(vectors[left], k)
+        found = [set(words(text)) for text in texts]
+        seen_in = Counter(w for ws in found for w in ws)
+        groups = []
+        for g in sorted(set(assigned)):
+            members = tuple(i for i, a in zip(left, assigned, strict=True) if a == g)
+            if len(members) >= MIN_MEMBERS:
+                named = label([found[i] for i in members], seen_in, len(texts))
+                groups.append(Group(members, named))
+        return groups
 
     def nearest(self, text: str, seeds: Sequence[Seed]) -> str | None:
         if not seeds:
