@@ -52,21 +52,21 @@ async def test_proposals_are_stored_with_ids_and_buttons_and_a_confirm_tags_thei
     assert text.startswith("Emerging themes proposed — Local Industrial Strategy Lab")
     stored = await proposals(room)
     assert stored and [p.ref for p in stored] == [f"t{n}" for n in range(1, len(stored) + 1)]
-    first = stored[0]
+    first = next(p for p in stored if p.emerging_key is None)
     assert f"{first.ref} · new: {first.label} ({len(first.numbers)} ideas)" in text
     assert "no votes yet" in text and "`themes merge t2 into t1`" in text
     assert buttons(shown)[f"Confirm {first.ref}"] == (THEME_CONFIRM, first.ref)
     assert buttons(shown)[f"Drop {first.ref}"] == (THEME_DROP, first.ref)
     done = said(await room.send("olive", ButtonPressed(THEME_CONFIRM, first.ref)))
     tagged = ", ".join(f"#{n}" for n in first.numbers)
-    assert f"Emerging theme “{first.label}” confirmed (t1): {tagged} tagged" in done
+    assert f"Emerging theme “{first.label}” confirmed ({first.ref}): {tagged} tagged" in done
     listed = said(await room.cmd("ann", "emerging"))
     assert f"{first.label} ({len(first.numbers)} ideas)" in listed
     assert f"{first.label} (" in said(await room.cmd("ann", "plan"))
     history = said(await room.cmd("olive", f"history {first.numbers[0]}"))
     assert "tagged" in history and "olive" in history
-    assert "t1 is already confirmed. Nothing changed." in refused(
-        await room.cmd("olive", "themes confirm t1")
+    assert f"{first.ref} is already confirmed. Nothing changed." in refused(
+        await room.cmd("olive", f"themes confirm {first.ref}")
     )
 
 
@@ -87,7 +87,7 @@ async def test_rename_merge_and_drop_then_a_rerun_replaces_what_was_not_confirme
         dropped = said(await room.send("olive", ButtonPressed(THEME_DROP, rest[0].ref)))
         assert dropped == f"{rest[0].ref} dropped: its ideas stay as they are."
     await room.cmd("olive", f"themes confirm {first.ref}")
-    before = max(p.number for p in await room.repo.proposed_themes("default")) if rest else 0
+    before = max(p.number for p in (now, *rest))
     await room.cmd("olive", "themes emerging")
     again = await proposals(room)
     assert all(p.number > max(before, second.number) for p in again)
@@ -144,3 +144,15 @@ async def test_a_new_idea_joins_the_nearest_confirmed_theme(room: Room) -> None:
     assert entry.who == "bot:howcanwe"
     far = said(await room.reply("ben", "Open a space observatory with night sky tours"))
     assert "joined emerging theme" not in far
+
+
+async def test_ideas_close_to_an_existing_theme_are_proposed_into_it(room: Room) -> None:
+    text = said(await room.cmd("olive", "themes emerging"))
+    into = next(p for p in await proposals(room) if p.emerging_key is not None)
+    assert (into.emerging_key, into.label) == ("bring-people-together", "Bring people together")
+    assert f"{into.ref} · into “Bring people together”" in text
+    done = said(await room.cmd("olive", f"themes confirm {into.ref}"))
+    assert f"Emerging theme “Bring people together” confirmed ({into.ref})" in done
+    assert await room.repo.added_emerging("default") == []  # the playbook's own: nothing added
+    for number in into.numbers:
+        assert "bring-people-together" in (await room.repo.idea("default", number)).emerging

@@ -64,13 +64,18 @@ async def find(ws: Workshop, ctx: Context) -> list[Reply]:
     pool = [i for i in live if not i.emerging]
     seeds = _seeds(plan.emerging, live)
     groups = await asyncio.to_thread(grouper.group, [i.text for i in pool], seeds)
-    drafts = [ThemeDraft(g.label, tuple(pool[m].number for m in g.members), g.seed) for g in groups]
+    names = {e.key: e.name for e in plan.emerging}
+    drafts = [
+        ThemeDraft(
+            names.get(g.seed or "", g.label), tuple(pool[m].number for m in g.members), g.seed
+        )
+        for g in groups
+    ]
     stored = await ws.themes.replace_proposed_themes(ctx.programme_key, drafts, ctx.who)
     log.info(
         "emerging themes proposed",
         extra={"programme": ctx.programme_key, "ideas": len(pool), "proposals": len(stored)},
     )
-    names = {e.key: e.name for e in plan.emerging}
     by_number = {i.number: i for i in live}
     card = theme_cards.proposals_card(ws.playbook, stored, by_number, names, plan.programme_name)
     return [Say(card, Delivery.PRIVATE)]

@@ -160,10 +160,12 @@ async def test_themes_emerging_in_the_console_proposes_then_a_new_idea_joins(ser
     ):
         await olive.say(text)
     out = "\n".join(await olive.say("/themes emerging"))
-    assert out.startswith("(only you see this)") and "t1 · new: " in out
-    assert "`themes confirm t1`" in out  # the buttons' typed twins
-    await olive.say("/themes rename t1 Homes people can afford")
-    confirmed = "\n".join(await olive.say("/themes confirm t1"))
-    assert "Emerging theme “Homes people can afford” confirmed (t1): #1, #2, #3 tagged" in confirmed
+    stored = await services.repo.proposed_themes("default")
+    ref = next(p for p in stored if p.emerging_key is None and 1 in p.numbers).ref
+    assert out.startswith("(only you see this)") and f"{ref} · new: " in out
+    assert f"Confirm {ref} → /themes confirm {ref}" in out and f"Drop {ref} → /themes drop" in out
+    await olive.say(f"/themes rename {ref} Homes people can afford")
+    confirmed = "\n".join(await olive.say(f"/themes confirm {ref}"))
+    assert f"Emerging theme “Homes people can afford” confirmed ({ref}): #1" in confirmed
     joined = "\n".join(await olive.say("Cheaper rented homes and houses for young families"))
     assert "#4 joined emerging theme “Homes people can afford”" in joined

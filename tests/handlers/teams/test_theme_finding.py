@@ -20,17 +20,20 @@ async def test_an_organiser_confirms_a_proposed_theme_from_the_card(teams: Teams
         await teams.idea(prompt_id, text)
     [card] = await teams.ok(ta.mention("themes emerging", teams.url, user=ta.ORGANISER))
     assert addressed_to(card) == ta.ORGANISER[0]
-    (proposal,) = await teams.services.repo.proposed_themes("default")
-    assert f"t1 · new: {proposal.label} (3 ideas)" in card.text
-    confirm, drop = submits(card)["Confirm t1"], submits(card)["Drop t1"]
-    assert confirm["data"]["action_id"] == "theme.confirm" and drop["data"]["value"] == "t1"
+    stored = await teams.services.repo.proposed_themes("default")
+    proposal = next(p for p in stored if p.emerging_key is None and 1 in p.numbers)
+    ref, size = proposal.ref, len(proposal.numbers)
+    assert f"{ref} · new: {proposal.label} ({size} ideas)" in card.text
+    confirm, drop = submits(card)[f"Confirm {ref}"], submits(card)[f"Drop {ref}"]
+    assert confirm["data"]["action_id"] == "theme.confirm" and drop["data"]["value"] == ref
 
     [refusal] = await teams.ok(ta.submit(confirm["data"], card.returned, teams.url))
     assert "Only organisers can sort proposed emerging themes" in refusal.text
     calls = await teams.ok(ta.submit(confirm["data"], card.returned, teams.url, user=ta.ORGANISER))
-    said = next(c for c in calls if "confirmed (t1)" in c.text)
-    assert f"Emerging theme “{proposal.label}” confirmed (t1): #1, #2, #3 tagged" in said.text
+    said = next(c for c in calls if f"confirmed ({ref})" in c.text)
+    tagged = ", ".join(f"#{n}" for n in proposal.numbers)
+    assert f"Emerging theme “{proposal.label}” confirmed ({ref}): {tagged} tagged" in said.text
     [again] = await teams.ok(ta.submit(drop["data"], card.returned, teams.url, user=ta.ORGANISER))
-    assert "t1 is already confirmed. Nothing changed." in again.text
+    assert f"{ref} is already confirmed. Nothing changed." in again.text
     [listed] = await teams.ok(ta.mention("emerging", teams.url, user=ta.BOB))
-    assert f"{proposal.label} (3 ideas)" in listed.text
+    assert f"{proposal.label} ({size} ideas)" in listed.text
