@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from bot.core import domain
 from storage import models as m
+from storage import theme_tables as tt
 from storage.emerging import SqlEmerging
 
 OPEN = domain.ThemeState.OPEN.value
@@ -23,14 +24,14 @@ class SqlThemeGroups(SqlEmerging):
         def tx(conn: Connection) -> list[domain.ProposedTheme]:
             pid = self._programme_id(conn, programme)
             used = conn.execute(
-                select(func.max(m.ProposedThemeRow.number)).where(
-                    m.ProposedThemeRow.programme_id == pid
+                select(func.max(tt.ProposedThemeRow.number)).where(
+                    tt.ProposedThemeRow.programme_id == pid
                 )
             ).scalar()
             conn.execute(
-                delete(m.ProposedThemeRow).where(
-                    m.ProposedThemeRow.programme_id == pid,
-                    m.ProposedThemeRow.state != domain.ThemeState.CONFIRMED.value,
+                delete(tt.ProposedThemeRow).where(
+                    tt.ProposedThemeRow.programme_id == pid,
+                    tt.ProposedThemeRow.state != domain.ThemeState.CONFIRMED.value,
                 )
             )
             ids = {
@@ -42,7 +43,7 @@ class SqlThemeGroups(SqlEmerging):
             who, now = self._participant_id(conn, by), self._clock.now()
             for n, draft in enumerate(drafts, start=(used or 0) + 1):
                 row_id = conn.execute(
-                    self._insert(m.ProposedThemeRow)
+                    self._insert(tt.ProposedThemeRow)
                     .values(
                         programme_id=pid,
                         number=n,
@@ -52,17 +53,17 @@ class SqlThemeGroups(SqlEmerging):
                         proposed_by=who,
                         proposed_at=now,
                     )
-                    .returning(m.ProposedThemeRow.id)
+                    .returning(tt.ProposedThemeRow.id)
                 ).scalar_one()
                 rows = [{"proposed_theme_id": row_id, "idea_id": ids[i]} for i in draft.numbers]
                 if rows:
-                    conn.execute(self._insert(m.ProposedThemeIdea), rows)
-            return self._proposed(conn, pid, m.ProposedThemeRow.state == OPEN)
+                    conn.execute(self._insert(tt.ProposedThemeIdea), rows)
+            return self._proposed(conn, pid, tt.ProposedThemeRow.state == OPEN)
 
         return await self._write(tx)
 
     def _proposed(self, conn: Connection, pid: int, *where: object) -> list[domain.ProposedTheme]:
-        t = m.ProposedThemeRow
+        t = tt.ProposedThemeRow
         found = conn.execute(
             select(t.id, t.number, t.label, t.emerging_key, t.state)
             .where(t.programme_id == pid, *where)  # type: ignore[arg-type]
@@ -71,9 +72,9 @@ class SqlThemeGroups(SqlEmerging):
         numbers: dict[int, list[int]] = {row.id: [] for row in found}
         if found:
             members = conn.execute(
-                select(m.ProposedThemeIdea.proposed_theme_id, m.Idea.number)
-                .join(m.Idea, m.Idea.id == m.ProposedThemeIdea.idea_id)
-                .where(m.ProposedThemeIdea.proposed_theme_id.in_(numbers))
+                select(tt.ProposedThemeIdea.proposed_theme_id, m.Idea.number)
+                .join(m.Idea, m.Idea.id == tt.ProposedThemeIdea.idea_id)
+                .where(tt.ProposedThemeIdea.proposed_theme_id.in_(numbers))
                 .order_by(m.Idea.number)
             )
             for theme_id, number in members:
@@ -92,14 +93,14 @@ class SqlThemeGroups(SqlEmerging):
     async def proposed_themes(self, programme: str) -> Sequence[domain.ProposedTheme]:
         def tx(conn: Connection) -> list[domain.ProposedTheme]:
             pid = self._programme_id(conn, programme)
-            return self._proposed(conn, pid, m.ProposedThemeRow.state == OPEN)
+            return self._proposed(conn, pid, tt.ProposedThemeRow.state == OPEN)
 
         return await self._read(tx)
 
     async def proposed_theme(self, programme: str, number: int) -> domain.ProposedTheme | None:
         def tx(conn: Connection) -> domain.ProposedTheme | None:
             pid = self._programme_id(conn, programme)
-            found = self._proposed(conn, pid, m.ProposedThemeRow.number == number)
+            found = self._proposed(conn, pid, tt.ProposedThemeRow.number == number)
             return found[0] if found else None
 
         return await self._read(tx)
@@ -119,11 +120,11 @@ class SqlThemeGroups(SqlEmerging):
     ) -> bool:
         """Change an open proposal (claimed by its state, so two organisers cannot both)."""
         changed = conn.execute(
-            update(m.ProposedThemeRow)
+            update(tt.ProposedThemeRow)
             .where(
-                m.ProposedThemeRow.programme_id == pid,
-                m.ProposedThemeRow.number == number,
-                m.ProposedThemeRow.state == OPEN,
+                tt.ProposedThemeRow.programme_id == pid,
+                tt.ProposedThemeRow.number == number,
+                tt.ProposedThemeRow.state == OPEN,
             )
             .values(**values)
         ).rowcount
@@ -156,10 +157,10 @@ class SqlThemeGroups(SqlEmerging):
             rows = {
                 number: row_id
                 for number, row_id in conn.execute(
-                    select(m.ProposedThemeRow.number, m.ProposedThemeRow.id).where(
-                        m.ProposedThemeRow.programme_id == pid,
-                        m.ProposedThemeRow.number.in_((source, target)),
-                        m.ProposedThemeRow.state == OPEN,
+                    select(tt.ProposedThemeRow.number, tt.ProposedThemeRow.id).where(
+                        tt.ProposedThemeRow.programme_id == pid,
+                        tt.ProposedThemeRow.number.in_((source, target)),
+                        tt.ProposedThemeRow.state == OPEN,
                     )
                 )
             }
@@ -167,16 +168,16 @@ class SqlThemeGroups(SqlEmerging):
                 return False
             if not self._settle(conn, pid, source, by, state=domain.ThemeState.MERGED.value):
                 return False
-            moved = select(m.ProposedThemeIdea.idea_id).where(
-                m.ProposedThemeIdea.proposed_theme_id == rows[source]
+            moved = select(tt.ProposedThemeIdea.idea_id).where(
+                tt.ProposedThemeIdea.proposed_theme_id == rows[source]
             )
-            kept = select(m.ProposedThemeIdea.idea_id).where(
-                m.ProposedThemeIdea.proposed_theme_id == rows[target]
+            kept = select(tt.ProposedThemeIdea.idea_id).where(
+                tt.ProposedThemeIdea.proposed_theme_id == rows[target]
             )
             ideas = set(conn.execute(moved).scalars()) - set(conn.execute(kept).scalars())
             if ideas:
                 conn.execute(
-                    self._insert(m.ProposedThemeIdea),
+                    self._insert(tt.ProposedThemeIdea),
                     [{"proposed_theme_id": rows[target], "idea_id": i} for i in ideas],
                 )
             return True
@@ -193,7 +194,7 @@ class SqlThemeGroups(SqlEmerging):
     ) -> Sequence[int] | None:
         def tx(conn: Connection) -> list[int] | None:
             pid = self._programme_id(conn, programme)
-            found = self._proposed(conn, pid, m.ProposedThemeRow.number == number)
+            found = self._proposed(conn, pid, tt.ProposedThemeRow.number == number)
             state = domain.ThemeState.CONFIRMED.value
             if not found or not self._settle(conn, pid, number, by, state=state, emerging_key=key):
                 return None
