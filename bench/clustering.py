@@ -2,7 +2,10 @@
 ideas labelled by hand with its seven emerging themes (bench/data/emerging_labels.tsv) against
 the groups each method finds, by adjusted Rand index and purity; and the time to group 10,000
 ideas. Methods: each idea to the nearest emerging theme's own words (seeded, wordllama), k-means
-over wordllama embeddings, and k-means over scikit-learn's TF-IDF (if installed).
+over wordllama embeddings, and k-means over scikit-learn's TF-IDF (if installed). Then what
+`themes emerging` proposes (bot.clustering): how many ideas go into an existing theme at each
+cosine threshold and how many of those are right (SEEDED and JOINS come from this table), the
+quality of its proposals with and without the emerging themes as seeds, and its time at size.
 
     .venv/bin/python -m bench.clustering [--ideas 10000]
 """
@@ -20,8 +23,10 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.near_duplicates import synthetic_ideas
-from bot import meaning
+from bot import clustering, meaning
+from bot.clustering import kmeans
 from bot.core.emerging import of_playbook
+from bot.core.grouping import Group, Seed
 from bot.core.playbook import load_default
 
 LABELS = Path(__file__).parent / "data" / "emerging_labels.tsv"
@@ -60,24 +65,6 @@ def seeded(vectors: Matrix, seeds: Matrix) -> list[int]:
     return [int(i) for i in np.argmax(vectors @ seeds.T, axis=1)]
 
 
-def kmeans(vectors: Matrix, k: int, rounds: int = 20, seed: int = 7) -> list[int]:
-    """Spherical k-means (cosine), k-means++ start."""
-    rng = np.random.default_rng(seed)
-    centres = [vectors[rng.integers(len(vectors))]]
-    for _ in range(1, k):
-        far = 1 - np.max(vectors @ np.stack(centres).T, axis=1)
-        centres.append(vectors[rng.choice(len(vectors), p=far.clip(0) / far.clip(0).sum())])
-    centre = np.stack(centres)
-    for _ in range(rounds):
-        groups = np.argmax(vectors @ centre.T, axis=1)
-        for g in range(k):
-            members = vectors[groups == g]
-            if len(members):
-                mean = members.sum(axis=0)
-                centre[g] = mean / (np.linalg.norm(mean) or 1.0)
-    return [int(g) for g in np.argmax(vectors @ centre.T, axis=1)]
-
-
 def tfidf(texts: Sequence[str]) -> Matrix | None:
     try:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -85,6 +72,25 @@ def tfidf(texts: Sequence[str]) -> Matrix | None:
         return None
     matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
     return np.asarray(matrix.toarray(), dtype=np.float32)
+
+
+def thresholds(scores: Matrix, truth: Sequence[str], keys: Sequence[str]) -> None:
+    """How many ideas reach each cosine to their nearest theme, and how many of those are in
+    the right theme: where bot.clustering's SEEDED and JOINS come from."""
+    best, top = np.argmax(scores, axis=1), np.max(scores, axis=1)
+    right = np.array([keys[b] == t for b, t in zip(best, truth, strict=True)])
+    print("  nearest theme at a cosine of at least: ideas reaching it, of them in the right theme")
+    for at in (0.25, 0.30, 0.35, 0.40, 0.45, 0.50):
+        reach = top >= at
+        share = (right & reach).sum() / max(int(reach.sum()), 1)
+        marks = {clustering.SEEDED: " (SEEDED)", clustering.JOINS: " (JOINS)"}
+        print(f"    {at:.2f}: {int(reach.sum()):3} ideas, {share:.0%} right{marks.get(at, '')}")
+
+
+def proposed(groups: Sequence[Group]) -> tuple[list[int], list[int]]:
+    """The ideas the proposals place, and each one's proposal."""
+    placed = [i for g in groups for i in g.members]
+    return placed, [n for n, g in enumerate(groups) for _ in g.members]
 
 
 def main() -> None:
@@ -115,7 +121,24 @@ def main() -> None:
             f"  {name:<45} ARI {adjusted_rand(truth, groups):5.2f}  "
             f"purity {purity(truth, groups):.0%}"
         )
+    thresholds(vectors @ seeds.T, truth, [e.key for e in themes])
+    as_seeds = [Seed(e.key, f"{e.name} {e.text}") for e in themes]
+    for name, given in (("seeded by the emerging themes", as_seeds), ("no seeds", [])):
+        groups = clustering.MeaningGrouper().group(texts, given)
+        placed, found_in = proposed(groups)
+        mine = [truth[i] for i in placed]
+        print(
+            f"  themes emerging, {name:<30} {len(groups)} proposals, "
+            f"{len(placed)} of {len(rows)} ideas placed: ARI {adjusted_rand(mine, found_in):5.2f}  "
+            f"purity {purity(mine, found_in):.0%}"
+        )
     many = synthetic_ideas(args.ideas)
+    start = time.perf_counter()
+    proposals = clustering.MeaningGrouper().group(many, as_seeds)
+    print(
+        f"{args.ideas:,} ideas proposed as {len(proposals)} groups by `themes emerging` in "
+        f"{time.perf_counter() - start:.2f} s"
+    )
     start = time.perf_counter()
     embedded = meaning.embed(many)
     embedding = time.perf_counter() - start

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.core import nudges
 from bot.core import playbook as playbooks
 from bot.core.engine import Engine
+from bot.core.grouping import Group, Seed
 from bot.core.organisers import NamedOrganisers
 from bot.core.playbook import Playbook
 from bot.core.ports import Clock, Repository, SystemClock
@@ -59,7 +60,23 @@ def build_engine(
         from bot import meaning
 
         workshop.learner = meaning.learner
+    workshop.grouper = LazyGrouper()
     return Engine(workshop)
+
+
+class LazyGrouper:
+    """`bot.clustering.MeaningGrouper`, imported on first use: numpy and wordllama take half a
+    second to import, which one-shot commands and the tests that never group should not pay."""
+
+    def group(self, texts: Sequence[str], seeds: Sequence[Seed]) -> Sequence[Group]:
+        from bot.clustering import MeaningGrouper
+
+        return MeaningGrouper().group(texts, seeds)
+
+    def nearest(self, text: str, seeds: Sequence[Seed]) -> str | None:
+        from bot.clustering import MeaningGrouper
+
+        return MeaningGrouper().nearest(text, seeds)
 
 
 @asynccontextmanager

@@ -30,22 +30,49 @@ class SqlEmerging(Store):
         self, programme: str, emerging: domain.Emerging, by: domain.Participant
     ) -> bool:
         def tx(conn: Connection) -> bool:
-            pid = self._programme_id(conn, programme)
-            stmt = self._insert(m.EmergingTheme).values(
-                programme_id=pid,
-                key=emerging.key,
-                title=emerging.name,
-                text=emerging.text,
-                added_by=self._participant_id(conn, by),
-                added_at=self._clock.now(),
-            )
-            added = conn.execute(stmt.on_conflict_do_nothing().returning(m.EmergingTheme.id))
-            if added.first() is None:
-                return False
-            self._log(conn, pid, None, by.key, "emerging.added", key=emerging.key)
-            return True
+            return self._add_emerging(conn, self._programme_id(conn, programme), emerging, by)
 
         return await self._write(tx)
+
+    def _add_emerging(
+        self, conn: Connection, pid: int, emerging: domain.Emerging, by: domain.Participant
+    ) -> bool:
+        """Add the theme, in the history; False when its key is taken. Shared with the
+        confirming of a proposed theme (`storage.theme_groups`)."""
+        stmt = self._insert(m.EmergingTheme).values(
+            programme_id=pid,
+            key=emerging.key,
+            title=emerging.name,
+            text=emerging.text,
+            added_by=self._participant_id(conn, by),
+            added_at=self._clock.now(),
+        )
+        added = conn.execute(stmt.on_conflict_do_nothing().returning(m.EmergingTheme.id))
+        if added.first() is None:
+            return False
+        self._log(conn, pid, None, by.key, "emerging.added", key=emerging.key)
+        return True
+
+    def _tag_idea(
+        self,
+        conn: Connection,
+        pid: int,
+        idea_id: int,
+        number: int,
+        key: str,
+        by: domain.Participant,
+    ) -> bool:
+        """Tag one idea, in its history; False when it was tagged already."""
+        stmt = self._insert(m.IdeaTag).values(
+            idea_id=idea_id,
+            emerging_key=key,
+            tagged_by=self._participant_id(conn, by),
+            tagged_at=self._clock.now(),
+        )
+        if not conn.execute(stmt.on_conflict_do_nothing()).rowcount:
+            return False
+        self._log(conn, pid, number, by.key, "idea.tagged", emerging=key)
+        return True
 
     async def tag(
         self, programme: str, number: int, key: str, tagged: bool, by: domain.Participant
@@ -56,25 +83,21 @@ class SqlEmerging(Store):
             if refused is not None:
                 return refused
             if tagged:
-                stmt = self._insert(m.IdeaTag).values(
-                    idea_id=row.id,
-                    emerging_key=key,
-                    tagged_by=self._participant_id(conn, by),
-                    tagged_at=self._clock.now(),
-                )
-                changed = conn.execute(stmt.on_conflict_do_nothing()).rowcount
+                changed = self._tag_idea(conn, pid, row.id, number, key, by)
             else:
-                changed = conn.execute(
-                    delete(m.IdeaTag).where(
-                        m.IdeaTag.idea_id == row.id, m.IdeaTag.emerging_key == key
-                    )
-                ).rowcount
+                changed = bool(
+                    conn.execute(
+                        delete(m.IdeaTag).where(
+                            m.IdeaTag.idea_id == row.id, m.IdeaTag.emerging_key == key
+                        )
+                    ).rowcount
+                )
+                if changed:
+                    self._log(conn, pid, number, by.key, "idea.untagged", emerging=key)
             if not changed:
                 return domain.ModerationResult(
                     domain.Outcome.ALREADY, self._one_idea(conn, pid, number)
                 )
-            action = "idea.tagged" if tagged else "idea.untagged"
-            self._log(conn, pid, number, by.key, action, emerging=key)
             idea = self._one_idea(conn, pid, number)
             return domain.ModerationResult(domain.Outcome.DONE, idea)
 

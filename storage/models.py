@@ -382,4 +382,4 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 
 
 # The Lab day's and the participation loop's tables, on the same metadata.
-from storage import brief_tables, day_tables, nudge_tables  # noqa: E402, F401
+from storage import brief_tables, day_tables, nudge_tables, theme_tables  # noqa: E402, F401

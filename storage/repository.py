@@ -11,7 +11,6 @@ from storage.agenda import SqlAgenda
 from storage.clock_ticks import SqlClockTicks
 from storage.contributions import SqlContributions
 from storage.digest_records import SqlDigests
-from storage.emerging import SqlEmerging
 from storage.housekeeping import SqlHousekeeping
 from storage.ideas import SqlIdeas
 from storage.moderation import SqlModeration
@@ -24,6 +23,7 @@ from storage.plan_views import SqlPlanViews
 from storage.planning import SqlPlanning
 from storage.prompts import SqlPrompts
 from storage.proposals import SqlProposals
+from storage.theme_groups import SqlThemeGroups
 from storage.turns import SqlTurns
 from storage.votes import SqlVotes
 
@@ -47,7 +47,7 @@ class SqlRepository(
     SqlNudgePeople,
     SqlClockTicks,
     SqlProposals,
-    SqlEmerging,
+    SqlThemeGroups,
 ):
     """Implements `bot.core.ports.Repository` on SQLite or PostgreSQL: one runner, one set of
     caches and one batcher per kind of batch, shared by every role."""

@@ -186,6 +186,40 @@ class Emerging:
     added: bool = False  # by organisers during the programme, not from the playbook
 
 
+class ThemeState(StrEnum):
+    """Where a proposed emerging theme stands: open until an organiser acts on it."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DROPPED = "dropped"
+    MERGED = "merged"
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeDraft:
+    """A group of ideas `themes emerging` proposes: into an existing emerging theme
+    (`emerging_key`), or as a new one under `label`."""
+
+    label: str
+    numbers: tuple[int, ...]
+    emerging_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposedTheme:
+    """A stored proposal, found again by its short id (`t3`) from a later click or command."""
+
+    number: int
+    label: str
+    numbers: tuple[int, ...]
+    emerging_key: str | None
+    state: ThemeState
+
+    @property
+    def ref(self) -> str:
+        return f"t{self.number}"
+
+
 class Status(StrEnum):
     """Where an action (an assigned idea) stands."""
 

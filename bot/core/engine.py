@@ -35,6 +35,8 @@ from bot.core.interaction import (
     POST_PROMPT,
     PROPOSE,
     SEE_IDEAS,
+    THEME_CONFIRM,
+    THEME_DROP,
     VOTE,
     VOTE_FOR,
     ButtonPressed,
@@ -75,6 +77,7 @@ from bot.core.usecases import (
     prompts,
     proposals,
     synthesis,
+    theme_finding,
     votes,
 )
 from bot.core.usecases.action_import import ImportReport
@@ -360,6 +363,10 @@ class Engine:
             return await moderation.keep(ws, ctx, number)
         if action == FORGET:
             return await personal.forget(ws, ctx, value or None, confirmed=True)
+        if action == THEME_CONFIRM:  # the proposals card of `themes emerging`
+            return await theme_finding.confirm(ws, ctx, value)
+        if action == THEME_DROP:
+            return await theme_finding.drop(ws, ctx, value)
         if action == agenda_cards.BACK:  # the day's steps: each button has its command
             return await contributions.back(ws, ctx, value)
         if action == agenda_cards.REACT:

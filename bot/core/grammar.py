@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core import agenda_grammar, cards, curating_grammar, nudge_grammar
+from bot.core import agenda_grammar, cards, curating_grammar, nudge_grammar, themes_grammar
 from bot.core.declaring import PHASE_WORDS, C, unquote, usage
 
 # Declared in bot.core.declaring so that the other grammar modules can use them without a cycle;
@@ -448,7 +448,9 @@ COMMANDS: tuple[Declared[Any], ...] = (
         (Form("themes", "the themes, their keys and challenge questions"),),
         lambda word, rest: Themes(),
         lambda ws, ctx, cmd: planning.show_themes(ws, ctx),
+        claims=lambda word, rest: not themes_grammar.claims(word, rest),
     ),
+    *themes_grammar.COMMANDS,
     Declared(
         ("prompt",),
         (

@@ -25,6 +25,8 @@ POST_PROMPT = "prompt.post"
 HIDE = "idea.hide"
 KEEP = "idea.keep"
 FORGET = "person.forget"
+THEME_CONFIRM = "theme.confirm"  # organisers confirm a proposed emerging theme (`t3`)
+THEME_DROP = "theme.drop"  # … or set it aside
 
 
 # ---- intents -------------------------------------------------------------------------------

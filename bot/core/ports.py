@@ -42,9 +42,11 @@ from bot.core.domain import (
     PostedPrompt,
     ProgrammeStats,
     ProposalResult,
+    ProposedTheme,
     RunOutcome,
     Status,
     Subscription,
+    ThemeDraft,
     VoteResult,
 )
 from bot.core.interaction import Card
@@ -539,6 +541,46 @@ class EmergingStore(Protocol):
         a digest's figure, counted without loading the ideas."""
 
 
+class ThemeGroupStore(Protocol):
+    """Emerging themes the bot proposes from the ideas (`themes emerging`), kept until an
+    organiser confirms, renames, merges or drops them."""
+
+    async def replace_proposed_themes(
+        self, programme: str, drafts: Sequence[ThemeDraft], by: Participant
+    ) -> Sequence[ProposedTheme]:
+        """Store `drafts` in place of every proposal not confirmed, numbered after every
+        number used before (an old id never names a new proposal)."""
+
+    async def proposed_themes(self, programme: str) -> Sequence[ProposedTheme]:
+        """The open proposals, in number order."""
+
+    async def proposed_theme(self, programme: str, number: int) -> ProposedTheme | None:
+        """One stored proposal, in whatever state."""
+
+    async def confirmed_theme_keys(self, programme: str) -> Sequence[str]:
+        """The emerging-theme keys of the confirmed proposals: the themes new ideas may join."""
+
+    async def rename_proposed_theme(
+        self, programme: str, number: int, label: str, by: Participant
+    ) -> bool:
+        """Relabel an open proposal; False when it is no longer open."""
+
+    async def merge_proposed_themes(
+        self, programme: str, source: int, target: int, by: Participant
+    ) -> bool:
+        """Move the source's ideas into the target; False unless both are open."""
+
+    async def drop_proposed_theme(self, programme: str, number: int, by: Participant) -> bool:
+        """Set an open proposal aside; False when it is no longer open."""
+
+    async def confirm_proposed_theme(
+        self, programme: str, number: int, key: str, added: Emerging | None, by: Participant
+    ) -> Sequence[int] | None:
+        """In one transaction: add `added` (when the theme is new), tag each of the proposal's
+        ideas still on the plan to `key` (in its history) and mark it confirmed. The numbers
+        tagged; None when the proposal is no longer open."""
+
+
 class NudgeStore(Protocol):
     """Nudges queued and claimed once, phase changes set for later, channels that muted nudges."""
 
@@ -658,6 +700,7 @@ class Repository(
     AgendaStore,
     ProposalStore,
     EmergingStore,
+    ThemeGroupStore,
     PeopleStore,
     PromptStore,
     IdeaStore,

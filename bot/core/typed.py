@@ -18,6 +18,8 @@ from bot.core.interaction import (
     POST_PROMPT,
     PROPOSE,
     SEE_IDEAS,
+    THEME_CONFIRM,
+    THEME_DROP,
     VOTE,
     VOTE_FOR,
     Button,
@@ -46,6 +48,8 @@ _BY_ACTION = {
     POST_PROMPT: "prompt {value}",
     HIDE: "hide {value}",
     KEEP: "keep {value}",
+    THEME_CONFIRM: "themes confirm {value}",
+    THEME_DROP: "themes drop {value}",
 }
 
 

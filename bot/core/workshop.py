@@ -14,6 +14,7 @@ from typing import Any
 from bot.core import names
 from bot.core.agenda_store import AgendaStore
 from bot.core.domain import Idea
+from bot.core.grouping import Grouper
 from bot.core.interaction import Context
 from bot.core.learning import Learner
 from bot.core.links import Links
@@ -37,6 +38,7 @@ from bot.core.ports import (
     PromptStore,
     ProposalStore,
     Repository,
+    ThemeGroupStore,
     TurnStore,
     Unheard,
     VoteStore,
@@ -76,6 +78,7 @@ class Workshop:
     proposals: ProposalStore
     emerging: EmergingStore
     nudges: NudgeStore
+    themes: ThemeGroupStore
     env_organisers: NamedOrganisers = field(default_factory=NamedOrganisers)  # per programme
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
@@ -89,6 +92,7 @@ class Workshop:
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning
     summaries: dict[str, PlanSummary] = field(default_factory=dict)  # per programme, latest
+    grouper: Grouper | None = None  # finds emerging themes in the ideas (bot.clustering)
     _ready: set[str] = field(default_factory=set)
 
     @classmethod
@@ -120,6 +124,7 @@ class Workshop:
             proposals=repo,
             emerging=repo,
             nudges=repo,
+            themes=repo,
             env_organisers=env_organisers or NamedOrganisers(),
             links=links,
             quiet=quiet,

@@ -18,6 +18,11 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 EXAMPLES = {
     "help": "help",
     "themes": "themes",
+    "themes emerging": "themes emerging",
+    "themes confirm <id>": "themes confirm t1",
+    "themes rename <id> <label>": "themes rename t1 Homes for all",
+    "themes merge <id> into <id>": "themes merge t2 into t1",
+    "themes drop <id>": "themes drop t1",
     "prompt <theme> [n]": "prompt infra 2",
     "idea [<theme>:] <text>": "idea infra: more buses",
     "ideas [theme]": "ideas infra",

@@ -67,6 +67,15 @@ class EmergingRow:
 
 
 @dataclass
+class ProposedThemeRow:
+    number: int
+    label: str
+    numbers: list[int]
+    emerging_key: str | None
+    state: domain.ThemeState
+
+
+@dataclass
 class TagRow:
     tagged_by: int
     tagged_at: datetime
@@ -188,6 +197,7 @@ class Memory:
         self._proposals: dict[tuple[int, int], ProposalRow] = {}  # (idea id, person id) → …
         self._emerging: dict[str, list[EmergingRow]] = {}  # programme → added, in order
         self._tags: dict[tuple[int, str], TagRow] = {}  # (idea id, emerging key) → …
+        self._proposed_themes: dict[str, list[ProposedThemeRow]] = {}  # programme → by number
         # (programme, theme, challenge index) → the question of a promoted proposed challenge
         self._proposed_challenges: dict[tuple[str, str, int], str] = {}
         self._schedules: dict[int, PhaseScheduleRow] = {}  # phase changes set for later

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tests.fakes.agenda import MemoryAgenda
 from tests.fakes.digests import MemoryDigests
-from tests.fakes.emerging import MemoryEmerging
 from tests.fakes.housekeeping import MemoryHousekeeping
 from tests.fakes.ideas import MemoryIdeas
 from tests.fakes.moderation import MemoryModeration
@@ -16,6 +15,7 @@ from tests.fakes.plan_views import MemoryPlanViews
 from tests.fakes.planning import MemoryPlanning
 from tests.fakes.prompts import MemoryPrompts
 from tests.fakes.proposals import MemoryProposals
+from tests.fakes.theme_groups import MemoryThemeGroups
 from tests.fakes.turns import MemoryTurns
 from tests.fakes.votes import MemoryVotes
 
@@ -34,7 +34,7 @@ class MemoryRepository(
     MemoryTurns,
     MemoryHousekeeping,
     MemoryProposals,
-    MemoryEmerging,
+    MemoryThemeGroups,
     MemoryNudges,
     MemoryNudgePeople,
 ):

@@ -34,6 +34,7 @@ from bot.core import (
     emerging_cards,
     grammar,
     moderation_cards,
+    theme_cards,
 )
 from bot.core.agenda import (
     MAX_COMMENT_CHARS,
@@ -70,7 +71,9 @@ from bot.core.domain import (
     Phase,
     ProgrammeStats,
     Proposal,
+    ProposedTheme,
     Status,
+    ThemeState,
 )
 from bot.core.emerging import gather
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Form
@@ -172,6 +175,26 @@ def emerging_themes(flavour: str) -> tuple[Emerging, ...]:
         Emerging(f"added-{n}", longest(flavour, 100), longest(flavour, 500), added=True)
         for n in range(40)
     )
+
+
+def proposed(flavour: str) -> list[ProposedTheme]:
+    """More proposals than the card shows, at their longest labels, each with every idea;
+    every other one into an existing emerging theme."""
+    keys = [e.key for e in emerging_themes(flavour)]
+    return [
+        ProposedTheme(
+            n,
+            longest(flavour, 100),
+            tuple(range(1, 301)),
+            keys[n % len(keys)] if n % 2 else None,
+            ThemeState.OPEN,
+        )
+        for n in range(1, theme_cards.PROPOSALS_SHOWN + 6)
+    ]
+
+
+def names(flavour: str) -> dict[str, str]:
+    return {e.key: e.name for e in emerging_themes(flavour)}
 
 
 def plan_of(playbook: Playbook, flavour: str) -> Any:
@@ -374,6 +397,12 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
             gather(plan_of(p, f).emerging, plan_of(p, f).ideas), longest(f, 200)
         )
     ],
+    "theme_cards.proposals_card": lambda p, f: [
+        theme_cards.proposals_card(
+            p, proposed(f), {i.number: i for i in ideas(p, f)}, names(f), longest(f, 200)
+        ),
+        theme_cards.proposals_card(p, [], {}, {}, longest(f, 200)),
+    ],
     "moderation_cards.flag_card": lambda p, f: [
         moderation_cards.flag_card(ideas(p, f, 1)[0], person(f, 1), longest(f, 500))
     ],
@@ -445,6 +474,7 @@ def test_every_card_builder_is_covered() -> None:
         digest_cards,
         emerging_cards,
         moderation_cards,
+        theme_cards,
     ):
         short = module.__name__.rsplit(".", 1)[1]
         for name, function in inspect.getmembers(module, inspect.isfunction):
@@ -459,6 +489,7 @@ def test_every_card_builder_is_covered() -> None:
         "digest_cards",
         "emerging_cards",
         "moderation_cards",
+        "theme_cards",
     }, "a new card module: add it"
     assert public == set(BUILDERS), "every card builder needs its largest input in BUILDERS"
 

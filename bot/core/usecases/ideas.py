@@ -11,7 +11,7 @@ from bot.core import cards
 from bot.core.chatter import is_chatter
 from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say, note
-from bot.core.usecases import duplicates, phases, suggesting
+from bot.core.usecases import duplicates, phases, suggesting, theme_finding
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ async def _check_and_add(ws: Workshop, new: NewIdea) -> list[Reply] | None:
     assert added.idea is not None  # ADDED and REPEATED carry the idea
     if added.outcome is IdeaOutcome.REPEATED:
         return await _repeated(ws, new.programme_key, added.idea)
-    return _posted(ws, added.idea)
+    return await _joined(ws, new.programme_key, added.idea)
 
 
 async def _hold_back(ws: Workshop, new: NewIdea, similar: Idea) -> list[Reply]:
@@ -188,6 +188,19 @@ def _posted(ws: Workshop, idea: Idea) -> list[Reply]:
     return [Say(card, Delivery.THREAD, Anchor(AnchorKind.IDEA, idea.number))]
 
 
+async def _joined(ws: Workshop, programme: str, idea: Idea) -> list[Reply]:
+    """The new idea's card, once it has joined the confirmed emerging theme it is close to."""
+    joined = await theme_finding.join_nearest(ws, programme, idea)
+    if joined is None:
+        return _posted(ws, idea)
+    tagged, theme = joined
+    said = (
+        f"#{idea.number} joined emerging theme “{theme.name}” — "
+        f"`untag {idea.number} {theme.key}` if not."
+    )
+    return [*_posted(ws, tagged), note(said, Delivery.THREAD)]
+
+
 async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
     """The Add mine anyway button: the held-back idea goes in as written, where written."""
     draft = (
@@ -201,7 +214,7 @@ async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
     await phases.require_collecting(ws, draft.programme_key, ws.playbook.theme(draft.theme_key))
     added = await ws.ideas.add_idea(await _suggested(ws, draft))
     assert added.idea is not None  # no request key and no check: always ADDED
-    return _posted(ws, added.idea)
+    return await _joined(ws, draft.programme_key, added.idea)
 
 
 async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:

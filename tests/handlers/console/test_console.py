@@ -148,3 +148,24 @@ async def test_the_console_person_is_told_directly_unless_they_muted(services, c
     await olive.say("/action 1 done")
     assert await reminders.send_due(workshop, frozenset({listeners.PLATFORM})) == 1
     assert out.getvalue().count("[to you, bea]") == 1 and "#1 is done" in out.getvalue()
+
+
+async def test_themes_emerging_in_the_console_proposes_then_a_new_idea_joins(services) -> None:
+    olive = _chat(services)
+    await olive.say("/prompt inclusive")
+    for text in (
+        "Affordable homes for key workers near the new business parks",
+        "Build social housing on empty brownfield sites owned by the council",
+        "Community land trusts so local people can own homes they can afford",
+    ):
+        await olive.say(text)
+    out = "\n".join(await olive.say("/themes emerging"))
+    stored = await services.repo.proposed_themes("default")
+    ref = next(p for p in stored if p.emerging_key is None and 1 in p.numbers).ref
+    assert out.startswith("(only you see this)") and f"{ref} · new: " in out
+    assert f"Confirm {ref} → /themes confirm {ref}" in out and f"Drop {ref} → /themes drop" in out
+    await olive.say(f"/themes rename {ref} Homes people can afford")
+    confirmed = "\n".join(await olive.say(f"/themes confirm {ref}"))
+    assert f"Emerging theme “Homes people can afford” confirmed ({ref}): #1" in confirmed
+    joined = "\n".join(await olive.say("Cheaper rented homes and houses for young families"))
+    assert "#4 joined emerging theme “Homes people can afford”" in joined
