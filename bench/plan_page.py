@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -120,12 +121,10 @@ class Server:
         )
         async with ClientSession() as session:
             for _ in range(3000):
-                try:
+                with contextlib.suppress(OSError):  # not listening yet
                     async with session.get(self.base + "/healthz") as response:
                         if response.status == 200:
                             return self
-                except OSError:
-                    pass
                 await asyncio.sleep(0.1)
         raise RuntimeError("the server did not start")
 
