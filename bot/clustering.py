@@ -28,6 +28,46 @@ MAX_GROUPS = 12  # new groups proposed at once (a card stays readable)
 MIN_MEMBERS = 2  # a group of one is not a theme
 LABEL_WORDS = 3
 WORD = re.compile(r"[a-z][a-z'-]{2,}")
+# Words that say where or how much, not what: never a theme's label ("Along, bike, broadband").
+# The duplicate check's stop words are fewer, since there they change what counts as the same.
+NOT_KEY_WORDS = STOP_WORDS | frozenset(
+    [
+        "across",
+        "after",
+        "against",
+        "all",
+        "along",
+        "also",
+        "among",
+        "any",
+        "around",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "each",
+        "every",
+        "few",
+        "going",
+        "just",
+        "like",
+        "make",
+        "many",
+        "much",
+        "other",
+        "over",
+        "same",
+        "some",
+        "such",
+        "through",
+        "under",
+        "very",
+        "via",
+        "within",
+        "without",
+    ]
+)
 
 
 def kmeans(vectors: Matrix, k: int, rounds: int = 20, seed: int = 7) -> list[int]:
@@ -52,7 +92,7 @@ def kmeans(vectors: Matrix, k: int, rounds: int = 20, seed: int = 7) -> list[int
 
 
 def words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text.lower()) if w not in STOP_WORDS]
+    return [w for w in WORD.findall(text.lower()) if w not in NOT_KEY_WORDS]
 
 
 def label(members: Sequence[set[str]], seen_in: Counter[str], total: int) -> str:

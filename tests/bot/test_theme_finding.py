@@ -4,8 +4,11 @@ new ideas joining a confirmed theme."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
+from bot import clustering
 from bot.core.interaction import THEME_CONFIRM, THEME_DROP, Actions, ButtonPressed, Say
 from tests.bot.test_workshop import Room, refused, said
 
@@ -156,3 +159,16 @@ async def test_ideas_close_to_an_existing_theme_are_proposed_into_it(room: Room)
     assert await room.repo.added_emerging("default") == []  # the playbook's own: nothing added
     for number in into.numbers:
         assert "bring-people-together" in (await room.repo.idea("default", number)).emerging
+
+
+def test_a_label_is_made_of_what_ideas_are_about_not_where_or_how_much() -> None:
+    assert clustering.words("Trams along the river, every day, through the city") == [
+        "trams",
+        "river",
+        "day",
+        "city",
+    ]
+    found = [{"trams", "river"}, {"trams", "city"}]
+    assert clustering.label(found, Counter({"trams": 2, "river": 1, "city": 1}), 40) == (
+        "Trams, city, river"
+    )
