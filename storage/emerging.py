@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Connection, delete, func, select
 
@@ -117,5 +117,37 @@ class SqlEmerging(Store):
                 .group_by(m.IdeaTag.emerging_key)
             )
             return {key: int(count) for key, count in rows}
+
+        return await self._read(tx)
+
+    async def tagged_texts(
+        self, programme: str, keys: Collection[str], newest: int
+    ) -> dict[str, list[str]]:
+        def tx(conn: Connection) -> dict[str, list[str]]:
+            pid = self._programme_id(conn, programme)
+            rank = (
+                func.row_number()
+                .over(partition_by=m.IdeaTag.emerging_key, order_by=m.Idea.number.desc())
+                .label("rank")
+            )
+            tagged = (
+                select(m.IdeaTag.emerging_key, m.Idea.text, rank)
+                .join(m.Idea, m.Idea.id == m.IdeaTag.idea_id)
+                .where(
+                    m.Idea.programme_id == pid,
+                    m.Idea.merged_into.is_(None),
+                    m.Idea.hidden.is_(False),
+                    m.IdeaTag.emerging_key.in_(sorted(keys)),
+                )
+                .subquery()
+            )
+            found: dict[str, list[str]] = {}
+            for key, text in conn.execute(
+                select(tagged.c.emerging_key, tagged.c.text)
+                .where(tagged.c.rank <= newest)
+                .order_by(tagged.c.emerging_key, tagged.c.rank)
+            ):
+                found.setdefault(key, []).append(text)
+            return found
 
         return await self._read(tx)

@@ -9,7 +9,7 @@ decided atomically inside storage's transaction rather than by read-then-write a
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Literal, Protocol
@@ -539,6 +539,12 @@ class EmergingStore(Protocol):
     async def tag_counts(self, programme: str) -> dict[str, int]:
         """How many ideas on the plan (not merged or hidden) each emerging theme has, by key:
         a digest's figure, counted without loading the ideas."""
+
+    async def tagged_texts(
+        self, programme: str, keys: Collection[str], newest: int
+    ) -> dict[str, list[str]]:
+        """The texts of the `newest` ideas on the plan tagged to each of `keys`, newest first:
+        what a theme means to the grouper, read without loading the plan."""
 
 
 class ThemeGroupStore(Protocol):

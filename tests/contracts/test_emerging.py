@@ -52,3 +52,16 @@ async def test_merged_and_missing_ideas_are_not_tagged(store) -> None:
     assert merged.outcome is Outcome.MERGED and merged.idea is not None
     assert merged.idea.emerging == ()
     assert (await store.tag(PROGRAMME, 9, "be-bold", True, OLIVE)).outcome is Outcome.NO_SUCH_IDEA
+
+
+async def test_a_themes_tagged_texts_are_its_newest_live_ideas(store) -> None:
+    for text in ("a", "b", "c", "d", "e"):
+        await add(store, text)
+    for number in (1, 2, 3, 4, 5):
+        await store.tag(PROGRAMME, number, "be-bold", True, OLIVE)
+    await store.tag(PROGRAMME, 2, "hubs", True, OLIVE)
+    await store.merge(PROGRAMME, 5, 1, OLIVE)  # part of #1 now: not on the plan on its own
+    assert await store.tagged_texts(PROGRAMME, {"be-bold", "hubs", "none"}, 3) == {
+        "be-bold": ["d", "c", "b"],
+        "hubs": ["b"],
+    }

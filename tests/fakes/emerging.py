@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.core import domain
 from tests.fakes.memory import EmergingRow, Memory, TagRow
@@ -52,3 +52,17 @@ class MemoryEmerging(Memory):
             if idea_id in live:
                 counts[key] = counts.get(key, 0) + 1
         return counts
+
+    async def tagged_texts(
+        self, programme: str, keys: Collection[str], newest: int
+    ) -> dict[str, list[str]]:
+        live = sorted(
+            (r for r in self._idea_rows(programme) if r.merged_into is None and not r.hidden),
+            key=lambda r: -r.number,
+        )
+        found: dict[str, list[str]] = {}
+        for row in live:
+            for key in keys:
+                if (row.id, key) in self._tags and len(found.setdefault(key, [])) < newest:
+                    found[key].append(row.text)
+        return {key: texts for key, texts in found.items() if texts}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.core import cards, theme_cards
 from bot.core.domain import (
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 BOT = Participant("bot", "howcanwe", "the bot")  # history's `who` for a tag the bot made
 REFRESHED = 20  # idea cards refreshed on a confirm; the rest show the tag when next shown
+JOIN_EXAMPLES = 50  # tagged ideas, newest first, that say what a theme means to a new idea
 STATES = {
     ThemeState.CONFIRMED: "already confirmed",
     ThemeState.DROPPED: "dropped",
@@ -48,12 +49,13 @@ def _live(ideas: Sequence[Idea]) -> list[Idea]:
     return [i for i in ideas if i.merged_into is None and not i.hidden]
 
 
-def _seeds(themes: Sequence[Emerging], ideas: Sequence[Idea]) -> list[Seed]:
-    """Each emerging theme with the texts of the ideas tagged to it."""
-    return [
-        Seed(t.key, f"{t.name} {t.text}", tuple(i.text for i in ideas if t.key in i.emerging))
-        for t in themes
-    ]
+def _seeds(themes: Sequence[Emerging], tagged: Mapping[str, Sequence[str]]) -> list[Seed]:
+    """Each emerging theme with the texts of (some of) the ideas tagged to it."""
+    return [Seed(t.key, f"{t.name} {t.text}", tuple(tagged.get(t.key, ()))) for t in themes]
+
+
+def _tagged(themes: Sequence[Emerging], ideas: Sequence[Idea]) -> dict[str, list[str]]:
+    return {t.key: [i.text for i in ideas if t.key in i.emerging] for t in themes}
 
 
 async def find(ws: Workshop, ctx: Context) -> list[Reply]:
@@ -62,7 +64,7 @@ async def find(ws: Workshop, ctx: Context) -> list[Reply]:
     plan = await planning.action_plan(ws, ctx.programme_key)
     live = _live(plan.ideas)
     pool = [i for i in live if not i.emerging]
-    seeds = _seeds(plan.emerging, live)
+    seeds = _seeds(plan.emerging, _tagged(plan.emerging, live))
     groups = await asyncio.to_thread(grouper.group, [i.text for i in pool], seeds)
     names = {e.key: e.name for e in plan.emerging}
     drafts = [
@@ -184,10 +186,11 @@ async def join_nearest(ws: Workshop, programme: str, idea: Idea) -> tuple[Idea, 
     keys = set(await ws.themes.confirmed_theme_keys(programme))
     if not keys:
         return None
-    plan = await planning.action_plan(ws, programme)
-    themes = [e for e in plan.emerging if e.key in keys]
-    others = [i for i in _live(plan.ideas) if i.number != idea.number]
-    key = await asyncio.to_thread(ws.grouper.nearest, idea.text, _seeds(themes, others))
+    themes = [e for e in await planning.emerging_themes(ws, programme) if e.key in keys]
+    # Read, not the plan: this runs for every new idea, and the plan of a big programme is
+    # seconds to load. The newest tagged ideas stand for each theme.
+    tagged = await ws.emerging.tagged_texts(programme, keys, JOIN_EXAMPLES)
+    key = await asyncio.to_thread(ws.grouper.nearest, idea.text, _seeds(themes, tagged))
     if key is None:
         return None
     done = await ws.emerging.tag(programme, idea.number, key, True, BOT)
