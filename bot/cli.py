@@ -291,9 +291,15 @@ async def import_actions(settings: Settings, file: str, programme: str | None, u
     except action_sheet.SheetRefused as exc:
         print(f"howcanwe import: {exc} Nothing was changed.", file=sys.stderr)
         return SHEET_REFUSED
-    async with open_services(settings) as services:
+    from bot.app import outbound_notifiers
+
+    async with (
+        open_services(settings) as services,
+        outbound_notifiers(settings, lambda: services.engine) as notifiers,
+    ):
         if programme is not None and not await programmes.exists(services.db, programme):
             raise UnknownProgramme(programme)
+        services.engine.workshop.notifier = notifiers  # the changed ideas' cards are rewritten
         by = Participant(listeners.PLATFORM, user, user)
         report = await services.engine.import_actions(programme or settings.programme_key, rows, by)
     print("\n".join(report.lines()))

@@ -10,11 +10,13 @@ import pytest
 from bot.config import ConfigError, Settings
 from bot.core import grammar as g
 from bot.core import nudge_grammar
-from bot.core.domain import ConversationRef, Phase, PostedMessage
+from bot.core.action_sheet import SheetRow
+from bot.core.domain import ConversationRef, Participant, Phase, PostedMessage
 from bot.core.interaction import Card
 from bot.core.nudges import quiet_hours
 from bot.core.ports import Sent
 from bot.core.usecases import phases, reminders
+from bot.core.usecases.action_import import ImportReport, import_actions
 from tests.bot.test_workshop import Room, refused, said
 from tests.conftest import FakeClock
 
@@ -416,3 +418,22 @@ async def test_a_theme_closed_by_hand_gets_no_reminder_and_no_second_change(
     workshop = room.engine.workshop
     inclusive = workshop.theme("inclusive").key
     assert await phases.phase_of(workshop, "default", inclusive) is Phase.CLOSED  # not reopened
+
+
+async def test_a_brought_back_sheet_tells_channels_as_a_status_command_would(
+    room: Room, heard: Recorder
+) -> None:
+    await room.cmd("olive", "prompt infra", channel="town")
+    await room.reply("ann", "A night bus to the hospital", channel="town")
+    await room.cmd("olive", "assign 1 authority", channel="organisers")
+    ws = room.engine.workshop
+    olive = Participant("console", "olive", "olive")
+    sheet = [SheetRow(2, {"id": 1, "status": "agreed", "owner": "WECA transport"})]
+    assert (await import_actions(ws, "default", sheet, olive)).applied == 1
+    [(posted, card)] = heard.updated  # the idea's card in #town, rewritten in place
+    assert posted.channel_id == "town" and "WECA transport" in card.as_text()
+    assert await tick(room) == 1
+    [note] = heard.to("town")
+    assert "#1 is now an agreed action (owner: WECA transport)" in note
+    assert await import_actions(ws, "default", sheet, olive) == ImportReport(0, 1, ())
+    assert await tick(room) == 0

@@ -1,5 +1,7 @@
 """Organisers' action updates brought back in the workbook: checked row by row against the plan,
-then applied all together in one transaction, with history, or not at all."""
+then applied all together in one transaction, with history, or not at all. Once applied, each
+changed idea's posted cards are rewritten and its channels and backers hear "you said, we did",
+as they would after `action … <status>` in chat."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from dataclasses import dataclass
 
 from bot.core import cards
 from bot.core.action_sheet import Checked, Rejected, SheetRow, check
-from bot.core.domain import Participant
+from bot.core.domain import Anchor, AnchorKind, Idea, Participant
+from bot.core.usecases import reminders
 from bot.core.workshop import Workshop
 
 log = logging.getLogger(__name__)
@@ -62,4 +65,22 @@ async def import_actions(
         "action sheet applied",
         extra={"programme": programme, "rows": len(rows), "applied": applied},
     )
+    for change in checked.changes:
+        after = await ws.ideas.idea(programme, change.number)
+        if after is not None:
+            await _told(ws, programme, ideas[change.number], after)
     return ImportReport(applied, checked.unchanged, ())
+
+
+async def _told(ws: Workshop, programme: str, before: Idea, after: Idea) -> None:
+    """The idea's cards and "you said, we did" after a change that is already committed: a
+    failure here is logged, and the cards catch up at their next refresh."""
+    try:
+        card = cards.idea_card(ws.playbook, after)
+        for message in await ws.prompts.posts(programme, Anchor(AnchorKind.IDEA, after.number)):
+            await ws.notifier.update(message, card)
+        await reminders.you_said(ws, programme, before, after)
+    except Exception:
+        log.exception(
+            "imported action not announced", extra={"programme": programme, "idea": after.number}
+        )
