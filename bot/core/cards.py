@@ -440,23 +440,6 @@ class PlanRow:
     unassigned: tuple[tuple[Idea, ...], int]
 
 
-def plan_card(playbook: Playbook, plan: ActionPlan, link: str | None = None) -> Card:
-    """The plan card from the whole plan (a small programme's, or one read for export)."""
-    rows = tuple(
-        PlanRow(
-            tp.theme,
-            tp.phase,
-            tuple((i, tp.consensus(i)) for i in tp.broadly_backed()),
-            tuple((c.actor.name, c.ideas[:CELL_LIMIT], len(c.ideas)) for c in tp.cells),
-            (tp.unassigned[:CELL_LIMIT], len(tp.unassigned)),
-        )
-        for tp in plan.themes
-    )
-    return Card(
-        f"Action plan — {plan.programme_name}", _plan_blocks(playbook, plan.stats, rows, link)
-    )
-
-
 def summary_card(
     playbook: Playbook, summary: PlanSummary, theme_key: str | None = None, link: str | None = None
 ) -> Card:

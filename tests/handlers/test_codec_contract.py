@@ -366,10 +366,6 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
         cards.ideas_card(p, ideas(p, f), None),
         cards.ideas_card(p, ideas(p, f), p.themes[0]),
     ],
-    "cards.plan_card": lambda p, f: [
-        cards.plan_card(p, plan_of(p, f)),
-        cards.plan_card(p, plan_of(p, f), LINK),
-    ],
     "cards.summary_card": lambda p, f: [
         cards.summary_card(p, summary_of(p, f)),
         cards.summary_card(p, summary_of(p, f), None, LINK),
@@ -449,7 +445,7 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
 
 def home(playbook: Playbook, flavour: str) -> Card:
     """App Home as an organiser sees it: a "Post next" button per theme above the plan."""
-    plan = cards.plan_card(playbook, plan_of(playbook, flavour))
+    plan = cards.summary_card(playbook, summary_of(playbook, flavour))
     posts = tuple(Button(f"Post next: {t.title}", POST_PROMPT, t.key) for t in playbook.themes)
     return Card(plan.title, (Actions(posts), *plan.blocks))
 

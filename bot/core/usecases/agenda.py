@@ -8,7 +8,7 @@ import logging
 from bot.core import agenda_cards, cards, names
 from bot.core.agenda import AgendaStep, Day, Kind, StepKind, Tally, ranked
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, note
-from bot.core.usecases import planning
+from bot.core.usecases import plan_views, planning
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -117,10 +117,10 @@ async def step_cards(ws: Workshop, programme: str, step: AgendaStep) -> list[Car
                 )
             ]
         case StepKind.PLAN:  # headed by the framing round's top hopes and risks
-            plan = await planning.action_plan(ws, programme)
+            summary = await plan_views.plan_summary(ws, programme, backed=True)
             head = agenda_cards.framing_head(*await planning.top_framing(ws, programme))
             intro = agenda_cards.step_text_card(step)
-            return [Card(intro.title, (*intro.blocks, *head)), cards.plan_card(book, plan)]
+            return [Card(intro.title, (*intro.blocks, *head)), cards.summary_card(book, summary)]
         case StepKind.SYNTHESIS:
             synthesis = await ws.agenda.synthesis(programme)
             if synthesis and synthesis.published:
