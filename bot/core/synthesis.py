@@ -9,9 +9,9 @@ from collections.abc import Mapping, Sequence
 
 from bot.core.agenda import Contribution, Reaction, Tally, ranked
 from bot.core.cards import consensus_text, plural
-from bot.core.domain import Status
+from bot.core.domain import Idea, Status
 from bot.core.emerging import EmergingIdeas
-from bot.core.plan import ActionPlan
+from bot.core.plan_views import PlanSummary
 from bot.core.playbook import Playbook
 
 TOP = 3  # hopes, risks and ideas per theme named
@@ -23,11 +23,12 @@ def draft(
     hopes: Sequence[Contribution],
     risks: Sequence[Contribution],
     tallies: Mapping[str, Tally],
-    plan: ActionPlan,
-    emerging: Sequence[EmergingIdeas] = (),
+    summary: PlanSummary,
+    agreed: Sequence[Idea] = (),
 ) -> str:
-    """`emerging`: the programme's emerging themes (the playbook's and organisers' own), each
-    with the live ideas tagged to it."""
+    """From the plan at a glance (read with `backed`): each theme's ideas backed across
+    audiences and each emerging theme's leading ideas; `agreed`: the actions agreed, in
+    progress or done."""
     lines = [f"What we heard at {book.name}."]
     for heading, items in (("What good looks like", hopes), ("Our risks", risks)):
         top = ranked(list(items))[:TOP]
@@ -40,19 +41,17 @@ def draft(
         for item, tally in reacted:
             counts = ", ".join(f"{tally.total(r)} {r.value}" for r in Reaction if tally.total(r))
             lines.append(f"- {item.title}: {counts}")
-    for tp in plan.themes:
-        backed = tp.broadly_backed(TOP)
-        if backed:
-            lines += ["", f"## {tp.theme.title}: ideas backed across audiences"]
+    for row in summary.themes:
+        if row.backed:
+            lines += ["", f"## {row.theme.title}: ideas backed across audiences"]
             lines += [
                 f"- #{i.number} {i.text} ({plural(i.votes, 'vote')}; consensus "
-                f"{consensus_text(tp.consensus(i))})"
-                for i in backed
+                f"{consensus_text(consensus)})"
+                for i, consensus in row.backed[:TOP]
             ]
-    if emerging:
+    if summary.emerging:
         lines += ["", "## Emerging themes from across the day"]
-        lines += [_emerging_point(e) for e in emerging]
-    agreed = [i for i in plan.ideas if i.assignment and i.status in AGREED and not i.hidden]
+        lines += [_emerging_point(EmergingIdeas(e, t.ideas, t.more)) for e, t in summary.emerging]
     if agreed:
         lines += ["", "## Agreed actions"]
         for idea in sorted(agreed, key=lambda i: i.number):
@@ -77,4 +76,4 @@ def _emerging_point(theme: EmergingIdeas) -> str:
     if not theme.ideas:
         return point
     top = "; ".join(f"#{i.number} {i.text} ({plural(i.votes, 'vote')})" for i in theme.ideas[:TOP])
-    return f"{point} — {plural(len(theme.ideas), 'idea')}; most backed: {top}"
+    return f"{point} — {plural(theme.count, 'idea')}; most backed: {top}"

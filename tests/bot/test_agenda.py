@@ -180,6 +180,10 @@ async def test_the_synthesis_is_drafted_from_the_day_edited_and_published(room: 
     await room.cmd("olive", "channel business", channel="biz")
     await room.cmd("bob", "vote 1")
     await room.cmd("cat", "vote 1", channel="biz")
+    await room.reply("bob", "Night buses")
+    await room.cmd("olive", "assign 1 combined")
+    await room.cmd("olive", "assign 2 combined")
+    await room.cmd("olive", "action 1 agreed")
     draft = await room.cmd("olive", "synthesis")
     text = said(draft)
     assert draft[0].delivery is Delivery.PRIVATE
@@ -189,6 +193,8 @@ async def test_the_synthesis_is_drafted_from_the_day_edited_and_published(room: 
     assert "#1 Community hubs (2 votes; consensus 67%)" in text
     assert "Branding matters: Build a world-class brand" in text
     assert "Be more risk taking" in text
+    assert "Agreed actions\n  • #1 Community hubs — Combined authority (agreed)\n" in text
+    assert "Night buses" not in text  # proposed, not agreed
     assert await room.repo.synthesis("default") is None  # a draft is not stored until edited
 
 

@@ -7,27 +7,46 @@ import logging
 
 from bot.core import agenda_cards, synthesis
 from bot.core.agenda import MAX_SYNTHESIS_CHARS, Kind, Synthesis
-from bot.core.domain import Phase
-from bot.core.emerging import gather
+from bot.core.domain import Idea, Phase
 from bot.core.interaction import Context, Delivery, Reply, Say, note
+from bot.core.plan_views import CellKey, Cursor, Grid
+from bot.core.usecases import plan_views
 from bot.core.usecases.agenda import send_elsewhere
-from bot.core.usecases.planning import action_plan
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
+ACTIONS_PAGE = 500  # an actor's ideas read per query while gathering the agreed actions
 
 
 async def composed(ws: Workshop, programme: str) -> str:
-    """A fresh draft from everything the day gathered so far."""
-    plan = await action_plan(ws, programme)
+    """A fresh draft from everything the day gathered so far, read as the plan's views read
+    it (each cell's leading ideas, counted by the database), never idea by idea."""
     return synthesis.draft(
         ws.playbook,
         await ws.agenda.contributions(programme, Kind.HOPE),
         await ws.agenda.contributions(programme, Kind.RISK),
         await ws.agenda.tallies(programme),
-        plan,
-        gather(plan.emerging, plan.ideas),
+        await plan_views.plan_summary(ws, programme, backed=True),
+        await agreed_actions(ws, programme),
     )
+
+
+async def agreed_actions(ws: Workshop, programme: str) -> list[Idea]:
+    """The actions agreed, in progress or done, read actor by actor a page at a time: every
+    one is an organiser's decision, so they stay few however many ideas there are."""
+    grid = Grid.of(ws.playbook)
+    found: list[Idea] = []
+    for actor in ws.playbook.actors:
+        after: Cursor | None = None
+        while True:
+            page = await ws.plan_views.plan_cell(
+                programme, CellKey(actor=actor.key), grid, after, ACTIONS_PAGE
+            )
+            found += [i for i in page if i.status in synthesis.AGREED and not i.hidden]
+            if len(page) < ACTIONS_PAGE:
+                break
+            after = Cursor.after(page[-1])
+    return found
 
 
 async def current_text(ws: Workshop, programme: str) -> tuple[Synthesis | None, str]:
