@@ -155,9 +155,11 @@ class SqlDigests(Store):
 
         return await self._write(tx)
 
-    async def reclaim_failed_digests(self, max_attempts: int) -> Sequence[domain.DigestRun]:
+    async def reclaim_failed_digests(
+        self, max_attempts: int, lapsed: domain.Lapse | None = None
+    ) -> Sequence[domain.DigestRun]:
         def tx(conn: Connection) -> list[domain.DigestRun]:
-            return digests.reclaim_failed(conn, max_attempts)
+            return digests.reclaim_failed(conn, max_attempts, lapsed, self._clock.now())
 
         return await self._write(tx)
 

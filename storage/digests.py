@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
+    and_,
     insert,
+    or_,
     select,
     update,
 )
@@ -100,9 +102,23 @@ def claim(
     return domain.DigestRun(run_id, sub, sub.next_run_at, sub.period_start, until, 1)
 
 
-def reclaim_failed(conn: Connection, max_attempts: int) -> list[domain.DigestRun]:
-    """Take back digests that failed transiently, for another attempt; the guarded UPDATE
-    hands each to one process only."""
+def reclaim_failed(
+    conn: Connection, max_attempts: int, lapsed: domain.Lapse | None, now: datetime
+) -> list[domain.DigestRun]:
+    """Take back digests that failed transiently, or (`lapsed`) whose claim lapsed with the
+    process that held it, for another attempt; the guarded UPDATE hands each to one process
+    only, and the claim's time restarts its lease."""
+    failed = m.DigestRun.outcome == RunOutcome.FAILED.value
+    retried = failed
+    if lapsed is not None:
+        retried = or_(
+            failed,
+            and_(
+                m.DigestRun.outcome == RunOutcome.CLAIMED.value,
+                m.DigestRun.claimed_at >= lapsed.since,
+                m.DigestRun.claimed_at < lapsed.before,
+            ),
+        )
     rows = conn.execute(
         subscriptions()
         .add_columns(
@@ -114,7 +130,7 @@ def reclaim_failed(conn: Connection, max_attempts: int) -> list[domain.DigestRun
         )
         .join(m.DigestRun, m.DigestRun.subscription_id == m.DigestSubscription.id)
         .where(
-            m.DigestRun.outcome == RunOutcome.FAILED.value,
+            retried,
             m.DigestRun.attempts < max_attempts,
             m.DigestSubscription.state == SubscriptionState.ACTIVE.value,
         )
@@ -124,8 +140,16 @@ def reclaim_failed(conn: Connection, max_attempts: int) -> list[domain.DigestRun
     for row in rows:
         moved = conn.execute(
             update(m.DigestRun)
-            .where(m.DigestRun.id == row.run_id, m.DigestRun.outcome == RunOutcome.FAILED.value)
-            .values(outcome=RunOutcome.CLAIMED.value, attempts=m.DigestRun.attempts + 1)
+            .where(
+                m.DigestRun.id == row.run_id,
+                m.DigestRun.attempts == row.attempts,
+                retried,
+            )
+            .values(
+                outcome=RunOutcome.CLAIMED.value,
+                attempts=m.DigestRun.attempts + 1,
+                claimed_at=now,
+            )
         )
         if moved.rowcount == 1:
             since, until = utc(row.since), utc(row.until)

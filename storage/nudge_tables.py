@@ -51,6 +51,7 @@ class Nudge(Base):
     outcome: Mapped[str | None] = mapped_column(String(10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTC_TIME)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTC_TIME)  # its lease starts here
     finished_at: Mapped[datetime | None] = mapped_column(UTC_TIME)
 
 

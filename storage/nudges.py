@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, and_, delete, or_, select, update
 
 from bot.core import domain
 from bot.core.nudges import (
@@ -104,10 +104,24 @@ class SqlNudges(Store):
         return await self._write(tx)
 
     async def claim_nudges(
-        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+        self,
+        now: datetime,
+        limit: int,
+        platforms: frozenset[str] | None = None,
+        lapsed: domain.Lapse | None = None,
     ) -> Sequence[Nudge]:
         def tx(conn: Connection) -> list[Nudge]:
-            due_now = [t.Nudge.state == QUEUED, t.Nudge.not_before <= now]
+            free = and_(t.Nudge.state == QUEUED, t.Nudge.not_before <= now)
+            if lapsed is not None:
+                free = or_(
+                    free,
+                    and_(
+                        t.Nudge.state == CLAIMED,
+                        t.Nudge.claimed_at >= lapsed.since,
+                        t.Nudge.claimed_at < lapsed.before,
+                    ),
+                )
+            due_now = [free]
             if platforms is not None:
                 on = select(m.Channel.id).where(m.Channel.platform.in_(sorted(platforms)))
                 due_now.append(t.Nudge.channel_id.in_(on.scalar_subquery()))
@@ -115,9 +129,9 @@ class SqlNudges(Store):
                 select(t.Nudge.id).where(*due_now).order_by(t.Nudge.id).limit(limit)
             ).scalars()
             taken = conn.execute(
-                update(t.Nudge)
-                .where(t.Nudge.id.in_(list(due)), t.Nudge.state == QUEUED)
-                .values(state=CLAIMED, attempts=t.Nudge.attempts + 1)
+                update(t.Nudge)  # the same test again: one of two racing claims takes each
+                .where(t.Nudge.id.in_(list(due)), free)
+                .values(state=CLAIMED, attempts=t.Nudge.attempts + 1, claimed_at=now)
                 .returning(t.Nudge.id)
             ).scalars()
             ids = list(taken)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -14,6 +14,24 @@ class Claim(StrEnum):
     NEW = "new"  # the caller holds the claim: handle it, then mark it handled or release it
     HELD = "held"  # someone is handling it right now: the platform should try again later
     DONE = "done"  # handled already: a retry or replay changes nothing
+
+
+CLAIM_LEASE = timedelta(minutes=15)  # a send claimed this long ago and never finished died with
+LAPSES_KEPT = timedelta(days=1)  # its process; within this long after, it is sent again
+
+
+@dataclass(frozen=True, slots=True)
+class Lapse:
+    """Claims of scheduled sends (nudges, digests) that their clock took between `since` and
+    `before` and never finished: it died mid-round. Sent again, they reach people late rather
+    than never; one that was in flight at the crash may arrive twice. Older ones are let go."""
+
+    since: datetime
+    before: datetime
+
+    @classmethod
+    def at(cls, now: datetime) -> Lapse:
+        return cls(now - CLAIM_LEASE - LAPSES_KEPT, now - CLAIM_LEASE)
 
 
 FORGOTTEN = "Forgotten participant"  # the display name left when someone asks to be forgotten

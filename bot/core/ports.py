@@ -32,6 +32,7 @@ from bot.core.domain import (
     HistoryEntry,
     Idea,
     IdeaAdded,
+    Lapse,
     MergeResult,
     ModerationResult,
     NewIdea,
@@ -451,8 +452,11 @@ class DigestStore(Protocol):
         """Claim the due digest, covering up to `until`, and move the schedule on to
         `next_run_at`, atomically; None when another process or tick already claimed it."""
 
-    async def reclaim_failed_digests(self, max_attempts: int) -> Sequence[DigestRun]:
-        """Claim again digests that failed transiently and have attempts left."""
+    async def reclaim_failed_digests(
+        self, max_attempts: int, lapsed: Lapse | None = None
+    ) -> Sequence[DigestRun]:
+        """Claim again digests that failed transiently and have attempts left; with `lapsed`,
+        also those claimed within it and never finished."""
 
     async def finish_digest(
         self, run: DigestRun, outcome: RunOutcome, problem: str | None = None
@@ -614,10 +618,15 @@ class NudgeStore(Protocol):
         how many were new."""
 
     async def claim_nudges(
-        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+        self,
+        now: datetime,
+        limit: int,
+        platforms: frozenset[str] | None = None,
+        lapsed: Lapse | None = None,
     ) -> Sequence[Nudge]:
         """Claim up to `limit` queued nudges due at `now` (to channels on `platforms`, or on
-        any), oldest first, each for one caller."""
+        any), oldest first, each for one caller; with `lapsed`, also those claimed within it
+        and never finished. Each claim counts as an attempt."""
 
     async def finish_nudges(self, finished: Sequence[Finished]) -> None:
         """Record how claimed nudges ended, in one transaction (a tick's round of sends); one

@@ -3,6 +3,8 @@ the reminder before them, "you said, we did", muting and quiet hours."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +15,7 @@ from bot.core import nudge_grammar
 from bot.core.action_sheet import SheetRow
 from bot.core.domain import ConversationRef, Participant, Phase, PostedMessage
 from bot.core.interaction import Card
-from bot.core.nudges import quiet_hours
+from bot.core.nudges import NewNudge, NudgeKind, quiet_hours
 from bot.core.ports import Sent
 from bot.core.usecases import phases, reminders
 from bot.core.usecases.action_import import ImportReport, import_actions
@@ -437,3 +439,49 @@ async def test_a_brought_back_sheet_tells_channels_as_a_status_command_would(
     assert "#1 is now an agreed action (owner: WECA transport)" in note
     assert await import_actions(ws, "default", sheet, olive) == ImportReport(0, 1, ())
     assert await tick(room) == 0
+
+
+class Stalling(Recorder):
+    """Sends `before` nudges, then hangs on every send: a clock that dies mid-round."""
+
+    def __init__(self, before: int) -> None:
+        super().__init__()
+        self.before = before
+        self.stalled = asyncio.Event()
+
+    async def send(self, where: ConversationRef, card: Card) -> Sent:
+        if len(self.sent) >= self.before:
+            self.stalled.set()
+            await asyncio.Event().wait()
+        return await super().send(where, card)
+
+
+async def test_nudges_claimed_by_a_clock_that_died_are_sent_after_the_lease(
+    room: Room, clock: FakeClock
+) -> None:
+    ws = room.engine.workshop
+    await ws.ready("default")
+    places = [ConversationRef("console", "local", f"c{n}", f"c{n}") for n in range(40)]
+    await ws.nudges.queue_nudges(
+        [
+            NewNudge("default", f"k{n}", NudgeKind.REMINDER, where, "R", "text", clock.now())
+            for n, where in enumerate(places)
+        ]
+    )
+    dying = Stalling(before=25)
+    ws.notifier = dying
+    round_ = asyncio.create_task(reminders.send_due(ws))
+    await dying.stalled.wait()
+    for _ in range(50):  # the sends that ended are recorded while the rest hang
+        await asyncio.sleep(0)
+    round_.cancel()  # the process is gone: its claims stay taken, its last sends unrecorded
+    with contextlib.suppress(asyncio.CancelledError):
+        await round_
+    ws.notifier = heard = Recorder()
+    assert await tick(room) == 0  # within the lease: nobody takes them
+    clock.advance(minutes=16)
+    resent = await tick(room)
+    reached = [w for w, _ in dying.sent] + [w for w, _ in heard.sent]
+    assert set(reached) == {p.channel_id for p in places}  # nobody left out
+    assert resent == 40 - 25 + len(reached) - 40  # the rest, and only the unrecorded twice
+    assert len(reached) - 40 <= reminders.FINISH_EVERY  # at most a batch heard it twice

@@ -3,12 +3,14 @@ failed ones retried a few times, lost channels stopped; and a period's figures."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import time, timedelta
 
 from bot.core.digest import Decided
 from bot.core.domain import (
     Assignment,
     ConversationRef,
+    Lapse,
     Phase,
     RunOutcome,
     Status,
@@ -103,6 +105,24 @@ async def test_a_failed_digest_is_retried_up_to_its_attempts(store, clock) -> No
     assert await store.reclaim_failed_digests(3) == []  # out of attempts
     await store.finish_digest(run, RunOutcome.POSTED)
     assert await store.reclaim_failed_digests(9) == []
+
+
+async def test_a_digest_whose_claim_lapsed_is_sent_again_once(store, clock) -> None:
+    now = clock.now()
+    sub = await store.subscribe(PROGRAMME, HERE, DAILY, now, now, OLIVE)
+    run = await store.claim_digest(sub, now, now + timedelta(days=1))
+    assert run is not None
+    clock.advance(minutes=14)
+    assert await store.reclaim_failed_digests(3, Lapse.at(clock.now())) == []  # still leased
+    clock.advance(minutes=2)
+    lapse = Lapse.at(clock.now())
+    first, second = await asyncio.gather(
+        store.reclaim_failed_digests(3, lapse), store.reclaim_failed_digests(3, lapse)
+    )
+    [again] = [*first, *second]  # one of two racing clocks
+    assert (again.id, again.attempts, again.since, again.until) == (run.id, 2, now, now)
+    clock.advance(days=2)  # that one lapsed too, long ago: let go
+    assert await store.reclaim_failed_digests(3, Lapse.at(clock.now())) == []
 
 
 async def test_a_channel_gone_stops_its_subscription(store, clock) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import time, timedelta
 
-from bot.core.domain import ConversationRef, Participant, Phase
+from bot.core.domain import ConversationRef, Lapse, Participant, Phase
 from bot.core.nudges import AskKind, Finished, FollowUp, NewNudge, NudgeKind, NudgeOutcome
 from bot.core.schedule import Cadence, Schedule
 from tests.conftest import person
@@ -83,7 +83,27 @@ async def test_a_nudge_is_queued_once_per_key_and_claimed_by_one_caller(store, c
         None,
         PROGRAMME,
     )
-    assert await store.claim_nudges(clock.now(), 10) == []  # claimed, not finished: never again
+    assert await store.claim_nudges(clock.now(), 10) == []  # claimed, not finished: held
+
+
+async def test_a_claim_never_finished_lapses_and_the_nudge_is_sent_again(store, clock) -> None:
+    """Its clock died mid-round: after the lease another tick takes it, once; a day later it
+    is let go."""
+    await store.queue_nudges([nudge("a", HALL, clock), nudge("b", TOWN, clock)])
+    [a, b] = await store.claim_nudges(clock.now(), 10)
+    await store.finish_nudges([Finished(b, NudgeOutcome.SENT)])
+    clock.advance(minutes=14)
+    assert await store.claim_nudges(clock.now(), 10, None, Lapse.at(clock.now())) == []
+    clock.advance(minutes=2)
+    lapse = Lapse.at(clock.now())
+    first, second = await asyncio.gather(
+        store.claim_nudges(clock.now(), 10, None, lapse),
+        store.claim_nudges(clock.now(), 10, None, lapse),
+    )
+    [again] = [*first, *second]  # one of two racing clocks
+    assert (again.id, again.attempts) == (a.id, 2)
+    clock.advance(days=1, minutes=30)
+    assert await store.claim_nudges(clock.now(), 10, None, Lapse.at(clock.now())) == []
 
 
 async def test_a_nudge_waits_for_its_time_and_comes_back_when_deferred(store, clock) -> None:

@@ -157,20 +157,22 @@ class MemoryDigests(Memory):
             until,
             1,
         )
-        self._runs[run.id] = RunRow(run)
+        self._runs[run.id] = RunRow(run, claimed_at=self._clock.now())
         return run
 
-    async def reclaim_failed_digests(self, max_attempts: int) -> Sequence[domain.DigestRun]:
+    async def reclaim_failed_digests(
+        self, max_attempts: int, lapsed: domain.Lapse | None = None
+    ) -> Sequence[domain.DigestRun]:
         taken = []
         for row in self._runs.values():
             sub = self._subscriptions.get(row.run.subscription.id)
             if (
-                row.outcome is RunOutcome.FAILED
+                (row.outcome is RunOutcome.FAILED or row.lapsed(lapsed))
                 and row.run.attempts < max_attempts
                 and sub is not None
                 and sub.state is SubscriptionState.ACTIVE
             ):
-                row.outcome = RunOutcome.CLAIMED
+                row.outcome, row.claimed_at = RunOutcome.CLAIMED, self._clock.now()
                 row.run = replace(
                     row.run, subscription=self._current(sub), attempts=row.run.attempts + 1
                 )

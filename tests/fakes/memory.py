@@ -108,6 +108,20 @@ class FlagRow:
 class RunRow:
     run: domain.DigestRun
     outcome: domain.RunOutcome = domain.RunOutcome.CLAIMED
+    claimed_at: datetime | None = None
+
+    def lapsed(self, lapse: domain.Lapse | None) -> bool:
+        return lapsed(self.outcome is domain.RunOutcome.CLAIMED, self.claimed_at, lapse)
+
+
+def lapsed(claimed: bool, claimed_at: datetime | None, lapse: domain.Lapse | None) -> bool:
+    """A claim taken within `lapse` and never finished."""
+    return (
+        claimed
+        and lapse is not None
+        and claimed_at is not None
+        and lapse.since <= claimed_at < lapse.before
+    )
 
 
 @dataclass
@@ -153,6 +167,10 @@ class NudgeRow:
     not_before: datetime | None = None  # a retry's; else the nudge's own
     attempts: int = 0
     outcome: str | None = None
+    claimed_at: datetime | None = None
+
+    def lapsed(self, lapse: domain.Lapse | None) -> bool:
+        return lapsed(self.state == "claimed", self.claimed_at, lapse)
 
 
 @dataclass

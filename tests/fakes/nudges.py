@@ -80,7 +80,11 @@ class MemoryNudges(Memory):
         return added
 
     async def claim_nudges(
-        self, now: datetime, limit: int, platforms: frozenset[str] | None = None
+        self,
+        now: datetime,
+        limit: int,
+        platforms: frozenset[str] | None = None,
+        lapsed: domain.Lapse | None = None,
     ) -> Sequence[Nudge]:
         claimed = []
         for row in self._nudges.values():
@@ -88,8 +92,9 @@ class MemoryNudges(Memory):
                 break
             if platforms is not None and row.new.where.platform not in platforms:
                 continue
-            if row.state == "queued" and (row.not_before or row.new.not_before) <= now:
-                row.state, row.attempts = "claimed", row.attempts + 1
+            due = row.state == "queued" and (row.not_before or row.new.not_before) <= now
+            if due or row.lapsed(lapsed):
+                row.state, row.attempts, row.claimed_at = "claimed", row.attempts + 1, now
                 claimed.append(self._nudge(row))
         return claimed
 

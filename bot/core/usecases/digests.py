@@ -16,7 +16,14 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core.digest_cards import digest_card, moment_text, since_text
-from bot.core.domain import ConversationRef, DigestRun, RunOutcome, Subscription, SubscriptionState
+from bot.core.domain import (
+    ConversationRef,
+    DigestRun,
+    Lapse,
+    RunOutcome,
+    Subscription,
+    SubscriptionState,
+)
 from bot.core.interaction import Card, Context, Delivery, Reply, Say, Text, note
 from bot.core.ports import Sent
 from bot.core.schedule import Schedule, ScheduleError, parse
@@ -123,7 +130,7 @@ def schedule_of(subscription: Subscription) -> Schedule:
 async def send_due(ws: Workshop) -> int:
     """The clock's tick: claim and send every digest that is due; returns how many posted."""
     now = ws.clock.now()
-    runs = list(await ws.digests.reclaim_failed_digests(MAX_ATTEMPTS))
+    runs = list(await ws.digests.reclaim_failed_digests(MAX_ATTEMPTS, Lapse.at(now)))
     for subscription in await ws.digests.due_digests(now):
         schedule = schedule_of(subscription)
         until = schedule.last_due(subscription.next_run_at, now)

@@ -20,7 +20,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.core.digest_cards import moment_text
-from bot.core.domain import Anchor, AnchorKind, ConversationRef, Idea, Phase, Status
+from bot.core.domain import Anchor, AnchorKind, ConversationRef, Idea, Lapse, Phase, Status
 from bot.core.interaction import Card, Context, Delivery, Reply, Text, note
 from bot.core.nudges import (
     Finished,
@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 REMINDER_LEAD = timedelta(hours=1)  # how long before a scheduled phase change people are told
 MAX_ATTEMPTS = 3  # a nudge that failed for now is tried at this many ticks in all
 RETRY_AFTER = timedelta(minutes=1)
-CLAIM_BATCH = 500  # nudges claimed per round of a tick
+CLAIM_BATCH = 200  # nudges claimed per round of a tick: sent well within the claim's lease
 CONCURRENT_SENDS = 8  # channels posted to at once; each platform paces its own calls
+FINISH_EVERY = 25  # outcomes recorded together as sends end: a crash leaves few unrecorded
 SCHEDULED = {Phase.VOTING: "moves to voting (no new ideas)", Phase.CLOSED: "closes"}
 REMINDED = {Phase.VOTING: "stops taking new ideas", Phase.CLOSED: "closes for votes"}
 WORTH_TELLING = {Status.AGREED, Status.IN_PROGRESS, Status.DONE}
@@ -179,7 +180,9 @@ async def send_due(ws: Workshop, platforms: frozenset[str] | None = None) -> int
     await _phase_steps(ws)
     await asks.queue_due(ws)
     posted = 0
-    while claimed := await ws.nudges.claim_nudges(ws.clock.now(), CLAIM_BATCH, platforms):
+    while claimed := await ws.nudges.claim_nudges(
+        ws.clock.now(), CLAIM_BATCH, platforms, Lapse.at(ws.clock.now())
+    ):
         posted += await _deliver(ws, claimed)
     return posted
 
@@ -301,6 +304,9 @@ async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
 
     async def one(nudge: Nudge) -> Finished:
         async with slots:
+            if nudge.attempts > MAX_ATTEMPTS:  # its claims lapsed again and again: let it go
+                log.warning("nudge given up", extra={"nudge": nudge.id})
+                return Finished(nudge, NudgeOutcome.FAILED)
             if nudge.to is not None:
                 skip = nudge.to in muted_people[nudge.programme]
             else:
@@ -310,9 +316,19 @@ async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
                 ]
             return await _send(ws, nudge, skip)
 
-    finished = await asyncio.gather(*(one(n) for n in claimed))
-    await ws.nudges.finish_nudges(finished)  # the round's outcomes, in one transaction
-    return sum(done.outcome is NudgeOutcome.SENT for done in finished)
+    sent, ended = 0, []
+    for done in asyncio.as_completed([one(n) for n in claimed]):
+        ended.append(await done)
+        if len(ended) == FINISH_EVERY:
+            sent += await _record(ws, ended)
+            ended = []
+    return sent + await _record(ws, ended)
+
+
+async def _record(ws: Workshop, ended: list[Finished]) -> int:
+    """Outcomes of sends that ended, in one transaction; how many were sent."""
+    await ws.nudges.finish_nudges(ended)
+    return sum(done.outcome is NudgeOutcome.SENT for done in ended)
 
 
 async def _send(ws: Workshop, nudge: Nudge, muted: bool) -> Finished:
