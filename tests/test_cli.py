@@ -12,15 +12,19 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import make_url
 
 from bot.core.domain import ConversationRef, Participant
 from bot.core.interaction import Command, Context
+from bot.core.nudges import NewNudge, NudgeKind
+from storage.nudge_tables import Nudge
 from tests.conftest import POSTGRES_URL, _require_postgres, process_environment
 from tests.handlers.slack.fake_slack import FakeSlack
 
@@ -242,6 +246,95 @@ async def test_the_clock_process_posts_due_digests_to_slack_itself(
     assert posted["channel"] == "CSTAKE"
     assert posted["blocks"][0]["text"]["text"] == "Digest — Local Industrial Strategy Lab"
     assert code == 0
+
+
+def _clock_process(database_url: str, fake: FakeSlack, cwd: Path):
+    return asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "clock",
+        env={
+            **process_environment(),
+            "DATABASE_URL": database_url,
+            "SLACK_SIGNING_SECRET": "secret",
+            "SLACK_BOT_TOKEN": "xoxb-clock",
+            "SLACK_API_URL": fake.api_url,
+            "HOWCANWE_QUIET_HOURS": "",
+        },
+        cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def _recorded(services, count: int) -> None:
+    """Until `count` nudges are recorded as done (or ten seconds have gone)."""
+    for _ in range(100):
+        async with services.db.connect() as conn:
+            done = select(func.count()).where(Nudge.state == "done")
+            if (await conn.execute(done)).scalar_one() >= count:
+                return
+        await asyncio.sleep(0.1)
+    pytest.fail(f"fewer than {count} nudges were recorded")
+
+
+async def test_nudges_a_killed_clock_claimed_are_sent_by_the_next_after_the_lease(
+    services, database_url, tmp_path
+) -> None:
+    """`kill -9` mid-round: what the clock recorded stays sent; what it claimed and never
+    recorded is held for the lease (moved back here, as 16 minutes passing would), then the
+    next clock sends it. Every channel hears its nudge; only sends in flight can repeat."""
+    repo = services.repo
+    await services.engine.workshop.ready("default")
+    channels = [f"C{n:03}" for n in range(60)]
+    now = datetime.now(UTC)
+    await repo.queue_nudges(
+        [
+            NewNudge(
+                "default",
+                f"k{c}",
+                NudgeKind.REMINDER,
+                ConversationRef("slack", "T1", c, c.lower()),
+                "Reminder",
+                "Voting closes in an hour",
+                now,
+            )
+            for c in channels
+        ]
+    )
+    first = FakeSlack()
+    await first.start()
+    clock = await _clock_process(database_url, first, tmp_path)
+    try:
+        await asyncio.wait_for(first.until("chat.postMessage", 30), timeout=60)
+        first.hold("chat.postMessage")  # the rest hang, as if the clock died while sending
+        await _recorded(services, 25)  # the first outcomes are written meanwhile
+    finally:
+        clock.kill()
+        await clock.wait()
+        await first.close()
+    async with services.db.begin() as conn:
+        left = (await conn.execute(select(func.count()).where(Nudge.state != "done"))).scalar_one()
+        await conn.execute(  # their lease has run out
+            update(Nudge)
+            .where(Nudge.state == "claimed")
+            .values(claimed_at=datetime.now(UTC) - timedelta(minutes=16))
+        )
+    second = FakeSlack()
+    await second.start()
+    clock = await _clock_process(database_url, second, tmp_path)
+    try:
+        await asyncio.wait_for(second.until("chat.postMessage", left), timeout=60)
+    finally:
+        clock.terminate()
+        await clock.wait()
+        await second.close()
+    heard = first.of("chat.postMessage") + second.of("chat.postMessage")
+    assert {p["channel"] for p in heard} == set(channels)  # nobody left out
+    heard_once = len(first.of("chat.postMessage"))
+    twice = heard_once + len(second.of("chat.postMessage")) - len(channels)
+    assert 0 <= twice <= 25 + 8  # a batch of outcomes and the sends in flight, at most
 
 
 def _get_when_up(url: str, server: subprocess.Popen, attempts: int = 100) -> bytes:
