@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from math import log
 
 import numpy as np
@@ -27,6 +28,7 @@ PER_GROUP = 4  # ideas per proposed group, on average: k for k-means
 MAX_GROUPS = 12  # new groups proposed at once (a card stays readable)
 MIN_MEMBERS = 2  # a group of one is not a theme
 LABEL_WORDS = 3
+CENTRES_KEPT = 64  # emerging themes' centres kept, each for its words and tagged ideas
 WORD = re.compile(r"[a-z][a-z'-]{2,}")
 # Words that say where or how much, not what: never a theme's label ("Along, bike, broadband").
 # The duplicate check's stop words are fewer, since there they change what counts as the same.
@@ -109,13 +111,20 @@ def label(members: Sequence[set[str]], seen_in: Counter[str], total: int) -> str
 
 
 def centres(seeds: Sequence[Seed]) -> Matrix:
-    """Each seed's centre: its own words and its tagged ideas, each idea counting as much."""
-    rows = []
-    for seed in seeds:
-        vectors = meaning.embed([seed.text, *seed.examples])
-        mean = vectors.sum(axis=0)
-        rows.append(mean / (np.linalg.norm(mean) or 1.0))
+    """Each seed's centre, one row per seed."""
+    rows = [centre(seed) for seed in seeds]
     return np.stack(rows) if rows else np.zeros((0, 256), dtype=np.float32)
+
+
+@lru_cache(maxsize=CENTRES_KEPT)
+def centre(seed: Seed) -> Matrix:
+    """A seed's own words and its tagged ideas, each idea counting as much. Kept: every new
+    idea is held against the same confirmed themes, which change only when one is tagged."""
+    vectors = meaning.embed([seed.text, *seed.examples])
+    mean = vectors.sum(axis=0)
+    found: Matrix = mean / (np.linalg.norm(mean) or 1.0)
+    found.flags.writeable = False
+    return found
 
 
 class MeaningGrouper:
