@@ -317,11 +317,16 @@ async def _deliver(ws: Workshop, claimed: Sequence[Nudge]) -> int:
             return await _send(ws, nudge, skip)
 
     sent, ended = 0, []
-    for done in asyncio.as_completed([one(n) for n in claimed]):
-        ended.append(await done)
-        if len(ended) == FINISH_EVERY:
-            sent += await _record(ws, ended)
-            ended = []
+    sends = [asyncio.ensure_future(one(n)) for n in claimed]  # started in the queue's order
+    try:
+        for done in asyncio.as_completed(sends):
+            ended.append(await done)
+            if len(ended) == FINISH_EVERY:
+                sent += await _record(ws, ended)
+                ended = []
+    finally:  # stopped mid-round: what did not end is left to the lease
+        for send in sends:
+            send.cancel()
     return sent + await _record(ws, ended)
 
 
