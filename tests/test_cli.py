@@ -337,7 +337,7 @@ async def test_nudges_a_killed_clock_claimed_are_sent_by_the_next_after_the_leas
     assert 0 <= twice <= 25 + 8  # a batch of outcomes and the sends in flight, at most
 
 
-def _get_when_up(url: str, server: subprocess.Popen, attempts: int = 100) -> bytes:
+def _get_when_up(url: str, server: subprocess.Popen, attempts: int = 300) -> bytes:
     for _ in range(attempts):
         if server.poll() is not None:
             pytest.fail(f"server exited: {server.stdout.read().decode() if server.stdout else ''}")
