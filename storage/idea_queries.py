@@ -79,11 +79,10 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         )
         .where(m.Idea.programme_id == pid)
     )
-    votes = (
-        select(m.Vote.idea_id, m.Vote.audience, func.count())
-        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+    votes = (  # kept by the writes (`storage.tallies`)
+        select(m.IdeaTally.idea_id, m.IdeaTally.audience, m.IdeaTally.votes)
+        .join(m.Idea, m.Idea.id == m.IdeaTally.idea_id)
         .where(m.Idea.programme_id == pid)
-        .group_by(m.Vote.idea_id, m.Vote.audience)
     )
     credits = (
         select(

@@ -120,6 +120,8 @@ class Idea(Base):
         # An actor's cells (the styles grid); named, as the convention names by first column.
         Index("ix_ideas_programme_id_actor_key", "programme_id", "actor_key"),
         Index("ix_ideas_created_at", "programme_id", "created_at"),  # a digest's new ideas
+        # The programme's ideas not hidden, read from the index alone (a digest's period).
+        Index("ix_ideas_live", "programme_id", "hidden", "id"),
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.
         UniqueConstraint("programme_id", "request_key"),
         # The platform message that created the idea (`<channel>/<message id>`): its edits and
@@ -167,13 +169,47 @@ class Vote(Base):
         # Votes by audience, and voters per audience (the consensus's denominators), counted
         # from the index alone.
         Index(None, "idea_id", "audience", "participant_id"),
+        # A digest's period: its votes read from the index alone.
+        Index("ix_votes_cast_at", "cast_at", "participant_id", "audience", "platform", "idea_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     audience: Mapped[str] = mapped_column(String(50))
     platform: Mapped[str] = mapped_column(String(20))
-    cast_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)  # a digest's period
+    cast_at: Mapped[datetime] = mapped_column(UTC_TIME)
+
+
+class IdeaTally(Base):
+    """An idea's votes from one audience, kept by every write that changes votes
+    (`storage.tallies`): rankings and the consensus's numerators read these, not every vote."""
+
+    __tablename__ = "idea_tallies"
+    # SQLite: the rows live in the key's own b-tree, so an idea's votes come from one search.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    audience: Mapped[str] = mapped_column(String(50), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+
+
+class ThemeVoter(Base):
+    """A participant's votes in a theme from one audience, on ideas not hidden, kept by every
+    write that changes votes or where they count (`storage.tallies`); deleted at zero, so the
+    rows per theme and audience are its distinct voters (the consensus's denominators)."""
+
+    __tablename__ = "theme_voters"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(50), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True, index=True
+    )
+    votes: Mapped[int] = mapped_column(Integer)
 
 
 class VoteBudget(Base):
