@@ -491,23 +491,31 @@ async def run(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
         f"{shape['seed_s']:.1f} s ({shape['generate_s']:.1f} s generating)",
         flush=True,
     )
-    figures = await measured(url)
+    figures = await measured(url) | {"seed_s": shape["seed_s"]}
     print("  digest: " + " / ".join(figures["digest_head"]) + f" … {figures['digest_lines']} lines")
-    return figures | {"seed_s": shape["seed_s"]}
+    print("  " + _row(label, figures), flush=True)  # as soon as measured: a long run shows it
+    return figures
+
+
+HEAD = (
+    f"{'database':<18} {'seed s':>7} {'digest s':>9} {'max s':>6} {'peak MB':>8} "
+    f"{'at open MB':>10} {'plan s':>7} {'plan +MB':>9} {'plan/digest':>11}"
+)
+
+
+def _row(label: str, r: dict[str, Any]) -> str:
+    return (
+        f"{label:<18} {r['seed_s']:7.1f} {r['build_s']:9.3f} {r['build_max_s']:6.3f} "
+        f"{r['peak_mb']:8.0f} {r['opened_mb']:10.0f} {r['plan_s']:7.2f} "
+        f"{r['plan_peak_mb'] - r['peak_mb']:9.0f} {r['plan_s'] / r['build_s']:10.1f}x"
+    )
 
 
 def table(results: dict[str, dict[str, Any]]) -> None:
     print()
-    print(
-        f"{'database':<18} {'seed s':>7} {'digest s':>9} {'max s':>6} {'peak MB':>8} "
-        f"{'at open MB':>10} {'plan s':>7} {'plan +MB':>9} {'plan/digest':>11}"
-    )
+    print(HEAD)
     for label, r in results.items():
-        print(
-            f"{label:<18} {r['seed_s']:7.1f} {r['build_s']:9.3f} {r['build_max_s']:6.3f} "
-            f"{r['peak_mb']:8.0f} {r['opened_mb']:10.0f} {r['plan_s']:7.2f} "
-            f"{r['plan_peak_mb'] - r['peak_mb']:9.0f} {r['plan_s'] / r['build_s']:10.1f}x"
-        )
+        print(_row(label, r))
     print()
     print(f"{'database':<18} {'document':<9} {'s':>7} {'size KB':>9} {'peak MB':>8}")
     for label, r in results.items():
