@@ -13,13 +13,10 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Select,
     and_,
     false,
     func,
-    literal_column,
     select,
-    union_all,
 )
 
 from bot.core import digest as d
@@ -89,28 +86,19 @@ def _participation(
     conn: Connection, pid: int, since: datetime, until: datetime
 ) -> tuple[tuple[d.Participation, ...], int]:
     """The period's ideas and votes by audience and platform, with the people behind them: one
-    pass over the period's votes (a range of the index on when they were cast), summed per
-    person in SQL, so at most a row per participant, audience and platform comes back to be
-    added up here."""
-    new_ideas: Select[*tuple[Any, ...]] = (
-        select(
-            m.Idea.author_id.label("person"),
-            m.Idea.audience.label("audience"),
-            m.Idea.platform.label("platform"),
-            literal_column("1").label("idea"),
-            literal_column("0").label("vote"),
-        )
+    pass over the period's votes (a range of the index on when they were cast) and one over its
+    ideas, each summed per person in SQL, so at most a row per participant, audience and
+    platform comes back from each to be added up here."""
+    key = (m.Idea.author_id, m.Idea.audience, m.Idea.platform)
+    new_ideas = (
+        select(*key, func.count())
         .where(m.Idea.programme_id == pid, m.Idea.hidden == false())
         .where(between(m.Idea.created_at, since, until))
+        .group_by(*key)
     )
-    new_votes: Select[*tuple[Any, ...]] = (
-        select(
-            m.Vote.participant_id,
-            m.Vote.audience,
-            m.Vote.platform,
-            literal_column("0"),
-            literal_column("1"),
-        )
+    voter = (m.Vote.participant_id, m.Vote.audience, m.Vote.platform)
+    new_votes = (
+        select(*voter, func.count())
         # The period's votes from the covering index on `cast_at`, each held to the set of the
         # programme's ideas not hidden (hidden ideas are off the record, votes too), which is
         # read once from its own covering index: no lookup of an idea per vote. `+ 0` keeps
@@ -121,24 +109,19 @@ def _participation(
                 select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden == false())
             ),
         )
+        .group_by(*voter)
     )
-    acts = union_all(new_ideas, new_votes).subquery()
+    acts: dict[tuple[int, str, str], list[int]] = {}
+    for column, query in ((0, new_ideas), (1, new_votes)):
+        for person, audience, platform, count in conn.execute(query):
+            acts.setdefault((person, audience, platform), [0, 0])[column] = int(count)
     shares: dict[tuple[str, str], list[int]] = {}
-    people: set[int] = set()
-    for person, audience, platform, ideas, votes in conn.execute(
-        select(
-            acts.c.person,
-            acts.c.audience,
-            acts.c.platform,
-            func.sum(acts.c.idea),
-            func.sum(acts.c.vote),
-        ).group_by(acts.c.person, acts.c.audience, acts.c.platform)
-    ):
+    for (_, audience, platform), (ideas, votes) in acts.items():
         share = shares.setdefault((audience, platform), [0, 0, 0])
-        share[0] += int(ideas)
-        share[1] += int(votes)
+        share[0] += ideas
+        share[1] += votes
         share[2] += 1
-        people.add(person)
+    people = {person for person, _, _ in acts}
     found = tuple(d.Participation(a, p, *counts) for (a, p), counts in sorted(shares.items()))
     return found, len(people)
 
