@@ -23,6 +23,7 @@ from bot.core import digest as d
 from bot.core.plan import least_backers
 from storage import models as m
 from storage import tallies
+from storage import tally_tables as tt
 from storage.database import as_utc as utc
 
 
@@ -155,7 +156,7 @@ def backed_candidates(
         return []
     # The kept tallies alone, without a join: ideas of other programmes, merged or hidden ones
     # are dropped when the few found are read.
-    counted = select(m.IdeaTally.idea_id).where(m.IdeaTally.votes >= min(needs))
+    counted = select(tt.IdeaTally.idea_id).where(tt.IdeaTally.votes >= min(needs))
     return _named(conn, pid, set(conn.scalars(counted)))
 
 
@@ -166,8 +167,8 @@ def _named(conn: Connection, pid: int, ids: Iterable[int]) -> list[d.DigestIdea]
         return []
     votes: dict[int, dict[str, int]] = {}
     for idea_id, audience, count in conn.execute(
-        select(m.IdeaTally.idea_id, m.IdeaTally.audience, m.IdeaTally.votes).where(
-            m.IdeaTally.idea_id.in_(wanted)
+        select(tt.IdeaTally.idea_id, tt.IdeaTally.audience, tt.IdeaTally.votes).where(
+            tt.IdeaTally.idea_id.in_(wanted)
         )
     ):
         votes.setdefault(idea_id, {})[audience] = count
@@ -235,7 +236,7 @@ def decisions(
 def theme_voters(conn: Connection, pid: int) -> dict[str, dict[str, int]]:
     """Distinct voters per theme and audience, the consensus's denominators: the kept rows per
     theme, audience and voter (`storage.tallies`), counted from their primary key."""
-    t = m.ThemeVoter
+    t = tt.ThemeVoter
     voters: dict[str, dict[str, int]] = {}
     for theme_key, audience, people in conn.execute(
         select(t.theme_key, t.audience, func.count())
@@ -248,7 +249,7 @@ def theme_voters(conn: Connection, pid: int) -> dict[str, dict[str, int]]:
 
 def votes_per_theme(conn: Connection, pid: int) -> dict[str, int]:
     """Votes per theme (hidden ideas' not counted): a brief's chart, from the kept tallies."""
-    t = m.ThemeVoter
+    t = tt.ThemeVoter
     return {
         theme_key: int(count)
         for theme_key, count in conn.execute(

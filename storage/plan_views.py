@@ -23,6 +23,7 @@ from bot.core.plan_views import (
 )
 from storage import models as m
 from storage import tallies
+from storage import tally_tables as tt
 from storage.store import Store
 
 
@@ -85,10 +86,10 @@ def _backed(pid: int) -> Any:
     lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE; highest first."""
     voters = (  # the kept rows per theme, audience and voter (`storage.tallies`)
         select(
-            m.ThemeVoter.theme_key.label("theme"), m.ThemeVoter.audience, func.count().label("n")
+            tt.ThemeVoter.theme_key.label("theme"), tt.ThemeVoter.audience, func.count().label("n")
         )
-        .where(m.ThemeVoter.programme_id == pid)
-        .group_by(m.ThemeVoter.theme_key, m.ThemeVoter.audience)
+        .where(tt.ThemeVoter.programme_id == pid)
+        .group_by(tt.ThemeVoter.theme_key, tt.ThemeVoter.audience)
         .subquery()
     )
     spread = select(voters.c.theme, func.count().label("k")).group_by(voters.c.theme).subquery()
@@ -96,10 +97,10 @@ def _backed(pid: int) -> Any:
         select(
             m.Idea.theme_key.label("theme"),
             m.Idea.number,
-            m.IdeaTally.audience,
-            m.IdeaTally.votes.label("c"),
+            tt.IdeaTally.audience,
+            tt.IdeaTally.votes.label("c"),
         )
-        .join(m.Idea, m.Idea.id == m.IdeaTally.idea_id)
+        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
         .where(_on_plan(pid))
         .subquery()
     )

@@ -13,6 +13,7 @@ from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage import participation_queries as participation_sql
+from storage import tally_tables as tt
 from storage.database import as_utc as _utc
 from storage.digest_figures import theme_voters
 from storage.store import Store
@@ -215,14 +216,14 @@ class SqlPlanning(Store):
                 select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
             )
             votes = conn.scalar(  # from the kept tallies (`storage.tallies`)
-                select(func.sum(m.IdeaTally.votes))
-                .join(m.Idea, m.Idea.id == m.IdeaTally.idea_id)
+                select(func.sum(tt.IdeaTally.votes))
+                .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
                 .where(m.Idea.programme_id == pid)
             )
             hidden = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden.is_(True))
             people = union(
                 select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
-                select(m.ThemeVoter.participant_id).where(m.ThemeVoter.programme_id == pid),
+                select(tt.ThemeVoter.participant_id).where(tt.ThemeVoter.programme_id == pid),
                 # hidden ideas' voters count for no theme, but took part
                 select(m.Vote.participant_id).where(m.Vote.idea_id.in_(hidden)),
             ).subquery()

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Select, bindparam, delete, func, insert, or_, select
 
 from storage import models as m
+from storage import tally_tables as tt
 from storage.vote_queries import dialect_of
 
 K = TypeVar("K")
@@ -130,25 +131,25 @@ def _add(
 
 @cache
 def _add_ideas(dialect: str) -> Any:
-    stmt = dialect_of(dialect).insert(m.IdeaTally)
+    stmt = dialect_of(dialect).insert(tt.IdeaTally)
     return stmt.on_conflict_do_update(
         index_elements=["idea_id", "audience"],
-        set_={"votes": m.IdeaTally.votes + stmt.excluded.votes},
+        set_={"votes": tt.IdeaTally.votes + stmt.excluded.votes},
     )
 
 
 @cache
 def _add_voters(dialect: str) -> Any:
-    stmt = dialect_of(dialect).insert(m.ThemeVoter)
+    stmt = dialect_of(dialect).insert(tt.ThemeVoter)
     return stmt.on_conflict_do_update(
         index_elements=["programme_id", "theme_key", "audience", "participant_id"],
-        set_={"votes": m.ThemeVoter.votes + stmt.excluded.votes},
+        set_={"votes": tt.ThemeVoter.votes + stmt.excluded.votes},
     )
 
 
 @cache
 def _drop_ideas() -> Any:
-    t = m.IdeaTally
+    t = tt.IdeaTally
     return delete(t).where(
         t.idea_id == bindparam("idea_id"), t.audience == bindparam("audience"), t.votes == 0
     )
@@ -156,7 +157,7 @@ def _drop_ideas() -> Any:
 
 @cache
 def _drop_voters() -> Any:
-    t = m.ThemeVoter
+    t = tt.ThemeVoter
     return delete(t).where(
         t.programme_id == bindparam("programme_id"),
         t.theme_key == bindparam("theme_key"),
@@ -169,8 +170,8 @@ def _drop_voters() -> Any:
 def idea_votes() -> Any:
     """An idea's votes (`Idea.votes`) from its tallies, for ranking in SQL."""
     return (
-        select(func.coalesce(func.sum(m.IdeaTally.votes), 0))
-        .where(m.IdeaTally.idea_id == m.Idea.id)
+        select(func.coalesce(func.sum(tt.IdeaTally.votes), 0))
+        .where(tt.IdeaTally.idea_id == m.Idea.id)
         .correlate(m.Idea)
         .scalar_subquery()
     )
@@ -180,12 +181,12 @@ def kept(conn: Connection, pid: int) -> Tallies:
     """Programme `pid`'s tallies as kept."""
     found = Tallies()
     for idea_id, audience, n in conn.execute(
-        select(m.IdeaTally.idea_id, m.IdeaTally.audience, m.IdeaTally.votes)
-        .join(m.Idea, m.Idea.id == m.IdeaTally.idea_id)
+        select(tt.IdeaTally.idea_id, tt.IdeaTally.audience, tt.IdeaTally.votes)
+        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
         .where(m.Idea.programme_id == pid)
     ):
         found.ideas[(idea_id, audience)] = n
-    t = m.ThemeVoter
+    t = tt.ThemeVoter
     for row in conn.execute(
         select(t.programme_id, t.theme_key, t.audience, t.participant_id, t.votes).where(
             t.programme_id == pid
@@ -198,11 +199,11 @@ def kept(conn: Connection, pid: int) -> Tallies:
 def rebuild(conn: Connection) -> None:
     """Every programme's tallies counted afresh from the votes (votes loaded in bulk, as the
     benchmarks seed them, bypass the writes that keep them)."""
-    conn.execute(delete(m.IdeaTally))
-    conn.execute(delete(m.ThemeVoter))
-    conn.execute(insert(m.IdeaTally).from_select(["idea_id", "audience", "votes"], _idea_counts()))
+    conn.execute(delete(tt.IdeaTally))
+    conn.execute(delete(tt.ThemeVoter))
+    conn.execute(insert(tt.IdeaTally).from_select(["idea_id", "audience", "votes"], _idea_counts()))
     conn.execute(
-        insert(m.ThemeVoter).from_select(
+        insert(tt.ThemeVoter).from_select(
             ["programme_id", "theme_key", "audience", "participant_id", "votes"], _voter_counts()
         )
     )
