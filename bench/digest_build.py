@@ -6,7 +6,8 @@ same run: the action plan, which loads every idea.
         [--participants 5000] [--databases sqlite,postgresql] [--postgres URL] [--url URL]
         [--keep]
 
-Each database is migrated, then seeded with bulk SQL (timed apart). The digest of the last week
+Each database is migrated, then seeded with bulk SQL (timed apart), its vote tallies counted
+from the votes seeded (`storage.tallies.rebuild`, in the seeding time). The digest of the last week
 is measured in a fresh child process per database (`--measure URL`), so its peak memory is the
 digest's and not the seeding's: a warm-up, then the median of five builds; then the one-page
 brief (PDF, from aggregates); then the baseline, the plan (every idea loaded), and from it the
@@ -48,6 +49,7 @@ from bot.core.usecases import briefs, digests, planning
 from bot.documents import files
 from bot.services import open_services
 from storage import models as m
+from storage import tallies
 from storage.database import create_engine, upgrade
 
 UNTIL = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the digest's send time: a Monday morning
@@ -361,6 +363,7 @@ async def write_sqlite(url: str, tables: list[Rows], pid: int, ideas: int) -> No
                 .where(m.Programme.id == pid)
                 .values(last_number=ideas)
             )
+            await conn.run_sync(tallies.rebuild)  # the votes came in bulk, past the writes
     finally:
         await engine.dispose()
 
@@ -385,6 +388,16 @@ async def write_postgres(url: str, tables: list[Rows], pid: int, ideas: int) -> 
                     f"(SELECT max(id) FROM {load.table.name}))"
                 )
             await conn.execute("UPDATE programmes SET last_number = $1 WHERE id = $2", ideas, pid)
+    finally:
+        await conn.close()
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as tx:
+            await tx.run_sync(tallies.rebuild)  # the votes came in bulk, past the writes
+    finally:
+        await engine.dispose()
+    conn = await asyncpg.connect(url)
+    try:
         await conn.execute("VACUUM ANALYZE")
     finally:
         await conn.close()
@@ -478,23 +491,31 @@ async def run(label: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
         f"{shape['seed_s']:.1f} s ({shape['generate_s']:.1f} s generating)",
         flush=True,
     )
-    figures = await measured(url)
+    figures = await measured(url) | {"seed_s": shape["seed_s"]}
     print("  digest: " + " / ".join(figures["digest_head"]) + f" … {figures['digest_lines']} lines")
-    return figures | {"seed_s": shape["seed_s"]}
+    print("  " + _row(label, figures), flush=True)  # as soon as measured: a long run shows it
+    return figures
+
+
+HEAD = (
+    f"{'database':<18} {'seed s':>7} {'digest s':>9} {'max s':>6} {'peak MB':>8} "
+    f"{'at open MB':>10} {'plan s':>7} {'plan +MB':>9} {'plan/digest':>11}"
+)
+
+
+def _row(label: str, r: dict[str, Any]) -> str:
+    return (
+        f"{label:<18} {r['seed_s']:7.1f} {r['build_s']:9.3f} {r['build_max_s']:6.3f} "
+        f"{r['peak_mb']:8.0f} {r['opened_mb']:10.0f} {r['plan_s']:7.2f} "
+        f"{r['plan_peak_mb'] - r['peak_mb']:9.0f} {r['plan_s'] / r['build_s']:10.1f}x"
+    )
 
 
 def table(results: dict[str, dict[str, Any]]) -> None:
     print()
-    print(
-        f"{'database':<18} {'seed s':>7} {'digest s':>9} {'max s':>6} {'peak MB':>8} "
-        f"{'at open MB':>10} {'plan s':>7} {'plan +MB':>9} {'plan/digest':>11}"
-    )
+    print(HEAD)
     for label, r in results.items():
-        print(
-            f"{label:<18} {r['seed_s']:7.1f} {r['build_s']:9.3f} {r['build_max_s']:6.3f} "
-            f"{r['peak_mb']:8.0f} {r['opened_mb']:10.0f} {r['plan_s']:7.2f} "
-            f"{r['plan_peak_mb'] - r['peak_mb']:9.0f} {r['plan_s'] / r['build_s']:10.1f}x"
-        )
+        print(_row(label, r))
     print()
     print(f"{'database':<18} {'document':<9} {'s':>7} {'size KB':>9} {'peak MB':>8}")
     for label, r in results.items():

@@ -5,8 +5,9 @@ Run from the repository root: `.venv/bin/python -m bench.two_process_votes [--cl
 Needs PostgreSQL (HOWCANWE_TEST_POSTGRES_URL, default the local server, as the tests); a
 throw-away database is created and dropped. Every click is sent at once (up to `--in-flight` per
 process on the wire), half to each process; each voter's clicks are spread over both. Prints
-acks/s, ack p50/p99 and votes stored/s for both pairs, the ratio, and whether every acknowledged
-vote was stored exactly once (stored = expected).
+acks/s, ack p50/p99 and votes stored/s for both pairs, the ratio, whether every acknowledged
+vote was stored exactly once (stored = expected), and whether the vote tallies the clicks kept
+(`storage.tallies`) equal a recount from the votes.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import asyncio
 import time
 
 from aiohttp import ClientSession, TCPConnector
+from sqlalchemy import Connection, select
 
 from bench.slack_votes import Figures, Server, post, wait_for_count, workshop_clicks
-from storage.models import Vote
+from storage import tallies
+from storage.database import create_engine
+from storage.models import Programme, Vote
 from tests.conftest import create_postgres_database, drop_postgres_database, migrate
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
@@ -62,6 +66,7 @@ async def one_size(database_url: str, clicks: int, in_flight: int) -> float:
             ours = await burst([first.url, second.url], requests, in_flight)
             stored, stored_at = await wait_for_count(database_url, Vote, len(requests))
             ours.stored, ours.stored_seconds = stored, stored_at - ours.started
+        counted = await tallies_exact(database_url)
         bare_requests = [rq.action("idea.vote", "1", user=f"UV{n}") for n in range(clicks)]
         async with (
             Server("bare", database_url, fake.api_url) as first,
@@ -76,9 +81,28 @@ async def one_size(database_url: str, clicks: int, in_flight: int) -> float:
     ratio = stored / ours.stored_seconds / bare.acks_per_second
     print(
         f"stored votes/s ÷ bare acks/s = {ratio:.2f}; expected={len(requests)} stored={stored}: "
-        f"{'exact' if stored == len(requests) == len(ours.latencies) else 'NOT EXACT'}"
+        f"{'exact' if stored == len(requests) == len(ours.latencies) else 'NOT EXACT'}; "
+        f"tallies {'equal a recount' if counted else 'DIFFER FROM A RECOUNT'}"
     )
     return ratio
+
+
+async def tallies_exact(database_url: str) -> bool:
+    """Whether every programme's kept vote tallies equal a recount from its votes."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(_tallies_exact)
+    finally:
+        await engine.dispose()
+
+
+def _tallies_exact(conn: Connection) -> bool:
+    for pid in conn.scalars(select(Programme.id)):
+        kept, recounted = tallies.kept(conn, pid), tallies.recounted(conn, pid)
+        if dict(kept.ideas) != dict(recounted.ideas) or dict(kept.voters) != dict(recounted.voters):
+            return False
+    return True
 
 
 async def main(sizes: list[int], in_flight: int) -> None:

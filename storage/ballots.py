@@ -3,8 +3,9 @@
 Every ballot that arrives while a batch is being written waits for the next one
 (`storage.batcher`). A batch reads the state it needs with a few set-wise statements, has the
 core decide each ballot in arrival order (`bot.core.ballots.decide`), and writes the outcome
-with a few more, all in one transaction, so a burst costs about ten statements rather than ten
-per vote. At low rates a batch holds one ballot and costs what a single vote always did.
+with a few more, the vote tallies last (`storage.tallies`), all in one transaction, so a burst
+costs about ten statements rather than ten per vote. At low rates a batch holds one ballot and
+costs what a single vote always did.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import BindParameter, Connection, Select, bindparam, delete, sel
 from bot.core.ballots import Ballot, BudgetKey, Decision, Snapshot, Target, VoteKey, decide
 from bot.core.domain import ConversationRef, Participant, Phase, VoteOutcome, VoteResult
 from storage import models as m
+from storage import tallies
 from storage.database import as_utc
 from storage.vote_queries import budget_row, dialect_of, one_of
 
@@ -40,7 +42,7 @@ class _Reads:
     # locked (PostgreSQL) in one order: a voter's ballots in two processes then queue here,
     # so a budget is never overspent
     budgets: Select[*tuple[Any, ...]]
-    votes: Select[*tuple[Any, ...]]  # the voters' votes for those ideas
+    votes: Select[*tuple[Any, ...]]  # the voters' votes for those ideas, with their audiences
 
 
 @cache
@@ -68,7 +70,7 @@ def _reads(dialect: str) -> _Reads:
         )
         .order_by(m.VoteBudget.participant_id, m.VoteBudget.theme_key)
         .with_for_update(),
-        votes=select(m.Vote.idea_id, m.Vote.participant_id, m.Vote.cast_at).where(
+        votes=select(m.Vote.idea_id, m.Vote.participant_id, m.Vote.cast_at, m.Vote.audience).where(
             among(m.Vote.participant_id, "voters"), among(m.Vote.idea_id, "ideas")
         ),
     )
@@ -110,16 +112,21 @@ def count(
         if (target := targets.get(b.number)) is not None
     }
     ideas = [t.id for t in targets.values()]
-    used, votes = _read_state(conn, dialect, pid, sorted(pairs), ideas)
+    used, votes, cast_from = _read_state(conn, dialect, pid, sorted(pairs), ideas)
     decision = decide(ballots, Snapshot(targets, voter_ids, audiences, closed, used, votes), now)
     _write(conn, dialect, pid, decision)
+    themes_of = {t.id: t.theme_key for t in targets.values()}
+    added = [(i, v.audience, themes_of[i], pid, voter) for (i, voter), v in decision.added.items()]
+    removed = [(i, cast_from[i, v], themes_of[i], pid, v) for i, v in decision.removed]
+    tallies.apply(conn, dialect, tallies.cast(added, removed))
     return decision.results
 
 
 def _read_state(
     conn: Connection, dialect: str, pid: int, pairs: list[tuple[int, str]], ideas: list[int]
-) -> tuple[dict[BudgetKey, int], dict[VoteKey, datetime]]:
-    """The budgets in use (locked, on PostgreSQL) and the votes already cast."""
+) -> tuple[dict[BudgetKey, int], dict[VoteKey, datetime], dict[VoteKey, str]]:
+    """The budgets in use (locked, on PostgreSQL), the votes already cast and their audiences
+    (a vote taken back is taken off its audience's tallies)."""
     if dialect == "postgresql":
         # Concurrent writers: give every voter and theme of the batch a budget row to lock.
         # (SQLite has one writer at a time, which took the database when the batch began.)
@@ -133,11 +140,12 @@ def _read_state(
             _reads(dialect).budgets, {"pid": pid, "voters": voters, "themes": themes}
         )
     }
-    votes = {
-        (r.idea_id, r.participant_id): as_utc(r.cast_at)
-        for r in conn.execute(_reads(dialect).votes, {"voters": voters, "ideas": ideas})
-    }
-    return used, votes
+    votes: dict[VoteKey, datetime] = {}
+    audiences: dict[VoteKey, str] = {}
+    for r in conn.execute(_reads(dialect).votes, {"voters": voters, "ideas": ideas}):
+        votes[r.idea_id, r.participant_id] = as_utc(r.cast_at)
+        audiences[r.idea_id, r.participant_id] = r.audience
+    return used, votes, audiences
 
 
 def _write(conn: Connection, dialect: str, pid: int, decision: Decision) -> None:

@@ -1,7 +1,7 @@
 """A one-page brief's figures from aggregate queries: the grid and statuses counted by GROUP BY,
-votes and voters per theme and audience in one pass over the votes' index, the live actions'
-first few ranked in SQL, and what changed since the last brief read by time, as the digest
-reads its period (`storage.digest_figures`). No query brings every idea back to Python."""
+votes and voters per theme and audience from the kept tallies (`storage.tallies`), the live
+actions' first few ranked in SQL, and what changed since the last brief read by time, as the
+digest reads its period (`storage.digest_figures`). No query brings every idea back to Python."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.core import brief as b
 from bot.core import digest as d
 from bot.core.domain import Status
 from storage import brief_tables as t
-from storage import digest_figures
+from storage import digest_figures, tallies
 from storage import models as m
 from storage.database import as_utc as utc
 from storage.digest_figures import live
@@ -64,7 +64,7 @@ def figures(conn: Connection, pid: int, since: datetime, until: datetime) -> b.B
 
 def _live_actions(conn: Connection, pid: int) -> tuple[b.LiveAction, ...]:
     """The live actions most voted for, ranked in SQL (most votes, then the earlier idea)."""
-    votes = select(func.count()).where(m.Vote.idea_id == m.Idea.id).scalar_subquery()
+    votes = tallies.idea_votes()
     rows = conn.execute(
         select(
             m.Idea.id,

@@ -1,7 +1,8 @@
 """A digest's figures for a period, from aggregate queries: what the period added (its ideas
 and votes, found by when they were made, through indexes on those times), what organisers decided
-in it (the history of the period) and the ideas backed across audiences (shortlisted by counts,
-then held to the one rule in the core). Only the few ideas the digest names come back to Python.
+in it (the history of the period) and the ideas backed across audiences (shortlisted by the kept
+tallies, `storage.tallies`, then held to the one rule in the core). Only the few ideas the
+digest names come back to Python.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Select,
     and_,
     false,
     func,
-    literal_column,
     select,
-    union_all,
 )
 
 from bot.core import digest as d
 from bot.core.plan import least_backers
 from storage import models as m
+from storage import tallies
+from storage import tally_tables as tt
 from storage.database import as_utc as utc
 
 
@@ -87,54 +87,42 @@ def _participation(
     conn: Connection, pid: int, since: datetime, until: datetime
 ) -> tuple[tuple[d.Participation, ...], int]:
     """The period's ideas and votes by audience and platform, with the people behind them: one
-    pass over the period's votes (found by when they were cast), summed per person in SQL, so
-    at most a row per participant, audience and platform comes back to be added up here."""
-    new_ideas: Select[*tuple[Any, ...]] = (
-        select(
-            m.Idea.author_id.label("person"),
-            m.Idea.audience.label("audience"),
-            m.Idea.platform.label("platform"),
-            literal_column("1").label("idea"),
-            literal_column("0").label("vote"),
-        )
+    pass over the period's votes (a range of the index on when they were cast) and one over its
+    ideas, each summed per person in SQL, so at most a row per participant, audience and
+    platform comes back from each to be added up here."""
+    key = (m.Idea.author_id, m.Idea.audience, m.Idea.platform)
+    new_ideas = (
+        select(*key, func.count())
         .where(m.Idea.programme_id == pid, m.Idea.hidden == false())
         .where(between(m.Idea.created_at, since, until))
+        .group_by(*key)
     )
-    new_votes: Select[*tuple[Any, ...]] = (
-        select(
-            m.Vote.participant_id,
-            m.Vote.audience,
-            m.Vote.platform,
-            literal_column("0"),
-            literal_column("1"),
-        )
-        # EXISTS, not a join: SQLite then reads the period's votes by `cast_at` instead of
-        # every vote of every idea in the programme.
+    voter = (m.Vote.participant_id, m.Vote.audience, m.Vote.platform)
+    new_votes = (
+        select(*voter, func.count())
+        # The period's votes from the covering index on `cast_at`, each held to the set of the
+        # programme's ideas not hidden (hidden ideas are off the record, votes too), which is
+        # read once from its own covering index: no lookup of an idea per vote. `+ 0` keeps
+        # SQLite from reading every vote of every idea by `idea_id` instead.
         .where(
             between(m.Vote.cast_at, since, until),
-            select(m.Idea.id)
-            .where(m.Idea.id == m.Vote.idea_id, m.Idea.programme_id == pid)
-            .where(m.Idea.hidden == false())  # hidden ideas are off the record, votes too
-            .exists(),
+            (m.Vote.idea_id + 0).in_(
+                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden == false())
+            ),
         )
+        .group_by(*voter)
     )
-    acts = union_all(new_ideas, new_votes).subquery()
+    acts: dict[tuple[int, str, str], list[int]] = {}
+    for column, query in ((0, new_ideas), (1, new_votes)):
+        for person, audience, platform, count in conn.execute(query):
+            acts.setdefault((person, audience, platform), [0, 0])[column] = int(count)
     shares: dict[tuple[str, str], list[int]] = {}
-    people: set[int] = set()
-    for person, audience, platform, ideas, votes in conn.execute(
-        select(
-            acts.c.person,
-            acts.c.audience,
-            acts.c.platform,
-            func.sum(acts.c.idea),
-            func.sum(acts.c.vote),
-        ).group_by(acts.c.person, acts.c.audience, acts.c.platform)
-    ):
+    for (_, audience, platform), (ideas, votes) in acts.items():
         share = shares.setdefault((audience, platform), [0, 0, 0])
-        share[0] += int(ideas)
-        share[1] += int(votes)
+        share[0] += ideas
+        share[1] += votes
         share[2] += 1
-        people.add(person)
+    people = {person for person, _, _ in acts}
     found = tuple(d.Participation(a, p, *counts) for (a, p), counts in sorted(shares.items()))
     return found, len(people)
 
@@ -142,7 +130,7 @@ def _participation(
 def _newest(conn: Connection, pid: int, since: datetime, until: datetime) -> list[d.DigestIdea]:
     """The period's new ideas worth naming: the first NEW_IDEAS by votes of each theme, ranked in
     SQL over the period's ideas only (found by their creation time)."""
-    votes = select(func.count()).where(m.Vote.idea_id == m.Idea.id).scalar_subquery()
+    votes = tallies.idea_votes()
     ranked = (
         select(
             m.Idea.id,
@@ -166,13 +154,9 @@ def backed_candidates(
     needs = [least_backers(n) for per in voters.values() if len(per) > 1 for n in per.values()]
     if not needs:
         return []
-    # The votes' (idea, audience, participant) index alone, without a join: ideas of other
-    # programmes, merged or hidden ones are dropped when the few found are read.
-    counted = (
-        select(m.Vote.idea_id)
-        .group_by(m.Vote.idea_id, m.Vote.audience)
-        .having(func.count() >= min(needs))
-    )
+    # The kept tallies alone, without a join: ideas of other programmes, merged or hidden ones
+    # are dropped when the few found are read.
+    counted = select(tt.IdeaTally.idea_id).where(tt.IdeaTally.votes >= min(needs))
     return _named(conn, pid, set(conn.scalars(counted)))
 
 
@@ -183,9 +167,9 @@ def _named(conn: Connection, pid: int, ids: Iterable[int]) -> list[d.DigestIdea]
         return []
     votes: dict[int, dict[str, int]] = {}
     for idea_id, audience, count in conn.execute(
-        select(m.Vote.idea_id, m.Vote.audience, func.count())
-        .where(m.Vote.idea_id.in_(wanted))
-        .group_by(m.Vote.idea_id, m.Vote.audience)
+        select(tt.IdeaTally.idea_id, tt.IdeaTally.audience, tt.IdeaTally.votes).where(
+            tt.IdeaTally.idea_id.in_(wanted)
+        )
     ):
         votes.setdefault(idea_id, {})[audience] = count
     return [
@@ -250,34 +234,27 @@ def decisions(
 
 
 def theme_voters(conn: Connection, pid: int) -> dict[str, dict[str, int]]:
-    """Distinct voters per theme and audience, the consensus's denominators: the distinct
-    (theme, audience, voter) first, from the votes' covering index, then counted (one small set,
-    where COUNT(DISTINCT) per group would sort every vote)."""
-    voted = (
-        select(m.Idea.theme_key, m.Vote.audience, m.Vote.participant_id)
-        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
-        .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
-        .distinct()
-        .subquery()
-    )
+    """Distinct voters per theme and audience, the consensus's denominators: the kept rows per
+    theme, audience and voter (`storage.tallies`), counted from their primary key."""
+    t = tt.ThemeVoter
     voters: dict[str, dict[str, int]] = {}
     for theme_key, audience, people in conn.execute(
-        select(voted.c.theme_key, voted.c.audience, func.count()).group_by(
-            voted.c.theme_key, voted.c.audience
-        )
+        select(t.theme_key, t.audience, func.count())
+        .where(t.programme_id == pid)
+        .group_by(t.theme_key, t.audience)
     ):
         voters.setdefault(theme_key, {})[audience] = people
     return voters
 
 
 def votes_per_theme(conn: Connection, pid: int) -> dict[str, int]:
-    """Votes per theme (hidden ideas' not counted): a brief's chart."""
+    """Votes per theme (hidden ideas' not counted): a brief's chart, from the kept tallies."""
+    t = tt.ThemeVoter
     return {
-        theme_key: count
+        theme_key: int(count)
         for theme_key, count in conn.execute(
-            select(m.Idea.theme_key, func.count())
-            .join(m.Vote, m.Vote.idea_id == m.Idea.id)
-            .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
-            .group_by(m.Idea.theme_key)
+            select(t.theme_key, func.sum(t.votes))
+            .where(t.programme_id == pid)
+            .group_by(t.theme_key)
         )
     }

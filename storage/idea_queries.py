@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from storage import day_tables as d
 from storage import models as m
+from storage import tally_tables as tt
 from storage.vote_queries import one_of
 
 IDEA_COLUMNS = (
@@ -79,11 +80,10 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         )
         .where(m.Idea.programme_id == pid)
     )
-    votes = (
-        select(m.Vote.idea_id, m.Vote.audience, func.count())
-        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+    votes = (  # kept by the writes (`storage.tallies`)
+        select(tt.IdeaTally.idea_id, tt.IdeaTally.audience, tt.IdeaTally.votes)
+        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
         .where(m.Idea.programme_id == pid)
-        .group_by(m.Vote.idea_id, m.Vote.audience)
     )
     credits = (
         select(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Select, delete, insert, select, update
 from bot.core import domain
 from bot.core.plan import rank
 from storage import models as m
+from storage import tallies
 from storage.store import EDITED, Store
 
 
@@ -239,6 +240,8 @@ class SqlIdeas(Store):
                 return domain.MergeResult(domain.MergeOutcome.ALREADY_MERGED)
             if src.hidden or tgt.hidden:
                 return domain.MergeResult(domain.MergeOutcome.HIDDEN)
+            tallies.hold(conn, (src.id, tgt.id))
+            before = tallies.of_ideas(conn, (src.id, tgt.id))
             both = (
                 conn.execute(
                     delete(m.Vote)
@@ -276,6 +279,8 @@ class SqlIdeas(Store):
                         )
                     )
             conn.execute(update(m.Vote).where(m.Vote.idea_id == src.id).values(idea_id=tgt.id))
+            # After the budgets, as every writer: the tallies move with the votes.
+            tallies.apply(conn, self._dialect, tallies.of_ideas(conn, (src.id, tgt.id)) - before)
             conn.execute(
                 update(m.Idea)
                 .where((m.Idea.id == src.id) | (m.Idea.merged_into == src.id))

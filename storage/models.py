@@ -120,6 +120,8 @@ class Idea(Base):
         # An actor's cells (the styles grid); named, as the convention names by first column.
         Index("ix_ideas_programme_id_actor_key", "programme_id", "actor_key"),
         Index("ix_ideas_created_at", "programme_id", "created_at"),  # a digest's new ideas
+        # The programme's ideas not hidden, read from the index alone (a digest's period).
+        Index("ix_ideas_live", "programme_id", "hidden", "id"),
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.
         UniqueConstraint("programme_id", "request_key"),
         # The platform message that created the idea (`<channel>/<message id>`): its edits and
@@ -167,13 +169,15 @@ class Vote(Base):
         # Votes by audience, and voters per audience (the consensus's denominators), counted
         # from the index alone.
         Index(None, "idea_id", "audience", "participant_id"),
+        # A digest's period: its votes read from the index alone.
+        Index("ix_votes_cast_at", "cast_at", "participant_id", "audience", "platform", "idea_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     audience: Mapped[str] = mapped_column(String(50))
     platform: Mapped[str] = mapped_column(String(20))
-    cast_at: Mapped[datetime] = mapped_column(UTC_TIME, index=True)  # a digest's period
+    cast_at: Mapped[datetime] = mapped_column(UTC_TIME)
 
 
 class VoteBudget(Base):
@@ -381,5 +385,5 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 )
 
 
-# The Lab day's and the participation loop's tables, on the same metadata.
-from storage import brief_tables, day_tables, nudge_tables, theme_tables  # noqa: E402, F401
+# The Lab day's, the participation loop's and the vote tallies' tables, on the same metadata.
+from storage import brief_tables, day_tables, nudge_tables, tally_tables, theme_tables  # noqa: E402, F401

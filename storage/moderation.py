@@ -8,6 +8,7 @@ from sqlalchemy import Connection, select, update
 
 from bot.core import domain
 from storage import models as m
+from storage import tallies
 from storage.database import as_utc as _utc
 from storage.store import Store
 
@@ -113,6 +114,8 @@ class SqlModeration(Store):
                 return domain.ModerationResult(
                     domain.Outcome.ALREADY, self._one_idea(conn, pid, number)
                 )
+            tallies.hold(conn, (row.id,))
+            before = tallies.of_ideas(conn, (row.id,))
             voters = list(
                 conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == row.id))
             )
@@ -125,6 +128,8 @@ class SqlModeration(Store):
                     if self._spend(conn, pid, voter_id, row.theme_key, budget) is None:
                         uncharged += 1
             conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(hidden=hidden))
+            # A hidden idea's votes stay, but count for no theme's voters.
+            tallies.apply(conn, self._dialect, tallies.of_ideas(conn, (row.id,)) - before)
             action = "idea.hidden" if hidden else "idea.unhidden"
             self._log(conn, pid, number, by.key, action, voters=len(voters), uncharged=uncharged)
             idea = self._one_idea(conn, pid, number)
@@ -147,6 +152,8 @@ class SqlModeration(Store):
             if refused is not None:
                 return refused
             moving = row.theme_key != theme_key
+            tallies.hold(conn, (row.id,))
+            before = tallies.of_ideas(conn, (row.id,))
             voters = sorted(
                 conn.scalars(select(m.Vote.participant_id).where(m.Vote.idea_id == row.id))
             )
@@ -161,6 +168,8 @@ class SqlModeration(Store):
                 refiled["prompt_id"] = None  # the prompt it replied to is another theme's
             conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(**refiled))
             conn.execute(update(m.Idea).where(m.Idea.merged_into == row.id).values(**refiled))
+            # Its voters now count in the theme it moved to.
+            tallies.apply(conn, self._dialect, tallies.of_ideas(conn, (row.id,)) - before)
             self._log(
                 conn,
                 pid,

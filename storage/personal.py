@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from bot.core import domain
-from storage import erasure
+from storage import erasure, tallies
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.day_personal import erase_own, own_entries
@@ -206,6 +206,9 @@ class SqlPersonalData(Store):
                 m.Idea.actor_key,
             ).where(m.Idea.programme_id == pid, m.Idea.author_id == person_id)
         ).all()
+        ids = [idea.id for idea in own]
+        tallies.hold(conn, ids)
+        before = tallies.of_ideas(conn, ids)
         removed = 0
         for idea in own:
             voters = list(
@@ -214,11 +217,11 @@ class SqlPersonalData(Store):
             if not idea.hidden:  # a hidden idea's voters were refunded when it was hidden
                 self._refund(conn, pid, voters, idea.theme_key)
             removed += len(voters)
-        ids = [idea.id for idea in own]
         if ids:
             # Ideas merged into a deleted one stand alone again (their votes had moved).
             conn.execute(update(m.Idea).where(m.Idea.merged_into.in_(ids)).values(merged_into=None))
             conn.execute(delete(m.Vote).where(m.Vote.idea_id.in_(ids)))
+            tallies.apply(conn, self._dialect, tallies.of_ideas(conn, ids) - before)
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))

@@ -1,5 +1,6 @@
-"""The plan at a glance, counted by the database: each cell's top ideas by a window function,
-one cell a page at a time by keyset, and the plan's revision. Never every idea in memory."""
+"""The plan at a glance, counted by the database from the kept vote tallies (`storage.tallies`):
+each cell's top ideas by a window function, one cell a page at a time by keyset, and the plan's
+revision. Never every idea, nor every vote, in memory."""
 
 from __future__ import annotations
 
@@ -21,18 +22,14 @@ from bot.core.plan_views import (
     Tops,
 )
 from storage import models as m
+from storage import tallies
+from storage import tally_tables as tt
 from storage.store import Store
 
 
 def _votes() -> Any:
-    """An idea's votes, counted from the (idea_id, audience) index: `Idea.votes`."""
-    return (
-        select(func.count())
-        .where(m.Vote.idea_id == m.Idea.id)
-        .correlate(m.Idea)
-        .scalar_subquery()
-        .label("votes")
-    )
+    """An idea's votes, from its kept tallies: `Idea.votes`."""
+    return tallies.idea_votes().label("votes")
 
 
 def _on_plan(pid: int) -> Any:
@@ -87,25 +84,24 @@ def _backed(pid: int) -> Any:
     """Each theme's BACKED ideas backed across audiences (`ThemePlan.backed_across`): every
     audience that voted in the theme gave the idea a vote, two audiences or more, and the
     lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE; highest first."""
-    voters = (
+    voters = (  # the kept rows per theme, audience and voter (`storage.tallies`)
         select(
-            m.Idea.theme_key.label("theme"),
-            m.Vote.audience,
-            func.count(m.Vote.participant_id.distinct()).label("n"),
+            tt.ThemeVoter.theme_key.label("theme"), tt.ThemeVoter.audience, func.count().label("n")
         )
-        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
-        .where(m.Idea.programme_id == pid, m.Idea.hidden.is_(False))
-        .group_by(m.Idea.theme_key, m.Vote.audience)
+        .where(tt.ThemeVoter.programme_id == pid)
+        .group_by(tt.ThemeVoter.theme_key, tt.ThemeVoter.audience)
         .subquery()
     )
     spread = select(voters.c.theme, func.count().label("k")).group_by(voters.c.theme).subquery()
     per = (
         select(
-            m.Idea.theme_key.label("theme"), m.Idea.number, m.Vote.audience, func.count().label("c")
+            m.Idea.theme_key.label("theme"),
+            m.Idea.number,
+            tt.IdeaTally.audience,
+            tt.IdeaTally.votes.label("c"),
         )
-        .join(m.Idea, m.Idea.id == m.Vote.idea_id)
+        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
         .where(_on_plan(pid))
-        .group_by(m.Idea.theme_key, m.Idea.number, m.Vote.audience)
         .subquery()
     )
     share = cast(per.c.c + 1, Float) / cast(voters.c.n + 2, Float)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, union, update
-from sqlalchemy.orm import aliased
 
 from bot.core import domain
 from bot.core.action_sheet import ActionChange
@@ -14,6 +13,7 @@ from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage import participation_queries as participation_sql
+from storage import tally_tables as tt
 from storage.database import as_utc as _utc
 from storage.digest_figures import theme_voters
 from storage.store import Store
@@ -212,21 +212,20 @@ class SqlPlanning(Store):
     async def stats(self, programme: str) -> domain.ProgrammeStats:
         def tx(conn: Connection) -> Any:
             pid = self._programme_id(conn, programme)
-            voter = aliased(m.Vote)
             ideas = conn.scalar(
                 select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
             )
-            votes = conn.scalar(
-                select(func.count())
-                .select_from(voter)
-                .join(m.Idea, m.Idea.id == voter.idea_id)
+            votes = conn.scalar(  # from the kept tallies (`storage.tallies`)
+                select(func.sum(tt.IdeaTally.votes))
+                .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
                 .where(m.Idea.programme_id == pid)
             )
+            hidden = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden.is_(True))
             people = union(
                 select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
-                select(voter.participant_id.label("who"))
-                .join(m.Idea, m.Idea.id == voter.idea_id)
-                .where(m.Idea.programme_id == pid),
+                select(tt.ThemeVoter.participant_id).where(tt.ThemeVoter.programme_id == pid),
+                # hidden ideas' voters count for no theme, but took part
+                select(m.Vote.participant_id).where(m.Vote.idea_id.in_(hidden)),
             ).subquery()
             participants = conn.scalar(select(func.count()).select_from(people))
             return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, insert, inspect
 
+from storage import models as m
+from storage import tallies
 from storage.database import SchemaOutOfDate, alembic_config, check_current, create_engine, upgrade
 from storage.models import Base
 
@@ -37,3 +43,75 @@ async def test_upgrade_matches_the_models_and_downgrade_empties(empty_database_u
             assert await connection.run_sync(downgrade) == ["alembic_version"]
     finally:
         await engine.dispose()
+
+
+async def test_the_tallies_migration_counts_the_tallies_of_the_votes_already_cast(
+    empty_database_url,
+) -> None:
+    """Votes cast before the tallies were kept are counted by the migration that adds them,
+    hidden ideas' votes for no theme's voters."""
+    engine = create_engine(empty_database_url)
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def to(revision: str) -> Callable[[Connection], None]:
+        def run(connection: Connection) -> None:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+        return run
+
+    def cast_before(connection: Connection) -> None:
+        connection.execute(
+            insert(m.Programme).values(
+                id=1, key="p", name="P", default_audience="public", last_number=3, created_at=at
+            )
+        )
+        connection.execute(
+            insert(m.Participant),
+            [{"id": n, "platform": "console", "user_id": f"u{n}"} for n in range(1, 5)],
+        )
+        connection.execute(
+            insert(m.Channel).values(
+                id=1, programme_id=1, platform="console", workspace_id="w", channel_id="c"
+            )
+        )
+        idea = {"programme_id": 1, "author_id": 1, "platform": "console", "channel_id": 1}
+        ideas = [(1, "a", False), (2, "a", False), (3, "b", True)]  # number 3 hidden
+        connection.execute(
+            insert(m.Idea),
+            [
+                idea
+                | {"id": n, "number": n, "theme_key": theme, "text": f"idea {n}"}
+                | {"hidden": hidden, "audience": "public", "created_at": at}
+                for n, theme, hidden in ideas
+            ],
+        )
+        votes = [(1, 2, "town"), (1, 3, "biz"), (2, 2, "town"), (2, 4, "town"), (3, 4, "biz")]
+        connection.execute(
+            insert(m.Vote),
+            [
+                {"idea_id": i, "participant_id": p, "audience": a, "platform": "console"}
+                | {"cast_at": at}
+                for i, p, a in votes
+            ],
+        )
+
+    def counted(connection: Connection) -> list[dict[Any, int]]:
+        kept, recounted = tallies.kept(connection, 1), tallies.recounted(connection, 1)
+        assert [dict(kept.ideas), dict(kept.voters)] == [
+            dict(recounted.ideas),
+            dict(recounted.voters),
+        ]
+        return [dict(kept.ideas), dict(kept.voters)]
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(to("0017"))  # the schema before the tallies
+            await connection.run_sync(cast_before)
+            await connection.run_sync(to("head"))
+            ideas, voters = await connection.run_sync(counted)
+    finally:
+        await engine.dispose()
+    assert ideas == {(1, "town"): 1, (1, "biz"): 1, (2, "town"): 2, (3, "biz"): 1}
+    assert voters == {(1, "a", "town", 2): 2, (1, "a", "biz", 3): 1, (1, "a", "town", 4): 1}

@@ -27,7 +27,8 @@ async def emerging_themes(ws: Workshop, programme: str) -> tuple[Emerging, ...]:
 async def plan_summary(ws: Workshop, programme: str, backed: bool = False) -> PlanSummary:
     """The summary read at the plan's current revision: one small read when nothing changed
     since the last one, in this process or any other sharing the database. `backed` (the
-    chat card's "Backed across audiences") counts every voter, so only chat asks for it."""
+    chat card's "Backed across audiences", only chat asks for it) adds each theme's ideas
+    backed across audiences, measured from the kept vote tallies."""
     await ws.ready(programme)
     kept = ws.summaries.get(programme)
     if (

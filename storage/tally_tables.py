@@ -1,0 +1,41 @@
+"""The vote tallies' tables, kept by the writes that change votes (`storage.tallies`). Declared
+on the models' metadata (`storage.models` imports this module)."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+
+
+class IdeaTally(Base):
+    """An idea's votes from one audience, kept by every write that changes votes
+    (`storage.tallies`): rankings and the consensus's numerators read these, not every vote."""
+
+    __tablename__ = "idea_tallies"
+    # SQLite: the rows live in the key's own b-tree, so an idea's votes come from one search.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    audience: Mapped[str] = mapped_column(String(50), primary_key=True)
+    votes: Mapped[int] = mapped_column(Integer)
+
+
+class ThemeVoter(Base):
+    """A participant's votes in a theme from one audience, on ideas not hidden, kept by every
+    write that changes votes or where they count (`storage.tallies`); deleted at zero, so the
+    rows per theme and audience are its distinct voters (the consensus's denominators)."""
+
+    __tablename__ = "theme_voters"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(50), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True, index=True
+    )
+    votes: Mapped[int] = mapped_column(Integer)

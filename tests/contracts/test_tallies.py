@@ -1,0 +1,140 @@
+"""The vote tallies' contract: a random run of votes, take-backs, clicks, moves, hides, merges
+and erasures on every store, with the in-memory stand-in run alongside. After every step the
+SQL stores' kept tallies equal a recount from the votes table (`storage.tallies`), and what the
+ports tell of votes (each idea's votes by audience, voters per theme, the programme's figures,
+the ideas backed across audiences) is what the stand-in, counting its votes afresh, tells."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, select
+
+from bot.core.plan_views import Grid
+from bot.core.playbook import load_default
+from storage import models as m
+from storage import tallies
+from storage.database import create_engine
+from tests.conftest import FakeClock, in_channel, person
+from tests.contracts.conftest import PROGRAMME
+from tests.contracts.helpers import add
+from tests.fakes.repository import MemoryRepository
+
+BOOK = load_default()
+GRID = Grid.of(BOOK)
+THEMES = [t.key for t in BOOK.themes[:3]]
+ORG = person("org")
+CHANNELS = {"town": "community", "biz": "business", "hall": "authority"}
+AUTHORS = [f"author{n}" for n in range(8)]
+VOTERS = [f"voter{n}" for n in range(8)]
+BUDGET = 3  # small enough that some casts are refused
+STEPS = 120
+
+Step = Callable[[Any], Awaitable[Any]]
+
+
+def a_step(rng: random.Random, ideas: int, n: int, at: datetime) -> tuple[str, Step]:
+    """One change, drawn at random, as a name (for the failure message) and a call."""
+    idea = rng.randint(1, ideas)
+    other = rng.randint(1, ideas)
+    voter = person(rng.choice(VOTERS))
+    where = in_channel(rng.choice(list(CHANNELS)))
+    theme = rng.choice(THEMES)
+    who = rng.choice([*AUTHORS, *VOTERS])
+    steps: list[tuple[int, str, Step]] = [
+        (
+            30,
+            f"vote {idea} {voter.user_id}",
+            lambda s: s.vote(PROGRAMME, idea, voter, where, BUDGET),
+        ),
+        (8, f"unvote {idea} {voter.user_id}", lambda s: s.unvote(PROGRAMME, idea, voter)),
+        (
+            10,
+            f"toggle {idea} {voter.user_id}",
+            lambda s: s.toggle(PROGRAMME, idea, voter, where, BUDGET, at, timedelta(0)),
+        ),
+        (8, f"move {idea} {theme}", lambda s: s.move(PROGRAMME, idea, theme, None, ORG, BUDGET)),
+        (3, f"hide {idea}", lambda s: s.set_hidden(PROGRAMME, idea, True, ORG, BUDGET)),
+        (5, f"unhide {idea}", lambda s: s.set_hidden(PROGRAMME, idea, False, ORG, BUDGET)),
+        (4, f"merge {idea} into {other}", lambda s: s.merge(PROGRAMME, idea, other, ORG)),
+        (2, f"forget {who}", lambda s: s.forget(PROGRAMME, "console", who, ORG, f"gone-{n}")),
+        (
+            6,
+            "add an idea",
+            lambda s: add(s, f"idea {ideas + 1}", theme=theme, author=person(AUTHORS[n % 8])),
+        ),
+    ]
+    weights = [w for w, _, _ in steps]
+    _, name, call = rng.choices(steps, weights)[0]
+    return name, call
+
+
+def outcome(result: Any) -> Any:
+    """What a step's answer says happened, comparable across stores."""
+    return getattr(result, "outcome", result if isinstance(result, int) else None)
+
+
+async def told(store: Any) -> dict[str, Any]:
+    """Everything the ports tell that the tallies feed."""
+    tops, _, _ = await store.plan_tops(PROGRAMME, GRID, 3, backed=True)
+    return {
+        "ideas": {
+            i.number: (dict(i.votes_by_audience), i.theme_key, i.hidden, i.merged_into)
+            for i in await store.ideas(PROGRAMME)
+        },
+        "voters": await store.theme_voters(PROGRAMME),
+        "stats": await store.stats(PROGRAMME),
+        "backed": {
+            theme: [(idea.number, round(share, 6)) for idea, share in found]
+            for theme, found in tops.backed.items()
+        },
+        "tops": {key: [i.number for i in top.ideas] for key, top in tops.cells.items()},
+    }
+
+
+def kept_and_recounted(conn: Connection) -> tuple[list[dict[Any, int]], list[dict[Any, int]]]:
+    """The tallies as kept and as recounted, as plain dicts (a Counter would take a row left
+    at zero for one deleted)."""
+    pid = conn.scalar(select(m.Programme.id).where(m.Programme.key == PROGRAMME))
+    assert pid is not None
+    kept, recounted = tallies.kept(conn, pid), tallies.recounted(conn, pid)
+    return [dict(kept.ideas), dict(kept.voters)], [dict(recounted.ideas), dict(recounted.voters)]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+async def test_kept_tallies_equal_a_recount_after_every_step(
+    store, store_url: str | None, clock: FakeClock, seed: int
+) -> None:
+    twin = MemoryRepository(clock)
+    await twin.ensure_programme(PROGRAMME, "Programme", "public")
+    engine = create_engine(store_url) if store_url is not None else None
+    rng = random.Random(seed)
+    try:
+        for s in (store, twin):
+            for channel, audience in CHANNELS.items():
+                await s.set_channel_audience(PROGRAMME, in_channel(channel), audience, ORG)
+        ideas = 0
+        for n in range(12):
+            for s in (store, twin):
+                await add(s, f"idea {n}", theme=THEMES[n % 3], author=person(AUTHORS[n % 8]))
+            ideas += 1
+        for n in range(STEPS):
+            clock.advance(seconds=1)
+            name, call = a_step(rng, ideas, n, clock.now())
+            results = [outcome(await call(s)) for s in (store, twin)]
+            assert results[0] == results[1], f"step {n}: {name}"
+            if name == "add an idea":
+                ideas += 1
+            assert await told(store) == await told(twin), f"step {n}: {name}"
+            if engine is not None:
+                async with engine.connect() as conn:
+                    kept, recounted = await conn.run_sync(kept_and_recounted)
+                assert kept == recounted, f"step {n}: {name}"
+    finally:
+        await twin.close()
+        if engine is not None:
+            await engine.dispose()
