@@ -1,0 +1,145 @@
+"""The near-duplicate index, kept in the database: each idea's word stems are posted in the
+transaction that stores or edits the idea, so every process sees the same index and none has
+to build one at start-up; a check reads the postings of its own stems and counts them at once."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Collection, Iterable, Iterator
+
+import numpy as np
+from sqlalchemy import Connection, delete, insert, select, update
+
+from bot.core import domain
+from bot.core.similarity import Fingerprint
+from storage import models as m
+from storage.posting_table import STEM_CHARS, StemPosting
+
+CHUNK = 2048  # ids a chunk takes before the next idea starts a new one (8 KiB)
+IDS = np.dtype("<u4")
+WANTED = 5000  # candidate ids read per statement (far below any driver's limit on parameters)
+
+
+def keys(text: str) -> frozenset[str]:
+    """The stems an idea is posted under (`Fingerprint.stems`, kept to the column's width)."""
+    return frozenset(stem[:STEM_CHARS] for stem in Fingerprint.of(text).stems)
+
+
+def lock(conn: Connection, pid: int) -> None:
+    """Take the programme's row: postings are read, changed and written back under it, as new
+    ideas are numbered under it (storage.ideas), so no two writers lose each other's ids."""
+    conn.execute(select(m.Programme.id).where(m.Programme.id == pid).with_for_update())
+
+
+def post(conn: Connection, pid: int, idea_id: int, stems: Iterable[str]) -> None:
+    """Add the idea to each stem's postings (the caller holds `lock`)."""
+    for stem in sorted(stems):
+        found = _chunk(conn, pid, stem, idea_id)
+        if found is None or (len(found[1]) >= CHUNK and idea_id > found[1][-1]):
+            conn.execute(
+                insert(StemPosting).values(
+                    programme_id=pid, stem=stem, first_id=idea_id, ideas=_packed([idea_id])
+                )
+            )
+            continue
+        first, ids = found
+        ids = np.insert(ids, np.searchsorted(ids, idea_id), idea_id)
+        _rewrite(conn, pid, stem, first, ids)
+
+
+def unpost(conn: Connection, pid: int, idea_id: int, stems: Iterable[str]) -> None:
+    """Take the idea out of each stem's postings (an edit's old stems, a forgotten idea)."""
+    for stem in sorted(stems):
+        found = _chunk(conn, pid, stem, idea_id)
+        if found is not None:
+            first, ids = found
+            _rewrite(conn, pid, stem, first, ids[ids != idea_id])
+
+
+def _chunk(
+    conn: Connection, pid: int, stem: str, idea_id: int
+) -> tuple[int, np.ndarray[tuple[int], np.dtype[np.uint32]]] | None:
+    """The chunk of the stem's postings that holds (or would hold) the idea: the last one
+    starting at or before it."""
+    row = conn.execute(
+        select(StemPosting.first_id, StemPosting.ideas)
+        .where(
+            StemPosting.programme_id == pid,
+            StemPosting.stem == stem,
+            StemPosting.first_id <= idea_id,
+        )
+        .order_by(StemPosting.first_id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row.first_id, np.frombuffer(row.ideas, dtype=IDS))
+
+
+def _rewrite(
+    conn: Connection,
+    pid: int,
+    stem: str,
+    first: int,
+    ids: np.ndarray[tuple[int], np.dtype[np.uint32]],
+) -> None:
+    where = (
+        (StemPosting.programme_id == pid)
+        & (StemPosting.stem == stem)
+        & (StemPosting.first_id == first)
+    )
+    if len(ids):
+        conn.execute(update(StemPosting).where(where).values(ideas=ids.astype(IDS).tobytes()))
+    else:
+        conn.execute(delete(StemPosting).where(where))
+
+
+def _packed(ids: Iterable[int]) -> bytes:
+    return np.fromiter(ids, dtype=IDS).tobytes()
+
+
+def sharing(conn: Connection, pid: int, stems: Collection[str], needed: int) -> domain.Lookalikes:
+    """The programme's live ideas posted under at least `needed` of `stems`, oldest first, and
+    the number of the newest idea stored before the postings were read. That number is read
+    first: postings read after it may hold newer ideas, never miss older ones."""
+    newest = conn.scalar(select(m.Programme.last_number).where(m.Programme.id == pid)) or 0
+    wanted = sorted({stem[:STEM_CHARS] for stem in stems})
+    if not wanted:
+        return domain.Lookalikes((), newest)
+    chunks = conn.scalars(
+        select(StemPosting.ideas).where(
+            StemPosting.programme_id == pid, StemPosting.stem.in_(wanted)
+        )
+    ).all()
+    if not chunks:
+        return domain.Lookalikes((), newest)
+    counts = np.bincount(np.concatenate([np.frombuffer(c, dtype=IDS) for c in chunks]))
+    ids = np.flatnonzero(counts >= max(needed, 1)).tolist()
+    found: list[tuple[int, int, str]] = []
+    for start in range(0, len(ids), WANTED):
+        found += (
+            tuple(row)
+            for row in conn.execute(
+                select(m.Idea.id, m.Idea.number, m.Idea.text).where(
+                    m.Idea.id.in_(ids[start : start + WANTED]),
+                    m.Idea.programme_id == pid,
+                    m.Idea.merged_into.is_(None),
+                    m.Idea.hidden.is_(False),
+                )
+            )
+        )
+    found.sort()
+    return domain.Lookalikes(tuple((number, text) for _, number, text in found), newest)
+
+
+def chunks(pid: int, ideas: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, int, bytes]]:
+    """Every posting row of a programme's ideas, (id, text) in ascending id order, as
+    (programme_id, stem, first_id, ideas): for bulk loads (the 0017 migration's backfill, the
+    benchmarks' seeding), which write all of a programme's postings at once."""
+    postings: dict[str, array[int]] = {}
+    for idea_id, text in ideas:
+        for stem in keys(text):
+            postings.setdefault(stem, array("I")).append(idea_id)
+    for stem in sorted(postings):
+        ids = postings[stem]
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            yield pid, stem, part[0], _packed(part)
