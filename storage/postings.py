@@ -115,17 +115,15 @@ def sharing(conn: Connection, pid: int, stems: Collection[str], needed: int) -> 
     ids = np.flatnonzero(counts >= max(needed, 1)).tolist()
     found: list[tuple[int, int, str]] = []
     for start in range(0, len(ids), WANTED):
-        found += (
-            tuple(row)
-            for row in conn.execute(
-                select(m.Idea.id, m.Idea.number, m.Idea.text).where(
-                    m.Idea.id.in_(ids[start : start + WANTED]),
-                    m.Idea.programme_id == pid,
-                    m.Idea.merged_into.is_(None),
-                    m.Idea.hidden.is_(False),
-                )
+        rows = conn.execute(
+            select(m.Idea.id, m.Idea.number, m.Idea.text).where(
+                m.Idea.id.in_(ids[start : start + WANTED]),
+                m.Idea.programme_id == pid,
+                m.Idea.merged_into.is_(None),
+                m.Idea.hidden.is_(False),
             )
         )
+        found += ((row.id, row.number, row.text) for row in rows)
     found.sort()
     return domain.Lookalikes(tuple((number, text) for _, number, text in found), newest)
 

@@ -10,7 +10,6 @@ from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.similarity import Fingerprint
 from bot.core.workshop import Refusal, Workshop
 
-
 # Scoring more candidates than this runs off the event loop (a few milliseconds of work).
 THREADED = 200
 

@@ -49,10 +49,11 @@ def _backfill(conn: sa.Connection, table: sa.Table) -> None:
     )
     programmes = conn.scalars(sa.select(ideas.c.programme_id).distinct()).all()
     for pid in programmes:
-        rows = conn.execution_options(yield_per=BATCH).execute(
+        rows = conn.execute(
             sa.select(ideas.c.id, ideas.c.text)
             .where(ideas.c.programme_id == pid)
             .order_by(ideas.c.id)
+            .execution_options(yield_per=BATCH)
         )
         posted = postings.chunks(pid, ((row.id, row.text) for row in rows))
         while batch := list(islice(posted, BATCH)):
