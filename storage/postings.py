@@ -115,15 +115,23 @@ def sharing(conn: Connection, pid: int, stems: Collection[str], needed: int) -> 
     ids = np.flatnonzero(counts >= max(needed, 1)).tolist()
     found: list[tuple[int, int, str]] = []
     for start in range(0, len(ids), WANTED):
+        # By storage id alone, filtered here: SQLite, without statistics, would otherwise walk
+        # the programme's index of ideas instead of looking up a few keys.
         rows = conn.execute(
-            select(m.Idea.id, m.Idea.number, m.Idea.text).where(
-                m.Idea.id.in_(ids[start : start + WANTED]),
-                m.Idea.programme_id == pid,
-                m.Idea.merged_into.is_(None),
-                m.Idea.hidden.is_(False),
-            )
+            select(
+                m.Idea.id,
+                m.Idea.programme_id,
+                m.Idea.number,
+                m.Idea.text,
+                m.Idea.merged_into,
+                m.Idea.hidden,
+            ).where(m.Idea.id.in_(ids[start : start + WANTED]))
         )
-        found += ((row.id, row.number, row.text) for row in rows)
+        found += (
+            (row.id, row.number, row.text)
+            for row in rows
+            if row.programme_id == pid and row.merged_into is None and not row.hidden
+        )
     found.sort()
     return domain.Lookalikes(tuple((number, text) for _, number, text in found), newest)
 
