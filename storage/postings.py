@@ -6,14 +6,28 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Collection, Iterable, Iterator
+from functools import cache
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Integer,
+    bindparam,
+    delete,
+    insert,
+    null,
+    select,
+    union_all,
+    update,
+)
 
 from bot.core import domain
 from bot.core.similarity import Fingerprint
 from storage import models as m
 from storage.posting_table import STEM_CHARS, StemPosting
+from storage.vote_queries import one_of
 
 CHUNK = 2048  # ids a chunk takes before the next idea starts a new one (8 KiB)
 IDS = np.dtype("<u4")
@@ -96,37 +110,48 @@ def _packed(ids: Iterable[int]) -> bytes:
     return np.fromiter(ids, dtype=IDS).tobytes()
 
 
+@cache
+def _statements(dialect: str) -> tuple[Any, Any]:
+    """A check's two statements, one text whatever the number of stems or ideas (asyncpg
+    prepares each once): the newest idea's number with the stems' postings, read in one
+    snapshot; then the candidates by storage id alone, filtered by the caller (SQLite, without
+    statistics, would otherwise walk the programme's index of ideas instead of a few keys)."""
+    pid: BindParameter[int] = bindparam("pid")
+    newest = select(
+        null().cast(StemPosting.ideas.type).label("ideas"), m.Programme.last_number
+    ).where(m.Programme.id == pid)
+    chunks = select(StemPosting.ideas, null().cast(Integer)).where(
+        StemPosting.programme_id == pid, one_of(StemPosting.stem, "stems", dialect)
+    )
+    ideas = select(
+        m.Idea.id,
+        m.Idea.programme_id,
+        m.Idea.number,
+        m.Idea.text,
+        m.Idea.merged_into,
+        m.Idea.hidden,
+    ).where(one_of(m.Idea.id, "ids", dialect))
+    return union_all(newest, chunks), ideas
+
+
 def sharing(conn: Connection, pid: int, stems: Collection[str], needed: int) -> domain.Lookalikes:
     """The programme's live ideas posted under at least `needed` of `stems`, oldest first, and
-    the number of the newest idea stored before the postings were read. That number is read
-    first: postings read after it may hold newer ideas, never miss older ones."""
-    newest = conn.scalar(select(m.Programme.last_number).where(m.Programme.id == pid)) or 0
+    the number of the newest idea stored when the postings were read."""
+    postings_of, ideas_of = _statements(conn.dialect.name)
     wanted = sorted({stem[:STEM_CHARS] for stem in stems})
-    if not wanted:
-        return domain.Lookalikes((), newest)
-    chunks = conn.scalars(
-        select(StemPosting.ideas).where(
-            StemPosting.programme_id == pid, StemPosting.stem.in_(wanted)
-        )
-    ).all()
+    newest, chunks = 0, []
+    for ideas, last_number in conn.execute(postings_of, {"pid": pid, "stems": wanted}):
+        if ideas is None:
+            newest = last_number or 0
+        else:
+            chunks.append(np.frombuffer(ideas, dtype=IDS))
     if not chunks:
         return domain.Lookalikes((), newest)
-    counts = np.bincount(np.concatenate([np.frombuffer(c, dtype=IDS) for c in chunks]))
+    counts = np.bincount(np.concatenate(chunks))
     ids = np.flatnonzero(counts >= max(needed, 1)).tolist()
     found: list[tuple[int, int, str]] = []
     for start in range(0, len(ids), WANTED):
-        # By storage id alone, filtered here: SQLite, without statistics, would otherwise walk
-        # the programme's index of ideas instead of looking up a few keys.
-        rows = conn.execute(
-            select(
-                m.Idea.id,
-                m.Idea.programme_id,
-                m.Idea.number,
-                m.Idea.text,
-                m.Idea.merged_into,
-                m.Idea.hidden,
-            ).where(m.Idea.id.in_(ids[start : start + WANTED]))
-        )
+        rows = conn.execute(ideas_of, {"ids": ids[start : start + WANTED]})
         found += (
             (row.id, row.number, row.text)
             for row in rows
