@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     bindparam,
     delete,
+    func,
     insert,
     null,
     select,
@@ -45,65 +46,82 @@ def lock(conn: Connection, pid: int) -> None:
     conn.execute(select(m.Programme.id).where(m.Programme.id == pid).with_for_update())
 
 
-def post(conn: Connection, pid: int, idea_id: int, stems: Iterable[str]) -> None:
-    """Add the idea to each stem's postings (the caller holds `lock`)."""
+Ids = np.ndarray[tuple[int], np.dtype[np.uint32]]
+
+
+def post(conn: Connection, pid: int, idea_id: int, stems: Collection[str]) -> None:
+    """Add the idea to each stem's postings (the caller holds `lock`): a new chunk where the
+    stem has none yet, or its last is full and the idea comes after it."""
+    found = _chunks(conn, pid, idea_id, stems)
+    fresh, grown = [], {}
     for stem in sorted(stems):
-        found = _chunk(conn, pid, stem, idea_id)
-        if found is None or (len(found[1]) >= CHUNK and idea_id > found[1][-1]):
-            conn.execute(
-                insert(StemPosting).values(
-                    programme_id=pid, stem=stem, first_id=idea_id, ideas=_packed([idea_id])
-                )
-            )
-            continue
-        first, ids = found
-        ids = np.insert(ids, np.searchsorted(ids, idea_id), idea_id)
-        _rewrite(conn, pid, stem, first, ids)
+        chunk = found.get(stem)
+        if chunk is None or (len(chunk[1]) >= CHUNK and idea_id > chunk[1][-1]):
+            fresh.append({"programme_id": pid, "stem": stem, "first_id": idea_id})
+        else:
+            first, ids = chunk
+            grown[stem] = (first, np.insert(ids, np.searchsorted(ids, idea_id), idea_id))
+    if fresh:
+        conn.execute(insert(StemPosting).values(ideas=_packed([idea_id])), fresh)
+    _rewrite(conn, pid, grown)
 
 
-def unpost(conn: Connection, pid: int, idea_id: int, stems: Iterable[str]) -> None:
+def unpost(conn: Connection, pid: int, idea_id: int, stems: Collection[str]) -> None:
     """Take the idea out of each stem's postings (an edit's old stems, a forgotten idea)."""
-    for stem in sorted(stems):
-        found = _chunk(conn, pid, stem, idea_id)
-        if found is not None:
-            first, ids = found
-            _rewrite(conn, pid, stem, first, ids[ids != idea_id])
+    found = _chunks(conn, pid, idea_id, stems)
+    _rewrite(
+        conn, pid, {stem: (first, ids[ids != idea_id]) for stem, (first, ids) in found.items()}
+    )
 
 
-def _chunk(
-    conn: Connection, pid: int, stem: str, idea_id: int
-) -> tuple[int, np.ndarray[tuple[int], np.dtype[np.uint32]]] | None:
-    """The chunk of the stem's postings that holds (or would hold) the idea: the last one
-    starting at or before it."""
-    row = conn.execute(
-        select(StemPosting.first_id, StemPosting.ideas)
+def _chunks(
+    conn: Connection, pid: int, idea_id: int, stems: Collection[str]
+) -> dict[str, tuple[int, Ids]]:
+    """For each stem, the chunk of its postings that holds (or would hold) the idea: the last
+    one starting at or before it. One statement for all the stems."""
+    if not stems:
+        return {}
+    starts = (
+        select(StemPosting.stem, func.max(StemPosting.first_id).label("first_id"))
         .where(
             StemPosting.programme_id == pid,
-            StemPosting.stem == stem,
+            StemPosting.stem.in_(sorted(stems)),
             StemPosting.first_id <= idea_id,
         )
-        .order_by(StemPosting.first_id.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row.first_id, np.frombuffer(row.ideas, dtype=IDS))
+        .group_by(StemPosting.stem)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(StemPosting.stem, StemPosting.first_id, StemPosting.ideas).join(
+            starts,
+            (StemPosting.programme_id == pid)
+            & (StemPosting.stem == starts.c.stem)
+            & (StemPosting.first_id == starts.c.first_id),
+        )
+    )
+    return {row.stem: (row.first_id, np.frombuffer(row.ideas, dtype=IDS)) for row in rows}
 
 
-def _rewrite(
-    conn: Connection,
-    pid: int,
-    stem: str,
-    first: int,
-    ids: np.ndarray[tuple[int], np.dtype[np.uint32]],
-) -> None:
+def _rewrite(conn: Connection, pid: int, chunks: dict[str, tuple[int, Ids]]) -> None:
+    """Write the chunks back, in stem order (so that writers never wait on each other in a
+    cycle); a chunk left empty is deleted."""
+    kept = [
+        {"s": stem, "f": first, "b": ids.astype(IDS).tobytes()}
+        for stem, (first, ids) in sorted(chunks.items())
+        if len(ids)
+    ]
+    empty = [
+        {"s": stem, "f": first} for stem, (first, ids) in sorted(chunks.items()) if not len(ids)
+    ]
     where = (
         (StemPosting.programme_id == pid)
-        & (StemPosting.stem == stem)
-        & (StemPosting.first_id == first)
+        & (StemPosting.stem == bindparam("s"))
+        & (StemPosting.first_id == bindparam("f"))
     )
-    if len(ids):
-        conn.execute(update(StemPosting).where(where).values(ideas=ids.astype(IDS).tobytes()))
-    else:
-        conn.execute(delete(StemPosting).where(where))
+    if kept:
+        conn.execute(update(StemPosting).where(where).values(ideas=bindparam("b")), kept)
+    if empty:
+        conn.execute(delete(StemPosting).where(where), empty)
 
 
 def _packed(ids: Iterable[int]) -> bytes:
