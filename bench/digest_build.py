@@ -49,8 +49,9 @@ from bot.core.usecases import briefs, digests, planning
 from bot.documents import files
 from bot.services import open_services
 from storage import models as m
-from storage import tallies
+from storage import postings, tallies
 from storage.database import create_engine, upgrade
+from storage.posting_table import StemPosting
 
 UNTIL = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # the digest's send time: a Monday morning
 WEEKS = 10  # the programme's age: ideas, votes and prompts spread over it
@@ -249,6 +250,7 @@ def seed_rows(
         (i, pid, n, who, what, detail, at)
         for i, (at, n, who, what, detail) in enumerate(made.history, 1)
     ]
+    column = {name: i for i, name in enumerate(IDEA_COLUMNS)}
     tables = [
         Rows(
             m.Participant.__table__,
@@ -265,6 +267,11 @@ def seed_rows(
         ),
         Rows(m.Prompt.__table__, PROMPT_COLUMNS, prompts),
         Rows(m.Idea.__table__, IDEA_COLUMNS, made.rows),
+        Rows(  # the near-duplicate index, as storing each idea would have written it
+            StemPosting.__table__,
+            ("programme_id", "stem", "first_id", "ideas"),
+            postings.chunks(pid, ((row[column["id"]], row[column["text"]]) for row in made.rows)),
+        ),
         Rows(
             m.Vote.__table__,
             ("id", "idea_id", "participant_id", "audience", "platform", "cast_at"),
@@ -272,7 +279,6 @@ def seed_rows(
         ),
         Rows(m.History.__table__, HISTORY_COLUMNS, history),
     ]
-    column = {name: i for i, name in enumerate(IDEA_COLUMNS)}
     shape = {
         "channels": len(channels),
         "prompts": len(prompts),
@@ -383,10 +389,11 @@ async def write_postgres(url: str, tables: list[Rows], pid: int, ideas: int) -> 
                     records=(_json(row, encoded) for row in load.rows),
                     columns=list(load.columns),
                 )
-                await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{load.table.name}', 'id'), "
-                    f"(SELECT max(id) FROM {load.table.name}))"
-                )
+                if "id" in load.table.c:  # a serial key: moved past the ids given
+                    await conn.execute(
+                        f"SELECT setval(pg_get_serial_sequence('{load.table.name}', 'id'), "
+                        f"(SELECT max(id) FROM {load.table.name}))"
+                    )
             await conn.execute("UPDATE programmes SET last_number = $1 WHERE id = $2", ideas, pid)
     finally:
         await conn.close()

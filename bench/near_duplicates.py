@@ -1,15 +1,18 @@
-"""How long a near-duplicate check takes against 100,000 and 300,000 ideas, against a baseline
-that scores every idea in the same run; plus the index's build time (in the background after a
-start, while checks see the newest ideas only) and its memory, traced and as the process's
-growth. Then duplicates by meaning: recall on reworded pairs (bench/data/reworded_pairs.txt)
-and false flags among the write-up's distinct ideas, for the word index, for wordllama's
-pooled embeddings at the lowest cosine that flags none of the distinct ideas and for soft word
-alignment (bench/alignment.py) likewise, and the time of an embedding check against 100,000
-ideas. First, start-up to serving: a real `howcanwe serve` on a seeded database
-(bench/start_up.py).
+"""How long a near-duplicate check takes against 100,000 and 300,000 ideas on SQLite and
+PostgreSQL, through the core and the index storage keeps with the ideas (`duplicates.find` in a
+fresh child process on a seeded database: its memory is the checks' own), against a baseline
+in the same run that keeps every idea's fingerprint in memory and scores them all. Then
+duplicates by meaning: recall on reworded pairs (bench/data/reworded_pairs.txt) and false flags
+among the write-up's distinct ideas, for the words check, for wordllama's pooled embeddings at
+the lowest cosine that flags none of the distinct ideas and for soft word alignment
+(bench/alignment.py) likewise, and the time of an embedding check. First, start-up to serving:
+a real `howcanwe serve` on a seeded database of each kind (bench/start_up.py).
 
     .venv/bin/python -m bench.near_duplicates [--ideas 100000 300000] [--checks 200]
-        [--start-up 300000]
+        [--start-up 300000] [--databases sqlite,postgresql] [--postgres URL]
+
+Targets (issue 20): a check's p99 under 50 ms at 300,000 ideas, start-up to serving under 2 s,
+the server under 300 MB.
 """
 
 from __future__ import annotations
@@ -17,18 +20,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
 import random
 import statistics
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from sqlalchemy import func, select
 
 from bench.ideas import distinct_ideas
+from bot.config import Settings
 from bot.core.playbook import load_default
-from bot.core.similarity import Fingerprint, IdeaIndex, similarity
+from bot.core.similarity import Fingerprint, nearest, needed, similarity
+from bot.core.usecases import duplicates
+from bot.services import open_services
+from storage import models as m
+from storage.posting_table import StemPosting
 
 
 def synthetic_ideas(count: int, seed: int = 7) -> list[str]:
@@ -45,67 +56,132 @@ def main() -> None:
     parser.add_argument("--ideas", type=int, nargs="+", default=[100_000, 300_000])
     parser.add_argument("--checks", type=int, default=200)
     parser.add_argument("--start-up", type=int, default=300_000, help="ideas; 0 skips")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)  # the child: URL, checks
     args = parser.parse_args()
+    if args.measure:
+        url, checks = args.measure
+        print(json.dumps(asyncio.run(checked(url, int(checks)))), flush=True)
+        return
+    databases = args.databases.split(",")
     if args.start_up:
         from bench.start_up import start_up  # which seeds with this module's ideas
 
-        asyncio.run(start_up(args.start_up))
+        asyncio.run(start_up(args.start_up, databases, args.postgres))
     for size in args.ideas:
-        ideas = synthetic_ideas(size)
-        probes = [ideas[i] + " please" for i in range(0, size, size // args.checks)]
-        by_words(ideas, probes)
-    by_meaning(ideas, probes)
+        for database in databases:
+            asyncio.run(by_words(size, database, args))
+        scanned(synthetic_ideas(size), args.checks)
+    by_meaning(synthetic_ideas(max(args.ideas)), args.checks)
 
 
-def by_words(ideas: list[str], probes: list[str]) -> None:
-    """The word index as a web process keeps it: built from every idea in the background after
-    a start, then caught up idea by idea."""
-    resident = _resident()
-    start = time.perf_counter()
-    index = IdeaIndex()
-    index.add_all(enumerate(ideas, 1))
-    build = time.perf_counter() - start
-    grown = _resident() - resident
-    tracemalloc.start()
-    traced = IdeaIndex()
-    traced.add_all(enumerate(ideas, 1))  # built again, traced (which slows it down)
-    memory = tracemalloc.get_traced_memory()[0]
-    del traced
-    tracemalloc.stop()
+async def by_words(size: int, database: str, args: argparse.Namespace) -> None:
+    """Checks through the core and storage, as a web process makes them (`duplicates.find`),
+    on a freshly seeded database, timed in a child process whose memory is the checks' own."""
+    from bench.digest_build import child_figures, seed, temporary  # which imports this module
 
-    times, found = [], 0
-    for probe in probes:
-        start = time.perf_counter()
-        found += bool(index.nearest(probe))
-        times.append(time.perf_counter() - start)
+    options = argparse.Namespace(postgres=args.postgres, keep=False)
+    async with temporary(database, options) as url:
+        if url is None:
+            print(f"{database}: not reachable at {args.postgres}, skipped")
+            return
+        shape = await seed(url, argparse.Namespace(ideas=size, votes=0, participants=1000))
+        r = await child_figures("bench.near_duplicates", "--measure", url, str(args.checks))
+    print(
+        f"{size:,} ideas on {database} (seeded in {shape['seed_s']:.0f} s): "
+        f"index in the database {r['index_rows']:,} rows, {r['index_mib']:.1f} MiB"
+    )
+    fresh, repeat = r["fresh"], r["repeat"]
+    print(
+        f"  new idea        p50 {fresh['p50'] * 1000:7.2f} ms  p99 {fresh['p99'] * 1000:7.2f} ms"
+        f"  max {fresh['max'] * 1000:7.2f} ms  ({r['flagged']}/{args.checks} held back)"
+    )
+    print(
+        f"  near-duplicate  p50 {repeat['p50'] * 1000:7.2f} ms  p99 {repeat['p99'] * 1000:7.2f} ms"
+        f"  max {repeat['max'] * 1000:7.2f} ms  ({r['found']}/{r['live']} planted near-duplicates"
+        f" of live ideas found, with the idea read for its card; at most {r['candidates']} "
+        "candidates scored)"
+    )
+    print(
+        f"  process: {r['opened_mb']:.0f} MB once open, {r['after_mb']:.0f} MB after the "
+        f"checks, peak {r['peak_mb']:.0f} MB (nothing built at start-up)"
+    )
+
+
+async def checked(url: str, checks: int) -> dict[str, Any]:
+    """The child: `checks` near-duplicate checks of ideas spread over the programme, each an
+    idea's text with a word added (its planted near-duplicate)."""
+    settings = Settings(database_url=url, auto_migrate=False)
+    async with open_services(settings) as services:
+        ws, key = services.engine.workshop, settings.programme_key
+        await ws.ready(key)
+        opened = _resident()
+        async with services.db.connect() as conn:
+            size = (await conn.execute(select(func.count()).select_from(m.Idea))).scalar_one()
+            rows, nbytes = (
+                await conn.execute(select(func.count(), func.sum(func.length(StemPosting.ideas))))
+            ).one()
+        repeats, found, live, most = [], 0, 0, 0
+        for number in range(1, size + 1, max(size // checks, 1)):
+            idea = await ws.ideas.idea(key, number)
+            assert idea is not None
+            probe = idea.text + " please"
+            start = time.perf_counter()
+            similar, _ = await duplicates.find(ws, key, probe)
+            repeats.append(time.perf_counter() - start)
+            if idea.merged_into is None and not idea.hidden:
+                live += 1
+                found += similar is not None
+            printed = Fingerprint.of(probe)
+            candidates = await ws.ideas.lookalikes(key, printed.stems, needed(printed))
+            most = max(most, len(candidates.ideas))
+        fresh, flagged = [], 0
+        for text in synthetic_ideas(checks, seed=11):  # new ideas, as most that arrive are
+            start = time.perf_counter()
+            similar, _ = await duplicates.find(ws, key, text)
+            fresh.append(time.perf_counter() - start)
+            flagged += similar is not None
+        return {
+            "repeat": _percentiles(repeats),
+            "fresh": _percentiles(fresh),
+            "flagged": flagged,
+            "found": found,
+            "live": live,
+            "candidates": most,
+            "index_rows": rows,
+            "index_mib": (nbytes or 0) / 2**20,
+            "opened_mb": opened,
+            "after_mb": _resident(),
+            "peak_mb": _peak(),
+        }
+
+
+def _percentiles(times: list[float]) -> dict[str, float]:
+    return {
+        "p50": statistics.median(times),
+        "p99": statistics.quantiles(times, n=100, method="inclusive")[98],
+        "max": max(times),
+    }
+
+
+def scanned(ideas: list[str], checks: int) -> None:
+    """The baseline, in the same run: every idea's fingerprint kept in memory and scored."""
     tracemalloc.start()
     prints = [Fingerprint.of(text) for text in ideas]
     objects = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
+    probes = [ideas[i] + " please" for i in range(0, len(ideas), len(ideas) // checks)]
     scan = []
     for probe in probes[:20]:
         start = time.perf_counter()
         target = Fingerprint.of(probe)
         max(similarity(target, p) for p in prints)
         scan.append(time.perf_counter() - start)
-
-    p50, p99 = statistics.median(times), statistics.quantiles(times, n=100)[98]
-    base = statistics.median(scan)
     print(
-        f"{len(ideas):,} ideas: index built in {build:.2f} s (in the background: no "
-        f"check waits for it), {memory / 2**20:.0f} MiB (traced), the process grew "
-        f"{grown:.0f} MiB"
+        f"  baseline at {len(ideas):,} ideas: scan p50 {statistics.median(scan) * 1000:7.2f} ms "
+        f"(every idea scored), its fingerprints {objects / 2**20:.0f} MiB in memory"
     )
-    print(
-        f"  indexed check   p50 {p50 * 1000:7.2f} ms  p99 {p99 * 1000:7.2f} ms  "
-        f"({found}/{len(probes)} planted near-duplicates found)"
-    )
-    print(f"  baseline: scan  p50 {base * 1000:7.2f} ms (every idea scored)")
-    print(
-        f"  baseline: a fingerprint object per idea (as the index kept them before) "
-        f"{objects / 2**20:.0f} MiB, without the postings"
-    )
-    print(f"  speed-up {base / p50:.0f}x")
 
 
 def _resident() -> float:
@@ -117,6 +193,15 @@ def _resident() -> float:
     return int(fields[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _peak() -> float:
+    """This process's peak resident memory, MiB (VmHWM; 0 elsewhere)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0.0
+    return next(int(line.split()[1]) for line in status.splitlines() if "VmHWM" in line) / 1024
+
+
 PAIRS = Path(__file__).parent / "data" / "reworded_pairs.txt"
 
 
@@ -125,22 +210,19 @@ def reworded() -> list[tuple[str, str]]:
     return [(a, b) for a, b in (line.split(" | ") for line in lines if " | " in line)]
 
 
-def by_meaning(ideas: list[str], probes: list[str]) -> None:
+def by_meaning(ideas: list[str], checks: int) -> None:
     """Rewordings caught and distinct ideas flagged, by words and by meaning."""
     from bot import meaning
 
+    probes = [ideas[i] + " please" for i in range(0, len(ideas), len(ideas) // checks)]
+
     pairs = reworded()
     distinct = distinct_ideas(113)
-    words_caught = 0
-    for a, b in pairs:
-        index = IdeaIndex()
-        index.add(1, a)
-        words_caught += bool(index.nearest(b))
-    index = IdeaIndex()
-    flagged = 0
-    for n, text in enumerate(distinct, 1):
-        flagged += bool(index.nearest(text))
-        index.add(n, text)
+    words_caught = sum(bool(nearest(Fingerprint.of(b), [(1, a)])) for a, b in pairs)
+    flagged = sum(
+        bool(nearest(Fingerprint.of(text), list(enumerate(distinct[:n], 1))))
+        for n, text in enumerate(distinct)
+    )
     print(f"reworded pairs ({len(pairs)}) and the write-up's {len(distinct)} distinct ideas:")
     print(f"  words:   {words_caught}/{len(pairs)} rewordings caught, {flagged} false flags")
     vectors = meaning.embed(distinct)

@@ -1,8 +1,9 @@
-"""Start-up to serving with a big programme: a real `howcanwe serve` on a seeded SQLite database
-(bench.digest_build's seeding), timed to its first `/healthz` and to its first answered idea (a
-signed Slack thread reply, answered with the idea's card at the fake Web API), with the server's
-resident memory; the same on a database of 100 ideas as the baseline. Run by bench.near_duplicates,
-since the near-duplicate index is what a big programme used to make the first idea wait for."""
+"""Start-up to serving with a big programme: a real `howcanwe serve` on a seeded SQLite or
+PostgreSQL database (bench.digest_build's seeding), timed to its first `/healthz` and to its
+first answered idea (a signed Slack thread reply, answered with the idea's card at the fake Web
+API), with the server's resident memory; the same on a database of 100 ideas as the baseline.
+Run by bench.near_duplicates, since the near-duplicate index is what a big programme used to
+make the first idea wait for (it was built in every process at start-up)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ import asyncio
 import contextlib
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from aiohttp import ClientSession
 
-from bench.digest_build import seed
+from bench.digest_build import seed, temporary
 from bench.slack_votes import free_port, post
 from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
@@ -25,16 +25,21 @@ from tests.handlers.slack.fake_slack import FakeSlack
 IDEA = "Free secure bike parking at every railway station"
 
 
-async def start_up(ideas: int) -> None:
-    """Seed `ideas` (one vote each), then time a fresh server on it and on an empty database."""
-    with tempfile.TemporaryDirectory(prefix="howcanwe-start-") as folder:
-        small, big = f"sqlite:///{folder}/small.db", f"sqlite:///{folder}/big.db"
-        started = time.perf_counter()
-        await seed(big, argparse.Namespace(ideas=ideas, votes=ideas, participants=5000))
-        await seed(small, argparse.Namespace(ideas=100, votes=100, participants=100))
-        print(f"seeded {ideas:,} ideas in {time.perf_counter() - started:.0f} s")
-        for label, url in ((f"{ideas:,} ideas", big), ("baseline: 100 ideas", small)):
-            print(f"  {label:26} " + await _served(url))
+async def start_up(ideas: int, databases: list[str], postgres: str) -> None:
+    """Seed `ideas` (one vote each), then time a fresh server on it and on 100 ideas, on each
+    kind of database."""
+    options = argparse.Namespace(postgres=postgres, keep=False)
+    for database in databases:
+        async with temporary(database, options) as big, temporary(database, options) as small:
+            if big is None or small is None:
+                print(f"{database}: not reachable at {postgres}, skipped")
+                continue
+            started = time.perf_counter()
+            await seed(big, argparse.Namespace(ideas=ideas, votes=ideas, participants=5000))
+            await seed(small, argparse.Namespace(ideas=100, votes=100, participants=100))
+            print(f"{database}: seeded {ideas:,} ideas in {time.perf_counter() - started:.0f} s")
+            for label, url in ((f"{ideas:,} ideas", big), ("baseline: 100 ideas", small)):
+                print(f"  {label:26} " + await _served(url))
 
 
 async def _served(url: str) -> str:

@@ -15,7 +15,7 @@ from bot import scheduler
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.ports import Notifier
-from bot.core.usecases import duplicates, suggesting
+from bot.core.usecases import suggesting
 from bot.notifiers import NOTIFIERS, Notifiers
 from bot.services import Services, clock_in_web, open_services
 from handlers.slack import mount as slack
@@ -46,10 +46,6 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 await stack.enter_async_context(
                     scheduler.running(opened.engine.workshop, opened.repo.record_tick)
                 )
-            warming = asyncio.create_task(
-                duplicates.warm(opened.engine.workshop, settings.programme_key)
-            )
-            stack.callback(warming.cancel)
             if settings.suggester == "meaning":
                 from bot import meaning
 

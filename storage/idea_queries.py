@@ -94,7 +94,7 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
             m.Participant.display_name,
         )
         .join(m.Participant, m.Participant.id == m.Idea.author_id)
-        .where(m.Idea.programme_id == pid, m.Idea.merged_into.is_not(None))
+        .where(m.Idea.merged_into.is_not(None))
         .order_by(m.Idea.number)
     )
     latest = (
@@ -135,8 +135,12 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         target = select(m.Idea.id).where(
             m.Idea.programme_id == pid, one_of(m.Idea.number, "numbers", dialect)
         )
+        # By the targets alone (the merged_into index): with the programme's condition too,
+        # SQLite without statistics walks every idea of the programme instead.
         credits = credits.where(m.Idea.merged_into.in_(target.scalar_subquery()))
         latest = latest.where(one_of(m.Idea.number, "numbers", dialect))
+    else:
+        credits = credits.where(m.Idea.programme_id == pid)
     if by_theme:
         theme: BindParameter[str] = bindparam("theme")
         ideas = ideas.where(m.Idea.theme_key == theme)

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from bot.core import domain
 from bot.core.plan import rank
 from storage import models as m
-from storage import tallies
+from storage import postings, tallies
 from storage.store import EDITED, Store
-
-
-def _checkable(query: Select[*tuple[Any, ...]], pid: int, after: int) -> Select[*tuple[Any, ...]]:
-    """Ideas a near-duplicate check compares with, stored after storage id `after`."""
-    return query.where(m.Idea.programme_id == pid, m.Idea.id > after, m.Idea.merged_into.is_(None))
 
 
 class SqlIdeas(Store):
@@ -44,8 +39,9 @@ class SqlIdeas(Store):
             conn.execute(bump)
             author_id = self._participant_id(conn, new.author)
             channel_id, _, audience = self._channel_row(conn, pid, new.where)
-            conn.execute(
-                insert(m.Idea).values(
+            idea_id = conn.execute(
+                insert(m.Idea)
+                .values(
                     programme_id=pid,
                     number=number,
                     theme_key=new.theme_key,
@@ -65,7 +61,9 @@ class SqlIdeas(Store):
                     request_key=new.request_key,
                     source_message=new.source_message,
                 )
-            )
+                .returning(m.Idea.id)
+            ).scalar_one()
+            postings.post(conn, pid, idea_id, postings.keys(new.text))
             self._log(conn, pid, number, new.author.key, "idea.added", theme=new.theme_key)
             return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._one_idea(conn, pid, number))
 
@@ -87,8 +85,12 @@ class SqlIdeas(Store):
         return None if number is None else self._one_idea(conn, pid, number)
 
     @staticmethod
-    def _stored_after(conn: Connection, pid: int, idea_id: int) -> bool:
-        return conn.scalar(_checkable(select(m.Idea.id), pid, idea_id).limit(1)) is not None
+    def _stored_after(conn: Connection, pid: int, number: int) -> bool:
+        """Whether an idea a near-duplicate check could match was stored after `number`."""
+        later = select(m.Idea.id).where(
+            m.Idea.programme_id == pid, m.Idea.number > number, m.Idea.merged_into.is_(None)
+        )
+        return conn.scalar(later.limit(1)) is not None
 
     async def idea_of_request(self, programme: str, request_key: str) -> domain.Idea | None:
         def tx(conn: Connection) -> domain.Idea | None:
@@ -117,19 +119,19 @@ class SqlIdeas(Store):
     ) -> domain.Idea | None:
         def tx(conn: Connection) -> domain.Idea | None:
             pid = self._programme_id(conn, programme)
-            old = conn.scalar(
-                select(m.Idea.text)
+            postings.lock(conn, pid)
+            row = conn.execute(
+                select(m.Idea.id, m.Idea.text)
                 .where(m.Idea.programme_id == pid, m.Idea.number == number)
                 .with_for_update()
-            )
-            if old is None:
+            ).first()
+            if row is None:
                 return None
-            conn.execute(
-                update(m.Idea)
-                .where(m.Idea.programme_id == pid, m.Idea.number == number)
-                .values(text=text)
-            )
-            self._log(conn, pid, number, by.key, EDITED, was=old)
+            conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(text=text))
+            was, now = postings.keys(row.text), postings.keys(text)
+            postings.unpost(conn, pid, row.id, was - now)
+            postings.post(conn, pid, row.id, now - was)
+            self._log(conn, pid, number, by.key, EDITED, was=row.text)
             return self._one_idea(conn, pid, number)
 
         return await self._write(tx)
@@ -150,17 +152,11 @@ class SqlIdeas(Store):
 
         return await self._read(tx)
 
-    async def idea_texts(
-        self, programme: str, after: int, newest: int | None = None
-    ) -> Sequence[tuple[int, int, str]]:
-        def tx(conn: Connection) -> list[tuple[int, int, str]]:
-            pid = self._programme_id(conn, programme)
-            query = _checkable(select(m.Idea.id, m.Idea.number, m.Idea.text), pid, after)
-            if newest is None:
-                rows = list(conn.execute(query.order_by(m.Idea.id)))
-            else:
-                rows = list(conn.execute(query.order_by(m.Idea.id.desc()).limit(newest)))[::-1]
-            return [(row.id, row.number, row.text) for row in rows]
+    async def lookalikes(
+        self, programme: str, stems: Collection[str], needed: int
+    ) -> domain.Lookalikes:
+        def tx(conn: Connection) -> domain.Lookalikes:
+            return postings.sharing(conn, self._programme_id(conn, programme), stems, needed)
 
         return await self._read(tx)
 

@@ -385,5 +385,13 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 )
 
 
-# The Lab day's, the participation loop's and the vote tallies' tables, on the same metadata.
-from storage import brief_tables, day_tables, nudge_tables, tally_tables, theme_tables  # noqa: E402, F401
+# The Lab day's, the participation loop's, the vote tallies' and the near-duplicate index's
+# tables, on the same metadata.
+from storage import (  # noqa: E402, F401
+    brief_tables,
+    day_tables,
+    nudge_tables,
+    posting_table,
+    tally_tables,
+    theme_tables,
+)

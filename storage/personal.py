@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from bot.core import domain
-from storage import erasure, tallies
+from storage import erasure, postings, tallies
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.day_personal import erase_own, own_entries
@@ -204,6 +204,7 @@ class SqlPersonalData(Store):
                 m.Idea.hidden,
                 m.Idea.merged_into,
                 m.Idea.actor_key,
+                m.Idea.text,
             ).where(m.Idea.programme_id == pid, m.Idea.author_id == person_id)
         ).all()
         ids = [idea.id for idea in own]
@@ -225,6 +226,9 @@ class SqlPersonalData(Store):
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
+            postings.lock(conn, pid)
+            for idea in own:
+                postings.unpost(conn, pid, idea.id, postings.keys(idea.text))
             # Their earlier texts, kept in the history of edits, go with them.
             numbers = [idea.number for idea in own]
             conn.execute(

@@ -337,6 +337,16 @@ class VoteResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Lookalikes:
+    """What a near-duplicate check compares a new idea with: the live ideas that share enough of
+    its word stems, as (number, text), and the number of the newest idea stored when they were
+    read (`IdeaStore.add_idea`'s `checked_through`)."""
+
+    ideas: tuple[tuple[int, str], ...]
+    checked_through: int
+
+
+@dataclass(frozen=True, slots=True)
 class MergeResult:
     outcome: MergeOutcome
     idea: Idea | None = None  # the merged idea, on success

@@ -33,6 +33,7 @@ from bot.core.domain import (
     Idea,
     IdeaAdded,
     Lapse,
+    Lookalikes,
     MergeResult,
     ModerationResult,
     NewIdea,
@@ -205,7 +206,7 @@ class IdeaStore(Protocol):
         """Record an idea under the programme's next number, with the channel's audience.
         Atomic with two checks: a request seen before (`new.request_key`) stores nothing and
         returns the idea it stored (REPEATED); with `checked_through`, an idea stored after
-        that storage id, which the near-duplicate check has not seen, stores nothing (STALE).
+        that number, which the near-duplicate check has not seen, stores nothing (STALE).
         So a replayed request adds nothing, and the check and the insert are one decision."""
 
     async def idea(self, programme: str, number: int) -> Idea | None:
@@ -223,12 +224,11 @@ class IdeaStore(Protocol):
         """Replace the idea's text, keeping the old one in its history; None if there is no
         such idea."""
 
-    async def idea_texts(
-        self, programme: str, after: int, newest: int | None = None
-    ) -> Sequence[tuple[int, int, str]]:
-        """(storage id, number, text) of ideas stored after storage id `after`, oldest first:
-        the near-duplicate index catches up with other processes' ideas from it. With
-        `newest`, only that many of the most recent: a check while the index is being built."""
+    async def lookalikes(self, programme: str, stems: Collection[str], needed: int) -> Lookalikes:
+        """The live ideas (neither merged nor hidden) whose current text has at least `needed`
+        of `stems` (`bot.core.similarity.Fingerprint.stems`), oldest first, and the number of
+        the newest idea stored when they were read: a near-duplicate check's candidates, found
+        from an index kept with the ideas, which every process shares."""
 
     async def save_draft(self, new: NewIdea) -> int:
         """Hold an idea back (it looks like another); returns the draft's id."""

@@ -1,16 +1,16 @@
 """Near-duplicate ideas: the same words in another order, small edits, or one idea inside another.
 
 Ideas are reduced to sets of word stems (stop words dropped) and of character trigrams; an
-inverted index over stems finds the few candidates worth scoring, so a check against 300,000
-ideas scores dozens, not all of them (bench/near_duplicates.py measures it).
+inverted index over stems, kept by storage with the ideas, finds the few candidates worth
+scoring, so a check against 300,000 ideas scores dozens, not all of them
+(bench/near_duplicates.py measures it).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
@@ -128,7 +128,7 @@ def stems(text: str) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """Word stems for matching, and the normalised text for trigrams, which are computed only
-    for the few candidates scored (keeping them for 100,000 ideas would cost too much memory)."""
+    for the few candidates scored."""
 
     stems: frozenset[str]
     plain: str
@@ -160,14 +160,19 @@ def similarity(a: Fingerprint, b: Fingerprint, a3: frozenset[str] | None = None)
     return max(best, same_letters)
 
 
-COUNT_CAP = 65_535  # stems counted per idea (unsigned 16 bits)
 SLACK = 1e-9  # the bounds below are loosened by this, so rounding never drops a match
+
+
+def needed(probe: Fingerprint) -> int:
+    """The fewest stems an idea must share with `probe` to be its near-duplicate: fewer, and
+    neither the same-words nor the contained test can reach its threshold (the trigram test is
+    tried only on ideas that share this many too, so that a check scores dozens of ideas)."""
+    return max(1, min(ceil(SAME_WORDS * len(probe.stems)), MIN_SHARED_WHEN_CONTAINED))
 
 
 def _by_words(shared: Counts, probe_stems: int, stem_counts: Counts) -> tuple[Bools, Bools]:
     """For many candidates at once, from counts alone: whether the same-words or contained
-    test could reach 1.0 (the stems shared are at most `shared`: an edited idea's old postings
-    may count too), and whether the trigram test is tried at all."""
+    test reaches 1.0, and whether the trigram test is tried at all."""
     shorter = np.minimum(stem_counts, probe_stems)
     union = np.maximum(probe_stems + stem_counts.astype(np.int64) - shared, 1)
     same_words = shared / union >= SAME_WORDS - SLACK
@@ -185,114 +190,33 @@ class Match:
     score: float
 
 
-class IdeaIndex:
-    """A programme's ideas as packed arrays, with an inverted index from stem to idea numbers.
-
-    Each idea keeps only its stems (as numbers into one shared list of stems) and its
-    normalised text (UTF-8, for the trigrams of the few candidates scored), packed into flat
-    arrays: about 120 bytes an idea, where a set and a string per idea took over 1 KiB
-    (bench/near_duplicates.py measures both)."""
-
-    def __init__(self) -> None:
-        self._stem_ids: dict[str, int] = {}
-        self._stem_names: list[str] = []
-        self._postings: dict[int, array[int]] = {}
-        self._slot_of = array("i")  # idea number -> its slot, -1 when absent
-        self._stems = array("I")  # every slot's stem ids, one after another
-        self._stems_from = array("Q", [0])  # where each slot's stem ids start (and end)
-        self._text = bytearray()  # every slot's normalised text, one after another
-        self._text_from = array("Q", [0])
-        self._stem_counts = array("H")  # per slot: for a bound on all candidates at once
-        self._size = 0
-        self.last_seen = 0  # highest storage id loaded, for incremental catch-up
-
-    def __len__(self) -> int:
-        return self._size
-
-    def add(self, number: int, text: str) -> None:
-        if number in self:
-            self.remove(number)
-        fingerprint = Fingerprint.of(text)
-        ids = [self._stem_id(stem) for stem in fingerprint.stems]
-        self._stems.extend(ids)
-        self._stems_from.append(len(self._stems))
-        self._text += fingerprint.plain.encode()
-        self._text_from.append(len(self._text))
-        self._stem_counts.append(min(len(ids), COUNT_CAP))
-        if number >= len(self._slot_of):
-            self._slot_of.extend([-1] * (number + 1 - len(self._slot_of)))
-        self._slot_of[number] = len(self._stems_from) - 2
-        self._size += 1
-        for stem in ids:
-            self._postings.setdefault(stem, array("I")).append(number)
-
-    def __contains__(self, number: object) -> bool:
-        return (
-            isinstance(number, int)
-            and 0 <= number < len(self._slot_of)
-            and (self._slot_of[number] >= 0)
-        )
-
-    def remove(self, number: int) -> None:
-        """Forget an idea (hidden, merged, erased); its postings are skipped from now on."""
-        if number in self:
-            self._slot_of[number] = -1
-            self._size -= 1
-
-    def add_all(self, ideas: Iterable[tuple[int, str]]) -> None:
-        for number, text in ideas:
-            self.add(number, text)
-
-    def nearest(self, text: str, limit: int = 3) -> list[Match]:
-        """The closest near-duplicates of `text`, best first (empty when there are none).
-
-        A near-duplicate shares at least `needed` stems with the probe: the postings of the
-        probe's stems are counted at once (numpy, not a Python loop over hundreds of
-        thousands of numbers), and only ideas holding enough of them are scored exactly."""
-        probe = Fingerprint.of(text)
-        if not probe.stems:
-            return []
-        needed = max(1, min(ceil(SAME_WORDS * len(probe.stems)), MIN_SHARED_WHEN_CONTAINED))
-        known = {self._stem_ids[s] for s in probe.stems if s in self._stem_ids}
-        if len(known) < needed:
-            return []
-        # Copied out (tobytes), never viewed: a view would stop a catch-up thread's append.
-        postings = [np.frombuffer(self._postings[s].tobytes(), dtype=np.uintc) for s in known]
-        counts = np.bincount(np.concatenate(postings))
-        numbers = np.flatnonzero(counts >= needed)
-        slots = np.frombuffer(self._slot_of.tobytes(), dtype=np.intc)[numbers]
-        present = slots >= 0
-        numbers, slots, shared = numbers[present], slots[present], counts[numbers][present]
-        words, letters = _by_words(
-            shared, len(probe.stems), np.frombuffer(self._stem_counts.tobytes(), np.ushort)[slots]
-        )
-        worth = words
-        if letters.any():
-            texts = [self._text_bytes(slot) for slot in slots[letters].tolist()]
-            same = jaccards(probe.plain, texts)
-            worth[np.flatnonzero(letters)[~(same < SAME_LETTERS - SLACK)]] = True
-        trigrams = probe.trigrams()
-        matches = []
-        for number, slot in zip(numbers[worth].tolist(), slots[worth].tolist(), strict=True):
-            ids = self._stems[self._stems_from[slot] : self._stems_from[slot + 1]]
-            if len(known.intersection(ids)) < needed:
-                continue  # an old text's postings counted (the idea was edited)
-            score = similarity(probe, self._fingerprint(slot, ids), trigrams)
-            if score >= 1.0:
-                matches.append(Match(number, score))
-        matches.sort(key=lambda m: (-m.score, m.number))
-        return matches[:limit]
-
-    def _stem_id(self, stem: str) -> int:
-        found = self._stem_ids.get(stem)
-        if found is None:
-            found = self._stem_ids[stem] = len(self._stem_names)
-            self._stem_names.append(stem)
-        return found
-
-    def _text_bytes(self, slot: int) -> bytes:
-        return bytes(self._text[self._text_from[slot] : self._text_from[slot + 1]])
-
-    def _fingerprint(self, slot: int, ids: array[int]) -> Fingerprint:
-        plain = self._text_bytes(slot).decode()
-        return Fingerprint(frozenset(self._stem_names[i] for i in ids), plain)
+def nearest(
+    probe: Fingerprint, candidates: Sequence[tuple[int, str]], limit: int = 3
+) -> list[Match]:
+    """The candidates (number, text) that nearly repeat the probe, best first (empty when none
+    does). Candidates are what storage found sharing at least `needed(probe)` stems with it;
+    only those that do are scored, and the trigram test, the dearest, is first screened for all
+    of them at once (bot.core.letters)."""
+    if not probe.stems or not candidates:
+        return []
+    prints = [(number, Fingerprint.of(text)) for number, text in candidates]
+    least = needed(probe)
+    prints = [(n, p) for n, p in prints if len(probe.stems & p.stems) >= least]
+    if not prints:
+        return []
+    shared = np.fromiter((len(probe.stems & p.stems) for _, p in prints), np.int64, len(prints))
+    sizes = np.fromiter((len(p.stems) for _, p in prints), np.int64, len(prints))
+    worth, letters = _by_words(shared, len(probe.stems), sizes)
+    if letters.any():
+        chosen = np.flatnonzero(letters)
+        same = jaccards(probe.plain, [prints[i][1].plain.encode() for i in chosen.tolist()])
+        worth[chosen[~(same < SAME_LETTERS - SLACK)]] = True
+    trigrams = probe.trigrams()
+    matches = []
+    for i in np.flatnonzero(worth).tolist():
+        number, found = prints[i]
+        score = similarity(probe, found, trigrams)
+        if score >= 1.0:
+            matches.append(Match(number, score))
+    matches.sort(key=lambda m: (-m.score, m.number))
+    return matches[:limit]

@@ -9,7 +9,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.core import names
 from bot.core.agenda_store import AgendaStore
@@ -43,7 +42,6 @@ from bot.core.ports import (
     Unheard,
     VoteStore,
 )
-from bot.core.similarity import IdeaIndex
 from bot.core.suggestions import NaiveBayes, Suggester
 
 MAX_IDEA_CHARS = 3000
@@ -83,11 +81,6 @@ class Workshop:
     notifier: Notifier = field(default_factory=Unheard)  # the composition root sets the real one
     links: Links | None = None  # signed links to the web view, when configured
     quiet: QuietHours | None = None  # no nudges in these hours (HOWCANWE_QUIET_HOURS)
-    indexes: dict[str, IdeaIndex] = field(default_factory=dict)  # near-duplicates, per programme
-    index_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
-    index_builds: dict[str, asyncio.Task[Any] | None] = field(default_factory=dict)  # under way
-    # The storage id after which ideas were checked only against the newest, during a build.
-    partly_checked: dict[str, int] = field(default_factory=dict)
     idea_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one new idea at a time
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning

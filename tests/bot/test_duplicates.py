@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
-
 import pytest
 
 from bot.core.domain import Anchor, AnchorKind
 from bot.core.interaction import ADD_ANYWAY, VOTE_FOR, ButtonPressed, Delivery, Refresh, Say
-from bot.core.usecases import duplicates
 from tests.bot.test_workshop import Room, refused, said
 
 BRAND = (
@@ -159,53 +155,19 @@ async def test_vote_for_instead_never_takes_a_vote_back(room: Room) -> None:
     assert [(i.number, i.votes) for i in await room.repo.ideas("default")] == [(1, 1)]
 
 
-async def test_warming_indexes_every_idea_stored_so_far(room: Room) -> None:
-    from bot.core.usecases import duplicates
+async def test_an_edited_idea_is_matched_by_its_new_text(room: Room) -> None:
+    await room.cmd("olive", "prompt fostering")
+    await room.reply("ann", "Free bus travel for apprentices")
+    await room.cmd("ann", f"edit 1 {BRAND}")
+    assert (await room.reply("bob", "Free bus travel for apprentices"))[0].anchor == Anchor(
+        AnchorKind.IDEA, 2
+    )
+    assert (await room.reply("cat", BRAND_LONGER))[0].card.title == "This looks like #1"
 
+
+async def test_a_withdrawn_idea_is_no_longer_offered_as_a_near_duplicate(room: Room) -> None:
     await room.cmd("olive", "prompt fostering")
     await room.reply("ann", BRAND)
-    await room.reply("bob", "Put a research student in every start-up")
-    workshop = room.engine.workshop
-    workshop.indexes.clear()
-    await duplicates.warm(workshop, "default")
-    assert len(workshop.indexes["default"]) == 2
-
-
-async def test_a_check_never_waits_for_the_index_and_what_it_missed_is_flagged_after(
-    room: Room, monkeypatch
-) -> None:
-    """While the index is built (held here), a new idea is checked against the newest ideas
-    and answered at once; one repeating an older idea is flagged to organisers once built."""
-    monkeypatch.setattr(duplicates, "RECENT", 2)
-    held, building = threading.Event(), threading.Event()
-    indexed = duplicates._indexed
-
-    def slow(rows):  # the build is held; the newest ideas a check reads are indexed at once
-        if len(rows) > duplicates.RECENT:
-            building.set()
-            held.wait(timeout=30)
-        return indexed(rows)
-
-    await room.cmd("olive", "prompt fostering")
-    await room.reply("ann", BRAND)
-    await room.reply("bob", "Work with residents to grow ride sharing locally")
-    await room.reply("cat", "Put a research student in every start-up")
-    ws = room.engine.workshop
-    ws.indexes.clear()  # as a process that has just started
-    monkeypatch.setattr(duplicates, "_indexed", slow)
-    warming = asyncio.create_task(duplicates.warm(ws, "default"))
-    await asyncio.to_thread(building.wait, 30)
-
-    newest = await room.reply("dan", "Put a research student in every start-up, paid")
-    assert newest[0].card.title == "This looks like #3"  # the newest ideas are checked
-    missed = await room.reply("eve", BRAND_LONGER)
-    assert missed[0].anchor == Anchor(AnchorKind.IDEA, 4)  # answered, not held for the build
-    assert not warming.done()
-
-    held.set()
-    await warming
-    flags = said(await room.cmd("olive", "flags"))
-    assert "#4" in flags and "may repeat #1" in flags and "the duplicate check" in flags
-    assert "default" in ws.indexes and not ws.partly_checked and not ws.index_builds
-    later = await room.reply("fay", BRAND + " Now.")
-    assert later[0].card.title == "This looks like #1"
+    await room.cmd("ann", "withdraw 1")
+    added = await room.reply("bob", BRAND_LONGER)
+    assert added[0].anchor == Anchor(AnchorKind.IDEA, 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.playbook import load_default
-from bot.core.similarity import Fingerprint, IdeaIndex, similarity
+from bot.core.similarity import Fingerprint, nearest, similarity
 
 
 def near(a: str, b: str) -> bool:
@@ -61,11 +61,10 @@ def test_every_pair_flagged_in_the_writeup_is_a_real_repeat() -> None:
     book = load_default()
     texts = [e for a in book.actors for e in a.examples]
     texts += [c for t in book.themes for c in t.challenges] + list(book.sample_ideas)
-    index = IdeaIndex()
     flagged = []
     for number, text in enumerate(texts, 1):
-        flagged += [(texts[m.number - 1], text) for m in index.nearest(text)]
-        index.add(number, text)
+        earlier = list(enumerate(texts[: number - 1], 1))
+        flagged += [(texts[m.number - 1], text) for m in nearest(Fingerprint.of(text), earlier)]
     assert len(flagged) == 30
     for earlier, later in flagged:
         shorter, longer = sorted(
@@ -74,29 +73,20 @@ def test_every_pair_flagged_in_the_writeup_is_a_real_repeat() -> None:
         assert len(shorter.stems & longer.stems) >= 0.6 * len(shorter.stems), (earlier, later)
 
 
-def test_the_index_forgets_removed_ideas_and_ranks_the_closest_first() -> None:
-    index = IdeaIndex()
-    index.add_all(
-        [
-            (1, "Community hubs that offer business mentoring and signposting"),
-            (2, "Community hubs that offer business mentoring"),
-            (3, "Something else entirely about buses"),
-        ]
+def test_the_closest_come_first_and_ideas_sharing_too_few_stems_are_not_scored() -> None:
+    ideas = [
+        (1, "Community hubs that offer business mentoring and signposting"),
+        (2, "Community hubs that offer business mentoring"),
+        (3, "Something else entirely about buses"),
+    ]
+    probe = Fingerprint.of("community hubs offering business mentoring")
+    assert [m.number for m in nearest(probe, ideas)] == [2, 1]
+    assert [m.number for m in nearest(probe, ideas, limit=1)] == [2]
+    assert nearest(Fingerprint.of("   "), ideas) == []
+    # Trigrams alone would match this typo'd repeat, but it shares too few stems to be scored.
+    hubs = "Community hubs that offer business mentoring and signposting for local start-ups"
+    typo = Fingerprint.of(
+        "Community hubz that offer busines mentorng and signpostng for local startups"
     )
-    assert [m.number for m in index.nearest("community hubs offering business mentoring")] == [2, 1]
-    index.remove(2)
-    assert [m.number for m in index.nearest("community hubs offering business mentoring")] == [1]
-    assert index.nearest("   ") == []
-
-
-def test_an_idea_edited_or_removed_and_added_back_is_matched_by_its_latest_text() -> None:
-    index = IdeaIndex()
-    index.add(2, "Free bus travel for apprentices")
-    index.add(2, "Open school playing fields to the public at weekends")
-    assert len(index) == 1 and 2 in index
-    assert not index.nearest("Free bus travel for apprentices")
-    assert [m.number for m in index.nearest("Open school playing fields to the public")] == [2]
-    index.remove(2)
-    assert len(index) == 0 and 2 not in index and not index.nearest("Open school playing fields")
-    index.add(9, "Open school playing fields to the public at weekends")
-    assert [m.number for m in index.nearest("open school playing-fields to the public")] == [9]
+    assert similarity(typo, Fingerprint.of(hubs)) >= 1.0
+    assert nearest(typo, [(4, hubs)]) == []

@@ -8,12 +8,14 @@ from bot.core.domain import (
     Assignment,
     ConversationRef,
     IdeaOutcome,
+    Lookalikes,
     MergedIdea,
     MergeOutcome,
     NewIdea,
     Participant,
     VoteOutcome,
 )
+from bot.core.similarity import Fingerprint
 from tests.conftest import in_channel, person
 from tests.contracts.conftest import PROGRAMME
 from tests.contracts.helpers import add, new_idea
@@ -64,18 +66,17 @@ async def test_a_replayed_request_adds_nothing_and_returns_the_idea(store) -> No
 
 
 async def test_an_idea_stored_after_the_check_makes_the_new_one_stale(store) -> None:
-    assert await store.idea_texts(PROGRAMME, 0) == []
+    assert await store.lookalikes(PROGRAMME, {"one"}, 1) == Lookalikes((), 0)
     await add(store, "one")
-    texts = await store.idea_texts(PROGRAMME, 0)
-    assert [(n, t) for _, n, t in texts] == [(1, "one")]
-    seen = texts[-1][0]
+    found = await store.lookalikes(PROGRAMME, {"one"}, 1)
+    assert found == Lookalikes(((1, "one"),), 1)
+    seen = found.checked_through
     assert (
         await store.add_idea(new_idea("two"), checked_through=seen)
     ).outcome is IdeaOutcome.ADDED
     stale = await store.add_idea(new_idea("three"), checked_through=seen)
     assert stale.outcome is IdeaOutcome.STALE and stale.idea is None
-    later = await store.idea_texts(PROGRAMME, seen)
-    assert [(n, t) for _, n, t in later] == [(2, "two")]
+    assert (await store.lookalikes(PROGRAMME, {"two"}, 1)) == Lookalikes(((2, "two"),), 2)
     assert len(await store.ideas(PROGRAMME)) == 2
 
 
@@ -163,11 +164,13 @@ async def test_a_merge_pools_votes_and_credits_the_author(store) -> None:
         "idea.merged",
         {"into": 1},
     )
-    assert texts_after(await store.idea_texts(PROGRAMME, 0)) == ["target"]
+    assert await texts_like(store, "source target") == ["target"]
 
 
-def texts_after(rows) -> list[str]:
-    return [text for _, _, text in rows]
+async def texts_like(store, text: str, needed: int = 1) -> list[str]:
+    """The texts of the ideas a near-duplicate check of `text` would compare with."""
+    found = await store.lookalikes(PROGRAMME, Fingerprint.of(text).stems, needed)
+    return [idea_text for _, idea_text in found.ideas]
 
 
 async def test_a_merge_across_themes_moves_the_votes_budget(store) -> None:

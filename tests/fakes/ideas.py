@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.core import domain
 from bot.core.plan import rank
+from bot.core.similarity import Fingerprint
 from tests.fakes.memory import DraftRow, IdeaRow, Memory
 
 EDITED = "idea.edited"
@@ -38,9 +39,11 @@ class MemoryIdeas(Memory):
         return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._idea(row))
 
     def _checkable(self, programme: str, after: int) -> list[IdeaRow]:
-        """Ideas a near-duplicate check compares with, stored after storage id `after`."""
+        """Ideas a near-duplicate check could match, stored after number `after`."""
         return [
-            row for row in self._idea_rows(programme) if row.id > after and row.merged_into is None
+            row
+            for row in self._idea_rows(programme)
+            if row.number > after and row.merged_into is None
         ]
 
     async def idea_of_request(self, programme: str, request_key: str) -> domain.Idea | None:
@@ -78,11 +81,18 @@ class MemoryIdeas(Memory):
         rows = self._idea_rows(programme)
         return list(rank(self._idea(r) for r in rows if theme_key in (None, r.new.theme_key)))
 
-    async def idea_texts(
-        self, programme: str, after: int, newest: int | None = None
-    ) -> Sequence[tuple[int, int, str]]:
-        rows = [(row.id, row.number, row.text) for row in self._checkable(programme, after)]
-        return rows if newest is None else rows[len(rows) - min(newest, len(rows)) :]
+    async def lookalikes(
+        self, programme: str, stems: Collection[str], needed: int
+    ) -> domain.Lookalikes:
+        self._programme(programme)
+        found = tuple(
+            (row.number, row.text)
+            for row in self._idea_rows(programme)
+            if row.merged_into is None
+            and not row.hidden
+            and len(Fingerprint.of(row.text).stems & set(stems)) >= max(needed, 1)
+        )
+        return domain.Lookalikes(found, self._last_number.get(programme, 0))
 
     async def save_draft(self, new: domain.NewIdea) -> int:
         self._programme(new.programme_key)

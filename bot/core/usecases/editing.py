@@ -84,9 +84,6 @@ async def _edited(ws: Workshop, ctx: Context, idea: Idea, text: str) -> list[Rep
     edited = await ws.ideas.edit_idea(ctx.programme_key, number, text, ctx.who)
     if edited is None:  # forgotten meanwhile
         return []
-    index = ws.indexes.get(ctx.programme_key)
-    if index is not None:  # this process's near-duplicate checks see the new text at once
-        index.add(number, text)
     log.info("idea edited", extra={"programme": ctx.programme_key, "idea": number})
     return [Refresh(_anchor(number), cards.idea_card(ws.playbook, edited))]
 

@@ -38,15 +38,6 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
     return [note(f"Thank you: organisers will see your flag on #{number} with `flags`.")]
 
 
-async def tell_organisers(
-    ws: Workshop, programme: str, number: int, by: Participant, reason: str
-) -> None:
-    """A flag raised by the bot itself (a near-duplicate found late), as anyone's would be."""
-    result = await ws.moderation.flag(programme, number, by, reason)
-    if result.outcome is Outcome.DONE and result.idea is not None:
-        await _post_flag(ws, programme, result.idea, by, reason)
-
-
 async def _post_flag(
     ws: Workshop, programme: str, idea: Idea, by: Participant, reason: str
 ) -> bool:
