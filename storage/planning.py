@@ -19,6 +19,33 @@ from storage.digest_figures import theme_voters
 from storage.store import Store
 
 
+def theme_phases(conn: Connection, pid: int) -> dict[str, domain.Phase]:
+    rows = conn.execute(
+        select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(m.ThemePhase.programme_id == pid)
+    )
+    return {row.theme_key: domain.Phase(row.phase) for row in rows}
+
+
+def programme_stats(conn: Connection, pid: int) -> domain.ProgrammeStats:
+    """Ideas, votes and participants (authors and voters) of the programme."""
+    voter = aliased(m.Vote)
+    ideas = conn.scalar(select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid))
+    votes = conn.scalar(
+        select(func.count())
+        .select_from(voter)
+        .join(m.Idea, m.Idea.id == voter.idea_id)
+        .where(m.Idea.programme_id == pid)
+    )
+    people = union(
+        select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
+        select(voter.participant_id.label("who"))
+        .join(m.Idea, m.Idea.id == voter.idea_id)
+        .where(m.Idea.programme_id == pid),
+    ).subquery()
+    participants = conn.scalar(select(func.count()).select_from(people))
+    return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+
+
 class SqlPlanning(Store):
     """Implements `bot.core.ports.PlanStore`."""
 
@@ -184,13 +211,7 @@ class SqlPlanning(Store):
 
     async def phases(self, programme: str) -> dict[str, domain.Phase]:
         def tx(conn: Connection) -> dict[str, domain.Phase]:
-            pid = self._programme_id(conn, programme)
-            rows = conn.execute(
-                select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(
-                    m.ThemePhase.programme_id == pid
-                )
-            )
-            return {row.theme_key: domain.Phase(row.phase) for row in rows}
+            return theme_phases(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 
@@ -210,26 +231,8 @@ class SqlPlanning(Store):
         return await self._write(tx)
 
     async def stats(self, programme: str) -> domain.ProgrammeStats:
-        def tx(conn: Connection) -> Any:
-            pid = self._programme_id(conn, programme)
-            voter = aliased(m.Vote)
-            ideas = conn.scalar(
-                select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
-            )
-            votes = conn.scalar(
-                select(func.count())
-                .select_from(voter)
-                .join(m.Idea, m.Idea.id == voter.idea_id)
-                .where(m.Idea.programme_id == pid)
-            )
-            people = union(
-                select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
-                select(voter.participant_id.label("who"))
-                .join(m.Idea, m.Idea.id == voter.idea_id)
-                .where(m.Idea.programme_id == pid),
-            ).subquery()
-            participants = conn.scalar(select(func.count()).select_from(people))
-            return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+        def tx(conn: Connection) -> domain.ProgrammeStats:
+            return programme_stats(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 

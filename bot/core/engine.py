@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,7 @@ from bot.core.interaction import (
 )
 from bot.core.participation import Series
 from bot.core.plan import ActionPlan
+from bot.core.plan_export import PlanStream
 from bot.core.plan_views import CellKey, Cursor, PlanSummary
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable, TurnStore
@@ -67,6 +69,7 @@ from bot.core.usecases import (
     digests,
     editing,
     evidence,
+    exports,
     ideas,
     moderation,
     people,
@@ -191,6 +194,11 @@ class Engine:
     async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
         """The action plan as it stands (the web view's pages and downloads)."""
         return await planning.action_plan(self.workshop, programme_key, theme_key)
+
+    def plan_stream(self, programme_key: str) -> AbstractAsyncContextManager[PlanStream]:
+        """The whole plan for a full export (the downloads and `howcanwe export`): read a batch
+        of ideas at a time from one snapshot, held until the block is left."""
+        return exports.plan_stream(self.workshop, programme_key)
 
     async def plan_summary(self, programme_key: str) -> PlanSummary:
         """The plan at a glance, each cell's top ideas and count (the web view's /plan)."""

@@ -9,7 +9,8 @@ decided atomically inside storage's transaction rather than by read-then-write a
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Literal, Protocol
@@ -62,6 +63,7 @@ from bot.core.nudges import (
     Recipient,
 )
 from bot.core.participation import HourCount
+from bot.core.plan_export import ExportHead, Listing
 from bot.core.plan_views import CellKey, Cursor, Grid, Tops
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -351,6 +353,23 @@ class PlanViewStore(Protocol):
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
     ) -> Sequence[Idea]:
         """Up to `limit` of a cell's ideas, in rank order, those ranked after `after`."""
+
+
+class PlanReader(Protocol):
+    """The plan of one programme as it stood when the export began (one read-only snapshot)."""
+
+    async def head(self) -> ExportHead:
+        """The figures an export states before its ideas."""
+
+    def ideas(self, listing: Listing) -> AsyncIterator[Sequence[Idea]]:
+        """The listing's ideas, read whole, a batch at a time, in its order."""
+
+
+class ExportStore(Protocol):
+    """The whole plan for a full export, read in constant memory."""
+
+    def plan_export(self, programme: str, grid: Grid) -> AbstractAsyncContextManager[PlanReader]:
+        """A reader over one snapshot of the programme's plan, held open until it is left."""
 
 
 class ModerationStore(Protocol):
@@ -713,6 +732,7 @@ class Repository(
     VoteStore,
     PlanStore,
     PlanViewStore,
+    ExportStore,
     ModerationStore,
     PersonalDataStore,
     DigestStore,

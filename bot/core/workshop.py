@@ -26,6 +26,7 @@ from bot.core.ports import (
     Clock,
     DigestStore,
     EmergingStore,
+    ExportStore,
     HousekeepingStore,
     IdeaStore,
     ModerationStore,
@@ -69,6 +70,7 @@ class Workshop:
     votes: VoteStore
     plan: PlanStore
     plan_views: PlanViewStore
+    exports: ExportStore
     moderation: ModerationStore
     personal: PersonalDataStore
     digests: DigestStore
@@ -115,6 +117,7 @@ class Workshop:
             votes=repo,
             plan=repo,
             plan_views=repo,
+            exports=repo,
             moderation=repo,
             personal=repo,
             digests=repo,
