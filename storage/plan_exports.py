@@ -77,7 +77,21 @@ class _Reader:
                     counted.where(_on_plan(pid)).group_by(m.Idea.theme_key, "cell")
                 )
             }
-            votes = {
+            themes = conn.scalars(select(m.Idea.theme_key).where(_on_plan(pid)).distinct())
+            return ExportHead(
+                programme_stats(conn, pid),
+                theme_phases(conn, pid),
+                theme_voters(conn, pid),
+                frozenset(themes),
+                counts,
+            )
+
+        return await self.snapshot.run(read)
+
+    async def theme_votes(self) -> dict[tuple[str, str], int]:
+        def read(conn: Connection) -> dict[tuple[str, str], int]:
+            pid = self.store._programme_id(conn, self.programme)
+            return {
                 (theme, audience): int(n)
                 for theme, audience, n in conn.execute(
                     select(m.Idea.theme_key, m.Vote.audience, func.count())
@@ -86,15 +100,6 @@ class _Reader:
                     .group_by(m.Idea.theme_key, m.Vote.audience)
                 )
             }
-            themes = conn.scalars(select(m.Idea.theme_key).where(_on_plan(pid)).distinct())
-            return ExportHead(
-                programme_stats(conn, pid),
-                theme_phases(conn, pid),
-                theme_voters(conn, pid),
-                frozenset(themes),
-                counts,
-                votes,
-            )
 
         return await self.snapshot.run(read)
 

@@ -15,7 +15,7 @@ from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage import participation_queries as participation_sql
 from storage.database import as_utc as _utc
-from storage.digest_figures import theme_voters
+from storage.digest_figures import theme_voters, votes_per_theme
 from storage.store import Store
 
 
@@ -239,6 +239,12 @@ class SqlPlanning(Store):
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         def tx(conn: Connection) -> dict[str, dict[str, int]]:
             return theme_voters(conn, self._programme_id(conn, programme))
+
+        return await self._read(tx)
+
+    async def theme_votes(self, programme: str) -> dict[str, int]:
+        def tx(conn: Connection) -> dict[str, int]:
+            return votes_per_theme(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 

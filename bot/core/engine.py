@@ -222,6 +222,11 @@ class Engine:
         await self.workshop.ready(programme_key)
         return await agenda.day(self.workshop, programme_key)
 
+    async def theme_votes(self, programme_key: str) -> Mapping[str, int]:
+        """Votes per theme, counted by the database (the web view's chart)."""
+        await self.workshop.ready(programme_key)
+        return await self.workshop.plan.theme_votes(programme_key)
+
     async def participation(self, programme_key: str) -> Series:
         """Each audience's ideas and votes so far, day by day (the web view's chart)."""
         await self.workshop.ready(programme_key)

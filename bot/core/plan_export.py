@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.core.domain import Emerging, Idea, Phase, ProgrammeStats
@@ -49,7 +49,6 @@ class ExportHead:
     voters: Mapping[str, Mapping[str, int]]  # per theme: distinct voters per audience
     theme_keys: frozenset[str]  # the themes ideas on the plan carry
     counts: Mapping[tuple[str, str], int]  # (theme, actor or UNASSIGNED) → ideas on the plan
-    votes: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (theme, audience)
 
 
 @dataclass(frozen=True, slots=True)

@@ -330,6 +330,9 @@ class PlanStore(Protocol):
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         """Distinct voters per theme and audience: the denominators of consensus."""
 
+    async def theme_votes(self, programme: str) -> dict[str, int]:
+        """Votes per theme for ideas not hidden (the web view's chart), counted by the database."""
+
     async def participation(self, programme: str) -> Sequence[HourCount]:
         """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
         database; hidden ideas and the votes on them are left out, as on the plan."""
@@ -360,6 +363,9 @@ class PlanReader(Protocol):
 
     async def head(self) -> ExportHead:
         """The figures an export states before its ideas."""
+
+    async def theme_votes(self) -> Mapping[tuple[str, str], int]:
+        """Votes for ideas on the plan per (theme, audience): the workbook's sheet of them."""
 
     def ideas(self, listing: Listing) -> AsyncIterator[Sequence[Idea]]:
         """The listing's ideas, read whole, a batch at a time, in its order."""

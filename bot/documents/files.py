@@ -52,12 +52,13 @@ async def _plan_chunks(
         return
     pending: list[str] = []
     size = 0
+    first = True  # sent at once: the reader sees the download begin
     async for piece in export.render(fmt, plan, now, day):
         pending.append(piece)
         size += len(piece)
-        if size >= CHUNK:
+        if first or size >= CHUNK:
             yield "".join(pending).encode()
-            pending, size = [], 0
+            pending, size, first = [], 0, False
     yield "".join(pending).encode()
 
 

@@ -50,6 +50,7 @@ async def write_xlsx(plan: PlanStream, exported_at: datetime, target: Path) -> N
         for actor in playbook.actors:
             async for batch in plan.ideas(Listing(theme.key, actor.key)):
                 await asyncio.to_thread(_rows, actions, _action_rows(theme, actor, batch))
+    counted = await plan.reader.theme_votes()
     votes = book.create_sheet(SHEETS[2])
     _rows(votes, [["theme", "audience", "voters", "votes"]], header=True)
     _rows(
@@ -59,7 +60,7 @@ async def write_xlsx(plan: PlanStream, exported_at: datetime, target: Path) -> N
                 t.title,
                 a.name,
                 plan.voters(t.key).get(a.key, 0),
-                plan.head.votes.get((t.key, a.key), 0),
+                counted.get((t.key, a.key), 0),
             ]
             for t in plan.themes
             for a in playbook.audiences

@@ -46,14 +46,19 @@ class IdeasReader:
     async def head(self) -> ExportHead:
         on_plan = [i for i in self.every if _part(i) is Part.ON_PLAN]
         counts: dict[tuple[str, str], int] = {}
-        votes: dict[tuple[str, str], int] = {}
         for idea in on_plan:
             cell = (idea.theme_key, _actor(idea, self.grid))
             counts[cell] = counts.get(cell, 0) + 1
-            for audience, n in idea.votes_by_audience.items():
-                votes[(idea.theme_key, audience)] = votes.get((idea.theme_key, audience), 0) + n
         themes = frozenset(i.theme_key for i in on_plan)
-        return ExportHead(self.stats, self.phases, self.voters, themes, counts, votes)
+        return ExportHead(self.stats, self.phases, self.voters, themes, counts)
+
+    async def theme_votes(self) -> dict[tuple[str, str], int]:
+        votes: dict[tuple[str, str], int] = {}
+        for idea in self.every:
+            if _part(idea) is Part.ON_PLAN:
+                for audience, n in idea.votes_by_audience.items():
+                    votes[(idea.theme_key, audience)] = votes.get((idea.theme_key, audience), 0) + n
+        return votes
 
     async def ideas_of(self, listing: Listing) -> list[domain.Idea]:
         found = [
