@@ -187,42 +187,36 @@ async def to_json(
     text = json.dumps(_skeleton(plan, exported_at, day, mark), ensure_ascii=False, indent=2)
     parts = re.split(r'\[\n( *)"' + re.escape(mark) + r'(\d+)"\n *\]', text + "\n")
     playbook = plan.playbook
-    lists: list[AsyncIterator[list[str]]] = [
-        _rendered(
-            plan.recorded(t.key),
-            lambda ideas: [
+    slots = [(parts[3 * n + 1], parts[3 * n + 3]) for n in range(len(parts) // 3)]
+
+    def records(indent: str) -> Callable[[Sequence[Idea]], str]:
+        def render(ideas: Sequence[Idea]) -> str:
+            inner = "\n" + indent
+            return ("," + inner).join(
                 json.dumps(
                     idea_record(playbook, i, plan.consensus(i)), ensure_ascii=False, indent=2
-                )
+                ).replace("\n", inner)
                 for i in ideas
-            ],
-        )
-        for t in plan.themes
-    ]
-    lists += [_numbers(plan.ideas(Listing(emerging=e.key))) for e in plan.emerging]
-    if plan.themes:
-        lists += [_numbers(plan.ideas(Listing(actor=a.key))) for a in playbook.actors]
+            )
+
+        return render
+
+    def numbers(indent: str) -> Callable[[Sequence[Idea]], str]:
+        return lambda ideas: (",\n" + indent).join(str(i.number) for i in ideas)
+
+    # Each slot's ideas (read when the slot is reached) and how they are written.
+    lists = [(plan.recorded(t.key), records) for t in plan.themes]
+    lists += [(plan.ideas(Listing(emerging=e.key)), numbers) for e in plan.emerging]
+    lists += [(plan.ideas(Listing(actor=a.key)), numbers) for a in playbook.actors if plan.themes]
     yield parts[0]
-    for n, items in enumerate(lists):
-        indent, literal = parts[3 * n + 1], parts[3 * n + 3]
-        inner = "\n" + indent
+    for (ideas, items), (indent, literal) in zip(lists, slots, strict=True):
         yield "["
         first = True
-        async for batch in items:
-            if batch:
-                yield (
-                    ("" if first else ",")
-                    + inner
-                    + ("," + inner).join(b.replace("\n", inner) for b in batch)
-                )
-                first = False
+        async for text in _rendered(ideas, items(indent)):
+            yield ("\n" if first else ",\n") + indent + text
+            first = False
         yield "]" if first else "\n" + indent[:-2] + "]"
         yield literal
-
-
-async def _numbers(batches: AsyncIterator[Sequence[Idea]]) -> AsyncIterator[list[str]]:
-    async for batch in batches:
-        yield [str(i.number) for i in batch]
 
 
 async def _rendered(
