@@ -43,6 +43,9 @@ def _listed(pid: int, grid: Grid, listing: Listing) -> Any:
         where.append(or_(m.Idea.actor_key.is_(None), m.Idea.actor_key.not_in(grid.actors)))
     elif listing.actor is not None:
         where.append(m.Idea.actor_key == listing.actor)
+    for audience, least in listing.backers:
+        votes = select(func.count()).where(m.Vote.idea_id == m.Idea.id, m.Vote.audience == audience)
+        where.append(votes.correlate(m.Idea).scalar_subquery() >= least)
     query = select(m.Idea.number).where(*where)
     if listing.emerging is not None:
         query = query.join(m.IdeaTag, m.IdeaTag.idea_id == m.Idea.id).where(

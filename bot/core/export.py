@@ -21,7 +21,7 @@ from bot.core import cards
 from bot.core.agenda import Day
 from bot.core.day_export import day_data
 from bot.core.domain import Idea, Status
-from bot.core.plan import backed_across, consensus
+from bot.core.plan import backed_across, consensus, least_backers
 from bot.core.plan_export import Listing, PlanStream
 from bot.core.plan_views import UNASSIGNED
 from bot.core.playbook import Playbook
@@ -343,8 +343,11 @@ async def _backed(plan: PlanStream, theme_key: str) -> list[tuple[Idea, float]]:
     (`ThemePlan.broadly_backed`). Few, whatever the programme's size: each needs a third of
     every audience's voters, and each voter has a budget of votes per theme."""
     voters = plan.voters(theme_key)
+    least = tuple((a, least_backers(n)) for a, n in sorted(voters.items()) if n > 0)
+    if len(least) < 2:  # backed across audiences takes two of them
+        return []
     found: list[tuple[Idea, float]] = []
-    async for batch in plan.ideas(Listing(theme_key)):
+    async for batch in plan.ideas(Listing(theme_key, backers=least)):
         found += [
             (i, consensus(i.votes_by_audience, voters) or 0.0)
             for i in batch

@@ -38,6 +38,9 @@ class Listing:
     actor: str | None = None
     emerging: str | None = None
     part: Part = Part.ON_PLAN
+    # Only ideas with at least so many votes from each of these audiences: the shortlist of
+    # ideas that may be backed across audiences (`least_backers`), the measure applied after.
+    backers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,11 @@ async def test_every_listing_is_the_plans_own_in_its_order(store) -> None:
             for cell in tp.cells:
                 assert await listed(Listing(key, cell.actor.key)) == cell.ideas, key
             assert await listed(Listing(key, UNASSIGNED)) == tp.unassigned, key
+            both = (("business", 1), ("community", 2))
+            shortlist = tuple(
+                i for i in tp.ideas if all(i.votes_by_audience.get(a, 0) >= n for a, n in both)
+            )
+            assert await listed(Listing(key, backers=both)) == shortlist, key
         for found in gather([Emerging(key, key, key) for key in TAGS], plan.ideas):
             assert await listed(Listing(emerging=found.emerging.key)) == found.ideas
         for actor, ideas in by_actor(plan).items():

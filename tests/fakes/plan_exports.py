@@ -68,6 +68,7 @@ class IdeasReader:
             and listing.theme in (None, i.theme_key)
             and listing.actor in (None, _actor(i, self.grid))
             and (listing.emerging is None or listing.emerging in i.emerging)
+            and all(i.votes_by_audience.get(a, 0) >= n for a, n in listing.backers)
         ]
         if listing.part is Part.ON_PLAN:
             return list(rank(found))
