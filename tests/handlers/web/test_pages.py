@@ -254,6 +254,10 @@ async def test_downloads_are_the_export_as_attachments(web: Web) -> None:
         )
         assert_private(headers)
         assert body == expected[path]
+        # Kept by the browser while the plan stands, as the plan pages are.
+        assert headers["Cache-Control"] == "private, no-cache"
+        kept = {"If-None-Match": {k.lower(): v for k, v in headers.items()}["etag"]}
+        assert (await get(web, web.link(path), headers=kept))[0] == 304, path
     _, body, _ = await get(web, web.link("/plan.csv"))
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [(r["id"], r["votes"], r["platform"], r["votes_business"]) for r in rows] == [
