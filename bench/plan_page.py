@@ -106,18 +106,23 @@ class Server:
     url: str
     port: int
     process: asyncio.subprocess.Process | None = None
+    code: str | None = None  # another checkout to serve from (a baseline), else this one
 
     async def __aenter__(self) -> Server:
-        env = os.environ | {
-            "DATABASE_URL": self.url,
-            "PORT": str(self.port),
-            "HOWCANWE_DASHBOARD_TOKEN": TOKEN,
-            "HOWCANWE_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
-            "HOWCANWE_LOG_LEVEL": "WARNING",
-            "HOWCANWE_SUGGESTER": "words",
-        }
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": self.url,
+                "PORT": str(self.port),
+                "HOWCANWE_DASHBOARD_TOKEN": TOKEN,
+                "HOWCANWE_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+                "HOWCANWE_LOG_LEVEL": "WARNING",
+                "HOWCANWE_SUGGESTER": "words",
+            }
+            | ({"PYTHONPATH": self.code} if self.code else {})
+        )
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "serve", cwd=ROOT, env=env
+            sys.executable, "-m", "bot", "serve", cwd=self.code or ROOT, env=env
         )
         async with ClientSession() as session:
             for _ in range(3000):

@@ -12,6 +12,7 @@ import getpass
 import logging
 import signal
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
@@ -24,7 +25,6 @@ from bot.core import action_sheet, export, organisers
 from bot.core.domain import Participant
 from bot.core.playbook import PlaybookError
 from bot.core.usecases import briefs, personal
-from bot.core.usecases.planning import action_plan
 from bot.documents import files
 from bot.notifiers import Notifiers
 from bot.operators import UnknownProgramme
@@ -181,27 +181,38 @@ async def export_plan(
         workshop = services.engine.workshop
         key = programme or settings.programme_key
         now = workshop.clock.now()
-        data: str | bytes
         if fmt == "pdf":  # from aggregates: the brief never needs the whole plan
-            data = await files.brief_bytes(await briefs.make(workshop, key, "export", "cli"))
+            made = await briefs.make(workshop, key, "export", "cli")
+            chunks: AsyncIterator[bytes] = _one(await files.brief_bytes(made))
         else:
-            plan = await action_plan(workshop, key)
-            day = await services.engine.day(key) if fmt == "json" else None
-            if fmt in files.FORMATS:
-                data = await files.workbook_bytes(workshop.playbook, plan, now)
-            else:
-                data = export.render(fmt, workshop.playbook, plan, now, day)
-    if output:
-        if isinstance(data, bytes):
-            await asyncio.to_thread(Path(output).write_bytes, data)
-        else:
-            await asyncio.to_thread(Path(output).write_text, data, encoding="utf-8", newline="")
-        log.info("exported", extra={"format": fmt, "file": output, "bytes": len(data)})
-    elif isinstance(data, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-    else:
-        sys.stdout.write(data)
+            chunks = files.export_chunks(services.engine, key, fmt, now)
+        if output is None:
+            async for chunk in chunks:
+                await asyncio.to_thread(sys.stdout.buffer.write, chunk)
+            await asyncio.to_thread(sys.stdout.buffer.flush)
+            return
+        written = await _write(Path(output), chunks)
+    log.info("exported", extra={"format": fmt, "file": output, "bytes": written})
+
+
+async def _one(data: bytes) -> AsyncIterator[bytes]:
+    yield data
+
+
+async def _write(path: Path, chunks: AsyncIterator[bytes]) -> int:
+    """Chunks into a file beside `path`, renamed to it once whole: a failed export leaves the
+    earlier file as it was, never half of a new one."""
+    partial = path.with_name(f".{path.name}.partial")
+    written = 0
+    with await asyncio.to_thread(partial.open, "wb") as file:
+        try:
+            async for chunk in chunks:
+                written += await asyncio.to_thread(file.write, chunk)
+        except BaseException:
+            await asyncio.to_thread(partial.unlink, True)
+            raise
+    await asyncio.to_thread(partial.replace, path)
+    return written
 
 
 def teams_package(settings: Settings, output: str) -> int:

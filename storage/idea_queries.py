@@ -40,6 +40,7 @@ IDEA_COLUMNS = (
 )
 _MERGED_INTO = aliased(m.Idea, name="merged_into_idea")
 _PROPOSED = aliased(d.Contribution, name="proposed_challenge")
+_MERGED = aliased(m.Idea, name="merged_idea")  # an idea merged into the one read
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +86,21 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
         .where(m.Idea.programme_id == pid)
     )
+    # From the ideas merged into (those asked for), by the index on `merged_into`: a batch of
+    # an export or one card never scans the programme's ideas.
     credits = (
         select(
-            m.Idea.merged_into,
-            m.Idea.number,
+            _MERGED.merged_into,
+            _MERGED.number,
             m.Participant.platform,
             m.Participant.user_id,
             m.Participant.display_name,
         )
-        .join(m.Participant, m.Participant.id == m.Idea.author_id)
-        .where(m.Idea.merged_into.is_not(None))
-        .order_by(m.Idea.number)
+        .select_from(m.Idea)
+        .join(_MERGED, _MERGED.merged_into == m.Idea.id)
+        .join(m.Participant, m.Participant.id == _MERGED.author_id)
+        .where(m.Idea.programme_id == pid)
+        .order_by(_MERGED.number)
     )
     latest = (
         select(func.max(m.ActionNote.id))
@@ -132,12 +137,7 @@ def idea_statements(by_numbers: bool, by_theme: bool, dialect: str) -> IdeaState
         tags = tags.where(one_of(m.Idea.number, "numbers", dialect))
         ideas = ideas.where(one_of(m.Idea.number, "numbers", dialect))
         votes = votes.where(one_of(m.Idea.number, "numbers", dialect))
-        target = select(m.Idea.id).where(
-            m.Idea.programme_id == pid, one_of(m.Idea.number, "numbers", dialect)
-        )
-        # By the targets alone (the merged_into index): with the programme's condition too,
-        # SQLite without statistics walks every idea of the programme instead.
-        credits = credits.where(m.Idea.merged_into.in_(target.scalar_subquery()))
+        credits = credits.where(one_of(m.Idea.number, "numbers", dialect))
         latest = latest.where(one_of(m.Idea.number, "numbers", dialect))
     else:
         credits = credits.where(m.Idea.programme_id == pid)

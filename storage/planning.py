@@ -15,8 +15,35 @@ from storage import models as m
 from storage import participation_queries as participation_sql
 from storage import tally_tables as tt
 from storage.database import as_utc as _utc
-from storage.digest_figures import theme_voters
+from storage.digest_figures import theme_voters, votes_per_theme
 from storage.store import Store
+
+
+def theme_phases(conn: Connection, pid: int) -> dict[str, domain.Phase]:
+    rows = conn.execute(
+        select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(m.ThemePhase.programme_id == pid)
+    )
+    return {row.theme_key: domain.Phase(row.phase) for row in rows}
+
+
+def programme_stats(conn: Connection, pid: int) -> domain.ProgrammeStats:
+    """Ideas, votes and participants (authors and voters) of the programme, the votes and
+    voters from the kept tallies (`storage.tallies`)."""
+    ideas = conn.scalar(select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid))
+    votes = conn.scalar(
+        select(func.sum(tt.IdeaTally.votes))
+        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
+        .where(m.Idea.programme_id == pid)
+    )
+    hidden = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden.is_(True))
+    people = union(
+        select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
+        select(tt.ThemeVoter.participant_id).where(tt.ThemeVoter.programme_id == pid),
+        # hidden ideas' voters count for no theme, but took part
+        select(m.Vote.participant_id).where(m.Vote.idea_id.in_(hidden)),
+    ).subquery()
+    participants = conn.scalar(select(func.count()).select_from(people))
+    return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
 
 
 class SqlPlanning(Store):
@@ -184,13 +211,7 @@ class SqlPlanning(Store):
 
     async def phases(self, programme: str) -> dict[str, domain.Phase]:
         def tx(conn: Connection) -> dict[str, domain.Phase]:
-            pid = self._programme_id(conn, programme)
-            rows = conn.execute(
-                select(m.ThemePhase.theme_key, m.ThemePhase.phase).where(
-                    m.ThemePhase.programme_id == pid
-                )
-            )
-            return {row.theme_key: domain.Phase(row.phase) for row in rows}
+            return theme_phases(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 
@@ -210,31 +231,20 @@ class SqlPlanning(Store):
         return await self._write(tx)
 
     async def stats(self, programme: str) -> domain.ProgrammeStats:
-        def tx(conn: Connection) -> Any:
-            pid = self._programme_id(conn, programme)
-            ideas = conn.scalar(
-                select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid)
-            )
-            votes = conn.scalar(  # from the kept tallies (`storage.tallies`)
-                select(func.sum(tt.IdeaTally.votes))
-                .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
-                .where(m.Idea.programme_id == pid)
-            )
-            hidden = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden.is_(True))
-            people = union(
-                select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
-                select(tt.ThemeVoter.participant_id).where(tt.ThemeVoter.programme_id == pid),
-                # hidden ideas' voters count for no theme, but took part
-                select(m.Vote.participant_id).where(m.Vote.idea_id.in_(hidden)),
-            ).subquery()
-            participants = conn.scalar(select(func.count()).select_from(people))
-            return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+        def tx(conn: Connection) -> domain.ProgrammeStats:
+            return programme_stats(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         def tx(conn: Connection) -> dict[str, dict[str, int]]:
             return theme_voters(conn, self._programme_id(conn, programme))
+
+        return await self._read(tx)
+
+    async def theme_votes(self, programme: str) -> dict[str, int]:
+        def tx(conn: Connection) -> dict[str, int]:
+            return votes_per_theme(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 

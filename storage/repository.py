@@ -19,6 +19,7 @@ from storage.nudge_schedules import SqlNudgeSchedules
 from storage.nudges import SqlNudges
 from storage.people import SqlPeople
 from storage.personal import SqlPersonalData
+from storage.plan_exports import SqlPlanExports
 from storage.plan_views import SqlPlanViews
 from storage.planning import SqlPlanning
 from storage.prompts import SqlPrompts
@@ -37,6 +38,7 @@ class SqlRepository(
     SqlVotes,
     SqlPlanning,
     SqlPlanViews,
+    SqlPlanExports,
     SqlModeration,
     SqlPersonalData,
     SqlDigests,

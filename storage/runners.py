@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.ports import StoreUnavailable
 from storage import transient
@@ -29,8 +30,18 @@ READ_THREADS = 4  # SQLite readers run in parallel (WAL); the one writer has its
 SAVEPOINT = "howcanwe_write"
 
 
+class Snapshot(Protocol):
+    """One read-only transaction held open across several steps: what each step reads is the
+    database as it stood when the first read began (a long export reads one plan, not a plan
+    that moves under it)."""
+
+    async def run(self, work: Callable[[Connection], T]) -> T: ...
+
+
 class Runner(Protocol):
     async def run(self, work: Callable[[Connection], T], write: bool) -> T: ...
+
+    def snapshot(self) -> AbstractAsyncContextManager[Snapshot]: ...
 
     async def close(self) -> None: ...
 
@@ -86,6 +97,19 @@ class ThreadedSqlite:
         with self._reads.begin() as connection:
             return work(connection)
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Snapshot]:
+        """A read transaction on a thread of its own, so a slow download holds none of the
+        threads that serve other reads; WAL lets writers carry on meanwhile."""
+        pinned = _PinnedSqlite()
+        connection = await pinned.call(self._reads.connect)
+        try:
+            await pinned.call(connection.begin)
+            yield _Steps(pinned, connection)
+        finally:
+            await pinned.call(connection.close)  # rolls the read transaction back
+            pinned.close()
+
     def _drain(self, loop: asyncio.AbstractEventLoop) -> None:
         """The writer thread: commit what has queued, batch after batch, until none is left."""
         while True:
@@ -129,6 +153,28 @@ class ThreadedSqlite:
         finally:
             connection.close()
         return not busy
+
+
+class _PinnedSqlite:
+    """One thread for one snapshot: an SQLite connection stays on the thread that opened it."""
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="howcanwe-sqlite-snapshot")
+
+    async def call(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Steps:
+    pinned: _PinnedSqlite
+    connection: Connection
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        return await self.pinned.call(lambda: work(self.connection))
 
 
 def _run_alone(connection: Connection, entry: _Write) -> None:
@@ -194,12 +240,31 @@ class AsyncServer:
             await asyncio.sleep(transient.delay(failure, attempt))
             attempt += 1
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Snapshot]:
+        """A read-only REPEATABLE READ transaction: every step sees the same snapshot. Not
+        retried: a step that fails after part of an export went out cannot be taken back."""
+        async with self._engine.connect() as connection:
+            pinned = await connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+            async with pinned.begin():
+                yield _ServerSteps(pinned)
+
     async def close(self) -> None:
         """The engine belongs to the caller, who disposes of it."""
 
     async def checkpoint(self) -> bool:
         """The server recycles its own log and reclaims deleted rows (autovacuum)."""
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class _ServerSteps:
+    connection: AsyncConnection
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        return await self.connection.run_sync(work)
 
 
 def _unavailable(error: BaseException) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,7 @@ from bot.core.interaction import (
 )
 from bot.core.participation import Series
 from bot.core.plan import ActionPlan
+from bot.core.plan_export import PlanStream
 from bot.core.plan_views import CellKey, Cursor, PlanSummary
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable, TurnStore
@@ -67,6 +69,7 @@ from bot.core.usecases import (
     digests,
     editing,
     evidence,
+    exports,
     ideas,
     moderation,
     people,
@@ -192,6 +195,11 @@ class Engine:
         """The action plan as it stands (the web view's pages and downloads)."""
         return await planning.action_plan(self.workshop, programme_key, theme_key)
 
+    def plan_stream(self, programme_key: str) -> AbstractAsyncContextManager[PlanStream]:
+        """The whole plan for a full export (the downloads and `howcanwe export`): read a batch
+        of ideas at a time from one snapshot, held until the block is left."""
+        return exports.plan_stream(self.workshop, programme_key)
+
     async def plan_summary(self, programme_key: str) -> PlanSummary:
         """The plan at a glance, each cell's top ideas and count (the web view's /plan)."""
         return await plan_views.plan_summary(self.workshop, programme_key)
@@ -213,6 +221,11 @@ class Engine:
         """The day's steps: framing, evidence reactions, challenges, the published synthesis."""
         await self.workshop.ready(programme_key)
         return await agenda.day(self.workshop, programme_key)
+
+    async def theme_votes(self, programme_key: str) -> Mapping[str, int]:
+        """Votes per theme, counted by the database (the web view's chart)."""
+        await self.workshop.ready(programme_key)
+        return await self.workshop.plan.theme_votes(programme_key)
 
     async def participation(self, programme_key: str) -> Series:
         """Each audience's ideas and votes so far, day by day (the web view's chart)."""

@@ -9,7 +9,8 @@ decided atomically inside storage's transaction rather than by read-then-write a
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Literal, Protocol
@@ -64,6 +65,7 @@ from bot.core.nudges import (
     Recipient,
 )
 from bot.core.participation import HourCount
+from bot.core.plan_export import ExportHead, Listing
 from bot.core.plan_views import CellKey, Cursor, Grid, Tops
 from bot.core.schedule import Schedule
 from bot.core.suggestions import Confirmed
@@ -329,6 +331,9 @@ class PlanStore(Protocol):
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         """Distinct voters per theme and audience: the denominators of consensus."""
 
+    async def theme_votes(self, programme: str) -> dict[str, int]:
+        """Votes per theme for ideas not hidden (the web view's chart), counted by the database."""
+
     async def participation(self, programme: str) -> Sequence[HourCount]:
         """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
         database; hidden ideas and the votes on them are left out, as on the plan."""
@@ -352,6 +357,26 @@ class PlanViewStore(Protocol):
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
     ) -> Sequence[Idea]:
         """Up to `limit` of a cell's ideas, in rank order, those ranked after `after`."""
+
+
+class PlanReader(Protocol):
+    """The plan of one programme as it stood when the export began (one read-only snapshot)."""
+
+    async def head(self) -> ExportHead:
+        """The figures an export states before its ideas."""
+
+    async def theme_votes(self) -> Mapping[tuple[str, str], int]:
+        """Votes for ideas on the plan per (theme, audience): the workbook's sheet of them."""
+
+    def ideas(self, listing: Listing) -> AsyncIterator[Sequence[Idea]]:
+        """The listing's ideas, read whole, a batch at a time, in its order."""
+
+
+class ExportStore(Protocol):
+    """The whole plan for a full export, read in constant memory."""
+
+    def plan_export(self, programme: str, grid: Grid) -> AbstractAsyncContextManager[PlanReader]:
+        """A reader over one snapshot of the programme's plan, held open until it is left."""
 
 
 class ModerationStore(Protocol):
@@ -722,6 +747,7 @@ class Repository(
     VoteStore,
     PlanStore,
     PlanViewStore,
+    ExportStore,
     ModerationStore,
     PersonalDataStore,
     DigestStore,

@@ -25,6 +25,7 @@ from bot.core.ports import (
     Clock,
     DigestStore,
     EmergingStore,
+    ExportStore,
     HousekeepingStore,
     IdeaStore,
     ModerationStore,
@@ -67,6 +68,7 @@ class Workshop:
     votes: VoteStore
     plan: PlanStore
     plan_views: PlanViewStore
+    exports: ExportStore
     moderation: ModerationStore
     personal: PersonalDataStore
     digests: DigestStore
@@ -108,6 +110,7 @@ class Workshop:
             votes=repo,
             plan=repo,
             plan_views=repo,
+            exports=repo,
             moderation=repo,
             personal=repo,
             digests=repo,

@@ -2,18 +2,20 @@
 
 Sheets: Ideas (every field of the CSV export), Actions (one row per assigned idea: the sheet
 organisers edit and bring back), Votes by audience (voters and votes per theme and audience) and
-Grid (themes × actors). Written in openpyxl's write-only mode so that 100,000 ideas stream
-rather than sit in memory; text that starts with `=` is typed as text, so such an idea reads as
-typed and never runs as a formula.
+Grid (themes × actors). Written in openpyxl's write-only mode from the plan's stream, a batch
+of ideas at a time, so that 300,000 ideas stream rather than sit in memory; text that starts
+with `=` is typed as text, so such an idea reads as typed and never runs as a formula.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -23,84 +25,95 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from bot.core import action_sheet, export
 from bot.core.action_sheet import ACTIONS_SHEET, MAX_BYTES, MAX_ROWS, SheetRefused, SheetRow
-from bot.core.plan import ActionPlan
-from bot.core.playbook import Playbook
+from bot.core.domain import Idea
+from bot.core.plan_export import Listing, PlanStream
+from bot.core.playbook import Actor, Theme
 
 SHEETS = ("Ideas", ACTIONS_SHEET, "Votes by audience", "Grid")
 BOLD = Font(bold=True)
 
 
-def to_xlsx(playbook: Playbook, plan: ActionPlan, exported_at: datetime) -> bytes:
-    """The workbook's bytes (CPU-bound: callers on the event loop run it in a worker thread)."""
+async def write_xlsx(plan: PlanStream, exported_at: datetime, target: Path) -> None:
+    """The workbook written to `target`: each batch of ideas appended on a worker thread (write-
+    only sheets keep their rows in temporary files, not in memory), then saved on one."""
+    playbook = plan.playbook
     book = Workbook(write_only=True)
     ideas = book.create_sheet(SHEETS[0])
     audiences = [a.key for a in playbook.audiences]
     _rows(ideas, [[*export.IDEA_FIELDS, *(f"votes_{a}" for a in audiences)]], header=True)
-    _rows(ideas, _idea_rows(playbook, plan, audiences))
+    for theme in plan.themes:
+        async for batch in plan.recorded(theme.key):
+            await asyncio.to_thread(_rows, ideas, _idea_rows(plan, batch, audiences))
     actions = book.create_sheet(SHEETS[1])
     _rows(actions, [list(action_sheet.COLUMNS)], header=True)
-    _rows(actions, _action_rows(playbook, plan))
+    for theme in plan.themes:
+        for actor in playbook.actors:
+            async for batch in plan.ideas(Listing(theme.key, actor.key)):
+                await asyncio.to_thread(_rows, actions, _action_rows(theme, actor, batch))
+    counted = await plan.reader.theme_votes()
     votes = book.create_sheet(SHEETS[2])
     _rows(votes, [["theme", "audience", "voters", "votes"]], header=True)
-    _rows(votes, _vote_rows(playbook, plan))
+    _rows(
+        votes,
+        (
+            [
+                t.title,
+                a.name,
+                plan.voters(t.key).get(a.key, 0),
+                counted.get((t.key, a.key), 0),
+            ]
+            for t in plan.themes
+            for a in playbook.audiences
+        ),
+    )
     grid = book.create_sheet(SHEETS[3])
     names = [a.name for a in playbook.actors]
     _rows(grid, [["Theme", *names, "Not yet assigned"]], header=True)
     _rows(
         grid,
         (
-            [tp.theme.title, *(len(c.ideas) for c in tp.cells), len(tp.unassigned)]
-            for tp in plan.themes
+            [t.title, *(plan.count(t.key, a.key) for a in playbook.actors), plan.unassigned(t.key)]
+            for t in plan.themes
         ),
     )
     _rows(grid, [[], [f"{plan.programme_name}, exported {exported_at:%Y-%m-%d %H:%M} UTC"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    await asyncio.to_thread(book.save, target)
 
 
-def _idea_rows(playbook: Playbook, plan: ActionPlan, audiences: list[str]) -> Iterator[list[Any]]:
-    for tp in plan.themes:
-        for idea in tp.recorded:
-            record = export.idea_record(playbook, idea, tp.consensus(idea))
-            by_audience = record["votes_by_audience"]
-            yield [
-                *(
-                    json.dumps(record[f]) if f in export.JSON_CELLS else record[f]
-                    for f in export.IDEA_FIELDS
-                ),
-                *(by_audience.get(a, 0) for a in audiences),
-            ]
+def _idea_rows(
+    plan: PlanStream, ideas: Sequence[Idea], audiences: list[str]
+) -> Iterator[list[Any]]:
+    for idea in ideas:
+        record = export.idea_record(plan.playbook, idea, plan.consensus(idea))
+        by_audience = record["votes_by_audience"]
+        yield [
+            *(
+                json.dumps(record[f]) if f in export.JSON_CELLS else record[f]
+                for f in export.IDEA_FIELDS
+            ),
+            *(by_audience.get(a, 0) for a in audiences),
+        ]
 
 
-def _action_rows(playbook: Playbook, plan: ActionPlan) -> Iterator[list[Any]]:
+def _action_rows(theme: Theme, actor: Actor, ideas: Sequence[Idea]) -> Iterator[list[Any]]:
     """One row per action (assigned idea on the grid), in the order the grid shows them."""
-    for tp in plan.themes:
-        for cell in tp.cells:
-            for idea in cell.ideas:
-                assignment = idea.assignment
-                if assignment is None:
-                    continue
-                note = idea.latest_note
-                yield [
-                    idea.number,
-                    tp.theme.title,
-                    idea.text,
-                    cell.actor.name,
-                    assignment.style_key,
-                    assignment.stage_key,
-                    idea.status.value if idea.status else None,
-                    idea.owner,
-                    note.text if note else None,
-                    f"{note.created_at:%Y-%m-%d}" if note else None,
-                ]
-
-
-def _vote_rows(playbook: Playbook, plan: ActionPlan) -> Iterator[list[Any]]:
-    for tp in plan.themes:
-        for audience in playbook.audiences:
-            votes = sum(i.votes_by_audience.get(audience.key, 0) for i in tp.ideas)
-            yield [tp.theme.title, audience.name, tp.voters.get(audience.key, 0), votes]
+    for idea in ideas:
+        assignment = idea.assignment
+        if assignment is None:
+            continue
+        note = idea.latest_note
+        yield [
+            idea.number,
+            theme.title,
+            idea.text,
+            actor.name,
+            assignment.style_key,
+            assignment.stage_key,
+            idea.status.value if idea.status else None,
+            idea.owner,
+            note.text if note else None,
+            f"{note.created_at:%Y-%m-%d}" if note else None,
+        ]
 
 
 def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[list[Any]], header: bool = False) -> None:

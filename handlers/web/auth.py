@@ -18,6 +18,7 @@ import hmac
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -36,6 +37,7 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+R = TypeVar("R", bound=web.StreamResponse)
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
@@ -179,8 +181,14 @@ def guarded(
             response = refuse(request)
         else:
             response = await page(request, verdict)
-        for name, value in PRIVATE_HEADERS.items():  # a page may say how long it keeps
-            response.headers.setdefault(name, value)
-        return response
+        return private(response)
 
     return handler
+
+
+def private(response: R) -> R:
+    """The headers every page and download carries (a page may say how long it keeps); a
+    streamed download takes them before its first byte, as it cannot after."""
+    for name, value in PRIVATE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

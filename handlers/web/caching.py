@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -18,6 +19,7 @@ from bot.core.engine import Engine
 from handlers.web.auth import Access, Page
 
 KEPT_BY_BROWSER = "private, no-cache"
+R = TypeVar("R", bound=web.StreamResponse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,7 @@ class Tag:
 
     value: str
 
-    def mark(self, response: web.Response) -> web.Response:
+    def mark(self, response: R) -> R:
         response.headers["ETag"] = self.value
         response.headers["Cache-Control"] = KEPT_BY_BROWSER
         return response

@@ -69,7 +69,7 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
     def route(path: str, page: Page, moves_on: Forward | None = forward) -> None:
         app.router.add_get(path, guarded(gate, now, page, refused, moves_on))
 
-    route("/", _home(engine))
+    route("/", caching.revalidated(engine, _home))
     route("/plan", caching.revalidated(engine, _plan))
     route(CELL_PATH, caching.revalidated(engine, _cell))
     route("/actors", caching.revalidated(engine, _actors))
@@ -144,32 +144,27 @@ def _forward(engine: Callable[[], Engine]) -> Forward:
     return forward
 
 
-def _home(engine: Callable[[], Engine]) -> Page:
-    async def home(request: web.Request, access: Access) -> web.Response:
-        core = engine()
-        plan = await core.plan(access.programme)
-        series = await core.participation(access.programme)
-        names = views.audience_names(core.playbook)
-        return _render(
-            "home.html",
-            request,
-            core,
-            {
-                "access": access,
-                "page": "home",
-                "plan": plan,
-                "summaries": views.summaries(plan),
-                "votes_chart": charts.bar_chart(views.votes_per_theme(plan)),
-                "actors_chart": charts.bar_chart(views.ideas_per_actor(plan)),
-                "series": series,
-                "series_chart": charts.line_chart(series, names),
-                "audience_names": names,
-                "bucket_label": charts.bucket_label,
-                "marker": charts.marker,
-            },
-        )
-
-    return home
+async def _home(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """The programme at a glance: each theme's count, votes and leading idea, and the charts,
+    from aggregate queries (never every idea), kept by the browser while the plan stands."""
+    summary = await core.plan_summary(access.programme)
+    found = views.summaries(summary, await core.theme_votes(access.programme))
+    series = await core.participation(access.programme)
+    names = views.audience_names(core.playbook)
+    context = {
+        "access": access,
+        "page": "home",
+        "plan": summary,
+        "summaries": found,
+        "votes_chart": charts.bar_chart(views.votes_per_theme(found)),
+        "actors_chart": charts.bar_chart(views.ideas_per_actor(summary)),
+        "series": series,
+        "series_chart": charts.line_chart(series, names),
+        "audience_names": names,
+        "bucket_label": charts.bucket_label,
+        "marker": charts.marker,
+    }
+    return await _render_off_loop("home.html", request, core, context)
 
 
 async def _plan(request: web.Request, access: Access, core: Engine) -> web.Response:

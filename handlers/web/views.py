@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core import cards
 from bot.core.domain import Idea, Phase, Status
 from bot.core.plan import ActionPlan, ThemePlan, rank
-from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, PlanSummary
+from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, PlanSummary, ThemeRow
 from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell
 
 NOT_ASSIGNED = "Not yet assigned"
@@ -55,7 +55,7 @@ class Words:
     def consensus(self, theme_plan: ThemePlan, idea: Idea) -> str:
         return cards.consensus_text(theme_plan.consensus(idea))
 
-    def phase(self, theme_plan: ThemePlan) -> str:
+    def phase(self, theme_plan: ThemePlan | ThemeRow) -> str:
         return cards.PHASE_NAMES[theme_plan.phase]
 
     def stats(self, plan: ActionPlan | PlanSummary) -> str:
@@ -78,30 +78,33 @@ def live_first(ideas: Sequence[Idea]) -> list[Idea]:
 class ThemeSummary:
     """A theme's line in the programme's headline."""
 
-    plan: ThemePlan
+    row: ThemeRow
     votes: int
     top: Idea | None
 
 
-def summaries(plan: ActionPlan) -> tuple[ThemeSummary, ...]:
+def summaries(summary: PlanSummary, votes: Mapping[str, int]) -> tuple[ThemeSummary, ...]:
+    """Each theme's line, from the plan at a glance and the votes per theme (`votes`)."""
     return tuple(
-        ThemeSummary(tp, sum(i.votes for i in tp.ideas), tp.ideas[0] if tp.ideas else None)
-        for tp in plan.themes
+        ThemeSummary(row, votes.get(row.theme.key, 0), _leading(row)) for row in summary.themes
     )
 
 
-def votes_per_theme(plan: ActionPlan) -> list[tuple[str, int]]:
-    return [(s.plan.theme.title, s.votes) for s in summaries(plan)]
+def _leading(row: ThemeRow) -> Idea | None:
+    """The theme's best-ranked idea: the best of its cells' leading ones."""
+    tops = (*(top for _, top in row.cells), row.unassigned)
+    leaders = rank(top.ideas[0] for top in tops if top.ideas)
+    return leaders[0] if leaders else None
 
 
-def ideas_per_actor(plan: ActionPlan) -> list[tuple[str, int]]:
+def votes_per_theme(found: Sequence[ThemeSummary]) -> list[tuple[str, int]]:
+    return [(s.row.theme.title, s.votes) for s in found]
+
+
+def ideas_per_actor(summary: PlanSummary) -> list[tuple[str, int]]:
     """Ideas on the grid per actor across themes, then those no actor has yet."""
-    counts: dict[str, int] = {}
-    for tp in plan.themes:
-        for cell in tp.cells:
-            counts[cell.actor.name] = counts.get(cell.actor.name, 0) + len(cell.ideas)
-    unassigned = sum(len(tp.unassigned) for tp in plan.themes)
-    return [*counts.items(), (NOT_ASSIGNED, unassigned)]
+    unassigned = sum(row.unassigned.count for row in summary.themes)
+    return [*((actor.name, top.count) for actor, top in summary.actors), (NOT_ASSIGNED, unassigned)]
 
 
 @dataclass(frozen=True, slots=True)

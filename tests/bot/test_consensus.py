@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core import export
 from bot.core.domain import Idea, Participant, ProgrammeStats
 from bot.core.plan import BACKED_SHARE, build_plan
 from bot.core.playbook import load_default
 from tests.bot.test_workshop import Room, said
+from tests.fakes.plan_exports import exported
 
 BOOK = load_default()
 
@@ -79,8 +79,6 @@ def room(services) -> Room:
 
 
 async def test_the_plan_and_export_show_consensus(room: Room) -> None:
-    from bot.core.usecases.planning import action_plan
-
     await room.cmd("olive", "channel business", channel="biz")
     await room.cmd("olive", "prompt inclusive")
     await room.reply("ann", "Community hubs")
@@ -95,11 +93,7 @@ async def test_the_plan_and_export_show_consensus(room: Room) -> None:
         "#2 Learning hygiene sticker on every front door — 2 votes — business 1, community 1 · consensus 33%"
         in plan
     )
-    data = export.to_data(
-        room.engine.playbook,
-        await action_plan(room.engine.workshop, "default"),
-        room.engine.workshop.clock.now(),
-    )
+    data = await exported(room.engine)
     theme = data["themes"][0]
     assert theme["voters_by_audience"] == {"community": 4, "business": 1}
     records = {r["id"]: r for r in theme["ideas"]}

@@ -133,13 +133,11 @@ async def test_a_merged_idea_is_no_longer_offered_as_a_near_duplicate(room: Room
 
 
 async def test_the_export_keeps_merged_ideas_for_the_record(room: Room) -> None:
-    from bot.core import export
-    from bot.core.usecases.planning import action_plan
+    from tests.fakes.plan_exports import exported
 
     await _three_ideas_with_votes(room)
     await room.cmd("olive", "merge 2 into 1")
-    plan = await action_plan(room.engine.workshop, "default")
-    data = export.to_data(room.engine.playbook, plan, room.engine.workshop.clock.now())
+    data = await exported(room.engine)
     records = {r["id"]: r for t in data["themes"] for r in t["ideas"]}
     assert records[2]["merged_into"] == 1 and records[1]["merged_into"] is None
     assert records[1]["votes"] == 3

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from bot.core import export, playbook
 from bot.core.domain import ActionNote, Assignment, Idea, Participant, ProgrammeStats, Status
 from bot.core.plan import build_plan
+from tests.fakes.plan_exports import rendered
 
 BOOK = playbook.load_default()
 WHEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -34,9 +35,9 @@ def _plan(*texts: str):
     return build_plan(BOOK, ideas, ProgrammeStats(len(ideas), 0, 0))
 
 
-def test_csv_defuses_formulas_and_keeps_everything_else() -> None:
+async def test_csv_defuses_formulas_and_keeps_everything_else() -> None:
     plan = _plan('=HYPERLINK("http://evil.example")', "+1 for buses", "Plain, with a comma")
-    rows = list(csv.DictReader(io.StringIO(export.to_csv(BOOK, plan))))
+    rows = list(csv.DictReader(io.StringIO(await rendered("csv", BOOK, plan, WHEN))))
     texts = {r["id"]: r["text"] for r in rows}
     assert texts == {
         "1": '\'=HYPERLINK("http://evil.example")',
@@ -53,18 +54,18 @@ def test_csv_defuses_formulas_and_keeps_everything_else() -> None:
     assert by_id["3"]["votes_community"] == "3"
 
 
-def test_markdown_shows_markup_as_text() -> None:
+async def test_markdown_shows_markup_as_text() -> None:
     plan = _plan("[click](http://evil.example) <script>alert(1)</script> **bold** | pipe")
-    markdown = export.to_markdown(BOOK, plan)
+    markdown = await rendered("md", BOOK, plan, WHEN)
     assert "\\[click\\]\\(http://evil.example\\)" in markdown
     assert "\\<script\\>" in markdown and "<script>" not in markdown
     assert "\\*\\*bold\\*\\* \\| pipe" in markdown
     assert "as Funder · Scaling: Grants and subsidies" in markdown
 
 
-def test_json_keeps_text_exactly_and_ranks_by_votes() -> None:
+async def test_json_keeps_text_exactly_and_ranks_by_votes() -> None:
     plan = _plan("first <!channel>", "second 🚲", "third")
-    data = json.loads(export.to_json(BOOK, plan, WHEN))
+    data = json.loads(await rendered("json", BOOK, plan, WHEN))
     ideas = data["themes"][0]["ideas"]
     assert [i["id"] for i in ideas] == [3, 2, 1]
     assert ideas[2]["text"] == "first <!channel>"
@@ -73,11 +74,11 @@ def test_json_keeps_text_exactly_and_ranks_by_votes() -> None:
     assert data["format"] == 1
 
 
-def test_anonymous_playbooks_hide_authors() -> None:
+async def test_anonymous_playbooks_hide_authors() -> None:
     from dataclasses import replace
 
     anonymous = replace(BOOK, anonymous=True)
-    data = export.to_data(anonymous, _plan("an idea"), WHEN)
+    data = json.loads(await rendered("json", anonymous, _plan("an idea"), WHEN))
     assert data["themes"][0]["ideas"][0]["author"] == "a participant"
 
 
@@ -110,22 +111,24 @@ def _filed_plan():
     return build_plan(BOOK, ideas, ProgrammeStats(len(ideas), 14, 3))
 
 
-def test_every_format_names_the_challenge_each_idea_answers() -> None:
+async def test_every_format_names_the_challenge_each_idea_answers() -> None:
     plan = _filed_plan()
-    data = export.to_data(BOOK, plan, WHEN)
+    data = json.loads(await rendered("json", BOOK, plan, WHEN))
     records = {i["id"]: i for t in data["themes"] for i in t["ideas"]}
     assert (records[1]["challenge"], records[1]["challenge_text"]) == (
         2,
         "Empower communities to deliver change?",
     )
     assert (records[2]["challenge"], records[2]["challenge_text"]) == (None, None)
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(BOOK, plan)))}
+    rows = {
+        r["id"]: r for r in csv.DictReader(io.StringIO(await rendered("csv", BOOK, plan, WHEN)))
+    }
     assert (rows["1"]["challenge"], rows["1"]["challenge_text"]) == (
         "2",
         "Empower communities to deliver change?",
     )
     assert rows["2"]["challenge"] == ""
-    markdown = export.to_markdown(BOOK, plan)
+    markdown = await rendered("md", BOOK, plan, WHEN)
     assert "- **#1** idea 1 (1 vote — community 1; consensus —; by Person 1; challenge 2)" in (
         markdown
     )
@@ -133,9 +136,9 @@ def test_every_format_names_the_challenge_each_idea_answers() -> None:
     assert "  - Challenge: none in particular" in markdown
 
 
-def test_every_format_has_the_plan_by_actor() -> None:
+async def test_every_format_has_the_plan_by_actor() -> None:
     plan = _filed_plan()
-    data = export.to_data(BOOK, plan, WHEN)
+    data = json.loads(await rendered("json", BOOK, plan, WHEN))
     assert data["by_actor"] == [
         {
             "key": "individuals",
@@ -156,16 +159,16 @@ def test_every_format_has_the_plan_by_actor() -> None:
             "ideas": [3, 1],
         },
     ]
-    markdown = export.to_markdown(BOOK, plan)
+    markdown = await rendered("md", BOOK, plan, WHEN)
     authority = markdown.split("### What can the combined authority do?", 1)[1]
     assert authority.index("**#3** idea 3") < authority.index("**#1** idea 1")
     assert "by Person 3; Investing in infrastructure, challenge 1)" in authority
     # CSV: one row per idea, its actor in its own column, to sort or filter by.
-    rows = list(csv.DictReader(io.StringIO(export.to_csv(BOOK, plan))))
+    rows = list(csv.DictReader(io.StringIO(await rendered("csv", BOOK, plan, WHEN))))
     assert sorted(r["id"] for r in rows if r["actor"] == "authority") == ["1", "3"]
 
 
-def test_every_format_has_the_emerging_themes_and_proposals() -> None:
+async def test_every_format_has_the_emerging_themes_and_proposals() -> None:
     from dataclasses import replace
 
     from bot.core.domain import Emerging, Proposal
@@ -185,7 +188,7 @@ def test_every_format_has_the_emerging_themes_and_proposals() -> None:
         plan.stats,
         emerging=(*of_playbook(BOOK), bold),
     )
-    data = export.to_data(BOOK, plan, WHEN)
+    data = json.loads(await rendered("json", BOOK, plan, WHEN))
     themes = {e["key"]: e for e in data["emerging_themes"]}
     assert list(themes)[:2] == ["branding-matters", "have-a-learner-in-every-office"]
     assert themes["be-bold"] == {
@@ -202,16 +205,18 @@ def test_every_format_has_the_emerging_themes_and_proposals() -> None:
         {"actor": "authority", "style": "funder", "stage": None, "count": 2}
     ]
     assert records[1]["proposals"] == [] and records[1]["emerging"] == []
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(export.to_csv(BOOK, plan)))}
+    rows = {
+        r["id"]: r for r in csv.DictReader(io.StringIO(await rendered("csv", BOOK, plan, WHEN)))
+    }
     assert json.loads(rows["3"]["emerging"]) == ["be-bold"]
     assert json.loads(rows["3"]["proposals"])[0]["count"] == 2
-    markdown = export.to_markdown(BOOK, plan)
+    markdown = await rendered("md", BOOK, plan, WHEN)
     bold_section = markdown.split("### Be bold", 1)[1].split("###", 1)[0]
     assert "take good risks" in bold_section and "**#3** idea 3" in bold_section
     assert "_No ideas tagged yet._" in markdown.split("### Branding matters", 1)[1]
 
 
-def test_markdown_carries_each_action_and_marks_closed_ones() -> None:
+async def test_markdown_carries_each_action_and_marks_closed_ones() -> None:
     def idea(n: int, status: Status, owner: str | None, note: str | None, **votes: int) -> Idea:
         return Idea(
             number=n,
@@ -241,7 +246,7 @@ def test_markdown_carries_each_action_and_marks_closed_ones() -> None:
         ProgrammeStats(3, 7, 5),
         voters={"inclusive-growth": {"community": 3, "business": 2}},
     )
-    markdown = export.to_markdown(BOOK, plan)
+    markdown = await rendered("md", BOOK, plan, WHEN)
     grid = markdown.split("### Combined authority", 1)[1]
     one = grid.split("- **#1**", 1)[1].split("\n- ", 1)[0]
     assert "consensus 75%" in one  # min((3+1)/(3+2), (2+1)/(2+2))
@@ -256,3 +261,19 @@ def test_markdown_carries_each_action_and_marks_closed_ones() -> None:
     backed = markdown.split("### Backed across audiences", 1)[1].split("###", 1)[0]
     assert "_Consensus: at least 33% of every audience that voted in the theme backs it._" in backed
     assert "- **#1** idea 1 (consensus 75%)" in backed and "#2" not in backed
+
+
+async def test_streamed_json_is_the_document_dumped_whole() -> None:
+    """Filled slot by slot, the JSON is still exactly `json.dumps(…, indent=2)` of its data,
+    empty lists (`[]`) and text that looks like a slot included."""
+    plan = _filed_plan()
+    ideas = {i.number: i for i in plan.ideas}
+    from dataclasses import replace
+
+    tricky = replace(ideas[4], text='"\ue000slot-0"\n[\n  ]')
+    plan = build_plan(BOOK, [tricky, *(i for n, i in ideas.items() if n != 4)], plan.stats)
+    text = await rendered("json", BOOK, plan, WHEN)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    data = json.loads(text)
+    assert data["by_actor"][1]["ideas"] == []
+    assert [i["text"] for t in data["themes"] for i in t["ideas"] if i["id"] == 4] == [tricky.text]

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from bot.core import export
 from bot.core.interaction import HIDE, KEEP, VOTE, ButtonPressed, Delivery, Refresh, Say
 from bot.core.usecases import planning
 from tests.bot.platforms import Platforms
 from tests.bot.test_workshop import Room, refused, said
+from tests.fakes.plan_exports import exported
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ async def test_hiding_takes_an_idea_off_the_plan_and_refunds_its_voters(room) ->
     assert "More buses" not in listing and "Cheaper trains" in listing
     plan = await planning.action_plan(room.engine.workshop, "default")
     assert [i.number for tp in plan.themes for i in tp.ideas] == [2]
-    data = export.to_data(room.engine.playbook, plan, room.engine.workshop.clock.now())
+    data = await exported(room.engine)
     records = {i["id"]: i for t in data["themes"] for i in t["ideas"]}
     assert records[1]["hidden"] is True and records[2]["hidden"] is False
     budget = room.engine.playbook.votes_per_theme

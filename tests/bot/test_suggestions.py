@@ -83,12 +83,10 @@ async def test_suggestions_learn_from_assignments_in_the_programme(room: Room) -
 
 
 async def test_the_export_has_the_suggestion(room: Room) -> None:
-    from bot.core import export
-    from bot.core.usecases.planning import action_plan
+    from tests.fakes.plan_exports import exported
 
     await room.reply("ann", "WECA to fund more frequent train services")
-    plan = await action_plan(room.engine.workshop, "default")
-    data = export.to_data(BOOK, plan, room.engine.workshop.clock.now())
+    data = await exported(room.engine)
     record = data["themes"][3]["ideas"][0]
     assert record["suggested_actor"] == "authority" and record["suggested_style"] is not None
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.by_actor import by_actor
 from bot.core.domain import Assignment, Emerging
 from bot.core.emerging import gather
 from bot.core.plan import ActionPlan, Idea, build_plan, rank
@@ -66,6 +65,14 @@ async def whole_plan(store) -> ActionPlan:
     return build_plan(BOOK, ideas, stats, voters=await store.theme_voters(PROGRAMME))
 
 
+def by_actor(plan: ActionPlan) -> dict[str, tuple[Idea, ...]]:
+    """Each actor's ideas from every theme, ranked: the plan read by actor."""
+    return {
+        a.key: rank(i for tp in plan.themes for c in tp.cells if c.actor == a for i in c.ideas)
+        for a in BOOK.actors
+    }
+
+
 async def expected(store) -> dict[CellKey, tuple[Idea, ...]]:
     """Every non-empty cell, laid out and ranked by the plan's own Python."""
     plan = await whole_plan(store)
@@ -79,8 +86,8 @@ async def expected(store) -> dict[CellKey, tuple[Idea, ...]]:
         for square in squares:
             cells[CellKey("", style.key, square.stage.key)] = square.ideas
     cells[CellKey("", UNPLACED)] = grid.unplaced
-    for ap in by_actor(plan):
-        cells[CellKey("", ap.actor.key)] = ap.ideas
+    for actor, ideas in by_actor(plan).items():
+        cells[CellKey("", actor)] = ideas
     for found in gather([Emerging(key, key, key) for key in TAGS], plan.ideas):
         cells[CellKey(emerging=found.emerging.key)] = found.ideas
     return {key: ideas for key, ideas in cells.items() if ideas}

@@ -11,6 +11,7 @@ from tests.fakes.nudge_people import MemoryNudgePeople
 from tests.fakes.nudges import MemoryNudges
 from tests.fakes.people import MemoryPeople
 from tests.fakes.personal import MemoryPersonalData
+from tests.fakes.plan_exports import MemoryPlanExports
 from tests.fakes.plan_views import MemoryPlanViews
 from tests.fakes.planning import MemoryPlanning
 from tests.fakes.prompts import MemoryPrompts
@@ -28,6 +29,7 @@ class MemoryRepository(
     MemoryVotes,
     MemoryPlanning,
     MemoryPlanViews,
+    MemoryPlanExports,
     MemoryModeration,
     MemoryPersonalData,
     MemoryDigests,

@@ -46,7 +46,7 @@ from bot.core.agenda import (
     Synthesis,
     Tally,
 )
-from bot.core.by_actor import by_actor
+from bot.core.by_actor import ActorPlan
 from bot.core.digest import (
     BACKED_IDEAS,
     NEW_IDEAS,
@@ -77,7 +77,7 @@ from bot.core.domain import (
 )
 from bot.core.emerging import gather
 from bot.core.interaction import POST_PROMPT, Actions, Button, Card, Form
-from bot.core.plan import build_plan
+from bot.core.plan import build_plan, rank
 from bot.core.plan_views import TOP, UNASSIGNED, CellKey, PlanSummary, Top, Tops, summarise
 from bot.core.playbook import Playbook, load_default
 from bot.core.workshop import MAX_IDEA_CHARS
@@ -203,6 +203,19 @@ def plan_of(playbook: Playbook, flavour: str) -> Any:
     voters = {t.key: {a.key: 5000 for a in playbook.audiences} for t in playbook.themes}
     phases = {t.key: Phase.VOTING for t in playbook.themes}
     return build_plan(playbook, made, stats, None, phases, voters, emerging_themes(flavour))
+
+
+def actors_of(playbook: Playbook, flavour: str) -> tuple[ActorPlan, ...]:
+    """Each actor's leading ideas across themes and count, as `plan by actor` reads them."""
+    plan = plan_of(playbook, flavour)
+    gathered = {
+        a.key: rank(i for tp in plan.themes for c in tp.cells if c.actor == a for i in c.ideas)
+        for a in playbook.actors
+    }
+    return tuple(
+        ActorPlan(a, gathered[a.key][: cards.LIST_LIMIT], len(gathered[a.key]))
+        for a in playbook.actors
+    )
 
 
 def summary_of(playbook: Playbook, flavour: str) -> PlanSummary:
@@ -385,8 +398,8 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
         )
     ],
     "actor_cards.by_actor_card": lambda p, f: [
-        actor_cards.by_actor_card(p, plan_of(p, f), by_actor(plan_of(p, f))),
-        actor_cards.by_actor_card(p, plan_of(p, f), by_actor(plan_of(p, f)), LINK),
+        actor_cards.by_actor_card(p, summary_of(p, f), actors_of(p, f)),
+        actor_cards.by_actor_card(p, summary_of(p, f), actors_of(p, f), LINK),
     ],
     "emerging_cards.emerging_card": lambda p, f: [
         emerging_cards.emerging_card(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core import cards, emerging_cards, names
-from bot.core.domain import Anchor, AnchorKind, Emerging, Outcome
-from bot.core.emerging import gather, key_of
+from bot.core.domain import Anchor, AnchorKind, Emerging, Idea, Outcome
+from bot.core.emerging import EmergingIdeas, key_of
 from bot.core.interaction import Context, Delivery, Refresh, Reply, Say, note
-from bot.core.usecases import planning
+from bot.core.plan_views import CellKey
+from bot.core.usecases import plan_views, planning
 from bot.core.usecases.moderation import refuse_missing_or_merged
 from bot.core.workshop import Refusal, Workshop
 
@@ -15,8 +16,18 @@ MAX_TEXT_CHARS = 500
 
 
 async def show(ws: Workshop, ctx: Context) -> list[Reply]:
-    plan = await planning.action_plan(ws, ctx.programme_key)
-    card = emerging_cards.emerging_card(gather(plan.emerging, plan.ideas), plan.programme_name)
+    """Each emerging theme's leading ideas (a card's list) and count, read by the database:
+    the card costs the same at ten ideas or three hundred thousand."""
+    programme = ctx.programme_key
+    summary = await plan_views.plan_summary(ws, programme)
+    gathered = []
+    for n, (found, top) in enumerate(summary.emerging):
+        listed: tuple[Idea, ...] = ()
+        if n < emerging_cards.THEMES_SHOWN and top.count:
+            page = await plan_views.plan_cell(ws, programme, CellKey(emerging=found.key), None)
+            listed = tuple(page.ideas)[: cards.LIST_LIMIT]
+        gathered.append(EmergingIdeas(found, listed, top.count - len(listed)))
+    card = emerging_cards.emerging_card(gathered, summary.programme_name)
     return [Say(card, Delivery.PRIVATE)]
 
 

@@ -8,8 +8,10 @@ from itertools import pairwise
 from bot.core import playbook
 from bot.core.domain import Assignment, Idea, Participant, ProgrammeStats, Status
 from bot.core.participation import HourCount, Step, running_totals
-from bot.core.plan import build_plan
+from bot.core.plan import ActionPlan, build_plan, rank
+from bot.core.plan_views import TOP, CellKey, Grid, PlanSummary, Top, Tops, summarise
 from handlers.web import charts, views
+from tests.fakes.plan_views import cells_of
 
 BOOK = playbook.load_default()
 MAR = [datetime(2026, 3, d, tzinfo=UTC) for d in range(1, 8)]
@@ -154,6 +156,17 @@ def test_merged_ideas_are_grouped_under_the_idea_they_joined() -> None:
     assert [i.number for i in elsewhere] == [5]
 
 
+def _summary_of(plan: ActionPlan) -> PlanSummary:
+    """The plan at a glance as the database counts it (`tests.fakes.plan_views`)."""
+    cells: dict[CellKey, list[Idea]] = {}
+    for idea in plan.ideas:
+        for key in cells_of(idea, Grid.of(BOOK)):
+            cells.setdefault(key, []).append(idea)
+    tops = Tops({key: Top(rank(found)[:TOP], len(found)) for key, found in cells.items()})
+    themes = frozenset(i.theme_key for i in plan.ideas)
+    return summarise(BOOK, tops, themes, plan.stats, {}, (), 1)
+
+
 def test_figures_for_the_overview_charts() -> None:
     ideas = [
         idea(1, 3, assignment=Assignment("authority")),
@@ -162,20 +175,23 @@ def test_figures_for_the_overview_charts() -> None:
         idea(4, 1, theme="fostering-innovation"),
     ]
     plan = build_plan(BOOK, ideas, ProgrammeStats(4, 7, 4))
-    assert views.votes_per_theme(plan) == [
+    summary = _summary_of(plan)
+    found = views.summaries(summary, {"inclusive-growth": 6, "fostering-innovation": 1})
+    assert views.votes_per_theme(found) == [
         ("Inclusive growth", 6),
         ("Environment for growth", 0),
         ("Fostering innovation", 1),
         ("Investing in infrastructure", 0),
     ]
-    assert views.ideas_per_actor(plan) == [
+    assert views.ideas_per_actor(summary) == [
         ("Individuals and groups", 0),
         ("Organisations and businesses", 1),
         ("Combined authority", 1),
         ("Not yet assigned", 2),
     ]
-    [first, *_] = views.summaries(plan)
+    [first, *_] = found
     assert first.votes == 6 and first.top is not None and first.top.number == 1
+    assert first.row.count == 3
     assert views.theme_votes_by_audience(BOOK, plan.themes[0].ideas) == [
         ("Community", 6),
         ("Business", 0),

@@ -18,6 +18,7 @@ from bot.core.links import Links
 from bot.core.usecases.planning import action_plan
 from handlers.web.auth import COOKIE
 from tests.conftest import FakeClock
+from tests.fakes.plan_exports import stream_of, text_of
 from tests.handlers.web.conftest import ANN, BIZ, ORGANISER, PARTNERS, TOKEN, TOWN, Web, running
 
 PRIVATE = {
@@ -236,13 +237,12 @@ async def test_an_anonymous_playbook_hides_author_names(settings, clock: FakeClo
 async def test_downloads_are_the_export_as_attachments(web: Web) -> None:
     await web.script()
     workshop = web.services.engine.workshop
-    plan = await action_plan(workshop, "default")
+    plan = await stream_of(workshop.playbook, await action_plan(workshop, "default"))
+    day = await web.services.engine.day("default")
+    # The streamed downloads, byte for byte the whole plan built in memory and rendered at once.
     expected = {
-        "/plan.csv": export.to_csv(workshop.playbook, plan),
-        "/plan.json": export.to_json(  # with the day's steps (the JSON export's `day`)
-            workshop.playbook, plan, web.clock.now(), await web.services.engine.day("default")
-        ),
-        "/plan.md": export.to_markdown(workshop.playbook, plan),
+        f"/plan.{fmt}": await text_of(export.render(fmt, plan, web.clock.now(), day))
+        for fmt in export.FORMATS
     }
     for path, content_type in DOWNLOADS.items():
         status, body, headers = await get(web, web.link(path))
@@ -254,6 +254,10 @@ async def test_downloads_are_the_export_as_attachments(web: Web) -> None:
         )
         assert_private(headers)
         assert body == expected[path]
+        # Kept by the browser while the plan stands, as the plan pages are.
+        assert headers["Cache-Control"] == "private, no-cache"
+        kept = {"If-None-Match": {k.lower(): v for k, v in headers.items()}["etag"]}
+        assert (await get(web, web.link(path), headers=kept))[0] == 304, path
     _, body, _ = await get(web, web.link("/plan.csv"))
     rows = list(csv.DictReader(io.StringIO(body)))
     assert [(r["id"], r["votes"], r["platform"], r["votes_business"]) for r in rows] == [
