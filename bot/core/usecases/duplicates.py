@@ -35,13 +35,14 @@ async def find(ws: Workshop, programme: str, text: str) -> tuple[Idea | None, in
     )
     checked_through = index.last_seen
     for match in index.nearest(text):
-        idea = await _live(ws, programme, match.number)
+        idea = await live(ws, programme, match.number)
         if idea is not None:
             return idea, checked_through
     return None, checked_through
 
 
-async def _live(ws: Workshop, programme: str, number: int) -> Idea | None:
+async def live(ws: Workshop, programme: str, number: int) -> Idea | None:
+    """The idea, unless merged into another or hidden: only those are held up as repeated."""
     idea = await ws.ideas.idea(programme, number)
     return idea if idea is not None and idea.merged_into is None and not idea.hidden else None
 
@@ -138,7 +139,7 @@ async def _check_again(ws: Workshop, programme: str, index: IdeaIndex, rows: Row
     """Each idea added while checks saw only the newest ideas, against every older idea."""
     for _, number, text in rows:
         for match in index.nearest(text, limit=4):
-            older = await _live(ws, programme, match.number) if match.number < number else None
+            older = await live(ws, programme, match.number) if match.number < number else None
             if older is not None:
                 reason = f"it may repeat {older.label} (checked once the duplicate index was built)"
                 await moderation.tell_organisers(ws, programme, number, WATCH, reason)
