@@ -13,8 +13,6 @@ import importlib.util
 import json
 import logging
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -32,10 +30,6 @@ LAYERS = 6
 HEADS = 12
 MAX_TOKENS = 128  # ideas are short; longer ones are read from their start
 BATCH = 32  # texts per forward pass: similar lengths together, little padding
-# Texts whose vectors are kept (13 MB): a new idea is embedded once for the duplicate check and
-# the suggestion both, and retraining on organisers' assignments (at most 5,000) embeds only the
-# new ones, beside the duplicate window's 2,000 ideas.
-KEPT = 8192
 EPSILON = 1e-12  # the model's LayerNorm epsilon
 
 Vectors = npt.NDArray[np.float32]
@@ -81,26 +75,9 @@ class Encoder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self._w = weights(model / "model.safetensors")
-        self._kept: OrderedDict[str, Vectors] = OrderedDict()
-        self._lock = threading.Lock()  # embeddings run in worker threads
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Unit-length vectors, one row per text, in the texts' order; the most recently
-        embedded texts' vectors are kept and not computed again."""
-        with self._lock:
-            known = {text: self._kept[text] for text in texts if text in self._kept}
-            for text in known:
-                self._kept.move_to_end(text)
-        missing = [text for text in dict.fromkeys(texts) if text not in known]
-        computed = dict(zip(missing, self._computed(missing), strict=True))
-        with self._lock:
-            self._kept.update(computed)
-            while len(self._kept) > KEPT:
-                self._kept.popitem(last=False)
-        found = known | computed
-        return np.array([found[text] for text in texts], dtype=np.float32).reshape(-1, DIMENSIONS)
-
-    def _computed(self, texts: Sequence[str]) -> Vectors:
+        """Unit-length vectors, one row per text, in the texts' order."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
