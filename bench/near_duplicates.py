@@ -226,7 +226,8 @@ def by_sentences(ideas: list[str], probes: list[str]) -> None:
     )
     print(
         f"  baseline: every idea scored (float32, {every.nbytes / 2**20:.0f} MiB) "
-        f"p50 {statistics.median(scan) * 1000:.1f} ms"
+        f"p50 {statistics.median(scan) * 1000:.1f} ms; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 

@@ -71,14 +71,14 @@ def cached(embed: Embed) -> Embed:
     """The embedding, each text computed once per run: cross-validation trains hundreds of
     times on the same texts, and the sentence model takes milliseconds a text."""
 
+    name = f"{embed.__module__}.{embed.__qualname__}"
+
     def embedded(texts: Sequence[str]) -> Vectors:
-        name = embed.__qualname__
         missing = [t for t in dict.fromkeys(texts) if (name, t) not in _EMBEDDED]
         for text, vector in zip(missing, embed(missing), strict=True):
             _EMBEDDED[(name, text)] = vector
         return np.array([_EMBEDDED[(name, t)] for t in texts], dtype=np.float32)
 
-    embedded.__qualname__ = embed.__qualname__
     return embedded
 
 

@@ -50,14 +50,14 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 duplicates.warm(opened.engine.workshop, settings.programme_key)
             )
             stack.callback(warming.cancel)
-            filling = asyncio.create_task(
-                rewordings.warm(opened.engine.workshop, settings.programme_key)
-            )
-            stack.callback(filling.cancel)
             if settings.suggester == "meaning":
                 from bot import meaning
 
                 await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
+            filling = asyncio.create_task(  # by meaning, after what serving needs first
+                rewordings.warm(opened.engine.workshop, settings.programme_key)
+            )
+            stack.callback(filling.cancel)
             training = asyncio.create_task(
                 suggesting.warm(opened.engine.workshop, settings.programme_key)
             )

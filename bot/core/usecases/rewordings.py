@@ -14,10 +14,13 @@ from bot.core.workshop import Workshop
 
 log = logging.getLogger(__name__)
 
-# The newest ideas a check compares with: embedding one takes milliseconds of CPU, so a
-# process starting on a big programme fills its window in well under a minute, in the
-# background; a rewording of an older idea is left to the word index and the organisers.
+# The newest ideas a check compares with: embedding one takes tens of milliseconds of CPU, so
+# a process starting on a big programme fills its window in about a minute, in the background;
+# a rewording of an older idea is left to the word index and the organisers.
 WINDOW = 2000
+# Ideas embedded per trip off the loop while filling: a stop (or a shutdown, which waits for
+# worker threads) waits for one batch at most, never the whole window.
+FILL_BATCH = 64
 
 
 async def find(ws: Workshop, programme: str, text: str) -> Idea | None:
@@ -62,16 +65,12 @@ async def _fill(ws: Workshop, programme: str, factory: WindowFactory) -> None:
         rows = await ws.ideas.idea_texts(programme, 0, newest=WINDOW)
         reference = [e for actor in ws.playbook.actors for e in actor.examples]
         reference += ws.playbook.sample_ideas
-        window = await asyncio.to_thread(_filled, factory, reference, rows)
+        window = await asyncio.to_thread(factory, reference, WINDOW)
+        for start in range(0, len(rows), FILL_BATCH):
+            await asyncio.to_thread(window.add, rows[start : start + FILL_BATCH])
         ws.reworded[programme] = window
         log.info("meaning window filled", extra={"programme": programme, "ideas": len(rows)})
     except Exception:
         log.exception("meaning window fill failed", extra={"programme": programme})
     finally:
         ws.rewording_fills.pop(programme, None)
-
-
-def _filled(factory: WindowFactory, reference: list[str], rows: Rows) -> Window:
-    window = factory(reference, WINDOW)
-    window.add(rows)
-    return window
