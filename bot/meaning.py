@@ -5,11 +5,11 @@ training examples, whose nearest ones are the suggestion's reasons.
 bench/suggestion_accuracy.py compares it with the core's naive Bayes, scikit-learn's TF-IDF
 logistic regression, the neighbours' vote joined by each actor's centre, and votes and logistic
 regressions over all-MiniLM-L6-v2's sentence vectors (`bot.sentences`) alone and joined to these,
-on the same data. Joined, they did best in cross-validation, by less than the estimate's own
-error, while a programme's first training would embed up to 5,000 organisers' assignments with
-the sentence model: minutes of CPU, which the first idea after a restart would wait for. So the
-bot keeps wordllama's vectors. The composition root hands this model to the core
-(HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
+on the same data. Joined to these, the sentence vectors gained a point in cross-validation,
+less than the estimate's own error, while a programme's first training would embed up to 5,000
+organisers' assignments with the sentence model: minutes of CPU, which the first idea after a
+restart would wait for. So the bot keeps wordllama's vectors. The composition root hands this
+model to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
 
 from __future__ import annotations
 
