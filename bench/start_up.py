@@ -1,9 +1,11 @@
 """Start-up to serving with a big programme: a real `howcanwe serve` on a seeded SQLite or
 PostgreSQL database (bench.digest_build's seeding), timed to its first `/healthz` and to its
 first answered idea (a signed Slack thread reply, answered with the idea's card at the fake Web
-API), with the server's resident memory; the same on a database of 100 ideas as the baseline.
-Run by bench.near_duplicates, since the near-duplicate index is what a big programme used to
-make the first idea wait for (it was built in every process at start-up)."""
+API), with the server's resident memory; the same on a database of 100 ideas as the baseline,
+with the meaning models (the default) and without (HOWCANWE_SUGGESTER=words): the difference is
+what loading the models costs. Run by bench.near_duplicates, since the near-duplicate index is
+what a big programme used to make the first idea wait for (it was built in every process at
+start-up); alone, `python -m bench.start_up [--ideas 300000] [--databases sqlite,postgresql]`."""
 
 from __future__ import annotations
 
@@ -40,21 +42,27 @@ async def start_up(ideas: int, databases: list[str], postgres: str) -> None:
             print(f"{database}: seeded {ideas:,} ideas in {time.perf_counter() - started:.0f} s")
             for label, url in ((f"{ideas:,} ideas", big), ("baseline: 100 ideas", small)):
                 print(f"  {label:26} " + await _served(url))
+            words = await _served(small, {"HOWCANWE_SUGGESTER": "words"})
+            print(f"  {'100 ideas, no models':26} " + words)
 
 
-async def _served(url: str) -> str:
+async def _served(url: str, settings: dict[str, str] | None = None) -> str:
     fake = FakeSlack()
     await fake.start()
     port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "PORT": str(port),
-        "SLACK_SIGNING_SECRET": rq.SECRET,
-        "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_API_URL": fake.api_url,
-        "HOWCANWE_ORGANISERS": "slack:UORG",
-        "HOWCANWE_LOG_LEVEL": "WARNING",
-    }
+    env = (
+        os.environ
+        | {
+            "DATABASE_URL": url,
+            "PORT": str(port),
+            "SLACK_SIGNING_SECRET": rq.SECRET,
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_API_URL": fake.api_url,
+            "HOWCANWE_ORGANISERS": "slack:UORG",
+            "HOWCANWE_LOG_LEVEL": "WARNING",
+        }
+        | (settings or {})
+    )
     started = time.perf_counter()
     server = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "serve", env=env)
     base = f"http://127.0.0.1:{port}"
@@ -106,3 +114,12 @@ def _rss(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ideas", type=int, default=300_000)
+    parser.add_argument("--databases", default="sqlite")
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    asyncio.run(start_up(args.ideas, args.databases.split(","), args.postgres))

@@ -15,7 +15,7 @@ from bot import scheduler
 from bot.config import Settings
 from bot.core.engine import Engine
 from bot.core.ports import Notifier
-from bot.core.usecases import suggesting
+from bot.core.usecases import rewordings, suggesting
 from bot.notifiers import NOTIFIERS, Notifiers
 from bot.services import Services, clock_in_web, open_services
 from handlers.slack import mount as slack
@@ -50,6 +50,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 from bot import meaning
 
                 await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
+            filling = asyncio.create_task(  # by meaning, after what serving needs first
+                rewordings.warm(opened.engine.workshop, settings.programme_key)
+            )
+            stack.callback(filling.cancel)
             training = asyncio.create_task(
                 suggesting.warm(opened.engine.workshop, settings.programme_key)
             )

