@@ -46,8 +46,8 @@ def configure(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Every request, and every minute's tick of the scheduler, only when debugging: our own
-    # log lines say what the requests and jobs did.
+    # Every request, every minute's tick of the scheduler and each font a brief embeds, only
+    # when debugging: our own log lines say what the requests, jobs and exports did.
     quiet = logging.WARNING if level != "DEBUG" else level
-    for chatty in ("aiohttp.access", "apscheduler.executors.default"):
+    for chatty in ("aiohttp.access", "apscheduler.executors.default", "fontTools"):
         logging.getLogger(chatty).setLevel(quiet)

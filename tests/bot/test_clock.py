@@ -83,3 +83,34 @@ async def test_each_digest_tick_is_recorded_for_the_doctor_and_counted(
     assert (
         REGISTRY.get_sample_value("howcanwe_clock_last_tick_timestamp_seconds") == last.timestamp()
     )
+
+
+async def test_a_stop_lets_a_run_under_way_finish_then_stops_one_that_hangs(
+    services, monkeypatch, caplog
+) -> None:
+    """`howcanwe chat` ending at the end of its script, or a server told to stop, in the middle
+    of a round of nudges: it ends, recorded, or it is stopped with one line, no traceback."""
+    monkeypatch.setattr(scheduler, "STOP_GRACE_SECONDS", 0.2)
+    started, finished, hung = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow_round(*_: object) -> int:
+        started.set()
+        await asyncio.sleep(0.05)
+        finished.set()
+        return 0
+
+    async def hanging_round(*_: object) -> int:
+        hung.set()
+        await asyncio.Event().wait()
+        return 0
+
+    for round_, done in ((slow_round, finished), (hanging_round, None)):
+        monkeypatch.setattr(scheduler.reminders, "send_due", round_)
+        async with scheduler.nudging(services.engine.workshop, frozenset({"console"})):
+            await (started if done else hung).wait()
+        if done is not None:
+            assert done.is_set()  # the stop waited for it
+    assert [r.getMessage() for r in caplog.records if r.name == "bot.scheduler"] == [
+        "scheduled job stopped midway"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
