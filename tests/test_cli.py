@@ -210,45 +210,8 @@ def test_the_clock_process_runs_until_told_to_stop(database_url, tmp_path) -> No
     assert code == 0
 
 
-async def test_the_clock_process_posts_due_digests_to_slack_itself(
-    services, database_url, tmp_path
-) -> None:
-    """The clock process serves no route: it opens Slack's notifier alone (SLACK_API_URL points
-    at the local fake Web API) and posts the digest that fell due while nothing was running."""
-    organiser = Participant("slack", "UORG", "Olive")
-    where = ConversationRef("slack", "T1", "CSTAKE", "stakeholders")
-    await services.engine.handle(Context(organiser, where), Command("digest daily 17:30 UTC"))
-    fake = FakeSlack()
-    await fake.start()
-    clock = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "clock",
-        env={
-            **process_environment(),
-            "DATABASE_URL": database_url,
-            "SLACK_SIGNING_SECRET": "secret",
-            "SLACK_BOT_TOKEN": "xoxb-clock",
-            "SLACK_API_URL": fake.api_url,
-        },
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        await asyncio.wait_for(fake.until("chat.postMessage", 1), timeout=60)
-    finally:
-        clock.terminate()
-        code = await clock.wait()
-        await fake.close()
-    (posted,) = fake.of("chat.postMessage")
-    assert posted["channel"] == "CSTAKE"
-    assert posted["blocks"][0]["text"]["text"] == "Digest — Local Industrial Strategy Lab"
-    assert code == 0
-
-
 def _clock_process(database_url: str, fake: FakeSlack, cwd: Path):
+    """`howcanwe clock` posting to the fake Slack, quiet hours off."""
     return asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -266,6 +229,29 @@ def _clock_process(database_url: str, fake: FakeSlack, cwd: Path):
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
+
+
+async def test_the_clock_process_posts_due_digests_to_slack_itself(
+    services, database_url, tmp_path
+) -> None:
+    """The clock process serves no route: it opens Slack's notifier alone (SLACK_API_URL points
+    at the local fake Web API) and posts the digest that fell due while nothing was running."""
+    organiser = Participant("slack", "UORG", "Olive")
+    where = ConversationRef("slack", "T1", "CSTAKE", "stakeholders")
+    await services.engine.handle(Context(organiser, where), Command("digest daily 17:30 UTC"))
+    fake = FakeSlack()
+    await fake.start()
+    clock = await _clock_process(database_url, fake, tmp_path)
+    try:
+        await asyncio.wait_for(fake.until("chat.postMessage", 1), timeout=60)
+    finally:
+        clock.terminate()
+        code = await clock.wait()
+        await fake.close()
+    (posted,) = fake.of("chat.postMessage")
+    assert posted["channel"] == "CSTAKE"
+    assert posted["blocks"][0]["text"]["text"] == "Digest — Local Industrial Strategy Lab"
+    assert code == 0
 
 
 async def _recorded(services, count: int) -> None:
