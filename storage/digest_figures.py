@@ -247,14 +247,21 @@ def theme_voters(conn: Connection, pid: int) -> dict[str, dict[str, int]]:
     return voters
 
 
-def votes_per_theme(conn: Connection, pid: int) -> dict[str, int]:
-    """Votes per theme (hidden ideas' not counted): a brief's chart, from the kept tallies."""
+def votes_by_audience(conn: Connection, pid: int) -> dict[tuple[str, str], int]:
+    """Votes per (theme, audience), hidden ideas' not counted: the web view's charts, from the
+    kept rows per theme, audience and voter (`storage.tallies`)."""
     t = tt.ThemeVoter
-    return {
-        theme_key: int(count)
-        for theme_key, count in conn.execute(
-            select(t.theme_key, func.sum(t.votes))
-            .where(t.programme_id == pid)
-            .group_by(t.theme_key)
-        )
-    }
+    counted = (
+        select(t.theme_key, t.audience, func.sum(t.votes))
+        .where(t.programme_id == pid)
+        .group_by(t.theme_key, t.audience)
+    )
+    return {(theme, audience): int(n) for theme, audience, n in conn.execute(counted)}
+
+
+def votes_per_theme(conn: Connection, pid: int) -> dict[str, int]:
+    """Votes per theme (hidden ideas' not counted): a brief's chart."""
+    totals: dict[str, int] = {}
+    for (theme, _), count in votes_by_audience(conn, pid).items():
+        totals[theme] = totals.get(theme, 0) + count
+    return totals

@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Float, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy.orm import aliased
 
 from bot.core import domain
 from bot.core.plan import BACKED_SHARE
@@ -69,6 +70,8 @@ def _cell_filter(pid: int, cell: CellKey, grid: Grid) -> list[Any]:
         return [*where, m.IdeaTag.emerging_key == cell.emerging]
     if cell.theme:
         where.append(m.Idea.theme_key == cell.theme)
+        if not cell.actor:  # the theme's every idea (its page)
+            return where
         if cell.actor == UNASSIGNED:
             return [*where, or_(m.Idea.actor_key.is_(None), m.Idea.actor_key.not_in(grid.actors))]
         return [*where, m.Idea.actor_key == cell.actor]
@@ -225,5 +228,47 @@ class SqlPlanViews(Store):
             )
             ideas = self._by_number(conn, pid, numbers)
             return [ideas[n] for n in numbers]
+
+        return await self._read(tx)
+
+    async def merged_into(
+        self, programme: str, theme: str, numbers: Collection[int]
+    ) -> Sequence[domain.Idea]:
+        def tx(conn: Connection) -> list[domain.Idea]:
+            pid = self._programme_id(conn, programme)
+            if not numbers:
+                return []
+            target = aliased(m.Idea)
+            found = conn.scalars(
+                select(m.Idea.number)
+                .join(target, target.id == m.Idea.merged_into)
+                .where(
+                    m.Idea.programme_id == pid,
+                    m.Idea.theme_key == theme,
+                    target.number.in_(list(numbers)),
+                )
+            ).all()
+            return self._ideas(conn, pid, numbers=found) if found else []
+
+        return await self._read(tx)
+
+    async def merged_away(self, programme: str, theme: str) -> Sequence[domain.Idea]:
+        def tx(conn: Connection) -> list[domain.Idea]:
+            pid = self._programme_id(conn, programme)
+            target = aliased(m.Idea)
+            found = conn.scalars(
+                select(m.Idea.number)
+                .join(target, target.id == m.Idea.merged_into)
+                .where(
+                    m.Idea.programme_id == pid,
+                    m.Idea.theme_key == theme,
+                    or_(
+                        target.theme_key != theme,
+                        target.hidden.is_(True),
+                        target.merged_into.is_not(None),
+                    ),
+                )
+            ).all()
+            return self._ideas(conn, pid, numbers=found) if found else []
 
         return await self._read(tx)

@@ -15,7 +15,7 @@ from storage import models as m
 from storage import participation_queries as participation_sql
 from storage import tally_tables as tt
 from storage.database import as_utc as _utc
-from storage.digest_figures import theme_voters, votes_per_theme
+from storage.digest_figures import theme_voters, votes_by_audience
 from storage.store import Store
 
 
@@ -242,9 +242,9 @@ class SqlPlanning(Store):
 
         return await self._read(tx)
 
-    async def theme_votes(self, programme: str) -> dict[str, int]:
-        def tx(conn: Connection) -> dict[str, int]:
-            return votes_per_theme(conn, self._programme_id(conn, programme))
+    async def theme_votes(self, programme: str) -> dict[tuple[str, str], int]:
+        def tx(conn: Connection) -> dict[tuple[str, str], int]:
+            return votes_by_audience(conn, self._programme_id(conn, programme))
 
         return await self._read(tx)
 

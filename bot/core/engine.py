@@ -55,9 +55,8 @@ from bot.core.interaction import (
     Reply,
 )
 from bot.core.participation import Series
-from bot.core.plan import ActionPlan
 from bot.core.plan_export import PlanStream
-from bot.core.plan_views import CellKey, Cursor, PlanSummary
+from bot.core.plan_views import CellKey, CellPage, Cursor, PlanSummary, ThemePage
 from bot.core.playbook import Playbook
 from bot.core.ports import StoreUnavailable, TurnStore
 from bot.core.usecases import (
@@ -84,7 +83,6 @@ from bot.core.usecases import (
     votes,
 )
 from bot.core.usecases.action_import import ImportReport
-from bot.core.usecases.plan_views import CellPage
 from bot.core.workshop import Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -191,9 +189,11 @@ class Engine:
         await self.workshop.ready(programme_key)
         await self.workshop.nudges.keep_personal(programme_key, who, where)
 
-    async def plan(self, programme_key: str, theme_key: str | None = None) -> ActionPlan:
-        """The action plan as it stands (the web view's pages and downloads)."""
-        return await planning.action_plan(self.workshop, programme_key, theme_key)
+    async def theme_page(
+        self, programme_key: str, theme_key: str, after: Cursor | None
+    ) -> ThemePage | None:
+        """A page of a theme's ideas, with what the theme page states (the web view)."""
+        return await plan_views.theme_page(self.workshop, programme_key, theme_key, after)
 
     def plan_stream(self, programme_key: str) -> AbstractAsyncContextManager[PlanStream]:
         """The whole plan for a full export (the downloads and `howcanwe export`): read a batch
@@ -222,8 +222,8 @@ class Engine:
         await self.workshop.ready(programme_key)
         return await agenda.day(self.workshop, programme_key)
 
-    async def theme_votes(self, programme_key: str) -> Mapping[str, int]:
-        """Votes per theme, counted by the database (the web view's chart)."""
+    async def theme_votes(self, programme_key: str) -> Mapping[tuple[str, str], int]:
+        """Votes per (theme, audience), from the kept tallies (the web view's chart)."""
         await self.workshop.ready(programme_key)
         return await self.workshop.plan.theme_votes(programme_key)
 

@@ -8,10 +8,11 @@ The database does the counting and ranking (`storage.plan_views`), by the very r
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.core.domain import Emerging, Idea, Phase, ProgrammeStats
+from bot.core.plan import consensus
 from bot.core.playbook import Actor, Playbook, Stage, Style, Theme
 
 TOP = 5  # ideas shown per cell; a link (web) or a command (chat) lists the rest
@@ -185,3 +186,33 @@ def summarise(
         revision,
         with_backed,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CellPage:
+    """A page of one cell's ideas and the cursor of the next page (None on the last)."""
+
+    ideas: Sequence[Idea]
+    next: Cursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThemePage:
+    """A page of a theme's ideas, ranked as on the plan, each with the ideas merged into it;
+    the theme as the plan shows it (phase, count); and its voters and votes by audience, which
+    each idea's consensus is measured against."""
+
+    row: ThemeRow
+    page: CellPage
+    merged: Mapping[int, Sequence[Idea]]  # by the number of the idea they became part of
+    elsewhere: Sequence[Idea]  # merged into an idea not on this theme's plan (first page only)
+    voters: Mapping[str, int]  # distinct voters per audience
+    votes: Mapping[str, int]  # votes per audience
+    after: Cursor | None
+
+    @property
+    def theme(self) -> Theme:
+        return self.row.theme
+
+    def consensus(self, idea: Idea) -> float | None:
+        return consensus(idea.votes_by_audience, self.voters)

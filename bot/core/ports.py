@@ -338,8 +338,9 @@ class PlanStore(Protocol):
     async def theme_voters(self, programme: str) -> dict[str, dict[str, int]]:
         """Distinct voters per theme and audience: the denominators of consensus."""
 
-    async def theme_votes(self, programme: str) -> dict[str, int]:
-        """Votes per theme for ideas not hidden (the web view's chart), counted by the database."""
+    async def theme_votes(self, programme: str) -> dict[tuple[str, str], int]:
+        """Votes per (theme, audience) for ideas not hidden (the web view's charts), from the
+        kept tallies."""
 
     async def participation(self, programme: str) -> Sequence[HourCount]:
         """New ideas and votes per day (UTC) and audience, oldest day first, counted by the
@@ -364,6 +365,16 @@ class PlanViewStore(Protocol):
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
     ) -> Sequence[Idea]:
         """Up to `limit` of a cell's ideas, in rank order, those ranked after `after`."""
+
+    async def merged_into(
+        self, programme: str, theme: str, numbers: Collection[int]
+    ) -> Sequence[Idea]:
+        """The theme's ideas merged into any of the ideas `numbers`, read whole: the credits
+        a page of the theme's ideas lists under each."""
+
+    async def merged_away(self, programme: str, theme: str) -> Sequence[Idea]:
+        """The theme's ideas merged into an idea not on the theme's plan (another theme's, or
+        a hidden one), read whole. As many as organisers merged: never the theme's ideas."""
 
 
 class PlanReader(Protocol):

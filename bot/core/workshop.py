@@ -88,6 +88,10 @@ class Workshop:
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning
     summaries: dict[str, PlanSummary] = field(default_factory=dict)  # per programme, latest
+    # per (programme, with backed): the summary being read, and the revision seen before it
+    summarising: dict[tuple[str, bool], tuple[int, asyncio.Future[PlanSummary]]] = field(
+        default_factory=dict
+    )
     grouper: Grouper | None = None  # finds emerging themes in the ideas (bot.clustering)
     rewordings: WindowFactory | None = None  # duplicates by meaning (bot.rewordings), if installed
     reworded: dict[str, Window] = field(default_factory=dict)  # per programme, once filled

@@ -39,15 +39,14 @@ def _attachment(core: Engine, what: str, fmt: str, now: datetime) -> dict[str, s
 
 
 def _brief(engine: Callable[[], Engine]) -> Page:
-    async def download(_request: web.Request, access: Access) -> web.Response:
+    async def download(request: web.Request, access: Access) -> web.Response:
         core = engine()
+        headers = _attachment(core, "brief", "pdf", core.now())
+        if request.method == "HEAD":  # headers only: a brief made for nobody is not recorded
+            return web.Response(content_type=files.CONTENT_TYPES["pdf"], headers=headers)
         via = "token" if access.organiser else "link"
         body = await files.brief_bytes(await core.brief(access.programme, "/plan.pdf", via))
-        return web.Response(
-            body=body,
-            content_type=files.CONTENT_TYPES["pdf"],
-            headers=_attachment(core, "brief", "pdf", core.now()),
-        )
+        return web.Response(body=body, content_type=files.CONTENT_TYPES["pdf"], headers=headers)
 
     return download
 
@@ -66,8 +65,10 @@ def _stream(engine: Callable[[], Engine], fmt: str) -> Page:
             response.charset = "utf-8"
         else:
             response.content_type = files.CONTENT_TYPES[fmt]
-        sent = 0
         await response.prepare(request)
+        if request.method == "HEAD":  # headers only: nothing is read for a body never sent
+            return response
+        sent = 0
         async with aclosing(files.export_chunks(core, access.programme, fmt, now)) as chunks:
             async for chunk in chunks:
                 await response.write(chunk)

@@ -73,7 +73,7 @@ def register(app: web.Application, settings: Settings, engine: Callable[[], Engi
     route("/plan", caching.revalidated(engine, _plan))
     route(CELL_PATH, caching.revalidated(engine, _cell))
     route("/actors", caching.revalidated(engine, _actors))
-    route("/themes/{key}", _theme(engine))
+    route("/themes/{key}", caching.revalidated(engine, _theme))
     route("/day", _day(engine))
     for path, download in downloads.handlers(engine).items():
         route(path, download, moves_on=None)
@@ -220,34 +220,29 @@ async def _render_off_loop(
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
-def _theme(engine: Callable[[], Engine]) -> Page:
-    async def theme_page(request: web.Request, access: Access) -> web.Response:
-        core = engine()
-        key = request.match_info["key"]
-        plan = await core.plan(access.programme, key)
-        if not plan.themes:
-            context = {"access": access, "page": "theme", "key": key}
-            return _render("missing.html", request, core, context, status=404)
-        theme_plan = plan.themes[0]
-        shown, elsewhere = views.grouped(theme_plan)
-        by_audience = views.theme_votes_by_audience(core.playbook, theme_plan.ideas)
-        return _render(
-            "theme.html",
-            request,
-            core,
-            {
-                "access": access,
-                "page": "theme",
-                "plan": plan,
-                "tp": theme_plan,
-                "shown": shown,
-                "elsewhere": elsewhere,
-                "audiences": core.playbook.audiences,
-                "audience_chart": charts.bar_chart(by_audience),
-            },
-        )
-
-    return theme_page
+async def _theme(request: web.Request, access: Access, core: Engine) -> web.Response:
+    """A theme's challenges and evidence, then its ideas a page at a time (by the cursor
+    `after`), each with the ideas merged into it, kept by the browser while the plan stands."""
+    key = request.match_info["key"]
+    after = Cursor.parse(request.query["after"]) if "after" in request.query else None
+    found = None
+    if after is not None or "after" not in request.query:
+        found = await core.theme_page(access.programme, key, after)
+    if found is None:
+        context = {"access": access, "page": "theme", "key": key}
+        return _render("missing.html", request, core, context, status=404)
+    names = views.audience_names(core.playbook)
+    context = {
+        "access": access,
+        "page": "theme",
+        "tp": found,
+        "audiences": core.playbook.audiences,
+        "audience_chart": charts.bar_chart([(n, found.votes.get(k, 0)) for k, n in names.items()]),
+        "page_size": PAGE,
+        "here": request.path,
+        "next_query": {"after": str(found.page.next)},
+    }
+    return await _render_off_loop("theme.html", request, core, context)
 
 
 def _day(engine: Callable[[], Engine]) -> Page:

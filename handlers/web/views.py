@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from bot.core import cards
 from bot.core.domain import Idea, Phase, Status
-from bot.core.plan import ActionPlan, ThemePlan, rank
-from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, PlanSummary, ThemeRow
+from bot.core.plan import ActionPlan, rank
+from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, PlanSummary, ThemePage, ThemeRow
 from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell
 
 NOT_ASSIGNED = "Not yet assigned"
@@ -52,11 +52,11 @@ class Words:
     def question(self, idea: Idea) -> str:
         return cards.challenge_question(self.playbook, idea) or ""
 
-    def consensus(self, theme_plan: ThemePlan, idea: Idea) -> str:
-        return cards.consensus_text(theme_plan.consensus(idea))
+    def consensus(self, page: ThemePage, idea: Idea) -> str:
+        return cards.consensus_text(page.consensus(idea))
 
-    def phase(self, theme_plan: ThemePlan | ThemeRow) -> str:
-        return cards.PHASE_NAMES[theme_plan.phase]
+    def phase(self, row: ThemeRow) -> str:
+        return cards.PHASE_NAMES[row.phase]
 
     def stats(self, plan: ActionPlan | PlanSummary) -> str:
         return cards.figures_text(plan.stats)
@@ -83,10 +83,15 @@ class ThemeSummary:
     top: Idea | None
 
 
-def summaries(summary: PlanSummary, votes: Mapping[str, int]) -> tuple[ThemeSummary, ...]:
-    """Each theme's line, from the plan at a glance and the votes per theme (`votes`)."""
+def summaries(
+    summary: PlanSummary, votes: Mapping[tuple[str, str], int]
+) -> tuple[ThemeSummary, ...]:
+    """Each theme's line, from the plan at a glance and the votes per (theme, audience)."""
+    per_theme: dict[str, int] = {}
+    for (theme, _), count in votes.items():
+        per_theme[theme] = per_theme.get(theme, 0) + count
     return tuple(
-        ThemeSummary(row, votes.get(row.theme.key, 0), _leading(row)) for row in summary.themes
+        ThemeSummary(row, per_theme.get(row.theme.key, 0), _leading(row)) for row in summary.themes
     )
 
 
@@ -163,37 +168,14 @@ def styles_grid(playbook: Playbook, plan: ActionPlan) -> StylesGrid:
     return StylesGrid(actor, playbook.stages, rows, tuple(unplaced))
 
 
-@dataclass(frozen=True, slots=True)
-class Grouped:
-    """An idea with the near-duplicates organisers merged into it."""
-
-    idea: Idea
-    merged: tuple[Idea, ...]
-
-
-def grouped(theme_plan: ThemePlan) -> tuple[tuple[Grouped, ...], tuple[Idea, ...]]:
-    """The theme's ideas, most votes first, each with the ideas merged into it; and ideas merged
-    into an idea that is not on this theme's plan (another theme's, or a hidden one)."""
-    merged: dict[int, list[Idea]] = {}
-    for idea in theme_plan.merged:
-        if idea.merged_into is not None:  # always, for what `merged` holds
-            merged.setdefault(idea.merged_into, []).append(idea)
-    shown = tuple(Grouped(i, tuple(merged.pop(i.number, ()))) for i in theme_plan.ideas)
-    elsewhere = tuple(i for group in merged.values() for i in group)
-    return shown, elsewhere
-
-
 def audience_names(playbook: Playbook) -> dict[str, str]:
     return {a.key: a.name for a in playbook.audiences}
 
 
-def theme_votes_by_audience(playbook: Playbook, ideas: Sequence[Idea]) -> list[tuple[str, int]]:
+def theme_votes_by_audience(playbook: Playbook, votes: Mapping[str, int]) -> list[tuple[str, int]]:
     """A theme's votes per audience (every audience of the playbook, zeros too)."""
     names = audience_names(playbook)
-    totals = dict.fromkeys(names, 0)
-    for idea in ideas:
-        for key, count in idea.votes_by_audience.items():
-            totals[key] = totals.get(key, 0) + count
+    totals = dict.fromkeys(names, 0) | dict(votes)
     return [(names.get(k, k), n) for k, n in totals.items()]
 
 

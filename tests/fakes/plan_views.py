@@ -3,7 +3,7 @@ Python by `bot.core.plan.rank`, which is what the SQL's window functions are hel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from bot.core import domain
 from bot.core.plan import ThemePlan, rank
@@ -67,3 +67,16 @@ class MemoryPlanViews(Memory):
         if after is not None:
             found = tuple(i for i in found if (-i.votes, i.number) > (-after.votes, after.number))
         return found[:limit]
+
+    def _merged_of(self, programme: str, theme: str) -> list[domain.Idea]:
+        ideas = (self._idea(r) for r in self._idea_rows(programme))
+        return [i for i in ideas if i.theme_key == theme and i.merged_into is not None]
+
+    async def merged_into(
+        self, programme: str, theme: str, numbers: Collection[int]
+    ) -> Sequence[domain.Idea]:
+        return [i for i in self._merged_of(programme, theme) if i.merged_into in numbers]
+
+    async def merged_away(self, programme: str, theme: str) -> Sequence[domain.Idea]:
+        shown = {i.number for i in self._on_plan(programme) if i.theme_key == theme}
+        return [i for i in self._merged_of(programme, theme) if i.merged_into not in shown]

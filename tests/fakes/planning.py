@@ -149,11 +149,12 @@ class MemoryPlanning(Memory):
             seen.setdefault(themes[idea_id], {}).setdefault(audience, set()).add(voter)
         return {t: {a: len(v) for a, v in by.items()} for t, by in seen.items()}
 
-    async def theme_votes(self, programme: str) -> dict[str, int]:
+    async def theme_votes(self, programme: str) -> dict[tuple[str, str], int]:
         themes = {r.id: r.new.theme_key for r in self._idea_rows(programme)}
-        votes: dict[str, int] = {}
-        for idea_id, _, _ in self._votes_of(programme, shown_only=True):
-            votes[themes[idea_id]] = votes.get(themes[idea_id], 0) + 1
+        votes: dict[tuple[str, str], int] = {}
+        for idea_id, _, audience in self._votes_of(programme, shown_only=True):
+            key = (themes[idea_id], audience)
+            votes[key] = votes.get(key, 0) + 1
         return votes
 
     async def participation(self, programme: str) -> Sequence[HourCount]:

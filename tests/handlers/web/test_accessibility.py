@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.usecases.planning import action_plan
 from handlers.web.auth import COOKIE
 from tests.handlers.web.conftest import ANN, LAUNCH_ARGS, ORGANISER, TOKEN, TOWN, Web
 
@@ -264,7 +265,7 @@ async def test_an_organiser_uploads_the_workbook_in_the_browser_and_reads_the_re
             assert "there is no status 'recycled'" in await report.inner_text()
             assert await axe(page, {"runOnly": {"type": "tag", "values": WCAG_21_AA}}) == []
             await page.screenshot(path=tmp_path / f"refused-{size['width']}.png", full_page=True)
-    plan = await web.services.engine.plan("default")
+    plan = await action_plan(web.services.engine.workshop, "default")
     assert {i.number: i.status.value for i in plan.ideas if i.status} == {
         1: "proposed",
         2: "proposed",

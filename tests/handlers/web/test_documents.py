@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from bot.core.action_sheet import MAX_BYTES
 from bot.core.domain import Status
+from bot.core.usecases.planning import action_plan
 from tests.handlers.web.conftest import ANN, ORGANISER, TOKEN, TOWN, Web
 
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
@@ -144,7 +145,7 @@ async def test_an_organiser_brings_the_workbook_back_and_every_change_is_applied
     status, html = await _upload(web, edited)
     assert status == 200, html
     assert "2 actions updated, 0 rows unchanged." in html
-    plan = await web.services.engine.plan("default")
+    plan = await action_plan(web.services.engine.workshop, "default")
     ideas = {i.number: i for i in plan.ideas}
     assert ideas[1].status is Status.IN_PROGRESS
     assert ideas[1].latest_note is not None
@@ -162,7 +163,7 @@ async def _page(web: Web) -> tuple[int, str]:
 async def test_bad_workbooks_are_refused_with_reasons_and_change_nothing(web: Web) -> None:
     await _scripted(web)
     body, _ = await _download(web, "/plan.xlsx")
-    before = await web.services.engine.plan("default")
+    before = await action_plan(web.services.engine.workshop, "default")
     bad = _edited(
         body,
         {
@@ -191,7 +192,7 @@ async def test_bad_workbooks_are_refused_with_reasons_and_change_nothing(web: We
     assert status == 400 and "not an Excel workbook" in html
     status, html = await _upload(web, b"PK" + b"\0" * MAX_BYTES)
     assert status == 400 and f"workbooks of up to {MAX_BYTES // 2**20} MB are taken" in html
-    after = await web.services.engine.plan("default")
+    after = await action_plan(web.services.engine.workshop, "default")
     assert [(i.status, i.owner, i.latest_note) for i in after.ideas] == [
         (i.status, i.owner, i.latest_note) for i in before.ideas
     ]
@@ -211,7 +212,7 @@ async def test_only_organisers_may_upload(web: Web) -> None:
     response = await web.http.post(link, data=form)
     assert response.status == 403
     assert (await _upload(web, edited, headers={}))[0] == 401
-    plan = await web.services.engine.plan("default")
+    plan = await action_plan(web.services.engine.workshop, "default")
     assert {i.number: i.status for i in plan.ideas}[1] is Status.AGREED
     _, html = await _page(web)
     _, plan_html = await web.http.get("/plan", headers=BEARER), None

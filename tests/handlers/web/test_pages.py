@@ -428,3 +428,16 @@ async def test_no_link_without_a_public_url(settings, clock: FakeClock) -> None:
         assert web.services.engine.workshop.links is None
         assert "http" not in await web.ok(ORGANISER, TOWN, "plan")
         assert (await get(web, f"/plan?token={TOKEN}"))[0] == 200  # the token still opens it
+
+
+async def test_head_on_a_download_answers_its_headers_without_making_it(web: Web) -> None:
+    await web.script()
+    for path in (*DOWNLOADS, "/plan.xlsx", "/plan.pdf"):
+        head = await web.http.head(web.link(path))
+        assert head.status == 200, path
+        assert await head.read() == b"", path
+        extension = path.rsplit(".", 1)[1]
+        assert head.headers["Content-Disposition"] == (
+            f'attachment; filename="lis-lab-{"brief" if extension == "pdf" else "plan"}'
+            f'-2026-03-02.{extension}"'
+        )

@@ -137,3 +137,41 @@ async def test_an_actors_ideas_from_every_theme_show_their_top_and_see_all(web: 
     page = await (await web.http.get(see_all(section.group(1)))).text()
     assert "Individuals and groups: ideas from every theme" in page
     assert numbers(page) == [TOP + 2, *range(1, TOP + 2)]
+
+
+def rows(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr data-idea="(\d+)"', html)]
+
+
+async def test_a_theme_page_lists_its_ideas_a_page_at_a_time_by_cursor(web: Web) -> None:
+    await web.ok(ORGANISER, TOWN, "channel community")
+    await many_ideas(web, IDEAS)
+    await web.ok(ANN, TOWN, "vote 9")
+    link = web.link(f"/themes/{THEME}")
+    first = await web.http.get(link)
+    page = await first.text()
+    assert first.status == 200 and first.headers["Cache-Control"] == "private, no-cache"
+    assert rows(page)[:3] == [9, 1, 2] and len(rows(page)) == PAGE
+    assert f"<strong>{IDEAS} ideas</strong> on the plan." in page
+    again = await web.http.get(link, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+    [after] = re.findall(r'<a rel="next" href="([^"]+)"', page)
+    rest = await (await web.http.get(unescape(after))).text()
+    seen = rows(page) + rows(rest)
+    assert sorted(seen) == list(range(1, IDEAS + 1))  # each idea once, none lost
+    assert 'rel="next"' not in rest and "Back to the first page" in rest
+    mangled = await web.http.get(link + "&after=x")
+    assert mangled.status == 404
+
+
+async def test_a_theme_page_names_its_ideas_merged_into_another_themes(web: Web) -> None:
+    await web.script()  # #4 merged into #1, both in inclusive growth
+    await web.ok(BEN, BIZ, "idea infrastructure: Night buses to every industrial estate")
+    await web.ok(ORGANISER, TOWN, "merge 3 into 5")
+    await web.ok(ORGANISER, TOWN, "hide 2")
+    html = await (await web.http.get(web.link(f"/themes/{THEME}"))).text()
+    assert rows(html) == [1]
+    first = html[html.index('<tr data-idea="1">') :]
+    assert "#4 Mentoring hubs for new businesses in every town" in first
+    away = html[html.index("Merged into ideas shown elsewhere") :]
+    assert "#3 Night buses to the industrial estates — now part of #5" in away
