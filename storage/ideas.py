@@ -14,6 +14,9 @@ from storage import models as m
 from storage import postings, tallies
 from storage.store import EDITED, Store
 
+# Numbers bound in one read: well under SQLite's limit on a statement's variables (32,766).
+NUMBERS_PER_READ = 5000
+
 
 class SqlIdeas(Store):
     """Implements `bot.core.ports.IdeaStore`."""
@@ -149,6 +152,21 @@ class SqlIdeas(Store):
             pid = self._programme_id(conn, programme)
             found = self._ideas(conn, pid, theme_key=theme_key)
             return list(rank(found))
+
+        return await self._read(tx)
+
+    async def ideas_numbered(
+        self, programme: str, numbers: Collection[int]
+    ) -> Sequence[domain.Idea]:
+        wanted = sorted(set(numbers))
+
+        def tx(conn: Connection) -> list[domain.Idea]:
+            pid = self._programme_id(conn, programme)
+            return [
+                idea
+                for start in range(0, len(wanted), NUMBERS_PER_READ)
+                for idea in self._ideas(conn, pid, numbers=wanted[start : start + NUMBERS_PER_READ])
+            ]
 
         return await self._read(tx)
 

@@ -75,6 +75,8 @@ def _cell_filter(pid: int, cell: CellKey, grid: Grid) -> list[Any]:
         if cell.actor == UNASSIGNED:
             return [*where, or_(m.Idea.actor_key.is_(None), m.Idea.actor_key.not_in(grid.actors))]
         return [*where, m.Idea.actor_key == cell.actor]
+    if not (cell.actor or cell.stage):  # every idea on the plan
+        return where
     if not cell.stage and cell.actor != UNPLACED:
         return [*where, m.Idea.actor_key == cell.actor]
     where.append(m.Idea.actor_key == grid.government)

@@ -77,6 +77,17 @@ def check(rows: Sequence[SheetRow], ideas: Mapping[int, Idea]) -> Checked:
     return Checked(tuple(changes), tuple(rejected), unchanged)
 
 
+def named(rows: Sequence[SheetRow]) -> frozenset[int]:
+    """The idea numbers the rows name, to read just those ideas (`check` refuses the rest)."""
+    found: set[int] = set()
+    for row in rows:
+        try:
+            found.add(_number(row.cells.get(ID)))
+        except _Bad:
+            continue
+    return frozenset(found)
+
+
 class _Bad(Exception):
     """A row refused: its message is the reason the report gives for that row."""
 

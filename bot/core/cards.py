@@ -405,18 +405,21 @@ def _menu(
     return Select(ASSIGN, placeholder, options, prefix + initial if initial else None)
 
 
-def ideas_card(playbook: Playbook, ideas: Sequence[Idea], theme: Theme | None) -> Card:
+def ideas_card(
+    playbook: Playbook, leading: Sequence[Idea], count: int, theme: Theme | None
+) -> Card:
+    """The `leading` ideas (most votes first) of the `count` on the plan, in a theme or all."""
     scope = theme.title if theme else playbook.name
-    if not ideas:
+    if not leading:
         return Card(f"Ideas — {scope}", (Text("No ideas yet. Be the first!"),))
-    lines = tuple(_idea_line(playbook, i) for i in ideas[:LIST_LIMIT])
+    lines = tuple(_idea_line(playbook, i) for i in leading)
     blocks: list[Text | Bullets] = [Bullets(lines)]
-    if len(ideas) > LIST_LIMIT:
+    if count > len(leading):
         blocks.append(
-            Text(f"…and {len(ideas) - LIST_LIMIT} more. `plan` shows the whole grid.", Tone.MUTED)
+            Text(f"…and {count - len(leading)} more. `plan` shows the whole grid.", Tone.MUTED)
         )
     blocks.append(Text("Vote with `vote <id>`, e.g. `vote 12`.", Tone.MUTED))
-    return Card(f"Ideas — {scope} ({len(ideas)})", tuple(blocks))
+    return Card(f"Ideas — {scope} ({count})", tuple(blocks))
 
 
 def _idea_line(playbook: Playbook, idea: Idea) -> str:

@@ -61,7 +61,8 @@ class Top:
 class CellKey:
     """Which cell: a theme's actor (or UNASSIGNED); an actor across themes (theme ""); a
     style × stage of the government actor (theme "", actor = style, stage set; or UNPLACED);
-    an emerging theme (emerging set)."""
+    an emerging theme (emerging set). Listed a page at a time, as cells are, but never on the
+    grid: a theme's every idea (theme alone) and the plan's (nothing set)."""
 
     theme: str = ""
     actor: str = ""

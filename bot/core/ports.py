@@ -214,6 +214,10 @@ class IdeaStore(Protocol):
     async def idea(self, programme: str, number: int) -> Idea | None:
         """The idea by number, merged or not (a merged idea carries `merged_into`)."""
 
+    async def ideas_numbered(self, programme: str, numbers: Collection[int]) -> Sequence[Idea]:
+        """The ideas among `numbers`, merged or not, read whole (a sheet brought back names
+        its ideas: as many reads as it has rows, never the programme's every idea)."""
+
     async def idea_of_request(self, programme: str, request_key: str) -> Idea | None:
         """The idea stored by the request with this key, if one was."""
 

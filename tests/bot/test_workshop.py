@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.ideas import distinct_ideas
 from bot.core.domain import Anchor, AnchorKind
 from bot.core.interaction import (
     ADD_IDEA,
@@ -212,6 +213,21 @@ async def test_ideas_are_numbered_per_programme_and_listed(room: Room) -> None:
         await room.send("ann", ButtonPressed(SEE_IDEAS, "investing-in-infrastructure"))
     )
     assert "No ideas yet" in said(await room.cmd("ann", "ideas env"))
+
+
+async def test_the_ideas_list_leads_with_the_most_voted_and_counts_the_plans_rest(
+    room: Room,
+) -> None:
+    await room.cmd("olive", "prompt inclusive")
+    for text in distinct_ideas(23):
+        await room.reply("ann", text)
+    await room.cmd("bob", "vote 23")
+    await room.cmd("olive", "hide 1")
+    await room.cmd("olive", "merge 2 into 3")
+    listed = said(await room.cmd("ann", "ideas"))
+    assert "(21)" in listed and "…and 1 more." in listed
+    assert listed.index("#23 ") < listed.index("#3 ") < listed.index("#4 ")
+    assert "#1 " not in listed and "#2 " not in listed
 
 
 # ---- votes ------------------------------------------------------------------------------------

@@ -91,6 +91,21 @@ async def test_the_newest_ideas_texts_are_read_by_storage_id(store) -> None:
     assert [(n, t) for _, n, t in later] == [(2, "two"), (3, "three")]
 
 
+async def test_ideas_are_read_by_the_numbers_asked_for_merged_ones_too(store, monkeypatch):
+    monkeypatch.setattr("storage.ideas.NUMBERS_PER_READ", 2)  # several reads of a long list
+    for text in ("one", "two", "three", "four", "five"):
+        await add(store, text)
+    await store.merge(PROGRAMME, 2, 1, OLIVE)
+    found = await store.ideas_numbered(PROGRAMME, [5, 2, 1, 9, 4, 2])
+    assert sorted((i.number, i.text, i.merged_into) for i in found) == [
+        (1, "one", None),
+        (2, "two", 1),
+        (4, "four", None),
+        (5, "five", None),
+    ]
+    assert await store.ideas_numbered(PROGRAMME, []) == []
+
+
 async def test_an_idea_is_found_by_the_message_it_came_from(store) -> None:
     slack = ConversationRef("slack", "T1", "C1", "c")
     await add(store, "from slack", where=slack, source="C1/1.1")

@@ -135,6 +135,21 @@ async def test_a_cells_pages_follow_the_cursor_to_its_last_idea(store) -> None:
     assert not await store.plan_cell(PROGRAMME, CellKey("nope", "individuals"), GRID, None, 5)
 
 
+async def test_a_themes_and_the_plans_every_idea_page_as_the_plan_ranks_them(store) -> None:
+    await script(store)
+    plan = await whole_plan(store)
+    wanted = {CellKey(tp.theme.key): tp.ideas for tp in plan.themes if tp.ideas}
+    wanted[CellKey()] = rank(plan.ideas)
+    assert len(wanted) == 5
+    for key, ideas in wanted.items():
+        seen: list[Idea] = []
+        after = None
+        while page := await store.plan_cell(PROGRAMME, key, GRID, after, 3):
+            seen.extend(page)
+            after = Cursor.after(page[-1])
+        assert tuple(seen) == ideas, key
+
+
 async def test_an_idea_arriving_ahead_of_the_cursor_shifts_nothing_still_to_read(store) -> None:
     await script(store)
     key = CellKey(THEMES[1], UNASSIGNED)

@@ -81,6 +81,12 @@ class MemoryIdeas(Memory):
         rows = self._idea_rows(programme)
         return list(rank(self._idea(r) for r in rows if theme_key in (None, r.new.theme_key)))
 
+    async def ideas_numbered(
+        self, programme: str, numbers: Collection[int]
+    ) -> Sequence[domain.Idea]:
+        wanted = set(numbers)
+        return [self._idea(r) for r in self._idea_rows(programme) if r.number in wanted]
+
     async def idea_texts(
         self, programme: str, after: int, newest: int | None = None
     ) -> Sequence[tuple[int, int, str]]:

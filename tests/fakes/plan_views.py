@@ -27,6 +27,12 @@ def cells_of(idea: domain.Idea, grid: Grid) -> list[CellKey]:
     return keys
 
 
+def _pages_of(idea: domain.Idea, grid: Grid) -> list[CellKey]:
+    """Every cell an idea is listed in a page at a time: its cells, its theme's every idea and
+    the plan's every idea."""
+    return [*cells_of(idea, grid), CellKey(idea.theme_key), CellKey()]
+
+
 class MemoryPlanViews(Memory):
     """Implements `bot.core.ports.PlanViewStore`. Its revision is a fingerprint of every table:
     it stands while nothing is written and moves with any write, as the SQL counter does."""
@@ -63,7 +69,7 @@ class MemoryPlanViews(Memory):
     async def plan_cell(
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
     ) -> Sequence[domain.Idea]:
-        found = rank(i for i in self._on_plan(programme) if cell in cells_of(i, grid))
+        found = rank(i for i in self._on_plan(programme) if cell in _pages_of(i, grid))
         if after is not None:
             found = tuple(i for i in found if (-i.votes, i.number) > (-after.votes, after.number))
         return found[:limit]

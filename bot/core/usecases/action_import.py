@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core import cards
-from bot.core.action_sheet import Checked, Rejected, SheetRow, check
+from bot.core.action_sheet import Checked, Rejected, SheetRow, check, named
 from bot.core.domain import Anchor, AnchorKind, Idea, Participant
 from bot.core.usecases import reminders
 from bot.core.workshop import Workshop
@@ -52,7 +52,7 @@ async def import_actions(
     ws: Workshop, programme: str, rows: Sequence[SheetRow], by: Participant
 ) -> ImportReport:
     await ws.ready(programme)
-    ideas = {i.number: i for i in await ws.ideas.ideas(programme)}
+    ideas = {i.number: i for i in await ws.ideas.ideas_numbered(programme, named(rows))}
     checked: Checked = check(rows, ideas)
     if checked.rejected:
         log.info(
@@ -65,10 +65,9 @@ async def import_actions(
         "action sheet applied",
         extra={"programme": programme, "rows": len(rows), "applied": applied},
     )
-    for change in checked.changes:
-        after = await ws.ideas.idea(programme, change.number)
-        if after is not None:
-            await _told(ws, programme, ideas[change.number], after)
+    changed = [change.number for change in checked.changes]
+    for after in await ws.ideas.ideas_numbered(programme, changed):
+        await _told(ws, programme, ideas[after.number], after)
     return ImportReport(applied, checked.unchanged, ())
 
 

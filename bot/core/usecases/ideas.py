@@ -11,7 +11,8 @@ from bot.core import cards
 from bot.core.chatter import is_chatter
 from bot.core.domain import Anchor, AnchorKind, Idea, IdeaOutcome, NewIdea, PostedPrompt
 from bot.core.interaction import Context, Delivery, Reply, Say, note
-from bot.core.usecases import duplicates, phases, rewordings, suggesting, theme_finding
+from bot.core.plan_views import CellKey
+from bot.core.usecases import duplicates, phases, plan_views, rewordings, suggesting, theme_finding
 from bot.core.workshop import MAX_IDEA_CHARS, Refusal, Workshop
 
 log = logging.getLogger(__name__)
@@ -220,7 +221,13 @@ async def add_anyway(ws: Workshop, ctx: Context, draft_ref: str) -> list[Reply]:
 
 
 async def list_ideas(ws: Workshop, ctx: Context, typed_theme: str | None) -> list[Reply]:
+    """The leading ideas on the plan (a theme's, or every theme's) and how many there are,
+    read by the database: the card costs the same at ten ideas or three hundred thousand."""
     theme = ws.theme(typed_theme) if typed_theme else None
-    found = await ws.ideas.ideas(ctx.programme_key, theme.key if theme else None)
-    ideas = [i for i in found if i.merged_into is None and not i.hidden]
-    return [Say(cards.ideas_card(ws.playbook, ideas, theme), Delivery.PRIVATE)]
+    summary = await plan_views.plan_summary(ws, ctx.programme_key)
+    count = sum(r.count for r in summary.themes if theme is None or r.theme.key == theme.key)
+    page = await plan_views.plan_cell(
+        ws, ctx.programme_key, CellKey(theme.key if theme else ""), None
+    )
+    card = cards.ideas_card(ws.playbook, page.ideas[: cards.LIST_LIMIT], count, theme)
+    return [Say(card, Delivery.PRIVATE)]
