@@ -233,6 +233,48 @@ class SqlPlanViews(Store):
 
         return await self._read(tx)
 
+    async def owned_actions(
+        self, programme: str, statuses: Collection[domain.Status]
+    ) -> Sequence[domain.Idea]:
+        def tx(conn: Connection) -> list[domain.Idea]:
+            pid = self._programme_id(conn, programme)
+            found = conn.scalars(
+                select(m.Idea.number).where(
+                    _on_plan(pid),
+                    m.Idea.owner.is_not(None),
+                    m.Idea.status.in_([s.value for s in statuses]),
+                )
+            ).all()
+            return sorted(self._by_number(conn, pid, found).values(), key=lambda i: i.number)
+
+        return await self._read(tx)
+
+    async def unheard(
+        self, programme: str, audience: str, closed: Collection[str], limit: int
+    ) -> Sequence[domain.Idea]:
+        def tx(conn: Connection) -> list[domain.Idea]:
+            pid = self._programme_id(conn, programme)
+            heard = select(tt.IdeaTally.idea_id).where(
+                tt.IdeaTally.idea_id == m.Idea.id, tt.IdeaTally.audience == audience
+            )
+            ranked = (
+                select(m.Idea.number, _votes())
+                .where(_on_plan(pid), m.Idea.theme_key.not_in(list(closed)), ~heard.exists())
+                .subquery()
+            )
+            numbers = list(
+                conn.scalars(
+                    select(ranked.c.number)
+                    .where(ranked.c.votes > 0)
+                    .order_by(ranked.c.votes.desc(), ranked.c.number)
+                    .limit(limit)
+                )
+            )
+            ideas = self._by_number(conn, pid, numbers)
+            return [ideas[n] for n in numbers]
+
+        return await self._read(tx)
+
     async def merged_into(
         self, programme: str, theme: str, numbers: Collection[int]
     ) -> Sequence[domain.Idea]:

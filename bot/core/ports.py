@@ -370,6 +370,16 @@ class PlanViewStore(Protocol):
     ) -> Sequence[Idea]:
         """Up to `limit` of a cell's ideas, in rank order, those ranked after `after`."""
 
+    async def owned_actions(self, programme: str, statuses: Collection[Status]) -> Sequence[Idea]:
+        """The ideas on the plan with an owner and one of `statuses`, by number, read whole:
+        a follow-up round's actions (as many as organisers gave owners, never every idea)."""
+
+    async def unheard(
+        self, programme: str, audience: str, closed: Collection[str], limit: int
+    ) -> Sequence[Idea]:
+        """Up to `limit` ideas on the plan with votes, none of them from `audience`, outside
+        the themes `closed`, ranked as on the plan: what a quiet audience is offered."""
+
     async def merged_into(
         self, programme: str, theme: str, numbers: Collection[int]
     ) -> Sequence[Idea]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.domain import Assignment, Emerging
+from bot.core.action_sheet import ActionChange
+from bot.core.domain import Assignment, Emerging, Status
 from bot.core.emerging import gather
 from bot.core.plan import ActionPlan, Idea, build_plan, rank
 from bot.core.plan_views import BACKED, UNASSIGNED, UNPLACED, CellKey, Cursor, Grid
 from bot.core.playbook import load_default
+from bot.core.usecases.follow_ups import OPEN
 from handlers.web.views import styles_grid
 from tests.conftest import in_channel, person
 from tests.contracts.conftest import PROGRAMME
@@ -148,6 +150,27 @@ async def test_a_themes_and_the_plans_every_idea_page_as_the_plan_ranks_them(sto
             seen.extend(page)
             after = Cursor.after(page[-1])
         assert tuple(seen) == ideas, key
+
+
+async def test_a_follow_ups_actions_and_a_quiet_audiences_offer_are_the_plans(store) -> None:
+    await script(store)
+    owners = {3: "slack:U1", 6: "Town hall", 12: "slack:U2", 39: "slack:U3"}  # 39 is hidden
+    done = {12: Status.DONE}
+    changes = [ActionChange(n, done.get(n), who, None) for n, who in owners.items()]
+    await store.apply_actions(PROGRAMME, changes, ORG)
+    plan = await whole_plan(store)
+    owned = [i for i in plan.ideas if i.owner and i.status in OPEN]
+    assert [i.number for i in owned] == [3, 6]
+    assert await store.owned_actions(PROGRAMME, OPEN) == sorted(owned, key=lambda i: i.number)
+    for audience in ("community", "business", "nobody"):
+        closed = [THEMES[0]]
+        unheard = [
+            i
+            for i in plan.ideas
+            if i.votes and not i.votes_by_audience.get(audience) and i.theme_key not in closed
+        ]
+        found = await store.unheard(PROGRAMME, audience, closed, 4)
+        assert list(found) == list(rank(unheard)[:4]), audience
 
 
 async def test_an_idea_arriving_ahead_of_the_cursor_shifts_nothing_still_to_read(store) -> None:

@@ -86,3 +86,18 @@ class MemoryPlanViews(Memory):
     async def merged_away(self, programme: str, theme: str) -> Sequence[domain.Idea]:
         shown = {i.number for i in self._on_plan(programme) if i.theme_key == theme}
         return [i for i in self._merged_of(programme, theme) if i.merged_into not in shown]
+
+    async def owned_actions(
+        self, programme: str, statuses: Collection[domain.Status]
+    ) -> Sequence[domain.Idea]:
+        found = [i for i in self._on_plan(programme) if i.owner and i.status in statuses]
+        return sorted(found, key=lambda i: i.number)
+
+    async def unheard(
+        self, programme: str, audience: str, closed: Collection[str], limit: int
+    ) -> Sequence[domain.Idea]:
+        return rank(
+            i
+            for i in self._on_plan(programme)
+            if i.votes and not i.votes_by_audience.get(audience) and i.theme_key not in closed
+        )[:limit]

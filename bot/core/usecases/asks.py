@@ -15,7 +15,6 @@ from bot.core.digest_cards import moment_text
 from bot.core.domain import Idea, Phase
 from bot.core.interaction import Context, Delivery, Reply, note
 from bot.core.nudges import AskKind, AskSchedule, NewNudge, NudgeKind, shorten
-from bot.core.plan import rank
 from bot.core.schedule import ScheduleError, parse
 from bot.core.usecases import follow_ups
 from bot.core.workshop import Refusal, Workshop
@@ -105,41 +104,31 @@ async def queue_due(ws: Workshop) -> int:
     """The clock's part: claim each due schedule and queue what its channel is sent; how many."""
     now = ws.clock.now()
     queued: list[NewNudge] = []
-    ideas: dict[str, Sequence[Idea]] = {}  # per programme, read once per tick
-    phases: dict[str, dict[str, Phase]] = {}
+    owned: dict[str, Sequence[Idea]] = {}  # per programme, read once per tick
     for ask in await ws.nudges.due_asks(now):
         if not await ws.nudges.claim_ask(ask, ask.schedule.next_after(now)):
             continue
-        if ask.programme not in ideas:
-            ideas[ask.programme] = await ws.ideas.ideas(ask.programme)
-            phases[ask.programme] = await ws.plan.phases(ask.programme)
         if ask.kind is AskKind.FOLLOW_UP:
-            queued += await follow_ups.ask_round(ws, ask, ideas[ask.programme])
-        elif (
-            offer := await _offer(ws, ask, ideas[ask.programme], phases[ask.programme])
-        ) is not None:
+            if ask.programme not in owned:
+                owned[ask.programme] = await ws.plan_views.owned_actions(
+                    ask.programme, follow_ups.OPEN
+                )
+            queued += await follow_ups.ask_round(ws, ask, owned[ask.programme])
+        elif (offer := await _offer(ws, ask)) is not None:
             queued.append(offer)
     return await ws.nudges.queue_nudges(queued)
 
 
-async def _offer(
-    ws: Workshop, ask: AskSchedule, ideas: Sequence[Idea], phases: dict[str, Phase]
-) -> NewNudge | None:
+async def _offer(ws: Workshop, ask: AskSchedule) -> NewNudge | None:
     """The channel's offer: the ideas with most votes from other audiences and none from its
     own, in themes still taking votes; None when there are none."""
     audience = (await ws.people.channel(ask.programme, ask.where)).audience
-    backed = [
-        idea
-        for idea in ideas
-        if not idea.hidden
-        and idea.merged_into is None
-        and phases.get(idea.theme_key) is not Phase.CLOSED
-        and idea.votes_by_audience.get(audience, 0) == 0
-        and idea.votes > 0
-    ]
+    phases = await ws.plan.phases(ask.programme)
+    closed = [theme for theme, phase in phases.items() if phase is Phase.CLOSED]
+    backed = await ws.plan_views.unheard(ask.programme, audience, closed, OFFERED)
     if not backed:
         return None
-    lines = [_line(ws, idea, audience) for idea in rank(backed)[:OFFERED]]
+    lines = [_line(ws, idea, audience) for idea in backed]
     lines.append("`vote <id>` backs one; `ideas` lists them all.")
     return NewNudge(
         ask.programme,

@@ -59,14 +59,14 @@ async def waiting(ws: Workshop, ctx: Context) -> str:
     return f"Asked {when}, not answered yet: {owed}."
 
 
-async def ask_round(ws: Workshop, ask: AskSchedule, ideas: Sequence[Idea]) -> list[NewNudge]:
-    """One message per owner with open actions: to them directly where they can be reached
-    (`bot.core.nudges.reach`), else in the schedule's channel; an owner who muted nudges is not
-    asked. The round is recorded so that organisers can see who has not answered."""
+async def ask_round(ws: Workshop, ask: AskSchedule, actions: Sequence[Idea]) -> list[NewNudge]:
+    """One message per owner of the open `actions`, when the owner is a participant: to them
+    directly where they can be reached (`bot.core.nudges.reach`), else in the schedule's
+    channel; an owner who muted nudges is not asked. The round is recorded so that organisers
+    can see who has not answered."""
     by_owner: dict[str, list[Idea]] = defaultdict(list)
-    for idea in ideas:
-        owner = owner_key(idea.owner)
-        if owner and idea.status in OPEN and not idea.hidden and idea.merged_into is None:
+    for idea in actions:
+        if owner := owner_key(idea.owner):
             by_owner[owner].append(idea)
     asking: list[NewNudge] = []
     for owner, own in sorted(by_owner.items()):
