@@ -4,7 +4,7 @@ revision. Never every idea, nor every vote, in memory."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Float, and_, case, cast, func, literal, or_, select, true
@@ -278,40 +278,30 @@ class SqlPlanViews(Store):
     async def merged_into(
         self, programme: str, theme: str, numbers: Collection[int]
     ) -> Sequence[domain.Idea]:
-        def tx(conn: Connection) -> list[domain.Idea]:
-            pid = self._programme_id(conn, programme)
-            if not numbers:
-                return []
-            target = aliased(m.Idea)
-            found = conn.scalars(
-                select(m.Idea.number)
-                .join(target, target.id == m.Idea.merged_into)
-                .where(
-                    m.Idea.programme_id == pid,
-                    m.Idea.theme_key == theme,
-                    target.number.in_(list(numbers)),
-                )
-            ).all()
-            return self._ideas(conn, pid, numbers=found) if found else []
-
-        return await self._read(tx)
+        return await self._merged(programme, theme, lambda target: target.number.in_(numbers))
 
     async def merged_away(self, programme: str, theme: str) -> Sequence[domain.Idea]:
+        def elsewhere(target: Any) -> Any:
+            return or_(
+                target.theme_key != theme,
+                target.hidden.is_(True),
+                target.merged_into.is_not(None),
+            )
+
+        return await self._merged(programme, theme, elsewhere)
+
+    async def _merged(
+        self, programme: str, theme: str, into: Callable[[Any], Any]
+    ) -> list[domain.Idea]:
+        """The theme's ideas merged into an idea `into` holds of (given the idea, as SQL)."""
+
         def tx(conn: Connection) -> list[domain.Idea]:
             pid = self._programme_id(conn, programme)
             target = aliased(m.Idea)
             found = conn.scalars(
                 select(m.Idea.number)
                 .join(target, target.id == m.Idea.merged_into)
-                .where(
-                    m.Idea.programme_id == pid,
-                    m.Idea.theme_key == theme,
-                    or_(
-                        target.theme_key != theme,
-                        target.hidden.is_(True),
-                        target.merged_into.is_not(None),
-                    ),
-                )
+                .where(m.Idea.programme_id == pid, m.Idea.theme_key == theme, into(target))
             ).all()
             return self._ideas(conn, pid, numbers=found) if found else []
 

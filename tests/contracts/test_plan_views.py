@@ -125,15 +125,20 @@ async def test_each_themes_broadly_backed_ideas_are_the_plans_with_their_consens
         assert [c for _, c in found] == pytest.approx([c for _, c in want[key]])
 
 
+async def every_page(store, key: CellKey, size: int) -> tuple[Idea, ...]:
+    """A cell's ideas read a page of `size` at a time, each page after the last one's cursor."""
+    seen: list[Idea] = []
+    after = None
+    while page := await store.plan_cell(PROGRAMME, key, GRID, after, size):
+        seen.extend(page)
+        after = Cursor.after(page[-1])
+    return tuple(seen)
+
+
 async def test_a_cells_pages_follow_the_cursor_to_its_last_idea(store) -> None:
     await script(store)
     for key, ideas in (await expected(store)).items():
-        seen: list[Idea] = []
-        after = None
-        while page := await store.plan_cell(PROGRAMME, key, GRID, after, 2):
-            seen.extend(page)
-            after = Cursor.after(page[-1])
-        assert tuple(seen) == ideas, key
+        assert await every_page(store, key, 2) == ideas, key
     assert not await store.plan_cell(PROGRAMME, CellKey("nope", "individuals"), GRID, None, 5)
 
 
@@ -144,12 +149,7 @@ async def test_a_themes_and_the_plans_every_idea_page_as_the_plan_ranks_them(sto
     wanted[CellKey()] = rank(plan.ideas)
     assert len(wanted) == 5
     for key, ideas in wanted.items():
-        seen: list[Idea] = []
-        after = None
-        while page := await store.plan_cell(PROGRAMME, key, GRID, after, 3):
-            seen.extend(page)
-            after = Cursor.after(page[-1])
-        assert tuple(seen) == ideas, key
+        assert await every_page(store, key, 3) == ideas, key
 
 
 async def test_a_follow_ups_actions_and_a_quiet_audiences_offer_are_the_plans(store) -> None:
