@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage import models as m
 from storage.database import as_utc
 from storage.erasure import PARTICIPANT_REFERENCES
+from storage.planning import programme_stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +56,11 @@ async def summaries(engine: AsyncEngine) -> list[Summary]:
 
 
 def _summaries(conn: Connection) -> list[Summary]:
-    ideas = dict(
-        conn.execute(select(m.Idea.programme_id, func.count()).group_by(m.Idea.programme_id)).all()
-    )
-    votes = dict(
+    """Counted from indexes and the kept tallies (`storage.planning.programme_stats`), never by
+    reading every vote."""
+    latest = dict(
         conn.execute(
-            select(m.Idea.programme_id, func.count())
-            .join(m.Vote, m.Vote.idea_id == m.Idea.id)
-            .group_by(m.Idea.programme_id)
-        ).all()
-    )
-    people_rows = union(
-        select(m.Idea.programme_id, m.Idea.author_id.label("person")),
-        select(m.Idea.programme_id, m.Vote.participant_id).join(
-            m.Vote, m.Vote.idea_id == m.Idea.id
-        ),
-    ).subquery()
-    people: dict[int, int] = dict(
-        conn.execute(
-            select(people_rows.c.programme_id, func.count()).group_by(people_rows.c.programme_id)
+            select(m.Idea.programme_id, func.max(m.Idea.created_at)).group_by(m.Idea.programme_id)
         ).all()
     )
     channels: dict[int, dict[str, int]] = {}
@@ -83,29 +70,27 @@ def _summaries(conn: Connection) -> list[Summary]:
         )
     ):
         channels.setdefault(pid, {})[platform] = count
-    latest = dict(
-        conn.execute(
-            select(m.Idea.programme_id, func.max(m.Idea.created_at)).group_by(m.Idea.programme_id)
-        ).all()
-    )
     rows = conn.execute(
         select(m.Programme.id, m.Programme.key, m.Programme.name, m.Programme.created_at).order_by(
             m.Programme.key
         )
-    )
-    return [
-        Summary(
-            key=row.key,
-            name=row.name,
-            created_at=as_utc(row.created_at),
-            ideas=ideas.get(row.id, 0),
-            votes=votes.get(row.id, 0),
-            people=people.get(row.id, 0),
-            channels=channels.get(row.id, {}),
-            last_idea_at=as_utc(latest[row.id]) if latest.get(row.id) else None,
+    ).all()
+    found = []
+    for row in rows:
+        stats = programme_stats(conn, row.id)
+        found.append(
+            Summary(
+                key=row.key,
+                name=row.name,
+                created_at=as_utc(row.created_at),
+                ideas=stats.ideas,
+                votes=stats.votes,
+                people=stats.participants,
+                channels=channels.get(row.id, {}),
+                last_idea_at=as_utc(latest[row.id]) if latest.get(row.id) else None,
+            )
         )
-        for row in rows
-    ]
+    return found
 
 
 async def exists(engine: AsyncEngine, key: str) -> bool:
