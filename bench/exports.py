@@ -52,7 +52,7 @@ async def served(url: str, label: str, code: str | None) -> None:
             flush=True,
         )
         for fmt in FORMATS:
-            r: Read = await read(session, f"{server.base}/plan.{fmt}", auth)
+            r: Read = await read(session, server.base, f"/plan.{fmt}", auth)
             now, peak = rss_mb(server.pid)
             print(
                 f"    /plan.{fmt:<4}: {r.status}, first byte {r.first_byte * 1000:7.0f} ms, last "

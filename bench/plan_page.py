@@ -4,6 +4,7 @@ the plan at a glance (`plan_summary`) against the full plan (`action_plan`) on e
 
     .venv/bin/python -m bench.plan_page [--sizes 10000,100000,300000]
         [--databases sqlite,postgresql] [--postgres URL] [--serve sqlite]
+    .venv/bin/python -m bench.plan_page --url URL --sizes 300000   # a database kept before
 
 Each size is seeded with 10 votes per idea by `bench.digest_build`'s bulk seeding. In a fresh
 child process per database and size: `plan_summary` cold (the database counts and ranks each
@@ -51,6 +52,9 @@ VOTES_PER_IDEA = 10
 PARTICIPANTS = 5_000
 POLL_EVERY = 0.005  # seconds between /healthz polls during a render
 EXPORT_AT = 100_000  # the size at which the full-plan export's memory is read
+# Read after /plan, with the plan at a glance kept: the overview (its charts count by
+# themselves) and a theme's first page of ideas (a page of the database's ranking).
+OTHER_PAGES = {"/ (overview)": "/", "/themes/inclusive-growth": "/themes/inclusive-growth"}
 
 
 # ---- in a child process: the core's two ways of reading the plan -----------------------------
@@ -159,7 +163,7 @@ class Read:
     polls: int
 
 
-async def read(session: ClientSession, url: str, headers: dict[str, str]) -> Read:
+async def read(session: ClientSession, base: str, path: str, headers: dict[str, str]) -> Read:
     """One GET timed to its first and last byte, `/healthz` polled all the while."""
     waits: list[float] = []
     done = asyncio.Event()
@@ -167,14 +171,14 @@ async def read(session: ClientSession, url: str, headers: dict[str, str]) -> Rea
     async def poll() -> None:
         while not done.is_set():
             start = time.perf_counter()
-            async with session.get(url.split("/plan")[0] + "/healthz") as response:
+            async with session.get(base + "/healthz") as response:
                 await response.read()
             waits.append(time.perf_counter() - start)
             await asyncio.sleep(POLL_EVERY)
 
     poller = asyncio.create_task(poll())
     start = time.perf_counter()
-    async with session.get(url, headers=headers) as response:
+    async with session.get(base + path, headers=headers) as response:
         first = None
         size = 0
         async for chunk in response.content.iter_any():
@@ -207,10 +211,12 @@ async def served(url: str, ideas: int) -> dict[str, Any]:
         figures: dict[str, Any] = {"rss_start_mb": rss_mb(server.pid)[0]}
         figures["healthz_alone_s"] = await healthz_alone(session, server.base)
         for label in ("cold", "warm"):
-            figures[label] = await read(session, server.base + "/plan", auth)
+            figures[label] = await read(session, server.base, "/plan", auth)
+        for label, path in OTHER_PAGES.items():  # the plan at a glance kept: what else they read
+            figures[label] = await read(session, server.base, path, auth)
         figures["rss_mb"], figures["peak_mb"] = rss_mb(server.pid)
         if ideas == EXPORT_AT:
-            figures["csv"] = await read(session, server.base + "/plan.csv", auth)
+            figures["csv"] = await read(session, server.base, "/plan.csv", auth)
             figures["csv_rss_mb"], figures["csv_peak_mb"] = rss_mb(server.pid)
         return figures
 
@@ -218,12 +224,17 @@ async def served(url: str, ideas: int) -> dict[str, Any]:
 # ---- the run ----------------------------------------------------------------------------------
 
 
-async def one(label: str, url: str, ideas: int, serve: bool) -> dict[str, Any]:
-    shape = await seed(
-        url,
-        argparse.Namespace(ideas=ideas, votes=ideas * VOTES_PER_IDEA, participants=PARTICIPANTS),
-    )
-    print(f"{label} {ideas:,}: seeded in {shape['seed_s']:.1f} s", flush=True)
+async def one(
+    label: str, url: str, ideas: int, serve: bool, seeded: bool = False
+) -> dict[str, Any]:
+    if seeded:
+        print(f"{label} {ideas:,}: already seeded", flush=True)
+    else:
+        counts = argparse.Namespace(
+            ideas=ideas, votes=ideas * VOTES_PER_IDEA, participants=PARTICIPANTS
+        )
+        shape = await seed(url, counts)
+        print(f"{label} {ideas:,}: seeded in {shape['seed_s']:.1f} s", flush=True)
     figures = await child_figures("bench.plan_page", "--measure", url)
     print(
         f"  plan_summary {figures['summary_s']:.3f} s cold, {figures['summary_warm_s'] * 1000:.1f}"
@@ -235,11 +246,12 @@ async def one(label: str, url: str, ideas: int, serve: bool) -> dict[str, Any]:
     if serve:
         web = await served(url, ideas)
         print(f"  baseline: /healthz alone, longest {web['healthz_alone_s'] * 1000:.1f} ms")
-        for name in ("cold", "warm", "csv"):
+        for name in ("cold", "warm", *OTHER_PAGES, "csv"):
             if name not in web:
                 continue
             r: Read = web[name]
-            page = "/plan.csv (full-plan export)" if name == "csv" else f"/plan {name}"
+            page = {"csv": "/plan.csv (full-plan export)"}.get(name, name)
+            page = f"/plan {name}" if name in ("cold", "warm") else page
             print(
                 f"  {page}: {r.status}, first byte {r.first_byte * 1000:.0f} ms, last byte "
                 f"{r.last_byte * 1000:.0f} ms, {r.size:,} bytes, longest /healthz wait "
@@ -264,10 +276,15 @@ async def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--serve", default="sqlite", help="the databases to serve /plan from")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--url", help="serve a database seeded before, of --sizes ideas")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(await measure(args.measure)), flush=True)
+        return
+    if args.url:  # a database seeded before (`bench.digest_build --keep`): `--sizes` names its size
+        kind = "PostgreSQL" if args.url.startswith("postgres") else "SQLite"
+        await one(kind, args.url, int(args.sizes), serve=True, seeded=True)
         return
     for size in (int(s) for s in args.sizes.split(",")):
         for database in args.databases.split(","):
