@@ -4,12 +4,13 @@ training examples, whose nearest ones are the suggestion's reasons.
 
 bench/suggestion_accuracy.py compares it with the core's naive Bayes, scikit-learn's TF-IDF
 logistic regression, the neighbours' vote joined by each actor's centre, and votes and logistic
-regressions over all-MiniLM-L6-v2's sentence vectors (`bot.sentences`) alone and joined to these,
-on the same data. Joined to these, the sentence vectors gained a point in cross-validation,
-less than the estimate's own error, while a programme's first training would embed up to 5,000
-organisers' assignments with the sentence model: minutes of CPU, which the first idea after a
-restart would wait for. So the bot keeps wordllama's vectors. The composition root hands this
-model to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
+regressions over all-MiniLM-L6-v2's sentence vectors (`bot.sentences`) alone and joined to these
+or to TF-IDF, on the same data. In cross-validation over the training corpus the sentence
+vectors' models did 3 to 4 points better (62 % against 58 %), but embedding with them is slow:
+the corpus alone takes seconds at start-up and a programme's first training would embed up to
+5,000 organisers' assignments, minutes of CPU the first idea after a restart would wait for. So
+the bot keeps wordllama's vectors, whose training takes hundredths of a second. The composition
+root hands this model to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
 
 from __future__ import annotations
 
@@ -29,10 +30,10 @@ from bot.core.suggestions import CLOSEST
 
 log = logging.getLogger(__name__)
 
-# Chosen by cross-validation over the write-up's lists only (5 folds x 30 shuffles), never on
-# the held-out set: the best of 1 to 21 (bench.suggestion_accuracy prints them all), though
-# 5 to 15 are within a point of each other, far less than the estimate's own error.
-NEIGHBOURS = 13
+# Chosen by cross-validation over the training corpus only (the write-up's lists and the
+# playbook's labelled ideas; 5 folds x 10 shuffles), never on the held-out sets: the best of 1
+# to 41 (bench.suggestion_accuracy prints them all); more neighbours did no better.
+NEIGHBOURS = 41
 
 Vectors = npt.NDArray[np.float32]
 Embed = Callable[[Sequence[str]], Vectors]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.agenda import AgendaStep, EvidenceItem, read_agenda, read_evidence
+from bot.core.teaching import LabelledIdea, read_labelled
 
 DEFAULT_PLAYBOOK = "lis-lab.toml"
 KEY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -103,6 +104,7 @@ class Playbook:
     sample_ideas: tuple[str, ...]
     agenda: tuple[AgendaStep, ...] = ()  # none: the programme runs without steps, as before
     evidence: tuple[EvidenceItem, ...] = ()
+    labelled: tuple[LabelledIdea, ...] = ()  # `[[suggestion_examples]]`: teach the suggestions
 
     def theme(self, key: str) -> Theme:
         return next(t for t in self.themes if t.key == key)
@@ -266,6 +268,13 @@ class _Reader:
         self.unique_keys(agenda, "agenda")
         evidence = read_evidence(data, {t.key for t in themes}, self.fail)
         self.unique_keys(evidence, "evidence")
+        labelled = read_labelled(
+            data,
+            {a.key: a.government for a in actors},
+            {s.key for s in styles},
+            {t.key for t in themes},
+            self.fail,
+        )
         return Playbook(
             key=self.key(programme, "programme."),
             name=self.string(programme, "name", "programme."),
@@ -287,6 +296,7 @@ class _Reader:
             ),
             agenda=agenda,
             evidence=evidence,
+            labelled=labelled,
         )
 
     def audience(self, data: dict[str, Any], where: str) -> Audience:

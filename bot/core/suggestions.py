@@ -81,16 +81,23 @@ class Confirmed:
 
 
 def actor_examples(playbook: Playbook) -> list[Example]:
-    """Each actor's write-up list; the styles grid describes what government does, so its
-    cells teach the government actor too."""
+    """Each actor's write-up list and the playbook's labelled ideas; the styles grid describes
+    what government does, so its cells teach the government actor too."""
     listed = [(text, actor.key, 1.0) for actor in playbook.actors for text in actor.examples]
+    listed += [(idea.text, idea.actor_key, 1.0) for idea in playbook.labelled]
     government = next((a.key for a in playbook.actors if a.government), None)
     if government is None:
         return listed
-    return listed + [(text, government, 1.0) for text, _, _ in style_examples(playbook)]
+    return listed + [(text, government, 1.0) for text, _, _ in grid_examples(playbook)]
 
 
 def style_examples(playbook: Playbook) -> list[Example]:
+    """The styles grid and the playbook's labelled ideas of the government actor, by style."""
+    labelled = [(i.text, i.style_key, 1.0) for i in playbook.labelled if i.style_key]
+    return grid_examples(playbook) + labelled
+
+
+def grid_examples(playbook: Playbook) -> list[Example]:
     """Each style described by its summary, lever, and its grid cells' names and descriptions."""
     examples = []
     for style in playbook.styles:

@@ -5,6 +5,7 @@ the composition root. The model is loaded once per test session."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -43,23 +44,27 @@ def test_it_beats_counting_words_on_ideas_it_never_saw() -> None:
 
 
 def test_organisers_confirmations_make_the_next_suggestions_better() -> None:
-    """Retrained on some held-out ideas as organisers' assignments, it gets more of the
-    others right than on the write-up alone (those ideas are never the ones scored)."""
-    alone = after_confirming(meaning.learner, 0, draws=1)
-    taught = after_confirming(meaning.learner, 45, draws=3)
+    """With a playbook that brings only the write-up's lists (no labelled ideas), retrained
+    on some held-out ideas as organisers' assignments, it gets more of the others right than
+    on the lists alone (those ideas are never the ones scored). With the default playbook's
+    labelled ideas it starts higher and confirmations no longer add measurably
+    (bench.suggestion_accuracy prints that curve)."""
+    lists_only = replace(BOOK, labelled=())
+    alone = after_confirming(meaning.learner, 0, draws=1, book=lists_only)
+    taught = after_confirming(meaning.learner, 45, draws=3, book=lists_only)
     assert taught > alone + 0.02
 
 
 def test_rewordings_without_shared_words_find_the_right_actor() -> None:
     model = Suggester.train(BOOK, [], meaning.learner)
-    # Not always right (about two in three held-out ideas are): this one went to organisations
-    # with nine neighbours (chosen on the held-out set) and to the authority with the
-    # number chosen by cross-validation. Its reasons are the suggested actor's own examples.
+    # Not always right (about four in five held-out ideas are): its reasons are the suggested
+    # actor's own examples, nearest first.
     suggested = model.suggestion("Employers give staff paid days to volunteer")
-    assert suggested is not None and suggested.because
+    assert suggested is not None and suggested.assignment.actor_key == "organisations"
     taught = {t for t, label, _ in actor_examples(BOOK) if label == suggested.assignment.actor_key}
-    assert all(t in taught for t in suggested.because)
-    bought = model.suggestion("Buy local food for school meals")
+    assert suggested.because and all(t in taught for t in suggested.because)
+    # "Review council spending to find where it could back local firms" is the nearest reason.
+    bought = model.suggestion("Council canteens purchase from nearby farms")
     assert bought is not None and bought.assignment.actor_key == "authority"
     assert bought.assignment.style_key == "customer"
 

@@ -127,6 +127,27 @@ def test_a_minimal_playbook_loads_with_defaults(tmp_path: Path) -> None:
         (lambda t: t.replace('[programme]\nkey = "mini"\nname = "Mini"\n', ""), "programme"),
         (lambda t: t + '[[styles]]\nkey = "funder"\nname = "Funder"\n', "actors"),
         (lambda t: t + "this is not toml", "not valid TOML"),
+        (
+            lambda t: t + '[[suggestion_examples]]\nactor = "robots"\nideas = ["Beep."]\n',
+            "suggestion_examples[0].actor",
+        ),
+        (
+            lambda t: (
+                t + '[[suggestion_examples]]\nactor = "people"\nstyle = "funder"\n'
+                'ideas = ["Give."]\n'
+            ),
+            "suggestion_examples[0].style",
+        ),
+        (
+            lambda t: (
+                t + '[[suggestion_examples]]\nactor = "people"\ntheme = "moon"\nideas = ["Go."]\n'
+            ),
+            "suggestion_examples[0].theme",
+        ),
+        (
+            lambda t: t + '[[suggestion_examples]]\nactor = "people"\nideas = []\n',
+            "suggestion_examples[0].ideas",
+        ),
     ],
 )
 def test_a_broken_playbook_names_the_file_and_the_field(tmp_path: Path, change, field) -> None:
