@@ -49,8 +49,8 @@ KEY = ("programme_id", "day", "participant_id", "audience", "platform")
 
 class UtcDay(FunctionElement[date]):
     """The UTC day of a stored time. SQLite keeps UTC times as text whose first ten characters
-    are the day (its date() would round the milliseconds up past midnight); PostgreSQL keeps
-    timestamptz, whose day would otherwise follow the session's time zone."""
+    are the day, taken as they are; PostgreSQL keeps timestamptz, whose day would otherwise
+    follow the session's time zone."""
 
     type = Date()
     inherit_cache = True
@@ -212,8 +212,10 @@ def period(conn: Connection, pid: int, since: datetime, until: datetime) -> dict
     whole UTC days from the kept rows, the partial days at either edge from the ideas and votes
     made in them."""
     since, until = as_utc(since).astimezone(UTC), as_utc(until).astimezone(UTC)
-    first = _midnight(day_of(since)) + (DAY if _midnight(day_of(since)) < since else timedelta())
-    last = _midnight(day_of(until))
+    first = _midnight(day_of(since))  # the first whole day's start
+    if first < since:
+        first += DAY
+    last = _midnight(day_of(until))  # the end of the last whole day
     if first >= last:
         edges = [(since, until)]
     else:
