@@ -6,8 +6,9 @@ same run: the action plan, which loads every idea.
         [--participants 5000] [--databases sqlite,postgresql] [--postgres URL] [--url URL]
         [--keep]
 
-Each database is migrated, then seeded with bulk SQL (timed apart), its vote tallies counted
-from the votes seeded (`storage.tallies.rebuild`, in the seeding time). The digest of the last week
+Each database is migrated, then seeded with bulk SQL (timed apart), its vote tallies and
+activity counts counted from the ideas and votes seeded (`storage.tallies.rebuild`, in the
+seeding time). The digest of the last week
 is measured in a fresh child process per database (`--measure URL`), so its peak memory is the
 digest's and not the seeding's: a warm-up, then the median of five builds; then the one-page
 brief (PDF, from aggregates) and the workbook (XLSX, streamed from the database); then the

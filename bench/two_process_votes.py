@@ -100,7 +100,7 @@ async def tallies_exact(database_url: str) -> bool:
 def _tallies_exact(conn: Connection) -> bool:
     for pid in conn.scalars(select(Programme.id)):
         kept, recounted = tallies.kept(conn, pid), tallies.recounted(conn, pid)
-        if dict(kept.ideas) != dict(recounted.ideas) or dict(kept.voters) != dict(recounted.voters):
+        if kept.as_dicts() != recounted.as_dicts():
             return False
     return True
 

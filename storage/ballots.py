@@ -42,7 +42,7 @@ class _Reads:
     # locked (PostgreSQL) in one order: a voter's ballots in two processes then queue here,
     # so a budget is never overspent
     budgets: Select[*tuple[Any, ...]]
-    votes: Select[*tuple[Any, ...]]  # the voters' votes for those ideas, with their audiences
+    votes: Select[*tuple[Any, ...]]  # the voters' votes for those ideas, with where and when
 
 
 @cache
@@ -70,9 +70,9 @@ def _reads(dialect: str) -> _Reads:
         )
         .order_by(m.VoteBudget.participant_id, m.VoteBudget.theme_key)
         .with_for_update(),
-        votes=select(m.Vote.idea_id, m.Vote.participant_id, m.Vote.cast_at, m.Vote.audience).where(
-            among(m.Vote.participant_id, "voters"), among(m.Vote.idea_id, "ideas")
-        ),
+        votes=select(
+            m.Vote.idea_id, m.Vote.participant_id, m.Vote.cast_at, m.Vote.audience, m.Vote.platform
+        ).where(among(m.Vote.participant_id, "voters"), among(m.Vote.idea_id, "ideas")),
     )
 
 
@@ -116,17 +116,24 @@ def count(
     decision = decide(ballots, Snapshot(targets, voter_ids, audiences, closed, used, votes), now)
     _write(conn, dialect, pid, decision)
     themes_of = {t.id: t.theme_key for t in targets.values()}
-    added = [(i, v.audience, themes_of[i], pid, voter) for (i, voter), v in decision.added.items()]
-    removed = [(i, cast_from[i, v], themes_of[i], pid, v) for i, v in decision.removed]
+    added = [
+        tallies.CastVote(i, v.audience, themes_of[i], pid, voter, v.platform, v.cast_at)
+        for (i, voter), v in decision.added.items()
+    ]
+    removed = []
+    for i, v in decision.removed:
+        audience, platform, at = cast_from[i, v]
+        removed.append(tallies.CastVote(i, audience, themes_of[i], pid, v, platform, at))
     tallies.apply(conn, dialect, tallies.cast(added, removed))
     return decision.results
 
 
 def _read_state(
     conn: Connection, dialect: str, pid: int, pairs: list[tuple[int, str]], ideas: list[int]
-) -> tuple[dict[BudgetKey, int], dict[VoteKey, datetime], dict[VoteKey, str]]:
-    """The budgets in use (locked, on PostgreSQL), the votes already cast and their audiences
-    (a vote taken back is taken off its audience's tallies)."""
+) -> tuple[dict[BudgetKey, int], dict[VoteKey, datetime], dict[VoteKey, tuple[str, str, datetime]]]:
+    """The budgets in use (locked, on PostgreSQL), the votes already cast, and their audiences,
+    platforms and times (a vote taken back is taken off its audience's tallies and its day's
+    activity)."""
     if dialect == "postgresql":
         # Concurrent writers: give every voter and theme of the batch a budget row to lock.
         # (SQLite has one writer at a time, which took the database when the batch began.)
@@ -141,11 +148,11 @@ def _read_state(
         )
     }
     votes: dict[VoteKey, datetime] = {}
-    audiences: dict[VoteKey, str] = {}
+    cast_from: dict[VoteKey, tuple[str, str, datetime]] = {}
     for r in conn.execute(_reads(dialect).votes, {"voters": voters, "ideas": ideas}):
         votes[r.idea_id, r.participant_id] = as_utc(r.cast_at)
-        audiences[r.idea_id, r.participant_id] = r.audience
-    return used, votes, audiences
+        cast_from[r.idea_id, r.participant_id] = (r.audience, r.platform, as_utc(r.cast_at))
+    return used, votes, cast_from
 
 
 def _write(conn: Connection, dialect: str, pid: int, decision: Decision) -> None:

@@ -1,6 +1,7 @@
 """A digest's figures for a period, from aggregate queries: what the period added (its ideas
-and votes, found by when they were made, through indexes on those times), what organisers decided
-in it (the history of the period) and the ideas backed across audiences (shortlisted by the kept
+and votes: its whole days from the kept activity counts, `storage.activity`, its partial days
+found by when they were made, through indexes on those times), what organisers decided in it
+(the history of the period) and the ideas backed across audiences (shortlisted by the kept
 tallies, `storage.tallies`, then held to the one rule in the core). Only the few ideas the
 digest names come back to Python.
 """
@@ -21,8 +22,8 @@ from sqlalchemy import (
 
 from bot.core import digest as d
 from bot.core.plan import least_backers
+from storage import activity, tallies
 from storage import models as m
-from storage import tallies
 from storage import tally_tables as tt
 from storage.database import as_utc as utc
 
@@ -86,36 +87,10 @@ def live(pid: int) -> tuple[Any, ...]:
 def _participation(
     conn: Connection, pid: int, since: datetime, until: datetime
 ) -> tuple[tuple[d.Participation, ...], int]:
-    """The period's ideas and votes by audience and platform, with the people behind them: one
-    pass over the period's votes (a range of the index on when they were cast) and one over its
-    ideas, each summed per person in SQL, so at most a row per participant, audience and
-    platform comes back from each to be added up here."""
-    key = (m.Idea.author_id, m.Idea.audience, m.Idea.platform)
-    new_ideas = (
-        select(*key, func.count())
-        .where(m.Idea.programme_id == pid, m.Idea.hidden == false())
-        .where(between(m.Idea.created_at, since, until))
-        .group_by(*key)
-    )
-    voter = (m.Vote.participant_id, m.Vote.audience, m.Vote.platform)
-    new_votes = (
-        select(*voter, func.count())
-        # The period's votes from the covering index on `cast_at`, each held to the set of the
-        # programme's ideas not hidden (hidden ideas are off the record, votes too), which is
-        # read once from its own covering index: no lookup of an idea per vote. `+ 0` keeps
-        # SQLite from reading every vote of every idea by `idea_id` instead.
-        .where(
-            between(m.Vote.cast_at, since, until),
-            (m.Vote.idea_id + 0).in_(
-                select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden == false())
-            ),
-        )
-        .group_by(*voter)
-    )
-    acts: dict[tuple[int, str, str], list[int]] = {}
-    for column, query in ((0, new_ideas), (1, new_votes)):
-        for person, audience, platform, count in conn.execute(query):
-            acts.setdefault((person, audience, platform), [0, 0])[column] = int(count)
+    """The period's ideas and votes by audience and platform, with the people behind them: per
+    person from the kept activity counts of its whole days and the ideas and votes of its
+    partial edge days (`storage.activity`), added up here."""
+    acts = activity.period(conn, pid, since, until)
     shares: dict[tuple[str, str], list[int]] = {}
     for (_, audience, platform), (ideas, votes) in acts.items():
         share = shares.setdefault((audience, platform), [0, 0, 0])

@@ -42,6 +42,7 @@ class SqlIdeas(Store):
             conn.execute(bump)
             author_id = self._participant_id(conn, new.author)
             channel_id, _, audience = self._channel_row(conn, pid, new.where)
+            now = self._clock.now()
             idea_id = conn.execute(
                 insert(m.Idea)
                 .values(
@@ -55,7 +56,7 @@ class SqlIdeas(Store):
                     platform=new.where.platform,
                     channel_id=channel_id,
                     audience=audience,
-                    created_at=self._clock.now(),
+                    created_at=now,
                     suggested_actor=new.suggestion.actor_key if new.suggestion else None,
                     suggested_style=new.suggestion.style_key if new.suggestion else None,
                     suggested_because=(
@@ -67,6 +68,8 @@ class SqlIdeas(Store):
                 .returning(m.Idea.id)
             ).scalar_one()
             postings.post(conn, pid, idea_id, postings.keys(new.text))
+            added = tallies.added_idea(pid, now, author_id, audience, new.where.platform)
+            tallies.apply(conn, self._dialect, added)
             self._log(conn, pid, number, new.author.key, "idea.added", theme=new.theme_key)
             return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._one_idea(conn, pid, number))
 

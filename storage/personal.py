@@ -222,7 +222,8 @@ class SqlPersonalData(Store):
             # Ideas merged into a deleted one stand alone again (their votes had moved).
             conn.execute(update(m.Idea).where(m.Idea.merged_into.in_(ids)).values(merged_into=None))
             conn.execute(delete(m.Vote).where(m.Vote.idea_id.in_(ids)))
-            tallies.apply(conn, self._dialect, tallies.of_ideas(conn, ids) - before)
+            # The ideas go too: all they added to the tallies and the activity counts comes off.
+            tallies.apply(conn, self._dialect, tallies.Tallies() - before)
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))

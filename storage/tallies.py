@@ -1,13 +1,14 @@
 """Vote tallies kept by the writes themselves, in the transaction that changes the votes: per
 idea and audience its votes (`IdeaTally`), per theme, audience and voter the votes on ideas not
-hidden (`ThemeVoter`), so that rankings and the consensus never recount every vote.
+hidden (`ThemeVoter`), so that rankings and the consensus never recount every vote; and with
+them the activity counts per day (`storage.activity`), which a digest's period adds up.
 
 Every writer takes its locks in one order: the ideas, the budgets, then the tallies, these in
-key order (idea tallies, then voters); so concurrent writers on PostgreSQL queue on a tally row
-rather than deadlock. A change is applied as `UPDATE … SET votes = votes + n` (an upsert, one
-statement in key order for additions and removals alike: hence no CHECK on the counts, which
-the database would test on the row proposed before the conflict), and a row that reaches zero
-is deleted: no read-modify-write, and no empty rows.
+key order (idea tallies, then voters, then activity); so concurrent writers on PostgreSQL queue
+on a tally row rather than deadlock. A change is applied as `UPDATE … SET votes = votes + n`
+(an upsert, one statement in key order for additions and removals alike: hence no CHECK on the
+counts, which the database would test on the row proposed before the conflict), and a row that
+reaches zero is deleted: no read-modify-write, and no empty rows.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, bindparam, delete, func, insert, or_, select
 
+from storage import activity
 from storage import models as m
 from storage import tally_tables as tt
 from storage.vote_queries import dialect_of
@@ -29,16 +32,40 @@ IdeaKey = tuple[int, str]  # idea id, audience
 VoterKey = tuple[int, str, str, int]  # programme id, theme, audience, participant id
 
 
+@dataclass(frozen=True, slots=True)
+class CastVote:
+    """A vote cast or taken back, as the tallies count it."""
+
+    idea_id: int
+    audience: str
+    theme_key: str
+    programme_id: int
+    voter_id: int
+    platform: str
+    cast_at: datetime
+
+
 @dataclass
 class Tallies:
-    """Votes per idea tally and per theme voter: what a set of votes adds to the tallies, or
-    (as a difference) what a change did to them."""
+    """Votes per idea tally and per theme voter, and the activity counts: what a set of ideas
+    and votes adds to them, or (as a difference) what a change did to them."""
 
     ideas: Counter[IdeaKey] = field(default_factory=Counter)
     voters: Counter[VoterKey] = field(default_factory=Counter)
+    activity: activity.Activity = field(default_factory=activity.Activity)
 
     def __sub__(self, other: Tallies) -> Tallies:
-        return Tallies(_minus(self.ideas, other.ideas), _minus(self.voters, other.voters))
+        return Tallies(
+            _minus(self.ideas, other.ideas),
+            _minus(self.voters, other.voters),
+            self.activity - other.activity,
+        )
+
+    def as_dicts(self) -> list[dict[Any, int]]:
+        """Every count as plain dicts, to compare kept with recounted (a Counter would take a
+        row left at zero for one deleted)."""
+        counts = (self.ideas, self.voters, self.activity.ideas, self.activity.votes)
+        return [dict(found) for found in counts]
 
 
 def _minus(a: Counter[K], b: Counter[K]) -> Counter[K]:
@@ -67,19 +94,21 @@ def hold(conn: Connection, ids: Collection[int]) -> None:
 
 
 def of_ideas(conn: Connection, ids: Collection[int]) -> Tallies:
-    """What the votes of ideas `ids` add to the tallies now: read before and after a change
+    """What ideas `ids` and their votes add to the tallies now: read before and after a change
     that moves, hides, merges or deletes them, the difference is what to apply."""
-    return _counted(conn, m.Vote.idea_id.in_(sorted(ids))) if ids else Tallies()
+    return _counted(conn, sorted(ids)) if ids else Tallies()
 
 
 def recounted(conn: Connection, pid: int) -> Tallies:
-    """Programme `pid`'s tallies recounted from its votes: what the kept ones must equal."""
-    ideas = select(m.Idea.id).where(m.Idea.programme_id == pid)
-    return _counted(conn, m.Vote.idea_id.in_(ideas))
+    """Programme `pid`'s tallies recounted from its ideas and votes: what the kept ones must
+    equal."""
+    return _counted(conn, select(m.Idea.id).where(m.Idea.programme_id == pid))
 
 
-def _counted(conn: Connection, votes: Any) -> Tallies:
-    found = Tallies()
+def _counted(conn: Connection, ideas: Any) -> Tallies:
+    """What ideas `ideas` (a list or a query of idea ids) and their votes add to the tallies."""
+    votes = m.Vote.idea_id.in_(ideas)
+    found = Tallies(activity=activity.counted(conn, ideas))
     for idea_id, audience, n in conn.execute(_idea_counts(votes)):
         found.ideas[(idea_id, audience)] = n
     for pid, theme, audience, voter, n in conn.execute(_voter_counts(votes)):
@@ -111,6 +140,7 @@ def apply(conn: Connection, dialect: str, change: Tallies) -> None:
     _add(conn, _add_ideas(dialect), _drop_ideas(), change.ideas, ("idea_id", "audience"))
     voter = ("programme_id", "theme_key", "audience", "participant_id")
     _add(conn, _add_voters(dialect), _drop_voters(), change.voters, voter)
+    activity.apply(conn, dialect, change.activity)
 
 
 def _add(
@@ -179,7 +209,7 @@ def idea_votes() -> Any:
 
 def kept(conn: Connection, pid: int) -> Tallies:
     """Programme `pid`'s tallies as kept."""
-    found = Tallies()
+    found = Tallies(activity=activity.kept(conn, pid))
     for idea_id, audience, n in conn.execute(
         select(tt.IdeaTally.idea_id, tt.IdeaTally.audience, tt.IdeaTally.votes)
         .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
@@ -197,8 +227,8 @@ def kept(conn: Connection, pid: int) -> Tallies:
 
 
 def rebuild(conn: Connection) -> None:
-    """Every programme's tallies counted afresh from the votes (votes loaded in bulk, as the
-    benchmarks seed them, bypass the writes that keep them)."""
+    """Every programme's tallies counted afresh from the ideas and votes (loaded in bulk, as the
+    benchmarks seed them, they bypass the writes that keep them)."""
     conn.execute(delete(tt.IdeaTally))
     conn.execute(delete(tt.ThemeVoter))
     conn.execute(insert(tt.IdeaTally).from_select(["idea_id", "audience", "votes"], _idea_counts()))
@@ -207,17 +237,25 @@ def rebuild(conn: Connection) -> None:
             ["programme_id", "theme_key", "audience", "participant_id", "votes"], _voter_counts()
         )
     )
+    activity.rebuild(conn)
 
 
-def cast(
-    added: Iterable[tuple[int, str, str, int, int]],
-    removed: Iterable[tuple[int, str, str, int, int]],
-) -> Tallies:
-    """The change of a batch of ballots: each vote as (idea id, audience, theme, programme id,
-    voter id), on ideas not hidden (hidden ones take no votes)."""
+def cast(added: Iterable[CastVote], removed: Iterable[CastVote]) -> Tallies:
+    """The change of a batch of ballots, on ideas not hidden (hidden ones take no votes)."""
     change = Tallies()
     for sign, votes in ((1, added), (-1, removed)):
-        for idea_id, audience, theme, pid, voter in votes:
-            change.ideas[(idea_id, audience)] += sign
-            change.voters[(pid, theme, audience, voter)] += sign
+        for v in votes:
+            change.ideas[(v.idea_id, v.audience)] += sign
+            change.voters[(v.programme_id, v.theme_key, v.audience, v.voter_id)] += sign
+            day = activity.day_of(v.cast_at)
+            change.activity.votes[(v.programme_id, day, v.voter_id, v.audience, v.platform)] += sign
+    return change
+
+
+def added_idea(
+    pid: int, created_at: datetime, author_id: int, audience: str, platform: str
+) -> Tallies:
+    """The change of a new idea (which has no votes yet): its author's activity that day."""
+    change = Tallies()
+    change.activity.ideas[(pid, activity.day_of(created_at), author_id, audience, platform)] = 1
     return change

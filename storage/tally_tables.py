@@ -1,9 +1,12 @@
-"""The vote tallies' tables, kept by the writes that change votes (`storage.tallies`). Declared
-on the models' metadata (`storage.models` imports this module)."""
+"""The vote tallies' tables and the activity counts, kept by the writes that change votes or
+add ideas (`storage.tallies`, `storage.activity`). Declared on the models' metadata
+(`storage.models` imports this module)."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
@@ -38,4 +41,25 @@ class ThemeVoter(Base):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id"), primary_key=True, index=True
     )
+    votes: Mapped[int] = mapped_column(Integer)
+
+
+class ActivityCount(Base):
+    """A participant's new ideas and votes on one UTC day from one audience and platform, on
+    ideas not hidden, kept by every write that adds ideas, changes votes or where they count
+    (`storage.activity`); deleted at zero. A digest's period reads its whole days here and only
+    its partial edge days from the ideas and votes themselves."""
+
+    __tablename__ = "activity_counts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participants.id"), primary_key=True, index=True
+    )
+    audience: Mapped[str] = mapped_column(String(50), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ideas: Mapped[int] = mapped_column(Integer)
     votes: Mapped[int] = mapped_column(Integer)

@@ -4,6 +4,7 @@ failed ones retried a few times, lost channels stopped; and a period's figures."
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import time, timedelta
 
 from bot.core.digest import Decided
@@ -20,7 +21,7 @@ from bot.core.domain import (
 from bot.core.schedule import Cadence, Schedule
 from tests.conftest import in_channel, person
 from tests.contracts.conftest import PROGRAMME
-from tests.contracts.helpers import add
+from tests.contracts.helpers import add, new_idea
 
 OLIVE = person("olive")
 WEEKLY = Schedule(Cadence.WEEKLY, time(9, 0), "Europe/London", "mon")
@@ -230,3 +231,25 @@ async def test_the_figures_of_a_period(store, clock) -> None:
     )
     assert quiet.quiet and quiet.participants == 0
     assert quiet.decisions == () and quiet.themes["health"].ideas == 6
+
+
+async def test_a_period_of_several_days_counts_its_own_programme_only(store, clock) -> None:
+    """Whole days and the partial days at either edge add up to the period's activity, none of
+    another programme's (ideas and votes there, on the same days, are not counted)."""
+    await store.ensure_programme("q", "Q", "public")
+    since = clock.now() - timedelta(hours=2)
+    for day in range(4):
+        for who in (f"a{day}", "b"):
+            number = await add(store, f"idea {day} {who}", author=person(who))
+            await store.vote(PROGRAMME, number, person(f"v{day}"), in_channel(), 9)
+            added = await store.add_idea(replace(new_idea(f"q {day}"), programme_key="q"))
+            assert added.idea is not None
+            await store.vote("q", added.idea.number, person(f"q{day}"), in_channel(), 9)
+        clock.advance(hours=23)
+    # From 07:00 on the first day (its rest: a0, b, v0) to 07:00 on the fourth (its first hours:
+    # a3, b, v3), the second and third days whole (a1, a2, b, v1, v2).
+    figures = await store.digest_figures(PROGRAMME, since, clock.now() - timedelta(hours=22))
+    assert [(p.ideas, p.votes, p.participants) for p in figures.participation] == [(8, 8, 9)]
+    assert figures.participants == 9
+    later = await store.digest_figures(PROGRAMME, since + timedelta(hours=3), clock.now())
+    assert [(p.ideas, p.votes, p.participants) for p in later.participation] == [(6, 6, 7)]

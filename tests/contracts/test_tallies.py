@@ -1,8 +1,10 @@
-"""The vote tallies' contract: a random run of votes, take-backs, clicks, moves, hides, merges
-and erasures on every store, with the in-memory stand-in run alongside. After every step the
-SQL stores' kept tallies equal a recount from the votes table (`storage.tallies`), and what the
-ports tell of votes (each idea's votes by audience, voters per theme, the programme's figures,
-the ideas backed across audiences) is what the stand-in, counting its votes afresh, tells."""
+"""The vote tallies' contract: a random run of new ideas, votes, take-backs, clicks, moves,
+hides, merges and erasures on every store over several days, with the in-memory stand-in run
+alongside. After every step the SQL stores' kept tallies and activity counts equal a recount
+from the ideas and votes tables (`storage.tallies`, `storage.activity`), and what the ports
+tell of votes (each idea's votes by audience, voters per theme, the programme's figures, the
+ideas backed across audiences, a digest's participation over periods that start and end on
+and off midnight) is what the stand-in, counting its ideas and votes afresh, tells."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ AUTHORS = [f"author{n}" for n in range(8)]
 VOTERS = [f"voter{n}" for n in range(8)]
 BUDGET = 3  # small enough that some casts are refused
 STEPS = 120
+STEP = timedelta(minutes=41)  # between steps: the run spans several UTC days
+START = FakeClock().now()
 
 Step = Callable[[Any], Awaitable[Any]]
 
@@ -78,7 +82,7 @@ def outcome(result: Any) -> Any:
     return getattr(result, "outcome", result if isinstance(result, int) else None)
 
 
-async def told(store: Any) -> dict[str, Any]:
+async def told(store: Any, now: datetime) -> dict[str, Any]:
     """Everything the ports tell that the tallies feed."""
     tops, _, _ = await store.plan_tops(PROGRAMME, GRID, 3, backed=True)
     return {
@@ -93,16 +97,30 @@ async def told(store: Any) -> dict[str, Any]:
             for theme, found in tops.backed.items()
         },
         "tops": {key: [i.number for i in top.ideas] for key, top in tops.cells.items()},
+        "participation": await participation(store, now),
     }
 
 
+async def participation(store: Any, now: datetime) -> list[Any]:
+    """A digest's participation over periods starting on a midnight and off it, spanning whole
+    days and within one."""
+    periods = [
+        (START.replace(hour=0), now + timedelta(days=1)),
+        (START + timedelta(hours=5), now - timedelta(hours=7)),
+        (now - timedelta(hours=3), now + timedelta(seconds=1)),
+    ]
+    found = []
+    for since, until in periods:
+        figures = await store.digest_figures(PROGRAMME, since, until)
+        found.append((figures.participation, figures.participants))
+    return found
+
+
 def kept_and_recounted(conn: Connection) -> tuple[list[dict[Any, int]], list[dict[Any, int]]]:
-    """The tallies as kept and as recounted, as plain dicts (a Counter would take a row left
-    at zero for one deleted)."""
+    """The tallies and activity counts as kept and as recounted."""
     pid = conn.scalar(select(m.Programme.id).where(m.Programme.key == PROGRAMME))
     assert pid is not None
-    kept, recounted = tallies.kept(conn, pid), tallies.recounted(conn, pid)
-    return [dict(kept.ideas), dict(kept.voters)], [dict(recounted.ideas), dict(recounted.voters)]
+    return tallies.kept(conn, pid).as_dicts(), tallies.recounted(conn, pid).as_dicts()
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -123,13 +141,14 @@ async def test_kept_tallies_equal_a_recount_after_every_step(
                 await add(s, f"idea {n}", theme=THEMES[n % 3], author=person(AUTHORS[n % 8]))
             ideas += 1
         for n in range(STEPS):
-            clock.advance(seconds=1)
+            clock.advance(seconds=STEP.total_seconds())
             name, call = a_step(rng, ideas, n, clock.now())
             results = [outcome(await call(s)) for s in (store, twin)]
             assert results[0] == results[1], f"step {n}: {name}"
             if name == "add an idea":
                 ideas += 1
-            assert await told(store) == await told(twin), f"step {n}: {name}"
+            now = clock.now()
+            assert await told(store, now) == await told(twin, now), f"step {n}: {name}"
             if engine is not None:
                 async with engine.connect() as conn:
                     kept, recounted = await conn.run_sync(kept_and_recounted)

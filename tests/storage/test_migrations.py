@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -119,6 +119,75 @@ async def test_the_tallies_migration_counts_the_tallies_of_the_votes_already_cas
         await engine.dispose()
     assert ideas == {(1, "town"): 1, (1, "biz"): 1, (2, "town"): 2, (3, "biz"): 1}
     assert voters == {(1, "a", "town", 2): 2, (1, "a", "biz", 3): 1, (1, "a", "town", 4): 1}
+
+
+async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
+    empty_database_url,
+) -> None:
+    """The activity counts are backfilled per UTC day (a time a moment before midnight counts on
+    its own day), hidden ideas and their votes left out, as the writes keep them."""
+    engine = create_engine(empty_database_url)
+    config = alembic_config()
+    day = datetime(2026, 3, 2, tzinfo=UTC)
+    late = day + timedelta(days=1, microseconds=-1)
+
+    def to(connection: Connection, revision: str) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+    def stored_before(connection: Connection) -> None:
+        connection.execute(
+            insert(m.Programme).values(
+                id=1, key="p", name="P", default_audience="public", last_number=2, created_at=day
+            )
+        )
+        connection.execute(
+            insert(m.Participant),
+            [{"id": n, "platform": "console", "user_id": f"u{n}"} for n in range(1, 4)],
+        )
+        connection.execute(
+            insert(m.Channel).values(
+                id=1, programme_id=1, platform="console", workspace_id="w", channel_id="c"
+            )
+        )
+        idea = {"programme_id": 1, "author_id": 1, "platform": "console", "channel_id": 1}
+        connection.execute(
+            insert(m.Idea),
+            [
+                idea
+                | {"id": n, "number": n, "theme_key": "a", "text": f"idea {n}"}
+                | {"hidden": n == 2, "audience": "public", "created_at": late}
+                for n in (1, 2)
+            ],
+        )
+        votes = [(1, 2, "town", late), (1, 3, "biz", late + timedelta(microseconds=1))]
+        votes += [(2, 2, "town", day)]  # on the hidden idea
+        connection.execute(
+            insert(m.Vote),
+            [
+                {"idea_id": i, "participant_id": p, "audience": a, "platform": "slack"}
+                | {"cast_at": at}
+                for i, p, a, at in votes
+            ],
+        )
+
+    def counted(connection: Connection) -> list[dict[Any, int]]:
+        kept = tallies.kept(connection, 1).activity
+        recounted = tallies.recounted(connection, 1).activity
+        assert [dict(kept.ideas), dict(kept.votes)] == [recounted.ideas, recounted.votes]
+        return [dict(kept.ideas), dict(kept.votes)]
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(to, "0019")
+            await connection.run_sync(stored_before)
+            await connection.run_sync(to, "head")
+            ideas, votes = await connection.run_sync(counted)
+    finally:
+        await engine.dispose()
+    first, second = day.date(), (day + timedelta(days=1)).date()
+    assert ideas == {(1, first, 1, "public", "console"): 1}
+    assert votes == {(1, first, 2, "town", "slack"): 1, (1, second, 3, "biz", "slack"): 1}
 
 
 async def test_0019_posts_the_ideas_already_stored(empty_database_url) -> None:
