@@ -212,10 +212,10 @@ def period(conn: Connection, pid: int, since: datetime, until: datetime) -> dict
     whole UTC days from the kept rows, the partial days at either edge from the ideas and votes
     made in them."""
     since, until = as_utc(since).astimezone(UTC), as_utc(until).astimezone(UTC)
-    first = _midnight(day_of(since))  # the first whole day's start
+    first = midnight(day_of(since))  # the first whole day's start
     if first < since:
         first += DAY
-    last = _midnight(day_of(until))  # the end of the last whole day
+    last = midnight(day_of(until))  # the end of the last whole day
     if first >= last:
         edges = [(since, until)]
     else:
@@ -237,7 +237,7 @@ def period(conn: Connection, pid: int, since: datetime, until: datetime) -> dict
     return acts
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
@@ -262,13 +262,13 @@ def _made(
     voter = (m.Vote.participant_id, m.Vote.audience, m.Vote.platform)
     votes = (
         select(*voter, func.count())
-        .where(and_(m.Vote.cast_at >= since, m.Vote.cast_at < until), _on_record(pid, dialect))
+        .where(and_(m.Vote.cast_at >= since, m.Vote.cast_at < until), on_record(pid, dialect))
         .group_by(*voter)
     )
     return ideas, votes
 
 
-def _on_record(pid: int, dialect: str) -> Any:
+def on_record(pid: int, dialect: str) -> Any:
     """Votes from the covering index on `cast_at`, each held to the programme's ideas not hidden
     (hidden ideas are off the record, votes too) through a set read once from the ideas' own
     covering index: no lookup of an idea per vote. PostgreSQL hashes the programme's ideas not

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, select
 
+from bot.core.participation import running_totals
 from bot.core.plan_views import Grid
 from bot.core.playbook import load_default
 from storage import models as m
@@ -98,6 +99,8 @@ async def told(store: Any, now: datetime) -> dict[str, Any]:
         },
         "tops": {key: [i.number for i in top.ideas] for key, top in tops.cells.items()},
         "participation": await participation(store, now),
+        # the web view's chart: hours at first, whole days between the first and last day later
+        "chart": running_totals(await store.participation(PROGRAMME), list(CHANNELS.values())),
     }
 
 
