@@ -67,11 +67,13 @@ async def _model(ws: Workshop, programme: str) -> Suggester:
     if cached is not None and now - cached[1] < REFRESH:
         return cached[0]
     if programme not in ws.trainings:
-        confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
-        if len(confirmed) <= BULK and ws.learner is NaiveBayes:
-            model = Suggester.train(ws.playbook, confirmed, ws.learner)
-            ws.suggesters[programme] = (model, now)
-            return model
+        confirmed = None  # read by the training, so that not even the reading is waited for
+        if ws.learner is NaiveBayes:
+            confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
+            if len(confirmed) <= BULK:
+                model = Suggester.train(ws.playbook, confirmed, ws.learner)
+                ws.suggesters[programme] = (model, now)
+                return model
         if programme not in ws.trainings:  # no other idea started one while this one read
             ws.trainings[programme] = asyncio.create_task(_train(ws, programme, confirmed, now))
     if cached is not None:
@@ -80,12 +82,14 @@ async def _model(ws: Workshop, programme: str) -> Suggester:
 
 
 async def _train(
-    ws: Workshop, programme: str, confirmed: Sequence[Confirmed], started: datetime
+    ws: Workshop, programme: str, confirmed: Sequence[Confirmed] | None, started: datetime
 ) -> None:
-    """Train off the loop, then keep the model: as of `started`, unless an assignment came
-    meanwhile, which the next suggestion learns from."""
+    """Train off the loop (on the assignments given, or read now), then keep the model: as of
+    `started`, unless an assignment came meanwhile, which the next suggestion learns from."""
     lessons = ws.lessons.get(programme, 0)
     try:
+        if confirmed is None:
+            confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
         model = await asyncio.to_thread(Suggester.train, ws.playbook, confirmed, ws.learner)
         fresh = ws.lessons.get(programme, 0) == lessons
         ws.suggesters[programme] = (model, started if fresh else STALE)
