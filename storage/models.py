@@ -137,9 +137,7 @@ class Idea(Base):
     # The challenge it answers (its index in the theme): its prompt's, or where it was re-filed.
     challenge_index: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    # What a near-duplicate check reads to rule the idea out unscored (bot.core.sketches),
-    # written with the text; None: not known, so scored.
-    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # bot.core.sketches; None: scored
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     platform: Mapped[str] = mapped_column(String(20))
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
