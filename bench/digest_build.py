@@ -44,6 +44,7 @@ from sqlalchemy import JSON, Table, select
 
 from bench.near_duplicates import synthetic_ideas
 from bot.config import Settings
+from bot.core import sketches
 from bot.core.domain import Status
 from bot.core.playbook import Playbook
 from bot.core.usecases import briefs, digests, planning
@@ -79,7 +80,7 @@ PROMPT_COLUMNS = ("id", "programme_id", "channel_id", "theme_key", "challenge_in
 IDEA_COLUMNS = ("id", "programme_id", "number", "theme_key", "prompt_id", "text", "author_id",
                 "platform", "channel_id", "audience", "created_at", "actor_key", "style_key",
                 "stage_key", "assigned_by", "assigned_at", "merged_into", "suggested_actor",
-                "status", "hidden")  # fmt: skip
+                "status", "hidden", "sketch")  # fmt: skip
 HISTORY_COLUMNS = ("id", "programme_id", "idea_number", "who", "action", "detail", "at")
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -200,7 +201,7 @@ class Ideas:
             "prompt_id": self.prompt_of[author.channel, theme, week], "text": text,
             "author_id": author.id, "platform": author.platform, "channel_id": author.channel + 1,
             "audience": author.audience, "created_at": at, "hidden": False,
-            "suggested_actor": rng.choice(self.book.actors).key,
+            "suggested_actor": rng.choice(self.book.actors).key, "sketch": sketches.of(text),
         }  # fmt: skip
         self.history.append((at, number, author.key, "idea.added", {"theme": theme}))
         later = at + (UNTIL - at) * rng.random()

@@ -37,6 +37,7 @@ from sqlalchemy import func, select
 
 from bench.ideas import distinct_ideas
 from bot.config import Settings
+from bot.core import sketches
 from bot.core.playbook import load_default
 from bot.core.similarity import Fingerprint, nearest, needed, similarity
 from bot.core.usecases import duplicates
@@ -141,7 +142,9 @@ async def checked(url: str, checks: int) -> dict[str, Any]:
                 live += 1
                 found += similar is not None
             printed = Fingerprint.of(probe)
-            candidates = await ws.ideas.lookalikes(key, printed.stems, needed(printed))
+            candidates = await ws.ideas.lookalikes(
+                key, printed.stems, needed(printed), sketches.Screen(printed)
+            )
             most = max(most, len(candidates.ideas))
         fresh, flagged = [], 0
         for text in synthetic_ideas(checks, seed=11):  # new ideas, as most that arrive are

@@ -58,6 +58,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 suggesting.warm(opened.engine.workshop, settings.programme_key)
             )
             stack.callback(training.cancel)
+            stack.callback(suggesting.stop, opened.engine.workshop)
             yield
 
     app.cleanup_ctx.append(lifecycle)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from bot.core import domain
+from bot.core import domain, sketches
 from bot.core.plan import rank
 from storage import models as m
 from storage import postings, tallies
@@ -52,6 +52,7 @@ class SqlIdeas(Store):
                     prompt_id=new.prompt_id,
                     challenge_index=self._challenge_of(new.prompt_id),
                     text=new.text,
+                    sketch=sketches.of(new.text),
                     author_id=author_id,
                     platform=new.where.platform,
                     channel_id=channel_id,
@@ -133,7 +134,11 @@ class SqlIdeas(Store):
             ).first()
             if row is None:
                 return None
-            conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(text=text))
+            conn.execute(
+                update(m.Idea)
+                .where(m.Idea.id == row.id)
+                .values(text=text, sketch=sketches.of(text))
+            )
             was, now = postings.keys(row.text), postings.keys(text)
             postings.unpost(conn, pid, row.id, was - now)
             postings.post(conn, pid, row.id, now - was)
@@ -190,10 +195,15 @@ class SqlIdeas(Store):
         return await self._read(tx)
 
     async def lookalikes(
-        self, programme: str, stems: Collection[str], needed: int
+        self,
+        programme: str,
+        stems: Collection[str],
+        needed: int,
+        screen: sketches.Screen | None = None,
     ) -> domain.Lookalikes:
         def tx(conn: Connection) -> domain.Lookalikes:
-            return postings.sharing(conn, self._programme_id(conn, programme), stems, needed)
+            pid = self._programme_id(conn, programme)
+            return postings.sharing(conn, pid, stems, needed, screen)
 
         return await self._read(tx)
 

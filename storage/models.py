@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -136,6 +137,7 @@ class Idea(Base):
     # The challenge it answers (its index in the theme): its prompt's, or where it was re-filed.
     challenge_index: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    sketch: Mapped[bytes | None] = mapped_column(LargeBinary)  # bot.core.sketches; None: scored
     author_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
     platform: Mapped[str] = mapped_column(String(20))
     channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Collection, Iterable, Iterator
 from functools import cache
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,7 @@ from sqlalchemy import (
     update,
 )
 
-from bot.core import domain
+from bot.core import domain, sketches
 from bot.core.similarity import Fingerprint
 from storage import models as m
 from storage.posting_table import STEM_CHARS, StemPosting
@@ -148,13 +149,21 @@ def _statements(dialect: str) -> tuple[Any, Any]:
         m.Idea.text,
         m.Idea.merged_into,
         m.Idea.hidden,
+        m.Idea.sketch,
     ).where(one_of(m.Idea.id, "ids", dialect))
     return union_all(newest, chunks), ideas
 
 
-def sharing(conn: Connection, pid: int, stems: Collection[str], needed: int) -> domain.Lookalikes:
-    """The programme's live ideas posted under at least `needed` of `stems`, oldest first, and
-    the number of the newest idea stored when the postings were read."""
+def sharing(
+    conn: Connection,
+    pid: int,
+    stems: Collection[str],
+    needed: int,
+    screen: sketches.Screen | None = None,
+) -> domain.Lookalikes:
+    """The programme's live ideas posted under at least `needed` of `stems`, oldest first (with
+    `screen`, only those its bounds keep), and the number of the newest idea stored when the
+    postings were read."""
     postings_of, ideas_of = _statements(conn.dialect.name)
     wanted = sorted({stem[:STEM_CHARS] for stem in stems})
     newest, chunks = 0, []
@@ -167,14 +176,20 @@ def sharing(conn: Connection, pid: int, stems: Collection[str], needed: int) -> 
         return domain.Lookalikes((), newest)
     counts = np.bincount(np.concatenate(chunks))
     ids = np.flatnonzero(counts >= max(needed, 1)).tolist()
+    # Stems cut to the column's width may stand for several of the probe's, each counted once:
+    # the screen is given the shared stems over-counted by the rest, never under.
+    merged = len(set(stems)) - len(wanted)
     found: list[tuple[int, int, str]] = []
     for start in range(0, len(ids), WANTED):
-        rows = conn.execute(ideas_of, {"ids": ids[start : start + WANTED]})
-        found += (
-            (row.id, row.number, row.text)
-            for row in rows
+        rows = [
+            row
+            for row in conn.execute(ideas_of, {"ids": ids[start : start + WANTED]})
             if row.programme_id == pid and row.merged_into is None and not row.hidden
-        )
+        ]
+        if screen is not None and rows:
+            shared = counts[[row.id for row in rows]] + merged
+            rows = list(compress(rows, screen.keeps(shared, [row.sketch for row in rows])))
+        found += ((row.id, row.number, row.text) for row in rows)
     found.sort()
     return domain.Lookalikes(tuple((number, text) for _, number, text in found), newest)
 

@@ -68,6 +68,7 @@ from bot.core.participation import HourCount
 from bot.core.plan_export import ExportHead, Listing
 from bot.core.plan_views import CellKey, Cursor, Grid, Tops
 from bot.core.schedule import Schedule
+from bot.core.sketches import Screen
 from bot.core.suggestions import Confirmed
 
 log = logging.getLogger(__name__)
@@ -237,11 +238,14 @@ class IdeaStore(Protocol):
         oldest first; with `newest`, only that many of the most recent: the check by meaning
         fills its window of the newest ideas, and catches up with other processes', from it."""
 
-    async def lookalikes(self, programme: str, stems: Collection[str], needed: int) -> Lookalikes:
+    async def lookalikes(
+        self, programme: str, stems: Collection[str], needed: int, screen: Screen | None = None
+    ) -> Lookalikes:
         """The live ideas (neither merged nor hidden) whose current text has at least `needed`
         of `stems` (`bot.core.similarity.Fingerprint.stems`), oldest first, and the number of
         the newest idea stored when they were read: a near-duplicate check's candidates, found
-        from an index kept with the ideas, which every process shares."""
+        from an index kept with the ideas, which every process shares. With `screen`, storage
+        may leave out the ideas whose sketch it rules out (`bot.core.sketches`)."""
 
     async def save_draft(self, new: NewIdea) -> int:
         """Hold an idea back (it looks like another); returns the draft's id."""

@@ -170,7 +170,7 @@ def needed(probe: Fingerprint) -> int:
     return max(1, min(ceil(SAME_WORDS * len(probe.stems)), MIN_SHARED_WHEN_CONTAINED))
 
 
-def _by_words(shared: Counts, probe_stems: int, stem_counts: Counts) -> tuple[Bools, Bools]:
+def by_words(shared: Counts, probe_stems: int, stem_counts: Counts) -> tuple[Bools, Bools]:
     """For many candidates at once, from counts alone: whether the same-words or contained
     test reaches 1.0, and whether the trigram test is tried at all."""
     shorter = np.minimum(stem_counts, probe_stems)
@@ -206,7 +206,7 @@ def nearest(
         return []
     shared = np.fromiter((len(probe.stems & p.stems) for _, p in prints), np.int64, len(prints))
     sizes = np.fromiter((len(p.stems) for _, p in prints), np.int64, len(prints))
-    worth, letters = _by_words(shared, len(probe.stems), sizes)
+    worth, letters = by_words(shared, len(probe.stems), sizes)
     if letters.any():
         chosen = np.flatnonzero(letters)
         same = jaccards(probe.plain, [prints[i][1].plain.encode() for i in chosen.tolist()])

@@ -87,6 +87,11 @@ class Workshop:
     idea_locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # one new idea at a time
     suggesters: dict[str, tuple[Suggester, datetime]] = field(default_factory=dict)
     learner: Learner = NaiveBayes  # the composition root may hand in one that reads meaning
+    trainings: dict[str, asyncio.Task[None]] = field(default_factory=dict)  # off the loop
+    # Assignments made in this process, per programme: a training under way when one is made
+    # does not learn from it, so its model is outdated at once.
+    lessons: dict[str, int] = field(default_factory=dict)
+    playbook_suggester: Suggester | None = None  # the write-up's examples alone, once trained
     summaries: dict[str, PlanSummary] = field(default_factory=dict)  # per programme, latest
     # per (programme, with backed): the summary being read, and the revision seen before it
     summarising: dict[tuple[str, bool], tuple[int, asyncio.Future[PlanSummary]]] = field(

@@ -3,11 +3,16 @@ silently, and retrained from organisers' own assignments."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Sequence
+
 import pytest
 
 from bot.core.interaction import CONFIRM, PROPOSE, ButtonPressed, Refresh
+from bot.core.learning import Classifier, Example
 from bot.core.playbook import load_default
-from bot.core.suggestions import Confirmed, Suggester
+from bot.core.suggestions import Confirmed, NaiveBayes, Suggester
 from tests.bot.test_workshop import Room, refused, said
 
 BOOK = load_default()
@@ -143,3 +148,55 @@ async def test_a_failed_warm_up_is_logged_not_raised(
     workshop.plan = type("Broken", (), {"confirmed": staticmethod(broken)})()  # type: ignore[assignment]
     await suggesting.warm(workshop, "default")
     assert "suggestion model warm-up failed" in caplog.text and not workshop.suggesters
+
+
+class _Gated:
+    """A learner whose trainings on organisers' assignments wait for the test to let them
+    finish (off the loop, as a learner reading meaning trains)."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def __call__(self, examples: Sequence[Example]) -> Classifier:
+        if any(weight != 1.0 for _, _, weight in examples):  # assignments weigh more
+            assert self.gate.wait(10)
+        return NaiveBayes(examples)
+
+
+async def test_an_idea_never_waits_for_a_training_off_the_loop(room: Room) -> None:
+    """Until the retrained model is ready, the write-up's alone suggests; an assignment made
+    while it trains is learnt by the next training."""
+    from bot.core.usecases import suggesting
+
+    orchard = "A community orchard by the river"
+    for n in range(1, 7):
+        await room.reply("ann", f"Orchard idea number {n}")
+        await room.cmd("olive", f"assign {n} individuals")
+    workshop, gated = room.engine.workshop, _Gated()
+    workshop.learner, workshop.suggesters = gated, {}
+    first = await suggesting.suggest(workshop, "default", orchard)
+    playbook = Suggester.train(BOOK, []).suggestion(orchard)
+    assert first is not None and playbook is not None and first.assignment == playbook.assignment
+    training = workshop.trainings["default"]
+    suggesting.forget(workshop, "default")  # an assignment while it trains
+    gated.gate.set()
+    await training
+    model, trained_at = workshop.suggesters["default"]
+    assert trained_at == suggesting.STALE and not workshop.trainings
+    assert model.suggest(orchard)[0] == "individuals"
+
+
+async def test_a_stopping_process_ends_the_trainings_under_way(room: Room) -> None:
+    from bot.core.usecases import suggesting
+
+    await room.reply("ann", "Orchard idea number 1")
+    await room.cmd("olive", "assign 1 individuals")
+    workshop, gated = room.engine.workshop, _Gated()
+    workshop.learner, workshop.suggesters = gated, {}
+    await suggesting.suggest(workshop, "default", "A community orchard by the river")
+    training = workshop.trainings["default"]
+    suggesting.stop(workshop)
+    gated.gate.set()  # the thread it waits on ends, its model is not kept
+    with pytest.raises(asyncio.CancelledError):
+        await training
+    assert "default" not in workshop.suggesters and not workshop.trainings

@@ -4,7 +4,8 @@ ideas sharing enough stems with a new one, as their texts are now, whatever chan
 from __future__ import annotations
 
 from bot.core.domain import Lookalikes
-from bot.core.similarity import Fingerprint
+from bot.core.similarity import Fingerprint, needed
+from bot.core.sketches import Screen
 from storage import postings
 from tests.conftest import person
 from tests.contracts.conftest import PROGRAMME
@@ -32,6 +33,30 @@ async def test_ideas_sharing_enough_stems_are_found_oldest_first(store) -> None:
     ]
     assert await like(store, "nothing alike here", 1) == []
     assert await store.lookalikes(PROGRAMME, set(), 1) == Lookalikes((), 3)
+
+
+async def screened(store, text: str) -> list[int]:
+    """The numbers of the candidates a check screens in (`bot.core.sketches`)."""
+    probe = Fingerprint.of(text)
+    found = await store.lookalikes(PROGRAMME, probe.stems, needed(probe), Screen(probe))
+    return [number for number, _ in found.ideas]
+
+
+async def test_the_screen_leaves_out_ideas_that_cannot_be_near_duplicates(store) -> None:
+    await add(store, HUBS)
+    await add(store, "Business mentoring for all apprentices")
+    probe = "business mentoring in community hubs"
+    assert [n for n, _ in await like(store, probe, 2)] == [1, 2]
+    assert await screened(store, probe) == [1]
+
+
+async def test_the_screen_reads_an_edited_idea_as_it_now_is(store) -> None:
+    """A near-duplicate by its letters alone (misspelt words) of the edited text."""
+    await add(store, "Free bus travel for apprentices")
+    await store.edit_idea(
+        PROGRAMME, 1, "Open school playing fields at weekends for young people", ADA
+    )
+    assert await screened(store, "Opn scool playing fields at weekends for yung people") == [1]
 
 
 async def test_an_edit_moves_the_idea_to_its_new_stems(store) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from bot.core import domain
+import numpy as np
+
+from bot.core import domain, sketches
 from bot.core.plan import rank
 from bot.core.similarity import Fingerprint
+from bot.core.sketches import Screen
 from tests.fakes.memory import DraftRow, IdeaRow, Memory
 
 EDITED = "idea.edited"
@@ -98,16 +101,21 @@ class MemoryIdeas(Memory):
         return rows if newest is None else rows[len(rows) - min(newest, len(rows)) :]
 
     async def lookalikes(
-        self, programme: str, stems: Collection[str], needed: int
+        self, programme: str, stems: Collection[str], needed: int, screen: Screen | None = None
     ) -> domain.Lookalikes:
         self._programme(programme)
-        found = tuple(
-            (row.number, row.text)
+        rows = [
+            (row.number, row.text, len(Fingerprint.of(row.text).stems & set(stems)))
             for row in self._idea_rows(programme)
-            if row.merged_into is None
-            and not row.hidden
-            and len(Fingerprint.of(row.text).stems & set(stems)) >= max(needed, 1)
-        )
+            if row.merged_into is None and not row.hidden
+        ]
+        rows = [row for row in rows if row[2] >= max(needed, 1)]
+        if screen is not None and rows:  # as storage does, from each idea's sketch
+            kept = screen.keeps(
+                np.array([s for *_, s in rows]), [sketches.of(t) for _, t, _ in rows]
+            )
+            rows = [row for row, keep in zip(rows, kept, strict=True) if keep]
+        found = tuple((number, text) for number, text, _ in rows)
         return domain.Lookalikes(found, self._last_number.get(programme, 0))
 
     async def save_draft(self, new: domain.NewIdea) -> int:

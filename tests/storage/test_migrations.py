@@ -10,8 +10,9 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, insert, inspect, text
+from sqlalchemy import Connection, insert, inspect, select, text
 
+from bot.core import sketches
 from bot.core.domain import Lookalikes
 from bot.core.similarity import Fingerprint
 from storage import models as m
@@ -131,10 +132,6 @@ async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
     day = datetime(2026, 3, 2, tzinfo=UTC)
     late = day + timedelta(days=1, microseconds=-1)
 
-    def to(connection: Connection, revision: str) -> None:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
     def stored_before(connection: Connection) -> None:
         connection.execute(
             insert(m.Programme).values(
@@ -179,9 +176,9 @@ async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
 
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(to, "0019")
+            await connection.run_sync(lambda c: _to(config, c, "0019"))
             await connection.run_sync(stored_before)
-            await connection.run_sync(to, "head")
+            await connection.run_sync(lambda c: _to(config, c, "head"))
             ideas, votes = await connection.run_sync(counted)
     finally:
         await engine.dispose()
@@ -190,52 +187,79 @@ async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
     assert votes == {(1, first, 2, "town", "slack"): 1, (1, second, 3, "biz", "slack"): 1}
 
 
+def _to(config: Any, connection: Connection, revision: str) -> None:
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+async def _ideas_before_0019(engine: Any) -> None:
+    """IDEAS stored at 0018 (before the index and the sketches), then migrated to the head."""
+    config = alembic_config()
+    async with engine.begin() as connection:
+        await connection.run_sync(lambda c: _to(config, c, "0018"))
+        await connection.execute(
+            text(
+                "INSERT INTO programmes (id, key, name, default_audience, last_number, "
+                "plan_revision, created_at) VALUES (1, 'p', 'P', 'public', 3, 0, :at)"
+            ),
+            {"at": datetime.now(UTC)},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO participants (id, platform, user_id, display_name) "
+                "VALUES (1, 'console', 'ada', 'Ada')"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO channels (id, programme_id, platform, workspace_id, channel_id, "
+                "name) VALUES (1, 1, 'console', 'local', 'general', 'general')"
+            )
+        )
+        for number, idea in enumerate(IDEAS, 1):
+            await connection.execute(
+                text(
+                    "INSERT INTO ideas (programme_id, number, theme_key, text, author_id, "
+                    "platform, channel_id, audience, created_at, hidden) VALUES (1, :n, "
+                    "'health', :text, 1, 'console', 1, 'public', :at, :hidden)"
+                ),
+                {"n": number, "text": idea, "at": datetime.now(UTC), "hidden": False},
+            )
+        await connection.run_sync(lambda c: _to(config, c, "head"))
+
+
 async def test_0019_posts_the_ideas_already_stored(empty_database_url) -> None:
     """The near-duplicate index is backfilled: ideas stored before 0019 are found by a check."""
     engine = create_engine(empty_database_url)
-    config = alembic_config()
-
-    def to(connection: Connection, revision: str) -> None:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
     try:
-        async with engine.begin() as connection:
-            await connection.run_sync(to, "0018")
-            await connection.execute(
-                text(
-                    "INSERT INTO programmes (id, key, name, default_audience, last_number, "
-                    "plan_revision, created_at) VALUES (1, 'p', 'P', 'public', 3, 0, :at)"
-                ),
-                {"at": datetime.now(UTC)},
-            )
-            await connection.execute(
-                text(
-                    "INSERT INTO participants (id, platform, user_id, display_name) "
-                    "VALUES (1, 'console', 'ada', 'Ada')"
-                )
-            )
-            await connection.execute(
-                text(
-                    "INSERT INTO channels (id, programme_id, platform, workspace_id, channel_id, "
-                    "name) VALUES (1, 1, 'console', 'local', 'general', 'general')"
-                )
-            )
-            for number, idea in enumerate(IDEAS, 1):
-                await connection.execute(
-                    text(
-                        "INSERT INTO ideas (programme_id, number, theme_key, text, author_id, "
-                        "platform, channel_id, audience, created_at, hidden) VALUES (1, :n, "
-                        "'health', :text, 1, 'console', 1, 'public', :at, :hidden)"
-                    ),
-                    {"n": number, "text": idea, "at": datetime.now(UTC), "hidden": False},
-                )
-            await connection.run_sync(to, "head")
+        await _ideas_before_0019(engine)
         repo = SqlRepository(engine, FakeClock())
         try:
             probe = Fingerprint.of("community hubs offering business mentoring")
             found = await repo.lookalikes("p", probe.stems, 2)
             assert found == Lookalikes(((1, IDEAS[0]), (2, IDEAS[1])), 3)
+        finally:
+            await repo.close()
+    finally:
+        await engine.dispose()
+
+
+async def test_0021_sketches_the_ideas_already_stored(empty_database_url) -> None:
+    """Ideas stored before 0021 get the sketch storing them now writes, and a screened check
+    finds them as an unscreened one does."""
+    engine = create_engine(empty_database_url)
+    try:
+        await _ideas_before_0019(engine)
+        async with engine.connect() as connection:
+            rows = await connection.execute(
+                select(m.Idea.text, m.Idea.sketch).order_by(m.Idea.number)
+            )
+            assert [sketch for _, sketch in rows] == [sketches.of(idea) for idea in IDEAS]
+        repo = SqlRepository(engine, FakeClock())
+        try:
+            probe = Fingerprint.of("community hubs offering business mentoring")
+            screened = await repo.lookalikes("p", probe.stems, 2, sketches.Screen(probe))
+            assert screened == Lookalikes(((1, IDEAS[0]),), 3)
         finally:
             await repo.close()
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.core import cards, similarity
+from bot.core import cards, similarity, sketches
 from bot.core.domain import Anchor, AnchorKind, Idea, MergeOutcome
 from bot.core.interaction import Context, Delivery, Refresh, Reply, note
 from bot.core.similarity import Fingerprint
@@ -19,7 +19,9 @@ async def find(ws: Workshop, programme: str, text: str) -> tuple[Idea | None, in
     and the number of the newest idea the check has seen. The candidates come from the index
     storage keeps with the ideas: whichever process stored an idea, every check sees it."""
     probe = Fingerprint.of(text)
-    found = await ws.ideas.lookalikes(programme, probe.stems, similarity.needed(probe))
+    found = await ws.ideas.lookalikes(
+        programme, probe.stems, similarity.needed(probe), sketches.Screen(probe)
+    )
     if len(found.ideas) > THREADED:
         matches = await asyncio.to_thread(similarity.nearest, probe, found.ideas)
     else:

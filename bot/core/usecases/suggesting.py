@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from bot.core.domain import Suggestion
-from bot.core.suggestions import NaiveBayes, Suggester
+from bot.core.suggestions import Confirmed, NaiveBayes, Suggester
 from bot.core.workshop import Workshop
 
 # The model learns from organisers' assignments: retrained this often, and at once after an
@@ -17,6 +17,7 @@ from bot.core.workshop import Workshop
 REFRESH = timedelta(minutes=10)
 CONFIRMED_LIMIT = 5000
 BULK = 500  # training on more confirmed assignments than this runs off the event loop
+STALE = datetime.min.replace(tzinfo=UTC)  # a model's time once an assignment outdates it
 
 _T = TypeVar("_T")
 
@@ -37,7 +38,8 @@ async def _off_loop(ws: Workshop, call: Callable[[str], _T], text: str) -> _T:
 
 
 async def warm(ws: Workshop, programme: str) -> None:
-    """Train the programme's model at start-up, so the first idea does not wait for it."""
+    """Train the programme's model at start-up, so the first idea does not wait for it (a
+    training off the loop goes on after this returns; ideas use the playbook's model meanwhile)."""
     try:
         await ws.ready(programme)
         await _model(ws, programme)
@@ -45,20 +47,72 @@ async def warm(ws: Workshop, programme: str) -> None:
         log.exception("suggestion model warm-up failed", extra={"programme": programme})
 
 
+def stop(ws: Workshop) -> None:
+    """The process is stopping: trainings under way end with it (their models are not kept)."""
+    for training in ws.trainings.values():
+        training.cancel()
+
+
 def forget(ws: Workshop, programme: str) -> None:
-    """An organiser assigned an idea: learn from it before the next suggestion."""
-    ws.suggesters.pop(programme, None)
+    """An organiser assigned an idea: learn from it before the next suggestion (kept until the
+    retrained model is ready, when training runs off the loop)."""
+    ws.lessons[programme] = ws.lessons.get(programme, 0) + 1
+    cached = ws.suggesters.get(programme)
+    if cached is not None:
+        ws.suggesters[programme] = (cached[0], STALE)
 
 
 async def _model(ws: Workshop, programme: str) -> Suggester:
+    """The programme's model: retrained when REFRESH old or after an assignment. A small
+    training (the naive Bayes on a few hundred assignments: milliseconds) is waited for; a
+    larger one runs off the loop in the background, and until it is ready ideas get the last
+    model, or the playbook's alone: at 300,000 ideas the first idea after a restart had waited
+    seconds for it (bench.start_up)."""
     cached = ws.suggesters.get(programme)
     now = ws.clock.now()
     if cached is not None and now - cached[1] < REFRESH:
         return cached[0]
-    confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
-    if len(confirmed) > BULK or ws.learner is not NaiveBayes:
+    if programme not in ws.trainings:
+        confirmed = None  # read by the training, so that not even the reading is waited for
+        if ws.learner is NaiveBayes:
+            confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
+            if len(confirmed) <= BULK:
+                model = Suggester.train(ws.playbook, confirmed, ws.learner)
+                ws.suggesters[programme] = (model, now)
+                return model
+        if programme not in ws.trainings:  # no other idea started one while this one read
+            ws.trainings[programme] = asyncio.create_task(_train(ws, programme, confirmed, now))
+    if cached is not None:
+        return cached[0]
+    return await _playbook_model(ws)
+
+
+async def _train(
+    ws: Workshop, programme: str, confirmed: Sequence[Confirmed] | None, started: datetime
+) -> None:
+    """Train off the loop (on the assignments given, or read now), then keep the model: as of
+    `started`, unless an assignment came meanwhile, which the next suggestion learns from."""
+    lessons = ws.lessons.get(programme, 0)
+    try:
+        if confirmed is None:
+            confirmed = await ws.plan.confirmed(programme, CONFIRMED_LIMIT)
         model = await asyncio.to_thread(Suggester.train, ws.playbook, confirmed, ws.learner)
-    else:
-        model = Suggester.train(ws.playbook, confirmed, ws.learner)
-    ws.suggesters[programme] = (model, now)
-    return model
+        fresh = ws.lessons.get(programme, 0) == lessons
+        ws.suggesters[programme] = (model, started if fresh else STALE)
+    except Exception:
+        log.exception("suggestion model training failed", extra={"programme": programme})
+    finally:
+        ws.trainings.pop(programme, None)
+
+
+async def _playbook_model(ws: Workshop) -> Suggester:
+    """The model of the write-up's examples alone, trained once (off the loop for a learner
+    that reads meaning)."""
+    if ws.playbook_suggester is None:
+        if ws.learner is NaiveBayes:
+            ws.playbook_suggester = Suggester.train(ws.playbook, ())
+        else:
+            ws.playbook_suggester = await asyncio.to_thread(
+                Suggester.train, ws.playbook, (), ws.learner
+            )
+    return ws.playbook_suggester

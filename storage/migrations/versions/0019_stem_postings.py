@@ -7,7 +7,7 @@ Create Date: 2026-12-06
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 import sqlalchemy as sa
@@ -49,18 +49,27 @@ def _backfill(conn: sa.Connection, table: sa.Table) -> None:
     )
     programmes = conn.scalars(sa.select(ideas.c.programme_id).distinct()).all()
     for pid in programmes:
-        rows = conn.execute(
-            sa.select(ideas.c.id, ideas.c.text)
-            .where(ideas.c.programme_id == pid)
-            .order_by(ideas.c.id)
-            .execution_options(yield_per=BATCH)
-        )
-        posted = postings.chunks(pid, ((row.id, row.text) for row in rows))
+        posted = postings.chunks(pid, _texts(conn, ideas, pid))
         while batch := list(islice(posted, BATCH)):
             conn.execute(
                 table.insert(),
                 [{"programme_id": p, "stem": s, "first_id": f, "ideas": b} for p, s, f, b in batch],
             )
+
+
+def _texts(conn: sa.Connection, ideas: sa.TableClause, pid: int) -> Iterator[tuple[int, str]]:
+    """The programme's (id, text) in id order, a batch per statement; not a server-side cursor,
+    which asyncpg leaves open to the transaction's end, where PostgreSQL alters no table it
+    reads (0020 adds a column to ideas in the same transaction)."""
+    after = 0
+    while rows := conn.execute(
+        sa.select(ideas.c.id, ideas.c.text)
+        .where(ideas.c.programme_id == pid, ideas.c.id > after)
+        .order_by(ideas.c.id)
+        .limit(BATCH)
+    ).all():
+        yield from ((row.id, row.text) for row in rows)
+        after = rows[-1].id
 
 
 def downgrade() -> None:
