@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -58,29 +57,8 @@ async def test_the_tallies_migration_counts_the_tallies_of_the_votes_already_cas
     engine = create_engine(empty_database_url)
     at = datetime(2026, 3, 2, tzinfo=UTC)
 
-    def to(revision: str) -> Callable[[Connection], None]:
-        def run(connection: Connection) -> None:
-            config = alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-
-        return run
-
     def cast_before(connection: Connection) -> None:
-        connection.execute(
-            insert(m.Programme).values(
-                id=1, key="p", name="P", default_audience="public", last_number=3, created_at=at
-            )
-        )
-        connection.execute(
-            insert(m.Participant),
-            [{"id": n, "platform": "console", "user_id": f"u{n}"} for n in range(1, 5)],
-        )
-        connection.execute(
-            insert(m.Channel).values(
-                id=1, programme_id=1, platform="console", workspace_id="w", channel_id="c"
-            )
-        )
+        _programme(connection, at, ideas=3, people=4)
         idea = {"programme_id": 1, "author_id": 1, "platform": "console", "channel_id": 1}
         ideas = [(1, "a", False), (2, "a", False), (3, "b", True)]  # number 3 hidden
         connection.execute(
@@ -112,9 +90,9 @@ async def test_the_tallies_migration_counts_the_tallies_of_the_votes_already_cas
 
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(to("0017"))  # the schema before the tallies
+            await connection.run_sync(lambda c: _to(alembic_config(), c, "0017"))  # no tallies
             await connection.run_sync(cast_before)
-            await connection.run_sync(to("head"))
+            await connection.run_sync(lambda c: _to(alembic_config(), c, "head"))
             ideas, voters = await connection.run_sync(counted)
     finally:
         await engine.dispose()
@@ -133,20 +111,7 @@ async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
     late = day + timedelta(days=1, microseconds=-1)
 
     def stored_before(connection: Connection) -> None:
-        connection.execute(
-            insert(m.Programme).values(
-                id=1, key="p", name="P", default_audience="public", last_number=2, created_at=day
-            )
-        )
-        connection.execute(
-            insert(m.Participant),
-            [{"id": n, "platform": "console", "user_id": f"u{n}"} for n in range(1, 4)],
-        )
-        connection.execute(
-            insert(m.Channel).values(
-                id=1, programme_id=1, platform="console", workspace_id="w", channel_id="c"
-            )
-        )
+        _programme(connection, day, ideas=2, people=3)
         idea = {"programme_id": 1, "author_id": 1, "platform": "console", "channel_id": 1}
         connection.execute(
             insert(m.Idea),
@@ -185,6 +150,24 @@ async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
     first, second = day.date(), (day + timedelta(days=1)).date()
     assert ideas == {(1, first, 1, "public", "console"): 1}
     assert votes == {(1, first, 2, "town", "slack"): 1, (1, second, 3, "biz", "slack"): 1}
+
+
+def _programme(connection: Connection, at: datetime, ideas: int, people: int) -> None:
+    """Programme 1 ("p"), its `ideas` numbered so far, participants 1 to `people`, channel 1."""
+    connection.execute(
+        insert(m.Programme).values(
+            id=1, key="p", name="P", default_audience="public", last_number=ideas, created_at=at
+        )
+    )
+    connection.execute(
+        insert(m.Participant),
+        [{"id": n, "platform": "console", "user_id": f"u{n}"} for n in range(1, people + 1)],
+    )
+    connection.execute(
+        insert(m.Channel).values(
+            id=1, programme_id=1, platform="console", workspace_id="w", channel_id="c"
+        )
+    )
 
 
 def _to(config: Any, connection: Connection, revision: str) -> None:
