@@ -376,8 +376,8 @@ BUILDERS: dict[str, Callable[[Playbook, str], Made]] = {
         cards.duplicate_card(p, ideas(p, f, 1)[0], longest(f, MAX_IDEA_CHARS), 10**6)
     ],
     "cards.ideas_card": lambda p, f: [
-        cards.ideas_card(p, ideas(p, f), None),
-        cards.ideas_card(p, ideas(p, f), p.themes[0]),
+        cards.ideas_card(p, ideas(p, f, cards.LIST_LIMIT), 300_000, None),
+        cards.ideas_card(p, ideas(p, f, cards.LIST_LIMIT), 300_000, p.themes[0]),
     ],
     "cards.summary_card": lambda p, f: [
         cards.summary_card(p, summary_of(p, f)),
