@@ -231,13 +231,14 @@ async def _theme(request: web.Request, access: Access, core: Engine) -> web.Resp
     if found is None:
         context = {"access": access, "page": "theme", "key": key}
         return _render("missing.html", request, core, context, status=404)
-    names = views.audience_names(core.playbook)
     context = {
         "access": access,
         "page": "theme",
         "tp": found,
         "audiences": core.playbook.audiences,
-        "audience_chart": charts.bar_chart([(n, found.votes.get(k, 0)) for k, n in names.items()]),
+        "audience_chart": charts.bar_chart(
+            views.theme_votes_by_audience(core.playbook, found.votes)
+        ),
         "page_size": PAGE,
         "here": request.path,
         "next_query": {"after": str(found.page.next)},
