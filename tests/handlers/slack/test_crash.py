@@ -10,13 +10,15 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import unused_port
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from bot.core.interaction import VOTE
 from storage import models as m
+from storage import tallies
 from storage.database import create_engine
 from tests.conftest import process_environment
 from tests.handlers.slack import slack_requests as rq
@@ -131,9 +133,27 @@ async def test_every_acknowledged_click_survives_kill_9(database_url: str, tmp_p
 
         async with serving(database_url, fake, tmp_path):  # restarted on the same database
             stored = await _votes(database_url)
+            kept, recounted = await _kept_and_recounted(database_url)
     finally:
         await fake.close()
     assert acked <= stored, f"{len(acked - stored)} acknowledged clicks were lost"
+    # What the writes keep beside the votes (tallies, activity counts) died with them or not at all.
+    assert kept == recounted
+
+
+async def _kept_and_recounted(database_url: str) -> tuple[list[Any], list[Any]]:
+    engine = create_engine(database_url)
+
+    def both(conn: Connection) -> tuple[list[Any], list[Any]]:
+        pid = conn.scalar(select(m.Programme.id))
+        assert pid is not None
+        return tallies.kept(conn, pid).as_dicts(), tallies.recounted(conn, pid).as_dicts()
+
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(both)
+    finally:
+        await engine.dispose()
 
 
 async def _until_recorded(database_url: str, message_ts: str) -> None:
