@@ -9,7 +9,7 @@ from bot.core import cards
 from bot.core.domain import Idea, Phase, Status
 from bot.core.plan import ActionPlan, rank
 from bot.core.plan_views import UNASSIGNED, UNPLACED, CellKey, PlanSummary, ThemePage, ThemeRow
-from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell
+from bot.core.playbook import Playbook
 
 NOT_ASSIGNED = "Not yet assigned"
 # Actions nobody is working on any more: listed after live work, each with its state in words.
@@ -110,62 +110,6 @@ def ideas_per_actor(summary: PlanSummary) -> list[tuple[str, int]]:
     """Ideas on the grid per actor across themes, then those no actor has yet."""
     unassigned = sum(row.unassigned.count for row in summary.themes)
     return [*((actor.name, top.count) for actor, top in summary.actors), (NOT_ASSIGNED, unassigned)]
-
-
-@dataclass(frozen=True, slots=True)
-class StyleSquare:
-    """One cell of the styles grid (Funder × Scaling = Grants and subsidies) and its ideas."""
-
-    stage: Stage
-    cell: StyleCell | None
-    ideas: tuple[Idea, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class StylesGrid:
-    actor: Actor | None  # the government actor; None when the playbook has no styles
-    stages: tuple[Stage, ...]
-    rows: tuple[tuple[Style, tuple[StyleSquare, ...]], ...]
-    unplaced: tuple[Idea, ...]  # the actor's ideas without a style or stage yet
-
-
-def styles_grid(playbook: Playbook, plan: ActionPlan) -> StylesGrid:
-    """The government actor's ideas from every theme, laid on styles × stages."""
-    actor = next((a for a in playbook.actors if a.government), None)
-    if actor is None or not playbook.styles:
-        return StylesGrid(None, (), (), ())
-    ideas = rank(
-        i
-        for tp in plan.themes
-        for cell in tp.cells
-        if cell.actor.key == actor.key
-        for i in cell.ideas
-    )
-    placed: dict[tuple[str, str], list[Idea]] = {}
-    unplaced = []
-    stage_keys = {s.key for s in playbook.stages}
-    style_keys = {s.key for s in playbook.styles}
-    for idea in ideas:
-        assigned = idea.assignment
-        style = assigned.style_key if assigned else None
-        stage = assigned.stage_key if assigned else None
-        if style in style_keys and stage in stage_keys:
-            placed.setdefault((str(style), str(stage)), []).append(idea)
-        else:
-            unplaced.append(idea)
-    rows = tuple(
-        (
-            style,
-            tuple(
-                StyleSquare(
-                    stage, style.cell(stage.key), tuple(placed.get((style.key, stage.key), ()))
-                )
-                for stage in playbook.stages
-            ),
-        )
-        for style in playbook.styles
-    )
-    return StylesGrid(actor, playbook.stages, rows, tuple(unplaced))
 
 
 def audience_names(playbook: Playbook) -> dict[str, str]:

@@ -12,10 +12,10 @@ from bot.core.plan import ActionPlan, Idea, build_plan, rank
 from bot.core.plan_views import BACKED, UNASSIGNED, UNPLACED, CellKey, Cursor, Grid
 from bot.core.playbook import load_default
 from bot.core.usecases.follow_ups import OPEN
-from handlers.web.views import styles_grid
 from tests.conftest import in_channel, person
 from tests.contracts.conftest import PROGRAMME
 from tests.contracts.helpers import add
+from tests.fakes.plan_views import styles_grid
 
 BOOK = load_default()
 GRID = Grid.of(BOOK)

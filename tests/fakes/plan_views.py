@@ -1,14 +1,18 @@
 """The plan at a glance, in memory (`storage.plan_views`): every idea laid out and ranked in
-Python by `bot.core.plan.rank`, which is what the SQL's window functions are held to."""
+Python by `bot.core.plan.rank`, which is what the SQL's window functions are held to; and the
+government actor's styles grid laid out from the whole plan (`styles_grid`), the contract
+tests' oracle for the database's squares."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from bot.core import domain
-from bot.core.plan import ThemePlan, rank
+from bot.core.domain import Idea
+from bot.core.plan import ActionPlan, ThemePlan, rank
 from bot.core.plan_views import BACKED, UNASSIGNED, UNPLACED, CellKey, Cursor, Grid, Top, Tops
-from bot.core.playbook import Theme
+from bot.core.playbook import Actor, Playbook, Stage, Style, StyleCell, Theme
 from tests.fakes.memory import Memory
 
 
@@ -101,3 +105,59 @@ class MemoryPlanViews(Memory):
             for i in self._on_plan(programme)
             if i.votes and not i.votes_by_audience.get(audience) and i.theme_key not in closed
         )[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class StyleSquare:
+    """One cell of the styles grid (Funder × Scaling = Grants and subsidies) and its ideas."""
+
+    stage: Stage
+    cell: StyleCell | None
+    ideas: tuple[Idea, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StylesGrid:
+    actor: Actor | None  # the government actor; None when the playbook has no styles
+    stages: tuple[Stage, ...]
+    rows: tuple[tuple[Style, tuple[StyleSquare, ...]], ...]
+    unplaced: tuple[Idea, ...]  # the actor's ideas without a style or stage yet
+
+
+def styles_grid(playbook: Playbook, plan: ActionPlan) -> StylesGrid:
+    """The government actor's ideas from every theme, laid on styles × stages."""
+    actor = next((a for a in playbook.actors if a.government), None)
+    if actor is None or not playbook.styles:
+        return StylesGrid(None, (), (), ())
+    ideas = rank(
+        i
+        for tp in plan.themes
+        for cell in tp.cells
+        if cell.actor.key == actor.key
+        for i in cell.ideas
+    )
+    placed: dict[tuple[str, str], list[Idea]] = {}
+    unplaced = []
+    stage_keys = {s.key for s in playbook.stages}
+    style_keys = {s.key for s in playbook.styles}
+    for idea in ideas:
+        assigned = idea.assignment
+        style = assigned.style_key if assigned else None
+        stage = assigned.stage_key if assigned else None
+        if style in style_keys and stage in stage_keys:
+            placed.setdefault((str(style), str(stage)), []).append(idea)
+        else:
+            unplaced.append(idea)
+    rows = tuple(
+        (
+            style,
+            tuple(
+                StyleSquare(
+                    stage, style.cell(stage.key), tuple(placed.get((style.key, stage.key), ()))
+                )
+                for stage in playbook.stages
+            ),
+        )
+        for style in playbook.styles
+    )
+    return StylesGrid(actor, playbook.stages, rows, tuple(unplaced))

@@ -11,7 +11,7 @@ from bot.core.participation import HourCount, Step, running_totals
 from bot.core.plan import ActionPlan, build_plan, rank
 from bot.core.plan_views import TOP, CellKey, Grid, PlanSummary, Top, Tops, summarise
 from handlers.web import charts, views
-from tests.fakes.plan_views import cells_of
+from tests.fakes.plan_views import cells_of, styles_grid
 
 BOOK = playbook.load_default()
 MAR = [datetime(2026, 3, d, tzinfo=UTC) for d in range(1, 8)]
@@ -131,7 +131,7 @@ def test_the_styles_grid_places_the_combined_authoritys_ideas_by_style_and_stage
         idea(4, 9, assignment=Assignment("individuals")),
     ]
     plan = build_plan(BOOK, ideas, ProgrammeStats(4, 18, 4))
-    grid = views.styles_grid(BOOK, plan)
+    grid = styles_grid(BOOK, plan)
     assert grid.actor is not None and grid.actor.key == "authority"
     squares = {(style.key, sq.stage.key): sq for style, row in grid.rows for sq in row}
     scaling = squares[("funder", "scaling")]
