@@ -46,10 +46,8 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 await stack.enter_async_context(
                     scheduler.running(opened.engine.workshop, opened.repo.record_tick)
                 )
-            if settings.suggester == "meaning":
-                from bot import meaning
-
-                await asyncio.to_thread(meaning.model)  # loaded before the first idea, once
+            # What follows loads models and reads the programme, in the background: the
+            # server answers meanwhile (suggestions use the playbook's model until then).
             filling = asyncio.create_task(  # by meaning, after what serving needs first
                 rewordings.warm(opened.engine.workshop, settings.programme_key)
             )

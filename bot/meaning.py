@@ -15,6 +15,7 @@ root hands this model to the core (HOWCANWE_SUGGESTER=words keeps the naive Baye
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -22,8 +23,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import wordllama
-from wordllama import WordLlama
 
 from bot.core.learning import Classifier, Example, Guess
 from bot.core.suggestions import CLOSEST
@@ -39,10 +38,24 @@ Vectors = npt.NDArray[np.float32]
 Embed = Callable[[Sequence[str]], Vectors]
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def model() -> Any:
-    """The embedding model, loaded once per process from the package's own folder with
-    downloads disabled (the release looks for its tokenizer under another folder name)."""
+    """The embedding model, loaded once per process; the threads that ask while it loads (a
+    start-up's training, the first idea's suggestion) wait for that one load."""
+    with _LOADING:
+        return _loaded()
+
+
+@cache
+def _loaded() -> Any:
+    """Loaded from the package's own folder with downloads disabled (the release looks for its
+    tokenizer under another folder name). wordllama is imported here, off the event loop: the
+    import alone takes half a second, which serving should not wait for."""
+    import wordllama
+    from wordllama import WordLlama
+
     folder = Path(wordllama.__file__).parent
     loaded = WordLlama.load(config="l2_supercat", cache_dir=folder, disable_download=True)
     log.info("meaning model loaded", extra={"model": "wordllama l2_supercat 256"})

@@ -6,16 +6,15 @@ import logging
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -97,43 +96,63 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+_MIGRATIONS = resources.files("storage") / "migrations"
+
+
 def alembic_config() -> Config:
     """Alembic settings from the installed package, so migrations run from any directory."""
+    from alembic.config import Config
+
     config = Config()
-    location = resources.files("storage") / "migrations"
-    config.set_main_option("script_location", str(location))
+    config.set_main_option("script_location", str(_MIGRATIONS))
     return config
 
 
+def head_revision() -> str:
+    """The newest revision this code ships, from the migrations' file names (`NNNN_what.py`,
+    revision "NNNN", each revising the one before: tests/storage/test_migrations.py holds them
+    to it). Read without Alembic, which imports every migration to find it: a few hundred
+    milliseconds of every start-up when there is nothing to migrate."""
+    names = (p.name for p in (_MIGRATIONS / "versions").iterdir())
+    return max(n[:4] for n in names if n[:4].isdigit() and n.endswith(".py"))
+
+
 async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest revision (creating the database file if needed)."""
-    config = alembic_config()
+    """Bring the schema to the newest revision (creating the database file if needed); Alembic
+    is loaded only when there is something to do."""
+    head = head_revision()
+    if await current_revision(engine) != head:
+        from alembic import command
 
-    def run(connection: Connection) -> None:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        config = alembic_config()
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
-    log.info("database schema is up to date", extra={"revision": _head(config)})
+        def run(connection: Connection) -> None:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+        async with engine.begin() as connection:
+            await connection.run_sync(run)
+    log.info("database schema is up to date", extra={"revision": head})
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at (Alembic's `alembic_version` row), None when new."""
+
+    def current(connection: Connection) -> str | None:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return next(iter(found), None)
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(current)
 
 
 async def check_current(engine: AsyncEngine) -> None:
     """Refuse to run on a schema older (or newer) than this code's."""
-    config = alembic_config()
-
-    def current(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
-
-    async with engine.connect() as connection:
-        revision = await connection.run_sync(current)
-    head = _head(config)
+    revision, head = await current_revision(engine), head_revision()
     if revision != head:
         raise SchemaOutOfDate(
             f"The database schema is at revision {revision or 'none'}, this code needs {head}. "
             "Run `howcanwe db upgrade` (the Procfile's release phase does it on deploy)."
         )
-
-
-def _head(config: Config) -> str | None:
-    return ScriptDirectory.from_config(config).get_current_head()

@@ -12,10 +12,9 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.core.action_sheet import MAX_BYTES, SheetRefused
+from bot.core.action_sheet import MAX_BYTES, SheetRefused, SheetRow
 from bot.core.domain import Participant
 from bot.core.engine import Engine
-from bot.documents import workbook
 from handlers.web.auth import Access, Page
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ def upload(engine: Callable[[], Engine], render: Render) -> Page:
             return _page(request, core, render, access, {}, status=403)
         try:
             data = await _file(request)
-            rows = await asyncio.to_thread(workbook.read_actions, data)
+            rows = await asyncio.to_thread(_read_actions, data)
         except SheetRefused as exc:
             lines = [f"{exc} Nothing was changed."]
             return _page(request, core, render, access, {"lines": lines, "ok": False}, 400)
@@ -51,6 +50,15 @@ def upload(engine: Callable[[], Engine], render: Render) -> Page:
         return _page(request, core, render, access, context, status)
 
     return take
+
+
+def _read_actions(data: bytes) -> list[SheetRow]:
+    """The sheet's rows, with openpyxl imported here on first use, off the event loop: like the
+    other document libraries (bot.documents.files), it would add a quarter second to every
+    start-up."""
+    from bot.documents import workbook
+
+    return workbook.read_actions(data)
 
 
 async def _file(request: web.Request) -> bytes:

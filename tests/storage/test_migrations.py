@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, insert, inspect, select, text
 
 from bot.core import sketches
@@ -16,7 +17,15 @@ from bot.core.domain import Lookalikes
 from bot.core.similarity import Fingerprint
 from storage import models as m
 from storage import tallies
-from storage.database import SchemaOutOfDate, alembic_config, check_current, create_engine, upgrade
+from storage.database import (
+    SchemaOutOfDate,
+    alembic_config,
+    check_current,
+    create_engine,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from storage.models import Base
 from storage.repository import SqlRepository
 from tests.conftest import FakeClock
@@ -45,6 +54,32 @@ async def test_upgrade_matches_the_models_and_downgrade_empties(empty_database_u
 
         async with engine.begin() as connection:
             assert await connection.run_sync(downgrade) == ["alembic_version"]
+    finally:
+        await engine.dispose()
+
+
+def test_the_head_read_from_file_names_is_alembics_head() -> None:
+    """Start-up reads the head from the migrations' file names, without Alembic: each file
+    `NNNN_what.py` is revision NNNN and revises the one before it."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert script.path.rsplit("/", 1)[-1][:4] == script.revision
+        if script.down_revision is not None:
+            assert int(script.down_revision) == int(script.revision) - 1
+
+
+async def test_upgrade_migrates_a_database_one_revision_behind(empty_database_url) -> None:
+    """The quick check that skips Alembic when there is nothing to do still migrates."""
+    engine = create_engine(empty_database_url)
+    behind = f"{int(head_revision()) - 1:04d}"
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: _to(alembic_config(), c, behind))
+        assert await current_revision(engine) == behind
+        await upgrade(engine)
+        assert await current_revision(engine) == head_revision()
+        await check_current(engine)
     finally:
         await engine.dispose()
 
