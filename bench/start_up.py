@@ -25,6 +25,7 @@ from tests.handlers.slack import slack_requests as rq
 from tests.handlers.slack.fake_slack import FakeSlack
 
 IDEA = "Free secure bike parking at every railway station"
+ANSWER_WITHIN = 120  # seconds: a loaded machine is slow, a bot that never answers is a failure
 
 
 async def start_up(ideas: int, databases: list[str], postgres: str) -> None:
@@ -71,10 +72,10 @@ async def _served(url: str, settings: dict[str, str] | None = None) -> str:
             await _healthy(session, base)
             serving, at_serving = time.perf_counter() - started, _rss(server.pid)
             await post(session, base, rq.command("prompt inclusive-growth", user="UORG"))
-            await fake.until("chat.postMessage", 1)
+            await _answered(fake, 1)
             reply = rq.thread_reply(IDEA, fake.last_ts(), user="UA1")
             acked = await post(session, base, rq.event(reply, "EvStart1"))
-            await fake.until("chat.postMessage", 2)
+            await _answered(fake, 2)
             answered = time.perf_counter() - started
         peak = max(at_serving, await _peak(server.pid, seconds=15))
     finally:
@@ -86,6 +87,17 @@ async def _served(url: str, settings: dict[str, str] | None = None) -> str:
         f"(its request {acked * 1000:.0f} ms); RSS at serving {at_serving:.0f} MB, "
         f"peak in 15 s {peak:.0f} MB"
     )
+
+
+async def _answered(fake: FakeSlack, posts: int) -> None:
+    """Wait for the bot's `posts`th message, or fail the run rather than hang on a bot that
+    never answers."""
+    try:
+        await asyncio.wait_for(fake.until("chat.postMessage", posts), ANSWER_WITHIN)
+    except TimeoutError:
+        raise RuntimeError(
+            f"the bot did not post message {posts} within {ANSWER_WITHIN} s"
+        ) from None
 
 
 async def _healthy(session: ClientSession, base: str) -> None:
