@@ -7,12 +7,9 @@ alone takes 0.4 s)."""
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from datetime import datetime
-from pathlib import Path
 
 from bot.core import export
 from bot.core.agenda import Day
@@ -63,19 +60,13 @@ async def _plan_chunks(
 
 
 async def _workbook_chunks(plan: PlanStream, now: datetime) -> AsyncIterator[bytes]:
-    """The workbook's bytes a chunk at a time: written to a temporary file (a zip is whole only
-    once written), then read back from it, so that memory holds one chunk."""
+    """The workbook's bytes as they are made (`bot.documents.workbook`)."""
     from bot.documents import workbook
 
-    folder = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="howcanwe-xlsx-"))
-    try:
-        path = folder / "plan.xlsx"
-        await workbook.write_xlsx(plan, now, path)
-        with await asyncio.to_thread(path.open, "rb") as file:
-            while chunk := await asyncio.to_thread(file.read, CHUNK):
+    async with aclosing(workbook.xlsx_chunks(plan, now)) as chunks:
+        async for chunk in chunks:
+            if chunk:
                 yield chunk
-    finally:
-        await asyncio.to_thread(shutil.rmtree, folder, True)
 
 
 async def brief_bytes(made: Brief) -> bytes:

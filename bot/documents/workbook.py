@@ -2,9 +2,10 @@
 
 Sheets: Ideas (every field of the CSV export), Actions (one row per assigned idea: the sheet
 organisers edit and bring back), Votes by audience (voters and votes per theme and audience) and
-Grid (themes × actors). Written in openpyxl's write-only mode from the plan's stream, a batch
-of ideas at a time, so that 300,000 ideas stream rather than sit in memory; text that starts
-with `=` is typed as text, so such an idea reads as typed and never runs as a formula.
+Grid (themes × actors). Written from the plan's stream a batch of ideas at a time and sent as
+it is made (`bot.documents.xlsx`), so that 300,000 ideas stream rather than sit in memory or
+wait to be zipped; every text is an inline string, so an idea that starts with `=` reads as
+typed and never runs as a formula. Read back with openpyxl.
 """
 
 from __future__ import annotations
@@ -13,71 +14,65 @@ import asyncio
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterable, Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl import load_workbook
 
 from bot.core import action_sheet, export
 from bot.core.action_sheet import ACTIONS_SHEET, MAX_BYTES, MAX_ROWS, SheetRefused, SheetRow
 from bot.core.domain import Idea
 from bot.core.plan_export import Listing, PlanStream
 from bot.core.playbook import Actor, Theme
+from bot.documents.xlsx import StreamingWorkbook
 
 SHEETS = ("Ideas", ACTIONS_SHEET, "Votes by audience", "Grid")
-BOLD = Font(bold=True)
 
 
-async def write_xlsx(plan: PlanStream, exported_at: datetime, target: Path) -> None:
-    """The workbook written to `target`: each batch of ideas appended on a worker thread (write-
-    only sheets keep their rows in temporary files, not in memory), then saved on one."""
+async def xlsx_chunks(plan: PlanStream, exported_at: datetime) -> AsyncGenerator[bytes]:
+    """The workbook's bytes as they are made: each batch of ideas written and compressed on a
+    worker thread, then handed over (`bot.documents.xlsx`), so that memory holds one batch."""
     playbook = plan.playbook
-    book = Workbook(write_only=True)
-    ideas = book.create_sheet(SHEETS[0])
+    book = StreamingWorkbook(SHEETS)
+
+    async def written(rows: Iterable[Sequence[Any]], header: bool = False) -> bytes:
+        await asyncio.to_thread(book.rows, rows, header)
+        return book.take()
+
     audiences = [a.key for a in playbook.audiences]
-    _rows(ideas, [[*export.IDEA_FIELDS, *(f"votes_{a}" for a in audiences)]], header=True)
+    book.sheet()
+    yield await written([[*export.IDEA_FIELDS, *(f"votes_{a}" for a in audiences)]], True)
     for theme in plan.themes:
         async for batch in plan.recorded(theme.key):
-            await asyncio.to_thread(_rows, ideas, _idea_rows(plan, batch, audiences))
-    actions = book.create_sheet(SHEETS[1])
-    _rows(actions, [list(action_sheet.COLUMNS)], header=True)
+            yield await written(_idea_rows(plan, batch, audiences))
+    book.sheet()
+    yield await written([list(action_sheet.COLUMNS)], True)
     for theme in plan.themes:
         for actor in playbook.actors:
             async for batch in plan.ideas(Listing(theme.key, actor.key)):
-                await asyncio.to_thread(_rows, actions, _action_rows(theme, actor, batch))
+                yield await written(_action_rows(theme, actor, batch))
     counted = await plan.reader.theme_votes()
-    votes = book.create_sheet(SHEETS[2])
-    _rows(votes, [["theme", "audience", "voters", "votes"]], header=True)
-    _rows(
-        votes,
-        (
-            [
-                t.title,
-                a.name,
-                plan.voters(t.key).get(a.key, 0),
-                counted.get((t.key, a.key), 0),
-            ]
+    book.sheet()
+    yield await written([["theme", "audience", "voters", "votes"]], True)
+    yield await written(
+        [
+            [t.title, a.name, plan.voters(t.key).get(a.key, 0), counted.get((t.key, a.key), 0)]
             for t in plan.themes
             for a in playbook.audiences
-        ),
+        ]
     )
-    grid = book.create_sheet(SHEETS[3])
+    book.sheet()
     names = [a.name for a in playbook.actors]
-    _rows(grid, [["Theme", *names, "Not yet assigned"]], header=True)
-    _rows(
-        grid,
-        (
-            [t.title, *(plan.count(t.key, a.key) for a in playbook.actors), plan.unassigned(t.key)]
-            for t in plan.themes
-        ),
-    )
-    _rows(grid, [[], [f"{plan.programme_name}, exported {exported_at:%Y-%m-%d %H:%M} UTC"]])
-    await asyncio.to_thread(book.save, target)
+    yield await written([["Theme", *names, "Not yet assigned"]], True)
+    grid = [
+        [t.title, *(plan.count(t.key, a.key) for a in playbook.actors), plan.unassigned(t.key)]
+        for t in plan.themes
+    ]
+    footer = [f"{plan.programme_name}, exported {exported_at:%Y-%m-%d %H:%M} UTC"]
+    yield await written([*grid, [], footer])
+    await asyncio.to_thread(book.close)
+    yield book.take()
 
 
 def _idea_rows(
@@ -114,23 +109,6 @@ def _action_rows(theme: Theme, actor: Actor, ideas: Sequence[Idea]) -> Iterator[
             note.text if note else None,
             f"{note.created_at:%Y-%m-%d}" if note else None,
         ]
-
-
-def _rows(sheet: WriteOnlyWorksheet, rows: Iterable[list[Any]], header: bool = False) -> None:
-    for row in rows:
-        sheet.append([_cell(sheet, v, header) for v in row])
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any, header: bool) -> Any:
-    """A plain value as it is; a header, or text openpyxl would take for a formula (it starts
-    with `=`), as a cell typed as text: "=1+1" is an idea, not a formula."""
-    if not isinstance(value, str) or not (header or value.startswith("=")):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    if header:
-        cell.font = BOLD
-    return cell
 
 
 def read_actions(data: bytes) -> list[SheetRow]:
