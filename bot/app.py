@@ -24,6 +24,7 @@ from handlers.web import health, metrics, pages
 
 log = logging.getLogger(__name__)
 
+ANNOUNCING_GRACE = 10.0  # seconds a stopping server gives brought-back sheets' card rewrites
 SETTINGS = web.AppKey("settings", Settings)
 SERVICES = web.AppKey("services", Services)
 
@@ -57,6 +58,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             )
             stack.callback(training.cancel)
             stack.callback(suggesting.stop, opened.engine.workshop)
+            stack.push_async_callback(opened.engine.announced, ANNOUNCING_GRACE)
             yield
 
     app.cleanup_ctx.append(lifecycle)

@@ -313,7 +313,8 @@ async def import_actions(settings: Settings, file: str, programme: str | None, u
         services.engine.workshop.notifier = notifiers  # the changed ideas' cards are rewritten
         by = Participant(listeners.PLATFORM, user, user)
         report = await services.engine.import_actions(programme or settings.programme_key, rows, by)
-    print("\n".join(report.lines()))
+        print("\n".join(report.lines()), flush=True)
+        await services.engine.announced()
     return 0 if report.ok else SHEET_REFUSED
 
 

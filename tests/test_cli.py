@@ -555,7 +555,10 @@ def test_export_writes_the_workbook_and_the_brief_and_imports_actions_back(
     book.save(tmp_path / "back.xlsx")
     done = run(["import", "actions", str(tmp_path / "back.xlsx"), "--user", "olive"], env, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "2 actions updated, 0 rows unchanged.\n"
+    assert done.stdout.splitlines() == [
+        "2 actions updated, 0 rows unchanged.",
+        "The cards of 2 changed ideas are being rewritten where they were posted.",
+    ]
     md = run(["export", "--format", "md"], env, tmp_path).stdout
     assert "  - Action: in-progress · owner Bath Spa University" in md
     assert "first meeting held" in md

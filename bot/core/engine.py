@@ -239,6 +239,11 @@ class Engine:
         every row checked, then all applied in one transaction, or none."""
         return await action_import.import_actions(self.workshop, programme_key, rows, by)
 
+    async def announced(self, within: float | None = None) -> None:
+        """Wait for brought-back sheets' cards to be rewritten (`import_actions` answers first):
+        for good before a one-shot command exits, for at most `within` seconds when stopping."""
+        await action_import.announced(self.workshop, within)
+
     async def lost_access(
         self, programme_key: str, where: ConversationRef, whole_workspace: bool = False
     ) -> None:

@@ -116,6 +116,9 @@ async def test_one_bad_row_keeps_every_other_change_out(room: Room) -> None:
         2: Status.PROPOSED,
     }
     report = await import_actions(ws, "default", rows[:1], olive)
-    assert report.ok and report.lines() == ["1 action updated, 0 rows unchanged."]
+    assert report.ok and report.lines() == [
+        "1 action updated, 0 rows unchanged.",
+        "The cards of 1 changed idea are being rewritten where they were posted.",
+    ]
     history = [e.action for e in await ws.moderation.history("default", 1)]
     assert history[-1] == "action.status"

@@ -13,12 +13,12 @@ from bot.config import ConfigError, Settings
 from bot.core import grammar as g
 from bot.core import nudge_grammar
 from bot.core.action_sheet import SheetRow
-from bot.core.domain import ConversationRef, Participant, Phase, PostedMessage
+from bot.core.domain import ConversationRef, Participant, Phase, PostedMessage, Status
 from bot.core.interaction import Card
 from bot.core.nudges import NewNudge, NudgeKind, quiet_hours
 from bot.core.ports import Sent
 from bot.core.usecases import phases, reminders
-from bot.core.usecases.action_import import ImportReport, import_actions
+from bot.core.usecases.action_import import ImportReport, announced, import_actions
 from tests.bot.test_workshop import Room, refused, said
 from tests.conftest import FakeClock
 
@@ -432,6 +432,7 @@ async def test_a_brought_back_sheet_tells_channels_as_a_status_command_would(
     olive = Participant("console", "olive", "olive")
     sheet = [SheetRow(2, {"id": 1, "status": "agreed", "owner": "WECA transport"})]
     assert (await import_actions(ws, "default", sheet, olive)).applied == 1
+    await announced(ws)  # the report comes first, the cards are rewritten after it
     [(posted, card)] = heard.updated  # the idea's card in #town, rewritten in place
     assert posted.channel_id == "town" and "WECA transport" in card.as_text()
     assert await tick(room) == 1
@@ -439,6 +440,51 @@ async def test_a_brought_back_sheet_tells_channels_as_a_status_command_would(
     assert "#1 is now an agreed action (owner: WECA transport)" in note
     assert await import_actions(ws, "default", sheet, olive) == ImportReport(0, 1, ())
     assert await tick(room) == 0
+
+
+class SlowUpdates(Recorder):
+    """Each card update waits until let through: Slack pacing `chat.update`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.through_gate = asyncio.Event()
+
+    async def update(self, message: PostedMessage, card: Card) -> bool:
+        await self.through_gate.wait()
+        return await super().update(message, card)
+
+
+async def test_a_brought_back_sheet_is_answered_before_its_cards_are_rewritten(
+    room: Room,
+) -> None:
+    """The upload's report does not wait for the platforms' paced card updates; they follow,
+    and a stopping server gives them a grace period, then stops waiting."""
+    ideas = ("A night bus to the hospital", "Free bike parking at every station")
+    for n, text in enumerate(ideas, 1):
+        await room.cmd("olive", "prompt infra", channel=f"town{n}")
+        await room.reply("ann", text, channel=f"town{n}")
+        await room.cmd("olive", f"assign {n} authority", channel="organisers")
+    ws = room.engine.workshop
+    slow = SlowUpdates()
+    ws.notifier = slow
+    olive = Participant("console", "olive", "olive")
+    sheet = [SheetRow(2, {"id": 1, "status": "agreed"}), SheetRow(3, {"id": 2, "status": "done"})]
+    report = await import_actions(ws, "default", sheet, olive)
+    assert (report.applied, report.announcing) == (2, 2), report.lines()
+    assert slow.updated == [] and len(ws.announcing) == 1
+    assert {i.number: i.status for i in await ws.ideas.ideas("default")} == {
+        1: Status.AGREED,
+        2: Status.DONE,
+    }
+    await announced(ws, within=0.01)  # stopping: cut short, the changes stay
+    assert ws.announcing == set() and slow.updated == []
+
+    again = [SheetRow(2, {"id": 1, "status": "in-progress"})]
+    await import_actions(ws, "default", again, olive)
+    slow.through_gate.set()
+    await announced(ws)
+    [(posted, card)] = slow.updated
+    assert posted.channel_id == "town1" and "Action: in-progress" in card.as_text()
 
 
 class Stalling(Recorder):

@@ -1,10 +1,13 @@
 """Organisers' action updates brought back in the workbook: checked row by row against the plan,
 then applied all together in one transaction, with history, or not at all. Once applied, each
 changed idea's posted cards are rewritten and its channels and backers hear "you said, we did",
-as they would after `action … <status>` in chat."""
+as they would after `action … <status>` in chat: in the background, after the report is
+answered, since Slack paces message updates (about one a second) and a sheet of a hundred
+changes would otherwise hold the upload past what a platform's router waits for."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ class ImportReport:
     applied: int
     unchanged: int
     rejected: tuple[Rejected, ...]
+    announcing: int = 0  # changed ideas whose cards are being rewritten, after this report
 
     @property
     def ok(self) -> bool:
@@ -34,9 +38,18 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The report as people read it: what changed, or every rejected row and why."""
         if self.ok:
+            told = (
+                [
+                    f"The cards of {cards.plural(self.announcing, 'changed idea')} are being "
+                    "rewritten where they were posted."
+                ]
+                if self.announcing
+                else []
+            )
             return [
                 f"{cards.plural(self.applied, 'action')} updated, "
-                f"{cards.plural(self.unchanged, 'row')} unchanged."
+                f"{cards.plural(self.unchanged, 'row')} unchanged.",
+                *told,
             ]
         shown = [f"Row {r.line}: {r.reason}." for r in self.rejected[:REJECTIONS_SHOWN]]
         rest = len(self.rejected) - len(shown)
@@ -66,9 +79,40 @@ async def import_actions(
         extra={"programme": programme, "rows": len(rows), "applied": applied},
     )
     changed = [change.number for change in checked.changes]
-    for after in await ws.ideas.ideas_numbered(programme, changed):
-        await _told(ws, programme, ideas[after.number], after)
-    return ImportReport(applied, checked.unchanged, ())
+    if changed:
+        told = asyncio.create_task(_announce(ws, programme, ideas, changed))
+        ws.announcing.add(told)
+        told.add_done_callback(ws.announcing.discard)
+    return ImportReport(applied, checked.unchanged, (), len(changed))
+
+
+async def announced(ws: Workshop, within: float | None = None) -> None:
+    """Wait for the sheets' announcements under way (a one-shot command before it exits; a
+    stopping server for at most `within` seconds, then the rest are cancelled: their changes
+    are committed, and a card left unrewritten shows them at its next update)."""
+    under_way = set(ws.announcing)
+    if not under_way:
+        return
+    _, late = await asyncio.wait(under_way, timeout=within)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+    if late:
+        log.warning("sheet announcements cut short", extra={"sheets": len(late)})
+
+
+async def _announce(
+    ws: Workshop, programme: str, before: dict[int, Idea], changed: Sequence[int]
+) -> None:
+    try:
+        now = await ws.ideas.ideas_numbered(programme, changed)
+    except Exception:
+        log.exception(
+            "imported actions not announced", extra={"programme": programme, "ideas": len(changed)}
+        )
+        return
+    for after in now:
+        await _told(ws, programme, before[after.number], after)
 
 
 async def _told(ws: Workshop, programme: str, before: Idea, after: Idea) -> None:
