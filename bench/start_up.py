@@ -5,7 +5,8 @@ API), with the server's resident memory; the same on a database of 100 ideas as 
 with the meaning models (the default) and without (HOWCANWE_SUGGESTER=words): the difference is
 what loading the models costs. Run by bench.near_duplicates, since the near-duplicate index is
 what a big programme used to make the first idea wait for (it was built in every process at
-start-up); alone, `python -m bench.start_up [--ideas 300000] [--databases sqlite,postgresql]`."""
+start-up); alone, `python -m bench.start_up [--ideas 300000] [--databases sqlite,postgresql]`,
+or `--url URL` for a database kept by `bench.digest_build --keep`."""
 
 from __future__ import annotations
 
@@ -28,10 +29,19 @@ IDEA = "Free secure bike parking at every railway station"
 ANSWER_WITHIN = 120  # seconds: a loaded machine is slow, a bot that never answers is a failure
 
 
-async def start_up(ideas: int, databases: list[str], postgres: str) -> None:
+async def start_up(ideas: int, databases: list[str], postgres: str, url: str | None = None) -> None:
     """Seed `ideas` (one vote each), then time a fresh server on it and on 100 ideas, on each
-    kind of database."""
+    kind of database; `url`: a big database kept before (bench.digest_build --keep) instead."""
     options = argparse.Namespace(postgres=postgres, keep=False)
+    if url is not None:
+        database = "postgresql" if url.startswith("postgres") else "sqlite"
+        async with temporary(database, options) as small:
+            if small is None:
+                raise SystemExit(f"{database}: not reachable at {postgres}")
+            await seed(small, argparse.Namespace(ideas=100, votes=100, participants=100))
+            for label, served in (("the database named", url), ("baseline: 100 ideas", small)):
+                print(f"  {label:26} " + await _served(served))
+        return
     for database in databases:
         async with temporary(database, options) as big, temporary(database, options) as small:
             if big is None or small is None:
@@ -133,5 +143,6 @@ if __name__ == "__main__":
     parser.add_argument("--ideas", type=int, default=300_000)
     parser.add_argument("--databases", default="sqlite")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--url", help="a big database kept before, instead of seeding one")
     args = parser.parse_args()
-    asyncio.run(start_up(args.ideas, args.databases.split(","), args.postgres))
+    asyncio.run(start_up(args.ideas, args.databases.split(","), args.postgres, args.url))

@@ -92,6 +92,8 @@ class Workshop:
     # does not learn from it, so its model is outdated at once.
     lessons: dict[str, int] = field(default_factory=dict)
     playbook_suggester: Suggester | None = None  # the write-up's examples alone, once trained
+    playbook_training: asyncio.Task[None] | None = None  # off the loop, under way
+    words_suggester: Suggester | None = None  # the examples' words, until the above is ready
     summaries: dict[str, PlanSummary] = field(default_factory=dict)  # per programme, latest
     # per (programme, with backed): the summary being read, and the revision seen before it
     summarising: dict[tuple[str, bool], tuple[int, asyncio.Future[PlanSummary]]] = field(

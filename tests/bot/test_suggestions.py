@@ -186,6 +186,37 @@ async def test_an_idea_never_waits_for_a_training_off_the_loop(room: Room) -> No
     assert model.suggest(orchard)[0] == "individuals"
 
 
+class _Loading:
+    """A learner whose model has yet to load: every training waits for the test."""
+
+    def __init__(self) -> None:
+        self.loaded = threading.Event()
+
+    def __call__(self, examples: Sequence[Example]) -> Classifier:
+        assert self.loaded.wait(10)
+        return NaiveBayes(examples)
+
+
+async def test_the_first_idea_after_a_start_never_waits_for_the_model_to_load(
+    room: Room,
+) -> None:
+    """Until a learner that reads meaning has trained on the write-up's examples (its model
+    loads first), their words suggest; then its model does, trained once."""
+    from bot.core.usecases import suggesting
+
+    workshop, loading = room.engine.workshop, _Loading()
+    workshop.learner, workshop.suggesters = loading, {}
+    orchard = "A community orchard by the river"
+    first = await suggesting.suggest(workshop, "default", orchard)  # answered while it loads
+    words = Suggester.train(BOOK, []).suggestion(orchard)
+    assert first is not None and words is not None and first.assignment == words.assignment
+    assert workshop.playbook_suggester is None and workshop.playbook_training is not None
+    training = workshop.playbook_training
+    loading.loaded.set()
+    await training
+    assert workshop.playbook_suggester is not None and workshop.playbook_training is None
+
+
 async def test_a_stopping_process_ends_the_trainings_under_way(room: Room) -> None:
     from bot.core.usecases import suggesting
 

@@ -51,6 +51,8 @@ def stop(ws: Workshop) -> None:
     """The process is stopping: trainings under way end with it (their models are not kept)."""
     for training in ws.trainings.values():
         training.cancel()
+    if ws.playbook_training is not None:
+        ws.playbook_training.cancel()
 
 
 def forget(ws: Workshop, programme: str) -> None:
@@ -106,13 +108,28 @@ async def _train(
 
 
 async def _playbook_model(ws: Workshop) -> Suggester:
-    """The model of the write-up's examples alone, trained once (off the loop for a learner
-    that reads meaning)."""
-    if ws.playbook_suggester is None:
-        if ws.learner is NaiveBayes:
-            ws.playbook_suggester = Suggester.train(ws.playbook, ())
-        else:
-            ws.playbook_suggester = await asyncio.to_thread(
-                Suggester.train, ws.playbook, (), ws.learner
-            )
-    return ws.playbook_suggester
+    """The model of the write-up's examples alone, trained once. A learner that reads meaning
+    trains it off the loop in the background: after a start its model has yet to load (a
+    second or more on a loaded machine), which an idea's answer, due within Slack's 3 s, must
+    not wait for; until it is ready the examples' words suggest (a naive Bayes, trained in
+    milliseconds)."""
+    if ws.playbook_suggester is not None:
+        return ws.playbook_suggester
+    if ws.learner is NaiveBayes:
+        ws.playbook_suggester = Suggester.train(ws.playbook, ())
+        return ws.playbook_suggester
+    if ws.playbook_training is None:
+        ws.playbook_training = asyncio.create_task(_train_playbook(ws))
+    if ws.words_suggester is None:
+        ws.words_suggester = Suggester.train(ws.playbook, ())
+    return ws.words_suggester
+
+
+async def _train_playbook(ws: Workshop) -> None:
+    try:
+        model = await asyncio.to_thread(Suggester.train, ws.playbook, (), ws.learner)
+        ws.playbook_suggester = model
+    except Exception:
+        log.exception("suggestion model training failed", extra={"programme": None})
+    finally:
+        ws.playbook_training = None
