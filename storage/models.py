@@ -394,6 +394,7 @@ from storage import (  # noqa: E402, F401
     day_tables,
     nudge_tables,
     posting_table,
+    rank_tables,
     tally_tables,
     theme_tables,
 )

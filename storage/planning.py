@@ -13,6 +13,7 @@ from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage import participation_queries as participation_sql
+from storage import plan_ranks
 from storage import tally_tables as tt
 from storage.database import as_utc as _utc
 from storage.digest_figures import theme_voters, votes_by_audience
@@ -192,6 +193,7 @@ class SqlPlanning(Store):
             )
             if not changed:
                 return None
+            plan_ranks.follow(conn, self._dialect, (changed,))
             if assignment:
                 self._log(
                     conn,
