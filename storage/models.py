@@ -121,6 +121,7 @@ class Idea(Base):
         # An actor's cells (the styles grid); named, as the convention names by first column.
         Index("ix_ideas_programme_id_actor_key", "programme_id", "actor_key"),
         Index("ix_ideas_created_at", "programme_id", "created_at"),  # a digest's new ideas
+        Index("ix_ideas_author", "programme_id", "author_id"),  # the programme's authors, counted
         # The programme's ideas not hidden, read from the index alone (a digest's period).
         Index("ix_ideas_live", "programme_id", "hidden", "id"),
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.

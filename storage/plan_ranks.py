@@ -157,6 +157,8 @@ def recounted(conn: Connection, pid: int) -> tuple[set[RankRow], set[TagRow]]:
         ranks.add((i, theme, actor, style, stage, votes, number))
     on = {row[0]: row for row in ranks}
     tags = conn.execute(
-        select(m.IdeaTag.idea_id, m.IdeaTag.emerging_key).where(m.IdeaTag.idea_id.in_(list(on)))
+        select(m.IdeaTag.idea_id, m.IdeaTag.emerging_key)
+        .join(m.Idea, m.Idea.id == m.IdeaTag.idea_id)
+        .where(m.Idea.programme_id == pid)
     )
-    return ranks, {(i, key, on[i][5], on[i][6]) for i, key in tags}
+    return ranks, {(i, key, on[i][5], on[i][6]) for i, key in tags if i in on}

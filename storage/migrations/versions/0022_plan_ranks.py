@@ -1,6 +1,7 @@
 """plan ranks: each idea on the plan with its cell's keys and its votes (and each of its tags
 with its votes), in indexes ordered as the plan ranks, kept by the writes (`storage.plan_ranks`),
-counted here from the ideas, tags and vote tallies already stored
+counted here from the ideas, tags and vote tallies already stored; and the ideas' authors
+indexed by programme (the programme's figures count them from the index)
 
 Revision ID: 0022
 Revises: 0021
@@ -20,8 +21,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 50_000  # ideas' ids counted at a time
-RANKED = [sa.text("votes DESC"), "number"]  # the plan's order: most votes, then the earlier idea
-INDEXES = {
+RANKED: list[str | sa.TextClause] = [
+    sa.text("votes DESC"),
+    "number",
+]  # the plan's order: most votes, then the earlier idea
+INDEXES: dict[str, list[str | sa.TextClause]] = {
     "ix_plan_ranks_cell": ["programme_id", "theme_key", "actor_key"],
     "ix_plan_ranks_style": ["programme_id", "actor_key", "style_key", "stage_key"],
     "ix_plan_ranks_theme": ["programme_id", "theme_key"],
@@ -87,6 +91,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_plan_tag_ranks_cell", "plan_tag_ranks", ["programme_id", "emerging_key", *RANKED]
     )
+    with op.batch_alter_table("ideas") as batch_op:  # the programme's authors, from the index
+        batch_op.create_index("ix_ideas_author", ["programme_id", "author_id"], unique=False)
 
 
 def _backfill(conn: sa.Connection) -> None:
@@ -99,6 +105,8 @@ def _backfill(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ideas") as batch_op:
+        batch_op.drop_index("ix_ideas_author")
     op.drop_index("ix_plan_tag_ranks_cell", table_name="plan_tag_ranks")
     for name in INDEXES:
         op.drop_index(name, table_name="plan_ranks")
