@@ -20,10 +20,10 @@ Ranked = tuple[int, int]  # votes, number: the plan's order is (-votes, number)
 
 @dataclass(frozen=True, slots=True)
 class Range:
-    """The kept rank rows whose columns equal `keys` (a column's None: is NULL), which an index
-    holds together in the plan's order; `tagged`: of an emerging theme's ranks."""
+    """The kept rank rows whose columns equal `keys` ("" for an idea without the key), which an
+    index holds together in the plan's order; `tagged`: of an emerging theme's ranks."""
 
-    keys: tuple[tuple[str, str | None], ...] = ()
+    keys: tuple[tuple[str, str], ...] = ()
     tagged: bool = False
 
     @property
@@ -34,20 +34,20 @@ class Range:
         t = self.table
         return [
             t.programme_id == pid,
-            *(getattr(t, c).is_(None) if v is None else getattr(t, c) == v for c, v in self.keys),
+            *(getattr(t, c) == v for c, v in self.keys),
         ]
 
 
-def _cell(theme: str, actor: str | None) -> Range:
+def _cell(theme: str, actor: str) -> Range:
     return Range((("theme_key", theme), ("actor_key", actor)))
 
 
-def _square(actor: str | None, style: str | None, stage: str | None) -> Range:
-    return Range((("actor_key", actor), ("style_key", style), ("stage_key", stage)))
+def _square(actor: str | None, style: str, stage: str) -> Range:
+    return Range((("actor_key", actor or ""), ("style_key", style), ("stage_key", stage)))
 
 
-def _placed(grid: Grid, style: str | None, stage: str | None) -> bool:
-    return (style or "") in grid.styles and (stage or "") in grid.stages
+def _placed(grid: Grid, style: str, stage: str) -> bool:
+    return style in grid.styles and stage in grid.stages
 
 
 def cells(conn: Connection, pid: int, grid: Grid) -> dict[CellKey, tuple[list[Range], int]]:
@@ -87,9 +87,10 @@ def _squares(conn: Connection, pid: int, actor: str | None, counted: bool = Fals
     """An actor's (style, stage) pairs (with how many ideas each, `counted`)."""
     r = rt.PlanRank
     columns = (r.style_key, r.stage_key, *((func.count(),) if counted else ()))
-    of_actor = r.actor_key.is_(None) if actor is None else r.actor_key == actor
     return conn.execute(
-        select(*columns).where(r.programme_id == pid, of_actor).group_by(r.style_key, r.stage_key)
+        select(*columns)
+        .where(r.programme_id == pid, r.actor_key == (actor or ""))
+        .group_by(r.style_key, r.stage_key)
     ).all()
 
 

@@ -25,7 +25,7 @@ from storage import rank_tables as rt
 from storage import tally_tables as tt
 from storage.vote_queries import dialect_of
 
-RankRow = tuple[int, str, str | None, str | None, str | None, int, int]  # idea…votes, number
+RankRow = tuple[int, str, str, str, str, int, int]  # idea id, theme…stage, votes, number
 TagRow = tuple[int, str, int, int]  # idea id, emerging key, votes, number
 KEYS = ("theme_key", "actor_key", "style_key", "stage_key")
 
@@ -50,7 +50,8 @@ def _rows(*where: Any) -> Any:
         m.Idea.id,
         m.Idea.programme_id,
         m.Idea.number,
-        *(getattr(m.Idea, k) for k in KEYS),
+        m.Idea.theme_key,
+        *(func.coalesce(getattr(m.Idea, k), "") for k in KEYS[1:]),
         _votes(),
     ).where(_on_plan(), *where)
 

@@ -25,9 +25,11 @@ class PlanRank(Base):
     programme_id: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     theme_key: Mapped[str] = mapped_column(String(100))
-    actor_key: Mapped[str | None] = mapped_column(String(100))
-    style_key: Mapped[str | None] = mapped_column(String(100))
-    stage_key: Mapped[str | None] = mapped_column(String(100))
+    # "" for none: an index range is found by equality (PostgreSQL orders an `IS NULL` range
+    # by sorting it, not by the index)
+    actor_key: Mapped[str] = mapped_column(String(100))
+    style_key: Mapped[str] = mapped_column(String(100))
+    stage_key: Mapped[str] = mapped_column(String(100))
     votes: Mapped[int] = mapped_column(Integer)
 
 

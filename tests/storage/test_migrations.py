@@ -213,7 +213,7 @@ async def test_0022_ranks_the_ideas_on_the_plan_already_stored(empty_database_ur
     finally:
         await engine.dispose()
     assert ranks == {
-        (1, "a", None, None, None, 3, 1),
+        (1, "a", "", "", "", 3, 1),
         (2, "a", "authority", "funder", "now", 1, 2),
     }
     assert tags == {(1, "hubs", 3, 1), (2, "bold", 1, 2)}
