@@ -231,8 +231,8 @@ class SqlPersonalData(Store):
             tallies.apply(conn, self._dialect, tallies.Tallies() - before)
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
+            plan_ranks.follow(conn, self._dialect, alone, leaving=ids)
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
-            plan_ranks.follow(conn, self._dialect, [*ids, *alone])
             postings.lock(conn, pid)
             for idea in own:
                 postings.unpost(conn, pid, idea.id, postings.keys(idea.text))

@@ -1,10 +1,12 @@
 """The plan's cells as ranges of the kept ranks' indexes (`storage.rank_tables`): a cell is one
 range, or (the unassigned, the unplaced, an actor across themes) the union of a few, one per
 key the playbook does not name or per theme; its top ideas are each range's first rows, merged,
-its count the ranges' sizes. Nothing reads more rows than it returns, but the counting."""
+its count kept beside them (`rank_tables.PlanCellCount`). Nothing reads more rows than it
+returns."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,30 +54,34 @@ def _placed(grid: Grid, style: str, stage: str) -> bool:
 
 def cells(conn: Connection, pid: int, grid: Grid) -> dict[CellKey, tuple[list[Range], int]]:
     """Every non-empty cell of the plan at a glance: its ranges and how many ideas it holds,
-    counted from the indexes alone."""
-    r, t = rt.PlanRank, rt.PlanTagRank
+    from the kept counts (and an emerging theme's, from its index)."""
+    c, t = rt.PlanCellCount, rt.PlanTagRank
     found: dict[CellKey, tuple[list[Range], int]] = {}
 
     def add(key: CellKey, where: Range, n: int) -> None:
         ranges, total = found.get(key, ([], 0))
         found[key] = ([*ranges, where], total + n)
 
-    for theme, actor, n in conn.execute(
-        select(r.theme_key, r.actor_key, func.count())
-        .where(r.programme_id == pid)
-        .group_by(r.theme_key, r.actor_key)
+    pairs: Counter[tuple[str, str]] = Counter()
+    squares: Counter[tuple[str, str]] = Counter()
+    for theme, actor, style, stage, n in conn.execute(
+        select(c.theme_key, c.actor_key, c.style_key, c.stage_key, c.ideas).where(
+            c.programme_id == pid
+        )
     ):
+        pairs[theme, actor] += n
+        if grid.government and grid.styles and actor == grid.government:
+            squares[style, stage] += n
+    for (theme, actor), n in sorted(pairs.items()):
         if actor in grid.actors:
             add(CellKey(theme, actor), _cell(theme, actor), n)
             add(CellKey("", actor), _cell(theme, actor), n)  # the actor across themes
         else:
             add(CellKey(theme, UNASSIGNED), _cell(theme, actor), n)
-    if grid.government and grid.styles:
-        for style, stage, n in _squares(conn, pid, grid.government, counted=True):
-            key = (
-                CellKey("", style, stage) if _placed(grid, style, stage) else CellKey("", UNPLACED)
-            )
-            add(key, _square(grid.government, style, stage), n)
+    for (style, stage), n in sorted(squares.items()):
+        square = CellKey("", style, stage)
+        placed = square if _placed(grid, style, stage) else CellKey("", UNPLACED)
+        add(placed, _square(grid.government, style, stage), n)
     for tag, n in conn.execute(
         select(t.emerging_key, func.count()).where(t.programme_id == pid).group_by(t.emerging_key)
     ):
@@ -83,14 +89,13 @@ def cells(conn: Connection, pid: int, grid: Grid) -> dict[CellKey, tuple[list[Ra
     return found
 
 
-def _squares(conn: Connection, pid: int, actor: str | None, counted: bool = False) -> Any:
-    """An actor's (style, stage) pairs (with how many ideas each, `counted`)."""
-    r = rt.PlanRank
-    columns = (r.style_key, r.stage_key, *((func.count(),) if counted else ()))
+def _squares(conn: Connection, pid: int, actor: str | None) -> Any:
+    """An actor's (style, stage) pairs, from the kept counts."""
+    c = rt.PlanCellCount
     return conn.execute(
-        select(*columns)
-        .where(r.programme_id == pid, r.actor_key == (actor or ""))
-        .group_by(r.style_key, r.stage_key)
+        select(c.style_key, c.stage_key)
+        .where(c.programme_id == pid, c.actor_key == (actor or ""))
+        .distinct()
     ).all()
 
 
@@ -103,9 +108,9 @@ def ranges_of(conn: Connection, pid: int, cell: CellKey, grid: Grid) -> list[Ran
             return [Range((("theme_key", cell.theme),))]
         if cell.actor != UNASSIGNED:
             return [_cell(cell.theme, cell.actor)]
-        r = rt.PlanRank
+        c = rt.PlanCellCount
         actors = conn.scalars(
-            select(r.actor_key).where(r.programme_id == pid, r.theme_key == cell.theme).distinct()
+            select(c.actor_key).where(c.programme_id == pid, c.theme_key == cell.theme).distinct()
         )
         return [_cell(cell.theme, a) for a in actors if a not in grid.actors]
     if not (cell.actor or cell.stage):  # every idea on the plan

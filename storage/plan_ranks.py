@@ -14,6 +14,7 @@ or (a tag's row) from the locked rank row.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping
 from functools import cache
 from typing import Any
@@ -70,25 +71,54 @@ COLUMNS = ["idea_id", "programme_id", "number", *KEYS, "votes"]
 TAG_COLUMNS = ["idea_id", "emerging_key", "programme_id", "number", "votes"]
 
 
-def follow(conn: Connection, dialect: str, ids: Collection[int]) -> None:
+def follow(
+    conn: Connection, dialect: str, ids: Collection[int], leaving: Collection[int] = ()
+) -> None:
     """Ideas `ids`' rank rows made to follow the ideas as they now are: dropped for an idea off
-    the plan (or gone), keys updated or, for an idea back on it, added with its votes from the
-    tallies; and the same for their tags."""
-    if not ids:
+    the plan (or `leaving`: about to be deleted), keys updated or, for an idea back on it,
+    added with its votes from the tallies; the cells' counts moved with them; and the same for
+    their tags."""
+    wanted = sorted({*ids, *leaving})
+    if not wanted:
         return
-    wanted = sorted(ids)
+    staying = sorted(set(ids) - set(leaving))
     r, t = rt.PlanRank, rt.PlanTagRank
-    conn.execute(
-        select(r.idea_id).where(r.idea_id.in_(wanted)).order_by(r.idea_id).with_for_update()
-    )
-    on = select(m.Idea.id).where(m.Idea.id.in_(wanted), _on_plan())
+    cells = select(r.programme_id, *(getattr(r, k) for k in KEYS)).where(r.idea_id.in_(wanted))
+    moved = Counter(tuple(row) for row in conn.execute(cells.order_by(r.idea_id).with_for_update()))
+    on = select(m.Idea.id).where(m.Idea.id.in_(staying), _on_plan())
     conn.execute(delete(r).where(r.idea_id.in_(wanted), r.idea_id.not_in(on)))
-    conn.execute(_upsert(dialect), {"ids": wanted})
+    conn.execute(_upsert(dialect), {"ids": staying})
+    moved.subtract(tuple(row) for row in conn.execute(cells))
+    _count(conn, dialect, {key: -n for key, n in moved.items() if n})
     tagged = select(m.IdeaTag.idea_id).where(
         m.IdeaTag.idea_id == t.idea_id, m.IdeaTag.emerging_key == t.emerging_key
     )
     conn.execute(delete(t).where(t.idea_id.in_(wanted), not_(tagged.exists() & t.idea_id.in_(on))))
-    conn.execute(_tag_insert(dialect), {"ids": wanted})
+    conn.execute(_tag_insert(dialect), {"ids": staying})
+
+
+def _count(conn: Connection, dialect: str, change: Mapping[tuple[Any, ...], int]) -> None:
+    """Add `change` (ideas by programme and cell keys) to the cells' counts, rows in key order,
+    and delete the rows it took to zero."""
+    names = ("programme_id", *KEYS)
+    rows = [dict(zip(names, key, strict=True)) | {"ideas": change[key]} for key in sorted(change)]
+    if not rows:
+        return
+    conn.execute(_add_counts(dialect), rows)
+    fell = [{k: row[k] for k in names} for row in rows if row["ideas"] < 0]
+    if fell:
+        c = rt.PlanCellCount
+        zero = delete(c).where(*(getattr(c, k) == bindparam(k) for k in names), c.ideas == 0)
+        conn.execute(zero, fell)
+
+
+@cache
+def _add_counts(dialect: str) -> Any:
+    stmt = dialect_of(dialect).insert(rt.PlanCellCount)
+    return stmt.on_conflict_do_update(
+        index_elements=["programme_id", *KEYS],
+        set_={"ideas": rt.PlanCellCount.ideas + stmt.excluded.ideas},
+    )
 
 
 @cache
@@ -126,17 +156,25 @@ def _add(table: Any) -> Any:
 
 
 def rebuild(conn: Connection) -> None:
-    """Every rank row counted afresh from the ideas, tags and tallies (the benchmarks seed
-    ideas and votes in bulk, past the writes that keep them)."""
+    """Every rank row and cell count counted afresh from the ideas, tags and tallies (the
+    benchmarks seed ideas and votes in bulk, past the writes that keep them)."""
     conn.execute(delete(rt.PlanTagRank))
     conn.execute(delete(rt.PlanRank))
+    conn.execute(delete(rt.PlanCellCount))
     conn.execute(insert(rt.PlanRank).from_select(COLUMNS, _rows()))
     conn.execute(insert(rt.PlanTagRank).from_select(TAG_COLUMNS, _tag_rows()))
+    r = rt.PlanRank
+    keys = (r.programme_id, *(getattr(r, k) for k in KEYS))
+    counted = select(*keys, func.count()).group_by(*keys)
+    conn.execute(insert(rt.PlanCellCount).from_select(["programme_id", *KEYS, "ideas"], counted))
 
 
-def kept(conn: Connection, pid: int) -> tuple[set[RankRow], set[TagRow]]:
-    """Programme `pid`'s rank rows as kept."""
-    r, t = rt.PlanRank, rt.PlanTagRank
+Kept = tuple[set[RankRow], set[TagRow], dict[tuple[str, ...], int]]
+
+
+def kept(conn: Connection, pid: int) -> Kept:
+    """Programme `pid`'s rank rows and cell counts as kept."""
+    r, t, c = rt.PlanRank, rt.PlanTagRank, rt.PlanCellCount
     ranks = conn.execute(
         select(r.idea_id, *(getattr(r, k) for k in KEYS), r.votes, r.number).where(
             r.programme_id == pid
@@ -145,12 +183,19 @@ def kept(conn: Connection, pid: int) -> tuple[set[RankRow], set[TagRow]]:
     tags = conn.execute(
         select(t.idea_id, t.emerging_key, t.votes, t.number).where(t.programme_id == pid)
     )
-    return {tuple(row) for row in ranks}, {tuple(row) for row in tags}  # type: ignore[misc]
+    counts = conn.execute(
+        select(*(getattr(c, k) for k in KEYS), c.ideas).where(c.programme_id == pid)
+    )
+    return (
+        {tuple(row) for row in ranks},
+        {tuple(row) for row in tags},  # type: ignore[misc]
+        {tuple(row[:4]): row[4] for row in counts},
+    )
 
 
-def recounted(conn: Connection, pid: int) -> tuple[set[RankRow], set[TagRow]]:
-    """Programme `pid`'s rank rows recounted from its ideas, tags and votes: what the kept ones
-    must equal."""
+def recounted(conn: Connection, pid: int) -> Kept:
+    """Programme `pid`'s rank rows and cell counts recounted from its ideas, tags and votes:
+    what the kept ones must equal."""
     ranks: set[RankRow] = set()
     for i, _, number, theme, actor, style, stage, votes in conn.execute(
         _rows(m.Idea.programme_id == pid)
@@ -162,4 +207,5 @@ def recounted(conn: Connection, pid: int) -> tuple[set[RankRow], set[TagRow]]:
         .join(m.Idea, m.Idea.id == m.IdeaTag.idea_id)
         .where(m.Idea.programme_id == pid)
     )
-    return ranks, {(i, key, on[i][5], on[i][6]) for i, key in tags if i in on}
+    counts: Counter[tuple[str, ...]] = Counter(row[1:5] for row in ranks)
+    return ranks, {(i, key, on[i][5], on[i][6]) for i, key in tags if i in on}, dict(counts)

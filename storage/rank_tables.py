@@ -33,6 +33,23 @@ class PlanRank(Base):
     votes: Mapped[int] = mapped_column(Integer)
 
 
+class PlanCellCount(Base):
+    """How many ideas on the plan share a theme, actor, style and stage, kept with the rank rows
+    (`storage.plan_ranks.follow`; deleted at zero): every cell's count from a few hundred rows,
+    not from every idea. Votes never change it, so a vote never locks it."""
+
+    __tablename__ = "plan_cell_counts"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    actor_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    style_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    stage_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    ideas: Mapped[int] = mapped_column(Integer)
+
+
 class PlanTagRank(Base):
     """An idea on the plan tagged to an emerging theme, with its votes: the emerging theme's
     cell is one index range, as a theme's actor's is."""

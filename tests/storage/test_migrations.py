@@ -208,7 +208,7 @@ async def test_0022_ranks_the_ideas_on_the_plan_already_stored(empty_database_ur
             await connection.run_sync(lambda c: _to(config, c, "0021"))
             await connection.run_sync(stored_before)
             await connection.run_sync(lambda c: _to(config, c, "head"))
-            ranks, tags = await connection.run_sync(counted)
+            ranks, tags, counts = await connection.run_sync(counted)
             left = await connection.run_sync(down)
     finally:
         await engine.dispose()
@@ -217,7 +217,9 @@ async def test_0022_ranks_the_ideas_on_the_plan_already_stored(empty_database_ur
         (2, "a", "authority", "funder", "now", 1, 2),
     }
     assert tags == {(1, "hubs", 3, 1), (2, "bold", 1, 2)}
-    assert "plan_ranks" not in left and "plan_tag_ranks" not in left and "ideas" in left
+    assert counts == {("a", "", "", ""): 1, ("a", "authority", "funder", "now"): 1}
+    assert not {"plan_ranks", "plan_tag_ranks", "plan_cell_counts"} & set(left)
+    assert "ideas" in left
     assert "ix_ideas_author" not in left
 
 

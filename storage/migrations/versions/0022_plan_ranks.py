@@ -1,6 +1,6 @@
 """plan ranks: each idea on the plan with its cell's keys and its votes (and each of its tags
-with its votes), in indexes ordered as the plan ranks, kept by the writes (`storage.plan_ranks`),
-counted here from the ideas, tags and vote tallies already stored; and the ideas' authors
+with its votes), in indexes ordered as the plan ranks, and the ideas per cell, kept by the writes
+(`storage.plan_ranks`), counted here from the ideas, tags and vote tallies already stored; and the ideas' authors
 indexed by programme (the programme's figures count them from the index)
 
 Revision ID: 0022
@@ -38,6 +38,11 @@ RANKS = (
     "0) FROM idea_tallies WHERE idea_tallies.idea_id = ideas.id) FROM ideas "
     "WHERE ideas.id > :after AND ideas.id <= :until AND ideas.merged_into IS NULL "
     "AND NOT ideas.hidden"
+)
+COUNTS = (
+    "INSERT INTO plan_cell_counts (programme_id, theme_key, actor_key, style_key, stage_key, "
+    "ideas) SELECT programme_id, theme_key, actor_key, style_key, stage_key, count(*) "
+    "FROM plan_ranks GROUP BY programme_id, theme_key, actor_key, style_key, stage_key"
 )
 TAGS = (
     "INSERT INTO plan_tag_ranks (idea_id, emerging_key, programme_id, number, votes) "
@@ -84,7 +89,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("idea_id", "emerging_key", name=op.f("pk_plan_tag_ranks")),
         sqlite_with_rowid=False,
     )
+    op.create_table(
+        "plan_cell_counts",
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("theme_key", sa.String(length=100), nullable=False),
+        sa.Column("actor_key", sa.String(length=100), nullable=False),
+        sa.Column("style_key", sa.String(length=100), nullable=False),
+        sa.Column("stage_key", sa.String(length=100), nullable=False),
+        sa.Column("ideas", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_plan_cell_counts_programme_id_programmes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "programme_id",
+            "theme_key",
+            "actor_key",
+            "style_key",
+            "stage_key",
+            name=op.f("pk_plan_cell_counts"),
+        ),
+        sqlite_with_rowid=False,
+    )
     _backfill(op.get_bind())
+    op.execute(COUNTS)
     # Indexed once filled: one sort each, rather than an index entry per row inserted.
     for name, keys in INDEXES.items():
         op.create_index(name, "plan_ranks", [*keys, *RANKED])
@@ -113,4 +143,5 @@ def downgrade() -> None:
     for name in INDEXES:
         op.drop_index(name, table_name="plan_ranks")
     op.drop_table("plan_tag_ranks")
+    op.drop_table("plan_cell_counts")
     op.drop_table("plan_ranks")
