@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Float, and_, cast, func, or_, select
+from sqlalchemy import Connection, Float, and_, cast, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from bot.core import domain
-from bot.core.plan import BACKED_SHARE
+from bot.core.plan import BACKED_SHARE, least_backers
 from bot.core.plan_views import (
     BACKED,
     CellKey,
@@ -32,28 +32,50 @@ def _on_plan(pid: int) -> Any:
     return and_(m.Idea.programme_id == pid, m.Idea.merged_into.is_(None), m.Idea.hidden.is_(False))
 
 
-def _backed(pid: int) -> Any:
-    """Each theme's BACKED ideas backed across audiences (`ThemePlan.backed_across`): every
-    audience that voted in the theme gave the idea a vote, two audiences or more, and the
-    lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE; highest first."""
-    voters = (  # the kept rows per theme, audience and voter (`storage.tallies`)
+def _shortlist(conn: Connection, pid: int) -> Any:
+    """The ideas on the plan that may be backed across audiences, as a condition on their rank
+    rows: each needs, from every audience that voted in its theme (two or more),
+    `least_backers` of that audience's voters, so at least their sum of votes in all; found in
+    the ranks' index by theme, most votes first."""
+    voters: dict[str, list[int]] = {}
+    for theme, _, n in conn.execute(_voters(pid)):
+        voters.setdefault(theme, []).append(n)
+    needs = {t: sum(least_backers(n) for n in ns) for t, ns in voters.items() if len(ns) > 1}
+    r = rt.PlanRank
+    return and_(
+        r.programme_id == pid,
+        or_(false(), *(and_(r.theme_key == t, r.votes >= n) for t, n in sorted(needs.items()))),
+    )
+
+
+def _voters(pid: int) -> Any:
+    """Each theme's voters per audience, from the kept rows per voter (`storage.tallies`)."""
+    return (
         select(
             tt.ThemeVoter.theme_key.label("theme"), tt.ThemeVoter.audience, func.count().label("n")
         )
         .where(tt.ThemeVoter.programme_id == pid)
         .group_by(tt.ThemeVoter.theme_key, tt.ThemeVoter.audience)
-        .subquery()
     )
+
+
+def _backed(pid: int, shortlist: Any) -> Any:
+    """Each theme's BACKED ideas backed across audiences (`ThemePlan.backed_across`) among
+    `shortlist`: every audience that voted in the theme gave the idea a vote, two audiences or
+    more, and the lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE;
+    highest first."""
+    voters = _voters(pid).subquery()
     spread = select(voters.c.theme, func.count().label("k")).group_by(voters.c.theme).subquery()
+    r = rt.PlanRank
     per = (
         select(
-            m.Idea.theme_key.label("theme"),
-            m.Idea.number,
+            r.theme_key.label("theme"),
+            r.number,
             tt.IdeaTally.audience,
             tt.IdeaTally.votes.label("c"),
         )
-        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
-        .where(_on_plan(pid))
+        .join(tt.IdeaTally, tt.IdeaTally.idea_id == r.idea_id)
+        .where(shortlist)
         .subquery()
     )
     share = cast(per.c.c + 1, Float) / cast(voters.c.n + 2, Float)
@@ -111,7 +133,7 @@ class SqlPlanViews(Store):
             cells = plan_cells.cells(conn, pid, grid)
             ranges = [r for ranges, _ in cells.values() for r in ranges]
             found = plan_cells.tops(conn, pid, ranges, None, top)
-            shared = conn.execute(_backed(pid)).all() if backed else []
+            shared = conn.execute(_backed(pid, _shortlist(conn, pid))).all() if backed else []
             counted = {
                 key: (plan_cells.merged([found[r] for r in ranges], top), n)
                 for key, (ranges, n) in cells.items()
