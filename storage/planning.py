@@ -38,7 +38,8 @@ def programme_stats(conn: Connection, pid: int) -> domain.ProgrammeStats:
     )
     held = conn.scalar(select(func.sum(tt.IdeaTally.votes)).where(tt.IdeaTally.idea_id.in_(hidden)))
     people = union(
-        select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
+        # each author once, from the index, before the union: far fewer rows for it to hash
+        select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid).distinct(),
         select(tt.ThemeVoter.participant_id).where(tt.ThemeVoter.programme_id == pid),
         select(m.Vote.participant_id).where(m.Vote.idea_id.in_(hidden)),
     ).subquery()
