@@ -1,8 +1,8 @@
 """The plan's cells as ranges of the kept ranks' indexes (`storage.rank_tables`): a cell is one
-range, or (the unassigned, the unplaced, an actor across themes) the union of a few, one per
-key the playbook does not name or per theme; its top ideas are each range's first rows, merged,
-its count kept beside them (`rank_tables.PlanCellCount`). Nothing reads more rows than it
-returns."""
+range, or the union of a few (the unassigned: one per actor the playbook does not name; the
+unplaced: one per style and stage off the grid; an actor across themes: one per theme, or per
+style and stage); its top ideas are the ranges' first rows, merged, its count kept beside them
+(`rank_tables.PlanCellCount`). Nothing reads more rows than it returns."""
 
 from __future__ import annotations
 
