@@ -388,8 +388,7 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 )
 
 
-# The Lab day's, the participation loop's, the vote tallies', the plan's ranks and the
-# near-duplicate index's tables, on the same metadata.
+# The Lab day's, nudges', tallies', plan ranks' and postings' tables, on the same metadata.
 from storage import (  # noqa: E402, F401
     brief_tables,
     day_tables,
