@@ -6,8 +6,8 @@ Needs PostgreSQL (HOWCANWE_TEST_POSTGRES_URL, default the local server, as the t
 throw-away database is created and dropped. Every click is sent at once (up to `--in-flight` per
 process on the wire), half to each process; each voter's clicks are spread over both. Prints
 acks/s, ack p50/p99 and votes stored/s for both pairs, the ratio, whether every acknowledged
-vote was stored exactly once (stored = expected), and whether the vote tallies the clicks kept
-(`storage.tallies`) equal a recount from the votes.
+vote was stored exactly once (stored = expected), and whether the vote tallies and the plan's
+ranks the clicks kept (`storage.tallies`, `storage.plan_ranks`) equal a recount from the votes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from aiohttp import ClientSession, TCPConnector
 from sqlalchemy import Connection, select
 
 from bench.slack_votes import Figures, Server, post, wait_for_count, workshop_clicks
-from storage import tallies
+from storage import plan_ranks, tallies
 from storage.database import create_engine
 from storage.models import Programme, Vote
 from tests.conftest import create_postgres_database, drop_postgres_database, migrate
@@ -88,7 +88,7 @@ async def one_size(database_url: str, clicks: int, in_flight: int) -> float:
 
 
 async def tallies_exact(database_url: str) -> bool:
-    """Whether every programme's kept vote tallies equal a recount from its votes."""
+    """Whether every programme's kept vote tallies and plan ranks equal a recount."""
     engine = create_engine(database_url)
     try:
         async with engine.connect() as conn:
@@ -101,6 +101,8 @@ def _tallies_exact(conn: Connection) -> bool:
     for pid in conn.scalars(select(Programme.id)):
         kept, recounted = tallies.kept(conn, pid), tallies.recounted(conn, pid)
         if kept.as_dicts() != recounted.as_dicts():
+            return False
+        if plan_ranks.kept(conn, pid) != plan_ranks.recounted(conn, pid):
             return False
     return True
 

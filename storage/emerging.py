@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, func, select
 
 from bot.core import domain
 from storage import models as m
+from storage import plan_ranks
 from storage.store import Store
 
 
@@ -98,6 +99,7 @@ class SqlEmerging(Store):
                 return domain.ModerationResult(
                     domain.Outcome.ALREADY, self._one_idea(conn, pid, number)
                 )
+            plan_ranks.follow(conn, self._dialect, (row.id,))
             idea = self._one_idea(conn, pid, number)
             return domain.ModerationResult(domain.Outcome.DONE, idea)
 

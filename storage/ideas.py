@@ -11,7 +11,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from bot.core import domain, sketches
 from bot.core.plan import rank
 from storage import models as m
-from storage import postings, tallies
+from storage import plan_ranks, postings, tallies
 from storage.store import EDITED, Store
 
 # Numbers bound in one read: well under SQLite's limit on a statement's variables (32,766).
@@ -71,6 +71,7 @@ class SqlIdeas(Store):
             postings.post(conn, pid, idea_id, postings.keys(new.text))
             added = tallies.added_idea(pid, now, author_id, audience, new.where.platform)
             tallies.apply(conn, self._dialect, added)
+            plan_ranks.follow(conn, self._dialect, (idea_id,))
             self._log(conn, pid, number, new.author.key, "idea.added", theme=new.theme_key)
             return domain.IdeaAdded(domain.IdeaOutcome.ADDED, self._one_idea(conn, pid, number))
 
@@ -329,6 +330,7 @@ class SqlIdeas(Store):
                 .where((m.Idea.id == src.id) | (m.Idea.merged_into == src.id))
                 .values(merged_into=tgt.id)
             )
+            plan_ranks.follow(conn, self._dialect, (src.id, tgt.id))
             self._participant_id(conn, by)
             self._log(conn, pid, source, by.key, "idea.merged", into=target)
             self._log(conn, pid, target, by.key, "idea.merged", source=source)

@@ -121,6 +121,7 @@ class Idea(Base):
         # An actor's cells (the styles grid); named, as the convention names by first column.
         Index("ix_ideas_programme_id_actor_key", "programme_id", "actor_key"),
         Index("ix_ideas_created_at", "programme_id", "created_at"),  # a digest's new ideas
+        Index("ix_ideas_author", "programme_id", "author_id"),  # the programme's authors, counted
         # The programme's ideas not hidden, read from the index alone (a digest's period).
         Index("ix_ideas_live", "programme_id", "hidden", "id"),
         # A platform's id for the request that brought the idea: a retry or replay adds nothing.
@@ -387,13 +388,13 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 )
 
 
-# The Lab day's, the participation loop's, the vote tallies' and the near-duplicate index's
-# tables, on the same metadata.
+# The Lab day's, nudges', tallies', plan ranks' and postings' tables, on the same metadata.
 from storage import (  # noqa: E402, F401
     brief_tables,
     day_tables,
     nudge_tables,
     posting_table,
+    rank_tables,
     tally_tables,
     theme_tables,
 )

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select, update
 
 from bot.core import domain
 from storage import models as m
-from storage import tallies
+from storage import plan_ranks, tallies
 from storage.database import as_utc as _utc
 from storage.store import Store
 
@@ -130,6 +130,7 @@ class SqlModeration(Store):
             conn.execute(update(m.Idea).where(m.Idea.id == row.id).values(hidden=hidden))
             # A hidden idea's votes stay, but count for no theme's voters.
             tallies.apply(conn, self._dialect, tallies.of_ideas(conn, (row.id,)) - before)
+            plan_ranks.follow(conn, self._dialect, (row.id,))
             action = "idea.hidden" if hidden else "idea.unhidden"
             self._log(conn, pid, number, by.key, action, voters=len(voters), uncharged=uncharged)
             idea = self._one_idea(conn, pid, number)
@@ -170,6 +171,7 @@ class SqlModeration(Store):
             conn.execute(update(m.Idea).where(m.Idea.merged_into == row.id).values(**refiled))
             # Its voters now count in the theme it moved to.
             tallies.apply(conn, self._dialect, tallies.of_ideas(conn, (row.id,)) - before)
+            plan_ranks.follow(conn, self._dialect, (row.id,))
             self._log(
                 conn,
                 pid,

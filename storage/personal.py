@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from bot.core import domain
-from storage import erasure, postings, tallies
+from storage import erasure, plan_ranks, postings, tallies
 from storage import models as m
 from storage.database import as_utc as _utc
 from storage.day_personal import erase_own, own_entries
@@ -220,12 +220,18 @@ class SqlPersonalData(Store):
             removed += len(voters)
         if ids:
             # Ideas merged into a deleted one stand alone again (their votes had moved).
-            conn.execute(update(m.Idea).where(m.Idea.merged_into.in_(ids)).values(merged_into=None))
+            alone = conn.scalars(
+                update(m.Idea)
+                .where(m.Idea.merged_into.in_(ids))
+                .values(merged_into=None)
+                .returning(m.Idea.id)
+            ).all()
             conn.execute(delete(m.Vote).where(m.Vote.idea_id.in_(ids)))
             # The ideas go too: all they added to the tallies and the activity counts comes off.
             tallies.apply(conn, self._dialect, tallies.Tallies() - before)
             conn.execute(delete(m.Flag).where(m.Flag.idea_id.in_(ids)))
             conn.execute(delete(m.ActionNote).where(m.ActionNote.idea_id.in_(ids)))
+            plan_ranks.follow(conn, self._dialect, alone, leaving=ids)
             conn.execute(delete(m.Idea).where(m.Idea.id.in_(ids)))
             postings.lock(conn, pid)
             for idea in own:

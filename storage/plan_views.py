@@ -1,21 +1,19 @@
-"""The plan at a glance, counted by the database from the kept vote tallies (`storage.tallies`):
-each cell's top ideas by a window function, one cell a page at a time by keyset, and the plan's
-revision. Never every idea, nor every vote, in memory."""
+"""The plan at a glance, read from the plan's kept ranks (`storage.plan_ranks`): each cell's top
+ideas and count from index ranges (`storage.plan_cells`), one cell a page at a time by keyset,
+and the plan's revision. Never every idea, nor every vote, in memory."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Float, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy import Connection, Float, and_, cast, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from bot.core import domain
-from bot.core.plan import BACKED_SHARE
+from bot.core.plan import BACKED_SHARE, least_backers
 from bot.core.plan_views import (
     BACKED,
-    UNASSIGNED,
-    UNPLACED,
     CellKey,
     Cursor,
     Grid,
@@ -23,14 +21,10 @@ from bot.core.plan_views import (
     Tops,
 )
 from storage import models as m
-from storage import tallies
+from storage import plan_cells
+from storage import rank_tables as rt
 from storage import tally_tables as tt
 from storage.store import Store
-
-
-def _votes() -> Any:
-    """An idea's votes, from its kept tallies: `Idea.votes`."""
-    return tallies.idea_votes().label("votes")
 
 
 def _on_plan(pid: int) -> Any:
@@ -38,75 +32,50 @@ def _on_plan(pid: int) -> Any:
     return and_(m.Idea.programme_id == pid, m.Idea.merged_into.is_(None), m.Idea.hidden.is_(False))
 
 
-def _placed(grid: Grid) -> Any:
+def _shortlist(conn: Connection, pid: int) -> Any:
+    """The ideas on the plan that may be backed across audiences, as a condition on their rank
+    rows: each needs, from every audience that voted in its theme (two or more),
+    `least_backers` of that audience's voters, so at least their sum of votes in all; found in
+    the ranks' index by theme, most votes first."""
+    voters: dict[str, list[int]] = {}
+    for theme, _, n in conn.execute(_voters(pid)):
+        voters.setdefault(theme, []).append(n)
+    needs = {t: sum(least_backers(n) for n in ns) for t, ns in voters.items() if len(ns) > 1}
+    r = rt.PlanRank
     return and_(
-        func.coalesce(m.Idea.style_key, "").in_(grid.styles),
-        func.coalesce(m.Idea.stage_key, "").in_(grid.stages),
+        r.programme_id == pid,
+        or_(false(), *(and_(r.theme_key == t, r.votes >= n) for t, n in sorted(needs.items()))),
     )
 
 
-def _groups(grid: Grid) -> list[tuple[Any, tuple[Any, Any, Any, Any]]]:
-    """Each family of cells: the ideas it takes, and (theme, actor, stage, emerging) naming
-    an idea's cell, as SQL."""
-    empty = literal("")
-    actor = case((m.Idea.actor_key.in_(grid.actors), m.Idea.actor_key), else_=literal(UNASSIGNED))
-    families: list[tuple[Any, tuple[Any, Any, Any, Any]]] = [
-        (true(), (m.Idea.theme_key, actor, empty, empty)),
-        (true(), (empty, empty, empty, m.IdeaTag.emerging_key)),
-    ]
-    across = m.Idea.actor_key.in_(grid.actors)  # an actor's ideas from every theme
-    families.append((across, (empty, m.Idea.actor_key, empty, empty)))
-    if grid.government and grid.styles:
-        placed = _placed(grid)
-        style = case((placed, m.Idea.style_key), else_=literal(UNPLACED))
-        stage = case((placed, m.Idea.stage_key), else_=empty)
-        families.append((m.Idea.actor_key == grid.government, (empty, style, stage, empty)))
-    return families
-
-
-def _cell_filter(pid: int, cell: CellKey, grid: Grid) -> list[Any]:
-    where = [_on_plan(pid)]
-    if cell.emerging:
-        return [*where, m.IdeaTag.emerging_key == cell.emerging]
-    if cell.theme:
-        where.append(m.Idea.theme_key == cell.theme)
-        if not cell.actor:  # the theme's every idea (its page)
-            return where
-        if cell.actor == UNASSIGNED:
-            return [*where, or_(m.Idea.actor_key.is_(None), m.Idea.actor_key.not_in(grid.actors))]
-        return [*where, m.Idea.actor_key == cell.actor]
-    if not (cell.actor or cell.stage):  # every idea on the plan
-        return where
-    if not cell.stage and cell.actor != UNPLACED:
-        return [*where, m.Idea.actor_key == cell.actor]
-    where.append(m.Idea.actor_key == grid.government)
-    if cell.actor == UNPLACED:
-        return [*where, ~_placed(grid)]
-    return [*where, m.Idea.style_key == cell.actor, m.Idea.stage_key == cell.stage]
-
-
-def _backed(pid: int) -> Any:
-    """Each theme's BACKED ideas backed across audiences (`ThemePlan.backed_across`): every
-    audience that voted in the theme gave the idea a vote, two audiences or more, and the
-    lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE; highest first."""
-    voters = (  # the kept rows per theme, audience and voter (`storage.tallies`)
+def _voters(pid: int) -> Any:
+    """Each theme's voters per audience, from the kept rows per voter (`storage.tallies`)."""
+    return (
         select(
             tt.ThemeVoter.theme_key.label("theme"), tt.ThemeVoter.audience, func.count().label("n")
         )
         .where(tt.ThemeVoter.programme_id == pid)
         .group_by(tt.ThemeVoter.theme_key, tt.ThemeVoter.audience)
-        .subquery()
     )
+
+
+def _backed(pid: int, shortlist: Any) -> Any:
+    """Each theme's BACKED ideas backed across audiences (`ThemePlan.backed_across`) among
+    `shortlist`: every audience that voted in the theme gave the idea a vote, two audiences or
+    more, and the lowest smoothed share (backers + 1) / (voters + 2) is at least BACKED_SHARE;
+    highest first."""
+    voters = _voters(pid).subquery()
     spread = select(voters.c.theme, func.count().label("k")).group_by(voters.c.theme).subquery()
+    r = rt.PlanRank
     per = (
         select(
-            m.Idea.theme_key.label("theme"),
-            m.Idea.number,
+            r.theme_key.label("theme"),
+            r.number,
             tt.IdeaTally.audience,
             tt.IdeaTally.votes.label("c"),
         )
-        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
-        .where(_on_plan(pid))
+        .join(tt.IdeaTally, tt.IdeaTally.idea_id == r.idea_id)
+        .where(shortlist)
         .subquery()
     )
     share = cast(per.c.c + 1, Float) / cast(voters.c.n + 2, Float)
@@ -161,23 +130,25 @@ class SqlPlanViews(Store):
         def tx(conn: Connection) -> tuple[Tops, frozenset[str], int]:
             pid = self._programme_id(conn, programme)
             revision = conn.scalar(select(m.Programme.plan_revision).where(m.Programme.id == pid))
-            counted: dict[CellKey, tuple[list[int], int]] = {}
-            for where, names in _groups(grid):
-                for row in conn.execute(self._ranked(pid, where, names, top)):
-                    key = CellKey(row.theme, row.actor, row.stage, row.emerging)
-                    counted.setdefault(key, ([], int(row.n)))[0].append(row.number)
-            shared = conn.execute(_backed(pid)).all() if backed else []
-            numbers = {n for found, _ in counted.values() for n in found}
+            cells = plan_cells.cells(conn, pid, grid)
+            ranges = [r for ranges, _ in cells.values() for r in ranges]
+            found = plan_cells.tops(conn, pid, ranges, None, top)
+            shared = conn.execute(_backed(pid, _shortlist(conn, pid))).all() if backed else []
+            counted = {
+                key: (plan_cells.merged([found[r] for r in ranges], top), n)
+                for key, (ranges, n) in cells.items()
+            }
+            numbers = {n for ranked, _ in counted.values() for _, n in ranked}
             ideas = self._by_number(conn, pid, numbers | {r.number for r in shared})
             tops = {
-                key: Top(tuple(ideas[n] for n in found), n_all)
-                for key, (found, n_all) in counted.items()
+                key: Top(tuple(ideas[n] for _, n in ranked), n_all)
+                for key, (ranked, n_all) in counted.items()
             }
             by_theme: dict[str, list[tuple[domain.Idea, float]]] = {}
             for row in shared:
                 by_theme.setdefault(row.theme, []).append((ideas[row.number], row.consensus))
-            themes = conn.scalars(select(m.Idea.theme_key).where(_on_plan(pid)).distinct())
             most = {k: tuple(v) for k, v in by_theme.items()}
+            themes = {key.theme for key in cells if key.theme}
             return Tops(tops, most), frozenset(themes), int(revision or 0)
 
         return await self._read(tx)
@@ -186,48 +157,14 @@ class SqlPlanViews(Store):
         """The few ideas a view shows, read whole (votes by audience, credits, notes)."""
         return {i.number: i for i in self._ideas(conn, pid, numbers=numbers)} if numbers else {}
 
-    def _ranked(self, pid: int, where: Any, names: tuple[Any, Any, Any, Any], top: int) -> Any:
-        """Each cell's `top` ideas by the plan's ranking rule, with the cell's count."""
-        cell = ("theme", "actor", "stage", "emerging")
-        inner = select(
-            m.Idea.number, _votes(), *(c.label(n) for c, n in zip(names, cell, strict=True))
-        ).where(_on_plan(pid), where)
-        if names[3] is m.IdeaTag.emerging_key:  # one row per tag
-            inner = inner.join(m.IdeaTag, m.IdeaTag.idea_id == m.Idea.id)
-        ranked = inner.subquery()
-        partition = [ranked.c[n] for n in cell]
-        order = (ranked.c.votes.desc(), ranked.c.number)
-        numbered = select(
-            ranked,
-            func.row_number().over(partition_by=partition, order_by=order).label("rn"),
-            func.count().over(partition_by=partition).label("n"),
-        ).subquery()
-        return (
-            select(numbered)
-            .where(numbered.c.rn <= top)
-            .order_by(*(numbered.c[n] for n in cell), numbered.c.rn)
-        )
-
     async def plan_cell(
         self, programme: str, cell: CellKey, grid: Grid, after: Cursor | None, limit: int
     ) -> Sequence[domain.Idea]:
         def tx(conn: Connection) -> list[domain.Idea]:
             pid = self._programme_id(conn, programme)
-            inner = select(m.Idea.number, _votes()).where(*_cell_filter(pid, cell, grid))
-            if cell.emerging:
-                inner = inner.join(m.IdeaTag, m.IdeaTag.idea_id == m.Idea.id)
-            ranked = inner.subquery()
-            page = select(ranked.c.number)
-            if after is not None:
-                page = page.where(
-                    or_(
-                        ranked.c.votes < after.votes,
-                        and_(ranked.c.votes == after.votes, ranked.c.number > after.number),
-                    )
-                )
-            numbers = list(
-                conn.scalars(page.order_by(ranked.c.votes.desc(), ranked.c.number).limit(limit))
-            )
+            ranges = plan_cells.ranges_of(conn, pid, cell, grid)
+            found = plan_cells.tops(conn, pid, ranges, after, limit)
+            numbers = [n for _, n in plan_cells.merged(list(found.values()), limit)]
             ideas = self._by_number(conn, pid, numbers)
             return [ideas[n] for n in numbers]
 
@@ -254,19 +191,20 @@ class SqlPlanViews(Store):
     ) -> Sequence[domain.Idea]:
         def tx(conn: Connection) -> list[domain.Idea]:
             pid = self._programme_id(conn, programme)
+            r = rt.PlanRank
             heard = select(tt.IdeaTally.idea_id).where(
-                tt.IdeaTally.idea_id == m.Idea.id, tt.IdeaTally.audience == audience
-            )
-            ranked = (
-                select(m.Idea.number, _votes())
-                .where(_on_plan(pid), m.Idea.theme_key.not_in(list(closed)), ~heard.exists())
-                .subquery()
+                tt.IdeaTally.idea_id == r.idea_id, tt.IdeaTally.audience == audience
             )
             numbers = list(
                 conn.scalars(
-                    select(ranked.c.number)
-                    .where(ranked.c.votes > 0)
-                    .order_by(ranked.c.votes.desc(), ranked.c.number)
+                    select(r.number)
+                    .where(
+                        r.programme_id == pid,
+                        r.votes > 0,
+                        r.theme_key.not_in(list(closed)),
+                        ~heard.exists(),
+                    )
+                    .order_by(r.votes.desc(), r.number)
                     .limit(limit)
                 )
             )

@@ -13,6 +13,7 @@ from bot.core.participation import HourCount
 from bot.core.suggestions import Confirmed
 from storage import models as m
 from storage import participation_queries as participation_sql
+from storage import plan_ranks
 from storage import tally_tables as tt
 from storage.database import as_utc as _utc
 from storage.digest_figures import theme_voters, votes_by_audience
@@ -27,23 +28,24 @@ def theme_phases(conn: Connection, pid: int) -> dict[str, domain.Phase]:
 
 
 def programme_stats(conn: Connection, pid: int) -> domain.ProgrammeStats:
-    """Ideas, votes and participants (authors and voters) of the programme, the votes and
-    voters from the kept tallies (`storage.tallies`)."""
+    """Ideas, votes and participants (authors and voters) of the programme, from indexes and the
+    kept tallies (`storage.tallies`): the votes on ideas not hidden are their theme voters', and
+    only the hidden ideas' own are read, as their voters (who count for no theme, but took part)."""
     ideas = conn.scalar(select(func.count()).select_from(m.Idea).where(m.Idea.programme_id == pid))
-    votes = conn.scalar(
-        select(func.sum(tt.IdeaTally.votes))
-        .join(m.Idea, m.Idea.id == tt.IdeaTally.idea_id)
-        .where(m.Idea.programme_id == pid)
-    )
     hidden = select(m.Idea.id).where(m.Idea.programme_id == pid, m.Idea.hidden.is_(True))
+    shown = conn.scalar(
+        select(func.sum(tt.ThemeVoter.votes)).where(tt.ThemeVoter.programme_id == pid)
+    )
+    held = conn.scalar(select(func.sum(tt.IdeaTally.votes)).where(tt.IdeaTally.idea_id.in_(hidden)))
     people = union(
-        select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid),
+        # each author once, from the index, before the union: far fewer rows for it to hash
+        select(m.Idea.author_id.label("who")).where(m.Idea.programme_id == pid).distinct(),
         select(tt.ThemeVoter.participant_id).where(tt.ThemeVoter.programme_id == pid),
-        # hidden ideas' voters count for no theme, but took part
         select(m.Vote.participant_id).where(m.Vote.idea_id.in_(hidden)),
     ).subquery()
     participants = conn.scalar(select(func.count()).select_from(people))
-    return domain.ProgrammeStats(int(ideas or 0), int(votes or 0), int(participants or 0))
+    votes = int(shown or 0) + int(held or 0)
+    return domain.ProgrammeStats(int(ideas or 0), votes, int(participants or 0))
 
 
 class SqlPlanning(Store):
@@ -192,6 +194,7 @@ class SqlPlanning(Store):
             )
             if not changed:
                 return None
+            plan_ranks.follow(conn, self._dialect, (changed,))
             if assignment:
                 self._log(
                     conn,

@@ -4,11 +4,11 @@ hidden (`ThemeVoter`), so that rankings and the consensus never recount every vo
 them the activity counts per day (`storage.activity`), which a digest's period adds up.
 
 Every writer takes its locks in one order: the ideas, the budgets, then the tallies, these in
-key order (idea tallies, then voters, then activity); so concurrent writers on PostgreSQL queue
-on a tally row rather than deadlock. A change is applied as `UPDATE … SET votes = votes + n`
-(an upsert, one statement in key order for additions and removals alike: hence no CHECK on the
-counts, which the database would test on the row proposed before the conflict), and a row that
-reaches zero is deleted: no read-modify-write, and no empty rows.
+key order (idea tallies, the plan's rank rows, voters, activity); so concurrent writers on
+PostgreSQL queue on a tally row rather than deadlock. A change is applied as `UPDATE … SET
+votes = votes + n` (an upsert, one statement in key order for additions and removals alike:
+hence no CHECK on the counts, which the database would test on the row proposed before the
+conflict), and a row that reaches zero is deleted: no read-modify-write, and no empty rows.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select, bindparam, delete, func, insert, or_, select
 
-from storage import activity
+from storage import activity, plan_ranks
 from storage import models as m
 from storage import tally_tables as tt
 from storage.vote_queries import dialect_of
@@ -136,8 +136,13 @@ def _voter_counts(*where: Any) -> Select[*tuple[Any, ...]]:
 
 
 def apply(conn: Connection, dialect: str, change: Tallies) -> None:
-    """Add `change` to the tallies, rows in key order, and delete the rows it took to zero."""
+    """Add `change` to the tallies, rows in key order, and delete the rows it took to zero;
+    each idea's total to its rank rows on the plan (`storage.plan_ranks`)."""
     _add(conn, _add_ideas(dialect), _drop_ideas(), change.ideas, ("idea_id", "audience"))
+    per_idea: Counter[int] = Counter()
+    for (idea_id, _), n in change.ideas.items():
+        per_idea[idea_id] += n
+    plan_ranks.add_votes(conn, per_idea)
     voter = ("programme_id", "theme_key", "audience", "participant_id")
     _add(conn, _add_voters(dialect), _drop_voters(), change.voters, voter)
     activity.apply(conn, dialect, change.activity)
@@ -227,8 +232,8 @@ def kept(conn: Connection, pid: int) -> Tallies:
 
 
 def rebuild(conn: Connection) -> None:
-    """Every programme's tallies counted afresh from the ideas and votes (loaded in bulk, as the
-    benchmarks seed them, they bypass the writes that keep them)."""
+    """Every programme's tallies and plan ranks counted afresh from the ideas and votes (loaded
+    in bulk, as the benchmarks seed them, they bypass the writes that keep them)."""
     conn.execute(delete(tt.IdeaTally))
     conn.execute(delete(tt.ThemeVoter))
     conn.execute(insert(tt.IdeaTally).from_select(["idea_id", "audience", "votes"], _idea_counts()))
@@ -238,6 +243,7 @@ def rebuild(conn: Connection) -> None:
         )
     )
     activity.rebuild(conn)
+    plan_ranks.rebuild(conn)
 
 
 def cast(added: Iterable[CastVote], removed: Iterable[CastVote]) -> Tallies:

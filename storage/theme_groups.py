@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from bot.core import domain
 from storage import models as m
+from storage import plan_ranks
 from storage import theme_tables as tt
 from storage.emerging import SqlEmerging
 
@@ -200,7 +201,7 @@ class SqlThemeGroups(SqlEmerging):
                 return None
             if added is not None:
                 self._add_emerging(conn, pid, added, by)
-            tagged = []
+            tagged = {}
             for idea_number in found[0].numbers:
                 row, refused = self._changeable(conn, pid, idea_number, shared=True)
                 if (
@@ -208,7 +209,8 @@ class SqlThemeGroups(SqlEmerging):
                     and not row.hidden
                     and self._tag_idea(conn, pid, row.id, idea_number, key, by)
                 ):
-                    tagged.append(idea_number)
-            return tagged
+                    tagged[idea_number] = row.id
+            plan_ranks.follow(conn, self._dialect, tagged.values())
+            return list(tagged)
 
         return await self._write(tx)

@@ -1,5 +1,5 @@
 """The plan at a glance, in memory (`storage.plan_views`): every idea laid out and ranked in
-Python by `bot.core.plan.rank`, which is what the SQL's window functions are held to; and the
+Python by `bot.core.plan.rank`, which is what the SQL's kept ranks are held to; and the
 government actor's styles grid laid out from the whole plan (`styles_grid`), the contract
 tests' oracle for the database's squares."""
 

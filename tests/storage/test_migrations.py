@@ -16,7 +16,8 @@ from bot.core import sketches
 from bot.core.domain import Lookalikes
 from bot.core.similarity import Fingerprint
 from storage import models as m
-from storage import tallies
+from storage import plan_ranks, tallies
+from storage import tally_tables as tt
 from storage.database import (
     SchemaOutOfDate,
     alembic_config,
@@ -185,6 +186,76 @@ async def test_0020_counts_the_activity_of_the_ideas_and_votes_already_stored(
     first, second = day.date(), (day + timedelta(days=1)).date()
     assert ideas == {(1, first, 1, "public", "console"): 1}
     assert votes == {(1, first, 2, "town", "slack"): 1, (1, second, 3, "biz", "slack"): 1}
+
+
+async def test_0022_ranks_the_ideas_on_the_plan_already_stored(empty_database_url) -> None:
+    """The plan's ranks are backfilled from the ideas, tags and tallies stored at 0021: ideas
+    on the plan with their cell's keys and votes, hidden and merged ones left out; and go on
+    the way down."""
+    engine = create_engine(empty_database_url)
+    config = alembic_config()
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+
+    def stored_before(connection: Connection) -> None:
+        _programme(connection, at, ideas=4, people=2)
+        idea = {"programme_id": 1, "author_id": 1, "platform": "console", "channel_id": 1}
+        shapes = [  # number, actor, style, stage, hidden, merged into
+            (1, None, None, None, False, None),
+            (2, "authority", "funder", "now", False, None),
+            (3, None, None, None, True, None),
+            (4, None, None, None, False, 1),
+        ]
+        connection.execute(
+            insert(m.Idea),
+            [
+                idea
+                | {"id": n, "number": n, "theme_key": "a", "text": f"idea {n}"}
+                | {"actor_key": actor, "style_key": style, "stage_key": stage}
+                | {"hidden": hidden, "merged_into": into, "audience": "public", "created_at": at}
+                for n, actor, style, stage, hidden, into in shapes
+            ],
+        )
+        tallied = [(1, "town", 2), (1, "biz", 1), (2, "town", 1), (3, "biz", 4)]
+        connection.execute(
+            insert(tt.IdeaTally),
+            [{"idea_id": i, "audience": a, "votes": n} for i, a, n in tallied],
+        )
+        tags = [(1, "hubs"), (3, "hubs"), (4, "hubs"), (2, "bold")]
+        connection.execute(
+            insert(m.IdeaTag),
+            [{"idea_id": i, "emerging_key": k, "tagged_by": 2, "tagged_at": at} for i, k in tags],
+        )
+
+    def counted(connection: Connection) -> Any:
+        kept = plan_ranks.kept(connection, 1)
+        assert kept == plan_ranks.recounted(connection, 1)
+        return kept
+
+    def down(connection: Connection) -> list[str]:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0021")
+        found = inspect(connection)
+        authors = [i["name"] for i in found.get_indexes("ideas") if i["name"] == "ix_ideas_author"]
+        return [*found.get_table_names(), *authors]
+
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(lambda c: _to(config, c, "0021"))
+            await connection.run_sync(stored_before)
+            await connection.run_sync(lambda c: _to(config, c, "head"))
+            ranks, tags, counts = await connection.run_sync(counted)
+            left = await connection.run_sync(down)
+    finally:
+        await engine.dispose()
+    assert ranks == {
+        (1, "a", "", "", "", 3, 1),
+        (2, "a", "authority", "funder", "now", 1, 2),
+    }
+    assert tags == {(1, "hubs", 3, 1), (2, "bold", 1, 2)}
+    assert counts == {("a", "", "", ""): 1, ("a", "authority", "funder", "now"): 1}
+    assert not {"plan_ranks", "plan_tag_ranks", "plan_cell_counts"} & set(left)
+    assert "ideas" in left
+    assert "ix_ideas_author" not in left
 
 
 def _programme(connection: Connection, at: datetime, ideas: int, people: int) -> None:

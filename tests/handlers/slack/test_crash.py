@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from bot.core.interaction import VOTE
 from storage import models as m
-from storage import tallies
+from storage import plan_ranks, tallies
 from storage.database import create_engine
 from tests.conftest import process_environment
 from tests.handlers.slack import slack_requests as rq
@@ -137,7 +137,8 @@ async def test_every_acknowledged_click_survives_kill_9(database_url: str, tmp_p
     finally:
         await fake.close()
     assert acked <= stored, f"{len(acked - stored)} acknowledged clicks were lost"
-    # What the writes keep beside the votes (tallies, activity counts) died with them or not at all.
+    # What the writes keep beside the votes (tallies, activity counts, the plan's ranks) died
+    # with them or not at all.
     assert kept == recounted
 
 
@@ -147,7 +148,8 @@ async def _kept_and_recounted(database_url: str) -> tuple[list[Any], list[Any]]:
     def both(conn: Connection) -> tuple[list[Any], list[Any]]:
         pid = conn.scalar(select(m.Programme.id))
         assert pid is not None
-        return tallies.kept(conn, pid).as_dicts(), tallies.recounted(conn, pid).as_dicts()
+        kept = [*tallies.kept(conn, pid).as_dicts(), plan_ranks.kept(conn, pid)]
+        return kept, [*tallies.recounted(conn, pid).as_dicts(), plan_ranks.recounted(conn, pid)]
 
     try:
         async with engine.connect() as conn:
