@@ -101,6 +101,7 @@ class Workshop:
     rewordings: WindowFactory | None = None  # duplicates by meaning (bot.rewordings), if installed
     reworded: dict[str, Window] = field(default_factory=dict)  # per programme, once filled
     rewording_fills: dict[str, asyncio.Task[None]] = field(default_factory=dict)  # under way
+    rewording_unchecked: dict[str, list[str]] = field(default_factory=dict)  # while filling
     _ready: set[str] = field(default_factory=set)
 
     @classmethod
