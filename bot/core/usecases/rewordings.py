@@ -76,10 +76,9 @@ async def _fill(ws: Workshop, programme: str, factory: WindowFactory) -> None:
         window = await asyncio.to_thread(factory, reference, WINDOW)
         for start in range(0, len(rows), FILL_BATCH):
             await asyncio.to_thread(window.add, rows[start : start + FILL_BATCH])
-        async with ws.idea_locks.setdefault(programme, asyncio.Lock()):  # as `find` moves it
-            ws.reworded[programme] = window
-            log.info("meaning window filled", extra={"programme": programme, "ideas": len(rows)})
-            await _check_the_unchecked(ws, programme, window)
+        ws.reworded[programme] = window
+        log.info("meaning window filled", extra={"programme": programme, "ideas": len(rows)})
+        await _check_the_unchecked(ws, programme, window)
     except Exception:
         log.exception("meaning window fill failed", extra={"programme": programme})
     finally:
@@ -92,15 +91,16 @@ async def _check_the_unchecked(ws: Workshop, programme: str, window: Window) -> 
     texts = set(ws.rewording_unchecked.pop(programme, []))
     if not texts:
         return
-    fresh = await ws.ideas.idea_texts(programme, window.last_seen, newest=WINDOW)
-    if fresh:
-        await asyncio.to_thread(window.add, fresh)
+    lock = ws.idea_locks.setdefault(programme, asyncio.Lock())
+    async with lock:  # an idea checked without the window is stored by the time it is free
+        stored = await ws.ideas.idea_texts(programme, 0, newest=WINDOW)
     # The newest idea with each text is the one let through (an older one would have been its
-    # near-duplicate by words); those the fill read are in `window` and looked up there.
-    stored = await ws.ideas.idea_texts(programme, 0, newest=WINDOW)
+    # near-duplicate by words).
     numbers = {text: number for _, number, text in stored if text in texts}
     for text, number in sorted(numbers.items(), key=lambda item: item[1]):
-        found = await asyncio.to_thread(window.nearest, text)
+        async with lock:  # one idea at a time, as `find`, which moves the window too
+            fresh = await ws.ideas.idea_texts(programme, window.last_seen, newest=WINDOW)
+            found = await asyncio.to_thread(_caught_up_nearest, window, fresh, text)
         for earlier in (n for n in found if n < number):
             if await duplicates.live(ws, programme, earlier) is not None:
                 await _flag(ws, programme, number, earlier)
