@@ -103,6 +103,7 @@ class Workshop:
     rewordings: WindowFactory | None = None  # duplicates by meaning (bot.rewordings), if installed
     reworded: dict[str, Window] = field(default_factory=dict)  # per programme, once filled
     rewording_fills: dict[str, asyncio.Task[None]] = field(default_factory=dict)  # under way
+    rewording_unchecked: dict[str, list[str]] = field(default_factory=dict)  # while filling
     # A brought-back sheet's changed cards being rewritten, after its report was answered.
     announcing: set[asyncio.Task[None]] = field(default_factory=set)
     _ready: set[str] = field(default_factory=set)

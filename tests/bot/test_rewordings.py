@@ -1,11 +1,14 @@
 """Duplicates by meaning (bot.rewordings, bot.core.usecases.rewordings): a rewording that
 shares no word with an idea is held back as the word index's near-duplicates are, through the
-console on a real database; the window keeps the newest ideas; without the model, only words."""
+console on a real database; one posted while the window fills after a restart is flagged for
+the organisers once it is full; the window keeps the newest ideas; without the model, only
+words."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 
 import pytest
@@ -59,6 +62,42 @@ async def test_the_window_is_filled_with_the_ideas_already_stored(meaning: Servi
     assert held.startswith("(only you see this)\nThis looks like #2")
     added = await _chat(meaning, "bob").say(SOLAR_AGAIN)
     assert added[0].startswith("#3 ·")
+
+
+async def test_a_rewording_posted_while_the_window_fills_is_flagged_once_it_is_full(
+    settings: Settings, clock: FakeClock
+) -> None:
+    """After a restart the window takes a minute or more to fill; nobody's idea waits for it,
+    and what was let through meanwhile is checked as soon as it is full."""
+    chosen = replace(settings, suggester="meaning")
+    async with open_services(chosen, clock=clock) as before:
+        olive = _chat(before, "olive")
+        await olive.say("/prompt infra")
+        await olive.say(SOLAR)
+        await rewordings.warm(before.engine.workshop, "default")
+    released = threading.Event()
+
+    def held_up(reference: Sequence[str], size: int) -> window.MeaningWindow:
+        released.wait()  # the fill's first step, off the event loop, as slow as it likes
+        return window.MeaningWindow(reference, size)
+
+    async with open_services(chosen, clock=clock) as after:  # the restart
+        ws = after.engine.workshop
+        ws.rewordings = held_up
+        try:
+            added = await _chat(after, "ann").say(SOLAR_AGAIN)
+            assert added[0].startswith("#2 · Investing in infrastructure")  # not kept waiting
+            (flags,) = await _chat(after, "olive").say("/flags")
+            assert "No open flags." in flags
+        finally:
+            released.set()
+        await rewordings.warm(ws, "default")  # the fill under way, and the check after it
+        (flags,) = await _chat(after, "olive").say("/flags")
+        assert "#2 by the bot" in flags and "#1 again in other words" in flags
+        added = await _chat(after, "bob").say("Night buses from the suburbs to the hospitals")
+        assert added[0].startswith("#3 ·")  # the window is in use: new ideas are not flagged
+        (flags,) = await _chat(after, "olive").say("/flags")
+        assert "#3" not in flags
 
 
 def test_the_window_keeps_the_newest_ideas() -> None:

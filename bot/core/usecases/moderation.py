@@ -33,12 +33,12 @@ async def flag(ws: Workshop, ctx: Context, number: int, reason: str) -> list[Rep
     if result.outcome is Outcome.ALREADY:
         raise Refusal(f"You have already flagged #{number}; organisers have it.")
     assert result.idea is not None  # DONE always carries the idea
-    if await _post_flag(ws, ctx.programme_key, result.idea, ctx.who, reason):
+    if await tell_organisers(ws, ctx.programme_key, result.idea, ctx.who, reason):
         return [note(f"Thank you: organisers have been told about #{number}.")]
     return [note(f"Thank you: organisers will see your flag on #{number} with `flags`.")]
 
 
-async def _post_flag(
+async def tell_organisers(
     ws: Workshop, programme: str, idea: Idea, by: Participant, reason: str
 ) -> bool:
     """Post the flag to the organisers' channel; False when it waits for `flags` instead."""
