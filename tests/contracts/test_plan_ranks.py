@@ -18,23 +18,18 @@ from bot.core.domain import Assignment
 from bot.core.plan_views import CellKey, Cursor
 from storage import models as m
 from storage import plan_ranks
-from storage.database import create_engine
 from tests.conftest import FakeClock, in_channel, person
 from tests.contracts.conftest import PROGRAMME
-from tests.contracts.helpers import add
 from tests.contracts.test_tallies import (
-    AUTHORS,
     BUDGET,
     CHANNELS,
     GRID,
     ORG,
-    STEP,
     THEMES,
     Step,
     a_step,
-    outcome,
+    random_run,
 )
-from tests.fakes.repository import MemoryRepository
 
 STEPS = 90
 TOP = 2
@@ -102,40 +97,18 @@ async def every_cell(store: Any) -> dict[Any, Any]:
 def kept_and_recounted(conn: Connection) -> tuple[Any, Any]:
     pid = conn.scalar(select(m.Programme.id).where(m.Programme.key == PROGRAMME))
     assert pid is not None
-    return plan_ranks.kept(conn, pid), plan_ranks.recounted(conn, pid)
+    kept = plan_ranks.kept(conn, pid)
+    assert kept[0], "the plan has ideas"
+    return kept, plan_ranks.recounted(conn, pid)
 
 
 @pytest.mark.parametrize("seed", [3, 7])
 async def test_kept_ranks_equal_a_recount_and_the_cells_the_stand_ins(
     store, store_url: str | None, clock: FakeClock, seed: int
 ) -> None:
-    twin = MemoryRepository(clock)
-    await twin.ensure_programme(PROGRAMME, "Programme", "public")
-    engine = create_engine(store_url) if store_url is not None else None
-    rng = random.Random(seed)
-    try:
-        for s in (store, twin):
-            for channel, audience in CHANNELS.items():
-                await s.set_channel_audience(PROGRAMME, in_channel(channel), audience, ORG)
-        ideas = 0
-        for n in range(12):
-            for s in (store, twin):
-                await add(s, f"idea {n}", theme=THEMES[n % 3], author=person(AUTHORS[n % 8]))
-            ideas += 1
-        for n in range(STEPS):
-            clock.advance(seconds=STEP.total_seconds())
-            name, call = a_rank_step(rng, ideas, n, clock.now())
-            results = [outcome(await call(s)) for s in (store, twin)]
-            assert results[0] == results[1], f"step {n}: {name}"
-            if name == "add an idea":
-                ideas += 1
-            assert await every_cell(store) == await every_cell(twin), f"step {n}: {name}"
-            if engine is not None:
-                async with engine.connect() as conn:
-                    kept, recounted = await conn.run_sync(kept_and_recounted)
-                assert kept == recounted, f"step {n}: {name}"
-                assert kept[0], "the plan has ideas"
-    finally:
-        await twin.close()
-        if engine is not None:
-            await engine.dispose()
+    async def cells(s: Any, now: datetime) -> dict[Any, Any]:
+        return await every_cell(s)
+
+    await random_run(
+        store, store_url, clock, seed, a_rank_step, cells, kept_and_recounted, steps=STEPS
+    )
