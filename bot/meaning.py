@@ -6,9 +6,9 @@ bench/suggestion_accuracy.py compares it with the core's naive Bayes, scikit-lea
 logistic regression, the neighbours' vote joined by each actor's centre, and votes and logistic
 regressions over all-MiniLM-L6-v2's sentence vectors (`bot.sentences`) alone and joined to these
 or to TF-IDF, on the same data. In cross-validation over the training corpus the sentence
-vectors' models did 3 to 4 points better (62 % against 58 %), but embedding with them is slow:
-the corpus alone takes seconds at start-up and a programme's first training would embed up to
-5,000 organisers' assignments, minutes of CPU the first idea after a restart would wait for. So
+vectors' models did 3.5 to 8 points better (65 to 70 % against 62 %), but embedding with them is
+slow: the corpus alone takes seconds at start-up and a programme's first training would embed up
+to 5,000 organisers' assignments, minutes of CPU the first idea after a restart would wait for. So
 the bot keeps wordllama's vectors, whose training takes hundredths of a second. The composition
 root hands this model to the core (HOWCANWE_SUGGESTER=words keeps the naive Bayes)."""
 
