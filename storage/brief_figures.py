@@ -13,8 +13,9 @@ from bot.core import brief as b
 from bot.core import digest as d
 from bot.core.domain import Status
 from storage import brief_tables as t
-from storage import digest_figures, tallies
+from storage import digest_figures
 from storage import models as m
+from storage import tally_tables as tt
 from storage.database import as_utc as utc
 from storage.digest_figures import live
 
@@ -64,7 +65,7 @@ def figures(conn: Connection, pid: int, since: datetime, until: datetime) -> b.B
 
 def _live_actions(conn: Connection, pid: int) -> tuple[b.LiveAction, ...]:
     """The live actions most voted for, ranked in SQL (most votes, then the earlier idea)."""
-    votes = tallies.idea_votes()
+    votes = tt.idea_votes()
     rows = conn.execute(
         select(
             m.Idea.id,

@@ -22,7 +22,7 @@ from sqlalchemy import (
 
 from bot.core import digest as d
 from bot.core.plan import least_backers
-from storage import activity, tallies
+from storage import activity
 from storage import models as m
 from storage import tally_tables as tt
 from storage.database import as_utc as utc
@@ -105,7 +105,7 @@ def _participation(
 def _newest(conn: Connection, pid: int, since: datetime, until: datetime) -> list[d.DigestIdea]:
     """The period's new ideas worth naming: the first NEW_IDEAS by votes of each theme, ranked in
     SQL over the period's ideas only (found by their creation time)."""
-    votes = tallies.idea_votes()
+    votes = tt.idea_votes()
     ranked = (
         select(
             m.Idea.id,

@@ -35,16 +35,6 @@ def _on_plan() -> Any:
     return and_(m.Idea.merged_into.is_(None), m.Idea.hidden.is_(False))
 
 
-def _votes() -> Any:
-    """An idea's votes, from its tallies."""
-    return (
-        select(func.coalesce(func.sum(tt.IdeaTally.votes), 0))
-        .where(tt.IdeaTally.idea_id == m.Idea.id)
-        .correlate(m.Idea)
-        .scalar_subquery()
-    )
-
-
 def _rows(*where: Any) -> Any:
     """The rank rows of the ideas `where` picks that are on the plan, counted afresh."""
     return select(
@@ -53,7 +43,7 @@ def _rows(*where: Any) -> Any:
         m.Idea.number,
         m.Idea.theme_key,
         *(func.coalesce(getattr(m.Idea, k), "") for k in KEYS[1:]),
-        _votes(),
+        tt.idea_votes(),
     ).where(_on_plan(), *where)
 
 

@@ -202,16 +202,6 @@ def _drop_voters() -> Any:
     )
 
 
-def idea_votes() -> Any:
-    """An idea's votes (`Idea.votes`) from its tallies, for ranking in SQL."""
-    return (
-        select(func.coalesce(func.sum(tt.IdeaTally.votes), 0))
-        .where(tt.IdeaTally.idea_id == m.Idea.id)
-        .correlate(m.Idea)
-        .scalar_subquery()
-    )
-
-
 def kept(conn: Connection, pid: int) -> Tallies:
     """Programme `pid`'s tallies as kept."""
     found = Tallies(activity=activity.kept(conn, pid))

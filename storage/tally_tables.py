@@ -5,10 +5,12 @@ add ideas (`storage.tallies`, `storage.activity`). Declared on the models' metad
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage import models as m
 from storage.models import Base
 
 
@@ -63,3 +65,13 @@ class ActivityCount(Base):
     platform: Mapped[str] = mapped_column(String(20), primary_key=True)
     ideas: Mapped[int] = mapped_column(Integer)
     votes: Mapped[int] = mapped_column(Integer)
+
+
+def idea_votes() -> Any:
+    """An idea's votes (`Idea.votes`) from its tallies, for ranking in SQL."""
+    return (
+        select(func.coalesce(func.sum(IdeaTally.votes), 0))
+        .where(IdeaTally.idea_id == m.Idea.id)
+        .correlate(m.Idea)
+        .scalar_subquery()
+    )
